@@ -1,0 +1,59 @@
+# Minxin — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export MINXIN_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: setup run test lint test-sqlite test-postgres test-browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+minxin/static/vendor/.copied: node_modules/.package-lock.json scripts/vendor_assets.py
+	$(BIN)/python scripts/vendor_assets.py
+	touch $@
+
+setup: $(VENV)/.installed minxin/static/vendor/.copied
+	mkdir -p var/staticfiles
+	$(BIN)/minxin migrate --noinput -v0
+
+run: setup
+	$(BIN)/minxin demo --scale small --if-empty
+	@echo "Serving Minxin on http://127.0.0.1:8000 (demo password: Minxin-2026)"
+	$(BIN)/minxin runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/minxin check --fail-level WARNING
+	$(BIN)/minxin makemigrations --check --dry-run
+
+# The database tests run on SQLite, then on PostgreSQL; the browser tests run once (on SQLite).
+test-sqlite:
+	DATABASE_URL=sqlite:///$(MINXIN_VAR_DIR)/test.sqlite3 $(BIN)/pytest -m "not browser" -q
+
+test-postgres:
+	@$(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=5).close()" \
+	  || { echo "PostgreSQL is not reachable at $(PG_URL)"; exit 1; }
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -q
+
+test-browser:
+	DATABASE_URL=sqlite:///$(MINXIN_VAR_DIR)/test.sqlite3 $(BIN)/pytest -m browser -q
+
+test: setup lint test-sqlite test-postgres test-browser
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules minxin/static/vendor var/test*.sqlite3

@@ -1,0 +1,44 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from minxin.accounts.roles import RANK, Role
+from minxin.cadres.models import SendingUnit
+from minxin.core.forms import StyledFormMixin
+from minxin.regions.models import Region
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    pass
+
+
+class UserForm(StyledFormMixin, forms.Form):
+    """Create or edit a user; the choices offered are already narrowed to what the actor may give."""
+
+    username = forms.RegexField(label=_("用户名"), max_length=150, regex=r"^[\w.@+-]+$",
+                                help_text=_("字母、数字或 @ . + - _，用于登录。"))
+    full_name = forms.CharField(label=_("姓名"), max_length=64)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    role = forms.ChoiceField(label=_("角色"))
+    scope = forms.ModelChoiceField(label=_("管辖范围"), queryset=Region.objects.none())
+    sending_unit = forms.ModelChoiceField(label=_("派出单位"), queryset=SendingUnit.objects.none(), required=False,
+                                          help_text=_("仅派出单位联络员需要填写。"))
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
+                               help_text=_("至少 10 位，不能过于简单；留空则账号暂不能登录。"))
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, actor, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if RANK[r] <= actor.rank]
+        self.fields["scope"].queryset = Region.objects.visible_to(actor).order_by("code")
+        self.fields["scope"].label_from_instance = lambda r: f"{r.code} {r.name}（{r.level_label}）"
+        self.fields["sending_unit"].queryset = SendingUnit.objects.visible_to(actor)
+        if editing:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        else:
+            del self.fields["is_active"]
+
+
+class PasswordResetForm(StyledFormMixin, forms.Form):
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)

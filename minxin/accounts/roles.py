@@ -1,0 +1,74 @@
+"""Roles (SPEC §1), what each may do, and which scope levels each may hold.
+
+Capabilities are checked by name (`user.can("manage_users")`), so a page or a service asks
+"may this user do X", never "is this user a county admin".
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minxin.regions import codes
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    TOWNSHIP_ADMIN = "township_admin", _("乡镇管理员")
+    SUPERVISOR = "supervisor", _("督查组成员")
+    SENDING_UNIT = "sending_unit", _("派出单位联络员")
+    CADRE = "cadre", _("驻村干部")
+    VILLAGE_CLERK = "village_clerk", _("村文书")
+    EXPERT = "expert", _("评审专家")
+    AUDITOR = "auditor", _("纪检审计")
+
+
+# Higher rank may manage lower or equal ranks (inside its scope).
+RANK = {
+    Role.COUNTY_ADMIN: 5,
+    Role.TOWNSHIP_ADMIN: 4,
+    Role.SUPERVISOR: 3,
+    Role.AUDITOR: 3,
+    Role.SENDING_UNIT: 2,
+    Role.EXPERT: 2,
+    Role.CADRE: 2,
+    Role.VILLAGE_CLERK: 1,
+}
+
+# The levels a role's scope region may have.
+SCOPE_LEVELS = {
+    Role.COUNTY_ADMIN: {codes.COUNTY},
+    Role.TOWNSHIP_ADMIN: {codes.TOWNSHIP},
+    Role.SUPERVISOR: {codes.COUNTY, codes.TOWNSHIP},
+    Role.SENDING_UNIT: {codes.COUNTY},
+    Role.CADRE: {codes.COUNTY, codes.TOWNSHIP, codes.VILLAGE},
+    Role.VILLAGE_CLERK: {codes.VILLAGE},
+    Role.EXPERT: {codes.COUNTY},
+    Role.AUDITOR: {codes.COUNTY, codes.TOWNSHIP},
+}
+
+MANAGE_USERS = "manage_users"
+MANAGE_REGIONS = "manage_regions"
+MANAGE_CADRES = "manage_cadres"
+MANAGE_ASSIGNMENTS = "manage_assignments"
+MANAGE_INSURANCE = "manage_insurance"
+REQUEST_LEAVE = "request_leave"
+APPROVE_LEAVE_TOWNSHIP = "approve_leave_township"
+APPROVE_LEAVE_COUNTY = "approve_leave_county"
+REVEAL_IDENTIFIERS = "reveal_identifiers"
+VIEW_AUDIT_LOG = "view_audit_log"
+
+CAPABILITIES = {
+    Role.COUNTY_ADMIN: {
+        MANAGE_USERS, MANAGE_REGIONS, MANAGE_CADRES, MANAGE_ASSIGNMENTS, MANAGE_INSURANCE,
+        REQUEST_LEAVE, APPROVE_LEAVE_COUNTY, REVEAL_IDENTIFIERS, VIEW_AUDIT_LOG,
+    },
+    Role.TOWNSHIP_ADMIN: {
+        MANAGE_USERS, MANAGE_REGIONS, MANAGE_CADRES, MANAGE_ASSIGNMENTS, REQUEST_LEAVE,
+        APPROVE_LEAVE_TOWNSHIP, REVEAL_IDENTIFIERS, VIEW_AUDIT_LOG,
+    },
+    Role.SUPERVISOR: set(),
+    Role.SENDING_UNIT: {MANAGE_INSURANCE},
+    Role.CADRE: {REQUEST_LEAVE},
+    Role.VILLAGE_CLERK: set(),
+    Role.EXPERT: set(),
+    Role.AUDITOR: {VIEW_AUDIT_LOG},
+}

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minxin.accounts import roles, selectors, services
+from minxin.accounts.forms import PasswordResetForm, UserForm
+from minxin.accounts.models import ApiToken
+from minxin.core.errors import DomainError
+from minxin.core.forms import StyledFormMixin, apply_domain_error
+
+
+class _PasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    pass
+
+
+def _require_manager(user):
+    if not user.can(roles.MANAGE_USERS):
+        raise PermissionDenied
+
+
+@login_required
+def profile(request):
+    tokens = request.user.api_tokens.all()
+    return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None)})
+
+
+@login_required
+def password_change(request):
+    form = _PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_set_password(actor=request.user, user=request.user,
+                                          password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("密码已修改。"))
+        return redirect("accounts:profile")
+    return render(request, "accounts/form.html", {"form": form, "title": _("修改密码")})
+
+
+@login_required
+@require_POST
+def token_new(request):
+    _token, raw = services.token_issue(actor=request.user, user=request.user,
+                                       name=request.POST.get("name", "")[:64])
+    # Shown once on the next page, then gone: only the hash is stored.
+    request.session["new_token"] = raw
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("令牌已吊销。"))
+    return redirect("accounts:profile")
+
+
+@login_required
+def user_list(request):
+    _require_manager(request.user)
+    users = selectors.user_list(user=request.user)
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
+    if role in roles.Role.values:
+        users = users.filter(role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html",
+                  {"page": page, "q": q, "role": role, "roles": roles.Role.choices, "nav_active": "users"})
+
+
+@login_required
+def user_new(request):
+    _require_manager(request.user)
+    form = UserForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(actor=request.user, **data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已创建用户 %(name)s。") % {"name": user.username})
+            return redirect("accounts:user-list")
+    return render(request, "accounts/form.html", {"form": form, "title": _("新增用户"), "nav_active": "users"})
+
+
+@login_required
+def user_edit(request, pk):
+    target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
+    _require_manager(request.user)
+    initial = {"username": target.username, "full_name": target.full_name, "phone": target.phone,
+               "role": target.role, "scope": target.scope, "sending_unit": target.sending_unit,
+               "is_active": target.is_active}
+    form = UserForm(request.POST or None, actor=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        try:
+            services.user_update(actor=request.user, user=target, **data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已保存用户 %(name)s。") % {"name": target.username})
+            return redirect("accounts:user-list")
+    return render(request, "accounts/form.html", {"form": form, "title": _("编辑用户 %(name)s") % {"name": target.username},
+                                                  "target": target, "nav_active": "users"})
+
+
+@login_required
+def user_password(request, pk):
+    target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
+    _require_manager(request.user)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已重置 %(name)s 的密码。") % {"name": target.username})
+            return redirect("accounts:user-list")
+    return render(request, "accounts/form.html", {"form": form, "title": _("重置 %(name)s 的密码") % {"name": target.username},
+                                                  "nav_active": "users"})

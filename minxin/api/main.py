@@ -1,0 +1,72 @@
+"""The ninja API at /api/v1/. Each app contributes its own router; errors share one format:
+{"error": {"code": "...", "message": "...", "details": [...]}}.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from minxin.api.auth import ActiveSession, BearerToken
+from minxin.core.errors import DomainError
+from minxin.regions.codes import InvalidRegionCode
+
+api = NinjaAPI(
+    title="Minxin API",
+    version="1",
+    description="民心 — 驻村工作平台 API。认证：Authorization: Bearer <令牌>（`minxin issue-token`），或浏览器会话。",
+    auth=[BearerToken(), ActiveSession()],
+    urls_namespace="api",
+)
+
+
+def error_response(request, status: int, code: str, message: str, details: list | None = None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details or []}}, status=status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(request, 401, "unauthenticated", _("需要有效的 API 令牌或登录会话。"))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, 404, "not_found", _("对象不存在。"))
+
+
+@api.exception_handler(InvalidRegionCode)
+def _bad_region(request, exc):
+    return error_response(request, 400, "invalid_region_code", str(exc))
+
+
+@api.exception_handler(DomainError)
+def _domain(request, exc: DomainError):
+    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    details = [
+        {"field": ".".join(str(part) for part in error.get("loc", [])), "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return error_response(request, 422, "invalid_input", _("请求参数不正确。"), details)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from minxin.cadres.api import router as cadres_router
+    from minxin.regions.api import router as regions_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/cadres", cadres_router)
+
+
+_register_routers()

@@ -1,0 +1,135 @@
+"""Scoped reads of cadres, assignments, insurance and leave."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
+
+from minxin.accounts.roles import Role
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+
+
+def assigned_village_codes(*, user) -> list[str]:
+    """Villages where the user works (a cadre) or where its unit's cadres work (a liaison)."""
+    active = Assignment.objects.filter(status=Assignment.Status.ACTIVE)
+    if user.role == Role.CADRE:
+        active = active.filter(cadre__user_id=user.pk)
+    elif user.role == Role.SENDING_UNIT and user.sending_unit_id:
+        active = active.filter(cadre__sending_unit_id=user.sending_unit_id)
+    else:
+        return []
+    return sorted(set(active.values_list("village_id", flat=True)))
+
+
+def pinyin_key(name: str) -> str:
+    """Full pinyin plus initials, e.g. 张三丰 → 'zhangsanfeng zsf', for search and collation."""
+    syllables = lazy_pinyin(name, errors="ignore")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return f"{''.join(syllables)} {''.join(initials)}".lower()
+
+
+def _active_assignments():
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.active().select_related("village__parent"),
+        to_attr="active_assignments",
+    )
+
+
+def valid_cover_q(on: datetime.date) -> Q:
+    return Q(start_date__lte=on, end_date__gte=on)
+
+
+def cadre_list(*, user, village: str | None = None, q: str = "", sending_unit: int | None = None,
+               uninsured: bool = False):
+    """Cadres the user may see, with their current assignments, optionally narrowed."""
+    today = timezone.localdate()
+    qs = (
+        Cadre.objects.visible_to(user)
+        .select_related("sending_unit")
+        .annotate(
+            has_cover=Exists(Insurance.objects.filter(valid_cover_q(today), cadre_id=OuterRef("pk"))),
+            is_assigned=Exists(Assignment.objects.active().filter(cadre_id=OuterRef("pk"))),
+        )
+        .prefetch_related(_active_assignments())
+    )
+    if village:
+        qs = qs.filter(
+            Exists(Assignment.objects.active().filter(cadre_id=OuterRef("pk"), village__code__startswith=village))
+        )
+    if sending_unit:
+        qs = qs.filter(sending_unit_id=sending_unit)
+    if uninsured:
+        qs = qs.filter(is_assigned=True, has_cover=False)
+    if q:
+        term = q.strip().lower()
+        qs = qs.filter(Q(name__contains=term) | Q(name_pinyin__contains=term) | Q(id_number__endswith=term))
+    return qs.order_by("name_pinyin", "id")
+
+
+def cadre_get(*, user, pk: int) -> Cadre:
+    return get_object_or_404(cadre_list(user=user), pk=pk)
+
+
+def cadre_assignments(*, cadre: Cadre):
+    return cadre.assignments.select_related("village__parent").order_by("-start_date", "-id")
+
+
+def cadre_insurances(*, cadre: Cadre):
+    return cadre.insurances.order_by("-end_date")
+
+
+def cadre_leaves(*, cadre: Cadre):
+    return cadre.leaves.select_related("requested_by", "decided_by").order_by("-start_date")
+
+
+def insurance_status(*, cadre: Cadre, today: datetime.date | None = None) -> dict:
+    """Whether the cadre has valid accident cover today, and whether it expires soon."""
+    today = today or timezone.localdate()
+    current = cadre.insurances.filter(valid_cover_q(today)).order_by("-end_date").first()
+    warn_until = today + datetime.timedelta(days=settings.MINXIN_INSURANCE_WARNING_DAYS)
+    return {
+        "current": current,
+        "covered": current is not None,
+        "expiring": current is not None and current.end_date <= warn_until
+        and not cadre.insurances.filter(start_date__lte=current.end_date + datetime.timedelta(days=1),
+                                        end_date__gt=current.end_date).exists(),
+    }
+
+
+def village_team(*, user, village_code: str):
+    """The resident team of a village: its active assignments (first secretary first)."""
+    order = {Assignment.Role.FIRST_SECRETARY: 0, Assignment.Role.TEAM_LEADER: 1, Assignment.Role.TEAM_MEMBER: 2}
+    rows = list(
+        Assignment.objects.visible_to(user).active().filter(village_id=village_code)
+        .select_related("cadre__sending_unit")
+    )
+    return sorted(rows, key=lambda a: (order.get(a.role, 9), a.cadre.name_pinyin))
+
+
+def sending_unit_list(*, user):
+    return SendingUnit.objects.visible_to(user).order_by("level", "name")
+
+
+def sending_unit_get(*, user, pk: int) -> SendingUnit:
+    return get_object_or_404(sending_unit_list(user=user), pk=pk)
+
+
+def leave_list(*, user, status: str | None = None):
+    qs = LeaveRequest.objects.visible_to(user).select_related("cadre", "requested_by", "decided_by")
+    if user.role == Role.CADRE:
+        qs = qs.filter(cadre__user_id=user.pk)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-start_date", "-id")
+
+
+def leave_get(*, user, pk: int) -> LeaveRequest:
+    return get_object_or_404(leave_list(user=user), pk=pk)
+
+
+def assignment_get(*, user, pk: int) -> Assignment:
+    return get_object_or_404(Assignment.objects.visible_to(user).select_related("cadre", "village"), pk=pk)

@@ -1,0 +1,268 @@
+"""Writes for sending units, cadres, assignments, insurance and leave. Each is atomic, checks the
+actor's capability and scope, and writes an audit event."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.accounts import roles
+from minxin.accounts.roles import Role
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.selectors import pinyin_key
+from minxin.core.audit import audit_record, changed_fields, snapshot
+from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.regions import codes
+from minxin.regions.models import Region
+
+
+def _require(actor, capability: str) -> None:
+    if actor is not None and not actor.can(capability):
+        raise PermissionDenied()
+
+
+def _require_scope(actor, code: str, *, field: str | None = None) -> None:
+    if actor is not None and not actor.in_scope(code):
+        raise DomainError("scope_outside", _("所选区划不在您的管辖范围内。"), field=field)
+
+
+def _clean_identity(*, id_number: str, phone: str) -> tuple:
+    try:
+        person = parse_id_number(id_number)
+    except InvalidIdentifier as exc:
+        raise DomainError("invalid_id_number", str(exc), field="id_number") from None
+    try:
+        phone = normalize_phone(phone)
+    except InvalidIdentifier as exc:
+        raise DomainError("invalid_phone", str(exc), field="phone") from None
+    return person, phone
+
+
+# --- sending units ---------------------------------------------------------------------------
+
+@transaction.atomic
+def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, level: str, kind: str,
+                      contact_name: str = "", contact_phone: str = "") -> SendingUnit:
+    """Create (unit=None) or change a sending unit; county administrators only."""
+    _require(actor, roles.MANAGE_CADRES)
+    if actor is not None and actor.scope and actor.scope.level != codes.COUNTY:
+        raise PermissionDenied(_("派出单位由县级管理员维护。"))
+    clash = SendingUnit.objects.filter(name=name).exclude(pk=getattr(unit, "pk", None))
+    if clash.exists():
+        raise DomainError("duplicate_name", _("已有同名派出单位“%(name)s”。") % {"name": name}, field="name")
+    if contact_phone:
+        try:
+            contact_phone = normalize_phone(contact_phone)
+        except InvalidIdentifier as exc:
+            raise DomainError("invalid_phone", str(exc), field="contact_phone") from None
+    creating = unit is None
+    unit = unit or SendingUnit(county_code=settings.MINXIN_COUNTY_CODE)
+    before = {} if creating else snapshot(unit)
+    unit.name, unit.level, unit.kind = name, level, kind
+    unit.contact_name, unit.contact_phone = contact_name, contact_phone
+    unit.full_clean()
+    unit.save()
+    old, new = changed_fields(before, snapshot(unit))
+    audit_record(actor=actor, action="sending_unit.create" if creating else "sending_unit.update", obj=unit,
+                 region_code=unit.county_code, before=old or None, after=new)
+    return unit
+
+
+# --- cadres ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, phone: str,
+               sending_unit: SendingUnit, is_party_member: bool = True, post: str = "",
+               region_code: str | None = None) -> Cadre:
+    """Register a cadre (cadre=None) or change one. Sex and birth date come from the ID number."""
+    _require(actor, roles.MANAGE_CADRES)
+    person, phone = _clean_identity(id_number=id_number, phone=phone)
+    clash = Cadre.objects.filter(id_number=person.number).exclude(pk=getattr(cadre, "pk", None))
+    if clash.exists():
+        raise DomainError("duplicate_id_number", _("该身份证号已登记为其他驻村干部。"), field="id_number")
+    creating = cadre is None
+    if creating:
+        region_code = region_code or (actor.scope_id if actor is not None else settings.MINXIN_COUNTY_CODE)
+        _require_scope(actor, region_code, field="region_code")
+        cadre = Cadre(region_code=region_code)
+    before = {} if creating else snapshot(cadre)
+    cadre.name, cadre.id_number, cadre.phone = name.strip(), person.number, phone
+    cadre.sex, cadre.birth_date = person.sex, person.birth_date
+    cadre.sending_unit, cadre.is_party_member, cadre.post = sending_unit, is_party_member, post
+    cadre.name_pinyin = pinyin_key(cadre.name)
+    cadre.save()
+    old, new = changed_fields(before, snapshot(cadre))
+    audit_record(actor=actor, action="cadre.create" if creating else "cadre.update", obj=cadre,
+                 region_code=cadre.region_code, before=old or None, after=new)
+    return cadre
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+def _overlapping(cadre: Cadre, start: datetime.date, end: datetime.date | None, exclude_pk=None):
+    """Active assignments of the cadre whose period meets [start, end] (open end = ongoing)."""
+    qs = cadre.assignments.filter(status=Assignment.Status.ACTIVE).exclude(pk=exclude_pk)
+    qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    return qs
+
+
+@transaction.atomic
+def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_date: datetime.date,
+                      end_date: datetime.date | None = None) -> Assignment:
+    """Post a cadre to a village. A cadre cannot hold two overlapping active assignments."""
+    _require(actor, roles.MANAGE_ASSIGNMENTS)
+    if village.level != codes.VILLAGE:
+        raise DomainError("not_a_village", _("驻村地点必须是村（社区）。"), field="village")
+    _require_scope(actor, village.code, field="village")
+    if end_date is not None and end_date < start_date:
+        raise DomainError("end_before_start", _("结束日期 %(end)s 早于开始日期 %(start)s。")
+                          % {"end": end_date, "start": start_date}, field="end_date")
+    # Lock the cadre so that two simultaneous postings cannot both pass the overlap check.
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    clash = _overlapping(cadre, start_date, end_date).select_related("village").first()
+    if clash is not None:
+        raise DomainError(
+            "overlapping_assignment",
+            _("%(name)s 已在 %(village)s 驻村（%(start)s 起），与新任职时间重叠；请先结束原任职。")
+            % {"name": cadre.name, "village": clash.village.name, "start": clash.start_date},
+            field="start_date",
+        )
+    assignment = Assignment.objects.create(
+        cadre=cadre, village=village, role=role, start_date=start_date, end_date=end_date
+    )
+    before_region = cadre.region_code
+    cadre.region_code = village.code
+    cadre.save(update_fields=["region_code", "updated_at"])
+    audit_record(actor=actor, action="assignment.create", obj=assignment, region_code=village.code,
+                 before={"cadre_region": before_region}, after=snapshot(assignment))
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, reason: str,
+                   recall: bool = False) -> Assignment:
+    """End an active assignment at term (期满) or recall the cadre (召回, a reason is required)."""
+    _require(actor, roles.MANAGE_ASSIGNMENTS)
+    _require_scope(actor, assignment.village_id)
+    if assignment.status != Assignment.Status.ACTIVE:
+        raise DomainError("not_active", _("该任职已结束，不能再次结束或召回。"))
+    if end_date < assignment.start_date:
+        raise DomainError("end_before_start", _("结束日期 %(end)s 早于开始日期 %(start)s。")
+                          % {"end": end_date, "start": assignment.start_date}, field="end_date")
+    if recall and not reason.strip():
+        raise DomainError("reason_required", _("召回必须填写原因。"), field="reason")
+    before = snapshot(assignment)
+    assignment.status = Assignment.Status.RECALLED if recall else Assignment.Status.ENDED
+    assignment.end_date, assignment.end_reason = end_date, reason.strip()
+    assignment.save()
+    old, new = changed_fields(before, snapshot(assignment))
+    audit_record(actor=actor, action="assignment.recall" if recall else "assignment.end", obj=assignment,
+                 region_code=assignment.village_id, before=old, after=new)
+    return assignment
+
+
+# --- insurance -------------------------------------------------------------------------------
+
+@transaction.atomic
+def insurance_record(*, actor, cadre: Cadre, policy_number: str, insurer: str, start_date: datetime.date,
+                     end_date: datetime.date, premium: Decimal | None = None) -> Insurance:
+    """Record an accident-insurance policy bought for a cadre (county, or the cadre's own unit)."""
+    _require(actor, roles.MANAGE_INSURANCE)
+    if actor is not None and actor.role == Role.SENDING_UNIT and actor.sending_unit_id != cadre.sending_unit_id:
+        raise PermissionDenied(_("只能为本单位的驻村干部登记保险。"))
+    if end_date < start_date:
+        raise DomainError("end_before_start", _("保险止期早于起期。"), field="end_date")
+    if premium is not None and premium < 0:
+        raise DomainError("negative_amount", _("保费不能为负数。"), field="premium")
+    if Insurance.objects.filter(insurer=insurer.strip(), policy_number=policy_number.strip()).exists():
+        raise DomainError("duplicate_policy", _("该保险公司的保单号 %(no)s 已登记。") % {"no": policy_number},
+                          field="policy_number")
+    policy = Insurance.objects.create(
+        cadre=cadre, policy_number=policy_number.strip(), insurer=insurer.strip(),
+        start_date=start_date, end_date=end_date, premium=premium,
+    )
+    audit_record(actor=actor, action="insurance.create", obj=policy, region_code=cadre.region_code,
+                 after=snapshot(policy))
+    return policy
+
+
+# --- leave -----------------------------------------------------------------------------------
+
+def leave_level(days: int) -> str:
+    return (LeaveRequest.Level.TOWNSHIP if days <= settings.MINXIN_LEAVE_TOWNSHIP_MAX_DAYS
+            else LeaveRequest.Level.COUNTY)
+
+
+@transaction.atomic
+def leave_request(*, actor, cadre: Cadre, start_date: datetime.date, end_date: datetime.date,
+                  reason: str) -> LeaveRequest:
+    """File a leave request for a cadre (by the cadre itself, or an administrator on its behalf)."""
+    _require(actor, roles.REQUEST_LEAVE)
+    if actor.role == Role.CADRE and cadre.user_id != actor.pk:
+        raise PermissionDenied(_("只能为自己申请请假。"))
+    if end_date < start_date:
+        raise DomainError("end_before_start", _("结束日期早于开始日期。"), field="end_date")
+    if not reason.strip():
+        raise DomainError("reason_required", _("请填写请假事由。"), field="reason")
+    assignment = cadre.assignments.filter(status=Assignment.Status.ACTIVE).order_by("-start_date").first()
+    if assignment is None:
+        raise DomainError("not_assigned", _("%(name)s 当前没有在岗的驻村任职，无需请假。") % {"name": cadre.name})
+    _require_scope(actor, assignment.village_id)
+    overlap = cadre.leaves.filter(
+        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+        start_date__lte=end_date, end_date__gte=start_date,
+    )
+    if overlap.exists():
+        raise DomainError("overlapping_leave", _("该时间段已有请假申请。"), field="start_date")
+    days = (end_date - start_date).days + 1
+    leave = LeaveRequest.objects.create(
+        cadre=cadre, village_code=assignment.village_id, start_date=start_date, end_date=end_date, days=days,
+        reason=reason.strip(), approval_level=leave_level(days), requested_by=actor,
+    )
+    audit_record(actor=actor, action="leave.request", obj=leave, region_code=leave.village_code,
+                 after=snapshot(leave))
+    return leave
+
+
+@transaction.atomic
+def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
+    """Approve or refuse. ≤ 3 days: the township; longer: the county (SPEC §4.1)."""
+    needed = (roles.APPROVE_LEAVE_TOWNSHIP if leave.approval_level == LeaveRequest.Level.TOWNSHIP
+              else roles.APPROVE_LEAVE_COUNTY)
+    if not actor.can(needed):
+        raise PermissionDenied(
+            _("%(days)d 天的请假应由%(level)s。") % {"days": leave.days, "level": leave.get_approval_level_display()}
+        )
+    _require_scope(actor, leave.village_code)
+    leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+    if leave.status != LeaveRequest.Status.PENDING:
+        raise DomainError("already_decided", _("该请假申请已处理（%(status)s）。") % {"status": leave.get_status_display()})
+    if not approve and not note.strip():
+        raise DomainError("note_required", _("不批准时请填写意见。"), field="note")
+    leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REJECTED
+    leave.decided_by, leave.decided_at, leave.decision_note = actor, timezone.now(), note.strip()
+    leave.save()
+    audit_record(actor=actor, action="leave.approve" if approve else "leave.reject", obj=leave,
+                 region_code=leave.village_code, before={"status": "pending"},
+                 after={"status": leave.status, "note": leave.decision_note})
+    return leave
+
+
+@transaction.atomic
+def cadre_link_user(*, actor, cadre: Cadre, user) -> Cadre:
+    """Give a cadre its login (the account's role must be `cadre`)."""
+    _require(actor, roles.MANAGE_CADRES)
+    if user.role != Role.CADRE:
+        raise DomainError("wrong_role", _("只能关联角色为“驻村干部”的账号。"), field="user")
+    cadre.user = user
+    cadre.save(update_fields=["user", "updated_at"])
+    audit_record(actor=actor, action="cadre.link_user", obj=cadre, region_code=cadre.region_code,
+                 after={"user": user.username})
+    return cadre

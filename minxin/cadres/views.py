@@ -1,0 +1,261 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minxin.accounts import roles
+from minxin.cadres import selectors, services
+from minxin.cadres.forms import (
+    AssignmentEndForm,
+    AssignmentForm,
+    CadreForm,
+    InsuranceForm,
+    LeaveDecisionForm,
+    LeaveForm,
+    SendingUnitForm,
+)
+from minxin.cadres.models import LeaveRequest
+from minxin.core.errors import DomainError
+from minxin.core.forms import apply_domain_error
+from minxin.core.privacy import reveal_identifier
+from minxin.regions import codes
+from minxin.regions.selectors import region_get
+
+
+def _require(user, capability):
+    if not user.can(capability):
+        raise PermissionDenied
+
+
+def _form_page(request, form, title, *, back, nav="cadres", extra=None):
+    return render(request, "cadres/form.html", {"form": form, "title": title, "back": back, "nav_active": nav,
+                                                **(extra or {})})
+
+
+def _run(form, call):
+    """Call a service with the form's data; on a rule broken, show it on the form and return None."""
+    try:
+        return call()
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None
+
+
+@login_required
+def cadre_list(request):
+    village = request.GET.get("village", "").strip()
+    region = None
+    if village:
+        try:
+            region = region_get(user=request.user, code=village)
+        except codes.InvalidRegionCode:
+            raise Http404 from None
+    uninsured = request.GET.get("uninsured") == "1"
+    q = request.GET.get("q", "").strip()
+    cadres = selectors.cadre_list(user=request.user, village=region.prefix if region else None, q=q,
+                                  uninsured=uninsured)
+    page = Paginator(cadres, 50).get_page(request.GET.get("page"))
+    return render(request, "cadres/list.html", {
+        "page": page, "region": region, "q": q, "uninsured": uninsured, "nav_active": "cadres",
+        "can_manage": request.user.can(roles.MANAGE_CADRES),
+    })
+
+
+@login_required
+def cadre_detail(request, pk):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    user = request.user
+    return render(request, "cadres/detail.html", {
+        "cadre": cadre,
+        "assignments": selectors.cadre_assignments(cadre=cadre),
+        "insurances": selectors.cadre_insurances(cadre=cadre),
+        "insurance": selectors.insurance_status(cadre=cadre),
+        "leaves": selectors.cadre_leaves(cadre=cadre),
+        "can_manage": user.can(roles.MANAGE_CADRES),
+        "can_assign": user.can(roles.MANAGE_ASSIGNMENTS),
+        "can_insure": user.can(roles.MANAGE_INSURANCE)
+        and (user.role != roles.Role.SENDING_UNIT or user.sending_unit_id == cadre.sending_unit_id),
+        "can_leave": user.can(roles.REQUEST_LEAVE) and (user.role != roles.Role.CADRE or cadre.user_id == user.pk),
+        "can_reveal": user.can(roles.REVEAL_IDENTIFIERS),
+        "end_form": AssignmentEndForm(initial={"end_date": timezone.localdate()}),
+        "nav_active": "cadres",
+    })
+
+
+@login_required
+@require_POST
+def cadre_reveal(request, pk, field):
+    """Show one identifier unmasked (an htmx fragment); the reveal is logged."""
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    if field not in ("id_number", "phone"):
+        raise Http404
+    try:
+        value = reveal_identifier(actor=request.user, obj=cadre, field=field, region_code=cadre.region_code)
+    except DomainError as exc:
+        raise PermissionDenied from exc
+    return render(request, "cadres/_revealed.html", {"value": value})
+
+
+@login_required
+def cadre_new(request):
+    _require(request.user, roles.MANAGE_CADRES)
+    form = CadreForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        cadre = _run(form, lambda: services.cadre_save(actor=request.user, **form.cleaned_data))
+        if cadre:
+            messages.success(request, _("已登记驻村干部 %(name)s。") % {"name": cadre.name})
+            return redirect("cadres:detail", pk=cadre.pk)
+    return _form_page(request, form, _("登记驻村干部"), back="cadres:list")
+
+
+@login_required
+def cadre_edit(request, pk):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)  # 404 before 403: never confirm existence
+    _require(request.user, roles.MANAGE_CADRES)
+    initial = {"id_number": cadre.id_number, "phone": cadre.phone}
+    form = CadreForm(request.POST or None, instance=cadre, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(form, lambda: services.cadre_save(actor=request.user, cadre=selectors.cadre_get(
+            user=request.user, pk=pk), **form.cleaned_data))
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("cadres:detail", pk=pk)
+    return _form_page(request, form, _("编辑 %(name)s") % {"name": cadre.name}, back="cadres:list")
+
+
+@login_required
+def assignment_new(request, pk):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    _require(request.user, roles.MANAGE_ASSIGNMENTS)
+    form = AssignmentForm(request.POST or None, actor=request.user, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.assignment_create(actor=request.user, cadre=cadre, **form.cleaned_data)):
+        messages.success(request, _("已安排 %(name)s 驻村。") % {"name": cadre.name})
+        return redirect("cadres:detail", pk=pk)
+    return _form_page(request, form, _("安排 %(name)s 驻村") % {"name": cadre.name}, back="cadres:list")
+
+
+@login_required
+@require_POST
+def assignment_end(request, pk):
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    _require(request.user, roles.MANAGE_ASSIGNMENTS)
+    form = AssignmentEndForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assignment_end(actor=request.user, assignment=assignment, end_date=data["end_date"],
+                                    reason=data["reason"], recall=data["recall"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("任职已召回。") if data["recall"] else _("任职已结束。"))
+    else:
+        messages.error(request, _("请填写有效的结束日期。"))
+    return redirect("cadres:detail", pk=assignment.cadre_id)
+
+
+@login_required
+def insurance_new(request, pk):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    _require(request.user, roles.MANAGE_INSURANCE)
+    form = InsuranceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.insurance_record(actor=request.user, cadre=cadre, **form.cleaned_data)):
+        messages.success(request, _("保险已登记。"))
+        return redirect("cadres:detail", pk=pk)
+    return _form_page(request, form, _("为 %(name)s 登记意外伤害保险") % {"name": cadre.name}, back="cadres:list")
+
+
+@login_required
+def leave_new(request, pk):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    _require(request.user, roles.REQUEST_LEAVE)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.leave_request(actor=request.user, cadre=cadre, **form.cleaned_data)):
+        messages.success(request, _("请假申请已提交。"))
+        return redirect("cadres:detail", pk=pk)
+    return _form_page(request, form, _("%(name)s 请假申请") % {"name": cadre.name}, back="cadres:leave-list",
+                      nav="leave")
+
+
+@login_required
+def leave_list(request):
+    status = request.GET.get("status", "pending")
+    status = status if status in LeaveRequest.Status.values else ""
+    page = Paginator(selectors.leave_list(user=request.user, status=status or None), 50).get_page(
+        request.GET.get("page"))
+    user = request.user
+    return render(request, "cadres/leave_list.html", {
+        "page": page, "status": status, "statuses": LeaveRequest.Status.choices, "nav_active": "leave",
+        "decidable": {
+            LeaveRequest.Level.TOWNSHIP: user.can(roles.APPROVE_LEAVE_TOWNSHIP),
+            LeaveRequest.Level.COUNTY: user.can(roles.APPROVE_LEAVE_COUNTY),
+        },
+    })
+
+
+@login_required
+def leave_decide(request, pk):
+    leave = selectors.leave_get(user=request.user, pk=pk)
+    form = LeaveDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_decide(actor=request.user, leave=leave, approve=form.cleaned_data["approve"],
+                                  note=form.cleaned_data["note"])
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from exc
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已处理请假申请。"))
+            return redirect("cadres:leave-list")
+    return _form_page(request, form, _("审批 %(name)s 的请假（%(days)s 天）") % {"name": leave.cadre.name, "days": leave.days},
+                      back="cadres:leave-list", nav="leave", extra={"leave": leave})
+
+
+@login_required
+def unit_list(request):
+    units = selectors.sending_unit_list(user=request.user)
+    return render(request, "cadres/unit_list.html", {
+        "units": units, "nav_active": "units",
+        "can_manage": request.user.can(roles.MANAGE_CADRES) and request.user.scope
+        and request.user.scope.level == codes.COUNTY,
+    })
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = selectors.sending_unit_get(user=request.user, pk=pk)
+    cadres = selectors.cadre_list(user=request.user, sending_unit=unit.pk)
+    return render(request, "cadres/unit_detail.html", {"unit": unit, "cadres": cadres, "nav_active": "units"})
+
+
+def _unit_form(request, unit=None):
+    _require(request.user, roles.MANAGE_CADRES)  # callers have already resolved `unit` in scope
+    form = SendingUnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.sending_unit_save(actor=request.user, unit=unit, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from exc
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已保存派出单位 %(name)s。") % {"name": saved.name})
+            return redirect("cadres:unit-detail", pk=saved.pk)
+    title = _("编辑派出单位") if unit else _("新增派出单位")
+    return _form_page(request, form, title, back="cadres:unit-list", nav="units")
+
+
+@login_required
+def unit_new(request):
+    return _unit_form(request)
+
+
+@login_required
+def unit_edit(request, pk):
+    return _unit_form(request, selectors.sending_unit_get(user=request.user, pk=pk))

@@ -1,0 +1,67 @@
+"""The one way to write an audit event."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.models import model_to_dict
+
+from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.models import AuditEvent
+
+_encoder = DjangoJSONEncoder()
+
+# Personal identifiers are kept masked in the log: the auditor reads the log but never sees them.
+SENSITIVE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "contact_phone": mask_phone}
+
+
+def snapshot(obj, *, exclude: tuple[str, ...] = ()) -> dict:
+    """A JSON-safe picture of a model instance's own fields, for before/after in the log."""
+    data = model_to_dict(obj, exclude=list(exclude))
+    for name, value in list(data.items()):
+        if hasattr(value, "pk"):
+            data[name] = value.pk
+        elif isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+    for name, mask in SENSITIVE_FIELDS.items():
+        if data.get(name):
+            data[name] = mask(data[name])
+    # Round-trip through Django's encoder so dates, Decimals and UUIDs become strings.
+    return json.loads(_encoder.encode(data))
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    region_code: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Append one event. `obj`, when given, fills type, id and label."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        region_code=region_code,
+        before=before,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that differ, so that the log shows what changed and nothing else."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

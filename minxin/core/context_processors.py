@@ -1,0 +1,23 @@
+"""The navigation and the user's identity line, on every page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from minxin.accounts import roles
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        (_("区划与驻村"), reverse("home"), "bi-diagram-3", "regions"),
+        (_("驻村干部"), reverse("cadres:list"), "bi-people", "cadres"),
+        (_("请假"), reverse("cadres:leave-list"), "bi-calendar2-week", "leave"),
+        (_("派出单位"), reverse("cadres:unit-list"), "bi-building", "units"),
+    ]
+    if user.can(roles.MANAGE_USERS):
+        items.append((_("用户管理"), reverse("accounts:user-list"), "bi-person-gear", "users"))
+    if user.can(roles.VIEW_AUDIT_LOG):
+        items.append((_("审计日志"), reverse("audit-log"), "bi-journal-text", "audit"))
+    return {"nav_items": items}

@@ -1,0 +1,30 @@
+"""Domain errors: what a service raises when input breaks a rule.
+
+Each has a machine-readable `code` (for the API's error body), a message in Chinese for the user,
+and optionally the form `field` it concerns and `details` (e.g. one entry per bad row).
+"""
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, details: list | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.field = field
+        self.details = details or []
+
+    def as_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class PermissionDenied(DomainError):
+    """The user is in scope but its role may not do this (403)."""
+
+    status = 403
+
+    def __init__(self, message: str | None = None, *, code: str = "forbidden"):
+        from django.utils.translation import gettext
+
+        super().__init__(code, message or gettext("您没有执行此操作的权限。"))

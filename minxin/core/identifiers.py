@@ -1,0 +1,116 @@
+"""Chinese resident ID numbers (GB 11643) and phone numbers: normalise, validate, mask.
+
+ID numbers: python-stdnum gives the checksum and date helpers. Its `cn.ric.validate` also ties
+the area code to the birth year, which rejects real people: codes are never re-issued when a
+county is renumbered (Yanhe was 522228 until 2011, 520627 since), so someone born in 1995 whose
+first card came after 2011 carries 520627. We therefore accept any area code that has ever
+existed, current or historic, from stdnum's own table of codes (SPEC §4.2, stdnum issue #442).
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from django.utils.translation import gettext as _
+from stdnum import numdb
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent
+
+
+class InvalidIdentifier(ValueError):
+    """The value is not a valid identifier; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: datetime.date
+    sex: str  # "M" or "F", from the 17th digit (odd = male)
+    area_code: str
+
+
+def normalize_text(value) -> str:
+    """Fold full-width characters (ＡＢ１２, full-width spaces) and trim."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def normalize_id_number(value) -> str:
+    """Full-width digits, lowercase x, spaces inside, and float exports (5.20627199001e+17) fixed."""
+    text = normalize_text(value).replace(" ", "").upper()
+    if re.fullmatch(r"\d+(\.\d+)?E\+\d+", text):
+        raise InvalidIdentifier(_("身份证号被 Excel 存成了科学计数法（%(value)s），末几位已丢失，请改为文本格式后重新填写。") % {"value": text})
+    if re.fullmatch(r"\d{15,18}\.0+", text):  # a float that kept all digits: 520627199001011234.0
+        text = text.split(".")[0]
+    return text
+
+
+@lru_cache(maxsize=4096)
+def area_code_known(area: str) -> bool:
+    """True if the 6-digit area code exists or ever existed (any year)."""
+    info = {key: value for _part, props in numdb.get("cn/loc").info(area) for key, value in props.items()}
+    return bool(info.get("county"))
+
+
+def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:
+    """Validate an 18-digit ID number; raise InvalidIdentifier with the reason."""
+    number = normalize_id_number(value)
+    if not number:
+        raise InvalidIdentifier(_("身份证号不能为空。"))
+    if len(number) == 15 and number.isdigit():
+        raise InvalidIdentifier(_("这是旧式 15 位身份证号，请填写该人现在的 18 位身份证号。"))
+    if len(number) != 18:
+        raise InvalidIdentifier(_("身份证号应为 18 位，实际为 %(n)d 位。") % {"n": len(number)})
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise InvalidIdentifier(_("身份证号只能由数字和末位的 X 组成。"))
+    if number[17] != ric.calc_check_digit(number):
+        raise InvalidIdentifier(_("身份证号校验码错误（末位应为 %(digit)s）。") % {"digit": ric.calc_check_digit(number)})
+    try:
+        birth = ric.get_birth_date(number)
+    except InvalidComponent:
+        raise InvalidIdentifier(_("身份证号中的出生日期 %(date)s 不存在。") % {"date": number[6:14]}) from None
+    today = today or datetime.date.today()
+    if birth > today or birth.year < 1890:
+        raise InvalidIdentifier(_("身份证号中的出生日期 %(date)s 不合理。") % {"date": birth.isoformat()})
+    if not area_code_known(number[:6]):
+        raise InvalidIdentifier(_("身份证号的地区码 %(code)s 不存在（现行或历史区划中均无）。") % {"code": number[:6]})
+    return IdNumber(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F", area_code=number[:6])
+
+
+def mask_id_number(number: str) -> str:
+    """520627199001011234 → 520627********1234 (area code and last four kept)."""
+    if not number:
+        return ""
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def normalize_phone(value) -> str:
+    """A mainland mobile or fixed-line number in its national form; raise InvalidIdentifier."""
+    text = normalize_text(value).replace(" ", "").replace("-", "")
+    if not text:
+        return ""
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise InvalidIdentifier(_("电话号码“%(value)s”无法识别。") % {"value": value}) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidIdentifier(_("电话号码“%(value)s”不是有效的号码。") % {"value": value})
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return re.sub(r"\D", "", national) if parsed.country_code == 86 else phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.E164
+    )
+
+
+def mask_phone(phone: str) -> str:
+    """13912345678 → 139****5678."""
+    if not phone:
+        return ""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -1,0 +1,28 @@
+"""Region scoping: every read is narrowed to the user's region-code prefixes.
+
+A model opts in by using `ScopedQuerySet` and naming the field holding its 12-digit region
+(or village) code in `scope_field`. The user object answers `scope_prefixes()` (see
+accounts.models.User): one prefix for most roles, several villages for cadres and sending units.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+def scope_q(user, field: str) -> Q:
+    """A filter matching rows whose `field` lies inside the user's scope (nothing if none)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    prefixes = user.scope_prefixes()
+    if not prefixes:
+        return Q(pk__in=[])
+    query = Q()
+    for prefix in prefixes:
+        query |= Q(**{f"{field}__startswith": prefix})
+    return query
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rows inside the user's scope; anything else is treated as non-existent (404)."""
+        return self.filter(scope_q(user, self.model.scope_field))

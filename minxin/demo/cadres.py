@@ -1,0 +1,96 @@
+"""Demo sending units, cadres (about three per village), assignments, insurance and leave."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.selectors import pinyin_key
+from minxin.demo.names import INSURERS, LEAVE_REASONS, UNIT_BASES
+from minxin.demo.people import IdentityMaker
+
+ROLES = [Assignment.Role.FIRST_SECRETARY, Assignment.Role.TEAM_LEADER, Assignment.Role.TEAM_MEMBER,
+         Assignment.Role.TEAM_MEMBER]
+
+
+def _units(ctx) -> list[SendingUnit]:
+    needed = max(8, len(ctx.villages) // 3)
+    units = []
+    for index in range(needed):
+        name, level, kind = UNIT_BASES[index % len(UNIT_BASES)]
+        if index >= len(UNIT_BASES):  # county scale: more units than the base list, e.g. 县财政局（二组）
+            name = f"{name}（第{index // len(UNIT_BASES) + 1}批）"
+        units.append(SendingUnit(name=name, level=level, kind=kind, county_code=settings.MINXIN_COUNTY_CODE,
+                                 contact_name=ctx.faker.name()))
+    return SendingUnit.objects.bulk_create(units)
+
+
+def generate(ctx) -> None:
+    today = timezone.localdate()
+    people = IdentityMaker(ctx.rng)
+    ctx.people = people
+    units = _units(ctx)
+    for unit in units:
+        unit.contact_phone = people.mobile()
+    SendingUnit.objects.bulk_update(units, ["contact_phone"])
+    cadres, assignments = [], []
+    for village in ctx.villages:
+        for slot in range(ctx.rng.randint(*ctx.scale.cadres_per_village)):
+            sex = "M" if ctx.rng.random() < 0.72 else "F"
+            birth = people.birth_date(min_age=26, max_age=55, today=today)
+            name = ctx.faker.name_male() if sex == "M" else ctx.faker.name_female()
+            cadre = Cadre(
+                name=name, sex=sex, birth_date=birth, id_number=people.id_number(birth=birth, sex=sex),
+                phone=people.mobile(), is_party_member=slot < 2 or ctx.rng.random() < 0.8,
+                post=ctx.rng.choice(["科员", "副科长", "科长", "副主任", "干部", "专业技术人员"]),
+                sending_unit=ctx.rng.choice(units), region_code=village.code, name_pinyin=pinyin_key(name),
+            )
+            cadres.append(cadre)
+            start = today - datetime.timedelta(days=ctx.rng.randint(60, 900))
+            assignments.append(Assignment(cadre=cadre, village=village, role=ROLES[slot], start_date=start))
+    Cadre.objects.bulk_create(cadres, batch_size=1000)
+    for assignment in assignments:
+        assignment.cadre_id = assignment.cadre.pk
+    Assignment.objects.bulk_create(assignments, batch_size=1000)
+    ctx.units, ctx.cadres = units, cadres
+
+    policies = []
+    for index, cadre in enumerate(cadres):
+        roll = ctx.rng.random()
+        if roll < 0.06:
+            continue  # no cover at all: flagged
+        start = today - datetime.timedelta(days=ctx.rng.randint(30, 340))
+        if roll < 0.10:
+            start = today - datetime.timedelta(days=ctx.rng.randint(400, 500))  # lapsed last year: flagged
+        policies.append(Insurance(
+            cadre=cadre, insurer=ctx.rng.choice(INSURERS), policy_number=f"YA{ctx.seed:03d}{index:07d}",
+            start_date=start, end_date=start + datetime.timedelta(days=364), premium=Decimal("120.00"),
+        ))
+    Insurance.objects.bulk_create(policies, batch_size=1000)
+
+    leaves = []
+    for assignment in ctx.rng.sample(assignments, max(2, len(assignments) // 25)):
+        start = today + datetime.timedelta(days=ctx.rng.randint(1, 20))
+        days = ctx.rng.choice([1, 2, 3, 5, 7])
+        leaves.append((assignment, start, days))
+    ctx.pending_leaves = leaves
+    ctx.counts.update(sending_units=len(units), cadres=len(cadres), assignments=len(assignments),
+                      insurance_policies=len(policies))
+
+
+def create_leaves(ctx, requester) -> None:
+    """Pending leave requests, filed by the township account (called once accounts exist)."""
+    from minxin.cadres.services import leave_level
+
+    rows = [
+        LeaveRequest(
+            cadre=a.cadre, village_code=a.village_id, start_date=start,
+            end_date=start + datetime.timedelta(days=days - 1), days=days, reason=ctx.rng.choice(LEAVE_REASONS),
+            approval_level=leave_level(days), requested_by=requester,
+        )
+        for a, start, days in ctx.pending_leaves
+    ]
+    LeaveRequest.objects.bulk_create(rows)
+    ctx.counts["leave_requests"] = len(rows)

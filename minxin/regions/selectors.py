@@ -1,0 +1,31 @@
+"""Scoped reads of the region tree."""
+
+from django.http import Http404
+
+from minxin.regions import codes
+from minxin.regions.models import Region
+
+
+def region_get(*, user, code: str) -> Region:
+    """The region with this code if the user may see it. Raises InvalidRegionCode for a malformed
+    code and Http404 for one that is unknown *or* outside the scope — the two are indistinguishable.
+    """
+    full = codes.normalize_code(code)
+    region = Region.objects.visible_to(user).select_related("parent__parent").filter(code=full).first()
+    if region is None:
+        raise Http404("region")
+    return region
+
+
+def region_children(*, user, region: Region):
+    return Region.objects.visible_to(user).filter(parent=region).order_by("code")
+
+
+def user_root_regions(*, user):
+    """The top regions of a user's scope: its scope region, or its villages for derived scopes."""
+    prefixes = user.scope_prefixes()
+    return Region.objects.filter(code__in=[p.ljust(12, "0") for p in prefixes]).order_by("code")
+
+
+def village_list(*, user):
+    return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")

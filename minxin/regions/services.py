@@ -1,0 +1,82 @@
+"""Writes to the region tree."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from minxin.core.audit import audit_record, changed_fields, snapshot
+from minxin.core.errors import DomainError
+from minxin.regions import codes, data
+from minxin.regions.models import Region
+
+_TOWNSHIP_KINDS = {"subdistrict": Region.Kind.SUBDISTRICT, "town": Region.Kind.TOWN, "township": Region.Kind.TOWNSHIP}
+
+VILLAGE_FACTS = ("name", "is_poor", "terrain", "distance_km", "households", "population")
+
+
+@transaction.atomic
+def region_seed_county() -> Region:
+    """Create (or leave as they are) the province, prefecture, Yanhe county and its 23 townships."""
+    province, _created = Region.objects.get_or_create(
+        code=data.PROVINCE[0], defaults={"name": data.PROVINCE[1], "level": codes.PROVINCE}
+    )
+    prefecture, _created = Region.objects.get_or_create(
+        code=data.PREFECTURE[0],
+        defaults={"name": data.PREFECTURE[1], "level": codes.PREFECTURE, "parent": province},
+    )
+    county, _created = Region.objects.get_or_create(
+        code=data.COUNTY[0], defaults={"name": data.COUNTY[1], "level": codes.COUNTY, "parent": prefecture}
+    )
+    for digits, name in data.TOWNSHIPS:
+        code = data.township_code(digits)
+        Region.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name, "level": codes.TOWNSHIP, "parent": county,
+                "kind": _TOWNSHIP_KINDS[codes.township_kind(code)],
+            },
+        )
+    return county
+
+
+@transaction.atomic
+def village_create(
+    *, actor, code: str, name: str, is_poor: bool = False, terrain: str = "",
+    distance_km: Decimal | None = None, households: int | None = None, population: int | None = None,
+) -> Region:
+    """Add a village (村/居委会) under its township; the code must be a village-level code."""
+    code = codes.normalize_code(code)
+    if codes.level_of(code) != codes.VILLAGE:
+        raise DomainError("not_a_village", _("区划代码 %(code)s 不是村级代码（后三位应为 001–399）。") % {"code": code}, field="code")
+    if Region.objects.filter(code=code).exists():
+        raise DomainError("duplicate_code", _("区划代码 %(code)s 已存在。") % {"code": code}, field="code")
+    township = Region.objects.filter(code=codes.parent_code(code), level=codes.TOWNSHIP).first()
+    if township is None:
+        raise DomainError("unknown_parent", _("区划代码 %(code)s 所属的乡镇不存在。") % {"code": code}, field="code")
+    village = Region.objects.create(
+        code=code, name=name, level=codes.VILLAGE, parent=township,
+        kind=Region.Kind.COMMUNITY if codes.village_kind(code) == "community" else Region.Kind.VILLAGE,
+        is_poor=is_poor, terrain=terrain, distance_km=distance_km, households=households, population=population,
+    )
+    audit_record(actor=actor, action="region.create", obj=village, region_code=code, after=snapshot(village))
+    return village
+
+
+@transaction.atomic
+def village_update(*, actor, village: Region, **facts) -> Region:
+    """Change a village's facts (name, poor-village status, terrain, distance, size)."""
+    unknown = set(facts) - set(VILLAGE_FACTS)
+    if unknown:
+        raise TypeError(f"village_update got unexpected fields {sorted(unknown)}")
+    before = snapshot(village)
+    for name, value in facts.items():
+        setattr(village, name, value)
+    village.full_clean()
+    village.save()
+    old, new = changed_fields(before, snapshot(village))
+    if new:
+        audit_record(
+            actor=actor, action="region.update", obj=village, region_code=village.code, before=old, after=new
+        )
+    return village

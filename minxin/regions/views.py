@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from minxin.accounts import roles
+from minxin.cadres.selectors import village_team
+from minxin.core.errors import DomainError
+from minxin.core.forms import apply_domain_error
+from minxin.regions import codes, selectors, services
+from minxin.regions.forms import VillageCreateForm, VillageFactsForm
+
+
+def _region_or_404(user, code):
+    try:
+        return selectors.region_get(user=user, code=code)
+    except codes.InvalidRegionCode:
+        raise Http404 from None
+
+
+def _breadcrumbs(user, region):
+    """The region's ancestors the user may see, top first."""
+    trail, node = [], region.parent
+    while node is not None and user.in_scope(node.code):
+        trail.append(node)
+        node = node.parent
+    return list(reversed(trail))
+
+
+@login_required
+def region_detail(request, code):
+    region = _region_or_404(request.user, code)
+    children = selectors.region_children(user=request.user, region=region)
+    context = {
+        "region": region,
+        "children": children,
+        "breadcrumbs": _breadcrumbs(request.user, region),
+        "team": village_team(user=request.user, village_code=region.code) if region.level == codes.VILLAGE else None,
+        "can_manage": request.user.can(roles.MANAGE_REGIONS),
+        "nav_active": "regions",
+    }
+    return render(request, "regions/detail.html", context)
+
+
+@login_required
+def village_edit(request, code):
+    village = _region_or_404(request.user, code)
+    if village.level != codes.VILLAGE or not request.user.can(roles.MANAGE_REGIONS):
+        raise PermissionDenied
+    form = VillageFactsForm(request.POST or None, instance=village)
+    if request.method == "POST" and form.is_valid():
+        services.village_update(actor=request.user, village=village, **form.cleaned_data)
+        messages.success(request, _("村情信息已保存。"))
+        return redirect("regions:detail", code=village.code)
+    return render(request, "regions/village_form.html", {"form": form, "region": village, "nav_active": "regions"})
+
+
+@login_required
+def village_new(request, code):
+    township = _region_or_404(request.user, code)
+    if township.level != codes.TOWNSHIP or not request.user.can(roles.MANAGE_REGIONS):
+        raise PermissionDenied
+    form = VillageCreateForm(request.POST or None, initial={"code": township.prefix})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if not data["code"].startswith(township.prefix):
+                raise DomainError("wrong_township", _("区划代码应以本乡镇代码 %(p)s 开头。") % {"p": township.prefix},
+                                  field="code")
+            village = services.village_create(actor=request.user, **data)
+        except (DomainError, codes.InvalidRegionCode) as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已新增村：%(name)s。") % {"name": village.name})
+            return redirect("regions:detail", code=village.code)
+    return render(request, "regions/village_form.html", {"form": form, "region": township, "creating": True,
+                                                          "nav_active": "regions"})

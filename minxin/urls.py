@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from minxin.api.main import api
+from minxin.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("audit/", core_views.audit_log, name="audit-log"),
+    path("accounts/", include("minxin.accounts.urls")),
+    path("regions/", include("minxin.regions.urls")),
+    path("cadres/", include("minxin.cadres.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "minxin.core.views.bad_request"
+handler403 = "minxin.core.views.permission_denied"
+handler404 = "minxin.core.views.page_not_found"
+handler500 = "minxin.core.views.server_error"
