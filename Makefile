@@ -28,10 +28,13 @@ setup: $(VENV)/.installed minxin/static/vendor/.copied
 	mkdir -p var/staticfiles
 	$(BIN)/minxin migrate --noinput -v0
 
+# The background worker (imports, documents) runs beside the server and stops with it.
 run: setup
 	$(BIN)/minxin demo --scale small --if-empty
 	@echo "Serving Minxin on http://127.0.0.1:8000 (demo password: Minxin-2026)"
-	$(BIN)/minxin runserver 127.0.0.1:8000
+	$(BIN)/minxin db_worker --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/minxin runserver 127.0.0.1:8000
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -7,12 +7,21 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from minxin.api.auth import ActiveSession, BearerToken
 from minxin.core.errors import DomainError
 from minxin.regions.codes import InvalidRegionCode
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese stays readable in answers (UTF-8), instead of \\uXXXX escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="Minxin API",
     version="1",
     description="民心 — 驻村工作平台 API。认证：Authorization: Bearer <令牌>（`minxin issue-token`），或浏览器会话。",

@@ -1,0 +1,79 @@
+"""Whole-database backup and restore for both supported engines.
+
+SQLite: the online backup API gives a consistent copy while the server runs. PostgreSQL: pg_dump's
+custom format, restored with pg_restore (the PostgreSQL client tools must be installed).
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.db import connection
+
+
+class BackupError(RuntimeError):
+    pass
+
+
+def _pg_env(settings_dict: dict) -> tuple[list[str], dict]:
+    args = ["--host", settings_dict.get("HOST") or "127.0.0.1", "--port", str(settings_dict.get("PORT") or 5432),
+            "--username", settings_dict.get("USER") or "postgres"]
+    env = dict(os.environ)
+    if settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = settings_dict["PASSWORD"]
+    return args, env
+
+
+def _require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is not installed (apt-get install postgresql-client).")
+    return path
+
+
+def backup(path: Path) -> Path:
+    settings_dict = connection.settings_dict
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(settings_dict["NAME"])
+        target = sqlite3.connect(path)
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+    else:
+        args, env = _pg_env(settings_dict)
+        subprocess.run([_require_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(path),
+                        settings_dict["NAME"]], check=True, env=env)
+    return path
+
+
+def restore(path: Path) -> None:
+    if not path.exists():
+        raise BackupError(f"{path} does not exist.")
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            check.execute("SELECT 1 FROM django_migrations LIMIT 1")
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"{path} is not a Minxin SQLite backup: {exc}") from None
+        finally:
+            check.close()
+        connection.close()
+        target = Path(settings_dict["NAME"])
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        source = sqlite3.connect(path)
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)
+        source.close()
+        dest.close()
+    else:
+        args, env = _pg_env(settings_dict)
+        connection.close()
+        subprocess.run([_require_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner",
+                        "--single-transaction", "--dbname", settings_dict["NAME"], str(path)], check=True, env=env)

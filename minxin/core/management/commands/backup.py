@@ -1,0 +1,19 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minxin.core import backup
+
+
+class Command(BaseCommand):
+    help = "Write a consistent copy of the whole database to PATH (SQLite file, or pg_dump custom format)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args, path, **options):
+        try:
+            written = backup.backup(path)
+        except (backup.BackupError, OSError) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {written} ({written.stat().st_size:,} bytes)"))

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minxin.core import backup
+
+
+class Command(BaseCommand):
+    help = "Replace the whole database with a backup made by `minxin backup` (stop the server first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, path, yes, **options):
+        if not yes and input(f"Replace the current database with {path}? [y/N] ").strip().lower() != "y":
+            raise CommandError("Restore cancelled.")
+        try:
+            backup.restore(path)
+        except (backup.BackupError, OSError) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"Database restored from {path}"))

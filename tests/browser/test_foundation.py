@@ -1,0 +1,85 @@
+"""The platform's pages in a real browser: login, scope, resident teams, 404 outside the scope."""
+
+import pytest
+
+from tests.browser.conftest import PHONE
+from tests.world import PASSWORD
+
+
+@pytest.fixture
+def browser_world(transactional_db):
+    from tests.world import build_world
+
+    return build_world()
+
+
+def test_township_admin_sees_own_villages_and_teams_and_404_elsewhere(browser_world, live_server, page, login, shot):
+    w = browser_world
+    login(page, "tdw_admin", PASSWORD)
+    # Lands on its own township, with its villages listed.
+    assert page.url.endswith("/regions/520627106000/")
+    identity = page.get_by_test_id("identity").inner_text()
+    assert "tdw_admin" in identity and "乡镇管理员" in identity and "土地坳镇" in identity
+    children = page.get_by_test_id("children").inner_text()
+    assert "五七村" in children and "茶园村" in children and "龙门村" not in children
+    shot(page, "foundation-township")
+
+    page.click("text=五七村")
+    team = page.get_by_test_id("resident-team").inner_text()
+    for cadre in w.cadres["tdw"]:
+        assert cadre.name in team
+    assert "第一书记" in team
+    shot(page, "foundation-village-team")
+
+    response = page.goto(f"{live_server.url}/regions/{w.village('gz').code}/")
+    assert response.status == 404
+    assert "不在您的管辖范围内" in page.content()
+    assert "龙门村" not in page.content()
+    shot(page, "foundation-404")
+
+
+def test_cadre_page_masks_and_reveals_id_number(browser_world, live_server, page, login, shot):
+    w = browser_world
+    cadre = w.cadres["tdw"][0]
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/cadres/{cadre.pk}/")
+    masked = page.get_by_test_id("masked-id").inner_text()
+    assert masked == cadre.id_number[:6] + "********" + cadre.id_number[-4:]
+    page.get_by_test_id("reveal-id").click()
+    page.get_by_test_id("revealed").wait_for()
+    assert page.get_by_test_id("revealed").inner_text() == cadre.id_number
+    assert page.get_by_test_id("reveal-id").count() == 0  # the button goes once used
+    shot(page, "foundation-cadre")
+
+    from minxin.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="reveal.id_number", object_id=str(cadre.pk)).count() == 1
+
+
+def test_phone_layout_and_language_switch(browser, browser_world, live_server, login, shot):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login(page, "county_admin", PASSWORD)
+        assert page.url.endswith("/regions/520627000000/")
+        # On a phone the navigation folds behind the toggler and opens on tap.
+        nav_link = page.locator("#mx-nav").get_by_role("link", name="驻村干部")
+        assert not nav_link.is_visible()
+        page.click(".navbar-toggler")
+        nav_link.wait_for(state="visible")
+        shot(page, "foundation-phone-menu")
+        page.select_option("#language-select", "en")
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert "Resident cadres" in page.content()
+        shot(page, "foundation-phone-english")
+    finally:
+        context.close()
+
+
+def test_login_lockout_after_repeated_failures(browser_world, live_server, page, login, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(page, "tdw_clerk", "wrong-password-123")
+    login(page, "tdw_clerk", PASSWORD)
+    assert "锁定" in page.content()
+    assert "/accounts/login/" in page.url
