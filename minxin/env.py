@@ -56,6 +56,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def _redact(url: str) -> str:
+    """The URL with its password replaced, so that an error message never prints a credential."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "<unparsable URL>"
+
+
 def database_config(url: str, *, conn_max_age: int) -> dict:
     """Parse DATABASE_URL; only SQLite and PostgreSQL are supported."""
     import dj_database_url
@@ -63,7 +77,7 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=conn_max_age)
     except Exception as exc:  # dj-database-url raises several types for bad URLs
-        raise ImproperlyConfigured(f"DATABASE_URL={url!r} cannot be parsed: {exc}") from None
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} cannot be parsed: {exc}") from None
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE avoids upgrade deadlocks.
@@ -74,7 +88,7 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
         config["CONN_MAX_AGE"] = 0
         config["TEST"] = {"NAME": None}
     elif engine != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(f"DATABASE_URL={url!r}: only sqlite:// and postgresql:// are supported.")
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r}: only sqlite:// and postgresql:// are supported.")
     return config
 
 
@@ -85,7 +99,13 @@ def secret_key_file(path) -> str:
 
     path = Path(path)
     if path.exists():
-        return path.read_text().strip()
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                f"The secret key file {path} holds fewer than 32 characters; delete it to have a new key "
+                "generated, or set SECRET_KEY."
+            )
+        return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     path.touch(mode=0o600)

@@ -63,7 +63,7 @@ def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:
         raise InvalidIdentifier(_("这是旧式 15 位身份证号，请填写该人现在的 18 位身份证号。"))
     if len(number) != 18:
         raise InvalidIdentifier(_("身份证号应为 18 位，实际为 %(n)d 位。") % {"n": len(number)})
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):  # str.isdigit would let other scripts' digits in
         raise InvalidIdentifier(_("身份证号只能由数字和末位的 X 组成。"))
     if number[17] != ric.calc_check_digit(number):
         raise InvalidIdentifier(_("身份证号校验码错误（末位应为 %(digit)s）。") % {"digit": ric.calc_check_digit(number)})

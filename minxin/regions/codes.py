@@ -6,6 +6,7 @@ has the prefix 520627, and "inside the scope" means a code starting with that pr
 """
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,9 @@ LEVEL_LABELS = {
 # Length of the significant prefix at each level.
 PREFIX_LENGTH = {PROVINCE: 2, PREFECTURE: 4, COUNTY: 6, TOWNSHIP: 9, VILLAGE: 12}
 _VALID_LENGTHS = set(PREFIX_LENGTH.values())
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]+$")
+# (start, end) of each digit group below the province, top first.
+_GROUPS = [(2, 4), (4, 6), (6, 9), (9, 12)]
 
 
 class InvalidRegionCode(ValueError):
@@ -30,7 +33,8 @@ class InvalidRegionCode(ValueError):
 
 def normalize_code(text: str) -> str:
     """Accept a 12-digit code or its significant prefix (2, 4, 6 or 9 digits); return 12 digits."""
-    code = (text or "").strip()
+    # Full-width digits (５２０６２７) are folded; other scripts' digits are not codes.
+    code = unicodedata.normalize("NFKC", text or "").strip()
     if not _DIGITS.match(code) or len(code) not in _VALID_LENGTHS:
         raise InvalidRegionCode(
             _("区划代码“%(code)s”格式不正确：应为 12 位数字，或其 2/4/6/9 位前缀。") % {"code": text}
@@ -38,6 +42,13 @@ def normalize_code(text: str) -> str:
     code = code.ljust(12, "0")
     if code[:2] == "00":
         raise InvalidRegionCode(_("区划代码“%(code)s”格式不正确：省级代码不能为 00。") % {"code": text})
+    # A level's digits are zero only if every level below is zero too: 520627000201 (a village
+    # with no township) names no region.
+    for index, (start, end) in enumerate(_GROUPS):
+        if set(code[start:end]) == {"0"} and any(set(code[s:e]) != {"0"} for s, e in _GROUPS[index + 1:]):
+            raise InvalidRegionCode(
+                _("区划代码“%(code)s”格式不正确：上级区划位为 0 时下级区划位也必须为 0。") % {"code": text}
+            )
     return code
 
 
