@@ -40,7 +40,7 @@ def generate(ctx) -> None:
         for slot in range(ctx.rng.randint(*ctx.scale.cadres_per_village)):
             sex = "M" if ctx.rng.random() < 0.72 else "F"
             birth = people.birth_date(min_age=26, max_age=55, today=today)
-            name = ctx.faker.name_male() if sex == "M" else ctx.faker.name_female()
+            name = people.name(ctx.faker, sex)
             cadre = Cadre(
                 name=name, sex=sex, birth_date=birth, id_number=people.id_number(birth=birth, sex=sex),
                 phone=people.mobile(), is_party_member=slot < 2 or ctx.rng.random() < 0.8,

@@ -2,6 +2,7 @@
 
 import datetime
 
+from faker.providers.person.zh_CN import Provider as _ChineseNames
 from stdnum.cn import ric
 
 from minxin.demo.names import MOBILE_PREFIXES
@@ -35,6 +36,14 @@ class IdentityMaker:
         year = today.year - self.rng.randint(min_age, max_age)
         day_of_year = self.rng.randint(0, 364)
         return datetime.date(year, 1, 1) + datetime.timedelta(days=day_of_year)
+
+    def name(self, faker, sex: str) -> str:
+        """A surname (weighted as Faker weights them) and a given name that fits the sex."""
+        given = _ChineseNames.first_names_male if sex == "M" else _ChineseNames.first_names_female
+        first = self.rng.choice(given)
+        if self.rng.random() < 0.35:  # many given names have two characters
+            first += self.rng.choice(given)[-1]
+        return faker.last_name() + first
 
     def mobile(self) -> str:
         return self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(0, 10**8):08d}"
