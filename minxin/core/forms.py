@@ -27,6 +27,13 @@ class StyledFormMixin:
                 css = "form-control"
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
-            if self.errors and getattr(self, "prefix", None) is None and field in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        # Validation must not run in __init__: subclasses narrow choices and querysets to the actor
+        # after this mixin's __init__, and errors computed before that would refuse valid input.
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} is-invalid".strip()

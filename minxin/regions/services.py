@@ -17,26 +17,37 @@ VILLAGE_FACTS = ("name", "is_poor", "terrain", "distance_km", "households", "pop
 
 @transaction.atomic
 def region_seed_county() -> Region:
-    """Create (or leave as they are) the province, prefecture, Yanhe county and its 23 townships."""
-    province, _created = Region.objects.get_or_create(
+    """Create (or leave as they are) the province, prefecture, Yanhe county and its 23 townships.
+
+    Logged once (`region.seed`, with what was created) when anything was missing.
+    """
+    created = []
+    province, new = Region.objects.get_or_create(
         code=data.PROVINCE[0], defaults={"name": data.PROVINCE[1], "level": codes.PROVINCE}
     )
-    prefecture, _created = Region.objects.get_or_create(
+    created += [province.code] if new else []
+    prefecture, new = Region.objects.get_or_create(
         code=data.PREFECTURE[0],
         defaults={"name": data.PREFECTURE[1], "level": codes.PREFECTURE, "parent": province},
     )
-    county, _created = Region.objects.get_or_create(
+    created += [prefecture.code] if new else []
+    county, new = Region.objects.get_or_create(
         code=data.COUNTY[0], defaults={"name": data.COUNTY[1], "level": codes.COUNTY, "parent": prefecture}
     )
+    created += [county.code] if new else []
     for digits, name in data.TOWNSHIPS:
         code = data.township_code(digits)
-        Region.objects.get_or_create(
+        _township, new = Region.objects.get_or_create(
             code=code,
             defaults={
                 "name": name, "level": codes.TOWNSHIP, "parent": county,
                 "kind": _TOWNSHIP_KINDS[codes.township_kind(code)],
             },
         )
+        created += [code] if new else []
+    if created:
+        audit_record(actor=None, action="region.seed", object_type="regions.region", object_repr=county.name,
+                     region_code=county.code, after={"created": len(created), "codes": created})
     return county
 
 
