@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "minxin.regions",
     "minxin.accounts",
     "minxin.cadres",
+    "minxin.reports",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +148,12 @@ MINXIN_COUNTY_CODE = env_str("MINXIN_COUNTY_CODE", "520627000000")
 MINXIN_INSURANCE_WARNING_DAYS = env_int("MINXIN_INSURANCE_WARNING_DAYS", 30, minimum=0)
 # Leave longer than this many days needs the county's approval (SPEC §4.1).
 MINXIN_LEAVE_TOWNSHIP_MAX_DAYS = env_int("MINXIN_LEAVE_TOWNSHIP_MAX_DAYS", 3, minimum=1)
+# Household imports (SPEC §6): limits that refuse huge or malicious files before they are read.
+MINXIN_IMPORT_MAX_FILE_BYTES = env_int("MINXIN_IMPORT_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1024)
+MINXIN_IMPORT_MAX_ROWS = env_int("MINXIN_IMPORT_MAX_ROWS", 1_000_000, minimum=10)
+# An .xlsx is a zip: the sum of its declared uncompressed sizes, and each member's compression ratio.
+MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES", 1536 * 1024 * 1024,
+                                               minimum=1024)
+MINXIN_IMPORT_MAX_ZIP_RATIO = env_int("MINXIN_IMPORT_MAX_ZIP_RATIO", 200, minimum=2)
+# Uploads up to this size are imported during the request; larger ones by the background worker.
+MINXIN_IMPORT_INLINE_MAX_BYTES = env_int("MINXIN_IMPORT_INLINE_MAX_BYTES", 256 * 1024, minimum=0)

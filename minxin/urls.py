@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("minxin.accounts.urls")),
     path("regions/", include("minxin.regions.urls")),
     path("cadres/", include("minxin.cadres.urls")),
+    path("reports/", include("minxin.reports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -115,3 +115,10 @@ page("accounts:user-password", lambda w, s: reverse("accounts:user-password", ar
 listing("accounts:user-list", lambda w: reverse("accounts:user-list"))
 listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))
+
+# --- reports ---------------------------------------------------------------------------------
+page("reports:dashboard", lambda w, s: reverse("reports:dashboard", args=[w.village(s).code]))
+page("reports:dashboard", lambda w, s: reverse("reports:dashboard", args=[w.village(s).parent_id]), township=True)
+api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.village(s).code}/summary")
+api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.village(s).parent.prefix}/summary",
+           township=True)

@@ -73,8 +73,10 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from minxin.cadres.api import router as cadres_router
     from minxin.regions.api import router as regions_router
+    from minxin.reports.api import router as reports_router
 
     api.add_router("/regions", regions_router)
+    api.add_router("/regions", reports_router)
     api.add_router("/cadres", cadres_router)
 
 

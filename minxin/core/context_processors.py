@@ -10,8 +10,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    prefixes = user.scope_prefixes()
+    root = prefixes[0].ljust(12, "0") if len(prefixes) == 1 else None
     items = [
-        (_("区划与驻村"), reverse("home"), "bi-diagram-3", "regions"),
+        (_("工作概览"), reverse("reports:dashboard", args=[root]) if root else reverse("home"),
+         "bi-speedometer2", "dashboard"),
+        (_("区划与驻村"), reverse("regions:detail", args=[root]) if root else reverse("home"), "bi-diagram-3",
+         "regions"),
         (_("驻村干部"), reverse("cadres:list"), "bi-people", "cadres"),
         (_("请假"), reverse("cadres:leave-list"), "bi-calendar2-week", "leave"),
         (_("派出单位"), reverse("cadres:unit-list"), "bi-building", "units"),

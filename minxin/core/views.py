@@ -6,15 +6,18 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from minxin.accounts import roles
 from minxin.core.models import AuditEvent
+from minxin.regions import codes
 from minxin.regions.selectors import user_root_regions
 
 
 @login_required
 def home(request):
-    """Each user starts at the top of its own scope."""
+    """Each user starts at the top of its own scope: county and township users on the dashboard
+    of their region, village-level users on their village."""
     roots = list(user_root_regions(user=request.user))
     if len(roots) == 1:
-        return redirect("regions:detail", code=roots[0].code)
+        target = "reports:dashboard" if roots[0].level in (codes.COUNTY, codes.TOWNSHIP) else "regions:detail"
+        return redirect(target, code=roots[0].code)
     return render(request, "core/home.html", {"roots": roots})
 
 

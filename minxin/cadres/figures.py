@@ -1,0 +1,49 @@
+"""Dashboard figures owned by the cadres module."""
+
+import datetime
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from minxin.cadres.models import Assignment, LeaveRequest
+from minxin.reports.figures import count_by_group, figure, monthly_counts
+
+MODULE = _("驻村干部")
+
+
+def _in_year(year: int) -> Q:
+    return Q(start_date__lte=datetime.date(year, 12, 31)) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+    )
+
+
+@figure("cadres.resident", label=_("驻村干部"), module=MODULE, unit=_("人"), order=10)
+def resident(prefix, year, group_len):
+    return count_by_group(Assignment.objects.filter(_in_year(year)), "village__code", prefix, group_len,
+                          distinct="cadre")
+
+
+@figure("cadres.first_secretaries", label=_("第一书记"), module=MODULE, unit=_("人"), order=11)
+def first_secretaries(prefix, year, group_len):
+    return count_by_group(Assignment.objects.filter(_in_year(year)), "village__code", prefix, group_len,
+                          distinct="cadre", role=Assignment.Role.FIRST_SECRETARY)
+
+
+@figure("cadres.recalled", label=_("召回干部"), module=MODULE, unit=_("人"), order=12,
+        trend=lambda prefix, year: monthly_counts(Assignment.objects.filter(status=Assignment.Status.RECALLED),
+                                                  "village__code", "end_date", prefix, year))
+def recalled(prefix, year, group_len):
+    return count_by_group(Assignment.objects.all(), "village__code", prefix, group_len, distinct="cadre",
+                          status=Assignment.Status.RECALLED, end_date__year=year)
+
+
+@figure("cadres.leave_days", label=_("批准请假天数"), module=MODULE, unit=_("天"), order=13)
+def leave_days(prefix, year, group_len):
+    rows = (
+        LeaveRequest.objects.filter(village_code__startswith=prefix, start_date__year=year,
+                                    status=LeaveRequest.Status.APPROVED)
+        .annotate(group=Substr("village_code", 1, group_len))
+        .values("group").annotate(n=Sum("days")).order_by()
+    )
+    return {row["group"]: row["n"] or 0 for row in rows}
