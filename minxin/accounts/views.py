@@ -13,6 +13,7 @@ from minxin.accounts.forms import PasswordResetForm, UserForm
 from minxin.accounts.models import ApiToken
 from minxin.core.errors import DomainError
 from minxin.core.forms import StyledFormMixin, apply_domain_error
+from minxin.core.xlsx import xlsx_response
 
 
 class _PasswordChangeForm(StyledFormMixin, PasswordChangeForm):
@@ -71,6 +72,12 @@ def user_list(request):
         users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
     if role in roles.Role.values:
         users = users.filter(role=role)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="用户.xlsx", sheet=_("用户"),
+            headers=[_("用户名"), _("姓名"), _("角色"), _("管辖范围"), _("派出单位"), _("启用"), _("最近登录")],
+            rows=([u.username, u.full_name, u.get_role_display(), u.scope.name if u.scope else "",
+                   u.sending_unit.name if u.sending_unit else "", u.is_active, u.last_login] for u in users))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html",
                   {"page": page, "q": q, "role": role, "roles": roles.Role.choices, "nav_active": "users"})

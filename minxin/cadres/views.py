@@ -22,7 +22,9 @@ from minxin.cadres.forms import (
 from minxin.cadres.models import LeaveRequest
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.identifiers import mask_id_number, mask_phone
 from minxin.core.privacy import reveal_identifier
+from minxin.core.xlsx import xlsx_response
 from minxin.regions import codes
 from minxin.regions.selectors import region_get
 
@@ -59,11 +61,29 @@ def cadre_list(request):
     q = request.GET.get("q", "").strip()
     cadres = selectors.cadre_list(user=request.user, village=region.prefix if region else None, q=q,
                                   uninsured=uninsured)
+    if request.GET.get("format") == "xlsx":
+        return _cadres_xlsx(cadres)
     page = Paginator(cadres, 50).get_page(request.GET.get("page"))
     return render(request, "cadres/list.html", {
         "page": page, "region": region, "q": q, "uninsured": uninsured, "nav_active": "cadres",
         "can_manage": request.user.can(roles.MANAGE_CADRES),
     })
+
+
+def _cadres_xlsx(cadres):
+    headers = [_("姓名"), _("性别"), _("出生日期"), _("身份证号"), _("电话"), _("中共党员"), _("派出单位"),
+               _("原单位职务"), _("当前驻村"), _("驻村职务"), _("驻村起始"), _("有效保险")]
+
+    def rows():
+        for c in cadres:
+            current = c.active_assignments[0] if c.active_assignments else None
+            yield [c.name, c.get_sex_display(), c.birth_date, mask_id_number(c.id_number), mask_phone(c.phone),
+                   c.is_party_member, c.sending_unit.name, c.post,
+                   f"{current.village.parent.name} {current.village.name}" if current else "",
+                   current.get_role_display() if current else "", current.start_date if current else None,
+                   c.has_cover]
+
+    return xlsx_response(filename="驻村干部.xlsx", sheet=_("驻村干部"), headers=headers, rows=rows())
 
 
 @login_required
@@ -186,8 +206,15 @@ def leave_new(request, pk):
 def leave_list(request):
     status = request.GET.get("status", "pending")
     status = status if status in LeaveRequest.Status.values else ""
-    page = Paginator(selectors.leave_list(user=request.user, status=status or None), 50).get_page(
-        request.GET.get("page"))
+    leaves = selectors.leave_list(user=request.user, status=status or None)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="请假.xlsx", sheet=_("请假"),
+            headers=[_("驻村干部"), _("开始日期"), _("结束日期"), _("天数"), _("事由"), _("审批层级"), _("状态"),
+                     _("审批人"), _("审批意见")],
+            rows=([lv.cadre.name, lv.start_date, lv.end_date, lv.days, lv.reason, lv.get_approval_level_display(),
+                   lv.get_status_display(), str(lv.decided_by or ""), lv.decision_note] for lv in leaves))
+    page = Paginator(leaves, 50).get_page(request.GET.get("page"))
     user = request.user
     return render(request, "cadres/leave_list.html", {
         "page": page, "status": status, "statuses": LeaveRequest.Status.choices, "nav_active": "leave",
@@ -220,6 +247,12 @@ def leave_decide(request, pk):
 @login_required
 def unit_list(request):
     units = selectors.sending_unit_list(user=request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="派出单位.xlsx", sheet=_("派出单位"),
+            headers=[_("单位名称"), _("层级"), _("单位性质"), _("联系人"), _("联系电话")],
+            rows=([u.name, u.get_level_display(), u.get_kind_display(), u.contact_name, mask_phone(u.contact_phone)]
+                  for u in units))
     return render(request, "cadres/unit_list.html", {
         "units": units, "nav_active": "units",
         "can_manage": request.user.can(roles.MANAGE_CADRES) and request.user.scope

@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from minxin.core.xlsx import xlsx_response
 from minxin.regions import codes
 from minxin.regions.selectors import region_get
 from minxin.reports import selectors
@@ -25,7 +27,14 @@ def dashboard(request, code):
     except codes.InvalidRegionCode:
         raise Http404 from None
     year = parse_year(request.GET.get("year"))
-    summary = selectors.region_summary(user=request.user, region=region, year=year)
+    summary = selectors.region_summary(user=request.user, region=region, year=year,
+                                       with_trends=request.GET.get("format") != "xlsx")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=f"{region.name}-{year}.xlsx", sheet=f"{region.name}{year}",
+            headers=[_("区划代码"), _("名称"), *[f.label for f in summary.figures]],
+            rows=[*([child.code, child.name, *[values[f.key] for f in summary.figures]] for child, values in summary.rows),
+                  [region.code, _("合计"), *[summary.totals[f.key] for f in summary.figures]]])
     chart = {
         "labels": [child.name for child, _ in summary.rows],
         "series": {f.key: [values[f.key] for _, values in summary.rows] for f in summary.figures},
