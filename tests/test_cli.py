@@ -1,0 +1,180 @@
+"""Command line: create-user, issue-token, demo (DESIGN §4)."""
+
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from minxin.accounts.models import ApiToken, User
+from minxin.cadres.models import Assignment, Cadre
+from minxin.core.identifiers import parse_id_number
+from minxin.core.models import AuditEvent
+from minxin.regions.models import Region
+from minxin.regions.services import region_seed_county
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG = "Qingshan-Lvshui-2026"
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+# --- create-user -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scope", ["520627106", "520627106000"])
+def test_create_user(scope):
+    region_seed_county()
+    out = run("create-user", "tdw_boss", role="township_admin", scope=scope, password=STRONG, full_name="土地坳管理员")
+    user = User.objects.get(username="tdw_boss")
+    assert user.role == "township_admin" and user.scope_id == "520627106000"
+    assert user.full_name == "土地坳管理员" and user.check_password(STRONG)
+    assert "tdw_boss" in out and "520627106000" in out
+    event = AuditEvent.objects.get(action="user.create", object_id=str(user.pk))
+    assert event.actor is None and event.actor_name == "system"
+
+
+@pytest.mark.parametrize("scope", ["52062x", "5206271", "520627000201", ""])
+def test_create_user_with_a_malformed_scope(scope):
+    region_seed_county()
+    with pytest.raises(CommandError, match="区划代码"):
+        run("create-user", "someone", role="county_admin", scope=scope, password=STRONG)
+    assert not User.objects.filter(username="someone").exists()
+
+
+def test_create_user_with_an_unknown_region():
+    region_seed_county()
+    with pytest.raises(CommandError, match="520627199"):
+        run("create-user", "someone", role="township_admin", scope="520627199", password=STRONG)
+    assert not User.objects.filter(username="someone").exists()
+
+
+def test_create_user_with_a_weak_password():
+    region_seed_county()
+    with pytest.raises(CommandError) as info:
+        run("create-user", "someone", role="county_admin", scope="520627", password="123")
+    assert "密码" in str(info.value)
+    assert not User.objects.filter(username="someone").exists()
+
+
+def test_create_user_with_a_role_that_does_not_fit_the_scope():
+    region_seed_county()
+    with pytest.raises(CommandError):
+        run("create-user", "someone", role="village_clerk", scope="520627", password=STRONG)
+    assert not User.objects.filter(username="someone").exists()
+
+
+def test_create_user_with_an_unknown_role():
+    region_seed_county()
+    with pytest.raises(CommandError):
+        run("create-user", "someone", "--role", "emperor", "--scope", "520627", "--password", STRONG)
+
+
+# --- issue-token -------------------------------------------------------------------------------
+
+def test_issue_token_prints_a_token_that_works_on_the_api(client):
+    region_seed_county()
+    run("create-user", "county", role="county_admin", scope="520627", password=STRONG)
+    raw = run("issue-token", "county").strip()
+    assert raw and "\n" not in raw
+    token = ApiToken.objects.get(user__username="county")
+    assert token.key_hash == ApiToken.hash(raw) and raw not in (token.key_hash, token.key_prefix)
+    response = client.get("/api/v1/regions/520627", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()["code"] == "520627000000"
+
+
+def test_issue_token_for_unknown_or_deactivated_user():
+    region_seed_county()
+    with pytest.raises(CommandError, match="nobody"):
+        run("issue-token", "nobody")
+    run("create-user", "gone", role="county_admin", scope="520627", password=STRONG)
+    User.objects.filter(username="gone").update(is_active=False)
+    with pytest.raises(CommandError):
+        run("issue-token", "gone")
+    assert not ApiToken.objects.exists()
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+class _Rollback(Exception):
+    pass
+
+
+def _demo_snapshot(seed):
+    """Load the tiny demo, read what it made, and roll it back: a fresh database each time."""
+    snapshot = {}
+    try:
+        with transaction.atomic():
+            out = run("demo", scale="tiny", seed=seed)
+            snapshot = {
+                "out": out,
+                "villages": list(Region.objects.villages().order_by("code").values_list("code", "name", "is_poor")),
+                "cadres": list(Cadre.objects.order_by("id_number").values_list("name", "id_number", "phone", "sex")),
+                "assignments": list(Assignment.objects.order_by("village_id", "role", "cadre__id_number")
+                                    .values_list("village_id", "role", "cadre__id_number")),
+                "users": list(User.objects.order_by("username").values_list("username", "role", "scope_id")),
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert not Region.objects.exists()
+    return snapshot
+
+
+def test_demo_is_deterministic_for_a_seed():
+    first, second, other = _demo_snapshot(1), _demo_snapshot(1), _demo_snapshot(2)
+    assert first["cadres"] and first["villages"]
+    for key in ("villages", "cadres", "assignments", "users", "out"):
+        assert first[key] == second[key], key
+    assert first["cadres"] != other["cadres"]
+
+
+def test_tiny_demo_shape_and_printed_accounts():
+    from minxin.demo.accounts import DEMO_PASSWORD
+
+    out = run("demo", scale="tiny", seed=1)
+    townships = Region.objects.townships().filter(code__in=Region.objects.villages().values("parent_id"))
+    assert townships.count() == 1
+    assert Region.objects.villages().count() == 2
+    # every account is printed, and the printed password logs it in
+    users = list(User.objects.all())
+    assert {u.role for u in users} >= {"county_admin", "township_admin", "cadre", "village_clerk", "sending_unit"}
+    for user in users:
+        assert user.username in out
+        assert user.check_password(DEMO_PASSWORD)
+    assert DEMO_PASSWORD in out
+    # every demo ID number is one the platform itself accepts
+    for number in Cadre.objects.values_list("id_number", flat=True):
+        assert parse_id_number(number).number == number
+    # the demo cadre account works in its village
+    cadre_user = User.objects.get(role="cadre")
+    assert cadre_user.scope_prefixes() and all(len(p) == 12 for p in cadre_user.scope_prefixes())
+    assert AuditEvent.objects.filter(action="demo.load").count() == 1
+
+
+def test_demo_if_empty_on_a_filled_database_does_nothing():
+    run("demo", scale="tiny", seed=1)
+    counts = (Region.objects.count(), Cadre.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    out = run("demo", "--if-empty", scale="tiny", seed=3)
+    assert "not loaded" in out
+    assert (Region.objects.count(), Cadre.objects.count(), User.objects.count(),
+            AuditEvent.objects.count()) == counts
+    with pytest.raises(CommandError):
+        run("demo", scale="tiny", seed=3)
+    assert Cadre.objects.count() == counts[1]
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "minxin"), "create-user", "--help"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "--role" in result.stdout and "--scope" in result.stdout
