@@ -385,3 +385,43 @@ def test_leave_page_for_a_cadre(world, as_user):
     assert response.status_code == 302
     leave = own.leaves.get(reason="探亲")
     assert leave.days == 5 and leave.approval_level == LeaveRequest.Level.COUNTY
+
+
+# --- identifiers stay masked in search ---------------------------------------------------------
+
+def test_search_by_hidden_id_digits_is_not_an_oracle(world, as_user):
+    """A role that may not reveal ID numbers must not learn the masked digits by searching for them."""
+    cadre = world.cadres["tdw"][0]
+    auditor = as_user(world.users["county_auditor"])
+    found = lambda client, q: {c.pk for c in client.get(reverse("cadres:list"), {"q": q}).context["page"].object_list}  # noqa: E731
+    assert cadre.pk in found(auditor, cadre.id_number[-4:])  # the visible part of the mask
+    assert cadre.pk not in found(auditor, cadre.id_number[-5:])
+    assert cadre.pk not in found(auditor, cadre.id_number)
+    api_rows = auditor.get("/api/v1/cadres", {"q": cadre.id_number[-6:]}).json()
+    assert cadre.pk not in {row["id"] for row in api_rows}
+    # an administrator who may reveal identifiers finds a cadre by the whole number
+    admin = as_user(world.users["county_admin"])
+    assert found(admin, cadre.id_number) == {cadre.pk}
+
+
+# --- which village manages a cadre -------------------------------------------------------------
+
+def test_a_future_posting_does_not_take_the_cadre_from_its_current_village(world):
+    county, tdw_admin = world.users["county_admin"], world.users["tdw_admin"]
+    cadre = new_cadre(world)
+    current = services.assignment_create(actor=county, cadre=cadre, village=world.village("tdw"),
+                                         role=Assignment.Role.TEAM_MEMBER, start_date=TODAY - 10 * DAY,
+                                         end_date=TODAY + 20 * DAY)
+    services.assignment_create(actor=county, cadre=cadre, village=world.village("gz"),
+                               role=Assignment.Role.TEAM_MEMBER, start_date=TODAY + 21 * DAY)
+    cadre.refresh_from_db()
+    assert cadre.region_code == world.village("tdw").code
+    assert Cadre.objects.visible_to(tdw_admin).filter(pk=cadre.pk).exists()
+    # leave during the current posting belongs to the current village
+    leave = services.leave_request(actor=tdw_admin, cadre=cadre, start_date=TODAY + DAY, end_date=TODAY + DAY,
+                                   reason="x")
+    assert leave.village_code == world.village("tdw").code
+    # once the current posting ends, the next one manages the cadre
+    services.assignment_end(actor=tdw_admin, assignment=current, end_date=TODAY, reason="")
+    cadre.refresh_from_db()
+    assert cadre.region_code == world.village("gz").code

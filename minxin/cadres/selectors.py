@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from minxin.accounts.roles import Role
+from minxin.accounts.roles import REVEAL_IDENTIFIERS, Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
 
 
@@ -66,7 +66,12 @@ def cadre_list(*, user, village: str | None = None, q: str = "", sending_unit: i
         qs = qs.filter(is_assigned=True, has_cover=False)
     if q:
         term = q.strip().lower()
-        qs = qs.filter(Q(name__contains=term) | Q(name_pinyin__contains=term) | Q(id_number__endswith=term))
+        match = Q(name__contains=term) | Q(name_pinyin__contains=term)
+        # The masked number shows its last four characters; matching more would let a user who may not
+        # reveal identifiers read the hidden digits one search at a time.
+        if len(term) <= 4 or user.can(REVEAL_IDENTIFIERS):
+            match |= Q(id_number__endswith=term.upper())
+        qs = qs.filter(match)
     return qs.order_by("name_pinyin", "id")
 
 

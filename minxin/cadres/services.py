@@ -113,6 +113,20 @@ def _overlapping(cadre: Cadre, start: datetime.date, end: datetime.date | None, 
     return qs
 
 
+def _sync_region_code(cadre: Cadre) -> None:
+    """Let the village of the posting in effect today manage the cadre (or, with none in effect, its
+    latest active posting; with no active posting, its last village stays). A posting planned for
+    later must not take the cadre out of the township where it works now."""
+    today = timezone.localdate()
+    active = cadre.assignments.filter(status=Assignment.Status.ACTIVE)
+    current = (active.filter(start_date__lte=today).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+               .order_by("-start_date", "-id").first())
+    chosen = current or active.order_by("-start_date", "-id").first()
+    if chosen is not None and chosen.village_id != cadre.region_code:
+        cadre.region_code = chosen.village_id
+        cadre.save(update_fields=["region_code", "updated_at"])
+
+
 @transaction.atomic
 def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_date: datetime.date,
                       end_date: datetime.date | None = None) -> Assignment:
@@ -138,8 +152,7 @@ def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_
         cadre=cadre, village=village, role=role, start_date=start_date, end_date=end_date
     )
     before_region = cadre.region_code
-    cadre.region_code = village.code
-    cadre.save(update_fields=["region_code", "updated_at"])
+    _sync_region_code(cadre)
     audit_record(actor=actor, action="assignment.create", obj=assignment, region_code=village.code,
                  before={"cadre_region": before_region}, after=snapshot(assignment))
     return assignment
@@ -162,6 +175,7 @@ def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, re
     assignment.status = Assignment.Status.RECALLED if recall else Assignment.Status.ENDED
     assignment.end_date, assignment.end_reason = end_date, reason.strip()
     assignment.save()
+    _sync_region_code(assignment.cadre)
     old, new = changed_fields(before, snapshot(assignment))
     audit_record(actor=actor, action="assignment.recall" if recall else "assignment.end", obj=assignment,
                  region_code=assignment.village_id, before=old, after=new)
@@ -211,7 +225,11 @@ def leave_request(*, actor, cadre: Cadre, start_date: datetime.date, end_date: d
         raise DomainError("end_before_start", _("结束日期早于开始日期。"), field="end_date")
     if not reason.strip():
         raise DomainError("reason_required", _("请填写请假事由。"), field="reason")
-    assignment = cadre.assignments.filter(status=Assignment.Status.ACTIVE).order_by("-start_date").first()
+    # The posting in effect when the leave starts (a later posting may already be planned).
+    active = cadre.assignments.filter(status=Assignment.Status.ACTIVE)
+    assignment = (active.filter(start_date__lte=start_date)
+                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+                  .order_by("-start_date").first()) or active.order_by("-start_date").first()
     if assignment is None:
         raise DomainError("not_assigned", _("%(name)s 当前没有在岗的驻村任职，无需请假。") % {"name": cadre.name})
     _require_scope(actor, assignment.village_id)
