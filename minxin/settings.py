@@ -157,3 +157,24 @@ MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("MINXIN_IMPORT_MAX_UNCOMPRESSED_B
 MINXIN_IMPORT_MAX_ZIP_RATIO = env_int("MINXIN_IMPORT_MAX_ZIP_RATIO", 200, minimum=2)
 # Uploads up to this size are imported during the request; larger ones by the background worker.
 MINXIN_IMPORT_INLINE_MAX_BYTES = env_int("MINXIN_IMPORT_INLINE_MAX_BYTES", 256 * 1024, minimum=0)
+
+# --- field work (SPEC §4.1, §4.3) ------------------------------------------------------------
+# Days a resident cadre must spend in the village each month (presence, from dated records).
+MINXIN_REQUIRED_DAYS_PER_MONTH = env_int("MINXIN_REQUIRED_DAYS_PER_MONTH", 20, minimum=0)
+# GPS check-in: off by default (national rules on reducing grass-roots burden); when off, no UI.
+MINXIN_GPS_CHECKIN = env_bool("MINXIN_GPS_CHECKIN", False)
+# A synced record made (device time) or dated more than this many hours before it reached the
+# server is flagged as possibly back-dated.
+MINXIN_SYNC_LATE_HOURS = env_int("MINXIN_SYNC_LATE_HOURS", 72, minimum=1)
+MINXIN_SYNC_MAX_RECORDS = env_int("MINXIN_SYNC_MAX_RECORDS", 1000, minimum=1)
+MINXIN_PHOTO_MAX_BYTES = env_int("MINXIN_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+MINXIN_PHOTOS_PER_VISIT = env_int("MINXIN_PHOTOS_PER_VISIT", 6, minimum=1)
+# Villager requests not answered within this many days are flagged overdue.
+MINXIN_REQUEST_OVERDUE_DAYS = env_int("MINXIN_REQUEST_OVERDUE_DAYS", 7, minimum=1)
+# The public request page (liaison-card QR): hits per client address per window, and body size.
+MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)
+MINXIN_PUBLIC_RATE_WINDOW = env_int("MINXIN_PUBLIC_RATE_WINDOW", 600, minimum=1)
+MINXIN_PUBLIC_MAX_BODY_BYTES = env_int("MINXIN_PUBLIC_MAX_BODY_BYTES", 16 * 1024, minimum=1024)
+# The address printed in the liaison cards' QR codes (e.g. https://minxin.example.gov.cn); empty =
+# the address the printing page was opened with.
+MINXIN_PUBLIC_BASE_URL = env_str("MINXIN_PUBLIC_BASE_URL", "")
