@@ -425,3 +425,14 @@ def test_a_future_posting_does_not_take_the_cadre_from_its_current_village(world
     services.assignment_end(actor=tdw_admin, assignment=current, end_date=TODAY, reason="")
     cadre.refresh_from_db()
     assert cadre.region_code == world.village("gz").code
+
+
+@pytest.mark.django_db
+def test_opening_the_edit_form_logs_the_reveal_of_both_identifiers(world, client):
+    cadre = world.cadres["tdw"][0]
+    client.force_login(world.users["tdw_admin"])
+    response = client.get(f"/cadres/{cadre.pk}/edit/")
+    assert response.status_code == 200 and cadre.id_number in response.content.decode()
+    actions = set(AuditEvent.objects.filter(object_id=str(cadre.pk), actor=world.users["tdw_admin"])
+                  .values_list("action", flat=True))
+    assert {"reveal.id_number", "reveal.phone"} <= actions

@@ -114,11 +114,14 @@ def cadre_reveal(request, pk, field):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     if field not in ("id_number", "phone"):
         raise Http404
+    return render(request, "cadres/_revealed.html", {"value": _reveal_or_403(request.user, cadre, field)})
+
+
+def _reveal_or_403(user, cadre, field):
     try:
-        value = reveal_identifier(actor=request.user, obj=cadre, field=field, region_code=cadre.region_code)
+        return reveal_identifier(actor=user, obj=cadre, field=field, region_code=cadre.region_code)
     except DomainError as exc:
         raise PermissionDenied from exc
-    return render(request, "cadres/_revealed.html", {"value": value})
 
 
 @login_required
@@ -137,6 +140,10 @@ def cadre_new(request):
 def cadre_edit(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)  # 404 before 403: never confirm existence
     _require(request.user, roles.MANAGE_CADRES)
+    if request.method == "GET":
+        # The form shows the identifiers in full so they can be corrected: that is a reveal, logged.
+        for field in ("id_number", "phone"):
+            _reveal_or_403(request.user, cadre, field)
     initial = {"id_number": cadre.id_number, "phone": cadre.phone}
     form = CadreForm(request.POST or None, instance=cadre, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
