@@ -1,7 +1,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from minxin.reports.mapsvg import LegendItem, MapPoint, _hull, _nice_length, village_map_svg
+from minxin.reports.mapsvg import LegendItem, MapPoint, _nice_length, convex_hull, village_map_svg
 
 LABELS = {"legend": "图例", "north": "北", "outline": "村界（示意）", "group": "3组 村民小组", "date": "制图日期",
           "missing": "未标注位置", "empty": "暂无坐标"}
@@ -48,5 +48,5 @@ def test_text_is_escaped_and_empty_village_renders():
 
 def test_hull_and_scale_helpers():
     square = [(0, 0), (1, 0), (1, 1), (0, 1), (0.5, 0.5)]
-    assert sorted(_hull(square)) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert sorted(convex_hull(square)) == [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert _nice_length(730) == 500 and _nice_length(2100) == 2000 and _nice_length(99) == 50

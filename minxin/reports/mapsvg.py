@@ -30,7 +30,7 @@ class LegendItem:
     color: str
 
 
-def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Convex hull (Andrew's monotone chain), counter-clockwise."""
     pts = sorted(set(points))
     if len(pts) <= 2:
@@ -99,7 +99,7 @@ def village_map_svg(*, title: str, subtitle: str, points: list[MapPoint], legend
             return fx + fw / 2 + (mx - cx) * scale, fy + fh / 2 - (my - cy) * scale
 
         paper_pts = [to_paper(mx, my) for mx, my in metres]
-        hull = _hull(paper_pts)
+        hull = convex_hull(paper_pts)
         if len(hull) >= 3:
             hx = sum(x for x, _ in hull) / len(hull)
             hy = sum(y for _, y in hull) / len(hull)
