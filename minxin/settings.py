@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "minxin.regions",
     "minxin.accounts",
     "minxin.cadres",
+    "minxin.registry",
     "minxin.reports",
 ]
 

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
 
 from minxin.accounts.roles import REVEAL_IDENTIFIERS, Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.core.pinyin import pinyin_key  # noqa: F401 - re-exported for existing imports
 
 
 def assigned_village_codes(*, user) -> list[str]:
@@ -22,13 +22,6 @@ def assigned_village_codes(*, user) -> list[str]:
     else:
         return []
     return sorted(set(active.values_list("village_id", flat=True)))
-
-
-def pinyin_key(name: str) -> str:
-    """Full pinyin plus initials, e.g. 张三丰 → 'zhangsanfeng zsf', for search and collation."""
-    syllables = lazy_pinyin(name, errors="ignore")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return f"{''.join(syllables)} {''.join(initials)}".lower()
 
 
 def _active_assignments():

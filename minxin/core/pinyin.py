@@ -1,0 +1,16 @@
+"""Pinyin keys for searching and sorting Chinese names (how Chinese users look people up)."""
+
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+
+@lru_cache(maxsize=65536)
+def pinyin_key(name: str) -> str:
+    """Full pinyin plus initials, e.g. 张三丰 → 'zhangsanfeng zsf', for search and collation.
+
+    Cached: a county has far fewer distinct names than people, and imports repeat them.
+    """
+    syllables = lazy_pinyin(name, errors="ignore")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return f"{''.join(syllables)} {''.join(initials)}".lower()

@@ -1,0 +1,435 @@
+"""Importing a household sheet (SPEC §6, DESIGN §4 `minxin import-households`).
+
+read (reader.py) → check the file (checks.py) → check against the registry (here) → plan the
+upserts (by household number and ID number) → write them in one transaction, or nothing.
+Exit codes: 0 imported (or nothing to change), 1 invalid rows (nothing written unless
+skip_invalid), 2 unusable file.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.core.audit import audit_record
+from minxin.core.models import AuditEvent
+from minxin.core.pinyin import pinyin_key
+from minxin.registry import derive
+from minxin.registry.io import bulk, template
+from minxin.registry.io.checks import HeaderError, Problem, read_rows
+from minxin.registry.io.reader import UnusableFile, open_sheet
+from minxin.registry.models import CareOverride, Helper, Household, Member, Registration
+
+# Member columns the sheet controls (besides the ID number, which also gives sex and birth date).
+MEMBER_KEYS = ["name", "relation", "ethnicity", "education", "school_status", "health", "labour", "migrant",
+               "migrant_months", "dibao", "extreme_support", "disabled", "family_planning"]
+MEMBER_DEFAULTS = {"name": "", "relation": "other", "ethnicity": "", "education": "", "school_status": "",
+                   "health": "", "labour": "", "migrant": "", "migrant_months": None, "dibao": False,
+                   "extreme_support": False, "disabled": False, "family_planning": False}
+HOUSEHOLD_KEYS = ["group", "phone", "lat", "lon"]
+REG_FIELDS = ["year", "attribute", "status", "main_cause", "other_cause_1", "other_cause_2"]
+_CHUNK = 900
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    message: str
+    problems: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def report_rows(self):
+        return sorted(self.problems + self.skipped, key=lambda p: (p.row, p.column))
+
+
+class Person:
+    """A member as the derivation rules see it (from the registry, updated by the sheet)."""
+
+    __slots__ = ("pk", "id_number", "household_id", "sex", "birth_date", *MEMBER_KEYS)
+
+    def __init__(self, **values):
+        for name in self.__slots__:
+            setattr(self, name, values.get(name, MEMBER_DEFAULTS.get(name)))
+
+    def member_tuple(self):
+        return (self.sex, self.birth_date, *(getattr(self, k) for k in MEMBER_KEYS))
+
+
+def run_import(path: str, *, actor=None, name: str | None = None, dry_run: bool = False,
+               skip_invalid: bool = False, progress=None) -> Outcome:
+    """Import the sheet at `path` as `actor` (None: the system, county-wide)."""
+    def report(percent, phase):
+        if progress:
+            progress(percent, phase)
+
+    try:
+        sheet = open_sheet(path, name=name)
+        report(5, _("正在读取和检查"))
+        checked = read_rows(sheet.rows, actor=actor,
+                            progress=lambda n: report(min(5 + n // 10000, 60), _("已检查 %(n)d 行") % {"n": n}))
+    except UnusableFile as exc:
+        return Outcome(2, str(exc), [Problem(0, "", "", str(exc))], dry_run=dry_run)
+    except HeaderError as exc:
+        return Outcome(2, _("表头不符合导入模板：") + "；".join(p.reason for p in exc.problems), exc.problems,
+                       dry_run=dry_run)
+    if not checked.households and not checked.problems:
+        message = _("文件里只有表头，没有任何户的数据。")
+        return Outcome(2, message, [Problem(1, "", "", message)], dry_run=dry_run)
+    report(65, _("正在与已有档案比对"))
+    existing = _load_existing(checked, actor)
+    _check_against_registry(checked, existing, actor)
+    outcome = Outcome(0, "", list(checked.problems), dry_run=dry_run)
+    valid = [h for n, h in checked.households.items() if n not in checked.bad]
+    outcome.counts = {"rows": checked.rows, "households_in_file": len(checked.households),
+                      "households_invalid": len(checked.households) - len(valid)}
+    if checked.problems and not skip_invalid:
+        outcome.exit_code = 1
+        outcome.message = _("发现 %(n)d 处错误，未写入任何数据。请按报告修改后重新导入。") % {"n": len(checked.problems)}
+        return outcome
+    if skip_invalid:
+        outcome.skipped = _skipped_rows(checked)
+    plan = _plan(checked, valid, existing)
+    outcome.counts.update(plan.counts)
+    if not dry_run and plan.has_changes:
+        report(80, _("正在写入"))
+        _write(plan, checked, actor=actor, file_name=name or path)
+    report(100, _("完成"))
+    outcome.exit_code = 1 if checked.problems else 0
+    outcome.message = _summary(outcome, dry_run)
+    return outcome
+
+
+def _summary(outcome, dry_run) -> str:
+    c = outcome.counts
+    text = _("户：新增 %(hc)d，更新 %(hu)d，无变化 %(hn)d；人：新增 %(mc)d，更新 %(mu)d，无变化 %(mn)d。") % {
+        "hc": c["households_created"], "hu": c["households_updated"], "hn": c["households_unchanged"],
+        "mc": c["members_created"], "mu": c["members_updated"], "mn": c["members_unchanged"]}
+    if c["households_invalid"]:
+        text += _("有错误而跳过的户：%(n)d。") % {"n": c["households_invalid"]}
+    if dry_run:
+        return _("试导入（未写入）：") + text
+    if not (c["households_created"] or c["households_updated"] or c["members_created"] or c["members_updated"]):
+        return _("没有需要更改的数据（与档案一致）。") + text
+    return _("导入完成。") + text
+
+
+def _skipped_rows(checked) -> list:
+    own = {p.row for p in checked.problems}
+    skipped = []
+    for number in checked.bad:
+        household = checked.households.get(number)
+        if household is None:
+            continue
+        first_bad = min((r.row for r in household.rows if r.row in own), default=household.rows[0].row)
+        for file_row in household.rows:
+            if file_row.row not in own:
+                skipped.append(Problem(file_row.row, "", "", _("同户（户编号 %(number)s）第 %(row)d 行有错误，本行随该户一并跳过。")
+                                       % {"number": number, "row": first_bad}))
+    return skipped
+
+
+# --- what the registry already holds ---------------------------------------------------------------
+
+@dataclass
+class Existing:
+    households: dict = field(default_factory=dict)  # number -> dict
+    members_by_id: dict = field(default_factory=dict)  # id_number -> Person
+    members_of: dict = field(default_factory=dict)  # household pk -> [Person]
+    registrations: dict = field(default_factory=dict)  # household pk -> dict
+    helpers: dict = field(default_factory=dict)  # household pk -> {name: cadre_id}
+    overrides: dict = field(default_factory=dict)  # household pk -> {category: bool}
+    numbers_of: dict = field(default_factory=dict)  # household pk -> number (for members elsewhere)
+
+
+_HOUSEHOLD_LOAD = ["id", "number", "village_id", "group", "phone", "lat", "lon", "version", *derive.DERIVED_FIELDS]
+_MEMBER_LOAD = ["id", "id_number", "household_id", "sex", "birth_date", *MEMBER_KEYS]
+
+
+def _chunks(items, size=_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_existing(checked, actor) -> Existing:
+    existing = Existing()
+    if not Household.objects.exists():
+        return existing  # a first load: nothing to compare with
+    for chunk in _chunks(checked.households):
+        for row in Household.objects.filter(number__in=chunk).values(*_HOUSEHOLD_LOAD):
+            existing.households[row["number"]] = row
+    ids = [r.person.number for h in checked.households.values() for r in h.rows if r.person is not None]
+    for chunk in _chunks(ids):
+        for row in Member.objects.filter(id_number__in=chunk).values(*_MEMBER_LOAD):
+            existing.members_by_id[row["id_number"]] = Person(pk=row.pop("id"), **row)
+    pks = [h["id"] for h in existing.households.values()]
+    for chunk in _chunks(pks):
+        for row in Member.objects.filter(household_id__in=chunk).values(*_MEMBER_LOAD):
+            person = existing.members_by_id.get(row["id_number"]) or Person(pk=row.pop("id"), **row)
+            existing.members_of.setdefault(person.household_id, []).append(person)
+        for row in Registration.objects.filter(household_id__in=chunk).values("household_id", *REG_FIELDS):
+            existing.registrations[row.pop("household_id")] = row
+        for household_id, name, cadre_id in Helper.objects.filter(household_id__in=chunk).values_list(
+                "household_id", "name", "cadre_id"):
+            existing.helpers.setdefault(household_id, {})[name] = cadre_id
+        for household_id, category, value in CareOverride.objects.filter(household_id__in=chunk).values_list(
+                "household_id", "category", "value"):
+            existing.overrides.setdefault(household_id, {})[category] = value
+    elsewhere = {p.household_id for p in existing.members_by_id.values()} - set(pks)
+    for chunk in _chunks(elsewhere):
+        existing.numbers_of.update(Household.objects.filter(pk__in=chunk).values_list("id", "number"))
+    existing.numbers_of.update({h["id"]: h["number"] for h in existing.households.values()})
+    return existing
+
+
+def _check_against_registry(checked, existing, actor) -> None:
+    visible_villages = None if actor is None else actor.in_scope
+    for number, household in checked.households.items():
+        current = existing.households.get(number)
+        if current is not None and household.village_code and current["village_id"] != household.village_code:
+            first = household.rows[0]
+            if visible_villages is None or visible_villages(current["village_id"]):
+                reason = _("户编号 %(number)s 已登记在另一个村（区划代码 %(code)s）；迁户请在户页面办理。") % {
+                    "number": number, "code": current["village_id"]}
+            else:
+                reason = _("户编号 %(number)s 已被使用（不在您的管辖范围内）。") % {"number": number}
+            checked.problem(first.row, "number", number, reason, number)
+        in_file = set()
+        for file_row in household.rows:
+            if file_row.person is None:
+                continue
+            in_file.add(file_row.person.number)
+            person = existing.members_by_id.get(file_row.person.number)
+            if person is None:
+                continue
+            other_number = existing.numbers_of.get(person.household_id)
+            if other_number != number:
+                checked.problem(file_row.row, "id_number", file_row.person.number,
+                                _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。")
+                                % {"other": other_number}, number)
+        if current is not None and any(r.values.get("relation") == "head" for r in household.rows):
+            for person in existing.members_of.get(current["id"], []):
+                if person.relation == "head" and person.id_number not in in_file:
+                    checked.problem(household.rows[0].row, "relation", "户主",
+                                    _("档案中本户已有户主（证件号码尾号 %(tail)s），且不在本文件中；一户只能有一位户主。")
+                                    % {"tail": person.id_number[-4:]}, number)
+
+
+# --- the plan ----------------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    new_households: list = field(default_factory=list)  # (FileHousehold, fields dict)
+    changed_households: list = field(default_factory=list)  # (pk, fields dict)
+    new_members: list = field(default_factory=list)  # (FileHousehold number, Person)
+    changed_members: list = field(default_factory=list)  # Person (with pk)
+    registrations: list = field(default_factory=list)  # (household key, dict | None, existed)
+    helpers: list = field(default_factory=list)  # (household key, [names], village code)
+    touched: list = field(default_factory=list)  # (household key, number, "create"/"update", counts, village)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.touched)
+
+
+def _registration_from_file(values, present, current):
+    if not any(k in present for k in template.REGISTRATION_KEYS):
+        return current  # the sheet says nothing about registration
+    if not any(values.get(k) for k in template.REGISTRATION_KEYS):
+        return None
+    reg = dict(current) if current else {**dict.fromkeys(REG_FIELDS, ""), "year": None}
+    for key in ("year", "attribute", "status", "main_cause"):
+        if key in present:
+            reg[key] = values.get(key) or (None if key == "year" else "")
+    if "other_causes" in present:
+        causes = list(values.get("other_causes") or [])
+        reg["other_cause_1"], reg["other_cause_2"] = (causes + ["", ""])[:2]
+    return reg
+
+
+def _plan(checked, valid, existing) -> Plan:
+    plan = Plan()
+    present = checked.present
+    today = datetime.date.today()
+    counts = dict.fromkeys(["households_created", "households_updated", "households_unchanged",
+                            "members_created", "members_updated", "members_unchanged"], 0)
+    for household in valid:
+        current = existing.households.get(household.number)
+        key = current["id"] if current else household.number
+        people = {p.id_number: p for p in existing.members_of.get(current["id"], [])} if current else {}
+        changed = False
+        member_counts = [0, 0]
+        for file_row in household.rows:
+            ident = file_row.person
+            person = people.get(ident.number)
+            before = person.member_tuple() if person else None
+            if person is None:
+                person = Person(id_number=ident.number, household_id=current["id"] if current else None)
+                people[ident.number] = person
+            person.sex, person.birth_date = ident.sex, ident.birth_date
+            for name in MEMBER_KEYS:
+                if name in present:
+                    setattr(person, name, file_row.values.get(name, MEMBER_DEFAULTS[name]))
+            if before is None:
+                plan.new_members.append((key, person))
+                counts["members_created"] += 1
+                member_counts[0] += 1
+            elif before != person.member_tuple():
+                plan.changed_members.append(person)
+                counts["members_updated"] += 1
+                member_counts[1] += 1
+            else:
+                counts["members_unchanged"] += 1
+        fields = {"village_id": household.village_code}
+        for name in HOUSEHOLD_KEYS:
+            if name in present:
+                fields[name] = household.values.get(name, None if name in ("lat", "lon") else "")
+        overrides = existing.overrides.get(current["id"], {}) if current else {}
+        fields.update(derive.household_fields(people.values(), overrides, today))
+        reg_current = existing.registrations.get(current["id"]) if current else None
+        reg_new = _registration_from_file(household.values, present, reg_current)
+        if reg_new != reg_current:
+            plan.registrations.append((key, reg_new, reg_current is not None))
+            changed = True
+        if "helpers" in present:
+            names = list(household.values.get("helpers") or [])
+            if set(names) != set(existing.helpers.get(current["id"], {}) if current else ()):
+                plan.helpers.append((key, names, household.village_code))
+                changed = True
+        if current is None:
+            plan.new_households.append((household, fields))
+            counts["households_created"] += 1
+            plan.touched.append((key, household.number, "create", member_counts, household.village_code))
+            continue
+        if any(current.get(name) != value for name, value in fields.items()):
+            plan.changed_households.append((current["id"], fields))
+            changed = True
+        if changed or any(member_counts):
+            counts["households_updated"] += 1
+            plan.touched.append((key, household.number, "update", member_counts, household.village_code))
+        else:
+            counts["households_unchanged"] += 1
+    plan.counts = counts
+    return plan
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+_HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat",
+                     "lon", "version", *derive.DERIVED_FIELDS]
+_MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name", "name_pinyin", "id_number",
+                  "id_reversed", "sex", "birth_date", *MEMBER_KEYS[1:], "medical_insurance", "pension_insurance",
+                  "party_member"]
+_MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
+
+
+def _write(plan, checked, *, actor, file_name) -> None:
+    now = timezone.now()
+    present_keys = [k for k in HOUSEHOLD_KEYS if k in checked.present]
+    with transaction.atomic():
+        # The first write takes SQLite's write lock before any id is allocated (see bulk.allocate_ids).
+        summary = audit_record(actor=actor, action="household.import", object_type="registry.import",
+                               object_repr=str(file_name)[:255], region_code=_actor_region(actor),
+                               after=plan.counts)
+        ids = bulk.allocate_ids(Household, len(plan.new_households))
+        pk_of = {}
+        rows = []
+        for (household, fields), new_pk in zip(plan.new_households, ids, strict=True):
+            pk_of[household.number] = new_pk
+            rows.append((new_pk, now, now, fields["village_id"], household.number, fields.get("group", ""), "",
+                         fields.get("phone", ""), fields.get("lat"), fields.get("lon"), 1,
+                         *(fields[name] for name in derive.DERIVED_FIELDS)))
+        bulk.insert_rows(Household, _HOUSEHOLD_INSERT, rows)
+        del rows
+
+        def pk(key):
+            return pk_of[key] if isinstance(key, str) else key
+
+        bulk.update_rows(Household, ["updated_at", "village_id", *present_keys, *derive.DERIVED_FIELDS], (
+            (hid, now, fields["village_id"], *(fields[n] for n in present_keys),
+             *(fields[n] for n in derive.DERIVED_FIELDS))
+            for hid, fields in plan.changed_households))
+        _bump_versions([key for key, _n, action, _c, _v in plan.touched if action == "update"])
+        village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
+        bulk.insert_rows(Member, _MEMBER_INSERT, (
+            (now, now, pk(key), village_of[pk(key)], p.name, pinyin_key(p.name), p.id_number, p.id_number[::-1],
+             p.sex, p.birth_date, *(getattr(p, n) for n in MEMBER_KEYS[1:]), False, False, False)
+            for key, p in plan.new_members))
+        bulk.update_rows(Member, _MEMBER_UPDATE, (
+            (p.pk, now, village_of[p.household_id], p.name, pinyin_key(p.name), p.sex, p.birth_date,
+             *(getattr(p, n) for n in MEMBER_KEYS[1:]))
+            for p in plan.changed_members))
+        _write_registrations(plan, pk, now)
+        _write_helpers(plan, pk)
+        _write_audit(plan, pk, actor, summary, now)
+
+
+def _bump_versions(pks) -> None:
+    from django.db.models import F
+
+    for chunk in _chunks(pks):
+        Household.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+
+
+def _write_registrations(plan, pk, now) -> None:
+    inserts, updates, deletes = [], [], []
+    for key, reg, existed in plan.registrations:
+        if reg is None:
+            deletes.append(pk(key))
+        elif existed:
+            updates.append((pk(key), reg))
+        else:
+            inserts.append((now, now, pk(key), *(reg[f] for f in REG_FIELDS), None))
+    bulk.insert_rows(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], inserts)
+    for household_id, reg in updates:
+        Registration.objects.filter(household_id=household_id).update(updated_at=now, **reg)
+    for chunk in _chunks(deletes):
+        Registration.objects.filter(household_id__in=chunk).delete()
+
+
+def _write_helpers(plan, pk) -> None:
+    if not plan.helpers:
+        return
+    from minxin.cadres.models import Assignment
+
+    villages = {village for _key, _names, village in plan.helpers}
+    cadres = {}
+    for village, cadre_id, name in Assignment.objects.active().filter(village_id__in=villages).values_list(
+            "village_id", "cadre_id", "cadre__name"):
+        cadres[(village, name)] = cadre_id
+    rows = []
+    for key, names, village in plan.helpers:
+        household_id = pk(key)
+        have = set()
+        if not isinstance(key, str):  # an existing household: keep the helpers still named
+            Helper.objects.filter(household_id=household_id).exclude(name__in=names).delete()
+            have = set(Helper.objects.filter(household_id=household_id).values_list("name", flat=True))
+        rows.extend((household_id, name, cadres.get((village, name))) for name in names if name not in have)
+    bulk.insert_rows(Helper, ["household_id", "name", "cadre_id"], rows)
+
+
+def _write_audit(plan, pk, actor, summary, now) -> None:
+    """One event per created or changed household, so its history tab shows the import."""
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_name = getattr(actor, "username", "") or "system"
+    rows = []
+    for key, number, action, (created, updated), village in plan.touched:
+        household_id = pk(key)
+        rows.append((now, actor_id, actor_name, f"household.import.{action}", "registry.household", str(household_id),
+                     number, village, None,
+                     {"import": summary.pk, "members_created": created, "members_updated": updated}, None))
+    bulk.insert_rows(AuditEvent, ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id",
+                                  "object_repr", "region_code", "before", "after", "ip_address"], rows)
+
+
+def _actor_region(actor) -> str:
+    if actor is None or not getattr(actor, "scope_id", None):
+        return settings.MINXIN_COUNTY_CODE
+    return actor.scope_id

@@ -1,0 +1,213 @@
+"""Parsing one row of a household sheet into clean values, or the reasons it cannot be.
+
+Each column has a parser taking the cleaned text and returning the value (or raising RowError with a
+message for the report). Parsers of repetitive columns are memoised per run: a county sheet repeats
+the same township, village, yes/no and vocabulary words hundreds of thousands of times.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.registry import choices
+from minxin.registry.io.normalize import clean, digits_text, is_scientific, simplified, vocabulary, yes_no
+
+
+class RowError(ValueError):
+    pass
+
+
+_RELATION_ALIASES = {
+    "本人": "head", "户主本人": "head", "妻子": "spouse", "丈夫": "spouse", "妻": "spouse", "夫": "spouse",
+    "儿子": "son", "子": "son", "长子": "son", "次子": "son", "女儿": "daughter", "女": "daughter", "长女": "daughter",
+    "次女": "daughter", "儿媳": "daughter_in_law", "女婿": "son_in_law", "孙子": "grandson", "孙女": "granddaughter",
+    "外孙子女": "daughters_child", "外孙子": "daughters_child", "外孙女": "daughters_child", "父母": "parent",
+    "父亲": "parent", "母亲": "parent", "祖父母": "grandparent", "兄弟姐妹": "sibling",
+}
+_MIGRANT_ALIASES = {"": "", "无": "none", "否": "none", "乡镇外县内务工": "county", "县外务工": "province",
+                    "外出务工": "outside", "县外省内": "province", "省外": "outside"}
+_SPLIT = re.compile(r"[、,，;；/|\s]+")
+
+
+def _choice(choices_cls, label: str, column: str, aliases=None) -> str:
+    word = vocabulary(label).replace("(", "").replace(")", "")
+    if not word:
+        return ""
+    code = choices.code_for(choices_cls, word)
+    if code is None and aliases:
+        code = aliases.get(word) or aliases.get(word.removeprefix("之"))
+    if code is None:
+        options = "、".join(choices.labels_of(choices_cls))
+        raise RowError(_("“%(value)s”不是有效的%(column)s，可选：%(options)s。")
+                       % {"value": label, "column": column, "options": options})
+    return code
+
+
+def parse_name(text: str) -> str:
+    if not text:
+        raise RowError(_("姓名不能为空。"))
+    if len(text) > 64 or any(ch.isdigit() for ch in text):
+        raise RowError(_("姓名“%(value)s”不像人名（过长或含数字）。") % {"value": text})
+    return text
+
+
+def parse_id(text: str):
+    try:
+        return parse_id_number(text)
+    except InvalidIdentifier as exc:
+        raise RowError(str(exc)) from None
+
+
+def parse_number(text: str) -> str:
+    text = digits_text(text.replace(" ", ""))
+    if not text:
+        raise RowError(_("户编号不能为空。"))
+    if is_scientific(text):
+        raise RowError(_("户编号被 Excel 存成了科学计数法（%(value)s），末几位已丢失，请改为文本格式后重新填写。")
+                       % {"value": text})
+    if len(text) > 32:
+        raise RowError(_("户编号过长（最多 32 位）。"))
+    return text
+
+
+def parse_group(text: str) -> str:
+    text = simplified(digits_text(text))
+    if text.isdigit():
+        text = f"{int(text)}组"
+    if len(text) > 32:
+        raise RowError(_("村民小组名称过长。"))
+    return text
+
+
+def parse_months(text: str) -> int | None:
+    text = digits_text(text.removesuffix("个月").removesuffix("月").strip())
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > 12:
+        raise RowError(_("务工时间应为 0–12 的整数（月）。"))
+    return int(text)
+
+
+def parse_flag(text: str) -> bool:
+    value = yes_no(text)
+    if value is None:
+        raise RowError(_("“%(value)s”应为 是/否（也可写 Y/N 或 1/0）。") % {"value": text})
+    return value
+
+
+def parse_phone(text: str) -> str:
+    try:
+        return normalize_phone(digits_text(text))
+    except InvalidIdentifier as exc:
+        raise RowError(str(exc)) from None
+
+
+def parse_year(text: str) -> int | None:
+    text = digits_text(text.removesuffix("年"))[:4] if text else ""
+    if not text:
+        return None
+    if not text.isdigit() or not 2013 <= int(text) <= datetime.date.today().year:
+        raise RowError(_("建档立卡年度应为 2013 年至今年之间的年份。"))
+    return int(text)
+
+
+def parse_causes(text: str) -> list[str]:
+    words = [w for w in _SPLIT.split(text) if w]
+    codes = [_choice(choices.Cause, w, _("致贫原因")) for w in words]
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > 2:
+        raise RowError(_("其他致贫原因最多填两项。"))
+    return codes
+
+
+def parse_helpers(text: str) -> list[str]:
+    names = list(dict.fromkeys(w for w in _SPLIT.split(text) if w))
+    if any(len(name) > 64 for name in names):
+        raise RowError(_("帮扶责任人姓名过长。"))
+    return names
+
+
+def _coordinate(text: str, low, high, label) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text.rstrip("°"))
+    except InvalidOperation:
+        raise RowError(_("%(label)s“%(value)s”不是数字。") % {"label": label, "value": text}) from None
+    if not low <= value <= high:
+        raise RowError(_("%(label)s %(value)s 不在中国境内的范围（%(low)s–%(high)s）；经纬度是否填反了？")
+                       % {"label": label, "value": text, "low": low, "high": high})
+    return value.quantize(Decimal("0.000001"))
+
+
+def parse_lat(text: str):
+    return _coordinate(text, Decimal("3.8"), Decimal("53.6"), _("纬度"))
+
+
+def parse_lon(text: str):
+    return _coordinate(text, Decimal("73.5"), Decimal("135.1"), _("经度"))
+
+
+PARSERS = {
+    "township": lambda t: vocabulary(t),
+    "village": lambda t: vocabulary(t),
+    "group": parse_group,
+    "number": parse_number,
+    "name": parse_name,
+    "id_number": parse_id,
+    "relation": lambda t: _choice(choices.Relation, t, _("与户主关系"), _RELATION_ALIASES) if t else _raise_required(),
+    "ethnicity": lambda t: simplified(t.replace(" ", ""))[:16],
+    "education": lambda t: _choice(choices.Education, t, _("文化程度")),
+    "school_status": lambda t: _choice(choices.SchoolStatus, t, _("在校生状况")),
+    "health": lambda t: _choice(choices.Health, t, _("健康状况")),
+    "labour": lambda t: _choice(choices.Labour, t, _("劳动技能")),
+    "migrant": lambda t: _choice(choices.Migrant, t, _("务工状况"), _MIGRANT_ALIASES),
+    "migrant_months": parse_months,
+    "dibao": parse_flag,
+    "extreme_support": parse_flag,
+    "disabled": parse_flag,
+    "family_planning": parse_flag,
+    "phone": parse_phone,
+    "attribute": lambda t: _choice(choices.Attribute, t, _("贫困户属性")),
+    "status": lambda t: _choice(choices.Status, t, _("脱贫状态")),
+    "main_cause": lambda t: _choice(choices.Cause, t, _("主要致贫原因")),
+    "other_causes": parse_causes,
+    "year": parse_year,
+    "helpers": parse_helpers,
+    "lon": parse_lon,
+    "lat": parse_lat,
+}
+# Columns whose values repeat a lot: their parse results are memoised per import.
+MEMOISED = {"township", "village", "group", "relation", "ethnicity", "education", "school_status", "health",
+            "labour", "migrant", "migrant_months", "dibao", "extreme_support", "disabled", "family_planning",
+            "attribute", "status", "main_cause", "other_causes", "year", "helpers"}
+
+
+def _raise_required():
+    raise RowError(_("与户主关系不能为空。"))
+
+
+class Parser:
+    """Parses cells of one import run, memoising the repetitive columns."""
+
+    def __init__(self):
+        self.cache = {key: {} for key in MEMOISED}
+
+    def parse(self, key: str, raw):
+        """(value, None) or (None, reason); `raw` is the cell as read."""
+        text = clean(raw)
+        cache = self.cache.get(key)
+        if cache is not None:
+            hit = cache.get(text)
+            if hit is not None:
+                return hit
+        try:
+            result = (PARSERS[key](text), None)
+        except RowError as exc:
+            result = (None, str(exc))
+        if cache is not None and len(cache) < 50_000:
+            cache[text] = result
+        return result

@@ -1,0 +1,157 @@
+"""Households, their members, helpers and care overrides (SPEC §4.2, 一户一表)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minxin.core.models import TimeStampedModel
+from minxin.core.scoping import ScopedQuerySet
+from minxin.registry import choices
+
+
+class Household(TimeStampedModel):
+    """户. `village` is a FK to Region whose column holds the 12-digit code, so scoping is a prefix
+    match with no join.
+
+    The columns under "derived" are recomputed from the members by `registry.derive` whenever a
+    service (or the importer) changes them: they make the list filters and the pinyin search cheap
+    at county scale (170,000 households, 600,000 people) instead of an EXISTS over members.
+    """
+
+    scope_field = "village__code"
+
+    village = models.ForeignKey("regions.Region", verbose_name=_("所在村"), on_delete=models.PROTECT,
+                                related_name="households_registered")
+    number = models.CharField(_("户编号"), max_length=32, unique=True)
+    group = models.CharField(_("村民小组"), max_length=32, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Optimistic locking: a save names the version it was based on (see services.household_update).
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # --- derived from the members -----------------------------------------------------------
+    head_name = models.CharField(_("户主"), max_length=64, blank=True)
+    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    search_key = models.CharField(max_length=1000, blank=True, editable=False)
+    member_count = models.PositiveSmallIntegerField(_("人口"), default=0)
+    has_dibao = models.BooleanField(_("低保"), default=False)
+    has_extreme = models.BooleanField(_("特困供养"), default=False)
+    has_disabled = models.BooleanField(_("残疾"), default=False)
+    has_family_planning = models.BooleanField(_("计生重点帮扶"), default=False)
+    # Care categories: the derived value unless a CareOverride says otherwise.
+    care_child = models.BooleanField(_("留守儿童"), default=False)
+    care_elderly = models.BooleanField(_("留守老人/空巢老人"), default=False)
+    care_women = models.BooleanField(_("留守妇女"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        ordering = ["name_pinyin", "id"]
+        indexes = [models.Index(fields=["village", "name_pinyin"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.head_name}"
+
+    @property
+    def village_code(self) -> str:
+        return self.village_id
+
+
+class Member(TimeStampedModel):
+    """家庭成员. One person is one record across the county (the ID number is unique); sex and birth
+    date are read from the ID number, never typed."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    scope_field = "village_code"
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members")
+    village_code = models.CharField(_("所在村"), max_length=12, db_index=True)
+    name = models.CharField(_("姓名"), max_length=64)
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
+    # The ID number reversed, indexed: "last digits of an ID number" becomes a prefix search.
+    id_reversed = models.CharField(max_length=18, db_index=True, editable=False)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    relation = models.CharField(_("与户主关系"), max_length=16, choices=choices.Relation.choices)
+    ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
+    education = models.CharField(_("文化程度"), max_length=16, choices=choices.Education.choices, blank=True)
+    school_status = models.CharField(_("在校生状况"), max_length=24, choices=choices.SchoolStatus.choices,
+                                     blank=True)
+    health = models.CharField(_("健康状况"), max_length=16, choices=choices.Health.choices, blank=True)
+    labour = models.CharField(_("劳动技能"), max_length=16, choices=choices.Labour.choices, blank=True)
+    migrant = models.CharField(_("务工状况"), max_length=16, choices=choices.Migrant.choices, blank=True)
+    migrant_months = models.PositiveSmallIntegerField(_("务工时间（月）"), null=True, blank=True)
+    medical_insurance = models.BooleanField(_("参加基本医疗保险"), default=False)
+    pension_insurance = models.BooleanField(_("参加基本养老保险"), default=False)
+    dibao = models.BooleanField(_("低保"), default=False)
+    extreme_support = models.BooleanField(_("特困供养/五保"), default=False)
+    disabled = models.BooleanField(_("残疾"), default=False)
+    family_planning = models.BooleanField(_("计生重点帮扶"), default=False)
+    party_member = models.BooleanField(_("中共党员"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["household", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household"], condition=Q(relation="head"), name="member_one_head"),
+            models.CheckConstraint(condition=Q(migrant_months__isnull=True) | Q(migrant_months__lte=12),
+                                   name="member_migrant_months_max_12"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Helper(models.Model):
+    """帮扶责任人 of a household: a cadre of the county (linked) and/or a name typed in."""
+
+    scope_field = "household__village__code"
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="helpers")
+    name = models.CharField(_("帮扶责任人"), max_length=64)
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("驻村干部"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="paired_households")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶责任人")
+        verbose_name_plural = _("帮扶责任人")
+        ordering = ["household", "id"]
+        constraints = [models.UniqueConstraint(fields=["household", "name"], name="helper_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareOverride(models.Model):
+    """A person's decision that a derived care category is wrong for this household, with why."""
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE,
+                                  related_name="care_overrides")
+    category = models.CharField(_("关爱类别"), max_length=16, choices=choices.Care.choices)
+    value = models.BooleanField(_("属于该类别"))
+    reason = models.CharField(_("理由"), max_length=500)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("认定人"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("认定时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("关爱类别认定")
+        verbose_name_plural = _("关爱类别认定")
+        constraints = [models.UniqueConstraint(fields=["household", "category"], name="care_override_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.category}={self.value}"

@@ -1,0 +1,465 @@
+"""Writes to the household and village records. Each is atomic, checks the actor's right and scope,
+refuses a stale edit (optimistic `version`), and writes an audit event.
+
+Member, registration, income, checklist, helper and care events are recorded against the household
+(object_type "registry.household"), so a household's history is one indexed query.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.core.audit import audit_record, changed_fields, snapshot
+from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.pinyin import pinyin_key
+from minxin.regions import codes
+from minxin.registry import choices, derive, permissions
+from minxin.registry.io.rows import RowError, parse_group, parse_number
+from minxin.registry.models import (
+    CareOverride,
+    Checklist,
+    Helper,
+    Household,
+    Income,
+    Member,
+    Registration,
+    VillageFile,
+)
+
+HOUSEHOLD_TYPE = "registry.household"
+MEMBER_FIELDS = ["name", "relation", "ethnicity", "education", "school_status", "health", "labour", "migrant",
+                 "migrant_months", "medical_insurance", "pension_insurance", "dibao", "extreme_support", "disabled",
+                 "family_planning", "party_member"]
+
+
+class Conflict(DomainError):
+    """Someone else saved the record since this edit began."""
+
+    status = 409
+
+    def __init__(self, current_version: int):
+        super().__init__("conflict", _("此记录已被他人修改（当前版本 %(v)d），您的修改未保存。下面显示的是最新数据，请核对后重新填写。")
+                         % {"v": current_version})
+        self.current_version = current_version
+
+
+def _require_edit(actor) -> None:
+    if actor is not None and not permissions.can_edit(actor):
+        raise PermissionDenied(_("您的角色不能修改户档案。"))
+
+
+def _require_scope(actor, code: str, field: str | None = None) -> None:
+    if actor is not None and not actor.in_scope(code):
+        raise DomainError("scope_outside", _("所选村不在您的管辖范围内。"), field=field)
+
+
+def _event(actor, action: str, household: Household, *, before=None, after=None) -> None:
+    audit_record(actor=actor, action=action, object_type=HOUSEHOLD_TYPE, object_id=str(household.pk),
+                 object_repr=str(household)[:255], region_code=household.village_id, before=before or None,
+                 after=after)
+
+
+def _claim_version(household: Household, version: int | None) -> None:
+    """Move the household to its next version, if it is still at `version` (else Conflict)."""
+    if version is None:
+        version = household.version
+    updated = Household.objects.filter(pk=household.pk, version=version).update(version=F("version") + 1)
+    if not updated:
+        current = Household.objects.filter(pk=household.pk).values_list("version", flat=True).first() or 0
+        raise Conflict(current)
+    household.version = version + 1
+
+
+def clean_id_number(value: str, *, actor=None, exclude_pk=None):
+    """The parsed ID number, or DomainError(field="id_number") saying why not, in Chinese."""
+    try:
+        person = parse_id_number(value)
+    except InvalidIdentifier as exc:
+        raise DomainError("invalid_id_number", str(exc), field="id_number") from None
+    clash = Member.objects.filter(id_number=person.number).exclude(pk=exclude_pk).select_related("household").first()
+    if clash is not None:
+        if actor is None or actor.in_scope(clash.village_code):
+            message = _("此人已登记在户 %(number)s（户主 %(head)s）；一人只能属于一户。") % {
+                "number": clash.household.number, "head": clash.household.head_name}
+        else:
+            message = _("此人已登记在其他户（不在您的管辖范围内）；一人只能属于一户。")
+        raise DomainError("duplicate_person", message, field="id_number")
+    return person
+
+
+def clean_phone(value: str, field: str = "phone") -> str:
+    try:
+        return normalize_phone(value or "")
+    except InvalidIdentifier as exc:
+        raise DomainError("invalid_phone", str(exc), field=field) from None
+
+
+def _clean_number(value: str) -> str:
+    try:
+        return parse_number(value or "")
+    except RowError as exc:
+        raise DomainError("invalid_number", str(exc), field="number") from None
+
+
+def _clean_group(value: str) -> str:
+    """The same normal form as the importer ("3" → "3组"), so export → import changes nothing."""
+    try:
+        return parse_group((value or "").strip())
+    except RowError as exc:
+        raise DomainError("invalid_group", str(exc), field="group") from None
+
+
+def household_refresh(household: Household) -> None:
+    """Recompute the columns derived from the members (head, search key, flags, care)."""
+    members = list(household.members.all())
+    overrides = dict(household.care_overrides.values_list("category", "value"))
+    fields = derive.household_fields(members, overrides)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    Household.objects.filter(pk=household.pk).update(**fields)
+
+
+# --- households -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def household_create(*, actor, village, number: str, group: str = "", address: str = "", phone: str = "",
+                     lat: Decimal | None = None, lon: Decimal | None = None, head: dict) -> Household:
+    """Register a household with its head (a household always has exactly one head)."""
+    _require_edit(actor)
+    if village.level != codes.VILLAGE:
+        raise DomainError("not_a_village", _("请选择一个村（社区）。"), field="village")
+    _require_scope(actor, village.code, "village")
+    number, group = _clean_number(number), _clean_group(group)
+    if Household.objects.filter(number=number).exists():
+        raise DomainError("duplicate_number", _("户编号 %(n)s 已被使用。") % {"n": number}, field="number")
+    household = Household.objects.create(village=village, number=number, group=group, address=address,
+                                         phone=clean_phone(phone), lat=lat, lon=lon)
+    person = clean_id_number(head["id_number"], actor=actor)
+    Member.objects.create(household=household, village_code=village.code, id_number=person.number,
+                          id_reversed=person.number[::-1], sex=person.sex, birth_date=person.birth_date,
+                          name_pinyin=pinyin_key(head["name"]),
+                          **{**{k: v for k, v in head.items() if k in MEMBER_FIELDS}, "relation": choices.Relation.HEAD})
+    household_refresh(household)
+    _event(actor, "household.create", household, after=snapshot(household, exclude=("search_key",)))
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, version: int, group: str, address: str, phone: str,
+                     lat: Decimal | None, lon: Decimal | None) -> Household:
+    _require_edit(actor)
+    before = snapshot(household, exclude=("search_key",))
+    _claim_version(household, version)
+    household.group, household.address, household.phone = _clean_group(group), address, clean_phone(phone)
+    household.lat, household.lon = lat, lon
+    household.save(update_fields=["group", "address", "phone", "lat", "lon", "updated_at"])
+    old, new = changed_fields(before, snapshot(household, exclude=("search_key",)))
+    _event(actor, "household.update", household, before=old, after=new)
+    return household
+
+
+# --- members --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def member_save(*, actor, household: Household, version: int, member: Member | None = None, id_number: str,
+                **fields) -> Member:
+    """Add a member (member=None) or change one. Sex and birth date come from the ID number.
+
+    Making someone the head turns the former head into "其他" (and says so in the log): a household
+    keeps exactly one head at every moment.
+    """
+    _require_edit(actor)
+    person = clean_id_number(id_number, actor=actor, exclude_pk=getattr(member, "pk", None))
+    relation = fields.get("relation")
+    if member is not None and member.relation == choices.Relation.HEAD and relation != choices.Relation.HEAD:
+        raise DomainError("head_required", _("户主不能直接改为其他关系：请把另一位成员设为户主，原户主会自动改为“其他”。"),
+                          field="relation")
+    _claim_version(household, version)
+    creating = member is None
+    before = {} if creating else snapshot(member)
+    demoted = None
+    if relation == choices.Relation.HEAD:
+        demoted = household.members.filter(relation=choices.Relation.HEAD).exclude(pk=getattr(member, "pk", None)).first()
+        if demoted is not None:
+            demoted.relation = choices.Relation.OTHER
+            demoted.save(update_fields=["relation", "updated_at"])
+    member = member or Member(household=household, village_code=household.village_id)
+    for name in MEMBER_FIELDS:
+        if name in fields:
+            setattr(member, name, fields[name])
+    member.name = member.name.strip()
+    member.name_pinyin = pinyin_key(member.name)
+    member.id_number, member.id_reversed = person.number, person.number[::-1]
+    member.sex, member.birth_date = person.sex, person.birth_date
+    member.save()
+    household_refresh(household)
+    old, new = changed_fields(before, snapshot(member))
+    new.update(member=member.pk, member_name=member.name)
+    if demoted is not None:
+        new["demoted_head"] = demoted.name
+    _event(actor, "member.create" if creating else "member.update", household, before=old, after=new)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor, member: Member, version: int, reason: str) -> None:
+    """Take a member off the household (moved away, deceased); the head cannot be removed."""
+    _require_edit(actor)
+    if member.relation == choices.Relation.HEAD:
+        raise DomainError("head_required", _("不能移除户主：请先把另一位成员设为户主。"))
+    if not reason.strip():
+        raise DomainError("reason_required", _("请填写移除原因。"), field="reason")
+    household = member.household
+    _claim_version(household, version)
+    before = snapshot(member)
+    member.delete()
+    household_refresh(household)
+    _event(actor, "member.remove", household, before=before, after={"member": before["id"], "reason": reason})
+
+
+# --- registration, income, checklist ---------------------------------------------------------------
+
+@transaction.atomic
+def registration_save(*, actor, household: Household, version: int, registered: bool, year=None, attribute="",
+                      status="", exit_year=None, main_cause="", other_causes=()) -> Registration | None:
+    _require_edit(actor)
+    other = [c for c in dict.fromkeys(other_causes) if c]
+    if len(other) > 2:
+        raise DomainError("too_many_causes", _("其他致贫原因最多选两项。"), field="other_causes")
+    current = Registration.objects.filter(household=household).first()
+    if registered:
+        if not attribute or not status:
+            raise DomainError("registration_incomplete", _("建档立卡户须选择贫困户属性和脱贫状态。"), field="attribute")
+        if exit_year and year and exit_year < year:
+            raise DomainError("exit_before_year", _("脱贫年度不能早于建档立卡年度。"), field="exit_year")
+    _claim_version(household, version)
+    before = snapshot(current) if current else {}
+    if not registered:
+        if current:
+            current.delete()
+            _event(actor, "registration.remove", household, before=before, after={})
+        return None
+    reg = current or Registration(household=household)
+    reg.year, reg.attribute, reg.status, reg.exit_year, reg.main_cause = year, attribute, status, exit_year, main_cause
+    reg.other_cause_1, reg.other_cause_2 = (other + ["", ""])[:2]
+    reg.save()
+    old, new = changed_fields(before, snapshot(reg))
+    _event(actor, "registration.update" if current else "registration.create", household, before=old, after=new)
+    return reg
+
+
+@transaction.atomic
+def income_save(*, actor, household: Household, version: int, year: int, wage: Decimal, business: Decimal,
+                transfer: Decimal, assets: Decimal, costs: Decimal, persons: int | None = None) -> Income:
+    _require_edit(actor)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise DomainError("bad_year", _("年度不正确。"), field="year")
+    if any(v < 0 for v in (wage, business, transfer, assets, costs)):
+        raise DomainError("negative", _("收入和支出不能为负数。"))
+    _claim_version(household, version)
+    income = Income.objects.filter(household=household, year=year).first()
+    before = snapshot(income) if income else {}
+    income = income or Income(household=household, year=year)
+    income.persons = persons or household.member_count or 1
+    income.wage, income.business, income.transfer, income.assets, income.costs = (
+        wage, business, transfer, assets, costs)
+    income.save()
+    old, new = changed_fields(before, snapshot(income))
+    new["per_capita"] = str(income.per_capita)
+    _event(actor, "income.save", household, before=old, after=new)
+    return income
+
+
+@transaction.atomic
+def checklist_save(*, actor, household: Household, version: int, checked_on: datetime.date | None = None,
+                   note: str = "", **items) -> Checklist:
+    _require_edit(actor)
+    _claim_version(household, version)
+    checklist = Checklist.objects.filter(household=household).first()
+    before = snapshot(checklist) if checklist else {}
+    checklist = checklist or Checklist(household=household)
+    for name, _label in choices.CHECK_ITEMS:
+        value = items.get(name, "")
+        if value not in choices.Check.values:
+            raise DomainError("bad_value", _("核查结果不正确。"), field=name)
+        setattr(checklist, name, value)
+    checklist.checked_on, checklist.note = checked_on, note
+    checklist.save()
+    old, new = changed_fields(before, snapshot(checklist))
+    _event(actor, "checklist.save", household, before=old, after=new)
+    return checklist
+
+
+@transaction.atomic
+def helpers_save(*, actor, household: Household, version: int, cadres=(), names=()) -> list[Helper]:
+    """Set the pairing helpers: cadres of the county (in the actor's view) and/or typed names."""
+    _require_edit(actor)
+    _claim_version(household, version)
+    before = sorted(household.helpers.values_list("name", flat=True))
+    wanted = {c.name: c.pk for c in cadres}
+    for name in names:
+        name = name.strip()
+        if name and name not in wanted:
+            wanted[name] = None
+    household.helpers.exclude(name__in=list(wanted)).delete()
+    have = {h.name: h for h in household.helpers.all()}
+    for name, cadre_id in wanted.items():
+        if name in have:
+            if have[name].cadre_id != cadre_id and cadre_id is not None:
+                Helper.objects.filter(pk=have[name].pk).update(cadre_id=cadre_id)
+        else:
+            Helper.objects.create(household=household, name=name, cadre_id=cadre_id)
+    _event(actor, "helpers.save", household, before={"helpers": before}, after={"helpers": sorted(wanted)})
+    return list(household.helpers.all())
+
+
+@transaction.atomic
+def care_override_set(*, actor, household: Household, version: int, category: str, value: bool | None,
+                      reason: str = "") -> None:
+    """Override a derived care category (value True/False, with a reason), or clear it (value None)."""
+    _require_edit(actor)
+    if category not in choices.Care.values:
+        raise DomainError("bad_category", _("关爱类别不正确。"), field="category")
+    if value is not None and not reason.strip():
+        raise DomainError("reason_required", _("改变自动认定的结果须填写理由。"), field="reason")
+    _claim_version(household, version)
+    if value is None:
+        CareOverride.objects.filter(household=household, category=category).delete()
+    else:
+        CareOverride.objects.update_or_create(household=household, category=category,
+                                              defaults={"value": value, "reason": reason.strip(), "decided_by": actor})
+    before = getattr(household, f"care_{category}")
+    household_refresh(household)
+    _event(actor, "care.override" if value is not None else "care.clear", household,
+           before={"category": category, "value": before},
+           after={"category": category, "value": getattr(household, f"care_{category}"), "reason": reason})
+
+
+# --- the village file ---------------------------------------------------------------------------------
+
+VILLAGE_FILE_FIELDS = ["road", "water", "electricity", "broadband", "clinic", "collective_income", "committees",
+                       "party_branch", "liaison_room", "notes"]
+
+
+@transaction.atomic
+def village_file_update(*, actor, village, version: int, **fields) -> VillageFile:
+    _require_edit(actor)
+    _require_scope(actor, village.code)
+    file, _created = VillageFile.objects.get_or_create(village=village)
+    if VillageFile.objects.filter(pk=file.pk, version=version).update(version=F("version") + 1) == 0:
+        raise Conflict(VillageFile.objects.get(pk=file.pk).version)
+    file.refresh_from_db()
+    before = snapshot(file)
+    for name in VILLAGE_FILE_FIELDS:
+        if name in fields:
+            setattr(file, name, fields[name])
+    file.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    file.save()
+    old, new = changed_fields(before, snapshot(file))
+    audit_record(actor=actor, action="village_file.update", obj=file, region_code=village.code, before=old or None,
+                 after=new)
+    return file
+
+
+# --- import and export ---------------------------------------------------------------------------------
+
+def household_import(*, actor, path: str, name: str | None = None, dry_run: bool = False,
+                     skip_invalid: bool = False, progress=None):
+    """Import a sheet (see io/importer.py); writes in one transaction, with audit events."""
+    from minxin.registry.io.importer import run_import
+
+    if actor is not None and not permissions.can_import(actor):
+        raise PermissionDenied(_("您的角色不能导入户档案。"))
+    return run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
+
+
+def household_export(*, actor, households, target, unmasked: bool = False, description: str = "",
+                     region_code: str = "") -> int:
+    """Write the households (already scoped by the selector) in the import template; log the export.
+    Unmasked identifiers only for roles that may reveal them (the CLI, actor=None, is an admin tool)."""
+    from minxin.registry.io.exporter import rows_for, write_xlsx
+
+    if unmasked and actor is not None and not permissions.can_reveal(actor):
+        raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
+    count = write_xlsx(target, rows_for(households, unmasked=unmasked))
+    audit_record(actor=actor, action="household.export.unmasked" if unmasked else "household.export",
+                 object_type="registry.export", object_repr=description[:255],
+                 region_code=region_code or (getattr(actor, "scope_id", "") or ""),
+                 after={"rows": count, "unmasked": unmasked, "filters": description})
+    return count
+
+
+@transaction.atomic
+def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: bool = False):
+    """Store an uploaded sheet and queue its import (run by tasks.import_households_job)."""
+    import os
+    import uuid
+
+    from django.conf import settings
+
+    from minxin.registry.models import ImportJob
+
+    if not permissions.can_import(actor):
+        raise PermissionDenied(_("您的角色不能导入户档案。"))
+    ext = os.path.splitext(upload.name)[1].lower()[:8]
+    folder = settings.MEDIA_ROOT / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{ext}"
+    size = 0
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            if size > settings.MINXIN_IMPORT_MAX_FILE_BYTES:
+                handle.close()
+                path.unlink(missing_ok=True)
+                raise DomainError("file_too_large", _("文件太大，上限为 %(max)d MB。")
+                                  % {"max": settings.MINXIN_IMPORT_MAX_FILE_BYTES // 2**20}, field="file")
+            handle.write(chunk)
+    job = ImportJob.objects.create(created_by=actor, region_code=actor.scope_id or settings.MINXIN_COUNTY_CODE,
+                                   file_name=os.path.basename(upload.name)[:255], stored_path=str(path),
+                                   dry_run=dry_run, skip_invalid=skip_invalid)
+    audit_record(actor=actor, action="household.import.upload", obj=job, region_code=job.region_code,
+                 after={"file": job.file_name, "bytes": size, "dry_run": dry_run, "skip_invalid": skip_invalid})
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run a queued import job, keeping its progress and report up to date (called by the task)."""
+    from django.conf import settings
+
+    from minxin.registry.io.report import write_report
+    from minxin.registry.models import ImportJob
+
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.finished:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress=1, phase=_("开始处理"))
+
+    def progress(percent, phase):
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=str(phase)[:64])
+
+    try:
+        outcome = household_import(actor=job.created_by, path=job.stored_path, name=job.file_name,
+                                   dry_run=job.dry_run, skip_invalid=job.skip_invalid, progress=progress)
+    except DomainError as exc:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, progress=100, message=exc.message,
+                                                   finished_at=timezone.now())
+        return
+    report_path = ""
+    if outcome.report_rows:
+        folder = settings.MEDIA_ROOT / "imports" / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        report_path = str(folder / f"report-{job.pk}.xlsx")
+        write_report(report_path, outcome.report_rows)
+    state = {0: ImportJob.State.DONE, 1: ImportJob.State.INVALID}.get(outcome.exit_code, ImportJob.State.FAILED)
+    if outcome.exit_code == 1 and job.skip_invalid and outcome.counts.get("households_created") is not None:
+        state = ImportJob.State.DONE
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state, progress=100, phase="", counts=outcome.counts, message=outcome.message[:500],
+        report_path=report_path, error_count=len(outcome.problems), rows_total=outcome.counts.get("rows", 0),
+        finished_at=timezone.now())
