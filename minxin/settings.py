@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "minxin.accounts",
     "minxin.cadres",
     "minxin.registry",
+    "minxin.fieldwork",
+    "minxin.fieldapp",
     "minxin.reports",
 ]
 

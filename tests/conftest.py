@@ -26,6 +26,12 @@ def as_user(client):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded files (visit photos) go to a per-test folder, never into var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real PBKDF2 costs ~0.3 s per user; tests create dozens. Production hashing is unchanged.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

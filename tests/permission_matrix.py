@@ -122,3 +122,6 @@ page("reports:dashboard", lambda w, s: reverse("reports:dashboard", args=[w.vill
 api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.village(s).code}/summary")
 api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.village(s).parent.prefix}/summary",
            township=True)
+
+# --- field work (registered in its own module) ---------------------------------------------
+import tests.fieldwork.matrix  # noqa: E402, F401

@@ -106,6 +106,9 @@ def build_world() -> World:
         world.leaves[side] = LeaveRequest.objects.create(
             cadre=first, village_code=world.village(side).code, start_date=today, end_date=today,
             days=1, reason="看病", approval_level="township", requested_by=world.users[f"{side}_admin"])
+    from tests.fieldwork.world import add_fieldwork
+
+    add_fieldwork(world)  # households and field records per side (world.fieldwork)
     return world
 
 

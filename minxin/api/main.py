@@ -72,12 +72,18 @@ def _http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from minxin.cadres.api import router as cadres_router
+    from minxin.fieldwork import api as fieldwork_api
     from minxin.regions.api import router as regions_router
     from minxin.reports.api import router as reports_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/regions", reports_router)
     api.add_router("/cadres", cadres_router)
+    api.add_router("/sync", fieldwork_api.sync_router)
+    api.add_router("/field", fieldwork_api.field_router)
+    api.add_router("/visits", fieldwork_api.visits_router)
+    api.add_router("/requests", fieldwork_api.requests_router)
+    api.add_router("/coverage", fieldwork_api.coverage_router)
 
 
 _register_routers()

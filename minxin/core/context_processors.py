@@ -21,6 +21,9 @@ def navigation(request):
         (_("请假"), reverse("cadres:leave-list"), "bi-calendar2-week", "leave"),
         (_("派出单位"), reverse("cadres:unit-list"), "bi-building", "units"),
     ]
+    # Field work: records for everyone in scope; requests beside them.
+    items.insert(-3, (_("驻村记实"), reverse("fieldwork:visit-list"), "bi-journal-check", "fieldwork"))
+    items.insert(-3, (_("群众诉求"), reverse("fieldwork:request-list"), "bi-chat-heart", "requests"))
     if user.can(roles.MANAGE_USERS):
         items.append((_("用户管理"), reverse("accounts:user-list"), "bi-person-gear", "users"))
     if user.can(roles.VIEW_AUDIT_LOG):

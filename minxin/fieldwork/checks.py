@@ -1,0 +1,136 @@
+"""Input checks shared by the field-work services: time, place, photos, scope.
+
+Each raises `DomainError` with a machine-readable code, a plain Chinese message and the field it
+concerns, so forms, the API and the sync endpoint all report the same reason.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.core.errors import DomainError, PermissionDenied
+
+# A phone's clock may run a little ahead of the server's; anything beyond this is "in the future".
+CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff"
+
+
+def require(actor, capability: str) -> None:
+    if not actor.can(capability):
+        raise PermissionDenied()
+
+
+def require_village(actor, village_code: str, *, field: str = "village") -> None:
+    if not actor.in_scope(village_code):
+        raise DomainError("outside_scope", _("该村不存在或不在您的管辖范围内。"), field=field)
+
+
+def require_household(actor, household, *, field: str = "household_id") -> None:
+    if household is None or not actor.in_scope(household.village_id):
+        raise DomainError("household_outside_scope", _("该农户不存在或不在您的管辖范围内。"), field=field)
+
+
+def cadre_of(actor):
+    """The cadre record of the acting user; field records are made by cadres."""
+    from minxin.cadres.models import Cadre
+
+    cadre = getattr(actor, "_fieldwork_cadre", None)
+    if cadre is None:
+        cadre = Cadre.objects.filter(user_id=actor.pk).first()
+        actor._fieldwork_cadre = cadre
+    return cadre
+
+
+def require_cadre(actor):
+    cadre = cadre_of(actor)
+    if cadre is None:
+        raise DomainError("not_a_cadre", _("只有驻村干部本人可以记录走访和民情日记。"))
+    return cadre
+
+
+def check_time(value: datetime.datetime, *, field: str = "occurred_at") -> datetime.datetime:
+    if value is None:
+        raise DomainError("required", _("请填写时间。"), field=field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + CLOCK_TOLERANCE:
+        raise DomainError("future_date", _("时间 %(t)s 还没有到，不能记录将来的事。")
+                          % {"t": timezone.localtime(value).strftime("%Y-%m-%d %H:%M")}, field=field)
+    if value.year < 2000:
+        raise DomainError("invalid_date", _("时间 %(t)s 不合理。") % {"t": value.date()}, field=field)
+    return value
+
+
+def check_place(lat, lon, accuracy_m=None) -> tuple:
+    """Coordinates are optional, but come as a pair and within range (WGS-84 degrees)."""
+    if lat in (None, "") and lon in (None, ""):
+        return None, None, None
+    if lat in (None, "") or lon in (None, ""):
+        raise DomainError("incomplete_location", _("经度和纬度需同时填写。"), field="lat" if lat in (None, "") else "lon")
+    try:
+        lat, lon = Decimal(str(lat)).quantize(Decimal("0.000001")), Decimal(str(lon)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise DomainError("invalid_location", _("经纬度必须是数字。"), field="lat") from None
+    if not Decimal(-90) <= lat <= Decimal(90):
+        raise DomainError("invalid_location", _("纬度 %(v)s 超出范围（-90 至 90）。") % {"v": lat}, field="lat")
+    if not Decimal(-180) <= lon <= Decimal(180):
+        raise DomainError("invalid_location", _("经度 %(v)s 超出范围（-180 至 180）。") % {"v": lon}, field="lon")
+    if accuracy_m not in (None, ""):
+        try:
+            accuracy_m = int(round(float(accuracy_m)))
+        except (TypeError, ValueError):
+            raise DomainError("invalid_accuracy", _("定位精度必须是数字（米）。"), field="accuracy_m") from None
+        if not 0 <= accuracy_m <= 100_000:
+            raise DomainError("invalid_accuracy", _("定位精度 %(v)s 米不合理。") % {"v": accuracy_m},
+                              field="accuracy_m")
+    else:
+        accuracy_m = None
+    return lat, lon, accuracy_m
+
+
+def check_text(value, *, field: str, required: bool = False, max_length: int = 5000) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise DomainError("invalid_text", _("内容必须是文字。"), field=field)
+    if required and not text:
+        raise DomainError("required", _("请填写内容。"), field=field)
+    if len(text) > max_length:
+        raise DomainError("too_long", _("内容过长（最多 %(n)d 字）。") % {"n": max_length}, field=field)
+    return text
+
+
+def is_late(*, device_time, occurred_at, received_at) -> bool:
+    """Possibly back-dated: made (or dated) far earlier than it reached the server."""
+    limit = datetime.timedelta(hours=settings.MINXIN_SYNC_LATE_HOURS)
+    earliest = min(t for t in (device_time, occurred_at) if t is not None)
+    return received_at - earliest > limit
+
+
+def image_type(data: bytes) -> str | None:
+    """The image type from the file's first bytes (PNG, JPEG or WebP), or None."""
+    if data.startswith(PNG):
+        return "image/png"
+    if data.startswith(JPEG):
+        return "image/jpeg"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def check_photo(data: bytes) -> str:
+    """Size limit first (cheap), then the magic bytes: a renamed text file is not a photo."""
+    limit = settings.MINXIN_PHOTO_MAX_BYTES
+    if len(data) > limit:
+        raise DomainError("photo_too_large", _("照片过大（%(size).1f MB），最大 %(limit).1f MB。")
+                          % {"size": len(data) / 1_048_576, "limit": limit / 1_048_576}, field="photo")
+    if not data:
+        raise DomainError("photo_empty", _("照片文件是空的。"), field="photo")
+    kind = image_type(data)
+    if kind is None:
+        raise DomainError("not_an_image", _("文件不是照片（只接受 JPEG、PNG、WebP）。"), field="photo")
+    return kind

@@ -1,0 +1,92 @@
+"""Days in the village (SPEC §4.1): derived from work already recorded, not from forced check-ins.
+
+A cadre was present in a village on a day when any of its records — visit, meeting, lecture,
+training, family call, diary entry (and a check-in, where the county enables them) — is dated that
+day (Asia/Shanghai) in that village. Approved leave excuses days: the month's requirement is the
+county's required days less the approved leave days in that month.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from minxin.fieldwork.models import CheckIn, DiaryEntry, FamilyCall, Meeting, Visit
+
+DATED_MODELS = (Visit, Meeting, FamilyCall, DiaryEntry, CheckIn)
+
+
+@dataclass
+class Presence:
+    cadre_id: int
+    year: int
+    month: int
+    days: set = field(default_factory=set)  # dates present
+    leave_days: int = 0
+    required: int = 0
+
+    @property
+    def present_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def required_after_leave(self) -> int:
+        return max(0, self.required - self.leave_days)
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required_after_leave - self.present_days)
+
+    @property
+    def met(self) -> bool:
+        return self.shortfall == 0
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min))
+    return start, end
+
+
+def presence_for(*, cadre_ids: list[int], year: int, month: int, village_codes: list[str] | None = None
+                 ) -> dict[int, Presence]:
+    """Presence of several cadres in one month: one grouped query per record type, plus leave."""
+    from minxin.cadres.models import LeaveRequest
+
+    start, end = month_bounds(year, month)
+    tz = timezone.get_current_timezone()
+    result = {pk: Presence(cadre_id=pk, year=year, month=month, required=settings.MINXIN_REQUIRED_DAYS_PER_MONTH)
+              for pk in cadre_ids}
+    if not cadre_ids:
+        return result
+    for model in DATED_MODELS:
+        qs = model.objects.filter(cadre_id__in=cadre_ids, occurred_at__gte=start, occurred_at__lt=end)
+        if village_codes is not None:
+            qs = qs.filter(village_id__in=village_codes)
+        for cadre_id, day in qs.annotate(day=TruncDate("occurred_at", tzinfo=tz)).values_list("cadre_id", "day") \
+                .distinct():
+            result[cadre_id].days.add(day)
+    first, last = start.date(), (end - datetime.timedelta(days=1)).date()
+    leaves = LeaveRequest.objects.filter(cadre_id__in=cadre_ids, status=LeaveRequest.Status.APPROVED,
+                                         start_date__lte=last, end_date__gte=first)
+    for leave in leaves.only("cadre_id", "start_date", "end_date"):
+        overlap = (min(leave.end_date, last) - max(leave.start_date, first)).days + 1
+        result[leave.cadre_id].leave_days += max(0, overlap)
+    for presence in result.values():
+        presence.leave_days = min(presence.leave_days, calendar.monthrange(year, month)[1])
+    return result
+
+
+def cadre_presence_months(*, cadre_id: int, months: int = 6, today: datetime.date | None = None) -> list[Presence]:
+    """The last `months` months of one cadre, newest first."""
+    today = today or timezone.localdate()
+    year, month, rows = today.year, today.month, []
+    for _ in range(months):
+        rows.append(presence_for(cadre_ids=[cadre_id], year=year, month=month)[cadre_id])
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return rows

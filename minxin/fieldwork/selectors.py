@@ -1,0 +1,202 @@
+"""Scoped reads of field records, needs, requests and cards. Out of scope reads as missing (404)."""
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from minxin.accounts import roles
+from minxin.accounts.roles import Role
+from minxin.fieldwork.models import (
+    DiaryEntry,
+    FamilyCall,
+    LiaisonCard,
+    Meeting,
+    Need,
+    VillagerRequest,
+    Visit,
+)
+
+
+def _narrow(qs, *, village: str | None = None, field: str = "village__code"):
+    return qs.filter(**{f"{field}__startswith": village}) if village else qs
+
+
+def visit_list(*, user, village: str | None = None, household: int | None = None, cadre: int | None = None,
+               kind: str | None = None, late: bool = False):
+    qs = Visit.objects.visible_to(user).select_related("household", "cadre", "village")
+    qs = _narrow(qs, village=village)
+    if household:
+        qs = qs.filter(household_id=household)
+    if cadre:
+        qs = qs.filter(cadre_id=cadre)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if late:
+        qs = qs.filter(late=True)
+    return qs.order_by("-occurred_at", "-id")
+
+
+def visit_get(*, user, pk: int) -> Visit:
+    return get_object_or_404(
+        Visit.objects.visible_to(user).select_related("household", "cadre", "village__parent", "recorded_by")
+        .prefetch_related("photos", "needs", "requests"), pk=pk)
+
+
+def visit_by_uuid(*, user, uuid) -> Visit:
+    return get_object_or_404(Visit.objects.visible_to(user), uuid=uuid)
+
+
+def meeting_list(*, user, category: str | None = None, village: str | None = None):
+    qs = _narrow(Meeting.objects.visible_to(user).select_related("village", "cadre"), village=village)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.annotate(named=Count("participants")).order_by("-occurred_at", "-id")
+
+
+def meeting_get(*, user, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(user).select_related("village__parent", "cadre")
+                             .prefetch_related("participants"), pk=pk)
+
+
+def call_list(*, user, village: str | None = None):
+    return _narrow(FamilyCall.objects.visible_to(user).select_related("village", "cadre", "household"),
+                   village=village).order_by("-occurred_at", "-id")
+
+
+def diary_list(*, user, village: str | None = None, cadre: int | None = None):
+    qs = _narrow(DiaryEntry.objects.visible_to(user).select_related("village", "cadre"), village=village)
+    if cadre:
+        qs = qs.filter(cadre_id=cadre)
+    return qs.order_by("-occurred_at", "-id")
+
+
+def need_list(*, user, status: str | None = None, village: str | None = None, mine: bool = False):
+    qs = _narrow(Need.objects.visible_to(user).select_related("village", "household", "owner"), village=village)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(owner_id=user.pk)
+    return qs.order_by("-raised_at", "-id")
+
+
+def need_get(*, user, pk: int) -> Need:
+    return get_object_or_404(Need.objects.visible_to(user).select_related("village", "household", "owner", "visit"),
+                             pk=pk)
+
+
+def request_list(*, user, status: str | None = None, village: str | None = None, overdue: bool = False):
+    qs = VillagerRequest.objects.visible_to(user).select_related("village", "household", "assignee")
+    qs = _narrow(qs, village=village)
+    if status == "open":
+        qs = qs.open()
+    elif status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.overdue()
+    return qs.order_by("-submitted_at", "-id")
+
+
+def request_get(*, user, pk: int) -> VillagerRequest:
+    return get_object_or_404(
+        VillagerRequest.objects.visible_to(user).select_related("village__parent", "household", "assignee",
+                                                                "recorded_by", "visit", "meeting"), pk=pk)
+
+
+def request_counts(*, user, village: str | None = None) -> dict:
+    """Open and overdue requests, for the badges on lists and region pages (one query)."""
+    qs = _narrow(VillagerRequest.objects.visible_to(user).open(), village=village)
+    overdue = VillagerRequest.objects.overdue().values("pk")
+    return qs.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(pk__in=overdue)))
+
+
+def assignable_users(*, village_code: str):
+    """Accounts that may take a request of this village: administrators and clerks whose scope
+    covers the village, and the cadres of its resident team."""
+    from minxin.accounts.models import User
+    from minxin.cadres.models import Assignment
+
+    team = Assignment.objects.active().filter(village_id=village_code).values("cadre__user_id")
+    covering = [village_code[:length].ljust(12, "0") for length in (6, 9, 12)]
+    return (User.objects.filter(is_active=True)
+            .filter(Q(role__in=[Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.VILLAGE_CLERK], scope_id__in=covering)
+                    | Q(role=Role.CADRE, pk__in=team))
+            .order_by("role", "username"))
+
+
+def village_cards(*, user, village_code: str):
+    """The village's households with their current card (None if not issued yet)."""
+    from django.db.models import Subquery
+
+    from minxin.registry.models import Household
+
+    active = LiaisonCard.objects.filter(household_id=OuterRef("pk"), revoked_at__isnull=True)
+    return (Household.objects.visible_to(user).filter(village_id=village_code)
+            .annotate(card_token=Subquery(active.values("token")[:1]),
+                      card_issued_at=Subquery(active.values("issued_at")[:1]),
+                      has_card=Exists(active))
+            .order_by("group", "number"))
+
+
+def card_by_token(*, token: str) -> LiaisonCard | None:
+    """The active card behind a QR code (public: no user). Unknown and revoked read the same."""
+    if not token or len(token) > 64:
+        return None
+    return LiaisonCard.objects.select_related("village", "household").filter(token=token,
+                                                                             revoked_at__isnull=True).first()
+
+
+def village_codes(*, user, prefix: str = "") -> list[str]:
+    from minxin.regions.models import Region
+
+    return list(Region.objects.visible_to(user).villages().filter(code__startswith=prefix)
+                .values_list("code", flat=True))
+
+
+def field_bootstrap(*, user, limit: int) -> dict:
+    """What the offline field app keeps on the phone: the user's villages and their households
+    (number, head, group, version — no ID numbers or phones), and the choice labels."""
+    from minxin.cadres.models import Cadre
+    from minxin.regions.models import Region
+    from minxin.registry.models import Helper, Household
+
+    cadre = Cadre.objects.filter(user_id=user.pk).first()
+    villages = list(Region.objects.visible_to(user).villages().select_related("parent").order_by("code")[:500])
+    paired = Helper.objects.filter(household_id=OuterRef("pk"), cadre_id=getattr(cadre, "pk", -1))
+    households = (Household.objects.visible_to(user)
+                  .annotate(paired=Exists(paired))
+                  .order_by("village_id", "group", "number")
+                  .values("id", "village_id", "number", "head_name", "group", "version", "care_child",
+                          "care_elderly", "care_women", "paired")[:limit + 1])
+    households = list(households)
+    truncated = len(households) > limit
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "user": {"username": user.username, "name": str(user), "role": user.role},
+        "cadre": {"id": cadre.pk, "name": cadre.name} if cadre else None,
+        "can_visit": cadre is not None and user.can(roles.RECORD_FIELDWORK),
+        "can_record": user.can(roles.RECORD_FIELDWORK),
+        "checkin": settings.MINXIN_GPS_CHECKIN,
+        "villages": [{"code": v.code, "name": v.name, "township": v.parent.name if v.parent else ""}
+                     for v in villages],
+        "households": [{**h, "village": h.pop("village_id")} for h in households[:limit]],
+        "truncated": truncated,
+        "labels": {
+            "visit": {k: str(v) for k, v in Visit.Kind.choices},
+            "meeting": _kinds(Meeting.Category.MEETING),
+            "lecture": _kinds(Meeting.Category.LECTURE),
+            "training": _kinds(Meeting.Category.TRAINING),
+            "need": {k: str(v) for k, v in Need.Category.choices},
+        },
+    }
+
+
+def _kinds(category) -> dict:
+    labels = dict(Meeting.Kind.choices)
+    return {str(kind): str(labels[kind]) for kind in Meeting.KINDS_BY_CATEGORY[category]}
+
+
+def village_rows(*, user, prefix: str):
+    from minxin.regions.models import Region
+
+    return Region.objects.visible_to(user).villages().filter(code__startswith=prefix).order_by("code")

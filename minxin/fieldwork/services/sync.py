@@ -1,0 +1,350 @@
+"""The offline batch (DESIGN §4, POST /api/v1/sync).
+
+Body: {"records": [{"type": "visit", "uuid": "…", "data": {…}, "base_version": n?}]}. One result per
+record, in order: `created`, `duplicate` (same uuid, same content: nothing written), `conflict`
+(same uuid with different content — the first stays — or a household edit against an out-of-date
+version; the server's copy is returned) or `invalid` (with errors).
+
+Idempotence: each accepted record leaves a `SyncReceipt` (unique uuid + content hash) written in
+the same savepoint as the record. Two batches racing with the same uuid on PostgreSQL: the second
+insert waits for the first transaction, then fails on the unique constraint; its savepoint is
+rolled back (the record with it) and the answer is read from the winner's receipt.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import json
+import uuid as uuid_lib
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from minxin.core.audit import snapshot
+from minxin.core.errors import DomainError
+from minxin.fieldwork import checks
+from minxin.fieldwork.models import (
+    CheckIn,
+    DiaryEntry,
+    FamilyCall,
+    Meeting,
+    Need,
+    SyncReceipt,
+    VillagerRequest,
+    Visit,
+)
+from minxin.fieldwork.services import followup, records
+
+MODELS = {
+    "visit": Visit, "meeting": Meeting, "lecture": Meeting, "training": Meeting, "call": FamilyCall,
+    "diary": DiaryEntry, "need": Need, "request": VillagerRequest, "checkin": CheckIn,
+}
+RECORD_TYPES = [*MODELS, "household"]
+
+
+
+def content_hash(record: dict) -> str:
+    body = {"type": record.get("type"), "data": record.get("data"), "base_version": record.get("base_version")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                                     default=str).encode()).hexdigest()
+
+
+# --- parsing the data of each type -----------------------------------------------------------
+
+
+class Batch:
+    """What the handlers share while one batch is processed: the actor and lookups done once."""
+
+    def __init__(self, actor, items):
+        from minxin.registry.models import Household
+
+        self.actor = actor
+        self.received_at = timezone.now()
+        ids = {item["data"].get("household_id") for item in items
+               if isinstance(item, dict) and isinstance(item.get("data"), dict)}
+        ids = {value for value in ids if isinstance(value, int) and not isinstance(value, bool)}
+        self.households = Household.objects.visible_to(actor).in_bulk(ids) if ids else {}
+        self._villages = {}
+
+    def household(self, data: dict, *, required: bool):
+        value = data.get("household_id")
+        if value in (None, "") and not required:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise DomainError("invalid_household", _("请选择农户。"), field="household_id")
+        household = self.households.get(value)
+        if household is None:  # unknown and out of scope read the same
+            raise DomainError("household_outside_scope", _("该农户不存在或不在您的管辖范围内。"), field="household_id")
+        return household
+
+    def village(self, data: dict, *, required: bool = True):
+        from minxin.regions.models import Region
+
+        code = data.get("village")
+        if code in (None, "") and not required:
+            return None
+        if not isinstance(code, str) or code not in self._villages and not code.isdigit():
+            raise DomainError("invalid_village", _("请选择村。"), field="village")
+        if code not in self._villages:
+            self._villages[code] = Region.objects.visible_to(self.actor).filter(code=code.ljust(12, "0")).first()
+        village = self._villages[code]
+        if village is None:
+            raise DomainError("outside_scope", _("该村不存在或不在您的管辖范围内。"), field="village")
+        return village
+
+    def linked(self, model, data: dict, key: str):
+        value = data.get(key)
+        if value in (None, ""):
+            return None
+        obj = model.objects.visible_to(self.actor).filter(uuid=_uuid(value, field=key)).first()
+        if obj is None:
+            raise DomainError("unknown_record", _("关联的记录不存在，请先同步它。"), field=key)
+        return obj
+
+
+def _uuid(value, *, field="uuid"):
+    try:
+        return uuid_lib.UUID(str(value))
+    except (TypeError, ValueError):
+        raise DomainError("invalid_uuid", _("记录编号（UUID）格式不正确。"), field=field) from None
+
+
+def _time(data: dict, key: str, *, required: bool = True) -> datetime.datetime | None:
+    value = data.get(key)
+    if value in (None, "") and not required:
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise DomainError("invalid_datetime", _("时间格式不正确，应为 ISO 8601（如 2026-11-20T09:30:00+08:00）。"),
+                          field=key)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _int(data: dict, key: str):
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DomainError("invalid_number", _("“%(f)s”必须是整数。") % {"f": key}, field=key)
+    return value
+
+
+def _str(data: dict, key: str) -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DomainError("invalid_text", _("“%(f)s”必须是文字。") % {"f": key}, field=key)
+    return value
+
+
+def _stamps(batch, envelope, data):
+    return {"uuid": envelope["uuid"], "device_time": envelope["device_time"], "received_at": batch.received_at}
+
+
+def _visit(batch, envelope, data):
+    needs = data.get("needs") or []
+    if not isinstance(needs, list):
+        raise DomainError("invalid_need", _("民情格式不正确。"), field="needs")
+    return records.visit_record(
+        actor=batch.actor, household=batch.household(data, required=True), occurred_at=_time(data, "occurred_at"),
+        kind=_str(data, "kind"), notes=_str(data, "notes"), help_given=_str(data, "help_given"),
+        lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"), needs=needs,
+        **_stamps(batch, envelope, data))
+
+
+def _meeting(batch, envelope, data):
+    participants = data.get("participants") or []
+    if not isinstance(participants, list):
+        raise DomainError("invalid_participant", _("参加人员格式不正确。"), field="participants")
+    return records.meeting_record(
+        actor=batch.actor, village=batch.village(data), category=envelope["type"], kind=_str(data, "kind"),
+        occurred_at=_time(data, "occurred_at"), place=_str(data, "place"), topic=_str(data, "topic"),
+        attendance=_int(data, "attendance"), notes=_str(data, "notes"), participants=participants,
+        **_stamps(batch, envelope, data))
+
+
+def _call(batch, envelope, data):
+    household = batch.household(data, required=False)
+    village = batch.village(data, required=household is None) or household.village
+    return records.call_record(
+        actor=batch.actor, village=village, household=household, left_behind_name=_str(data, "left_behind_name"),
+        left_behind_kind=_str(data, "left_behind_kind"), relative_name=_str(data, "relative_name"),
+        relative_place=_str(data, "relative_place"), occurred_at=_time(data, "occurred_at"),
+        minutes=_int(data, "minutes"), **_stamps(batch, envelope, data))
+
+
+def _diary(batch, envelope, data):
+    return records.diary_record(actor=batch.actor, village=batch.village(data), occurred_at=_time(data, "occurred_at"),
+                                text=_str(data, "text"), **_stamps(batch, envelope, data))
+
+
+def _checkin(batch, envelope, data):
+    return records.checkin_record(actor=batch.actor, village=batch.village(data), occurred_at=_time(data, "occurred_at"),
+                                  lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
+                                  **_stamps(batch, envelope, data))
+
+
+def _need(batch, envelope, data):
+    return followup.need_record(
+        actor=batch.actor, category=_str(data, "category") or Need.Category.OTHER, text=_str(data, "text"),
+        village=batch.village(data, required=False), household=batch.household(data, required=False),
+        visit=batch.linked(Visit, data, "visit_uuid"), meeting=batch.linked(Meeting, data, "meeting_uuid"),
+        raised_at=_time(data, "raised_at", required=False), uuid=envelope["uuid"])
+
+
+def _request(batch, envelope, data):
+    meeting = batch.linked(Meeting, data, "meeting_uuid")
+    default = VillagerRequest.Source.MEETING if meeting else VillagerRequest.Source.VISIT
+    return followup.request_record(
+        actor=batch.actor, text=_str(data, "text"), source=_str(data, "source") or default,
+        village=batch.village(data, required=False), household=batch.household(data, required=False),
+        visit=batch.linked(Visit, data, "visit_uuid"), meeting=meeting, contact_name=_str(data, "contact_name"),
+        contact_phone=_str(data, "contact_phone"), submitted_at=_time(data, "submitted_at", required=False),
+        uuid=envelope["uuid"])
+
+
+
+
+# --- the batch -------------------------------------------------------------------------------
+
+
+def _envelope(item) -> dict:
+    """Check the envelope of one record; raise DomainError (→ `invalid`) when it is unusable."""
+    if not isinstance(item, dict):
+        raise DomainError("invalid_record", _("记录格式不正确。"))
+    kind = item.get("type")
+    if kind not in RECORD_TYPES:
+        raise DomainError("unknown_type", _("记录类型“%(t)s”不存在。") % {"t": kind}, field="type")
+    if not isinstance(item.get("data"), dict):
+        raise DomainError("invalid_data", _("记录缺少 data。"), field="data")
+    base_version = item.get("base_version")
+    if base_version is not None and (not isinstance(base_version, int) or isinstance(base_version, bool)):
+        raise DomainError("invalid_version", _("base_version 必须是整数。"), field="base_version")
+    device_time = _time(item, "device_time", required=False)
+    return {"type": kind, "uuid": _uuid(item.get("uuid")), "data": item["data"], "base_version": base_version,
+            "device_time": device_time}
+
+
+def _server_copy(actor, receipt: SyncReceipt) -> dict | None:
+    """The record a reused uuid points to, if the actor may see it (else nothing is revealed)."""
+    if receipt.record_type == "household":
+        from minxin.registry.models import Household
+
+        household = Household.objects.visible_to(actor).filter(pk=receipt.object_id).first()
+        return household_copy(household) if household else None
+    model = MODELS.get(receipt.record_type)
+    if model is None or receipt.object_id is None:
+        return None
+    obj = model.objects.visible_to(actor).filter(pk=receipt.object_id).first()
+    return None if obj is None else {"type": receipt.record_type, **snapshot(obj)}
+
+
+def _seen(actor, receipt: SyncReceipt, digest: str, result: dict) -> dict:
+    if receipt.content_hash == digest:
+        return {**result, "status": "duplicate", "id": receipt.object_id}
+    return {**result, "status": "conflict", "reason": "uuid_reused", "server": _server_copy(actor, receipt),
+            "errors": [{"field": "uuid", "code": "uuid_reused",
+                        "message": _("该记录编号已用于另一条内容不同的记录，原记录保留。")}]}
+
+
+def _household(batch, envelope, data):
+    """An edit of household facts (group, address, phone, place), made against `base_version`."""
+    from minxin.registry import services as registry
+
+    household = batch.household(data, required=True)
+    if envelope["base_version"] is None:
+        raise DomainError("version_required", _("修改户信息需要注明修改前的版本（base_version）。"),
+                          field="base_version")
+    lat, lon = data.get("lat", household.lat), data.get("lon", household.lon)
+    lat, lon, _accuracy = checks.check_place(lat, lon)
+    return registry.household_update(
+        actor=batch.actor, household=household, version=envelope["base_version"],
+        group=_str(data, "group") if "group" in data else household.group,
+        address=_str(data, "address") if "address" in data else household.address,
+        phone=_str(data, "phone") if "phone" in data else household.phone, lat=lat, lon=lon)
+
+
+def household_copy(household) -> dict:
+    """The server's copy of a household for a conflict answer (phone masked, like everywhere)."""
+    fields = ("id", "number", "head_name", "group", "address", "phone", "lat", "lon", "version")
+    copy = snapshot(household)
+    return {"type": "household", **{name: copy.get(name) for name in fields}, "id": household.pk}
+
+
+def _version_conflict(batch, envelope, result) -> dict:
+    from minxin.registry.models import Household
+
+    current = Household.objects.visible_to(batch.actor).filter(pk=envelope["data"].get("household_id")).first()
+    return {**result, "status": "conflict", "reason": "version", "server": household_copy(current) if current else None,
+            "errors": [{"field": "base_version", "code": "conflict",
+                        "message": _("此户信息已被他人修改，您的修改未保存；请核对服务器上的最新数据。")}]}
+
+
+HANDLERS = {
+    "visit": _visit, "meeting": _meeting, "lecture": _meeting, "training": _meeting, "call": _call,
+    "diary": _diary, "need": _need, "request": _request, "checkin": _checkin, "household": _household,
+}
+
+
+@transaction.atomic
+def sync_batch(*, actor, records_in: list) -> list[dict]:
+    """Process one batch in order; every record gets exactly one result."""
+    if not isinstance(records_in, list):
+        raise DomainError("invalid_batch", _("records 必须是列表。"))
+    if len(records_in) > settings.MINXIN_SYNC_MAX_RECORDS:
+        raise DomainError("batch_too_large", _("一次最多同步 %(n)d 条记录，请分批发送。")
+                          % {"n": settings.MINXIN_SYNC_MAX_RECORDS})
+    batch = Batch(actor, records_in)
+    uuids = []
+    for item in records_in:
+        with contextlib.suppress(AttributeError, TypeError, ValueError):
+            uuids.append(uuid_lib.UUID(str(item.get("uuid"))))
+    receipts = {r.uuid: r for r in SyncReceipt.objects.filter(uuid__in=uuids)}
+    results = []
+    for item in records_in:
+        result = {"uuid": item.get("uuid") if isinstance(item, dict) else None,
+                  "type": item.get("type") if isinstance(item, dict) else None}
+        try:
+            envelope = _envelope(item)
+        except DomainError as exc:
+            results.append({**result, "status": "invalid", "errors": [_error(exc)]})
+            continue
+        digest = content_hash(item)
+        receipt = receipts.get(envelope["uuid"])
+        if receipt is not None:
+            results.append(_seen(actor, receipt, digest, result))
+            continue
+        try:
+            with transaction.atomic():
+                obj = HANDLERS[envelope["type"]](batch, envelope, envelope["data"])
+                receipt = SyncReceipt.objects.create(uuid=envelope["uuid"], record_type=envelope["type"],
+                                                     content_hash=digest, object_id=obj.pk, user=actor,
+                                                     received_at=batch.received_at)
+        except DomainError as exc:
+            if envelope["type"] == "household" and exc.code == "conflict":
+                results.append(_version_conflict(batch, envelope, result))
+            else:
+                results.append({**result, "status": "invalid", "errors": [_error(exc)]})
+            continue
+        except IntegrityError:
+            # Another request stored this uuid first (or it names an existing record): answer from it.
+            receipt = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
+            if receipt is None:
+                results.append({**result, "status": "conflict", "reason": "uuid_reused", "server": None,
+                                "errors": [{"field": "uuid", "code": "uuid_reused",
+                                            "message": _("该记录编号已被使用。")}]})
+            else:
+                results.append(_seen(actor, receipt, digest, result))
+            continue
+        receipts[envelope["uuid"]] = receipt
+        created = {**result, "status": "created", "id": obj.pk, "late": getattr(obj, "late", False)}
+        if envelope["type"] == "household":
+            created["version"] = obj.version
+        results.append(created)
+    return results
+
+
+def _error(exc: DomainError) -> dict:
+    return {"field": exc.field, "code": exc.code, "message": exc.message}

@@ -1,0 +1,217 @@
+"""Pages for needs (民情), villager requests (群众诉求) and liaison cards (干群连心卡)."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minxin.accounts import roles
+from minxin.cadres.selectors import village_team
+from minxin.core.errors import DomainError
+from minxin.fieldwork import selectors, services
+from minxin.fieldwork.forms import AnswerForm, AssignForm, CloseForm, NeedUpdateForm, RequestForm
+from minxin.fieldwork.models import Need, VillagerRequest
+from minxin.fieldwork.views.records import PAGE, form_page, require, run, village_filter
+from minxin.regions import codes
+from minxin.regions.selectors import region_get
+
+# --- needs -----------------------------------------------------------------------------------
+
+
+@login_required
+def need_list(request):
+    region = village_filter(request)
+    status = request.GET.get("status", "open")
+    status = status if status in Need.Status.values else ""
+    needs = selectors.need_list(user=request.user, status=status or None, village=region.prefix if region else None)
+    page = Paginator(needs, PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/need_list.html", {
+        "page": page, "region": region, "status": status, "statuses": Need.Status.choices, "nav_active": "requests",
+    })
+
+
+@login_required
+def need_detail(request, pk):
+    need = selectors.need_get(user=request.user, pk=pk)
+    can_handle = request.user.can(roles.HANDLE_REQUESTS)
+    form = NeedUpdateForm(request.POST or None, assignable=selectors.assignable_users(village_code=need.village_id),
+                          initial={"status": need.status, "owner": need.owner_id})
+    if request.method == "POST":
+        require(request.user, roles.HANDLE_REQUESTS)
+        if form.is_valid() and run(form, lambda: services.need_update(actor=request.user, need=need,
+                                                                      **form.cleaned_data)):
+            messages.success(request, _("已更新。"))
+            return redirect("fieldwork:need-detail", pk=pk)
+    return render(request, "fieldwork/need_detail.html", {"need": need, "form": form, "can_handle": can_handle,
+                                                          "nav_active": "requests"})
+
+
+# --- villager requests -----------------------------------------------------------------------
+
+
+@login_required
+def request_list(request):
+    region = village_filter(request)
+    status = request.GET.get("status", "open")
+    status = status if status in [*VillagerRequest.Status.values, "open"] else ""
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.request_list(user=request.user, status=status or None, village=region.prefix if region else None,
+                                  overdue=overdue)
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/request_list.html", {
+        "page": page, "region": region, "status": status, "overdue": overdue,
+        "statuses": [("open", _("未办结")), *VillagerRequest.Status.choices],
+        "counts": selectors.request_counts(user=request.user, village=region.prefix if region else None),
+        "overdue_days": settings.MINXIN_REQUEST_OVERDUE_DAYS,
+        "can_record": request.user.can(roles.RECORD_FIELDWORK), "nav_active": "requests",
+    })
+
+
+@login_required
+def request_new(request):
+    require(request.user, roles.RECORD_FIELDWORK)
+    form = RequestForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = run(form, lambda: services.request_record(
+            actor=request.user, text=data["text"], source=data["source"], village=data["village"],
+            household=data["household"], contact_name=data["contact_name"], contact_phone=data["contact_phone"]))
+        if saved:
+            messages.success(request, _("诉求已登记。"))
+            return redirect("fieldwork:request-detail", pk=saved.pk)
+    return form_page(request, form, _("登记群众诉求"), back="fieldwork:request-list", nav="requests")
+
+
+def _request_page(request, item, *, assign=None, answer=None, close=None):
+    assignable = selectors.assignable_users(village_code=item.village_id)
+    return render(request, "fieldwork/request_detail.html", {
+        "item": item, "nav_active": "requests", "can_handle": request.user.can(roles.HANDLE_REQUESTS),
+        "assign_form": assign or AssignForm(assignable=assignable, initial={"assignee": item.assignee_id}),
+        "answer_form": answer or AnswerForm(initial={"answer": item.answer}),
+        "close_form": close or CloseForm(),
+    })
+
+
+@login_required
+def request_detail(request, pk):
+    return _request_page(request, selectors.request_get(user=request.user, pk=pk))
+
+
+def _request_action(request, pk, form_class, call, name, **form_kwargs):
+    item = selectors.request_get(user=request.user, pk=pk)
+    require(request.user, roles.HANDLE_REQUESTS)
+    if form_class is AssignForm:
+        form_kwargs["assignable"] = selectors.assignable_users(village_code=item.village_id)
+    form = form_class(request.POST, **form_kwargs)
+    if form.is_valid() and run(form, lambda: call(item, form.cleaned_data)):
+        messages.success(request, _("已保存。"))
+        return redirect("fieldwork:request-detail", pk=pk)
+    return _request_page(request, item, **{name: form})
+
+
+@login_required
+@require_POST
+def request_assign(request, pk):
+    return _request_action(request, pk, AssignForm, lambda item, data: services.request_assign(
+        actor=request.user, request=item, assignee=data["assignee"]), "assign")
+
+
+@login_required
+@require_POST
+def request_answer(request, pk):
+    return _request_action(request, pk, AnswerForm, lambda item, data: services.request_answer(
+        actor=request.user, request=item, answer=data["answer"]), "answer")
+
+
+@login_required
+@require_POST
+def request_close(request, pk):
+    return _request_action(request, pk, CloseForm, lambda item, data: services.request_close(
+        actor=request.user, request=item, satisfaction=data["satisfaction"]), "close")
+
+
+# --- liaison cards ---------------------------------------------------------------------------
+
+
+def _village_or_404(request, code):
+    try:
+        village = region_get(user=request.user, code=code)
+    except codes.InvalidRegionCode:
+        raise Http404 from None
+    if village.level != codes.VILLAGE:
+        raise Http404
+    return village
+
+
+@login_required
+def card_list(request, code):
+    village = _village_or_404(request, code)
+    households = selectors.village_cards(user=request.user, village_code=village.code)
+    page = Paginator(households, 100).get_page(request.GET.get("page"))
+    issued = households.filter(has_card=True).count()
+    return render(request, "fieldwork/card_list.html", {
+        "village": village, "page": page, "issued": issued, "total": page.paginator.count,
+        "can_issue": request.user.can(roles.ISSUE_CARDS), "nav_active": "regions",
+    })
+
+
+@login_required
+@require_POST
+def card_issue(request, code):
+    village = _village_or_404(request, code)
+    require(request.user, roles.ISSUE_CARDS)
+    try:
+        count = services.cards_issue_village(actor=request.user, village=village)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已为 %(n)d 户发放连心卡。") % {"n": count})
+    return redirect("fieldwork:card-list", code=village.code)
+
+
+@login_required
+@require_POST
+def card_reissue(request, pk):
+    from minxin.registry.models import Household
+
+    household = Household.objects.visible_to(request.user).filter(pk=pk).first()
+    if household is None:
+        raise Http404
+    require(request.user, roles.ISSUE_CARDS)
+    try:
+        services.card_issue(actor=request.user, household=household, reissue=True)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已补发 %(no)s 的连心卡，旧卡二维码已失效。") % {"no": household.number})
+    return redirect("fieldwork:card-list", code=household.village_id)
+
+
+def public_url(request, token: str) -> str:
+    path = reverse("public:request", args=[token])
+    base = settings.MINXIN_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+@login_required
+def card_print(request, code):
+    """A4 sheets of cards (8 a page): the team's names and phones and a QR code to the request page."""
+    village = _village_or_404(request, code)
+    require(request.user, roles.ISSUE_CARDS)
+    households = [h for h in selectors.village_cards(user=request.user, village_code=village.code) if h.card_token]
+    team = village_team(user=request.user, village_code=village.code)
+    cards = []
+    for household in households:
+        qr = segno.make(public_url(request, household.card_token), error="m")
+        svg = qr.svg_inline(scale=3, border=2, omitsize=True)
+        cards.append({"household": household, "qr": mark_safe(svg)})  # noqa: S308 - segno's own SVG
+    services.cards_print_logged(actor=request.user, village=village, count=len(cards))
+    sheets = [cards[i:i + 8] for i in range(0, len(cards), 8)]
+    return render(request, "fieldwork/card_print.html", {"village": village, "sheets": sheets, "team": team})

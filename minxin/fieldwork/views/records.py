@@ -1,0 +1,259 @@
+"""Pages for visits, meetings/lectures/trainings, family calls, the diary and presence."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minxin.accounts import roles
+from minxin.core.errors import DomainError
+from minxin.core.forms import apply_domain_error
+from minxin.fieldwork import presence, selectors, services
+from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
+from minxin.fieldwork.models import Meeting, Visit, VisitPhoto
+from minxin.regions import codes
+from minxin.regions.selectors import region_get
+
+PAGE = 50
+
+
+def require(user, capability):
+    if not user.can(capability):
+        raise PermissionDenied
+
+
+def village_filter(request):
+    """The ?village= filter resolved in scope (unknown or outside = 404), or None."""
+    code = request.GET.get("village", "").strip()
+    if not code:
+        return None
+    try:
+        return region_get(user=request.user, code=code)
+    except codes.InvalidRegionCode:
+        raise Http404 from None
+
+
+def form_page(request, form, title, *, back, nav="fieldwork", multipart=False, extra=None):
+    return render(request, "fieldwork/form.html", {"form": form, "title": title, "back": back, "nav_active": nav,
+                                                   "multipart": multipart, **(extra or {})})
+
+
+def run(form, call):
+    try:
+        return call()
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        apply_domain_error(form, exc)
+        return None
+
+
+# --- visits ----------------------------------------------------------------------------------
+
+
+@login_required
+def visit_list(request):
+    region = village_filter(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Visit.Kind.values else ""
+    late = request.GET.get("late") == "1"
+    cadre = request.GET.get("cadre", "")
+    visits = selectors.visit_list(user=request.user, village=region.prefix if region else None, kind=kind or None,
+                                  late=late, cadre=int(cadre) if cadre.isdigit() else None)
+    page = Paginator(visits, PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/visit_list.html", {
+        "page": page, "region": region, "kind": kind, "kinds": Visit.Kind.choices, "late": late,
+        "can_record": request.user.can(roles.RECORD_FIELDWORK), "nav_active": "fieldwork",
+    })
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    return render(request, "fieldwork/visit_detail.html", {
+        "visit": visit, "nav_active": "fieldwork", "photo_limit_mb": photo_limit_mb(),
+        "can_record": request.user.can(roles.RECORD_FIELDWORK),
+    })
+
+
+@login_required
+def visit_new(request):
+    region = village_filter(request)  # out of scope: 404 before any 403
+    require(request.user, roles.RECORD_FIELDWORK)
+    form = VisitForm(request.POST or None, request.FILES or None, actor=request.user,
+                     village_code=region.code if region else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def record():
+            visit = services.visit_record(
+                actor=request.user, household=data["household"], occurred_at=data["occurred_at"], kind=data["kind"],
+                notes=data["notes"], help_given=data["help_given"], needs=form.needs())
+            if data.get("photo"):
+                services.visit_attach_photo(actor=request.user, visit=visit, data=data["photo"].read())
+            return visit
+
+        visit = run(form, record)
+        if visit:
+            messages.success(request, _("走访已记录。"))
+            return redirect("fieldwork:visit-detail", pk=visit.pk)
+    return form_page(request, form, _("记录走访"), back="fieldwork:visit-list", multipart=True)
+
+
+@login_required
+@require_POST
+def visit_photo(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    require(request.user, roles.RECORD_FIELDWORK)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("请选择照片。"))
+    else:
+        try:
+            from django.conf import settings
+
+            services.visit_attach_photo(actor=request.user, visit=visit,
+                                        data=upload.read(settings.MINXIN_PHOTO_MAX_BYTES + 1))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("照片已上传。"))
+    return redirect("fieldwork:visit-detail", pk=pk)
+
+
+@login_required
+def photo_file(request, pk):
+    photo = get_object_or_404(VisitPhoto.objects.visible_to(request.user), pk=pk)
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- meetings, lectures, trainings -----------------------------------------------------------
+
+
+def _category(request) -> str:
+    category = request.GET.get("category", "")
+    return category if category in Meeting.Category.values else ""
+
+
+@login_required
+def meeting_list(request):
+    region = village_filter(request)
+    category = _category(request)
+    meetings = selectors.meeting_list(user=request.user, category=category or None,
+                                      village=region.prefix if region else None)
+    page = Paginator(meetings, PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/meeting_list.html", {
+        "page": page, "region": region, "category": category, "categories": Meeting.Category.choices,
+        "can_record": request.user.can(roles.RECORD_FIELDWORK), "nav_active": "fieldwork",
+    })
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    return render(request, "fieldwork/meeting_detail.html", {"meeting": meeting, "nav_active": "fieldwork"})
+
+
+@login_required
+def meeting_new(request):
+    require(request.user, roles.RECORD_FIELDWORK)
+    category = _category(request) or Meeting.Category.MEETING
+    form = MeetingForm(request.POST or None, actor=request.user, category=category)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = run(form, lambda: services.meeting_record(
+            actor=request.user, village=data["village"], category=category, kind=data["kind"],
+            occurred_at=data["occurred_at"], place=data["place"], topic=data["topic"],
+            attendance=data["attendance"], notes=data["notes"], participants=form.participant_names()))
+        if meeting:
+            messages.success(request, _("已记录。"))
+            return redirect("fieldwork:meeting-detail", pk=meeting.pk)
+    title = {Meeting.Category.MEETING: _("记录群众会"), Meeting.Category.LECTURE: _("记录宣讲"),
+             Meeting.Category.TRAINING: _("记录培训")}[category]
+    return form_page(request, form, title, back="fieldwork:meeting-list")
+
+
+# --- family calls and the diary --------------------------------------------------------------
+
+
+@login_required
+def call_list(request):
+    region = village_filter(request)
+    page = Paginator(selectors.call_list(user=request.user, village=region.prefix if region else None),
+                     PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/call_list.html", {
+        "page": page, "region": region, "can_record": request.user.can(roles.RECORD_FIELDWORK),
+        "nav_active": "fieldwork"})
+
+
+@login_required
+def call_new(request):
+    require(request.user, roles.RECORD_FIELDWORK)
+    form = CallForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.call_record(
+            actor=request.user, **form.cleaned_data)):
+        messages.success(request, _("亲情聊天已记录。"))
+        return redirect("fieldwork:call-list")
+    return form_page(request, form, _("记录亲情聊天"), back="fieldwork:call-list")
+
+
+@login_required
+def diary_list(request):
+    region = village_filter(request)
+    page = Paginator(selectors.diary_list(user=request.user, village=region.prefix if region else None),
+                     PAGE).get_page(request.GET.get("page"))
+    return render(request, "fieldwork/diary_list.html", {
+        "page": page, "region": region, "can_record": request.user.can(roles.RECORD_FIELDWORK),
+        "nav_active": "fieldwork"})
+
+
+@login_required
+def diary_new(request):
+    require(request.user, roles.RECORD_FIELDWORK)
+    form = DiaryForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.diary_record(
+            actor=request.user, **form.cleaned_data)):
+        messages.success(request, _("日记已保存。"))
+        return redirect("fieldwork:diary-list")
+    return form_page(request, form, _("写民情日记"), back="fieldwork:diary-list")
+
+
+# --- presence --------------------------------------------------------------------------------
+
+
+def _month(request) -> tuple[int, int]:
+    raw = request.GET.get("month", "")
+    try:
+        day = datetime.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        day = timezone.localdate()
+    return day.year, day.month
+
+
+@login_required
+def presence_list(request):
+    """Days in the village per cadre for one month, for the villages in the user's scope."""
+    from minxin.cadres.models import Assignment
+
+    region = village_filter(request)
+    year, month = _month(request)
+    assignments = Assignment.objects.visible_to(request.user).active().select_related("cadre", "village__parent")
+    if region:
+        assignments = assignments.filter(village__code__startswith=region.prefix)
+    page = Paginator(assignments.order_by("village_id", "role", "cadre__name_pinyin"), PAGE).get_page(
+        request.GET.get("page"))
+    rows = list(page)
+    figures = presence.presence_for(cadre_ids=[a.cadre_id for a in rows], year=year, month=month)
+    return render(request, "fieldwork/presence.html", {
+        "page": page, "rows": [(a, figures[a.cadre_id]) for a in rows], "region": region,
+        "month_value": f"{year:04d}-{month:02d}", "nav_active": "presence",
+    })

@@ -1,0 +1,248 @@
+"""POST /api/v1/sync: the offline batch contract (DESIGN §4) and every bad input of issue #4."""
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from minxin.fieldwork.models import FamilyCall, Meeting, Need, SyncReceipt, VillagerRequest, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, records, **extra):
+    return client.post("/api/v1/sync", data=json.dumps({"records": records}), content_type="application/json",
+                       **extra)
+
+
+def _visit(household, **data):
+    when = (timezone.localtime() - datetime.timedelta(hours=1)).isoformat()
+    return {"type": "visit", "uuid": str(uuid.uuid4()),
+            "data": {"household_id": household.pk, "occurred_at": when, "kind": "home", "notes": "了解收入",
+                     "lat": 28.56, "lon": 108.5, "accuracy_m": 15, **data}}
+
+
+@pytest.fixture
+def cadre_client(world, client):
+    client.force_login(world.users["tdw_cadre"])
+    return client
+
+
+def _household(world, side="tdw", index=2):
+    return world.fieldwork[side]["households"][index]
+
+
+def test_visit_created_then_duplicate_and_nothing_written_twice(world, cadre_client):
+    record = _visit(_household(world))
+    first = _post(cadre_client, [record]).json()["results"]
+    assert first[0]["status"] == "created"
+    visit = Visit.objects.get(uuid=record["uuid"])
+    assert visit.cadre == world.cadres["tdw"][0] and visit.village_id == world.village("tdw").code
+    assert float(visit.lat) == 28.56 and visit.accuracy_m == 15 and not visit.late
+    again = _post(cadre_client, [record, record]).json()["results"]
+    assert [r["status"] for r in again] == ["duplicate", "duplicate"]
+    assert Visit.objects.filter(uuid=record["uuid"]).count() == 1
+    assert SyncReceipt.objects.filter(uuid=record["uuid"]).count() == 1
+
+
+def test_results_in_order_with_mixed_statuses(world, cadre_client):
+    good = _visit(_household(world))
+    bad = _visit(_household(world), kind="party")
+    results = _post(cadre_client, [good, bad, good]).json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "duplicate"]
+    assert results[1]["errors"][0]["field"] == "kind" and results[1]["uuid"] == bad["uuid"]
+
+
+def test_reused_uuid_with_different_content_is_a_conflict_and_the_first_stays(world, cadre_client):
+    record = _visit(_household(world))
+    _post(cadre_client, [record])
+    changed = {**record, "data": {**record["data"], "notes": "改过的内容"}}
+    result = _post(cadre_client, [changed]).json()["results"][0]
+    assert result["status"] == "conflict" and result["reason"] == "uuid_reused"
+    assert result["server"]["notes"] == "了解收入"
+    assert Visit.objects.get(uuid=record["uuid"]).notes == "了解收入"
+
+
+@pytest.mark.parametrize(("data", "field", "code"), [
+    ({"kind": "dance"}, "kind", "unknown_kind"),
+    ({"lat": 91}, "lat", "invalid_location"),
+    ({"lon": -181}, "lon", "invalid_location"),
+    ({"lat": 28.5, "lon": None}, "lon", "incomplete_location"),
+    ({"occurred_at": "2099-01-01T09:00:00+08:00"}, "occurred_at", "future_date"),
+    ({"occurred_at": "yesterday"}, "occurred_at", "invalid_datetime"),
+    ({"household_id": "12"}, "household_id", "invalid_household"),
+    ({"needs": [{"category": "moon", "text": "x"}]}, "needs.0.category", "unknown_category"),
+])
+def test_bad_visit_is_invalid_and_writes_nothing(world, cadre_client, data, field, code):
+    record = _visit(_household(world), **data)
+    result = _post(cadre_client, [record]).json()["results"][0]
+    assert result["status"] == "invalid"
+    assert result["errors"][0]["field"] == field and result["errors"][0]["code"] == code
+    assert not Visit.objects.filter(uuid=record["uuid"]).exists()
+    assert not SyncReceipt.objects.filter(uuid=record["uuid"]).exists()
+
+
+def test_household_outside_scope_reads_like_a_missing_one(world, cadre_client):
+    other = _post(cadre_client, [_visit(_household(world, "gz"))]).json()["results"][0]
+    missing = _post(cadre_client, [_visit(_household(world), household_id=999_999)]).json()["results"][0]
+    assert other["status"] == missing["status"] == "invalid"
+    assert other["errors"] == missing["errors"]
+    assert other["errors"][0]["code"] == "household_outside_scope"
+
+
+def test_household_in_the_township_but_not_the_cadres_village_is_outside(world, cadre_client):
+    from tests.fieldwork.world import make_households
+
+    second_village = make_households(world, "tdw", 1, village_index=1)[0]
+    result = _post(cadre_client, [_visit(second_village)]).json()["results"][0]
+    assert result["status"] == "invalid"
+
+
+def test_malformed_json_is_400_with_a_code(cadre_client):
+    response = cadre_client.post("/api/v1/sync", data="{records: [", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_json"
+    response = cadre_client.post("/api/v1/sync", data=json.dumps({"items": []}), content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_batch"
+
+
+def test_bad_envelopes(world, cadre_client):
+    results = _post(cadre_client, [
+        {"type": "visit", "uuid": "not-a-uuid", "data": {}},
+        {"type": "party", "uuid": str(uuid.uuid4()), "data": {}},
+        {"type": "visit", "uuid": str(uuid.uuid4()), "data": "x"},
+        "just a string",
+    ]).json()["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 4
+    assert [r["errors"][0]["code"] for r in results] == ["invalid_uuid", "unknown_type", "invalid_data",
+                                                         "invalid_record"]
+
+
+def test_batch_size_limit(world, cadre_client, settings):
+    settings.MINXIN_SYNC_MAX_RECORDS = 2
+    response = _post(cadre_client, [_visit(_household(world)) for _ in range(3)])
+    assert response.status_code == 400 and response.json()["error"]["code"] == "batch_too_large"
+    assert not Visit.objects.filter(notes="了解收入").exists()
+
+
+def test_session_needs_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["tdw_cadre"])
+    assert _post(client, [_visit(_household(world))]).status_code == 403
+    client.get("/field/")
+    token = client.cookies["csrftoken"].value
+    response = _post(client, [_visit(_household(world))], HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200 and response.json()["results"][0]["status"] == "created"
+
+
+def test_late_record_is_flagged(world, cadre_client, settings):
+    settings.MINXIN_SYNC_LATE_HOURS = 24
+    old = (timezone.now() - datetime.timedelta(days=5)).isoformat()
+    record = {**_visit(_household(world), occurred_at=old), "device_time": old}
+    result = _post(cadre_client, [record]).json()["results"][0]
+    assert result["status"] == "created" and result["late"] is True
+    visit = Visit.objects.get(uuid=record["uuid"])
+    assert visit.late and visit.device_time is not None and visit.received_at > visit.device_time
+
+
+def test_visit_with_needs_and_a_request_from_it(world, cadre_client):
+    visit = _visit(_household(world), needs=[{"category": "housing", "text": "屋顶漏雨"}])
+    request = {"type": "request", "uuid": str(uuid.uuid4()),
+               "data": {"visit_uuid": visit["uuid"], "household_id": _household(world).pk, "text": "想修路"}}
+    results = _post(cadre_client, [visit, request]).json()["results"]
+    assert [r["status"] for r in results] == ["created", "created"]
+    need = Need.objects.get(text="屋顶漏雨")
+    assert need.visit.uuid == uuid.UUID(visit["uuid"]) and need.status == "open"
+    saved = VillagerRequest.objects.get(uuid=request["uuid"])
+    assert saved.source == "visit" and saved.visit_id == need.visit_id and saved.status == "new"
+
+
+def test_meeting_lecture_training_call_diary_need(world, cadre_client):
+    village = world.village("tdw").code
+    when = (timezone.now() - datetime.timedelta(hours=2)).isoformat()
+    records = [
+        {"type": "meeting", "uuid": str(uuid.uuid4()), "data": {"village": village, "kind": "courtyard",
+         "occurred_at": when, "place": "院坝", "topic": "产业路", "attendance": 35}},
+        {"type": "lecture", "uuid": str(uuid.uuid4()), "data": {"village": village, "kind": "party_voice",
+         "occurred_at": when, "place": "村委会", "topic": "政策宣讲", "attendance": 60}},
+        {"type": "training", "uuid": str(uuid.uuid4()), "data": {"village": village, "kind": "ecommerce",
+         "occurred_at": when, "place": "电商站", "topic": "网店开张", "attendance": 12,
+         "participants": ["张三", {"name": "李四", "household_id": _household(world).pk}]}},
+        {"type": "call", "uuid": str(uuid.uuid4()), "data": {"village": village, "left_behind_name": "王奶奶",
+         "left_behind_kind": "elderly", "relative_name": "王强", "relative_place": "广东东莞",
+         "occurred_at": when, "minutes": 25}},
+        {"type": "diary", "uuid": str(uuid.uuid4()), "data": {"village": village, "occurred_at": when,
+         "text": "今天走了三户。"}},
+        {"type": "need", "uuid": str(uuid.uuid4()), "data": {"household_id": _household(world).pk,
+         "category": "medical", "text": "看病远"}},
+    ]
+    results = _post(cadre_client, records).json()["results"]
+    assert [r["status"] for r in results] == ["created"] * 6, results
+    training = Meeting.objects.get(uuid=records[2]["uuid"])
+    assert training.category == "training" and [p.name for p in training.participants.all()] == ["张三", "李四"]
+    assert Meeting.objects.get(uuid=records[1]["uuid"]).get_kind_display() == "党的声音进万家"
+    assert FamilyCall.objects.get(uuid=records[3]["uuid"]).minutes == 25
+
+
+@pytest.mark.parametrize(("kind", "data", "code"), [
+    ("lecture", {"kind": "courtyard"}, "unknown_kind"),
+    ("meeting", {"attendance": 0}, "invalid_attendance"),
+    ("meeting", {"attendance": "many"}, "invalid_number"),
+    ("meeting", {"village": "520627105201"}, "outside_scope"),
+    ("meeting", {"topic": ""}, "required"),
+])
+def test_bad_meetings(world, cadre_client, kind, data, code):
+    base = {"village": world.village("tdw").code, "kind": "villagers" if kind == "meeting" else "law",
+            "occurred_at": timezone.now().isoformat(), "place": "村委会", "topic": "议事", "attendance": 10}
+    record = {"type": kind, "uuid": str(uuid.uuid4()), "data": {**base, **data}}
+    result = _post(cadre_client, [record]).json()["results"][0]
+    assert result["status"] == "invalid" and result["errors"][0]["code"] == code
+    assert not Meeting.objects.filter(uuid=record["uuid"]).exists()
+
+
+def test_household_edit_with_version_and_conflict(world, cadre_client):
+    household = _household(world)
+    edit = {"type": "household", "uuid": str(uuid.uuid4()), "base_version": household.version,
+            "data": {"household_id": household.pk, "address": "五七村3组12号"}}
+    result = _post(cadre_client, [edit]).json()["results"][0]
+    assert result["status"] == "created" and result["version"] == household.version + 1
+    assert _post(cadre_client, [edit]).json()["results"][0]["status"] == "duplicate"
+    stale = {**edit, "uuid": str(uuid.uuid4()), "data": {**edit["data"], "address": "别处"}}
+    result = _post(cadre_client, [stale]).json()["results"][0]
+    assert result["status"] == "conflict" and result["reason"] == "version"
+    assert result["server"]["address"] == "五七村3组12号" and result["server"]["version"] == household.version + 1
+    household.refresh_from_db()
+    assert household.address == "五七村3组12号"
+
+
+def test_clerk_cannot_record_visits_but_can_record_meetings(world, client):
+    client.force_login(world.users["tdw_clerk"])
+    result = _post(client, [_visit(_household(world))]).json()["results"][0]
+    assert result["status"] == "invalid" and result["errors"][0]["code"] == "not_a_cadre"
+    meeting = {"type": "meeting", "uuid": str(uuid.uuid4()), "data": {
+        "village": world.village("tdw").code, "kind": "villagers", "occurred_at": timezone.now().isoformat(),
+        "place": "村委会", "topic": "议事", "attendance": 10}}
+    assert _post(client, [meeting]).json()["results"][0]["status"] == "created"
+
+
+def test_read_only_roles_get_invalid_forbidden(world, client):
+    client.force_login(world.users["tdw_supervisor"])
+    result = _post(client, [_visit(_household(world))]).json()["results"][0]
+    assert result["status"] == "invalid" and result["errors"][0]["code"] == "forbidden"
+
+
+def test_checkin_only_when_enabled(world, cadre_client, settings):
+    record = {"type": "checkin", "uuid": str(uuid.uuid4()), "data": {
+        "village": world.village("tdw").code, "occurred_at": timezone.now().isoformat(), "lat": 28.5, "lon": 108.4}}
+    assert _post(cadre_client, [record]).json()["results"][0]["errors"][0]["code"] == "checkin_disabled"
+    settings.MINXIN_GPS_CHECKIN = True
+    assert _post(cadre_client, [record]).json()["results"][0]["status"] == "created"
+
+
+def test_unauthenticated_is_401(client):
+    response = _post(client, [])
+    assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
