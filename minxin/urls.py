@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("minxin.accounts.urls")),
     path("regions/", include("minxin.regions.urls")),
     path("cadres/", include("minxin.cadres.urls")),
+    path("registry/", include("minxin.registry.urls")),
     path("reports/", include("minxin.reports.urls")),
     path("fieldwork/", include("minxin.fieldwork.urls")),
     path("field/", include("minxin.fieldapp.urls")),

@@ -125,3 +125,6 @@ api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.v
 
 # --- field work (registered in its own module) ---------------------------------------------
 import tests.fieldwork.matrix  # noqa: E402, F401
+
+# --- registry (registered in its own module) -------------------------------------------------
+import tests.registry.matrix  # noqa: E402, F401

@@ -109,6 +109,9 @@ def build_world() -> World:
     from tests.fieldwork.world import add_fieldwork
 
     add_fieldwork(world)  # households and field records per side (world.fieldwork)
+    from tests.registry.world import add_registry
+
+    add_registry(world)  # a household with marker names, its registration and an import job per side
     return world
 
 

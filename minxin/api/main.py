@@ -74,6 +74,7 @@ def _register_routers() -> None:
     from minxin.cadres.api import router as cadres_router
     from minxin.fieldwork import api as fieldwork_api
     from minxin.regions.api import router as regions_router
+    from minxin.registry.api import router as registry_router
     from minxin.reports.api import router as reports_router
 
     api.add_router("/regions", regions_router)
@@ -84,6 +85,7 @@ def _register_routers() -> None:
     api.add_router("/visits", fieldwork_api.visits_router)
     api.add_router("/requests", fieldwork_api.requests_router)
     api.add_router("/coverage", fieldwork_api.coverage_router)
+    api.add_router("/households", registry_router)
 
 
 _register_routers()

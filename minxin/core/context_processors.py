@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.accounts import roles
+from minxin.registry import permissions as registry_permissions
 
 
 def navigation(request):
@@ -24,6 +25,8 @@ def navigation(request):
     # Field work: records for everyone in scope; requests beside them.
     items.insert(-3, (_("驻村记实"), reverse("fieldwork:visit-list"), "bi-journal-check", "fieldwork"))
     items.insert(-3, (_("群众诉求"), reverse("fieldwork:request-list"), "bi-chat-heart", "requests"))
+    if registry_permissions.can_view(user):
+        items.insert(2, (_("一户一表"), reverse("registry:household-list"), "bi-house-heart", "registry"))
     if user.can(roles.MANAGE_USERS):
         items.append((_("用户管理"), reverse("accounts:user-list"), "bi-person-gear", "users"))
     if user.can(roles.VIEW_AUDIT_LOG):

@@ -1,0 +1,198 @@
+"""Scoped reads of households, members, village files and import jobs.
+
+Every queryset starts from `visible_to(user)`; anything outside the scope is a 404. Roles with no
+business in the registry (experts) get nothing.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from minxin.core.models import AuditEvent
+from minxin.regions import codes
+from minxin.regions.models import Region
+from minxin.registry import choices, permissions
+from minxin.registry.models import Checklist, Household, ImportJob, Member, Registration, VillageFile
+
+_ID_TAIL = re.compile(r"^\d{3,17}[\dXx]?$")
+
+
+def _require_view(user) -> None:
+    if not permissions.can_view(user):
+        raise PermissionDenied
+
+
+@dataclass
+class HouseholdFilters:
+    """The list's filters (page query string and API parameters share them)."""
+
+    region: str = ""  # a code prefix (township or village), already checked against the scope
+    group: str = ""
+    registered: str = ""  # "yes" / "no"
+    attribute: str = ""
+    status: str = ""
+    cause: str = ""
+    tags: list = field(default_factory=list)  # keys of choices.TAGS
+    q: str = ""
+
+    def description(self) -> str:
+        parts = [f"{k}={v}" for k, v in vars(self).items() if v]
+        return "; ".join(parts)
+
+
+def _prefix_q(field_name: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, in a form each database can answer from an index: a range on
+    SQLite (its LIKE ignores indexes), LIKE 'x%' on PostgreSQL (Django adds a pattern_ops index)."""
+    if connection.vendor == "sqlite":
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return Q(**{f"{field_name}__gte": prefix, f"{field_name}__lt": upper})
+    return Q(**{f"{field_name}__startswith": prefix})
+
+
+def search_q(q: str) -> Q:
+    """Name (characters, full pinyin or initials: 'zsf' finds 张三丰), household number, or the last
+    digits of a member's ID number (at least 4)."""
+    term = q.strip().lower()
+    if not term:
+        return Q()
+    query = Q(search_key__contains=term) | Q(number__startswith=term.upper())
+    if _ID_TAIL.match(term) and len(term) >= 4:
+        tail = term.upper()[::-1]
+        query |= Q(pk__in=Member.objects.filter(_prefix_q("id_reversed", tail)).values("household_id"))
+    return query
+
+
+def household_list(*, user, filters: HouseholdFilters | None = None):
+    """Households the user may see, filtered, sorted by the head's name in pinyin."""
+    _require_view(user)
+    f = filters or HouseholdFilters()
+    qs = Household.objects.visible_to(user)
+    if f.region:
+        qs = qs.filter(village__code__startswith=f.region)
+    if f.group:
+        qs = qs.filter(group=f.group)
+    if f.registered == "yes":
+        qs = qs.filter(registration__isnull=False)
+    elif f.registered == "no":
+        qs = qs.filter(registration__isnull=True)
+    if f.attribute:
+        qs = qs.filter(registration__attribute=f.attribute)
+    if f.status:
+        qs = qs.filter(registration__status=f.status)
+    if f.cause:
+        qs = qs.filter(registration__main_cause=f.cause)
+    for tag in f.tags:
+        column = choices.TAGS.get(tag, (None,))[0]
+        if column:
+            qs = qs.filter(**{column: True})
+    if f.q:
+        qs = qs.filter(search_q(f.q))
+    return qs.select_related("village__parent", "registration").order_by("name_pinyin", "id")
+
+
+def household_get(*, user, pk: int) -> Household:
+    _require_view(user)
+    return get_object_or_404(Household.objects.visible_to(user).select_related("village__parent", "registration"),
+                             pk=pk)
+
+
+def household_members(*, household: Household):
+    return sorted(household.members.all(), key=lambda m: (choices.RELATION_ORDER.get(m.relation, 99), m.pk))
+
+
+def household_sheet(*, user, household: Household) -> dict:
+    """Everything the 一户一表 shows, in a fixed number of queries."""
+    from minxin.registry import derive
+
+    members = household_members(household=household)
+    overrides = {o.category: o for o in household.care_overrides.select_related("decided_by")}
+    return {
+        "members": members,
+        "care": derive.care_members(members),
+        "overrides": overrides,
+        "incomes": list(household.incomes.order_by("-year")),
+        "checklist": Checklist.objects.filter(household=household).first(),
+        "helpers": list(household.helpers.select_related("cadre")),
+        "history": household_history(user=user, household=household, members=members),
+    }
+
+
+def household_history(*, user, household: Household, members=None):
+    """The household's audit events, and those about its members (reveals), newest first."""
+    member_ids = [str(m.pk) for m in (members if members is not None else household.members.all())]
+    events = AuditEvent.objects.visible_to(user).filter(
+        Q(object_type="registry.household", object_id=str(household.pk))
+        | Q(object_type="registry.member", object_id__in=member_ids))
+    return list(events.order_by("-created_at", "-id")[:200])
+
+
+def member_get(*, user, pk: int) -> Member:
+    _require_view(user)
+    return get_object_or_404(Member.objects.visible_to(user).select_related("household__village"), pk=pk)
+
+
+def village_get(*, user, code: str) -> Region:
+    _require_view(user)
+    try:
+        full = codes.normalize_code(code)
+    except codes.InvalidRegionCode:
+        raise Http404 from None
+    return get_object_or_404(Region.objects.visible_to(user).villages().select_related("parent"), code=full)
+
+
+def village_file(*, user, village: Region) -> dict:
+    """一村一档: the editable facts and the figures computed from the records."""
+    from minxin.cadres.selectors import village_team
+
+    file = VillageFile.objects.filter(village=village).first() or VillageFile(village=village)
+    households = Household.objects.visible_to(user).filter(village=village)
+    totals = households.aggregate(
+        households=Count("id"), people=Sum("member_count"),
+        dibao=Count("id", filter=Q(has_dibao=True)), extreme=Count("id", filter=Q(has_extreme=True)),
+        disabled=Count("id", filter=Q(has_disabled=True)), family_planning=Count("id", filter=Q(has_family_planning=True)),
+        care_child=Count("id", filter=Q(care_child=True)), care_elderly=Count("id", filter=Q(care_elderly=True)),
+        care_women=Count("id", filter=Q(care_women=True)))
+    registrations = Registration.objects.filter(household__village=village)
+    reg = registrations.aggregate(households=Count("id"), people=Sum("household__member_count"),
+                                  poor_people=Sum("household__member_count",
+                                                  filter=Q(status__in=choices.POOR_STATUSES)))
+    by_status = {row["status"]: row for row in registrations.values("status").annotate(
+        households=Count("id"), people=Sum("household__member_count"))}
+    by_cause = list(registrations.exclude(main_cause="").values("main_cause").annotate(
+        households=Count("id")).order_by("-households"))
+    people = totals["people"] or 0
+    incidence = None
+    if people:
+        incidence = round(100 * (reg["poor_people"] or 0) / people, 2)
+    groups = list(households.values("group").annotate(households=Count("id"), people=Sum("member_count"))
+                  .order_by("group"))
+    return {
+        "file": file, "totals": totals, "people": people, "registered": reg, "incidence": incidence,
+        "by_status": [(label, by_status.get(code, {})) for code, label in choices.Status.choices],
+        "by_cause": [(dict(choices.Cause.choices).get(r["main_cause"], r["main_cause"]), r["households"])
+                     for r in by_cause],
+        "groups": groups, "team": village_team(user=user, village_code=village.code),
+    }
+
+
+def import_job_list(*, user):
+    _require_view(user)
+    return ImportJob.objects.visible_to(user).select_related("created_by").order_by("-created_at")
+
+
+def import_job_get(*, user, pk: int) -> ImportJob:
+    return get_object_or_404(import_job_list(user=user), pk=pk)
+
+
+def villages_for(*, user):
+    """Villages the user may pick (forms, filters)."""
+    return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")
+
+
+def townships_for(*, user):
+    return Region.objects.visible_to(user).townships().order_by("code")

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from minxin.registry import views, views_io
+
+app_name = "registry"
+urlpatterns = [
+    path("households/", views.household_list, name="household-list"),
+    path("households/export.xlsx", views_io.household_export, name="household-export"),
+    path("households/new/", views.household_new, name="household-new"),
+    path("households/validate/", views.validate, name="validate"),
+    path("households/<int:pk>/", views.household_detail, name="household-detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
+    path("households/<int:pk>/reveal-phone/", views.household_reveal, name="household-reveal"),
+    path("households/<int:pk>/members/new/", views.member_new, name="member-new"),
+    path("households/<int:pk>/registration/", views.registration_edit, name="registration-edit"),
+    path("households/<int:pk>/income/", views.income_edit, name="income-edit"),
+    path("households/<int:pk>/checklist/", views.checklist_edit, name="checklist-edit"),
+    path("households/<int:pk>/helpers/", views.helpers_edit, name="helpers-edit"),
+    path("households/<int:pk>/care/", views.care_override, name="care-override"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("members/<int:pk>/reveal/", views.member_reveal, name="member-reveal"),
+    path("villages/<str:code>/", views_io.village_file, name="village-file"),
+    path("villages/<str:code>/edit/", views_io.village_file_edit, name="village-file-edit"),
+    path("import/", views_io.import_upload, name="import"),
+    path("import/template.xlsx", views_io.import_template, name="import-template"),
+    path("import/<int:pk>/", views_io.import_job, name="import-job"),
+    path("import/<int:pk>/progress/", views_io.import_progress, name="import-progress"),
+    path("import/<int:pk>/report.xlsx", views_io.import_report, name="import-report"),
+]

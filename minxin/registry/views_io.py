@@ -1,0 +1,127 @@
+"""Import (upload page with a progress bar), export, the template, and the village file page."""
+
+import os
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.core.errors import DomainError
+from minxin.core.forms import apply_domain_error
+from minxin.registry import permissions, selectors, services, tasks
+from minxin.registry.forms import ImportForm, VillageFileForm
+from minxin.registry.io.report import template_bytes
+from minxin.registry.views import NAV, filters_from
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def household_export(request):
+    """The filtered list as an .xlsx in the import template; unmasked only if allowed and asked."""
+    filters = filters_from(request)
+    unmasked = request.GET.get("unmasked") == "1"
+    if unmasked and not permissions.can_reveal(request.user):
+        raise PermissionDenied
+    households = selectors.household_list(user=request.user, filters=filters)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    services.household_export(actor=request.user, households=households, target=handle, unmasked=unmasked,
+                              description=filters.description(), region_code=request.user.scope_id or "")
+    handle.seek(0)
+    name = f"households-{timezone.localdate():%Y%m%d}{'-unmasked' if unmasked else ''}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def import_template(request):
+    if not permissions.can_view(request.user):
+        raise PermissionDenied
+    response = HttpResponse(template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="household-import-template.xlsx"'
+    return response
+
+
+@login_required
+def import_upload(request):
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(actor=request.user, upload=upload, dry_run=form.cleaned_data["dry_run"],
+                                             skip_invalid=form.cleaned_data["skip_invalid"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            if upload.size <= settings.MINXIN_IMPORT_INLINE_MAX_BYTES:
+                services.import_job_run(job_id=job.pk)  # small: no need to wait for the worker
+            else:
+                tasks.import_households_job.enqueue(job.pk)
+            return redirect("registry:import-job", pk=job.pk)
+    jobs = selectors.import_job_list(user=request.user)[:10]
+    return render(request, "registry/import.html", {"form": form, "jobs": jobs, "nav_active": NAV})
+
+
+@login_required
+def import_job(request, pk):
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    return render(request, "registry/import_job.html", {"job": job, "nav_active": NAV})
+
+
+@login_required
+def import_progress(request, pk):
+    """The progress fragment; htmx polls it until the job has finished."""
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    response = render(request, "registry/_import_progress.html", {"job": job})
+    if job.finished:
+        response["HX-Trigger"] = "import-finished"
+    return response
+
+
+@login_required
+def import_report(request, pk):
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if not job.report_path or not os.path.exists(job.report_path):
+        raise Http404
+    return FileResponse(open(job.report_path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by FileResponse
+                        filename=f"import-report-{job.pk}.xlsx", content_type=XLSX)
+
+
+@login_required
+def village_file(request, code):
+    village = selectors.village_get(user=request.user, code=code)
+    data = selectors.village_file(user=request.user, village=village)
+    return render(request, "registry/village_file.html", {
+        "village": village, **data, "nav_active": NAV, "can_edit": permissions.can_edit(request.user)})
+
+
+@login_required
+def village_file_edit(request, code):
+    village = selectors.village_get(user=request.user, code=code)
+    if not permissions.can_edit(request.user):
+        raise PermissionDenied
+    file = selectors.village_file(user=request.user, village=village)["file"]
+    form = VillageFileForm(request.POST or None, instance=file, initial={"version": file.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.village_file_update(actor=request.user, village=village, **data)
+        except services.Conflict as exc:
+            messages.error(request, exc.message)
+            file = selectors.village_file(user=request.user, village=village)["file"]
+            form = VillageFileForm(instance=file, initial={"version": file.version})
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("村情档案已保存。"))
+            return redirect("registry:village-file", code=village.code)
+    return render(request, "registry/form.html", {
+        "title": _("编辑一村一档：%(name)s") % {"name": village.name}, "forms": [form], "nav_active": NAV,
+        "back": f"/registry/villages/{village.code}/"})
