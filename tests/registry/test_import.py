@@ -1,0 +1,310 @@
+"""The household import: every messiness of SPEC §6, every bad input of the issue, the CLI contract."""
+
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from minxin.core.models import AuditEvent
+from minxin.registry.models import Household, Member, Registration
+from minxin.registry.services import household_import
+from tests.registry.conftest import HEADER, family, person_row
+from tests.world import make_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def run(path, **kwargs):
+    return household_import(actor=kwargs.pop("actor", None), path=path, **kwargs)
+
+
+def reasons(outcome):
+    return [p.reason for p in outcome.problems]
+
+
+def test_a_good_file_imports_and_the_same_file_again_changes_nothing(world, sheet):
+    path = sheet(family())
+    first = run(path)
+    assert first.exit_code == 0, first.problems
+    assert first.counts["households_created"] == 1 and first.counts["members_created"] == 3
+    household = Household.objects.get(number="H0001")
+    assert household.head_name == "张三丰" and household.member_count == 3 and household.group == "3组"
+    assert household.phone == "13912345678" and str(household.lat) == "28.500000"
+    reg = Registration.objects.get(household=household)
+    assert (reg.attribute, reg.status, reg.main_cause, reg.other_causes, reg.year) == (
+        "general", "exited", "illness", ["education", "capital"], 2014)
+    assert [h.name for h in household.helpers.all()] == ["李四"]
+    spouse = Member.objects.get(name="王芳")
+    assert spouse.sex == "F" and spouse.birth_date.isoformat() == "1962-01-01" and spouse.id_number.startswith("522228")
+    events = AuditEvent.objects.filter(object_type="registry.household", object_id=str(household.pk))
+    assert events.filter(action="household.import.create").exists()
+
+    again = run(path)
+    assert again.exit_code == 0
+    assert again.counts["households_unchanged"] == 1 and again.counts["members_unchanged"] == 3
+    assert again.counts["households_created"] == again.counts["members_updated"] == 0
+    assert "没有需要更改的数据" in again.message
+    assert Household.objects.get(number="H0001").version == household.version
+
+
+def test_changed_rows_update_by_id_number_and_household_number(world, sheet):
+    run(sheet(family()))
+    rows = family()
+    rows[1][HEADER.index("是否低保")] = "是"
+    outcome = run(sheet(rows))
+    assert outcome.counts["members_updated"] == 1 and outcome.counts["households_updated"] == 1
+    household = Household.objects.get(number="H0001")
+    assert household.has_dibao and household.version == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings_are_detected(world, sheet, encoding):
+    outcome = run(sheet(family(), encoding=encoding))
+    assert outcome.exit_code == 0, outcome.problems
+    assert Member.objects.filter(name="张小明").exists()
+
+
+def test_xlsx_with_numbers_stored_as_floats_and_formulas_taken_as_values(world, sheet):
+    rows = family()
+    rows[0][HEADER.index("建档立卡年度")] = 2014.0
+    rows[0][HEADER.index("经度")] = 108.5
+    outcome = run(sheet(rows, kind="xlsx", formulas={(2, HEADER.index("姓名")): ('="张"&"小明"', "张小明")}))
+    assert outcome.exit_code == 0, outcome.problems
+    assert Member.objects.filter(name="张小明").exists()
+    assert not Member.objects.filter(name__startswith="=").exists()
+
+
+def test_full_width_digits_lowercase_x_stray_spaces_float_suffix_and_blank_rows(world, sheet):
+    x_id = next(make_id_number("19700101", seq) for seq in range(1, 999) if make_id_number("19700101", seq)[-1] == "X")
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in make_id_number("19600101", 11))
+    rows = [
+        person_row(" 5206271062019001 ", "  张三丰 ", full_width, " 户主 "),
+        ["", "", ""],
+        person_row("５２０６２７１０６２０１９００１", "张二", f" {x_id.lower()[:6]} {x_id.lower()[6:]}", "之子"),
+        person_row("5206271062019001.0", "张小", make_id_number("19900101", 15) + ".0", "之女"),
+    ]
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 0, outcome.problems
+    household = Household.objects.get(number="5206271062019001")
+    assert sorted(m.id_number for m in household.members.all()) == sorted(
+        [make_id_number("19600101", 11), x_id, make_id_number("19900101", 15)])
+    assert household.head_name == "张三丰"
+
+
+def test_scientific_notation_is_not_recoverable_and_is_reported(world, sheet):
+    rows = family()
+    rows[2][HEADER.index("证件号码")] = "5.20627199001e+17"
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1
+    assert any("科学计数法" in r for r in reasons(outcome))
+    assert outcome.problems[0].row == 4 and outcome.problems[0].column == "证件号码"
+    assert not Household.objects.filter(number="H0001").exists()
+
+
+@pytest.mark.parametrize(("text", "expected"), [("是", True), ("否", False), ("Y", True), ("n", False), ("1", True),
+                                                ("0", False), ("1.0", True), ("", False)])
+def test_yes_no_variants(world, sheet, text, expected):
+    rows = family()
+    rows[0][HEADER.index("是否残疾")] = text
+    assert run(sheet(rows)).exit_code == 0
+    assert Member.objects.get(name="张三丰").disabled is expected
+
+
+def test_a_yes_no_column_with_another_word_is_reported(world, sheet):
+    rows = family()
+    rows[0][HEADER.index("是否残疾")] = "也许"
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1 and "应为 是/否" in reasons(outcome)[0]
+
+
+def test_traditional_headers_and_values_full_width_headers(world, sheet):
+    traditional = {"所在乡镇": "所在鄉鎮", "户编号": "戶編號", "证件号码": "證件號碼", "与户主关系": "與戶主關係",
+                   "是否残疾": "是否殘疾", "联系电话": "聯繫電話", "贫困户属性": "貧困戶屬性", "脱贫状态": "脫貧狀態",
+                   "务工时间（月）": " 務工時間(月) ", "姓名": "＊姓名 "}
+    header = [traditional.get(h, h) for h in HEADER]
+    rows = family()
+    for row in rows:
+        row[HEADER.index("所在乡镇")] = "土地坳鎮"
+        row[HEADER.index("贫困户属性")] = "一般貧困戶"
+        row[HEADER.index("脱贫状态")] = "已脫貧"
+    rows[2][HEADER.index("与户主关系")] = "之孫子"
+    outcome = run(sheet(rows, header=header))
+    assert outcome.exit_code == 0, outcome.problems
+    assert Registration.objects.get(household__number="H0001").status == "exited"
+    assert Member.objects.get(name="张小明").relation == "grandson"
+
+
+def test_missing_required_headers_make_the_file_unusable(world, sheet):
+    header = [h for h in HEADER if h != "证件号码"]
+    rows = [row[:5] + row[6:] for row in family()]
+    outcome = run(sheet(rows, header=header))
+    assert outcome.exit_code == 2 and "证件号码" in outcome.message
+    assert not Household.objects.exists() or not Household.objects.filter(number="H0001").exists()
+
+
+def test_a_sheet_that_is_not_a_household_sheet_is_unusable(world, sheet):
+    outcome = run(sheet([["1", "2"]], header=["序号", "金额"]))
+    assert outcome.exit_code == 2 and "缺少必填列" in outcome.message
+
+
+def test_a_duplicated_header_is_unusable(world, sheet):
+    outcome = run(sheet([row + [row[4]] for row in family()], header=HEADER + ["姓名"]))
+    assert outcome.exit_code == 2 and "出现了两次" in outcome.message
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda n: n[:17] + ("0" if n[17] != "0" else "1"), "校验码错误"),
+    (lambda n: None, "出生日期"),
+    (lambda n: "999999" + n[6:], "地区码"),
+    (lambda n: n[:6] + n[8:17], "15 位"),
+])
+def test_invalid_id_numbers_are_reported_with_the_reason(world, sheet, mutate, expected):
+    rows = family()
+    number = rows[1][HEADER.index("证件号码")]
+    bad = mutate(number)
+    if bad is None:  # a valid checksum on a date that does not exist
+        body = "52062719620230" + "123"
+        from stdnum.cn import ric
+        bad = body + ric.calc_check_digit(body + "0")
+    if expected == "地区码":
+        from stdnum.cn import ric
+        bad = bad[:17] + ric.calc_check_digit(bad[:17] + "0")
+    rows[1][HEADER.index("证件号码")] = bad
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1
+    assert outcome.problems[0].row == 3 and expected in outcome.problems[0].reason, outcome.problems
+    assert not Household.objects.filter(number="H0001").exists()
+
+
+def test_the_same_person_twice_in_a_file(world, sheet):
+    rows = family() + family("H0002", seq=11, head="张三丰")[:1]
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1
+    assert {p.row for p in outcome.problems if "同一个人" in p.reason} == {2, 5}
+
+
+def test_a_person_already_in_another_household(world, sheet):
+    run(sheet(family()))
+    rows = [person_row("H0009", "张三丰", make_id_number("19600101", 11), "户主")]
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1 and "已登记在另一户（户编号 H0001）" in reasons(outcome)[0]
+
+
+def test_a_household_with_no_head_or_two_heads(world, sheet):
+    rows = family()
+    rows[0][HEADER.index("与户主关系")] = "之子"
+    rows += [person_row("H0002", "甲", make_id_number("19700101", 31)), person_row("H0002", "乙", make_id_number(
+        "19710101", 33))]
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1
+    assert any("没有户主" in r for r in reasons(outcome))
+    assert any(p.row == 6 and "已有户主" in p.reason for p in outcome.problems)
+
+
+def test_an_unknown_village_and_a_village_outside_the_scope_get_the_same_answer(world, sheet):
+    unknown = run(sheet([person_row(village="不存在村")]))
+    outside = run(sheet([person_row(village="龙门村", township="官舟镇")]), actor=world.users["tdw_admin"])
+    assert unknown.exit_code == outside.exit_code == 1
+    assert "不存在，或不在您的管辖范围内" in unknown.problems[0].reason
+    assert "不存在，或不在您的管辖范围内" in outside.problems[0].reason
+    inside = run(sheet([person_row(village="茶园村", number="H0100")]), actor=world.users["tdw_admin"])
+    assert inside.exit_code == 0
+
+
+def test_household_columns_that_disagree_are_reported(world, sheet):
+    rows = family()
+    rows[2][HEADER.index("贫困户属性")] = "低保贫困户"
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1 and "不一致" in reasons(outcome)[0] and outcome.problems[0].row == 4
+
+
+def test_empty_file_header_only_and_files_that_are_not_spreadsheets(world, tmp_path, sheet):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert run(str(empty)).exit_code == 2
+    assert run(sheet([])).exit_code == 2
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(b"this is not a workbook at all")
+    assert "不是有效的 .xlsx" in run(str(fake)).message
+    fake_xls = tmp_path / "fake.xls"
+    fake_xls.write_bytes(b"<html>not xls</html>")
+    assert run(str(fake_xls)).exit_code == 2
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"\x89PNG\r\n")
+    assert "不支持的文件类型" in run(str(image)).message
+    binary_csv = tmp_path / "binary.csv"
+    binary_csv.write_bytes(b"\x00\x01\x02" * 100)
+    assert run(str(binary_csv)).exit_code == 2
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(world, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (30 * 2**20))
+    outcome = run(str(bomb))
+    assert outcome.exit_code == 2 and "压缩" in outcome.message
+
+
+def test_declared_uncompressed_size_and_file_size_and_row_caps(world, sheet, settings):
+    path = sheet(family(), kind="xlsx")
+    settings.MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = 2048
+    assert "解压后过大" in run(path).message
+    settings.MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = 2**30
+    settings.MINXIN_IMPORT_MAX_FILE_BYTES = 1024
+    assert "文件太大" in run(path).message
+    settings.MINXIN_IMPORT_MAX_FILE_BYTES = 2**30
+    settings.MINXIN_IMPORT_MAX_ROWS = 2
+    assert run(path).exit_code == 2 and run(sheet(family())).exit_code == 2
+
+
+def test_skip_invalid_writes_the_good_households_and_reports_the_skipped_rows(world, sheet):
+    rows = family() + family("H0002", seq=41)
+    rows[4][HEADER.index("证件号码")] = "123"
+    outcome = run(sheet(rows), skip_invalid=True)
+    assert outcome.exit_code == 1
+    assert Household.objects.filter(number="H0001").exists() and not Household.objects.filter(number="H0002").exists()
+    assert [p.row for p in outcome.problems] == [6]
+    assert sorted(p.row for p in outcome.skipped) == [5, 7]
+    assert all("一并跳过" in p.reason for p in outcome.skipped)
+
+
+def test_all_or_nothing_by_default_and_dry_run_writes_nothing(world, sheet):
+    rows = family() + family("H0002", seq=41)
+    rows[4][HEADER.index("证件号码")] = "123"
+    assert run(sheet(rows)).exit_code == 1
+    assert not Household.objects.filter(number__in=["H0001", "H0002"]).exists()
+    dry = run(sheet(family()), dry_run=True)
+    assert dry.exit_code == 0 and dry.counts["households_created"] == 1 and "试导入" in dry.message
+    assert not Household.objects.filter(number="H0001").exists()
+
+
+def test_cli_exit_codes_and_reports(world, sheet, tmp_path):
+    good, bad = sheet(family()), sheet([person_row(id_number="123")])
+    with pytest.raises(SystemExit) as exc:
+        call_command("import-households", bad, "--report", str(tmp_path / "r.csv"))
+    assert exc.value.code == 1
+    report = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert report[0] == "行号,列,值,原因" and report[1].startswith("2,证件号码,123,")
+    call_command("import-households", good, "--dry-run")
+    assert not Household.objects.filter(number="H0001").exists()
+    call_command("import-households", good, "--user", "county_admin", "--report", str(tmp_path / "r.xlsx"))
+    assert Household.objects.filter(number="H0001").exists()
+    with pytest.raises(SystemExit) as exc:
+        call_command("import-households", str(tmp_path / "missing.xlsx"))
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        call_command("import-households", sheet([person_row(village="龙门村", township="官舟镇", number="H7")]),
+                     "--user", "tdw_admin")
+    assert exc.value.code == 1 and not Household.objects.filter(number="H7").exists()
+
+
+def test_xlsx_report_lists_row_column_value_reason(world, sheet, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    with pytest.raises(SystemExit):
+        call_command("import-households", sheet([person_row(), person_row(number="H0001", name="李", id_number="1", relation="配偶")]),
+                     "--report", str(tmp_path / "r.xlsx"))
+    rows = CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")).get_sheet_by_index(0).to_python()
+    assert rows[0] == ["行号", "列", "值", "原因"]
+    assert rows[1][:3] == ["3", "证件号码", "1"]
