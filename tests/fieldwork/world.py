@@ -31,9 +31,10 @@ TINY_PNG = bytes.fromhex(
 def make_households(world, side: str, count: int = 4, *, village_index: int = 0) -> list[Household]:
     marker = world.markers[side][0][0]  # the side's one-character marker (坳 / 舟)
     village = world.village(side, village_index)
+    start = Household.objects.filter(number__startswith=f"FW{village.code}").count()
     rows = [Household(village=village, number=f"FW{village.code}{index:03d}", group=f"{index % 3 + 1}组",
                       head_name=f"{marker}户主{index}", name_pinyin=f"hz{index}",
-                      care_elderly=index == 1, care_child=index == 2) for index in range(count)]
+                      care_elderly=index == 1, care_child=index == 2) for index in range(start, start + count)]
     return Household.objects.bulk_create(rows)
 
 

@@ -223,15 +223,17 @@
   function describe(record) {
     const d = record.data;
     const household = state.data && state.data.households.find((h) => h.id === d.household_id);
-    const who = household ? `${household.head_name || ""} ${household.number}` : (d.village || "");
+    const village = state.data && state.data.villages.find((v) => v.code === d.village);
+    const who = household ? `${household.head_name || ""} ${household.number}`
+      : (village ? village.name : (d.household_id ? `#${d.household_id}` : ""));
     const kind = (state.data && state.data.labels[record.type] && state.data.labels[record.type][d.kind]) || "";
     return `${T[record.type] || record.type}${kind ? " · " + kind : ""} · ${who}`;
   }
   function queueItem(record) {
     const badge = { pending: "text-bg-secondary", invalid: "text-bg-danger", conflict: "text-bg-warning" }[record.status] || "text-bg-secondary";
     const item = el("div", { class: "list-group-item", "data-uuid": record.uuid, "data-status": record.status },
-      el("div", { class: "d-flex justify-content-between gap-2" }, el("span", {}, describe(record)),
-        el("span", { class: `badge ${badge}` }, T[record.status] || record.status)),
+      el("div", { class: "d-flex justify-content-between align-items-start gap-2" }, el("span", {}, describe(record)),
+        el("span", { class: `badge flex-shrink-0 ${badge}` }, T[record.status] || record.status)),
       el("div", { class: "small text-muted" }, new Date(record.device_time).toLocaleString("zh-CN")));
     if (record.errors && record.errors.length) {
       item.append(el("div", { class: "small text-danger" }, record.errors.map((e) => e.message).join("；")));

@@ -1,0 +1,153 @@
+"""The offline field app on a phone: record offline, reload offline, sync once online, no duplicates."""
+
+import json
+
+import pytest
+
+from tests.browser.conftest import PHONE
+from tests.world import PASSWORD
+
+
+@pytest.fixture
+def browser_world(transactional_db):
+    from tests.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield context, page
+    context.close()
+
+
+def _open_household(page, number):
+    page.locator("[data-testid=household-list] [data-household]", has_text=number).click()
+    page.get_by_test_id("household-title").wait_for()
+
+
+def test_offline_visits_and_request_sync_once(browser_world, live_server, phone, login, shot):
+    from minxin.fieldwork.models import SyncReceipt, VillagerRequest, Visit
+
+    w = browser_world
+    context, page = phone
+    households = w.fieldwork["tdw"]["households"]
+    login(page, "tdw_cadre", PASSWORD)
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    # The service worker takes control and has cached the shell before we go offline.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    village_list = page.get_by_test_id("village-list")
+    assert w.village("tdw").name in village_list.inner_text()
+    assert w.village("gz").name not in page.content()
+    shot(page, "fieldapp-home")
+
+    context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    assert page.get_by_test_id("net-status").inner_text() == "离线"
+
+    village_list.get_by_role("button").first.click()
+    notes = []
+    for index in (1, 2, 3):
+        _open_household(page, households[index].number)
+        page.get_by_test_id("new-visit").click()
+        page.select_option("#v-kind", "care" if index == 1 else "home")
+        text = f"离线走访第{index}户"
+        page.get_by_test_id("visit-notes").fill(text)
+        notes.append(text)
+        if index == 1:
+            shot(page, "fieldapp-visit-form")
+        page.get_by_test_id("save-visit").click()
+        page.get_by_test_id("household-title").wait_for()  # back on the household
+        page.click("[data-action=back]")  # back to the village
+    _open_household(page, households[2].number)
+    page.get_by_test_id("new-request").click()
+    page.get_by_test_id("request-text").fill("希望硬化入户路")
+    page.get_by_test_id("save-request").click()
+    page.get_by_test_id("household-title").wait_for()
+    assert page.get_by_test_id("queue-count").inner_text() == "4"
+    shot(page, "fieldapp-household-queued")
+
+    # Still offline: reload. The service worker serves the app; the queue is still on the phone.
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.get_by_test_id("queue-count").inner_text() == "4"
+    assert w.village("tdw").name in page.get_by_test_id("village-list").inner_text()
+    page.get_by_test_id("queue-button").click()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=queue-list] [data-uuid]').length === 4")
+    shot(page, "fieldapp-offline-queue")
+    queued = page.evaluate("() => FieldStore.queueAll()")
+    assert {r["type"] for r in queued} == {"visit", "request"} and len({r["uuid"] for r in queued}) == 4
+    assert not Visit.objects.filter(notes__startswith="离线走访").exists()
+
+    # Back online: the `online` event sends the queue, which empties.
+    context.set_offline(False)
+    page.wait_for_function("() => document.querySelector('[data-testid=queue-count]').textContent === '0'")
+    assert page.locator("[data-testid=queue-list] [data-uuid]").count() == 0
+    shot(page, "fieldapp-synced")
+
+    for text in notes:
+        assert Visit.objects.filter(notes=text).count() == 1
+    visit = Visit.objects.get(notes="离线走访第1户")
+    assert visit.kind == "care" and visit.cadre == w.cadres["tdw"][0] and visit.device_time is not None
+    assert VillagerRequest.objects.filter(text="希望硬化入户路", household=households[2]).count() == 1
+    assert SyncReceipt.objects.filter(uuid__in=[r["uuid"] for r in queued]).count() == 4
+
+    # The same batch sent again through the API: every record is a duplicate, nothing is added.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(w.users["tdw_cadre"])
+    batch = {"records": [{"type": r["type"], "uuid": r["uuid"], "data": r["data"]} for r in queued]}
+    response = client.post("/api/v1/sync", data=json.dumps(batch), content_type="application/json")
+    assert [r["status"] for r in response.json()["results"]] == ["duplicate"] * 4
+    assert Visit.objects.filter(notes__startswith="离线走访").count() == 3
+
+
+def test_sync_button_and_invalid_record_stays_in_queue(browser_world, live_server, phone, login, shot):
+    from minxin.fieldwork.models import Meeting
+
+    w = browser_world
+    context, page = phone
+    login(page, "tdw_cadre", PASSWORD)
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    page.click("[data-action=new-meeting][data-category=lecture]")
+    page.select_option("#m-kind", "law")
+    page.fill("#m-place", "村委会")
+    page.fill("#m-topic", "法治讲座：土地承包")
+    page.fill("#m-att", "45")
+    page.click("form[data-form=meeting] button[type=submit]")
+    # A record the server will refuse (a household id this cadre may not see), put on the queue.
+    page.evaluate("""(id) => FieldStore.queuePut({uuid: crypto.randomUUID(), type: 'visit', created: Date.now(),
+        username: 'tdw_cadre', status: 'pending', device_time: new Date().toISOString(),
+        data: {household_id: id, occurred_at: new Date().toISOString(), kind: 'home'}})""",
+                  w.fieldwork["gz"]["households"][0].pk)
+    page.get_by_test_id("queue-button").click()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=queue-list] [data-uuid]').length === 2")
+    context.set_offline(False)
+    page.get_by_test_id("sync-now").click()
+    page.wait_for_selector("[data-testid=queue-list] [data-status=invalid]")
+    assert page.get_by_test_id("queue-count").inner_text() == "1"
+    assert "不在您的管辖范围" in page.get_by_test_id("queue-list").inner_text()
+    shot(page, "fieldapp-invalid")
+    lecture = Meeting.objects.get(topic="法治讲座：土地承包")
+    assert lecture.category == "lecture" and lecture.attendance == 45
+
+
+def test_public_request_page_on_a_phone(browser_world, live_server, phone, shot):
+    _context, page = phone
+    card = browser_world.fieldwork["tdw"]["card"]
+    page.goto(f"{live_server.url}/r/{card.token}/")
+    assert card.household.number in page.get_by_test_id("public-household").inner_text()
+    page.fill("textarea[name=text]", "村口的桥栏杆松了，请来看看。")
+    shot(page, "public-request")
+    page.click("button[type=submit]")
+    page.get_by_test_id("public-sent").wait_for()
+    shot(page, "public-request-sent")

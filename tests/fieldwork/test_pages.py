@@ -1,0 +1,205 @@
+"""Pages and API lists: they render, forms write through services, and lists have no N+1."""
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.fieldwork.models import Meeting, Need, VillagerRequest, Visit
+from tests.fieldwork.world import TINY_PNG, make_households
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _more_records(world, n=12):
+    """Add n visits, meetings, requests and needs in the tdw village (bulk, no services)."""
+    households = make_households(world, "tdw", n, village_index=0) if not hasattr(world, "_more") else []
+    world._more = True
+    user, cadre, village = world.users["tdw_cadre"], world.cadres["tdw"][0], world.village("tdw")
+    now = timezone.now() - datetime.timedelta(hours=1)
+    for index, household in enumerate(households):
+        visit = Visit.objects.create(village=village, recorded_by=user, cadre=cadre, household=household,
+                                     occurred_at=now, kind="home", uuid=uuid.uuid4())
+        Meeting.objects.create(village=village, recorded_by=user, cadre=cadre, category="meeting", kind="villagers",
+                               occurred_at=now, place="院坝", topic=f"议事{index}", attendance=10)
+        VillagerRequest.objects.create(village=village, household=household, source="visit", visit=visit,
+                                       text=f"诉求{index}", submitted_at=now, assignee=user)
+        Need.objects.create(village=village, household=household, visit=visit, category="road", text=f"修路{index}",
+                            recorded_by=user, raised_at=now, owner=user)
+
+
+LISTS = ["fieldwork:visit-list", "fieldwork:meeting-list", "fieldwork:call-list", "fieldwork:diary-list",
+         "fieldwork:need-list", "fieldwork:request-list", "fieldwork:presence"]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_query_count_does_not_grow_with_rows(world, client, name):
+    client.force_login(world.users["tdw_admin"])
+    url = reverse(name) + "?status=all"
+    before = _queries(client, url)
+    _more_records(world)
+    after = _queries(client, url)
+    assert after == before, f"{name}: {before} queries with few rows, {after} with more"
+    assert after <= 14
+
+
+@pytest.mark.parametrize("path", ["/api/v1/visits", "/api/v1/requests", "/api/v1/field/bootstrap"])
+def test_api_list_query_count_does_not_grow(world, client, path):
+    client.force_login(world.users["tdw_cadre"])
+    before = _queries(client, path)
+    _more_records(world)
+    assert _queries(client, path) == before
+
+
+def test_detail_pages_render(world, client):
+    client.force_login(world.users["tdw_admin"])
+    fw = world.fieldwork["tdw"]
+    for url in [reverse("fieldwork:visit-detail", args=[fw["visit"].pk]),
+                reverse("fieldwork:meeting-detail", args=[fw["meeting"].pk]),
+                reverse("fieldwork:need-detail", args=[fw["need"].pk]),
+                reverse("fieldwork:request-detail", args=[fw["request"].pk]),
+                reverse("fieldwork:card-list", args=[world.village("tdw").code]),
+                reverse("regions:detail", args=[world.village("tdw").code]),
+                reverse("regions:detail", args=[world.village("tdw").parent_id]),
+                reverse("cadres:detail", args=[world.cadres["tdw"][0].pk])]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    village_page = client.get(reverse("regions:detail", args=[world.village("tdw").code])).content.decode()
+    assert 'data-testid="coverage-figures"' in village_page and 'data-testid="never-visited-count"' in village_page
+    cadre_page = client.get(reverse("cadres:detail", args=[world.cadres["tdw"][0].pk])).content.decode()
+    assert 'data-testid="cadre-presence"' in cadre_page
+
+
+def test_visit_form_records_a_visit_with_a_need_and_a_photo(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users["tdw_cadre"])
+    household = world.fieldwork["tdw"]["households"][3]
+    when = timezone.localtime() - datetime.timedelta(hours=2)
+    response = client.post(reverse("fieldwork:visit-new"), {
+        "household": household.pk, "kind": "pairing", "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "notes": "聊了产业", "help_given": "送了种苗", "need_category": "industry", "need_text": "想养蜂",
+        "photo": SimpleUploadedFile("a.png", TINY_PNG, content_type="image/png"),
+    })
+    assert response.status_code == 302
+    visit = Visit.objects.get(notes="聊了产业")
+    assert visit.kind == "pairing" and visit.photos.count() == 1 and visit.needs.get().text == "想养蜂"
+    photo = client.get(reverse("fieldwork:photo-file", args=[visit.photos.get().pk]))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+
+
+def test_visit_form_future_date_is_a_form_error(world, client):
+    client.force_login(world.users["tdw_cadre"])
+    household = world.fieldwork["tdw"]["households"][3]
+    when = timezone.localtime() + datetime.timedelta(days=2)
+    response = client.post(reverse("fieldwork:visit-new"), {
+        "household": household.pk, "kind": "home", "occurred_at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 200 and "还没有到" in response.content.decode()
+    assert not Visit.objects.filter(household=household).exists()
+
+
+def test_visit_photo_not_an_image_is_refused(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users["tdw_cadre"])
+    visit = world.fieldwork["tdw"]["visit"]
+    before = visit.photos.count()
+    response = client.post(reverse("fieldwork:visit-photo", args=[visit.pk]),
+                           {"photo": SimpleUploadedFile("x.png", b"<html>not a photo</html>")}, follow=True)
+    assert "不是照片" in response.content.decode()
+    assert visit.photos.count() == before
+
+
+def test_photo_api_upload_scope_and_checks(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users["tdw_cadre"])
+    own, other = world.fieldwork["tdw"]["visit"], world.fieldwork["gz"]["visit"]
+    ok = client.post(f"/api/v1/visits/{own.uuid}/photos", {"photo": SimpleUploadedFile("a.png", TINY_PNG)})
+    assert ok.status_code == 200 and ok.json()["content_type"] == "image/png"
+    bad = client.post(f"/api/v1/visits/{own.uuid}/photos", {"photo": SimpleUploadedFile("a.png", b"GIF89a....")})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "not_an_image"
+    hidden = client.post(f"/api/v1/visits/{other.uuid}/photos", {"photo": SimpleUploadedFile("a.png", TINY_PNG)})
+    missing = client.post(f"/api/v1/visits/{uuid.uuid4()}/photos", {"photo": SimpleUploadedFile("a.png", TINY_PNG)})
+    assert hidden.status_code == missing.status_code == 404 and hidden.json() == missing.json()
+
+
+def test_meeting_form_and_request_actions(world, client):
+    client.force_login(world.users["tdw_cadre"])
+    when = (timezone.localtime() - datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("fieldwork:meeting-new") + "?category=training", {
+        "village": world.village("tdw").code, "kind": "taobao", "occurred_at": when, "place": "电商服务站",
+        "topic": "开网店", "attendance": 15, "participants": "张三\n李四\n"})
+    assert response.status_code == 302
+    training = Meeting.objects.get(topic="开网店")
+    assert training.category == "training" and training.participants.count() == 2
+    item = world.fieldwork["tdw"]["request"]
+    client.post(reverse("fieldwork:request-answer", args=[item.pk]), {"answer": "已安排"})
+    client.post(reverse("fieldwork:request-close", args=[item.pk]), {"satisfaction": "basic"})
+    item.refresh_from_db()
+    assert item.status == "closed" and item.satisfaction == "basic" and item.answered_at is not None
+
+
+def test_card_print_has_qr_svg_team_and_token_url(world, client):
+    client.force_login(world.users["tdw_admin"])
+    village = world.village("tdw")
+    client.post(reverse("fieldwork:card-issue", args=[village.code]))
+    response = client.get(reverse("fieldwork:card-print", args=[village.code]))
+    body = response.content.decode()
+    assert response.status_code == 200 and body.count('data-testid="liaison-card"') >= 4
+    assert "<svg" in body and world.cadres["tdw"][0].name in body and world.cadres["tdw"][0].phone in body
+    from minxin.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="card.print", object_id=village.code).exists()
+
+
+def test_bootstrap_is_scoped_and_has_no_identifiers(world, client):
+    client.force_login(world.users["tdw_cadre"])
+    data = client.get("/api/v1/field/bootstrap").json()
+    assert [v["code"] for v in data["villages"]] == [world.village("tdw").code]
+    assert {h["village"] for h in data["households"]} == {world.village("tdw").code}
+    assert data["cadre"]["id"] == world.cadres["tdw"][0].pk and data["can_visit"] is True
+    assert "phone" not in json.dumps(data["households"]) and data["labels"]["lecture"]["law"] == "法治讲座"
+    paired = [h for h in data["households"] if h["paired"]]
+    assert [h["id"] for h in paired] == [world.fieldwork["tdw"]["households"][0].pk]
+
+
+def test_coverage_api(world, client):
+    client.force_login(world.users["tdw_admin"])
+    village = client.get(f"/api/v1/coverage/{world.village('tdw').code}").json()
+    assert village["visited"]["year"] >= 1 and village["never_visited"]["count"] >= 1
+    township = client.get(f"/api/v1/coverage/{world.village('tdw').parent.prefix}").json()
+    assert world.village("tdw").code in [v["code"] for v in township["villages"]]
+    assert client.get(f"/api/v1/coverage/{world.village('gz').code}").status_code == 404
+
+
+def test_field_app_shell_sw_and_manifest(world, client):
+    assert client.get("/field/").status_code == 302  # login first
+    client.force_login(world.users["tdw_cadre"])
+    shell = client.get("/field/")
+    assert shell.status_code == 200 and "<script>" not in shell.content.decode()
+    assert "csrftoken" in shell.cookies
+    sw = client.get("/field/sw.js")
+    assert sw["Content-Type"].startswith("application/javascript") and sw["Service-Worker-Allowed"] == "/field/"
+    assert "/static/fieldapp/app.js" in sw.content.decode()
+    manifest = client.get("/field/manifest.webmanifest").json()
+    assert manifest["scope"] == "/field/" and manifest["start_url"] == "/field/" and len(manifest["icons"]) == 2
+
+
+def test_no_checkin_ui_unless_enabled(world, client, settings):
+    client.force_login(world.users["tdw_cadre"])
+    assert 'data-action="checkin"' not in client.get("/field/").content.decode()
+    settings.MINXIN_GPS_CHECKIN = True
+    assert 'data-action="checkin"' in client.get("/field/").content.decode()

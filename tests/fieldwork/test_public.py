@@ -1,0 +1,103 @@
+"""The public request page behind a liaison card's QR code: no login, nothing revealed, limited."""
+
+import pytest
+from django.core.cache import cache
+
+from minxin.fieldwork.models import VillagerRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _url(card):
+    return f"/r/{card.token}/"
+
+
+def test_page_shows_only_village_name_and_household_number(world, client):
+    card = world.fieldwork["tdw"]["card"]
+    response = client.get(_url(card))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert card.village.name in body and card.household.number in body
+    # Nothing else about this household (head's name, id) and nothing about any other household,
+    # the cadres, other villages or the other side.
+    hidden = [card.household.head_name] + world.markers["gz"]
+    hidden += [m for m in world.markers["tdw"] if m != card.village.name]
+    hidden += [h.number for h in world.fieldwork["tdw"]["households"] if h.pk != card.household_id]
+    assert not [text for text in hidden if text in body]
+    assert "noindex" in body
+
+
+def test_token_is_not_the_household_id(world):
+    card = world.fieldwork["tdw"]["card"]
+    assert len(card.token) >= 20 and card.token != str(card.household_id)
+    other = world.fieldwork["tdw"]["households"][0]
+    assert client_get_status(f"/r/{card.household_id}/") == 404 and other.pk != card.token
+
+
+def client_get_status(url):
+    from django.test import Client
+
+    return Client().get(url).status_code
+
+
+def test_unknown_and_revoked_tokens_are_the_same_404(world, client, cadre_user=None):
+    from minxin.fieldwork import services
+
+    card = world.fieldwork["tdw"]["card"]
+    services.card_issue(actor=world.users["tdw_cadre"], household=card.household, reissue=True)
+    revoked = client.get(_url(card))
+    unknown = client.get("/r/AAAAAAAAAAAAAAAAAAAAAA/")
+    assert revoked.status_code == unknown.status_code == 404
+    assert revoked.content == unknown.content
+
+
+def test_submission_creates_a_request_from_the_card(world, client):
+    card = world.fieldwork["tdw"]["card"]
+    page = client.get(_url(card))
+    assert page.status_code == 200
+    response = client.post(_url(card), {"text": "组里的路灯不亮了", "contact_name": "老王", "contact_phone": "13912345678"})
+    assert response.status_code == 302 and response["Location"].endswith("?sent=1")
+    saved = VillagerRequest.objects.get(text="组里的路灯不亮了")
+    assert saved.source == "card" and saved.card == card and saved.household_id == card.household_id
+    assert saved.village_id == card.village_id and saved.status == "new" and saved.contact_phone == "13912345678"
+    thanks = client.get(response["Location"]).content.decode()
+    assert "已收到" in thanks and "组里的路灯不亮了" not in thanks
+
+
+def test_bad_submissions_write_nothing(world, client):
+    card = world.fieldwork["tdw"]["card"]
+    before = VillagerRequest.objects.count()
+    assert client.post(_url(card), {"text": ""}).status_code == 200
+    assert client.post(_url(card), {"text": "x" * 1001}).status_code == 200
+    assert client.post(_url(card), {"text": "ok", "contact_phone": "12"}).status_code == 200
+    assert VillagerRequest.objects.count() == before
+
+
+def test_oversized_body_is_413(world, client, settings):
+    settings.MINXIN_PUBLIC_MAX_BODY_BYTES = 2048
+    card = world.fieldwork["tdw"]["card"]
+    response = client.post(_url(card), {"text": "长" * 3000})
+    assert response.status_code == 413
+    assert "太长" in response.content.decode()
+    assert not VillagerRequest.objects.filter(text__startswith="长长").exists()
+
+
+def test_flood_from_one_address_gets_429(world, client, settings):
+    settings.MINXIN_PUBLIC_RATE_LIMIT = 5
+    card = world.fieldwork["tdw"]["card"]
+    statuses = [client.post(_url(card), {"text": f"第{i}条"}).status_code for i in range(8)]
+    assert statuses[:5] == [302] * 5 and statuses[5:] == [429] * 3
+    limited = client.get(_url(card))
+    assert limited.status_code == 429 and "Retry-After" in limited
+    assert "请稍后再试" in limited.content.decode() or "太频繁" in limited.content.decode()
+    assert VillagerRequest.objects.filter(source="card", text__startswith="第").count() == 5
+    # Another address is not affected.
+    other = client.get(_url(card), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
