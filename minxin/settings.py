@@ -181,3 +181,12 @@ MINXIN_PUBLIC_MAX_BODY_BYTES = env_int("MINXIN_PUBLIC_MAX_BODY_BYTES", 16 * 1024
 # The address printed in the liaison cards' QR codes (e.g. https://minxin.example.gov.cn); empty =
 # the address the printing page was opened with.
 MINXIN_PUBLIC_BASE_URL = env_str("MINXIN_PUBLIC_BASE_URL", "")
+
+# --- maps ------------------------------------------------------------------------------------
+# An optional tile server for the interactive map (e.g. an intranet tile service); empty = no
+# tiles, the map draws village outlines only. The origin is added to the CSP img-src.
+MINXIN_TILE_URL = env_str("MINXIN_TILE_URL", "")
+MINXIN_TILE_ATTRIBUTION = env_str("MINXIN_TILE_ATTRIBUTION", "")
+MINXIN_TILE_ORIGIN = env_str("MINXIN_TILE_ORIGIN", "")
+if MINXIN_TILE_URL and not MINXIN_TILE_ORIGIN:
+    raise ImproperlyConfigured("MINXIN_TILE_URL is set: set MINXIN_TILE_ORIGIN (e.g. https://tiles.example) too.")

@@ -116,12 +116,8 @@ listing("accounts:user-list", lambda w: reverse("accounts:user-list"))
 listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))
 
-# --- reports ---------------------------------------------------------------------------------
-page("reports:dashboard", lambda w, s: reverse("reports:dashboard", args=[w.village(s).code]))
-page("reports:dashboard", lambda w, s: reverse("reports:dashboard", args=[w.village(s).parent_id]), township=True)
-api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.village(s).code}/summary")
-api_object("/api/v1/regions/{code}/summary", lambda w, s: f"/api/v1/regions/{w.village(s).parent.prefix}/summary",
-           township=True)
+# --- reports (registered in its own module) --------------------------------------------------
+import tests.reports.matrix  # noqa: E402, F401
 
 # --- field work (registered in its own module) ---------------------------------------------
 import tests.fieldwork.matrix  # noqa: E402, F401

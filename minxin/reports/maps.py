@@ -1,0 +1,111 @@
+"""Map data for the people's-situation map (民情地图): households of a village or township with
+their layer flags, village outlines and group labels — all from the registry, scoped by region.
+
+The answer is compact (one short array per household) because a township holds ~8,000 households.
+Households without coordinates are listed beside the map, never plotted at 0,0.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from minxin.regions import codes
+from minxin.regions.models import Region
+from minxin.reports.mapsvg import convex_hull
+
+
+@dataclass(frozen=True)
+class Layer:
+    key: str
+    label: str
+    color: str
+    bit: int
+
+
+# Order matters: a household is drawn in the colour of its first matching layer.
+LAYERS = [
+    Layer("not_exited", _("未脱贫户"), "#c0392b", 1 << 0),
+    Layer("returned", _("返贫户"), "#8e44ad", 1 << 1),
+    Layer("monitored", _("监测户"), "#e67e22", 1 << 2),
+    Layer("exited", _("已脱贫户"), "#27ae60", 1 << 3),
+    Layer("dibao", _("低保户"), "#d4ac0d", 1 << 4),
+    Layer("family_planning", _("计生重点帮扶户"), "#16a085", 1 << 5),
+    Layer("care_elderly", _("留守老人/空巢老人"), "#2e86c1", 1 << 6),
+    Layer("care_child", _("留守儿童"), "#e84393", 1 << 7),
+    Layer("visited", _("本季度已走访"), "#1e8449", 1 << 8),
+    Layer("not_visited", _("本季度未走访"), "#7f8c8d", 1 << 9),
+]
+_STATUS_LAYER = {"not_exited": "not_exited", "returned": "returned", "monitored": "monitored", "exited": "exited"}
+_BY_KEY = {layer.key: layer for layer in LAYERS}
+
+
+def _visited_subquery(quarter_start):
+    """EXISTS(a visit to this household since the quarter began), if the field-work module exists."""
+    try:
+        from minxin.fieldwork.models import Visit
+    except ImportError:
+        return None
+    return Exists(Visit.objects.filter(household_id=OuterRef("pk"), occurred_at__gte=quarter_start))
+
+
+def household_flags(row: dict, visited: bool | None) -> int:
+    flags = 0
+    layer = _STATUS_LAYER.get(row["registration__status"] or "")
+    if layer:
+        flags |= _BY_KEY[layer].bit
+    for key, field in (("dibao", "has_dibao"), ("family_planning", "has_family_planning"),
+                       ("care_elderly", "care_elderly"), ("care_child", "care_child")):
+        if row[field]:
+            flags |= _BY_KEY[key].bit
+    if visited is not None:
+        flags |= _BY_KEY["visited" if visited else "not_visited"].bit
+    return flags
+
+
+def map_data(*, user, region: Region, quarter_start) -> dict:
+    """Households of `region` (a village or township already resolved in the user's scope)."""
+    from minxin.registry.models import Household
+
+    qs = Household.objects.visible_to(user).filter(village__code__startswith=region.prefix)
+    visited = _visited_subquery(quarter_start)
+    fields = ["id", "number", "head_name", "group", "lat", "lon", "village_id", "registration__status",
+              "has_dibao", "has_family_planning", "care_elderly", "care_child"]
+    if visited is not None:
+        qs = qs.annotate(visited=visited)
+        fields.append("visited")
+    households, missing, by_village = [], [], {}
+    for row in qs.values(*fields).order_by("village_id", "group", "number").iterator(chunk_size=4000):
+        flags = household_flags(row, row.get("visited"))
+        if row["lat"] is None or row["lon"] is None:
+            missing.append({"id": row["id"], "number": row["number"], "head": row["head_name"],
+                            "group": row["group"]})
+            continue
+        lat, lon = float(row["lat"]), float(row["lon"])
+        households.append([row["id"], round(lat, 6), round(lon, 6), row["group"], flags, row["number"],
+                           row["head_name"]])
+        by_village.setdefault(row["village_id"], []).append((lon, lat, row["group"]))
+    names = dict(Region.objects.filter(code__in=list(by_village)).values_list("code", "name"))
+    areas = []
+    for code, points in by_village.items():
+        groups: dict[str, list[tuple[float, float]]] = {}
+        for lon, lat, group in points:
+            groups.setdefault(group, []).append((lon, lat))
+        areas.append({
+            "code": code, "name": names.get(code, code),
+            "outline": [[lat, lon] for lon, lat in convex_hull([(lon, lat) for lon, lat, _ in points])],
+            "groups": [{"name": name, "lat": sum(p[1] for p in pts) / len(pts), "lon": sum(p[0] for p in pts) / len(pts)}
+                       for name, pts in sorted(groups.items()) if name],
+        })
+    return {
+        "level": region.level,
+        "layers": [{"key": x.key, "label": str(x.label), "color": x.color, "bit": x.bit} for x in LAYERS
+                   if visited is not None or x.key not in ("visited", "not_visited")],
+        "households": households,
+        "missing": missing,
+        "areas": areas,
+    }
+
+
+def is_mappable(region: Region) -> bool:
+    return region.level in (codes.VILLAGE, codes.TOWNSHIP)

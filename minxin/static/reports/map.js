@@ -1,0 +1,103 @@
+// 民情地图: households as clustered markers over village outlines and group labels. No tiles unless
+// the deployment configures its own tile server (then its URL arrives in map-config).
+(function () {
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const map = L.map("map", { zoomControl: true, attributionControl: Boolean(config.tile_url), maxZoom: 19, minZoom: 8 });
+  if (config.tile_url) {
+    L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution }).addTo(map);
+  }
+  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false });
+  map.addLayer(cluster);
+  const layersBox = document.getElementById("map-layers");
+  const countEl = document.getElementById("map-count");
+  const householdUrl = (id) => config.household_url.replace("{id}", id);
+
+  function popup(row) {
+    const div = document.createElement("div");
+    const title = document.createElement("strong");
+    title.textContent = `${row[5]} ${row[6]}`;
+    const group = document.createElement("div");
+    group.textContent = row[3] || "";
+    const link = document.createElement("a");
+    link.href = householdUrl(row[0]);
+    link.textContent = "查看一户一表";
+    div.append(title, group, link);
+    return div;
+  }
+
+  fetch(config.data_url, { credentials: "same-origin" })
+    .then((response) => response.json())
+    .then((data) => {
+      const bounds = [];
+      data.areas.forEach((area) => {
+        if (area.outline.length >= 3) {
+          L.polygon(area.outline, { color: "#6b8e23", weight: 2, dashArray: "6 4", fillColor: "#e8f0dc", fillOpacity: 0.5 })
+            .bindTooltip(area.name, { sticky: true }).addTo(map);
+        }
+        area.outline.forEach((p) => bounds.push(p));
+        const labels = data.level === "village" ? area.groups : [{ name: area.name, lat: centre(area.outline, 0), lon: centre(area.outline, 1) }];
+        labels.forEach((g) => {
+          L.marker([g.lat, g.lon], { interactive: false, icon: L.divIcon({ className: "mx-map-label", html: "", iconSize: null }) })
+            .bindTooltip(g.name, { permanent: true, direction: "center", className: "mx-map-label" }).addTo(map);
+        });
+      });
+      data.households.forEach((h) => bounds.push([h[1], h[2]]));
+      if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
+      else map.setView([28.55, 108.45], 10);
+
+      const checks = data.layers.map((layer) => {
+        const id = `layer-${layer.key}`;
+        const wrap = document.createElement("div");
+        wrap.className = "form-check";
+        wrap.innerHTML = `<input class="form-check-input" type="checkbox" id="${id}" checked>` +
+          `<label class="form-check-label" for="${id}"><span class="mx-swatch"></span></label>`;
+        wrap.querySelector(".mx-swatch").style.background = layer.color;
+        wrap.querySelector("label").append(layer.label);
+        wrap.querySelector("input").dataset.bit = layer.bit;
+        wrap.querySelector("input").dataset.layer = layer.key;
+        layersBox.append(wrap);
+        return wrap.querySelector("input");
+      });
+      const allBox = document.createElement("div");
+      allBox.className = "form-check";
+      allBox.innerHTML = '<input class="form-check-input" type="checkbox" id="layer-other" checked data-layer="other"><label class="form-check-label" for="layer-other"><span class="mx-swatch" style="background:#95a5a6"></span>一般户</label>';
+      layersBox.append(allBox);
+      const otherCheck = allBox.querySelector("input");
+
+      function draw() {
+        const active = checks.filter((c) => c.checked).map((c) => ({ bit: Number(c.dataset.bit), color: data.layers.find((l) => l.key === c.dataset.layer).color }));
+        const classBits = data.layers.filter((l) => l.key !== "visited" && l.key !== "not_visited").reduce((a, l) => a | l.bit, 0);
+        cluster.clearLayers();
+        const markers = [];
+        data.households.forEach((h) => {
+          const match = active.find((a) => h[4] & a.bit);
+          const ordinary = !(h[4] & classBits);
+          if (!match && !(ordinary && otherCheck.checked)) return;
+          const color = match ? match.color : "#95a5a6";
+          markers.push(L.circleMarker([h[1], h[2]], { radius: 6, color: "#fff", weight: 1, fillColor: color, fillOpacity: 0.95 })
+            .bindPopup(() => popup(h)));
+        });
+        cluster.addLayers(markers);
+        countEl.textContent = markers.length;
+      }
+      layersBox.addEventListener("change", draw);
+      draw();
+
+      const list = document.getElementById("missing-list");
+      document.getElementById("missing-count").textContent = data.missing.length;
+      data.missing.slice(0, 200).forEach((m) => {
+        const li = document.createElement("li");
+        li.className = "list-group-item";
+        const a = document.createElement("a");
+        a.href = householdUrl(m.id);
+        a.textContent = `${m.number} ${m.head}`;
+        li.append(a, document.createTextNode(m.group ? ` · ${m.group}` : ""));
+        list.append(li);
+      });
+      document.body.dataset.mapReady = "1";
+    });
+
+  function centre(points, index) {
+    return points.reduce((sum, p) => sum + p[index], 0) / Math.max(points.length, 1);
+  }
+})();

@@ -1,0 +1,76 @@
+"""Dashboard and 民情地图 in the browser: charts render, markers show, toggles change them, and no
+request leaves the server the page came from."""
+
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.world import PASSWORD
+
+
+@pytest.fixture
+def mapped_world(transactional_db):
+    from minxin.registry.models import Household
+    from tests.world import build_world
+
+    world = build_world()
+    for index, household in enumerate(Household.objects.filter(village=world.village("tdw")).order_by("pk")):
+        Household.objects.filter(pk=household.pk).update(
+            lat=Decimal("28.55") + Decimal(index) / 1000, lon=Decimal("108.45") + Decimal(index) / 1000,
+            has_dibao=index % 2 == 0, group=f"{index % 2 + 1}组")
+    return world
+
+
+def _record_foreign_requests(page, live_server):
+    host = urlparse(live_server.url).netloc
+    foreign = []
+    page.on("request", lambda request: foreign.append(request.url)
+            if urlparse(request.url).netloc not in (host, "") and not request.url.startswith("data:") else None)
+    return foreign
+
+
+def test_dashboard_renders_its_charts(mapped_world, live_server, page, login, shot):
+    foreign = _record_foreign_requests(page, live_server)
+    login(page, "county_admin", PASSWORD)
+    assert "/reports/dashboard/520627000000/" in page.url
+    page.locator("#breakdown-chart svg").wait_for()
+    page.locator("#trend-chart svg").wait_for()
+    tile = page.locator("[data-figure='cadres.resident']").inner_text()
+    assert tile.split()[0] == "6"
+    shot(page, "reports-dashboard")
+    page.get_by_test_id("breakdown-table").get_by_role("link", name="土地坳镇").click()
+    page.wait_for_url("**/reports/dashboard/520627106000/**")
+    assert "/reports/dashboard/520627106000/" in page.url
+    assert page.locator("[data-figure='cadres.resident']").inner_text().split()[0] == "3"
+    assert foreign == []
+
+
+def test_map_shows_markers_and_toggles_change_them(mapped_world, live_server, page, login, shot):
+    from minxin.registry.models import Household
+
+    foreign = _record_foreign_requests(page, live_server)
+    village = mapped_world.village("tdw")
+    placed = Household.objects.filter(village=village).exclude(lat=None)
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/reports/map/{village.code}/")
+    page.locator("body[data-map-ready='1']").wait_for(state="attached")
+    count = page.get_by_test_id("map-count")
+    assert int(count.inner_text()) == placed.count()
+    assert page.locator(".leaflet-marker-icon, .leaflet-interactive").count() > 0
+    shot(page, "reports-map")
+    # Showing only the dibao layer leaves exactly the dibao households.
+    for box in page.locator("#map-layers input").all():
+        if box.get_attribute("data-layer") != "dibao":
+            box.uncheck()
+    assert int(count.inner_text()) == placed.filter(has_dibao=True).count()
+    page.locator("#map-layers input[data-layer='dibao']").uncheck()
+    assert count.inner_text() == "0"
+    shot(page, "reports-map-dibao-off")
+
+    page.goto(f"{live_server.url}/reports/map/{village.code}/print/")
+    sheet = page.get_by_test_id("print-sheet")
+    assert sheet.locator("circle[data-category]").count() == placed.count()
+    assert sheet.locator("[data-role='legend']").count() == 1
+    shot(page, "reports-map-print")
+    assert foreign == []

@@ -1,0 +1,96 @@
+"""民情地图: data per village and township, scope, layers, households without coordinates, print."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from minxin.registry.models import Household
+from minxin.reports.maps import LAYERS
+
+BITS = {layer.key: layer.bit for layer in LAYERS}
+
+
+def _place(household, lat, lon, **flags):
+    Household.objects.filter(pk=household.pk).update(lat=Decimal(str(lat)), lon=Decimal(str(lon)), **flags)
+
+
+@pytest.fixture
+def mapped(world):
+    """Every world household gets coordinates near its village except one per side."""
+    households = {side: list(Household.objects.filter(village__code__startswith=world.village(side).parent.prefix)
+                             .order_by("pk")) for side in world.villages}
+    for side, rows in households.items():
+        for index, household in enumerate(rows[1:]):
+            _place(household, 28.5 + index * 0.001, 108.4 + index * 0.001)
+    return households
+
+
+@pytest.mark.django_db
+def test_village_map_lists_its_own_households_and_the_unplaced_beside(world, client, mapped):
+    client.force_login(world.users["tdw_admin"])
+    village = world.village("tdw")
+    data = client.get(f"/reports/map/{village.code}/data/").json()
+    in_village = Household.objects.filter(village=village)
+    placed = in_village.exclude(lat=None)
+    assert {row[0] for row in data["households"]} == set(placed.values_list("pk", flat=True))
+    assert {m["id"] for m in data["missing"]} == set(in_village.filter(lat=None).values_list("pk", flat=True))
+    assert all(row[1] != 0 and row[2] != 0 for row in data["households"])
+    other_side = set(Household.objects.filter(village__code__startswith="520627105").values_list("pk", flat=True))
+    assert not other_side & {row[0] for row in data["households"]}
+
+
+@pytest.mark.django_db
+def test_township_map_covers_its_villages_only(world, client, mapped):
+    client.force_login(world.users["county_admin"])
+    data = client.get("/reports/map/520627106000/data/").json()
+    ids = {row[0] for row in data["households"]} | {m["id"] for m in data["missing"]}
+    assert ids == {h.pk for h in mapped["tdw"]}
+    assert {area["code"][:9] for area in data["areas"]} == {"520627106"}
+
+
+@pytest.mark.django_db
+def test_other_township_map_is_404_for_a_township_admin(world, client, mapped):
+    client.force_login(world.users["tdw_admin"])
+    gz = world.village("gz")
+    for url in (f"/reports/map/{gz.code}/", f"/reports/map/{gz.code}/data/", f"/reports/map/{gz.code}/print/",
+                "/reports/map/520627105000/data/", "/reports/map/520627106999/data/"):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_layer_flags_follow_the_records(world, client, mapped):
+    from minxin.fieldwork.models import Visit
+
+    household = mapped["tdw"][1]
+    Household.objects.filter(pk=household.pk).update(has_dibao=True, care_child=True, has_family_planning=False)
+    Visit.objects.filter(household=household).delete()
+    client.force_login(world.users["county_admin"])
+    url = f"/reports/map/{household.village_id}/data/"
+    row = next(r for r in client.get(url).json()["households"] if r[0] == household.pk)
+    assert row[4] & BITS["dibao"] and row[4] & BITS["care_child"]
+    assert not row[4] & BITS["family_planning"]
+    assert row[4] & BITS["not_visited"] and not row[4] & BITS["visited"]
+
+    cadre = world.cadres["tdw"][0]
+    Visit.objects.create(cadre=cadre, household=household, village_id=household.village_id,
+                         occurred_at=timezone.now() - datetime.timedelta(hours=1), kind="home",
+                         recorded_by=world.users["tdw_cadre"])
+    row = next(r for r in client.get(url).json()["households"] if r[0] == household.pk)
+    assert row[4] & BITS["visited"] and not row[4] & BITS["not_visited"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_printable_village_map_is_a_complete_svg(world, client, mapped, paper):
+    client.force_login(world.users["tdw_admin"])
+    village = world.village("tdw")
+    body = client.get(f"/reports/map/{village.code}/print/?paper={paper}").content.decode()
+    svg = body[body.index("<svg"): body.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    assert root.get("data-paper") == paper
+    symbols = [el for el in root.iter("{http://www.w3.org/2000/svg}circle") if el.get("data-category")]
+    assert len(symbols) == Household.objects.filter(village=village).exclude(lat=None).count()
+    assert f"{village.name}民情地图" in svg and "图例" in svg and "制图日期" in svg
