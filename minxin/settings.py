@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "minxin.fieldwork",
     "minxin.fieldapp",
     "minxin.reports",
+    "minxin.assessment",
 ]
 
 MIDDLEWARE = [

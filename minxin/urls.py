@@ -13,6 +13,7 @@ urlpatterns = [
     path("cadres/", include("minxin.cadres.urls")),
     path("registry/", include("minxin.registry.urls")),
     path("reports/", include("minxin.reports.urls")),
+    path("assessment/", include("minxin.assessment.urls")),
     path("fieldwork/", include("minxin.fieldwork.urls")),
     path("field/", include("minxin.fieldapp.urls")),
     path("r/", include("minxin.fieldwork.public_urls")),

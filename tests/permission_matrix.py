@@ -116,11 +116,8 @@ listing("accounts:user-list", lambda w: reverse("accounts:user-list"))
 listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))
 
-# --- reports (registered in its own module) --------------------------------------------------
-import tests.reports.matrix  # noqa: E402, F401
-
-# --- field work (registered in its own module) ---------------------------------------------
+# --- modules that register their routes in their own tests/<app>/matrix.py -------------------
+import tests.assessment.matrix  # noqa: E402, F401
 import tests.fieldwork.matrix  # noqa: E402, F401
-
-# --- registry (registered in its own module) -------------------------------------------------
 import tests.registry.matrix  # noqa: E402, F401
+import tests.reports.matrix  # noqa: E402, F401

@@ -75,3 +75,13 @@ CAPABILITIES = {
     Role.EXPERT: set(),
     Role.AUDITOR: {VIEW_AUDIT_LOG},
 }
+
+# Pledges and assessment (SPEC §4.4).
+CONFIGURE_ASSESSMENT = "configure_assessment"  # scheme, run and publish quarters, appeals, grades, results' use
+SUPERVISE = "supervise"  # inspections, findings, manual scores, rectification
+REVIEW_PLEDGES = "review_pledges"  # make pledges public, year-end review
+FILE_PLEDGE = "file_pledge"  # a cadre's own pledge and appeals
+CAPABILITIES[Role.COUNTY_ADMIN] |= {CONFIGURE_ASSESSMENT, SUPERVISE, REVIEW_PLEDGES}
+CAPABILITIES[Role.TOWNSHIP_ADMIN] |= {SUPERVISE, REVIEW_PLEDGES}
+CAPABILITIES[Role.SUPERVISOR] |= {SUPERVISE}
+CAPABILITIES[Role.CADRE] |= {FILE_PLEDGE}

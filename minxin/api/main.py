@@ -71,6 +71,7 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from minxin.assessment.api import router as assessment_router
     from minxin.cadres.api import router as cadres_router
     from minxin.fieldwork import api as fieldwork_api
     from minxin.regions.api import router as regions_router
@@ -80,6 +81,7 @@ def _register_routers() -> None:
     api.add_router("/regions", regions_router)
     api.add_router("/regions", reports_router)
     api.add_router("/cadres", cadres_router)
+    api.add_router("/assessment", assessment_router)
     api.add_router("/sync", fieldwork_api.sync_router)
     api.add_router("/field", fieldwork_api.field_router)
     api.add_router("/visits", fieldwork_api.visits_router)

@@ -27,6 +27,7 @@ def navigation(request):
     items.insert(-3, (_("群众诉求"), reverse("fieldwork:request-list"), "bi-chat-heart", "requests"))
     if registry_permissions.can_view(user):
         items.insert(2, (_("一户一表"), reverse("registry:household-list"), "bi-house-heart", "registry"))
+    items.append((_("考核"), reverse("assessment:index"), "bi-clipboard-data", "assessment"))
     if user.can(roles.MANAGE_USERS):
         items.append((_("用户管理"), reverse("accounts:user-list"), "bi-person-gear", "users"))
     if user.can(roles.VIEW_AUDIT_LOG):

@@ -1,0 +1,24 @@
+"""Manual indicators: duties whose records are not (yet) in the platform, scored in supervision.
+
+When a module that holds the records arrives (funds, disputes, party), it registers automatic
+indicators for the same heart and the county moves the weight over in the scheme.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from minxin.assessment.indicators import manual
+
+MODULE = _("督查评分")
+
+manual("learn.study", heart="learn", label=_("学习培训与虚心求教"), module=MODULE, weight="5",
+       description=_("参加学习培训、向群众和村干部请教的情况"))
+manual("plan.plan", heart="plan", label=_("村发展规划与年度计划落实"), module=MODULE, weight="5",
+       description=_("村发展规划编制质量、年度计划事项推进"))
+manual("mediate.disputes", heart="mediate", label=_("矛盾纠纷排查化解"), module=MODULE, weight="6",
+       description=_("半月排查、早报告早化解、信访事项办理（矛盾纠纷模块上线后改为自动指标）"))
+manual("industry.projects", heart="industry", label=_("产业项目谋划与推进"), module=MODULE, weight="5",
+       description=_("扶贫基金项目申报、在建产业项目（扶贫基金模块上线后改为自动指标）"))
+manual("organize.branch", heart="organize", label=_("村党组织建设"), module=MODULE, weight="5",
+       description=_("三会一课、主题党日、软弱涣散整顿（党建模块上线后改为自动指标）"))
+manual("organize.pipeline", heart="organize", label=_("培养积极分子和后备干部"), module=MODULE, weight="5",
+       description=_("入党积极分子、村级后备干部培养情况"))

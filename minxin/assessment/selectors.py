@@ -1,0 +1,248 @@
+"""Scoped reads of the assessment module: every query starts from `visible_to(user)`."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from minxin.assessment import indicators as registry
+from minxin.assessment.models import (
+    AnnualGrade,
+    Appeal,
+    CadreResult,
+    Consequence,
+    Finding,
+    IndicatorScore,
+    Inspection,
+    ManualScore,
+    Period,
+    Pledge,
+    PledgeBoard,
+    PledgeItem,
+    Rectification,
+    Scheme,
+)
+from minxin.assessment.window import parse_quarter
+from minxin.core.errors import DomainError
+from minxin.core.scoping import scope_q
+
+# --- scheme and periods ----------------------------------------------------------------------
+
+def scheme_current() -> Scheme | None:
+    return Scheme.objects.prefetch_related("weights").order_by("-version").first()
+
+
+def scheme_list():
+    return Scheme.objects.select_related("created_by").annotate(n_periods=Count("periods")).order_by("-version")
+
+
+def period_list():
+    """Periods carry no personal data (their results are scoped separately)."""
+    return Period.objects.select_related("scheme", "published_by").order_by("-year", "-quarter")
+
+
+def period_get(*, code: str) -> Period:
+    try:
+        window = parse_quarter(code)
+    except DomainError:
+        raise Http404 from None
+    return get_object_or_404(period_list(), year=window.year, quarter=window.quarter)
+
+
+def result_list(*, user, period: Period, prefix: str | None = None, q: str = ""):
+    qs = (CadreResult.objects.visible_to(user).filter(period=period)
+          .select_related("cadre__sending_unit"))
+    if prefix:
+        qs = qs.filter(village_code__startswith=prefix)
+    if q:
+        qs = qs.filter(Q(cadre__name__contains=q) | Q(cadre__name_pinyin__contains=q.lower()))
+    return qs.order_by("rank_county", "cadre__name_pinyin", "cadre_id")
+
+
+def my_results(*, user):
+    """A cadre's own results, newest quarter first (empty for other users)."""
+    if user.role != "cadre":
+        return CadreResult.objects.none()
+    return (CadreResult.objects.visible_to(user).filter(cadre__user_id=user.pk)
+            .select_related("period").order_by("-period__year", "-period__quarter"))
+
+
+def result_get(*, user, pk: int) -> CadreResult:
+    return get_object_or_404(
+        CadreResult.objects.visible_to(user).select_related("period", "cadre__sending_unit", "cadre__user"), pk=pk)
+
+
+def result_scores(*, result: CadreResult) -> list[IndicatorScore]:
+    scores = list(result.scores.prefetch_related(
+        Prefetch("appeals", queryset=Appeal.objects.order_by("-created_at"))))
+    order = {ind.code: n for n, ind in enumerate(registry.registered())}
+    return sorted(scores, key=lambda s: order.get(s.indicator, 999))
+
+
+def score_get(*, user, pk: int) -> IndicatorScore:
+    return get_object_or_404(
+        IndicatorScore.objects.visible_to(user).select_related("result__period", "result__cadre"), pk=pk)
+
+
+@dataclass
+class EvidenceItem:
+    when: object
+    label: str
+    url: str
+    extra: str = ""
+
+
+def _attr(obj, path: str):
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+EVIDENCE_LIMIT = 500
+
+
+def score_evidence(*, user, score: IndicatorScore) -> tuple[list[EvidenceItem], int]:
+    """The records behind a score (at most EVIDENCE_LIMIT shown, with the full count), scoped to
+    what the user may see: the indicator's own evidence function, or the supervision scores."""
+    result, window = score.result, score.result.period.window
+    ind = registry.get(score.indicator)
+    if ind is None:
+        return [], 0
+    if not ind.is_auto:
+        qs = (ManualScore.objects.visible_to(user)
+              .filter(cadre_id=result.cadre_id, indicator=score.indicator, inspection__date__gte=window.start,
+                      inspection__date__lte=window.end)
+              .select_related("inspection__inspector").order_by("inspection__date"))
+        items = [EvidenceItem(m.inspection.date, f"{m.inspection.get_kind_display()} · {m.score}",
+                              _url("assessment:inspection", m.inspection_id), m.note) for m in qs]
+        return items, len(items)
+    records = ind.evidence(result.cadre_id, result.village_code, window)
+    # An indicator may answer one queryset or several (e.g. days present: visits, meetings, calls…).
+    querysets = records if isinstance(records, list | tuple) else [records]
+    objects, count = [], 0
+    for qs in querysets:
+        qs = qs.filter(scope_q(user, qs.model.scope_field))
+        count += qs.count()
+        objects.extend(qs[:EVIDENCE_LIMIT])
+    items = [EvidenceItem(_when(_attr(obj, ind.evidence_date) or _attr(obj, "start_date")), str(obj),
+                          ind.evidence_url(obj) if ind.evidence_url else "",
+                          str(obj._meta.verbose_name)) for obj in objects]
+    items.sort(key=lambda item: (item.when is None, item.when))
+    return items[:EVIDENCE_LIMIT], count
+
+
+def _when(value):
+    """Dates and datetimes sort together (a datetime shown in local time)."""
+    import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+def appeal_list(*, user, status: str | None = None):
+    qs = Appeal.objects.visible_to(user).select_related("score__result__period", "score__result__cadre",
+                                                        "filed_by", "decided_by")
+    if user.role == "cadre":
+        qs = qs.filter(filed_by=user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def appeal_get(*, user, pk: int) -> Appeal:
+    return get_object_or_404(appeal_list(user=user), pk=pk)
+
+
+# --- pledges ---------------------------------------------------------------------------------
+
+def pledge_list(*, user, year: int | None = None):
+    qs = Pledge.objects.visible_to(user).select_related("cadre", "village__parent").annotate(
+        n_items=Count("items"), n_reviewed=Count("items", filter=~Q(items__result="")))
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "village_id", "cadre__name_pinyin")
+
+
+def pledge_get(*, user, pk: int) -> Pledge:
+    return get_object_or_404(pledge_list(user=user).prefetch_related("items__reviewed_by"), pk=pk)
+
+
+def pledge_item_get(*, user, pk: int) -> PledgeItem:
+    return get_object_or_404(PledgeItem.objects.visible_to(user).select_related("pledge__cadre"), pk=pk)
+
+
+def public_board(*, token: str, year: int):
+    """The public village page: no login; public pledges only; names and items, no identifiers."""
+    board = get_object_or_404(PledgeBoard.objects.select_related("village__parent"), token=token)
+    pledges = (Pledge.objects.filter(village_id=board.village_id, year=year, status=Pledge.Status.PUBLIC)
+               .select_related("cadre").prefetch_related("items").order_by("cadre__name_pinyin"))
+    return board, list(pledges)
+
+
+# --- supervision -----------------------------------------------------------------------------
+
+def inspection_list(*, user, kind: str | None = None):
+    qs = Inspection.objects.visible_to(user).select_related("village__parent", "inspector").annotate(
+        n_findings=Count("findings", distinct=True), n_scores=Count("scores", distinct=True))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-date", "-id")
+
+
+def inspection_get(*, user, pk: int) -> Inspection:
+    return get_object_or_404(Inspection.objects.visible_to(user).select_related("village__parent", "inspector"),
+                             pk=pk)
+
+
+def inspection_findings(*, inspection: Inspection):
+    return inspection.findings.select_related("cadre", "rectification").order_by("id")
+
+
+def inspection_scores(*, inspection: Inspection):
+    return inspection.scores.select_related("cadre").order_by("cadre__name_pinyin", "indicator")
+
+
+def rectification_list(*, user, status: str | None = None):
+    qs = Rectification.objects.visible_to(user).select_related("finding__inspection__village", "finding__cadre")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "deadline", "id")
+
+
+def rectification_get(*, user, pk: int) -> Rectification:
+    return get_object_or_404(rectification_list(user=user), pk=pk)
+
+
+def finding_list(*, user, cadre_id: int, year: int):
+    return (Finding.objects.visible_to(user).filter(cadre_id=cadre_id, inspection__date__year=year)
+            .select_related("inspection", "rectification").order_by("inspection__date", "id"))
+
+
+# --- annual ----------------------------------------------------------------------------------
+
+def grade_list(*, user, year: int):
+    return (AnnualGrade.objects.visible_to(user).filter(year=year)
+            .select_related("cadre__sending_unit", "confirmed_by").order_by("-composite", "cadre__name_pinyin"))
+
+
+def grade_get(*, user, pk: int) -> AnnualGrade:
+    return get_object_or_404(AnnualGrade.objects.visible_to(user).select_related("cadre"), pk=pk)
+
+
+def consequence_list(*, user, cadre_id: int | None = None, year: int | None = None):
+    qs = Consequence.objects.visible_to(user).select_related("cadre", "recorded_by")
+    if cadre_id:
+        qs = qs.filter(cadre_id=cadre_id)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-decided_on", "-id")

@@ -1,0 +1,99 @@
+"""Annual grades, the use of results, and the cadre archive (page and Word document)."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.accounts import roles
+from minxin.assessment import archive, grading, selectors, services
+from minxin.assessment.forms import ConsequenceForm, GradeConfirmForm, YearForm
+from minxin.assessment.models import AnnualGrade, Grade
+from minxin.assessment.views.common import form_page, require, run
+from minxin.cadres.selectors import cadre_get
+
+NAV = "assessment"
+
+
+@login_required
+def grade_list(request, year):
+    grades = list(selectors.grade_list(user=request.user, year=year))
+    scheme = selectors.scheme_current()
+    total = AnnualGrade.objects.filter(year=year).count()  # the cap is county-wide: a count, no rows shown
+    counts = {value: sum(1 for g in grades if g.grade == value) for value in Grade.values}
+    return render(request, "assessment/grade_list.html", {
+        "grades": grades, "year": year, "nav_active": NAV, "counts": counts, "grade_choices": Grade.choices,
+        "cap": grading.excellent_cap(total, scheme.excellent_cap_pct) if scheme else None,
+        "cap_pct": scheme.excellent_cap_pct if scheme else 20,
+        "can_configure": request.user.can(roles.CONFIGURE_ASSESSMENT),
+    })
+
+
+@login_required
+def grades_compute(request, year):
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    form = YearForm(request.POST or None, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        grades = run(form, lambda: services.grades_compute(actor=request.user, year=form.cleaned_data["year"]))
+        if grades is not None:
+            messages.success(request, _("已计算 %(n)d 名驻村干部的年度考核等次建议，请逐一确认。") % {"n": len(grades)})
+            return redirect("assessment:grade-list", year=form.cleaned_data["year"])
+    return form_page(request, form, _("计算年度考核等次"), back="assessment:index", submit=_("计算"),
+                     intro=_("按已发布季度的平均分、年终评诺和年终考核评分计算综合得分，套用分数线、抽查无故不在岗规则和优秀比例上限。"))
+
+
+@login_required
+def grade_confirm(request, pk):
+    grade = selectors.grade_get(user=request.user, pk=pk)
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    form = GradeConfirmForm(request.POST or None, initial={"final": grade.grade})
+    if request.method == "POST" and form.is_valid():
+        done = run(form, lambda: services.grade_confirm(actor=request.user, grade=grade, **form.cleaned_data))
+        if done:
+            messages.success(request, _("已确认 %(name)s 的年度等次：%(grade)s。") % {
+                "name": grade.cadre.name, "grade": done.get_grade_display()})
+            return redirect("assessment:grade-list", year=grade.year)
+    return form_page(request, form, _("确认 %(name)s %(year)s 年度等次") % {"name": grade.cadre.name, "year": grade.year},
+                     back="assessment:index", extra={"grade": grade})
+
+
+@login_required
+def consequence_new(request, pk):
+    cadre = cadre_get(user=request.user, pk=pk)
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    year = timezone.localdate().year
+    form = ConsequenceForm(request.POST or None, initial={"year": year, "decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grade = AnnualGrade.objects.filter(cadre=cadre, year=data["year"]).first()
+        record = run(form, lambda: services.consequence_record(actor=request.user, cadre=cadre, grade=grade, **data))
+        if record:
+            messages.success(request, _("已登记：%(title)s。") % {"title": record.title})
+            return redirect("assessment:archive", pk=cadre.pk, year=record.year)
+    return form_page(request, form, _("考核结果运用：%(name)s") % {"name": cadre.name}, back="assessment:index",
+                     intro=_("表彰、推荐提拔使用、问责或召回，均须写明依据（考核等次、季度排名、督查发现等）。"))
+
+
+@login_required
+def archive_page(request, pk, year):
+    cadre = cadre_get(user=request.user, pk=pk)
+    data = archive.collect(user=request.user, cadre=cadre, year=year)
+    return render(request, "assessment/archive.html", {"a": data, "cadre": cadre, "year": year, "nav_active": NAV,
+                                                       "can_configure": request.user.can(roles.CONFIGURE_ASSESSMENT)})
+
+
+@login_required
+def archive_docx(request, pk, year):
+    cadre = cadre_get(user=request.user, pk=pk)
+    data = archive.collect(user=request.user, cadre=cadre, year=year)
+    response = HttpResponse(archive.render_docx(data),
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    name = f"驻村工作档案_{cadre.name}_{year}.docx"
+    response["Content-Disposition"] = f"attachment; filename=\"archive.docx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+

@@ -1,0 +1,251 @@
+"""Quarterly assessment pages: the scheme, running and publishing a quarter, the ranking, a
+cadre's scores, the records behind a score, the bulletin, appeals."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.accounts import roles
+from minxin.assessment import bulletin, selectors, services
+from minxin.assessment import indicators as registry
+from minxin.assessment.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    QuarterForm,
+    SchemeRulesForm,
+    WeightsForm,
+)
+from minxin.assessment.hearts import HEARTS
+from minxin.assessment.models import Appeal, Scheme
+from minxin.assessment.views.common import form_page, require, run
+from minxin.core.errors import DomainError
+from minxin.core.forms import apply_domain_error
+from minxin.regions import codes
+from minxin.regions.selectors import region_get, user_root_regions
+
+NAV = "assessment"
+
+
+@login_required
+def index(request):
+    user = request.user
+    periods = list(selectors.period_list())
+    mine = list(selectors.my_results(user=user))
+    roots = list(user_root_regions(user=user))
+    return render(request, "assessment/index.html", {
+        "periods": periods, "scheme": selectors.scheme_current(), "nav_active": NAV, "mine": mine,
+        "root": roots[0] if len(roots) == 1 else None,
+        "can_configure": user.can(roles.CONFIGURE_ASSESSMENT), "year": timezone.localdate().year,
+    })
+
+
+@login_required
+def scheme(request):
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    current = selectors.scheme_current()
+    values = ({w.indicator: (w.weight, w.target, w.step) for w in current.weights.all()} if current else
+              {code: (v["weight"], v["target"], v["step"]) for code, v in services.default_weights().items()})
+    data = request.POST if request.method == "POST" else None
+    weights = WeightsForm(data, current=values)
+    rules = SchemeRulesForm(data, instance=Scheme(**{f: getattr(current, f) for f in Scheme.RULE_FIELDS})
+                            if current else Scheme())
+    if request.method == "POST" and weights.is_valid() and rules.is_valid():
+        rule_values = {f: rules.cleaned_data[f] for f in Scheme.RULE_FIELDS}
+        try:
+            saved = services.scheme_save(actor=request.user, weights=weights.weights(), rules=rule_values,
+                                         note=rules.cleaned_data.get("note", ""))
+        except DomainError as exc:
+            target = rules if exc.field in rules.fields else weights
+            apply_domain_error(target, exc)
+            if exc.field not in target.fields:
+                target.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存考核方案第 %(v)s 版；已发布的季度不受影响。") % {"v": saved.version})
+            return redirect("assessment:scheme")
+    hearts = [(code, label, [row for row in weights.rows if row[0].heart == code]) for code, label, _duty in HEARTS]
+    return render(request, "assessment/scheme.html", {
+        "weights": weights, "rules": rules, "hearts": hearts, "current": current, "nav_active": NAV,
+        "history": selectors.scheme_list()[:10],
+    })
+
+
+@login_required
+def run_quarter(request):
+    """Confirm and run `assess` for a quarter (county administrators)."""
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    today = timezone.localdate()
+    last = f"{today.year}Q{(today.month - 1) // 3}" if today.month > 3 else f"{today.year - 1}Q4"
+    form = QuarterForm(request.POST or None, initial={"quarter": request.GET.get("quarter", last)})
+    if request.method == "POST" and form.is_valid():
+        period = run(form, lambda: services.period_assess(actor=request.user, quarter=form.cleaned_data["quarter"]))
+        if period:
+            messages.success(request, _("%(period)s考核已完成：%(n)d 名驻村干部。") % {"period": period,
+                                                                                "n": period.results.count()})
+            return redirect("assessment:period", code=period.code)
+    return form_page(request, form, _("运行季度考核"), back="assessment:index", submit=_("运行考核"),
+                     intro=_("按当前考核方案，从平台记录计算每名驻村干部每项指标的原始值、得分和总分，并排出全县和乡镇名次。"
+                             "已发布的季度不能重新计算。"))
+
+
+@login_required
+def period_detail(request, code):
+    period = selectors.period_get(code=code)
+    q = request.GET.get("q", "").strip()
+    region = None
+    if request.GET.get("region"):
+        try:
+            region = region_get(user=request.user, code=request.GET["region"])
+        except codes.InvalidRegionCode:
+            raise Http404 from None
+    results = selectors.result_list(user=request.user, period=period, prefix=region.prefix if region else None, q=q)
+    page = Paginator(results, 100).get_page(request.GET.get("page"))
+    roots = list(user_root_regions(user=request.user))
+    return render(request, "assessment/period.html", {
+        "period": period, "page": page, "q": q, "region": region, "nav_active": NAV,
+        "bulletin_region": roots[0] if len(roots) == 1 else None,
+        "can_configure": request.user.can(roles.CONFIGURE_ASSESSMENT),
+    })
+
+
+@login_required
+def period_publish(request, code):
+    period = selectors.period_get(code=code)
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    form = QuarterForm(request.POST or None, initial={"quarter": period.code})
+    if request.method == "POST":
+        try:
+            services.period_publish(actor=request.user, period=period)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(period)s已发布，考核结果已冻结。") % {"period": period})
+        return redirect("assessment:period", code=period.code)
+    return render(request, "assessment/publish.html", {"period": period, "form": form, "nav_active": NAV,
+                                                       "count": period.results.count()})
+
+
+@login_required
+def result_detail(request, pk):
+    result = selectors.result_get(user=request.user, pk=pk)
+    scores = selectors.result_scores(result=result)
+    by_heart = []
+    for code, label, duty in HEARTS:
+        rows = [(s, registry.get(s.indicator)) for s in scores if s.heart == code]
+        if rows:
+            by_heart.append((code, label, duty, rows, sum(s.points for s, _i in rows)))
+    own = request.user.pk is not None and result.cadre.user_id == request.user.pk
+    return render(request, "assessment/result.html", {
+        "result": result, "period": result.period, "by_heart": by_heart, "nav_active": NAV,
+        "can_appeal": own and result.period.is_published and result.period.appeal_deadline
+        and timezone.now() <= result.period.appeal_deadline,
+    })
+
+
+@login_required
+def score_detail(request, pk):
+    score = selectors.score_get(user=request.user, pk=pk)
+    items, count = selectors.score_evidence(user=request.user, score=score)
+    return render(request, "assessment/score.html", {
+        "score": score, "result": score.result, "indicator": registry.get(score.indicator), "items": items,
+        "count": count, "limit": selectors.EVIDENCE_LIMIT, "nav_active": NAV,
+        "appeals": score.appeals.select_related("filed_by", "decided_by").order_by("-created_at"),
+        "own": score.result.cadre.user_id == request.user.pk,
+    })
+
+
+def _bulletin_data(request, code, region_code):
+    period = selectors.period_get(code=code)
+    try:
+        region = region_get(user=request.user, code=region_code)
+    except codes.InvalidRegionCode:
+        raise Http404 from None
+    if period.computed_at is None:
+        raise Http404
+    return period, bulletin.collect(user=request.user, period=period, region=region)
+
+
+@login_required
+def bulletin_docx(request, code, region):
+    period, data = _bulletin_data(request, code, region)
+    body = bulletin.render_docx(data)
+    name = f"{bulletin.title(period)}（{data.region.name}）.docx"
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+@login_required
+def bulletin_xlsx(request, code, region):
+    period, data = _bulletin_data(request, code, region)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    bulletin.render_xlsx(data, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=f"{period.code}考核排名（{data.region.name}）.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"bulletin.docx\"; filename*=UTF-8''{quote(name)}"
+
+
+# --- appeals ---------------------------------------------------------------------------------
+
+@login_required
+def appeal_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in Appeal.Status.values else ""
+    page = Paginator(selectors.appeal_list(user=request.user, status=status or None), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "assessment/appeal_list.html", {
+        "page": page, "status": status, "statuses": Appeal.Status.choices, "nav_active": NAV,
+        "can_decide": request.user.can(roles.CONFIGURE_ASSESSMENT),
+    })
+
+
+@login_required
+def appeal_new(request, pk):
+    score = selectors.score_get(user=request.user, pk=pk)
+    require(request.user, roles.FILE_PLEDGE)
+    if score.result.cadre.user_id != request.user.pk:
+        raise PermissionDenied
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        appeal = run(form, lambda: services.appeal_file(actor=request.user, score=score,
+                                                        reason=form.cleaned_data["reason"]))
+        if appeal:
+            messages.success(request, _("申诉已提交，县委组织部处理后会在此显示结果。"))
+            return redirect("assessment:score", pk=score.pk)
+    indicator = registry.get(score.indicator)
+    return form_page(request, form, _("对“%(label)s”得分提出申诉") % {"label": indicator.label if indicator else score.indicator},
+                     back="assessment:appeal-list", submit=_("提交申诉"),
+                     intro=_("得分 %(score)s；申诉截止 %(deadline)s。") % {
+                         "score": score.score if score.score is not None else "—",
+                         "deadline": timezone.localtime(score.result.period.appeal_deadline).strftime("%Y-%m-%d %H:%M")
+                         if score.result.period.appeal_deadline else "—"})
+
+
+@login_required
+def appeal_decide(request, pk):
+    appeal = selectors.appeal_get(user=request.user, pk=pk)
+    require(request.user, roles.CONFIGURE_ASSESSMENT)
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run(form, lambda: services.appeal_decide(actor=request.user, appeal=appeal, upheld=data["upheld"],
+                                                        decision=data["decision"],
+                                                        corrected_score=data.get("corrected_score")))
+        if done:
+            messages.success(request, _("申诉已处理。"))
+            return redirect("assessment:appeal-list")
+    indicator = registry.get(appeal.score.indicator)
+    return form_page(request, form, _("处理 %(name)s 的申诉") % {"name": appeal.score.result.cadre.name},
+                     back="assessment:appeal-list", extra={"appeal": appeal, "indicator": indicator})
