@@ -1,0 +1,135 @@
+"""Household services: care rules, one head, optimistic versions, money, history and reveals."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.privacy import reveal_identifier
+from minxin.registry import derive, selectors, services
+from minxin.registry.io.importer import Person
+from tests.world import make_id_number
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 6, 1)
+
+
+def p(relation, age, sex="M", migrant="", **kw):
+    return Person(relation=relation, sex=sex, birth_date=TODAY.replace(year=TODAY.year - age), migrant=migrant,
+                  name=kw.pop("name", relation), **kw)
+
+
+def test_left_behind_child_both_parents_away_or_one_away_and_other_unable():
+    both = [p("head", 35, migrant="outside"), p("spouse", 33, "F", migrant="province"), p("son", 8), p("parent", 66)]
+    assert derive.care_members(both, TODAY)["child"] == [both[2]]
+    one_unable = [p("head", 35, migrant="outside"), p("spouse", 33, "F", health="serious"), p("daughter", 10, "F")]
+    assert derive.care_members(one_unable, TODAY)["child"] == [one_unable[2]]
+    one_home = [p("head", 35, migrant="outside"), p("spouse", 33, "F"), p("son", 8)]
+    assert derive.care_members(one_home, TODAY)["child"] == []
+    grandchild = [p("head", 62), p("son", 36, migrant="outside"), p("daughter_in_law", 34, "F", migrant="outside"),
+                  p("grandson", 15)]
+    assert derive.care_members(grandchild, TODAY)["child"] == [grandchild[3]]
+    sixteen = [p("head", 40, migrant="outside"), p("son", 16)]
+    assert derive.care_members(sixteen, TODAY)["child"] == []
+
+
+def test_left_behind_elderly_and_women():
+    couple = [p("head", 70), p("spouse", 68, "F"), p("son", 40, migrant="outside")]
+    assert derive.care_members(couple, TODAY)["elderly"] == couple[:2]
+    with_son_home = [p("head", 70), p("son", 40)]
+    assert derive.care_members(with_son_home, TODAY)["elderly"] == []
+    wife = [p("head", 40, migrant="outside"), p("spouse", 38, "F"), p("son", 12)]
+    assert derive.care_members(wife, TODAY)["women"] == [wife[1]]
+    assert derive.household_fields(wife, {"women": False}, TODAY)["care_women"] is False
+
+
+def _household(world):
+    return world.registry["tdw"]["household"]
+
+
+def test_optimistic_version_refuses_a_stale_save(world):
+    household = _household(world)
+    version = household.version
+    services.household_update(actor=world.users["tdw_admin"], household=household, version=version, group="5",
+                              address="甲", phone="", lat=None, lon=None)
+    stale = selectors.household_get(user=world.users["tdw_clerk"], pk=household.pk)
+    with pytest.raises(services.Conflict):
+        services.household_update(actor=world.users["tdw_clerk"], household=stale, version=version, group="6",
+                                  address="乙", phone="", lat=None, lon=None)
+    stale.refresh_from_db()
+    assert stale.group == "5组" and stale.address == "甲" and stale.version == version + 1
+
+
+def test_a_household_keeps_exactly_one_head(world):
+    household = _household(world)
+    head = household.members.get(relation="head")
+    with pytest.raises(DomainError, match="户主不能直接改为"):
+        services.member_save(actor=None, household=household, version=household.version, member=head,
+                             id_number=head.id_number, name=head.name, relation="spouse")
+    child = household.members.get(relation="son")
+    services.member_save(actor=None, household=household, version=household.version, member=child,
+                         id_number=child.id_number, name=child.name, relation="head")
+    assert list(household.members.filter(relation="head")) == [child]
+    head.refresh_from_db()
+    assert head.relation == "other"
+    household.refresh_from_db()
+    assert household.head_name == child.name
+
+
+def test_one_person_one_record_and_clear_messages(world):
+    household = _household(world)
+    other = world.registry["gz"]["household"]
+    member = other.members.first()
+    with pytest.raises(DomainError, match="不在您的管辖范围内"):
+        services.member_save(actor=world.users["tdw_admin"], household=household, version=household.version,
+                             id_number=member.id_number, name="某", relation="other")
+    with pytest.raises(DomainError, match="校验码"):
+        services.member_save(actor=None, household=household, version=household.version,
+                             id_number=make_id_number("19900101", 5)[:17] + "0", name="某", relation="other")
+    with pytest.raises(DomainError, match="不是有效的号码"):
+        services.household_update(actor=None, household=household, version=household.version, group="", address="",
+                                  phone="12345", lat=None, lon=None)
+
+
+def test_income_per_capita_is_decimal_to_the_fen(world):
+    household = _household(world)
+    income = services.income_save(actor=None, household=household, version=household.version, year=2025,
+                                  wage=Decimal("10000.00"), business=Decimal("2000.01"), transfer=Decimal("1500"),
+                                  assets=Decimal("0"), costs=Decimal("500.00"), persons=3)
+    assert income.per_capita == Decimal("4333.34") and isinstance(income.per_capita, Decimal)
+
+
+def test_history_has_member_events_and_reveals_and_the_auditor_never_reveals(world):
+    household = _household(world)
+    member = household.members.get(relation="son")
+    reveal_identifier(actor=world.users["tdw_admin"], obj=member, field="id_number", region_code=member.village_code)
+    with pytest.raises(PermissionDenied):
+        reveal_identifier(actor=world.users["tdw_auditor"], obj=member, field="id_number",
+                          region_code=member.village_code)
+    actions = [e.action for e in selectors.household_history(user=world.users["tdw_auditor"], household=household)]
+    assert {"household.create", "member.create", "registration.create", "reveal.id_number"} <= set(actions)
+    assert selectors.household_history(user=world.users["gz_admin"], household=household) == []
+
+
+def test_care_override_needs_a_reason_and_is_recorded(world):
+    household = _household(world)
+    with pytest.raises(DomainError, match="须填写理由"):
+        services.care_override_set(actor=None, household=household, version=household.version, category="child",
+                                   value=True)
+    services.care_override_set(actor=world.users["tdw_admin"], household=household, version=household.version,
+                               category="child", value=True, reason="父亲长期外出")
+    household.refresh_from_db()
+    assert household.care_child
+    services.care_override_set(actor=None, household=household, version=household.version, category="child",
+                               value=None)
+    household.refresh_from_db()
+    assert not household.care_child
+
+
+def test_roles_that_may_not_edit(world):
+    household = _household(world)
+    for persona in ("tdw_auditor", "tdw_supervisor", "tdw_liaison"):
+        with pytest.raises(PermissionDenied):
+            services.household_update(actor=world.users[persona], household=household, version=household.version,
+                                      group="", address="", phone="", lat=None, lon=None)
