@@ -50,8 +50,8 @@ class Need(TimeStampedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     progress = models.TextField(_("办理情况"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(_("提出时间"))
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
@@ -168,8 +168,8 @@ class LiaisonCard(TimeStampedModel):
                                   related_name="liaison_cards")
     token = models.CharField(max_length=32, unique=True, default=new_card_token, editable=False)
     issued_at = models.DateTimeField(_("发放时间"), default=timezone.now)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发放人"), on_delete=models.PROTECT,
-                                  related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发放人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -24,8 +24,10 @@ class FieldRecord(TimeStampedModel):
 
     uuid = models.UUIDField(_("记录编号"), default=uuid.uuid4, unique=True, editable=False)
     village = models.ForeignKey("regions.Region", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
+    # Empty only for records loaded in bulk (demo data, legacy imports); services always set it.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     device_time = models.DateTimeField(_("手机记录时间"), null=True, blank=True)
     received_at = models.DateTimeField(_("服务器接收时间"), default=timezone.now)
