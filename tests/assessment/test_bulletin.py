@@ -1,0 +1,108 @@
+"""The bulletin: a GB/T 9704 Word document whose ranking table matches the stored ranking, the
+same table as .xlsx, the command line, and the cadre archive document."""
+
+import io
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+from docx.shared import Mm
+
+from minxin.assessment import services
+from minxin.assessment.models import CadreResult
+from tests.assessment.world import assessment_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _texts(doc):
+    return [p.text for p in doc.paragraphs]
+
+
+def _ranking(period):
+    return [(r.rank_county, r.cadre.name, f"{r.total:.2f}", r.rank_township)
+            for r in CadreResult.objects.filter(period=period).select_related("cadre")
+            .order_by("rank_county", "cadre__name_pinyin", "cadre_id")]
+
+
+def test_bulletin_docx_layout_and_table_match_the_ranking(world, client):
+    a = assessment_world(world)
+    # The world's first cadres have a supervision score, the others tie: ranks 1, 1, 3, 3, 3, 3 or so.
+    assert len(set(CadreResult.objects.filter(period=a.period).values_list("rank_county", flat=True))) > 1
+    client.force_login(world.users["county_admin"])
+    response = client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"]))
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    texts = _texts(doc)
+    assert texts[0] == "中共沿河土家族自治县委组织部"
+    assert doc.paragraphs[0].runs[0].font.color.rgb is not None  # the red mark
+    assert any(t == a.period.document_code for t in texts)
+    assert any(t.startswith("关于") and t.endswith("考核情况的通报") for t in texts)
+    first = doc.sections[0]
+    assert (round(first.top_margin / Mm(1)), round(first.bottom_margin / Mm(1)),
+            round(first.left_margin / Mm(1)), round(first.right_margin / Mm(1))) == (37, 35, 28, 26)
+    assert round(first.page_width / Mm(1)) == 210 and round(first.page_height / Mm(1)) == 297
+    table = doc.tables[-1]
+    header = [c.text for c in table.rows[0].cells]
+    assert header[:4] == ["全县排名", "姓名", "乡镇", "驻村"] and header[-2:] == ["总分", "乡镇排名"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert [(int(r[0]), r[1], r[-2], int(r[-1])) for r in rows] == _ranking(a.period)
+    # Ten-heart columns add up to the total on every row.
+    for r in rows:
+        assert abs(sum(D(x) for x in r[4:14]) - D(r[14])) <= D("0.05")
+    assert any("中共沿河土家族自治县委组织部" == t for t in texts[-12:])  # the signature near the end
+    # The same table as .xlsx.
+    response = client.get(reverse("assessment:bulletin-xlsx", args=[a.code, "520627000000"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == header
+    assert [(v[0], v[1], f"{v[14]:.2f}", v[15]) for v in values[1:]] == _ranking(a.period)
+
+
+def test_township_bulletin_holds_only_its_cadres(world, client):
+    a = assessment_world(world)
+    client.force_login(world.users["tdw_admin"])
+    township = world.village("tdw").parent_id
+    doc = Document(io.BytesIO(client.get(reverse("assessment:bulletin-docx", args=[a.code, township])).content))
+    names = {row.cells[1].text for row in doc.tables[-1].rows[1:]}
+    assert names == {c.name for c in world.cadres["tdw"]}
+    body = "\n".join(_texts(doc))
+    assert not any(c.name in body for c in world.cadres["gz"])
+    assert client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"])).status_code == 404
+
+
+def test_bulletin_command_writes_docx_and_xlsx(world, tmp_path):
+    a = assessment_world(world)
+    target = tmp_path / "out" / "tongbao.docx"
+    call_command("bulletin", "--quarter", a.code, "-o", str(target))
+    doc = Document(str(target))
+    assert len(doc.tables[-1].rows) == 1 + CadreResult.objects.filter(period=a.period).count()
+    assert (tmp_path / "out" / "tongbao.xlsx").exists()
+
+
+def test_assess_command_runs_and_publishes(world, capsys):
+    from tests.assessment.world import current_quarter
+
+    call_command("assess", "--quarter", current_quarter(), "--publish")
+    out = capsys.readouterr().out
+    assert "6 cadres assessed" in out and "沿组通" in out
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不能再修改"):
+        call_command("assess", "--quarter", current_quarter())
+
+
+def test_archive_docx_has_the_years_record(world, client):
+    a = assessment_world(world)
+    cadre = world.cadres["tdw"][0]
+    services.grade_confirm(actor=world.users["county_admin"], grade=a.grades["tdw"], final=a.grades["tdw"].grade)
+    client.force_login(world.users["tdw_admin"])
+    response = client.get(reverse("assessment:archive-docx", args=[cadre.pk, a.period.year]))
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(_texts(doc)) + "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert cadre.name in text and "tdw每季度召开群众会" in text and "民情日记不全" in text
+    assert a.grades["tdw"].get_grade_display() in text
+    assert cadre.id_number not in text and cadre.phone not in text  # no identifiers in the archive
