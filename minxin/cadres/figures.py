@@ -2,12 +2,11 @@
 
 import datetime
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres.models import Assignment, LeaveRequest
-from minxin.reports.figures import count_by_group, figure, monthly_counts
+from minxin.reports.figures import count_by_group, figure, monthly_counts, sum_by_group
 
 MODULE = _("驻村干部")
 
@@ -40,10 +39,5 @@ def recalled(prefix, year, group_len):
 
 @figure("cadres.leave_days", label=_("批准请假天数"), module=MODULE, unit=_("天"), order=13)
 def leave_days(prefix, year, group_len):
-    rows = (
-        LeaveRequest.objects.filter(village_code__startswith=prefix, start_date__year=year,
-                                    status=LeaveRequest.Status.APPROVED)
-        .annotate(group=Substr("village_code", 1, group_len))
-        .values("group").annotate(n=Sum("days")).order_by()
-    )
-    return {row["group"]: row["n"] or 0 for row in rows}
+    return sum_by_group(LeaveRequest.objects.all(), "village_code", prefix, group_len, "days", start_date__year=year,
+                        status=LeaveRequest.Status.APPROVED)

@@ -12,7 +12,7 @@ The region's value is the sum of its groups, so a county always equals the sum o
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth, Substr
 
 FigureFn = Callable[[str, int, int], dict[str, int]]
@@ -50,12 +50,24 @@ def count_by_group(queryset, code_field: str, prefix: str, group_len: int, *, di
     """Count rows (or distinct values of `distinct`) per code prefix, inside `prefix`."""
     rows = (
         queryset.filter(Q(**{f"{code_field}__startswith": prefix}), **filters)
-        .annotate(group=Substr(code_field, 1, group_len))
-        .values("group")
+        .annotate(code_group=Substr(code_field, 1, group_len))
+        .values("code_group")
         .annotate(n=Count(distinct or "pk", distinct=bool(distinct)))
         .order_by()
     )
-    return {row["group"]: row["n"] for row in rows}
+    return {row["code_group"]: row["n"] for row in rows}
+
+
+def sum_by_group(queryset, code_field: str, prefix: str, group_len: int, field: str, **filters) -> dict[str, int]:
+    """Sum `field` per code prefix, inside `prefix`."""
+    rows = (
+        queryset.filter(Q(**{f"{code_field}__startswith": prefix}), **filters)
+        .annotate(code_group=Substr(code_field, 1, group_len))
+        .values("code_group")
+        .annotate(n=Sum(field))
+        .order_by()
+    )
+    return {row["code_group"]: row["n"] or 0 for row in rows}
 
 
 def monthly_counts(queryset, code_field: str, date_field: str, prefix: str, year: int, **filters) -> list[int]:

@@ -1,0 +1,75 @@
+"""Dashboard figures against counts made by hand on the test world; scope; county = sum of townships."""
+
+import pytest
+
+from minxin.registry.models import Household
+from minxin.reports.figures import FIGURES
+
+
+def _summary(client, code, year=None):
+    url = f"/api/v1/regions/{code}/summary" + (f"?year={year}" if year else "")
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    return data, {f["key"]: f["value"] for f in data["figures"]}
+
+
+@pytest.mark.django_db
+def test_every_registered_figure_is_reported(world, client):
+    client.force_login(world.users["county_admin"])
+    data, values = _summary(client, "520627")
+    assert set(values) == set(FIGURES)
+    assert data["region"]["code"] == "520627000000" and len(data["breakdown"]) == 23
+
+
+@pytest.mark.django_db
+def test_figures_match_hand_counts(world, client):
+    from django.utils import timezone
+
+    from minxin.fieldwork.models import Meeting, VillagerRequest, Visit
+
+    year = timezone.localdate().year
+    client.force_login(world.users["county_admin"])
+    _, values = _summary(client, "520627")
+    assert values["cadres.resident"] == 6
+    assert values["cadres.first_secretaries"] == 2
+    assert values["registry.households"] == Household.objects.count()
+    assert values["registry.people"] == sum(h.member_count for h in Household.objects.all())
+    local_year = [v for v in Visit.objects.all() if timezone.localtime(v.occurred_at).year == year]
+    assert local_year, "the test world should hold visits this year"
+    assert values["fieldwork.visits"] == len(local_year)
+    assert values["fieldwork.households_visited"] == len({v.household_id for v in local_year})
+    lectures = [m for m in Meeting.objects.all()
+                if m.category == "lecture" and timezone.localtime(m.occurred_at).year == year]
+    assert values["fieldwork.lectures"] == len(lectures)
+    requests = [r for r in VillagerRequest.objects.all() if timezone.localtime(r.submitted_at).year == year]
+    assert values["fieldwork.requests"] == len(requests)
+
+
+@pytest.mark.django_db
+def test_county_equals_the_sum_of_its_townships(world, client):
+    client.force_login(world.users["county_admin"])
+    county, county_values = _summary(client, "520627")
+    townships = [_summary(client, row["code"])[1] for row in county["breakdown"] if row["level"] == "township"]
+    for key, total in county_values.items():
+        assert total == sum(t[key] for t in townships), key
+    breakdown_sum = {key: sum(row["figures"][key] for row in county["breakdown"]) for key in county_values}
+    assert breakdown_sum == county_values
+
+
+@pytest.mark.django_db
+def test_township_admin_counts_only_its_township_and_never_the_other(world, client):
+    client.force_login(world.users["tdw_admin"])
+    _, mine = _summary(client, "520627106")
+    assert mine["cadres.resident"] == 3
+    assert mine["registry.households"] == Household.objects.filter(village__code__startswith="520627106").count()
+    assert client.get("/api/v1/regions/520627/summary").status_code == 404
+    assert client.get("/api/v1/regions/520627105/summary").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_year_without_data_is_zeros_not_an_error(world, client):
+    client.force_login(world.users["county_admin"])
+    _, values = _summary(client, "520627", year=2021)
+    yearly = [key for key in values if key.startswith(("fieldwork.", "cadres.recalled", "cadres.leave"))]
+    assert yearly and all(values[key] == 0 for key in yearly)
