@@ -53,7 +53,7 @@ def test_bulletin_docx_layout_and_table_match_the_ranking(world, client):
     # Ten-heart columns add up to the total on every row.
     for r in rows:
         assert abs(sum(D(x) for x in r[4:14]) - D(r[14])) <= D("0.05")
-    assert any("中共沿河土家族自治县委组织部" == t for t in texts[-12:])  # the signature near the end
+    assert any(t == "中共沿河土家族自治县委组织部" for t in texts[-12:])  # the signature near the end
     # The same table as .xlsx.
     response = client.get(reverse("assessment:bulletin-xlsx", args=[a.code, "520627000000"]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active

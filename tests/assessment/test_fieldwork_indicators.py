@@ -12,7 +12,7 @@ from minxin.assessment import engine, selectors, services
 from minxin.assessment.models import CadreResult, IndicatorScore, Period
 from minxin.assessment.window import Window
 from minxin.fieldwork.models import DiaryEntry, Meeting, Need, VillagerRequest, Visit
-from minxin.registry.models import Household, Helper
+from minxin.registry.models import Helper, Household
 
 pytestmark = pytest.mark.django_db
 
