@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from docx.shared import Pt
 
 from minxin.assessment import selectors
 from minxin.assessment.hearts import HEART_CODES, heart_label
@@ -165,11 +166,13 @@ def render_docx(data: BulletinData, *, target=None):
              "对考核结果有异议的，可在规定期限内通过平台提出申诉。")
     doc.attachment_note([f"{period.year}年第{q}季度“十颗心”驻村工作考核排名表"])
     doc.signature(issuer=ISSUER, day=day)
-    doc.imprint(copy_to="县委党建工作领导小组成员单位", printer="中共沿河土家族自治县委组织部办公室", day=day)
-    widths = [16, 18, 22, 20] + [12] * 10 + [16, 16]
+    widths = [16, 16, 20, 18] + [14] * 10 + [16, 14]
     doc.attachment(number=None, title=f"{period.year}年第{q}季度“十颗心”驻村工作考核排名表",
                    headers=table_headers(), rows=[[_fmt(v) for v in row] for row in table_rows(data)],
-                   widths_mm=widths)
+                   widths_mm=widths, font_size=Pt(9))
+    # GB/T 9704: attachments come before the 版记, which closes the document.
+    doc.imprint(copy_to="县委党建工作领导小组成员单位", printer="中共沿河土家族自治县委组织部办公室", day=day,
+                own_page=True)
     return doc.save(target)
 
 

@@ -211,9 +211,13 @@ class OfficialDocument:
             tbl.append(_row_xml(values, widths_mm, font_size))
         return table
 
-    def imprint(self, *, copy_to: str, printer: str, day: datetime.date):
-        """版记: 抄送 and 印发机关/日期 between rules (first and last thicker)."""
-        self._paragraph()
+    def imprint(self, *, copy_to: str, printer: str, day: datetime.date, own_page: bool = False):
+        """版记: 抄送 and 印发机关/日期 between rules (first and last thicker), at the foot of the last
+        page. After a (landscape) attachment it takes a portrait page of its own (版记页)."""
+        if own_page:
+            self._page(self.doc.add_section(), landscape=False)
+        # Push the block down to the foot of the type area (225 mm tall; the block is ~30 mm).
+        self._paragraph(line=Mm(190) if own_page else LINE)
         cc = self._paragraph(f"抄送：{copy_to}", size=SIZE_4, line=Pt(26))
         _border(cc, "top", size_eighths=8, color="000000", space=4)
         _border(cc, "bottom", size_eighths=4, color="000000", space=4)

@@ -50,11 +50,11 @@ def build(scale: str, seed: int) -> Context:
     from django.db import transaction
 
     from minxin.core.audit import audit_record
-    from minxin.demo import accounts, cadres, fieldwork, regions, registry
+    from minxin.demo import accounts, assessment, cadres, fieldwork, regions, registry
 
     ctx = new_context(scale, seed)
     with transaction.atomic():
-        for part in (regions, cadres, registry, fieldwork, accounts):
+        for part in (regions, cadres, registry, fieldwork, accounts, assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)

@@ -1,0 +1,107 @@
+"""Demo pledges, supervision and a published quarter (runs after the accounts exist).
+
+Every cadre files a pledge for the year (most before the deadline, some late, a few not at all),
+the townships make them public; each village gets a quarterly inspection in the last complete
+quarter with manual scores for the manual indicators and, now and then, a finding (an unexcused
+absence or a rectification task). The last complete quarter is then computed and published with
+the same services the county uses, so the demo opens on a real ranking and bulletin.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
+from minxin.assessment import indicators as registry
+from minxin.assessment.models import (
+    Finding,
+    Inspection,
+    ManualScore,
+    Pledge,
+    PledgeBoard,
+    PledgeItem,
+    Rectification,
+)
+from minxin.assessment.window import Window
+
+ITEMS = [
+    ("settle", "每月在村工作不少于 20 天", "月均在村天数 ≥ 20"),
+    ("pair", "走访全村农户，结对户每季度至少走访 1 次", "入户走访覆盖率 ≥ 80%"),
+    ("care", "关爱留守老人和儿童，组织亲情视频聊天", "每季度不少于 3 次"),
+    ("publicize", "召开院坝会宣讲政策", "每季度不少于 2 次"),
+    ("livelihood", "群众诉求 7 天内答复", "按时答复率 ≥ 95%"),
+    ("industry", "组织农村电商培训", "全年不少于 4 期"),
+    ("organize", "培养入党积极分子", "全年不少于 2 名"),
+]
+
+
+def last_complete_quarter(today: datetime.date) -> Window:
+    quarter = (today.month - 1) // 3  # the one before the current quarter
+    return Window(today.year, quarter) if quarter else Window(today.year - 1, 4)
+
+
+def generate(ctx) -> None:
+    from minxin.assessment import services
+
+    rng = ctx.rng
+    today = timezone.localdate()
+    admin = User.objects.get(username="admin")
+    window = last_complete_quarter(today)
+    due = timezone.make_aware(datetime.datetime(window.year, 3, 31, 18))
+    pledges, boards = [], set()
+    for cadre in ctx.cadres:
+        roll = rng.random()
+        if roll < 0.04:
+            continue  # no pledge: plan.pledge scores 0
+        late = roll < 0.12
+        submitted = due + datetime.timedelta(days=rng.randint(1, 40)) if late else \
+            due - datetime.timedelta(days=rng.randint(5, 80))
+        pledges.append(Pledge(cadre=cadre, year=window.year, village_id=cadre.region_code,
+                              status=Pledge.Status.PUBLIC, submitted_at=submitted,
+                              published_at=submitted + datetime.timedelta(days=3)))
+        boards.add(cadre.region_code)
+    Pledge.objects.bulk_create(pledges, batch_size=2000)
+    PledgeBoard.objects.bulk_create([PledgeBoard(village_id=code) for code in sorted(boards)])
+    items = [PledgeItem(pledge=p, heart=h, text=t, measure=m, position=n)
+             for p in pledges for n, (h, t, m) in enumerate(rng.sample(ITEMS, 4))]
+    PledgeItem.objects.bulk_create(items, batch_size=5000)
+
+    supervisors = list(User.objects.filter(role__in=[Role.SUPERVISOR, Role.COUNTY_ADMIN]).order_by("pk"))
+    manual = [i.code for i in registry.registered() if not i.is_auto]
+    by_village: dict[str, list] = {}
+    for cadre in ctx.cadres:
+        by_village.setdefault(cadre.region_code, []).append(cadre)
+    inspections = []
+    for code in sorted(by_village):
+        day = window.start + datetime.timedelta(days=rng.randint(20, window.days - 5))
+        inspections.append(Inspection(kind=rng.choice([Inspection.Kind.QUARTERLY, Inspection.Kind.CROSS]),
+                                      village_id=code, date=day, inspector=rng.choice(supervisors),
+                                      summary="季度督查：查阅台账、入户回访、现场抽查在岗情况"))
+    Inspection.objects.bulk_create(inspections, batch_size=2000)
+    scores, findings = [], []
+    for inspection in inspections:
+        for cadre in by_village[inspection.village_id]:
+            base = rng.gauss(82, 8)
+            for code in manual:
+                value = max(40.0, min(100.0, base + rng.gauss(0, 5)))
+                scores.append(ManualScore(inspection=inspection, cadre=cadre, indicator=code,
+                                          score=Decimal(f"{value:.1f}")))
+            if rng.random() < 0.03:
+                findings.append(Finding(inspection=inspection, cadre=cadre, indicator="settle.absence",
+                                        severity=Finding.Severity.SERIOUS, unexcused_absence=True,
+                                        text="抽查时不在村，未履行请假手续"))
+            elif rng.random() < 0.08:
+                findings.append(Finding(inspection=inspection, cadre=cadre, indicator="learn.diary",
+                                        text="民情日记记录不全，需补充"))
+    ManualScore.objects.bulk_create(scores, batch_size=5000)
+    Finding.objects.bulk_create(findings, batch_size=2000)
+    Rectification.objects.bulk_create([
+        Rectification(finding=f, deadline=f.inspection.date + datetime.timedelta(days=30),
+                      status=Rectification.Status.DONE if rng.random() < 0.6 else Rectification.Status.OPEN)
+        for f in findings if not f.unexcused_absence])
+    period = services.period_assess(actor=admin, quarter=window.code)
+    services.period_publish(actor=admin, period=period)
+    ctx.counts.update(pledges=len(pledges), inspections=len(inspections), manual_scores=len(scores),
+                      findings=len(findings), assessed_cadres=period.results.count())
