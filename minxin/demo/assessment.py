@@ -68,11 +68,22 @@ def generate(ctx) -> None:
              for p in pledges for n, (h, t, m) in enumerate(rng.sample(ITEMS, 4))]
     PledgeItem.objects.bulk_create(items, batch_size=5000)
 
+    counts = add_quarter_supervision(window, rng)
+    period = services.period_assess(actor=admin, quarter=window.code)
+    services.period_publish(actor=admin, period=period)
+    ctx.counts.update(pledges=len(pledges), **counts, assessed_cadres=period.results.count())
+
+
+def add_quarter_supervision(window: Window, rng) -> dict:
+    """A quarterly inspection per village in `window`, manual scores for every cadre of its team
+    on every manual indicator, and a few findings (also used by bench/assessment.py)."""
+    from minxin.assessment import engine
+
     supervisors = list(User.objects.filter(role__in=[Role.SUPERVISOR, Role.COUNTY_ADMIN]).order_by("pk"))
     manual = [i.code for i in registry.registered() if not i.is_auto]
     by_village: dict[str, list] = {}
-    for cadre in ctx.cadres:
-        by_village.setdefault(cadre.region_code, []).append(cadre)
+    for cadre_id, code in engine.build_cohort(window).village_of.items():
+        by_village.setdefault(code, []).append(cadre_id)
     inspections = []
     for code in sorted(by_village):
         day = window.start + datetime.timedelta(days=rng.randint(20, window.days - 5))
@@ -86,14 +97,14 @@ def generate(ctx) -> None:
             base = rng.gauss(82, 8)
             for code in manual:
                 value = max(40.0, min(100.0, base + rng.gauss(0, 5)))
-                scores.append(ManualScore(inspection=inspection, cadre=cadre, indicator=code,
+                scores.append(ManualScore(inspection=inspection, cadre_id=cadre, indicator=code,
                                           score=Decimal(f"{value:.1f}")))
             if rng.random() < 0.03:
-                findings.append(Finding(inspection=inspection, cadre=cadre, indicator="settle.absence",
+                findings.append(Finding(inspection=inspection, cadre_id=cadre, indicator="settle.absence",
                                         severity=Finding.Severity.SERIOUS, unexcused_absence=True,
                                         text="抽查时不在村，未履行请假手续"))
             elif rng.random() < 0.08:
-                findings.append(Finding(inspection=inspection, cadre=cadre, indicator="learn.diary",
+                findings.append(Finding(inspection=inspection, cadre_id=cadre, indicator="learn.diary",
                                         text="民情日记记录不全，需补充"))
     ManualScore.objects.bulk_create(scores, batch_size=5000)
     Finding.objects.bulk_create(findings, batch_size=2000)
@@ -101,7 +112,4 @@ def generate(ctx) -> None:
         Rectification(finding=f, deadline=f.inspection.date + datetime.timedelta(days=30),
                       status=Rectification.Status.DONE if rng.random() < 0.6 else Rectification.Status.OPEN)
         for f in findings if not f.unexcused_absence])
-    period = services.period_assess(actor=admin, quarter=window.code)
-    services.period_publish(actor=admin, period=period)
-    ctx.counts.update(pledges=len(pledges), inspections=len(inspections), manual_scores=len(scores),
-                      findings=len(findings), assessed_cadres=period.results.count())
+    return {"inspections": len(inspections), "manual_scores": len(scores), "findings": len(findings)}

@@ -72,7 +72,7 @@ def pledge_save(*, actor, cadre: Cadre, year: int, items: list[dict]) -> Pledge:
 @transaction.atomic
 def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
     require(actor, roles.FILE_PLEDGE)
-    pledge = Pledge.objects.select_for_update().select_related("cadre").get(pk=pledge.pk)
+    pledge = Pledge.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=pledge.pk)
     _own(actor, pledge.cadre)
     if pledge.status != Pledge.Status.DRAFT:
         raise DomainError("already_submitted", _("承诺已提交（%(status)s）。") % {"status": pledge.get_status_display()})
@@ -104,7 +104,7 @@ def pledge_publish(*, actor, pledge: Pledge) -> Pledge:
 def pledge_review(*, actor, item: PledgeItem, result: str, evidence: str) -> PledgeItem:
     """年终评诺 of one item: fulfilled / partly / not, with the evidence."""
     require(actor, roles.REVIEW_PLEDGES)
-    item = PledgeItem.objects.select_for_update().select_related("pledge").get(pk=item.pk)
+    item = PledgeItem.objects.select_for_update(of=("self",)).select_related("pledge").get(pk=item.pk)
     require_scope(actor, item.pledge.village_id)
     if not item.pledge.is_public:
         raise DomainError("not_public", _("承诺公开后才能评诺。"))

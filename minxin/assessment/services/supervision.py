@@ -114,7 +114,7 @@ def manual_score_record(*, actor, inspection: Inspection, cadre: Cadre, indicato
 @transaction.atomic
 def rectification_update(*, actor, task: Rectification, done: bool, result: str) -> Rectification:
     require(actor, roles.SUPERVISE)
-    task = Rectification.objects.select_for_update().select_related("finding__inspection").get(pk=task.pk)
+    task = Rectification.objects.select_for_update(of=("self",)).select_related("finding__inspection").get(pk=task.pk)
     require_scope(actor, task.finding.inspection.village_id)
     result = clean_text(result, field="result", message=_("请填写整改情况。"))
     before = {"status": task.status, "result": task.result}

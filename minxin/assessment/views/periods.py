@@ -156,7 +156,9 @@ def score_detail(request, pk):
         "score": score, "result": score.result, "indicator": registry.get(score.indicator), "items": items,
         "count": count, "limit": selectors.EVIDENCE_LIMIT, "nav_active": NAV,
         "appeals": score.appeals.select_related("filed_by", "decided_by").order_by("-created_at"),
-        "own": score.result.cadre.user_id == request.user.pk,
+        "can_appeal": score.result.cadre.user_id == request.user.pk and score.result.period.is_published
+        and timezone.now() <= score.result.period.appeal_deadline
+        and not any(a.status == Appeal.Status.PENDING for a in score.appeals.all()),
     })
 
 

@@ -1,0 +1,117 @@
+"""The quarterly assessment in a real browser: the county admin changes a weight, runs a quarter,
+follows a cadre's score to the records behind it, publishes and downloads the bulletin; the cadre
+files an appeal."""
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from tests.assessment.world import current_quarter
+from tests.world import PASSWORD
+
+
+@pytest.fixture
+def browser_world(transactional_db):
+    from minxin.assessment import services
+    from tests.world import build_world
+
+    world = build_world()
+    inspection = services.inspection_record(actor=world.users["tdw_supervisor"], kind="quarterly",
+                                            village=world.village("tdw"), date=timezone.localdate(),
+                                            summary="季度督查：查阅支部台账")
+    services.manual_score_record(actor=world.users["tdw_supervisor"], inspection=inspection,
+                                 cadre=world.cadres["tdw"][0], indicator="organize.branch", score="72",
+                                 note="三会一课记录不全")
+    return world
+
+
+def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_server, page, login, shot, context):
+    w = browser_world
+    cadre = w.cadres["tdw"][0]
+    login(page, "county_admin", PASSWORD)
+
+    # 1. Change a weight: the running sum shows 100 only when the weights balance.
+    page.goto(f"{live_server.url}/assessment/scheme/")
+    page.fill("input[name='plan.plan-weight']", "4")
+    assert page.get_by_test_id("weight-sum").inner_text() == "99"
+    page.fill("input[name='organize.branch-weight']", "6")
+    assert page.get_by_test_id("weight-sum").inner_text() == "100"
+    shot(page, "assessment-1-scheme")
+    page.get_by_test_id("save-scheme").click()
+    page.wait_for_load_state()
+    assert "已保存考核方案第 1 版" in page.content()
+
+    # 2. Run the quarter.
+    page.goto(f"{live_server.url}/assessment/run/")
+    page.fill("input[name=quarter]", current_quarter())
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    assert "考核已完成" in page.content()
+    ranking = page.get_by_test_id("ranking").inner_text()
+    assert cadre.name in ranking and w.cadres["gz"][0].name in ranking
+    shot(page, "assessment-2-ranking")
+
+    # 3. A cadre's scores, then the records behind one of them.
+    page.get_by_role("link", name=cadre.name, exact=True).first.click()
+    page.wait_for_load_state()
+    scores = page.get_by_test_id("scores").inner_text()
+    assert "村党组织建设" in scores and "72" in scores
+    shot(page, "assessment-3-result")
+    page.get_by_test_id("score-organize.branch").click()
+    page.wait_for_load_state()
+    evidence = page.get_by_test_id("evidence").inner_text()
+    assert "72" in evidence
+    shot(page, "assessment-4-evidence")
+    page.get_by_test_id("evidence-link").first.click()
+    page.wait_for_load_state()
+    assert "三会一课记录不全" in page.content() and "季度督查" in page.content()
+    shot(page, "assessment-5-record")
+    # Field records behind days present (the shared world logs visits, meetings, calls, diary).
+    page.go_back()
+    page.go_back()
+    page.get_by_test_id("score-settle.presence").click()
+    page.wait_for_load_state()
+    shot(page, "assessment-6-presence-evidence")
+
+    # 4. Publish, then download the bulletin.
+    page.goto(f"{live_server.url}/assessment/periods/{current_quarter()}/")
+    page.get_by_test_id("publish").click()
+    page.get_by_test_id("confirm-publish").click()
+    page.wait_for_load_state()
+    assert "已发布" in page.get_by_test_id("period-status").inner_text()
+    assert page.get_by_test_id("publish").count() == 0
+    shot(page, "assessment-7-published")
+    with page.expect_download() as info:
+        page.get_by_test_id("bulletin-docx").click()
+    download = info.value
+    from tests.browser.conftest import ARTIFACTS
+
+    target = ARTIFACTS / "assessment-bulletin.docx"
+    download.save_as(str(target))
+    from docx import Document
+
+    doc = Document(io.BytesIO(target.read_bytes()))
+    assert doc.paragraphs[0].text == "中共沿河土家族自治县委组织部"
+    assert len(doc.tables[-1].rows) == 1 + 6
+
+    # 5. The cadre appeals its supervision score.
+    cadre_context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    cadre_page = cadre_context.new_page()
+    login(cadre_page, "tdw_cadre", PASSWORD)
+    cadre_page.goto(f"{live_server.url}/assessment/")
+    cadre_page.get_by_test_id("my-result").first.click()
+    cadre_page.wait_for_load_state()
+    cadre_page.get_by_test_id("score-organize.branch").click()
+    cadre_page.get_by_test_id("appeal").click()
+    cadre_page.fill("textarea[name=reason]", "本季度三会一课记录已在支部台账补齐，请复核。")
+    cadre_page.get_by_test_id("submit").click()
+    cadre_page.wait_for_load_state()
+    status = cadre_page.get_by_test_id("appeal-status").inner_text()
+    assert "待处理" in status and "请复核" in status
+    shot(cadre_page, "assessment-8-appeal")
+    cadre_context.close()
+
+    from minxin.assessment.models import Appeal
+
+    assert Appeal.objects.get().filed_by == w.users["tdw_cadre"]
