@@ -35,3 +35,14 @@ def _media_in_tmp(settings, tmp_path):
 def _fast_password_hashing(settings):
     # Real PBKDF2 costs ~0.3 s per user; tests create dozens. Production hashing is unchanged.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Each test starts from a fresh database, where audit ids (the dashboard's data version) can
+    # repeat on SQLite after a rollback; a cache left by an earlier test must not answer for it.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,9 +1,10 @@
 """Dashboard figures owned by field work: what the resident teams did in the year."""
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.fieldwork.models import FamilyCall, LiaisonCard, Meeting, Need, VillagerRequest, Visit
-from minxin.reports.figures import count_by_group, figure, monthly_counts
+from minxin.reports.figures import aggregate_by_group, count_by_group, figure, figure_set, monthly_counts
 
 MODULE = _("驻村工作记实")
 
@@ -13,31 +14,30 @@ def _trend(model, date_field="occurred_at", **filters):
                                                prefix, year)
 
 
-@figure("fieldwork.visits", label=_("走访"), module=MODULE, unit=_("次"), order=30, trend=_trend(Visit))
+@figure_set(
+    ("fieldwork.visits", _("走访"), _("次"), 30, _trend(Visit)),
+    ("fieldwork.households_visited", _("走访农户"), _("户"), 31),
+    module=MODULE,
+)
 def visits(prefix, year, group_len):
-    return count_by_group(Visit.objects.all(), "village__code", prefix, group_len, occurred_at__year=year)
+    return aggregate_by_group(Visit.objects.all(), "village__code", prefix, group_len, {
+        "fieldwork.visits": Count("pk"),
+        "fieldwork.households_visited": Count("household", distinct=True),
+    }, occurred_at__year=year)
 
 
-@figure("fieldwork.households_visited", label=_("走访农户"), module=MODULE, unit=_("户"), order=31)
-def households_visited(prefix, year, group_len):
-    return count_by_group(Visit.objects.all(), "village__code", prefix, group_len, distinct="household",
-                          occurred_at__year=year)
-
-
-def _meetings(category):
-    def compute(prefix, year, group_len):
-        return count_by_group(Meeting.objects.filter(category=category), "village__code", prefix, group_len,
-                              occurred_at__year=year)
-
-    return compute
-
-
-figure("fieldwork.meetings", label=_("群众会、院坝会"), module=MODULE, unit=_("场"), order=32,
-       trend=_trend(Meeting, category=Meeting.Category.MEETING))(_meetings(Meeting.Category.MEETING))
-figure("fieldwork.lectures", label=_("讲堂、宣讲"), module=MODULE, unit=_("场"), order=33,
-       trend=_trend(Meeting, category=Meeting.Category.LECTURE))(_meetings(Meeting.Category.LECTURE))
-figure("fieldwork.trainings", label=_("电商、技能培训"), module=MODULE, unit=_("场"), order=34)(
-    _meetings(Meeting.Category.TRAINING))
+@figure_set(
+    ("fieldwork.meetings", _("群众会、院坝会"), _("场"), 32, _trend(Meeting, category=Meeting.Category.MEETING)),
+    ("fieldwork.lectures", _("讲堂、宣讲"), _("场"), 33, _trend(Meeting, category=Meeting.Category.LECTURE)),
+    ("fieldwork.trainings", _("电商、技能培训"), _("场"), 34),
+    module=MODULE,
+)
+def meetings(prefix, year, group_len):
+    return aggregate_by_group(Meeting.objects.all(), "village__code", prefix, group_len, {
+        "fieldwork.meetings": Count("pk", filter=Q(category=Meeting.Category.MEETING)),
+        "fieldwork.lectures": Count("pk", filter=Q(category=Meeting.Category.LECTURE)),
+        "fieldwork.trainings": Count("pk", filter=Q(category=Meeting.Category.TRAINING)),
+    }, occurred_at__year=year)
 
 
 @figure("fieldwork.family_calls", label=_("亲情视频通话"), module=MODULE, unit=_("次"), order=35)
@@ -50,17 +50,16 @@ def cards(prefix, year, group_len):
     return count_by_group(LiaisonCard.objects.all(), "village__code", prefix, group_len, issued_at__year=year)
 
 
-@figure("fieldwork.requests", label=_("群众诉求"), module=MODULE, unit=_("件"), order=37,
-        trend=_trend(VillagerRequest, "submitted_at"))
+@figure_set(
+    ("fieldwork.requests", _("群众诉求"), _("件"), 37, _trend(VillagerRequest, "submitted_at")),
+    ("fieldwork.requests_answered", _("诉求已答复"), _("件"), 38),
+    module=MODULE,
+)
 def requests(prefix, year, group_len):
-    return count_by_group(VillagerRequest.objects.all(), "village__code", prefix, group_len,
-                          submitted_at__year=year)
-
-
-@figure("fieldwork.requests_answered", label=_("诉求已答复"), module=MODULE, unit=_("件"), order=38)
-def requests_answered(prefix, year, group_len):
-    return count_by_group(VillagerRequest.objects.all(), "village__code", prefix, group_len,
-                          submitted_at__year=year, answered_at__isnull=False)
+    return aggregate_by_group(VillagerRequest.objects.all(), "village__code", prefix, group_len, {
+        "fieldwork.requests": Count("pk"),
+        "fieldwork.requests_answered": Count("pk", filter=Q(answered_at__isnull=False)),
+    }, submitted_at__year=year)
 
 
 @figure("fieldwork.needs_closed", label=_("民情事项办结"), module=MODULE, unit=_("件"), order=39)

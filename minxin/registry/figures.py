@@ -1,53 +1,38 @@
-"""Dashboard figures owned by the registry: the state of the household records (not by year)."""
+"""Dashboard figures owned by the registry: the state of the household records (not by year).
 
-from django.db.models import Q
+All of them come from one pass over the households (with their registration).
+"""
+
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from minxin.registry.choices import Status
 from minxin.registry.models import Household
-from minxin.reports.figures import count_by_group, figure, sum_by_group
+from minxin.reports.figures import aggregate_by_group, figure_set
 
-MODULE = _("一户一表（现状）")
 # Registered households that still count (a cancelled registration no longer does).
 _REGISTERED = Q(registration__isnull=False) & ~Q(registration__status=Status.CANCELLED)
 
 
-@figure("registry.households", label=_("农户"), module=MODULE, unit=_("户"), order=20)
+@figure_set(
+    ("registry.households", _("农户"), _("户"), 20),
+    ("registry.people", _("人口"), _("人"), 21),
+    ("registry.registered_households", _("建档立卡户"), _("户"), 22),
+    ("registry.registered_people", _("建档立卡人口"), _("人"), 23),
+    ("registry.not_exited", _("未脱贫户"), _("户"), 24),
+    ("registry.dibao", _("低保户"), _("户"), 25),
+    ("registry.care_elderly", _("有留守老人的户"), _("户"), 26),
+    ("registry.care_child", _("有留守儿童的户"), _("户"), 27),
+    module=_("一户一表（现状）"),
+)
 def households(prefix, year, group_len):
-    return count_by_group(Household.objects.all(), "village__code", prefix, group_len)
-
-
-@figure("registry.people", label=_("人口"), module=MODULE, unit=_("人"), order=21)
-def people(prefix, year, group_len):
-    return sum_by_group(Household.objects.all(), "village__code", prefix, group_len, "member_count")
-
-
-@figure("registry.registered_households", label=_("建档立卡户"), module=MODULE, unit=_("户"), order=22)
-def registered_households(prefix, year, group_len):
-    return count_by_group(Household.objects.filter(_REGISTERED), "village__code", prefix, group_len)
-
-
-@figure("registry.registered_people", label=_("建档立卡人口"), module=MODULE, unit=_("人"), order=23)
-def registered_people(prefix, year, group_len):
-    return sum_by_group(Household.objects.filter(_REGISTERED), "village__code", prefix, group_len, "member_count")
-
-
-@figure("registry.not_exited", label=_("未脱贫户"), module=MODULE, unit=_("户"), order=24)
-def not_exited(prefix, year, group_len):
-    return count_by_group(Household.objects.filter(registration__status__in=[Status.NOT_EXITED, Status.RETURNED]),
-                          "village__code", prefix, group_len)
-
-
-@figure("registry.dibao", label=_("低保户"), module=MODULE, unit=_("户"), order=25)
-def dibao(prefix, year, group_len):
-    return count_by_group(Household.objects.filter(has_dibao=True), "village__code", prefix, group_len)
-
-
-@figure("registry.care_elderly", label=_("有留守老人的户"), module=MODULE, unit=_("户"), order=26)
-def care_elderly(prefix, year, group_len):
-    return count_by_group(Household.objects.filter(care_elderly=True), "village__code", prefix, group_len)
-
-
-@figure("registry.care_child", label=_("有留守儿童的户"), module=MODULE, unit=_("户"), order=27)
-def care_child(prefix, year, group_len):
-    return count_by_group(Household.objects.filter(care_child=True), "village__code", prefix, group_len)
+    return aggregate_by_group(Household.objects.all(), "village__code", prefix, group_len, {
+        "registry.households": Count("pk"),
+        "registry.people": Sum("member_count"),
+        "registry.registered_households": Count("pk", filter=_REGISTERED),
+        "registry.registered_people": Sum("member_count", filter=_REGISTERED),
+        "registry.not_exited": Count("pk", filter=Q(registration__status__in=[Status.NOT_EXITED, Status.RETURNED])),
+        "registry.dibao": Count("pk", filter=Q(has_dibao=True)),
+        "registry.care_elderly": Count("pk", filter=Q(care_elderly=True)),
+        "registry.care_child": Count("pk", filter=Q(care_child=True)),
+    })

@@ -1,21 +1,25 @@
 """The registry of dashboard figures.
 
-A module that owns records declares its figures in `<app>/figures.py` with the `@figure`
-decorator; the dashboard, the summary API and the exports show whatever is registered, so a new
-module adds tiles without touching this app, and a module that does not exist shows nothing.
+A module that owns records declares its figures in `<app>/figures.py`; the dashboard, the summary
+API and the exports show whatever is registered, so a new module adds tiles without touching this
+app, and a module that does not exist shows nothing.
 
-A figure is a function `(prefix, year, group_len) -> {group_code: number}`: the region's records
-for the year, counted per code prefix of `group_len` digits (9 = per township, 12 = per village).
-The region's value is the sum of its groups, so a county always equals the sum of its townships.
+A figure's numbers come from a *source*: a function `(prefix, year, group_len) -> {key: {group:
+number}}` that counts the region's records for the year per code prefix of `group_len` digits
+(9 = per township, 12 = per village). Several figures may share one source, so that one scan of a
+big table (households, visits) yields all of them. A region's value is the sum of its groups, so a
+county always equals the sum of its townships.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractMonth, Substr
+from django.db.models import Case, Count, DateTimeField, IntegerField, Q, Sum, When
+from django.db.models.functions import Substr
+from django.utils import timezone
 
-FigureFn = Callable[[str, int, int], dict[str, int]]
+SourceFn = Callable[[str, int, int], dict[str, dict[str, int]]]
 TrendFn = Callable[[str, int], list[int]]
 
 
@@ -25,7 +29,7 @@ class Figure:
     label: str
     module: str
     unit: str
-    compute: FigureFn
+    source: SourceFn
     trend: TrendFn | None = None
     order: int = 100
 
@@ -34,8 +38,24 @@ FIGURES: dict[str, Figure] = {}
 
 
 def figure(key: str, *, label, module, unit="", order: int = 100, trend: TrendFn | None = None):
-    def register(fn: FigureFn) -> FigureFn:
-        FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, compute=fn, trend=trend, order=order)
+    """Register one figure computed by `fn(prefix, year, group_len) -> {group: number}`."""
+
+    def register(fn):
+        FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, trend=trend,
+                              source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
+        return fn
+
+    return register
+
+
+def figure_set(*specs: tuple, module):
+    """Register several figures computed together by `fn(prefix, year, group_len) -> {key: {group:
+    number}}`; each spec is (key, label, unit, order) or (key, label, unit, order, trend)."""
+
+    def register(fn: SourceFn) -> SourceFn:
+        for key, label, unit, order, *trend in specs:
+            FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, source=fn,
+                                  trend=trend[0] if trend else None)
         return fn
 
     return register
@@ -45,41 +65,72 @@ def registered() -> list[Figure]:
     return sorted(FIGURES.values(), key=lambda f: (f.order, f.key))
 
 
-def count_by_group(queryset, code_field: str, prefix: str, group_len: int, *, distinct: str | None = None,
-                   **filters) -> dict[str, int]:
-    """Count rows (or distinct values of `distinct`) per code prefix, inside `prefix`."""
+def compute_all(figures: list[Figure], prefix: str, year: int, group_len: int) -> dict[str, dict[str, int]]:
+    """Every figure's numbers per group, running each shared source once."""
+    results: dict[str, dict[str, int]] = {}
+    done: set[int] = set()
+    for item in figures:
+        if id(item.source) in done:
+            continue
+        done.add(id(item.source))
+        results.update(item.source(prefix, year, group_len))
+    return {item.key: results.get(item.key, {}) for item in figures}
+
+
+def aggregate_by_group(queryset, code_field: str, prefix: str, group_len: int, aggregates: dict,
+                       **filters) -> dict[str, dict[str, int]]:
+    """Several aggregates (name → Count/Sum expression) per code prefix in one query."""
     rows = (
         queryset.filter(Q(**{f"{code_field}__startswith": prefix}), **filters)
         .annotate(code_group=Substr(code_field, 1, group_len))
         .values("code_group")
-        .annotate(n=Count(distinct or "pk", distinct=bool(distinct)))
+        .annotate(**aggregates)
         .order_by()
     )
-    return {row["code_group"]: row["n"] for row in rows}
+    out: dict[str, dict[str, int]] = {name: {} for name in aggregates}
+    for row in rows:
+        for name in aggregates:
+            out[name][row["code_group"]] = row[name] or 0
+    return out
+
+
+def count_by_group(queryset, code_field: str, prefix: str, group_len: int, *, distinct: str | None = None,
+                   **filters) -> dict[str, int]:
+    """Count rows (or distinct values of `distinct`) per code prefix, inside `prefix`."""
+    aggregate = Count(distinct or "pk", distinct=bool(distinct))
+    return aggregate_by_group(queryset, code_field, prefix, group_len, {"n": aggregate}, **filters)["n"]
 
 
 def sum_by_group(queryset, code_field: str, prefix: str, group_len: int, field: str, **filters) -> dict[str, int]:
     """Sum `field` per code prefix, inside `prefix`."""
-    rows = (
-        queryset.filter(Q(**{f"{code_field}__startswith": prefix}), **filters)
-        .annotate(code_group=Substr(code_field, 1, group_len))
-        .values("code_group")
-        .annotate(n=Sum(field))
-        .order_by()
-    )
-    return {row["code_group"]: row["n"] or 0 for row in rows}
+    return aggregate_by_group(queryset, code_field, prefix, group_len, {"n": Sum(field)}, **filters)["n"]
+
+
+def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The local year as an aware [start, end) pair, for index-friendly range filters."""
+    tz = timezone.get_current_timezone()
+    return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
 def monthly_counts(queryset, code_field: str, date_field: str, prefix: str, year: int, **filters) -> list[int]:
-    """Rows per month of `year` (12 numbers) inside `prefix`."""
+    """Rows per local month of `year` (12 numbers) inside `prefix`.
+
+    Months are told apart by comparing with their boundaries, not by extracting the month from each
+    row: SQLite would call a Python function per row to apply the time zone.
+    """
+    tz = timezone.get_current_timezone()
+    if isinstance(queryset.model._meta.get_field(date_field), DateTimeField):
+        bounds = [datetime.datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz) for m in range(13)]
+    else:
+        bounds = [datetime.date(year + (m // 12), m % 12 + 1, 1) for m in range(13)]
+    month = Case(*[When(**{f"{date_field}__lt": bounds[m + 1]}, then=m) for m in range(12)],
+                 output_field=IntegerField())
     rows = (
-        queryset.filter(**{f"{code_field}__startswith": prefix, f"{date_field}__year": year}, **filters)
-        .annotate(month=ExtractMonth(date_field))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
+        queryset.filter(**{f"{code_field}__startswith": prefix, f"{date_field}__gte": bounds[0],
+                           f"{date_field}__lt": bounds[12]}, **filters)
+        .annotate(month=month).values("month").annotate(n=Count("pk")).order_by()
     )
     months = [0] * 12
     for row in rows:
-        months[row["month"] - 1] = row["n"]
+        months[row["month"]] = row["n"]
     return months

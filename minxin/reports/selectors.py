@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
 
+from minxin.core.models import AuditEvent
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.selectors import region_children
-from minxin.reports.figures import Figure, registered
+from minxin.reports.figures import Figure, compute_all, registered
 
 # The level each region's figures are broken down by.
 _GROUP_LEN = {codes.COUNTY: 9, codes.TOWNSHIP: 12, codes.VILLAGE: 12}
@@ -28,16 +30,34 @@ def available_years() -> list[int]:
     return list(range(this_year, this_year - 6, -1))
 
 
+def data_version() -> int:
+    """The newest audit event's id. Every service that changes records writes an audit event in
+    the same transaction, so this number changes with every change to the data."""
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _numbers(region, year, group_len, figures, with_trends):
+    """The figures' numbers, cached until the data changes (the key holds the data version), so the
+    dashboard is fast and can never show a figure older than the records."""
+    key = f"summary:{region.code}:{year}:{group_len}:{int(with_trends)}:{data_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        per_figure = compute_all(figures, region.prefix, year, group_len)
+        trends = {f.key: f.trend(region.prefix, year) for f in figures if with_trends and f.trend is not None}
+        cached = (per_figure, trends)
+        cache.set(key, cached, timeout=3600)
+    return cached
+
+
 def region_summary(*, user, region: Region, year: int, with_trends: bool = True) -> Summary:
     """All figures for `region` (already resolved in the user's scope) and `year`."""
     group_len = _GROUP_LEN.get(region.level, 12)
     figures = registered()
     children = [region] if region.level == codes.VILLAGE else list(region_children(user=user, region=region))
-    per_figure = {f.key: f.compute(region.prefix, year, group_len) for f in figures}
+    per_figure, trends = _numbers(region, year, group_len, figures, with_trends)
     rows = []
     for child in children:
         key = child.code[:group_len]
         rows.append((child, {f.key: per_figure[f.key].get(key, 0) for f in figures}))
     totals = {f.key: sum(per_figure[f.key].values()) for f in figures}
-    trends = {f.key: f.trend(region.prefix, year) for f in figures if with_trends and f.trend is not None}
     return Summary(region=region, year=year, figures=figures, totals=totals, rows=rows, trends=trends)

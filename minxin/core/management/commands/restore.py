@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
 from minxin.core import backup
@@ -19,4 +20,6 @@ class Command(BaseCommand):
             backup.restore(path)
         except (backup.BackupError, OSError) as exc:
             raise CommandError(str(exc)) from None
+        # Cached figures are keyed by the audit log's newest id, which a restore can move back.
+        cache.clear()
         self.stdout.write(self.style.SUCCESS(f"Database restored from {path}"))

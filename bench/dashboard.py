@@ -1,0 +1,152 @@
+"""Dashboard and map benchmarks (issue #6), on the county-scale demo.
+
+1. County dashboard page (all figures, township breakdown, trends): p95 server time — target
+   < 300 ms. Floor: the same aggregates in hand-written SQL, one GROUP BY per figure; goal ≤ 1.5×.
+2. Map data: the busiest village — target < 100 ms; the biggest township (~8,000 households) —
+   target < 500 ms.
+
+Usage: DATABASE_URL=… python -m bench dashboard (loads `minxin demo --scale county` into an empty
+database first).
+"""
+
+import datetime
+import statistics
+import time
+
+RUNS = 21
+
+
+def _p95(samples):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _time(fn, runs=RUNS):
+    fn()  # warm caches
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), _p95(samples)
+
+
+def _year_bounds(year):
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime(year, 1, 1, tzinfo=tz).astimezone(datetime.UTC),
+            datetime.datetime(year + 1, 1, 1, tzinfo=tz).astimezone(datetime.UTC))
+
+
+def _hand_sql(year):
+    """The dashboard's county figures, written by hand: one grouped query per table, with
+    conditional aggregates where several figures come from the same rows (as the figures do)."""
+    start, end = _year_bounds(year)
+    y0, y1 = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    g = "substr({col}, 1, 9)"
+    return [
+        (f"SELECT {g.format(col='village_id')}, count(DISTINCT cadre_id), "
+         "count(DISTINCT CASE WHEN role = 'first_secretary' THEN cadre_id END) FROM cadres_assignment "
+         "WHERE village_id LIKE '520627%%' AND start_date <= %s AND (end_date IS NULL OR end_date >= %s) GROUP BY 1",
+         [y1, y0]),
+        (f"SELECT {g.format(col='village_id')}, count(DISTINCT cadre_id) FROM cadres_assignment "
+         "WHERE village_id LIKE '520627%%' AND status = 'recalled' AND end_date BETWEEN %s AND %s GROUP BY 1",
+         [y0, y1]),
+        (f"SELECT {g.format(col='village_code')}, sum(days) FROM cadres_leaverequest WHERE village_code LIKE "
+         "'520627%%' AND status = 'approved' AND start_date BETWEEN %s AND %s GROUP BY 1", [y0, y1]),
+        (f"SELECT {g.format(col='h.village_id')}, count(*), sum(h.member_count), "
+         "sum(CASE WHEN r.id IS NOT NULL AND r.status <> 'cancelled' THEN 1 ELSE 0 END), "
+         "sum(CASE WHEN r.id IS NOT NULL AND r.status <> 'cancelled' THEN h.member_count ELSE 0 END), "
+         "sum(CASE WHEN r.status IN ('not_exited', 'returned') THEN 1 ELSE 0 END), "
+         "sum(CASE WHEN h.has_dibao THEN 1 ELSE 0 END), sum(CASE WHEN h.care_elderly THEN 1 ELSE 0 END), "
+         "sum(CASE WHEN h.care_child THEN 1 ELSE 0 END) "
+         "FROM registry_household h LEFT JOIN registry_registration r ON r.household_id = h.id "
+         "WHERE h.village_id LIKE '520627%%' GROUP BY 1", []),
+        (f"SELECT {g.format(col='village_id')}, count(*), count(DISTINCT household_id) FROM fieldwork_visit "
+         "WHERE village_id LIKE '520627%%' AND occurred_at >= %s AND occurred_at < %s GROUP BY 1", [start, end]),
+        (f"SELECT {g.format(col='village_id')}, sum(CASE WHEN category = 'meeting' THEN 1 ELSE 0 END), "
+         "sum(CASE WHEN category = 'lecture' THEN 1 ELSE 0 END), sum(CASE WHEN category = 'training' THEN 1 ELSE 0 END) "
+         "FROM fieldwork_meeting WHERE village_id LIKE '520627%%' AND occurred_at >= %s AND occurred_at < %s "
+         "GROUP BY 1", [start, end]),
+        (f"SELECT {g.format(col='village_id')}, count(*) FROM fieldwork_familycall WHERE village_id LIKE "
+         "'520627%%' AND occurred_at >= %s AND occurred_at < %s GROUP BY 1", [start, end]),
+        (f"SELECT {g.format(col='village_id')}, count(*) FROM fieldwork_liaisoncard WHERE village_id LIKE "
+         "'520627%%' AND issued_at >= %s AND issued_at < %s GROUP BY 1", [start, end]),
+        (f"SELECT {g.format(col='village_id')}, count(*), count(answered_at) FROM fieldwork_villagerrequest "
+         "WHERE village_id LIKE '520627%%' AND submitted_at >= %s AND submitted_at < %s GROUP BY 1", [start, end]),
+        (f"SELECT {g.format(col='village_id')}, count(*) FROM fieldwork_need WHERE village_id LIKE '520627%%' "
+         "AND closed_at >= %s AND closed_at < %s GROUP BY 1", [start, end]),
+    ]
+
+
+def _run_hand_sql(queries):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+
+def run() -> None:
+    from django.core.cache import cache
+    from django.db.models import Count
+    from django.test import Client
+    from django.utils import timezone
+
+    from minxin.accounts.models import User
+    from minxin.regions.models import Region
+    from minxin.registry.models import Household
+    from minxin.reports.selectors import region_summary
+
+    if not Household.objects.exists():
+        from django.core.management import call_command
+
+        print("loading the county demo (minxin demo --scale county) …", flush=True)
+        call_command("demo", scale="county", verbosity=0)
+    year = timezone.localdate().year
+    admin = User.objects.get(username="admin")
+    county = Region.objects.get(code="520627000000")
+    client = Client()
+    client.force_login(admin)
+
+    def page(cold=False):
+        if cold:
+            cache.clear()  # as after any change to the data: the cache key (audit version) is new
+        response = client.get("/reports/dashboard/520627000000/")
+        assert response.status_code == 200
+
+    def figures_cold():
+        cache.clear()
+        region_summary(user=admin, region=county, year=year, with_trends=False)
+
+    queries = _hand_sql(year)
+    floor_med, floor_p95 = _time(lambda: _run_hand_sql(queries))
+    sel_med, sel_p95 = _time(figures_cold)
+    cold_med, cold_p95 = _time(lambda: page(cold=True), runs=11)
+    page_med, page_p95 = _time(page)
+    print(f"households {Household.objects.count():,}; hand-written floor: {len(queries)} grouped queries")
+    print(f"county dashboard page, data unchanged (cached)  median {page_med:7.1f} ms  p95 {page_p95:7.1f} ms"
+          "  (target p95 < 300 ms)")
+    print(f"county dashboard page, just after a change      median {cold_med:7.1f} ms  p95 {cold_p95:7.1f} ms")
+    print(f"  figures computed from records (no cache)      median {sel_med:7.1f} ms  p95 {sel_p95:7.1f} ms")
+    print(f"  floor: the same aggregates in hand-written SQL median {floor_med:7.1f} ms  p95 {floor_p95:7.1f} ms")
+    print(f"  ratio figures / floor {sel_med / floor_med:5.2f}x (goal <= 1.5x)")
+
+    busiest_village = (Household.objects.values("village_id").annotate(n=Count("pk")).order_by("-n").first())
+    biggest_township = max(
+        Region.objects.filter(level="township"),
+        key=lambda t: Household.objects.filter(village__code__startswith=t.prefix).count(),
+    )
+    township_households = Household.objects.filter(village__code__startswith=biggest_township.prefix).count()
+    for label, code, target, count in (
+        ("village map data", busiest_village["village_id"], 100, busiest_village["n"]),
+        ("township map data", biggest_township.code, 500, township_households),
+    ):
+        def fetch(code=code):
+            response = client.get(f"/reports/map/{code}/data/")
+            assert response.status_code == 200
+
+        med, p95 = _time(fetch, runs=11)
+        print(f"{label:<22} {count:>6,} households  median {med:7.1f} ms  p95 {p95:7.1f} ms  (target < {target} ms)")
