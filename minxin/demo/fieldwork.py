@@ -107,8 +107,23 @@ def generate(ctx) -> None:
     bulk.insert_rows(LiaisonCard, ["created_at", "updated_at", "village_id", "household_id", "token", "issued_at",
                                    "revoked_at"], cards)
     meetings, calls, diary = _village_records(ctx, rng, now, teams)
+    _analyze()
     ctx.counts.update(visits=len(visits), needs=len(needs), villager_requests=len(requests),
                       liaison_cards=len(cards), meetings=meetings, family_calls=calls, diary_entries=diary)
+
+
+def _analyze() -> None:
+    """Fresh statistics after a bulk load: PostgreSQL would otherwise plan the coverage queries on
+    empty-table estimates (a hash anti-join over every visit in the county) until autovacuum runs."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tables = [Visit._meta.db_table, Need._meta.db_table, VillagerRequest._meta.db_table,
+              LiaisonCard._meta.db_table, Household._meta.db_table, "registry_helper"]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _request(rng, now, village, hid, source):

@@ -52,6 +52,10 @@ def app(request):
             "location_none": _("未定位"), "location_wait": _("正在定位…"), "location_fail": _("无法定位（可不填）"),
             "required": _("请填写必填项。"), "no_data": _("请先联网打开一次外业应用，下载本人负责的村和农户。"),
             "households": _("户"), "paired": _("结对"), "care": _("留守"),
+            "adopt": _("以服务器数据为准，重新修改"),
+            "fields": {"number": _("户编号"), "head_name": _("户主"), "group": _("村民小组"), "address": _("住址"),
+                       "phone": _("联系电话"), "version": _("版本"), "kind": _("类型"), "occurred_at": _("时间"),
+                       "notes": _("民情日记"), "topic": _("主题"), "text": _("内容")},
         },
         "checkin": settings.MINXIN_GPS_CHECKIN,
     })

@@ -166,7 +166,7 @@ def field_bootstrap(*, user, limit: int) -> dict:
     households = (Household.objects.visible_to(user)
                   .annotate(paired=Exists(paired))
                   .order_by("village_id", "group", "number")
-                  .values("id", "village_id", "number", "head_name", "group", "version", "care_child",
+                  .values("id", "village_id", "number", "head_name", "group", "address", "version", "care_child",
                           "care_elderly", "care_women", "paired")[:limit + 1])
     households = list(households)
     truncated = len(households) > limit

@@ -151,3 +151,74 @@ def test_public_request_page_on_a_phone(browser_world, live_server, phone, shot)
     page.click("button[type=submit]")
     page.get_by_test_id("public-sent").wait_for()
     shot(page, "public-request-sent")
+
+
+def test_household_edit_conflict_shows_the_server_copy(browser_world, live_server, phone, login, shot):
+    from minxin.registry import services as registry_services
+
+    w = browser_world
+    context, page = phone
+    household = w.fieldwork["tdw"]["households"][3]
+    login(page, "tdw_cadre", PASSWORD)
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    page.get_by_test_id("village-list").get_by_role("button").first.click()
+    _open_household(page, household.number)
+    page.get_by_test_id("edit-household").click()
+    page.get_by_test_id("household-address").fill("手机上改的地址")
+    page.get_by_test_id("save-household").click()
+    page.get_by_test_id("household-title").wait_for()
+    # Meanwhile someone at the township office changes the same household.
+    household.refresh_from_db()
+    registry_services.household_update(actor=w.users["tdw_admin"], household=household, version=household.version,
+                                       group=household.group, address="乡镇改的地址", phone="", lat=None, lon=None)
+    context.set_offline(False)
+    page.get_by_test_id("queue-button").click()
+    page.wait_for_selector("[data-testid=queue-list] [data-status=conflict]")
+    text = page.get_by_test_id("queue-list").inner_text()
+    assert "已被他人修改" in text
+    page.locator("[data-testid=queue-list] details summary").click()
+    assert "乡镇改的地址" in page.get_by_test_id("queue-list").inner_text()
+    shot(page, "fieldapp-conflict")
+    household.refresh_from_db()
+    assert household.address == "乡镇改的地址"
+    # Adopting the server's copy reopens the form on it, at the server's version; saving now works.
+    page.get_by_test_id("adopt-server").click()
+    assert page.get_by_test_id("household-address").input_value() == "乡镇改的地址"
+    page.get_by_test_id("household-address").fill("乡镇改的地址，3组")
+    page.get_by_test_id("save-household").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=queue-count]').textContent === '0'")
+    household.refresh_from_db()
+    assert household.address == "乡镇改的地址，3组" and household.version == 3
+
+
+def test_coverage_requests_and_cards_pages_on_a_phone(browser_world, live_server, phone, login, shot):
+    w = browser_world
+    _context, page = phone
+    login(page, "tdw_admin", PASSWORD)
+    village = w.village("tdw")
+    page.goto(f"{live_server.url}/regions/{village.code}/")
+    figures = page.get_by_test_id("coverage-figures").inner_text()
+    assert "本年已走访" in figures
+    shot(page, "fieldwork-village-coverage")
+    page.goto(f"{live_server.url}/fieldwork/requests/?status=all")
+    assert "路灯坏了" in page.get_by_test_id("request-table").inner_text()
+    assert "舟" not in page.get_by_test_id("request-table").inner_text()
+    shot(page, "fieldwork-requests")
+    page.goto(f"{live_server.url}/fieldwork/cards/{village.code}/")
+    page.click("form[action$='/issue/'] button")
+    page.get_by_test_id("card-count").wait_for()
+    page.goto(f"{live_server.url}/fieldwork/cards/{village.code}/print/")
+    assert page.get_by_test_id("liaison-card").count() >= 4
+    assert page.locator("[data-testid=liaison-card] svg").count() >= 4
+    shot(page, "fieldwork-cards-print")
+    page.set_viewport_size({"width": 820, "height": 1160})  # about an A4 sheet at 96 dpi
+    page.emulate_media(media="print")
+    shot(page, "fieldwork-cards-print-a4")
+    page.emulate_media(media="screen")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/cadres/{w.cadres['tdw'][0].pk}/")
+    page.get_by_test_id("cadre-presence").wait_for()
+    shot(page, "fieldwork-cadre")

@@ -246,3 +246,66 @@ def test_checkin_only_when_enabled(world, cadre_client, settings):
 def test_unauthenticated_is_401(client):
     response = _post(client, [])
     assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_bulk_write_falls_back_to_one_by_one_when_a_receipt_clashes(world, cadre_client, monkeypatch):
+    from django.db import IntegrityError
+
+    from minxin.fieldwork.models import SyncReceipt as Receipt
+
+    records = [_visit(_household(world)) for _ in range(3)]
+    real = Receipt.objects.bulk_create
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("simulated concurrent insert")
+
+    monkeypatch.setattr(Receipt.objects, "bulk_create", clash)
+    results = _post(cadre_client, records).json()["results"]
+    monkeypatch.setattr(Receipt.objects, "bulk_create", real)
+    assert [r["status"] for r in results] == ["created"] * 3
+    assert Visit.objects.filter(uuid__in=[r["uuid"] for r in records]).count() == 3
+
+
+def test_same_uuid_twice_in_one_batch(world, cadre_client):
+    record = _visit(_household(world))
+    changed = {**record, "data": {**record["data"], "notes": "不同"}}
+    results = _post(cadre_client, [record, record, changed]).json()["results"]
+    assert [r["status"] for r in results] == ["created", "duplicate", "conflict"]
+    assert Visit.objects.filter(uuid=record["uuid"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("postgresql" not in __import__("os").environ.get("DATABASE_URL", ""),
+                    reason="a real race needs PostgreSQL's concurrent writers (SQLite serialises them)")
+def test_concurrent_batches_with_the_same_uuids_write_each_record_once():
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.world import build_world
+
+    world = build_world()
+    household = _household(world)
+    records = [_visit(household) for _ in range(50)]
+    answers, barrier = [], threading.Barrier(3)
+
+    def send():
+        client = Client()
+        client.force_login(world.users["tdw_cadre"])
+        barrier.wait()
+        try:
+            answers.append([r["status"] for r in _post(client, records).json()["results"]])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 3
+    for index in range(50):
+        statuses = sorted(answer[index] for answer in answers)
+        assert statuses == ["created", "duplicate", "duplicate"], statuses
+    assert Visit.objects.filter(uuid__in=[r["uuid"] for r in records]).count() == 50

@@ -48,13 +48,11 @@ def _village(actor, village):
     return village
 
 
-@transaction.atomic
-def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
-                 help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(),
-                 uuid=None, device_time: datetime.datetime | None = None,
-                 received_at: datetime.datetime | None = None) -> Visit:
-    """Record a cadre's visit to a household. The acting user must be a cadre (it is the visitor);
-    `needs` is a list of {"category", "text"} raised during the visit (民情)."""
+def visit_prepare(*, actor, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
+                  help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(), uuid=None,
+                  device_time: datetime.datetime | None = None,
+                  received_at: datetime.datetime | None = None) -> tuple[Visit, list[Need]]:
+    """Check a visit and build it (unsaved) with its needs; raises DomainError, writes nothing."""
     checks.require(actor, roles.RECORD_FIELDWORK)
     cadre = checks.require_cadre(actor)
     checks.require_household(actor, household)
@@ -69,14 +67,51 @@ def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str,
     )
     _stamp(visit, actor=actor, device_time=device_time, uuid=uuid, received_at=received_at)
     raised = [_need(actor, item, index) for index, item in enumerate(needs or [])]
+    for need in raised:
+        need.household, need.village_id, need.raised_at = household, visit.village_id, occurred_at
+    return visit, raised
+
+
+@transaction.atomic
+def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
+                 help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(),
+                 uuid=None, device_time: datetime.datetime | None = None,
+                 received_at: datetime.datetime | None = None) -> Visit:
+    """Record a cadre's visit to a household. The acting user must be a cadre (it is the visitor);
+    `needs` is a list of {"category", "text"} raised during the visit (民情)."""
+    visit, raised = visit_prepare(actor=actor, household=household, occurred_at=occurred_at, kind=kind,
+                                  notes=notes, help_given=help_given, lat=lat, lon=lon, accuracy_m=accuracy_m,
+                                  needs=needs, uuid=uuid, device_time=device_time, received_at=received_at)
     visit.save()
     for need in raised:
-        need.visit, need.household, need.village_id, need.raised_at = visit, household, visit.village_id, occurred_at
+        need.visit = visit
     Need.objects.bulk_create(raised)
     audit_record(actor=actor, action="visit.create", obj=visit, region_code=visit.village_id,
-                 after={"household": household.pk, "kind": kind, "occurred_at": occurred_at.isoformat(),
+                 after={"household": household.pk, "kind": kind, "occurred_at": visit.occurred_at.isoformat(),
                         "needs": len(raised), "late": visit.late})
     return visit
+
+
+@transaction.atomic
+def visits_record_many(*, actor, prepared: list[tuple[Visit, list[Need]]]) -> list[Visit]:
+    """Write visits already checked by `visit_prepare`, in bulk (the offline batch), with one audit
+    event per village listing the visits it added."""
+    visits = Visit.objects.bulk_create([visit for visit, _needs in prepared])
+    needs = []
+    for visit, raised in prepared:
+        for need in raised:
+            need.visit = visit
+            needs.append(need)
+    Need.objects.bulk_create(needs)
+    by_village = {}
+    for visit in visits:
+        by_village.setdefault(visit.village_id, []).append(visit)
+    for village, rows in by_village.items():
+        audit_record(actor=actor, action="visit.create_batch", object_type="fieldwork.visit",
+                     object_repr=_("离线同步走访 %(n)d 条") % {"n": len(rows)}, region_code=village,
+                     after={"ids": [v.pk for v in rows], "late": [v.pk for v in rows if v.late],
+                            "needs": sum(1 for n in needs if n.village_id == village)})
+    return visits
 
 
 def _need(actor, item, index) -> Need:

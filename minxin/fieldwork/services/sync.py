@@ -143,15 +143,19 @@ def _stamps(batch, envelope, data):
     return {"uuid": envelope["uuid"], "device_time": envelope["device_time"], "received_at": batch.received_at}
 
 
-def _visit(batch, envelope, data):
+def _visit_kwargs(batch, envelope, data) -> dict:
     needs = data.get("needs") or []
     if not isinstance(needs, list):
         raise DomainError("invalid_need", _("民情格式不正确。"), field="needs")
-    return records.visit_record(
+    return dict(
         actor=batch.actor, household=batch.household(data, required=True), occurred_at=_time(data, "occurred_at"),
         kind=_str(data, "kind"), notes=_str(data, "notes"), help_given=_str(data, "help_given"),
         lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"), needs=needs,
         **_stamps(batch, envelope, data))
+
+
+def _visit(batch, envelope, data):
+    return records.visit_record(**_visit_kwargs(batch, envelope, data))
 
 
 def _meeting(batch, envelope, data):
@@ -288,9 +292,61 @@ HANDLERS = {
 }
 
 
+def _one(batch, envelope, digest, result, receipts) -> dict:
+    """Write one record in its own savepoint, with its receipt."""
+    actor = batch.actor
+    try:
+        with transaction.atomic():
+            obj = HANDLERS[envelope["type"]](batch, envelope, envelope["data"])
+            receipt = SyncReceipt.objects.create(uuid=envelope["uuid"], record_type=envelope["type"],
+                                                 content_hash=digest, object_id=obj.pk, user=actor,
+                                                 received_at=batch.received_at)
+    except DomainError as exc:
+        if envelope["type"] == "household" and exc.code == "conflict":
+            return _version_conflict(batch, envelope, result)
+        return {**result, "status": "invalid", "errors": [_error(exc)]}
+    except IntegrityError:
+        # Another request stored this uuid first (or it names an existing record): answer from it.
+        receipt = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
+        if receipt is None:
+            return {**result, "status": "conflict", "reason": "uuid_reused", "server": None,
+                    "errors": [{"field": "uuid", "code": "uuid_reused", "message": _("该记录编号已被使用。")}]}
+        return _seen(actor, receipt, digest, result)
+    receipts[envelope["uuid"]] = receipt
+    created = {**result, "status": "created", "id": obj.pk, "late": getattr(obj, "late", False)}
+    if envelope["type"] == "household":
+        created["version"] = obj.version
+    return created
+
+
+def _write_visits(batch, pending, receipts, results) -> None:
+    """Write a run of checked visits in bulk (visits, needs, receipts: a few statements for the run).
+
+    If a concurrent request stored one of these uuids meanwhile, the bulk insert fails on the
+    receipts' unique constraint; the run is rolled back and written one record at a time instead."""
+    try:
+        with transaction.atomic():
+            visits = records.visits_record_many(actor=batch.actor, prepared=[(p[3], p[4]) for p in pending])
+            stored = SyncReceipt.objects.bulk_create([
+                SyncReceipt(uuid=envelope["uuid"], record_type="visit", content_hash=digest, object_id=visit.pk,
+                            user=batch.actor, received_at=batch.received_at)
+                for (_index, envelope, digest, *_rest), visit in zip(pending, visits, strict=True)])
+    except IntegrityError:
+        for index, envelope, digest, _visit_obj, _needs, result in pending:
+            results[index] = _one(batch, envelope, digest, result, receipts)
+        return
+    for (index, envelope, _digest, _v, _n, result), visit, receipt in zip(pending, visits, stored, strict=True):
+        receipts[envelope["uuid"]] = receipt
+        results[index] = {**result, "status": "created", "id": visit.pk, "late": visit.late}
+
+
 @transaction.atomic
 def sync_batch(*, actor, records_in: list) -> list[dict]:
-    """Process one batch in order; every record gets exactly one result."""
+    """Process one batch in order; every record gets exactly one result.
+
+    Consecutive visits (the bulk of any batch) are checked one by one and written together; any
+    other record is written in its own savepoint after the visits before it (it may refer to them).
+    """
     if not isinstance(records_in, list):
         raise DomainError("invalid_batch", _("records 必须是列表。"))
     if len(records_in) > settings.MINXIN_SYNC_MAX_RECORDS:
@@ -302,47 +358,42 @@ def sync_batch(*, actor, records_in: list) -> list[dict]:
         with contextlib.suppress(AttributeError, TypeError, ValueError):
             uuids.append(uuid_lib.UUID(str(item.get("uuid"))))
     receipts = {r.uuid: r for r in SyncReceipt.objects.filter(uuid__in=uuids)}
-    results = []
-    for item in records_in:
+    results: list[dict | None] = [None] * len(records_in)
+    pending, pending_uuids = [], set()
+
+    def flush():
+        if pending:
+            _write_visits(batch, pending, receipts, results)
+            pending.clear()
+            pending_uuids.clear()
+
+    for index, item in enumerate(records_in):
         result = {"uuid": item.get("uuid") if isinstance(item, dict) else None,
                   "type": item.get("type") if isinstance(item, dict) else None}
         try:
             envelope = _envelope(item)
         except DomainError as exc:
-            results.append({**result, "status": "invalid", "errors": [_error(exc)]})
+            results[index] = {**result, "status": "invalid", "errors": [_error(exc)]}
             continue
         digest = content_hash(item)
+        if envelope["uuid"] in pending_uuids:
+            flush()  # the same uuid earlier in this batch: write it first, then answer from its receipt
         receipt = receipts.get(envelope["uuid"])
         if receipt is not None:
-            results.append(_seen(actor, receipt, digest, result))
+            results[index] = _seen(actor, receipt, digest, result)
             continue
-        try:
-            with transaction.atomic():
-                obj = HANDLERS[envelope["type"]](batch, envelope, envelope["data"])
-                receipt = SyncReceipt.objects.create(uuid=envelope["uuid"], record_type=envelope["type"],
-                                                     content_hash=digest, object_id=obj.pk, user=actor,
-                                                     received_at=batch.received_at)
-        except DomainError as exc:
-            if envelope["type"] == "household" and exc.code == "conflict":
-                results.append(_version_conflict(batch, envelope, result))
-            else:
-                results.append({**result, "status": "invalid", "errors": [_error(exc)]})
+        if envelope["type"] == "visit":
+            try:
+                visit, needs = records.visit_prepare(**_visit_kwargs(batch, envelope, envelope["data"]))
+            except DomainError as exc:
+                results[index] = {**result, "status": "invalid", "errors": [_error(exc)]}
+                continue
+            pending.append((index, envelope, digest, visit, needs, result))
+            pending_uuids.add(envelope["uuid"])
             continue
-        except IntegrityError:
-            # Another request stored this uuid first (or it names an existing record): answer from it.
-            receipt = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
-            if receipt is None:
-                results.append({**result, "status": "conflict", "reason": "uuid_reused", "server": None,
-                                "errors": [{"field": "uuid", "code": "uuid_reused",
-                                            "message": _("该记录编号已被使用。")}]})
-            else:
-                results.append(_seen(actor, receipt, digest, result))
-            continue
-        receipts[envelope["uuid"]] = receipt
-        created = {**result, "status": "created", "id": obj.pk, "late": getattr(obj, "late", False)}
-        if envelope["type"] == "household":
-            created["version"] = obj.version
-        results.append(created)
+        flush()
+        results[index] = _one(batch, envelope, digest, result, receipts)
+    flush()
     return results
 
 

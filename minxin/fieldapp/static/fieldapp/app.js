@@ -66,7 +66,8 @@
     for (const section of $$("section[data-view]")) section.hidden = section.dataset.view !== view;
     $("[data-action=back]").hidden = view === "home";
     const titles = { village: state.village && state.village.name, household: state.household && state.household.number,
-      visit: T.visit, meeting: T.meeting, request: T.request, need: T.need, queue: T.queued };
+      visit: T.visit, meeting: T.meeting, request: T.request, need: T.need, queue: T.queued,
+      "household-edit": T.household };
     $("[data-testid=fa-title]").textContent = titles[view] || document.title;
     window.scrollTo(0, 0);
     if (view === "queue") renderQueue();
@@ -149,15 +150,19 @@
     }
     if (view === "request" && state.village) form.elements.village.value = state.village.code;
     if (view === "visit") { state.location = null; $("[data-role=location]", form).textContent = T.location_none; }
+    if (view === "household-edit") {
+      form.elements.group.value = household.group || "";
+      form.elements.address.value = household.address || "";
+    }
     form.dataset.household = household ? String(household.id) : "";
     show(view);
   }
 
   function valueOf(form, name) { return (form.elements[name].value || "").trim(); }
 
-  async function enqueue(type, data) {
+  async function enqueue(type, data, extra = {}) {
     const record = { uuid: newUuid(), type, data, device_time: new Date().toISOString(), created: Date.now(),
-      username: state.data.user.username, status: "pending", label: "" };
+      username: state.data.user.username, status: "pending", label: "", ...extra };
     await FieldStore.queuePut(record);
     await refreshCount();
     toast(T.saved);
@@ -189,7 +194,14 @@
     await enqueue("need", { household_id: Number(form.dataset.household), category: valueOf(form, "category"),
       text: valueOf(form, "text"), raised_at: isoWithOffset("") });
   }
-  const SUBMIT = { visit: submitVisit, meeting: submitMeeting, request: submitRequest, need: submitNeed };
+  async function submitHousehold(form) {
+    const household = state.data.households.find((h) => h.id === Number(form.dataset.household));
+    const data = { household_id: household.id, group: valueOf(form, "group"), address: valueOf(form, "address") };
+    if (valueOf(form, "phone")) data.phone = valueOf(form, "phone");
+    await enqueue("household", data, { base_version: household.version });
+  }
+  const SUBMIT = { visit: submitVisit, meeting: submitMeeting, request: submitRequest, need: submitNeed,
+    "household-edit": submitHousehold };
 
   function locate() {
     const out = $("form[data-form=visit] [data-role=location]");
@@ -239,8 +251,16 @@
       item.append(el("div", { class: "small text-danger" }, record.errors.map((e) => e.message).join("；")));
     }
     if (record.server) {
-      item.append(el("details", { class: "small" }, el("summary", {}, T.server_copy),
-        el("pre", { class: "fa-pre" }, JSON.stringify(record.server, null, 1))));
+      const rows = Object.entries(record.server).filter(([key]) => T.fields[key])
+        .map(([key, value]) => el("div", { class: "d-flex gap-2" }, el("span", { class: "text-muted flex-shrink-0" }, T.fields[key]),
+          el("span", {}, value === null || value === "" ? "—" : String(value))));
+      const box = el("details", { class: "small fa-server" }, el("summary", {}, T.server_copy), ...rows);
+      if (record.type === "household") {
+        const adopt = el("button", { class: "btn btn-sm btn-outline-primary mt-2", type: "button", "data-testid": "adopt-server" }, T.adopt);
+        adopt.addEventListener("click", () => adoptServerCopy(record));
+        box.append(adopt);
+      }
+      item.append(box);
     }
     if (record.status !== "pending") {
       const remove = el("button", { class: "btn btn-link btn-sm text-danger p-0", type: "button" }, T.remove);
@@ -253,6 +273,18 @@
     }
     return item;
   }
+  async function adoptServerCopy(record) {
+    // Take the server's facts and version, drop the refused edit, and let the cadre edit again.
+    const household = state.data.households.find((h) => h.id === record.server.id);
+    if (household) {
+      Object.assign(household, { group: record.server.group, address: record.server.address, version: record.server.version });
+      await FieldStore.setMeta("bootstrap", state.data);
+    }
+    await FieldStore.queueDelete(record.uuid);
+    await renderQueue();
+    if (household) { state.household = household; startForm("household-edit", { household }); }
+  }
+
   async function renderQueue() {
     const queue = await refreshCount();
     $("[data-testid=queue-list]").replaceChildren(...queue.map(queueItem));
@@ -261,6 +293,14 @@
     const queue = await myQueue();
     const mine = queue.filter((r) => state.household && r.data.household_id === state.household.id);
     $("[data-testid=household-queue]").replaceChildren(...mine.map(queueItem));
+  }
+
+  async function rememberHousehold(record, version) {
+    // The edit is on the server now: keep the phone's copy in step (facts and version).
+    const household = state.data.households.find((h) => h.id === record.data.household_id);
+    if (!household) return;
+    Object.assign(household, { group: record.data.group, address: record.data.address, version });
+    await FieldStore.setMeta("bootstrap", state.data);
   }
 
   async function syncNow() {
@@ -285,6 +325,7 @@
           const record = chunk[index];
           if (result.status === "created" || result.status === "duplicate") {
             await FieldStore.queueDelete(record.uuid);
+            if (record.type === "household" && result.version) await rememberHousehold(record, result.version);
           } else {
             Object.assign(record, { status: result.status, errors: result.errors || [], server: result.server || null });
             await FieldStore.queuePut(record);
@@ -339,6 +380,7 @@
       else if (action === "sync") syncNow();
       else if (action === "new-visit") startForm("visit", { household: state.household });
       else if (action === "new-need") startForm("need", { household: state.household });
+      else if (action === "edit-household") startForm("household-edit", { household: state.household });
       else if (action === "new-request") startForm("request", { household: target.closest("section").dataset.view === "household" ? state.household : null });
       else if (action === "new-meeting") startForm("meeting", { category: target.dataset.category });
       else if (action === "locate") locate();
