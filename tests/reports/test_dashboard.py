@@ -73,3 +73,19 @@ def test_a_year_without_data_is_zeros_not_an_error(world, client):
     _, values = _summary(client, "520627", year=2021)
     yearly = [key for key in values if key.startswith(("fieldwork.", "cadres.recalled", "cadres.leave"))]
     assert yearly and all(values[key] == 0 for key in yearly)
+
+
+@pytest.mark.django_db
+def test_cached_figures_change_as_soon_as_the_records_do(world, client):
+    import datetime
+
+    from minxin.cadres import services
+
+    client.force_login(world.users["county_admin"])
+    _, before = _summary(client, "520627")
+    _, again = _summary(client, "520627")  # served from the cache
+    assert again == before
+    services.assignment_end(actor=world.users["county_admin"], assignment=world.assignments["gz"][2],
+                            end_date=datetime.date.today(), reason="违反驻村纪律", recall=True)
+    _, after = _summary(client, "520627")
+    assert after["cadres.recalled"] == before["cadres.recalled"] + 1
