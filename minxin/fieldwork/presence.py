@@ -27,6 +27,11 @@ class Presence:
     days: set = field(default_factory=set)  # dates present
     leave_days: int = 0
     required: int = 0
+    assigned_days: int = 0  # days of the month the cadre was posted to a village
+
+    @property
+    def assigned(self) -> bool:
+        return self.assigned_days > 0
 
     @property
     def present_days(self) -> int:
@@ -34,7 +39,11 @@ class Presence:
 
     @property
     def required_after_leave(self) -> int:
-        return max(0, self.required - self.leave_days)
+        """The county's required days, prorated for a posting that began or ended within the
+        month, less approved leave."""
+        month_days = calendar.monthrange(self.year, self.month)[1]
+        due = round(self.required * min(self.assigned_days, month_days) / month_days)
+        return max(0, due - self.leave_days)
 
     @property
     def shortfall(self) -> int:
@@ -56,7 +65,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.dat
 def presence_for(*, cadre_ids: list[int], year: int, month: int, village_codes: list[str] | None = None
                  ) -> dict[int, Presence]:
     """Presence of several cadres in one month: one grouped query per record type, plus leave."""
-    from minxin.cadres.models import LeaveRequest
+    from minxin.cadres.models import Assignment, LeaveRequest
 
     start, end = month_bounds(year, month)
     tz = timezone.get_current_timezone()
@@ -77,8 +86,15 @@ def presence_for(*, cadre_ids: list[int], year: int, month: int, village_codes: 
     for leave in leaves.only("cadre_id", "start_date", "end_date"):
         overlap = (min(leave.end_date, last) - max(leave.start_date, first)).days + 1
         result[leave.cadre_id].leave_days += max(0, overlap)
+    posted = {pk: set() for pk in cadre_ids}
+    postings = (Assignment.objects.filter(cadre_id__in=cadre_ids, start_date__lte=last)
+                .exclude(end_date__lt=first).only("cadre_id", "start_date", "end_date"))
+    for posting in postings:
+        begin, end = max(posting.start_date, first), min(posting.end_date or last, last)
+        posted[posting.cadre_id].update(begin + datetime.timedelta(days=n) for n in range((end - begin).days + 1))
     for presence in result.values():
-        presence.leave_days = min(presence.leave_days, calendar.monthrange(year, month)[1])
+        presence.assigned_days = len(posted[presence.cadre_id])
+        presence.leave_days = min(presence.leave_days, presence.assigned_days)
     return result
 
 

@@ -173,3 +173,18 @@ def test_late_flag_threshold(world, settings):
     recent = _visit(world, household, days_ago=1)
     old = _visit(world, household, days_ago=3)
     assert not recent.late and old.late
+
+
+def test_presence_before_the_posting_requires_nothing_and_prorates_the_first_month(world, settings):
+    settings.MINXIN_REQUIRED_DAYS_PER_MONTH = 20
+    cadre = world.cadres["tdw"][0]
+    start = world.assignments["tdw"][0].start_date  # 100 days ago
+    before = start.replace(day=1) - datetime.timedelta(days=1)
+    p = presence.presence_for(cadre_ids=[cadre.pk], year=before.year, month=before.month)[cadre.pk]
+    assert not p.assigned and p.required_after_leave == 0 and p.met
+    first = presence.presence_for(cadre_ids=[cadre.pk], year=start.year, month=start.month)[cadre.pk]
+    import calendar
+
+    days = calendar.monthrange(start.year, start.month)[1]
+    assert first.assigned_days == days - start.day + 1
+    assert first.required_after_leave == round(20 * first.assigned_days / days)
