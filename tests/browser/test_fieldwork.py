@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
@@ -87,7 +88,7 @@ def test_offline_visits_and_request_sync_once(browser_world, live_server, phone,
     # Back online: the `online` event sends the queue, which empties.
     context.set_offline(False)
     page.wait_for_function("() => document.querySelector('[data-testid=queue-count]').textContent === '0'")
-    assert page.locator("[data-testid=queue-list] [data-uuid]").count() == 0
+    expect(page.locator("[data-testid=queue-list] [data-uuid]")).to_have_count(0)
     shot(page, "fieldapp-synced")
 
     for text in notes:
@@ -186,12 +187,16 @@ def test_household_edit_conflict_shows_the_server_copy(browser_world, live_serve
     assert household.address == "乡镇改的地址"
     # Adopting the server's copy reopens the form on it, at the server's version; saving now works.
     page.get_by_test_id("adopt-server").click()
-    assert page.get_by_test_id("household-address").input_value() == "乡镇改的地址"
+    expect(page.get_by_test_id("household-address")).to_have_value("乡镇改的地址")
     page.get_by_test_id("household-address").fill("乡镇改的地址，3组")
     page.get_by_test_id("save-household").click()
-    page.wait_for_function("() => document.querySelector('[data-testid=queue-count]').textContent === '0'")
-    household.refresh_from_db()
+    for _ in range(100):  # the app sends it at once (online); wait for the server to have it
+        household.refresh_from_db()
+        if household.version == 3:
+            break
+        page.wait_for_timeout(100)
     assert household.address == "乡镇改的地址，3组" and household.version == 3
+    expect(page.get_by_test_id("queue-count")).to_have_text("0")
 
 
 def test_coverage_requests_and_cards_pages_on_a_phone(browser_world, live_server, phone, login, shot):
