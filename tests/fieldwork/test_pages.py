@@ -203,3 +203,22 @@ def test_no_checkin_ui_unless_enabled(world, client, settings):
     assert 'data-action="checkin"' not in client.get("/field/").content.decode()
     settings.MINXIN_GPS_CHECKIN = True
     assert 'data-action="checkin"' in client.get("/field/").content.decode()
+
+
+def test_call_and_diary_forms(world, client):
+    from minxin.fieldwork.models import DiaryEntry, FamilyCall
+
+    client.force_login(world.users["tdw_cadre"])
+    when = (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    village = world.village("tdw").code
+    response = client.post(reverse("fieldwork:call-new"), {
+        "village": village, "left_behind_name": "田奶奶", "left_behind_kind": "elderly", "relative_name": "田军",
+        "relative_place": "广东佛山", "occurred_at": when, "minutes": 30})
+    assert response.status_code == 302 and FamilyCall.objects.get(left_behind_name="田奶奶").minutes == 30
+    response = client.post(reverse("fieldwork:diary-new"), {"village": village, "occurred_at": when, "text": "走访三户"})
+    assert response.status_code == 302 and DiaryEntry.objects.filter(text="走访三户").count() == 1
+    other = client.post(reverse("fieldwork:diary-new"), {"village": world.village("gz").code, "occurred_at": when,
+                                                         "text": "越界"})
+    assert other.status_code == 200 and not DiaryEntry.objects.filter(text="越界").exists()
+    client.force_login(world.users["tdw_supervisor"])
+    assert client.get(reverse("fieldwork:diary-new")).status_code == 403

@@ -185,46 +185,44 @@ def meeting_new(request):
 # --- family calls and the diary --------------------------------------------------------------
 
 
+def _simple_list(request, selector, template):
+    region = village_filter(request)
+    page = Paginator(selector(user=request.user, village=region.prefix if region else None),
+                     PAGE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "region": region, "nav_active": "fieldwork",
+                                      "can_record": request.user.can(roles.RECORD_FIELDWORK)})
+
+
+def _simple_new(request, form_class, service, *, title, done, back):
+    require(request.user, roles.RECORD_FIELDWORK)
+    form = form_class(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid() and run(form, lambda: service(
+            actor=request.user, **form.cleaned_data)):
+        messages.success(request, done)
+        return redirect(back)
+    return form_page(request, form, title, back=back)
+
+
 @login_required
 def call_list(request):
-    region = village_filter(request)
-    page = Paginator(selectors.call_list(user=request.user, village=region.prefix if region else None),
-                     PAGE).get_page(request.GET.get("page"))
-    return render(request, "fieldwork/call_list.html", {
-        "page": page, "region": region, "can_record": request.user.can(roles.RECORD_FIELDWORK),
-        "nav_active": "fieldwork"})
+    return _simple_list(request, selectors.call_list, "fieldwork/call_list.html")
 
 
 @login_required
 def call_new(request):
-    require(request.user, roles.RECORD_FIELDWORK)
-    form = CallForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid() and run(form, lambda: services.call_record(
-            actor=request.user, **form.cleaned_data)):
-        messages.success(request, _("亲情聊天已记录。"))
-        return redirect("fieldwork:call-list")
-    return form_page(request, form, _("记录亲情聊天"), back="fieldwork:call-list")
+    return _simple_new(request, CallForm, services.call_record, title=_("记录亲情聊天"), done=_("亲情聊天已记录。"),
+                       back="fieldwork:call-list")
 
 
 @login_required
 def diary_list(request):
-    region = village_filter(request)
-    page = Paginator(selectors.diary_list(user=request.user, village=region.prefix if region else None),
-                     PAGE).get_page(request.GET.get("page"))
-    return render(request, "fieldwork/diary_list.html", {
-        "page": page, "region": region, "can_record": request.user.can(roles.RECORD_FIELDWORK),
-        "nav_active": "fieldwork"})
+    return _simple_list(request, selectors.diary_list, "fieldwork/diary_list.html")
 
 
 @login_required
 def diary_new(request):
-    require(request.user, roles.RECORD_FIELDWORK)
-    form = DiaryForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid() and run(form, lambda: services.diary_record(
-            actor=request.user, **form.cleaned_data)):
-        messages.success(request, _("日记已保存。"))
-        return redirect("fieldwork:diary-list")
-    return form_page(request, form, _("写民情日记"), back="fieldwork:diary-list")
+    return _simple_new(request, DiaryForm, services.diary_record, title=_("写民情日记"), done=_("日记已保存。"),
+                       back="fieldwork:diary-list")
 
 
 # --- presence --------------------------------------------------------------------------------
