@@ -55,8 +55,11 @@ test-browser:
 
 test: setup lint test-sqlite test-postgres test-browser
 
+# Benchmarks load the county-scale demo into their own database (BENCH_DATABASE_URL to use PostgreSQL).
+BENCH_DATABASE_URL ?= sqlite:///$(MINXIN_VAR_DIR)/bench.sqlite3
 bench: setup
-	$(BIN)/python -m bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/minxin migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules minxin/static/vendor var/test*.sqlite3
