@@ -96,3 +96,21 @@ def test_grades_compute_and_confirm_with_cap_blocked_with_numbers(world):
     with pytest.raises(DomainError, match="依据"):
         services.consequence_record(actor=admin, cadre=tdw[0], year=year, kind="promotion", title="提拔",
                                     basis=" ", decided_on=datetime.date.today())
+
+
+@pytest.mark.django_db
+def test_recording_a_recall_ends_the_cadres_posting_as_recalled(world):
+    from minxin.cadres.models import Assignment
+
+    admin, cadre = world.users["county_admin"], world.cadres["gz"][1]
+    services.consequence_record(actor=admin, cadre=cadre, year=timezone.localdate().year, kind="recall",
+                                title="召回", basis="连续两次抽查不在岗", decided_on=timezone.localdate())
+    assignment = Assignment.objects.get(cadre=cadre)
+    assert assignment.status == Assignment.Status.RECALLED
+    assert assignment.end_date == timezone.localdate() and "连续两次抽查不在岗" in assignment.end_reason
+    # A township admin may not record a recall: nothing is written.
+    with pytest.raises(DomainError):
+        services.consequence_record(actor=world.users["tdw_admin"], cadre=world.cadres["tdw"][1],
+                                    year=timezone.localdate().year, kind="recall", title="召回", basis="x",
+                                    decided_on=timezone.localdate())
+    assert Assignment.objects.get(cadre=world.cadres["tdw"][1]).status == Assignment.Status.ACTIVE

@@ -25,7 +25,8 @@ from minxin.assessment.models import (
 )
 from minxin.assessment.services.common import clean_text, require, require_scope
 from minxin.assessment.services.scheme import scheme_ensure
-from minxin.cadres.models import Cadre
+from minxin.cadres.models import Assignment, Cadre
+from minxin.cadres.services import assignment_end
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 
@@ -148,4 +149,9 @@ def consequence_record(*, actor, cadre: Cadre, year: int, kind: str, title: str,
                                         recorded_by=actor)
     audit_record(actor=actor, action=f"consequence.{kind}", obj=record, region_code=cadre.region_code,
                  after={"title": title, "basis": basis, "year": year})
+    if kind == Consequence.Kind.RECALL:
+        # A recall takes the cadre out of the village: its postings end, recorded as recalled.
+        for assignment in cadre.assignments.filter(status=Assignment.Status.ACTIVE):
+            assignment_end(actor=actor, assignment=assignment, end_date=decided_on, recall=True,
+                           reason=f"{title}：{basis}"[:500])
     return record
