@@ -16,8 +16,10 @@ def browser_world(transactional_db):
 def test_township_admin_sees_own_villages_and_teams_and_404_elsewhere(browser_world, live_server, page, login, shot):
     w = browser_world
     login(page, "tdw_admin", PASSWORD)
-    # Lands on its own township, with its villages listed.
-    assert page.url.endswith("/regions/520627106000/")
+    # Lands on its own township's dashboard; the region page lists its villages.
+    assert page.url.endswith("/reports/dashboard/520627106000/")
+    page.locator("#mx-nav").get_by_role("link", name="区划与驻村").click()
+    page.wait_for_url("**/regions/520627106000/")
     identity = page.get_by_test_id("identity").inner_text()
     assert "tdw_admin" in identity and "乡镇管理员" in identity and "土地坳镇" in identity
     children = page.get_by_test_id("children").inner_text()
@@ -61,17 +63,17 @@ def test_phone_layout_and_language_switch(browser, browser_world, live_server, l
     page = context.new_page()
     try:
         login(page, "county_admin", PASSWORD)
-        assert page.url.endswith("/regions/520627000000/")
+        assert page.url.endswith("/reports/dashboard/520627000000/")
         # On a phone the navigation folds behind the toggler and opens on tap.
         nav_link = page.locator("#mx-nav").get_by_role("link", name="驻村干部")
         assert not nav_link.is_visible()
         page.click(".navbar-toggler")
         nav_link.wait_for(state="visible")
         shot(page, "foundation-phone-menu")
-        page.select_option("#language-select", "en")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.select_option("#language-select", "en")
         assert page.locator("html").get_attribute("lang") == "en"
-        assert "Resident cadres" in page.content()
+        assert "Resident cadre" in page.content() and "Overview" in page.content()
         shot(page, "foundation-phone-english")
     finally:
         context.close()

@@ -74,3 +74,18 @@ def test_map_shows_markers_and_toggles_change_them(mapped_world, live_server, pa
     assert sheet.locator("[data-role='legend']").count() == 1
     shot(page, "reports-map-print")
     assert foreign == []
+
+
+def test_dashboard_fits_a_phone_screen(browser, mapped_world, live_server, login, shot):
+    from tests.browser.conftest import PHONE
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login(page, "county_admin", PASSWORD)
+        page.locator("#breakdown-chart svg").wait_for()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
+        shot(page, "reports-dashboard-phone")
+    finally:
+        context.close()
