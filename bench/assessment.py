@@ -15,7 +15,7 @@ database first; re-runs reuse it). BENCH_QUARTER picks the quarter (default: the
 import os
 import re
 
-from bench.common import median_seconds, record
+from bench.common import median_seconds, record, run_sql
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
@@ -107,15 +107,6 @@ def _floor_queries(window):
     ]
 
 
-def _run_floor(queries):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql, params in queries:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-
 def run() -> None:
     from django.db import connection
     from django.utils import timezone
@@ -137,9 +128,9 @@ def run() -> None:
     print(f"database: {connection.vendor}; {window.code}: {len(cohort.village_of):,} cadres, {visits:,} visits "
           f"in the quarter; {len(engine.scheme_weights(scheme))} weighted indicators", flush=True)
     queries = _floor_queries(window)
-    _run_floor(queries)  # warm caches for everyone alike
+    run_sql(queries)  # warm caches for everyone alike
     engine.compute(window, scheme)
-    floor, floor_runs = median_seconds(lambda: _run_floor(queries), RUNS)
+    floor, floor_runs = median_seconds(lambda: run_sql(queries), RUNS)
     compute, compute_runs = median_seconds(lambda: engine.compute(window, scheme), RUNS)
     assess, assess_runs = median_seconds(lambda: services.period_assess(actor=None, quarter=window.code), RUNS)
     verdict = "OK" if assess < 10 else "TOO SLOW"

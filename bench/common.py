@@ -41,3 +41,13 @@ def record(title: str, lines: list[str]) -> None:
         out.write(f"\n## {title} — {stamp}\n\n- machine: {machine()}\n")
         for line in lines:
             out.write(f"- {line}\n")
+
+
+def run_sql(queries: list[tuple[str, list]]) -> None:
+    """Run hand-written floor queries and fetch their rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            cursor.fetchall()

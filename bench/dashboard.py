@@ -10,8 +10,8 @@ database first).
 """
 
 import datetime
-import statistics
-import time
+
+from bench.common import median_seconds, record, run_sql
 
 RUNS = 21
 
@@ -22,13 +22,10 @@ def _p95(samples):
 
 
 def _time(fn, runs=RUNS):
-    fn()  # warm caches
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), _p95(samples)
+    """Median and p95 in milliseconds, after one warm-up call."""
+    fn()
+    median, samples = median_seconds(fn, runs)
+    return median * 1000, _p95([s * 1000 for s in samples])
 
 
 def _year_bounds(year):
@@ -80,16 +77,15 @@ def _hand_sql(year):
     ]
 
 
-def _run_hand_sql(queries):
+def run() -> None:
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        for sql, params in queries:
-            cursor.execute(sql, params)
-            cursor.fetchall()
+    lines: list[str] = []
 
+    def say(text: str = "", **_kwargs) -> None:
+        print(text, flush=True)
+        lines.append(text)
 
-def run() -> None:
     from django.core.cache import cache
     from django.db.models import Count
     from django.test import Client
@@ -103,7 +99,7 @@ def run() -> None:
     if not Household.objects.exists():
         from django.core.management import call_command
 
-        print("loading the county demo (minxin demo --scale county) …", flush=True)
+        say("loading the county demo (minxin demo --scale county) …", flush=True)
         call_command("demo", scale="county", verbosity=0)
     year = timezone.localdate().year
     admin = User.objects.get(username="admin")
@@ -122,17 +118,17 @@ def run() -> None:
         region_summary(user=admin, region=county, year=year, with_trends=False)
 
     queries = _hand_sql(year)
-    floor_med, floor_p95 = _time(lambda: _run_hand_sql(queries))
+    floor_med, floor_p95 = _time(lambda: run_sql(queries))
     sel_med, sel_p95 = _time(figures_cold)
     cold_med, cold_p95 = _time(lambda: page(cold=True), runs=11)
     page_med, page_p95 = _time(page)
-    print(f"households {Household.objects.count():,}; hand-written floor: {len(queries)} grouped queries")
-    print(f"county dashboard page, data unchanged (cached)  median {page_med:7.1f} ms  p95 {page_p95:7.1f} ms"
+    say(f"households {Household.objects.count():,}; hand-written floor: {len(queries)} grouped queries")
+    say(f"county dashboard page, data unchanged (cached)  median {page_med:7.1f} ms  p95 {page_p95:7.1f} ms"
           "  (target p95 < 300 ms)")
-    print(f"county dashboard page, just after a change      median {cold_med:7.1f} ms  p95 {cold_p95:7.1f} ms")
-    print(f"  figures computed from records (no cache)      median {sel_med:7.1f} ms  p95 {sel_p95:7.1f} ms")
-    print(f"  floor: the same aggregates in hand-written SQL median {floor_med:7.1f} ms  p95 {floor_p95:7.1f} ms")
-    print(f"  ratio figures / floor {sel_med / floor_med:5.2f}x (goal <= 1.5x)")
+    say(f"county dashboard page, just after a change      median {cold_med:7.1f} ms  p95 {cold_p95:7.1f} ms")
+    say(f"  figures computed from records (no cache)      median {sel_med:7.1f} ms  p95 {sel_p95:7.1f} ms")
+    say(f"  floor: the same aggregates in hand-written SQL median {floor_med:7.1f} ms  p95 {floor_p95:7.1f} ms")
+    say(f"  ratio figures / floor {sel_med / floor_med:5.2f}x (goal <= 1.5x)")
 
     # The dashboard against the generator's own counts (kept in the demo.load audit event) and
     # the article's figures (SPEC §4.9).
@@ -141,7 +137,7 @@ def run() -> None:
     load = AuditEvent.objects.filter(action="demo.load").order_by("-id").first()
     generated = load.after if load else {}
     totals = region_summary(user=admin, region=county, year=year, with_trends=False).totals
-    print(f"{'figure':<34}{'dashboard':>12}{'generator':>12}  article")
+    say(f"{'figure':<34}{'dashboard':>12}{'generator':>12}  article")
     for key, gen_key, article in (
         ("registry.households", "households", "170,000 in the database"),
         ("registry.people", "people", "~600,000 people (SPEC §5)"),
@@ -155,7 +151,7 @@ def run() -> None:
         ("fieldwork.requests", "villager_requests", ""),
     ):
         gen = generated.get(gen_key, "") if gen_key else ""
-        print(f"{key:<34}{totals.get(key, 0):>12,}{gen:>12}  {article}")
+        say(f"{key:<34}{totals.get(key, 0):>12,}{gen:>12}  {article}")
 
     busiest_village = (Household.objects.values("village_id").annotate(n=Count("pk")).order_by("-n").first())
     biggest_township = max(
@@ -172,4 +168,6 @@ def run() -> None:
             assert response.status_code == 200
 
         med, p95 = _time(fetch, runs=11)
-        print(f"{label:<22} {count:>6,} households  median {med:7.1f} ms  p95 {p95:7.1f} ms  (target < {target} ms)")
+        say(f"{label:<22} {count:>6,} households  median {med:7.1f} ms  p95 {p95:7.1f} ms  (target < {target} ms)")
+    record(f"Dashboard and maps (issue #6), {connection.vendor}",
+           ["command: DATABASE_URL=… python -m bench dashboard", *[f"`{line}`" for line in lines if line]])

@@ -41,7 +41,12 @@ def dashboard(request, code):
         "names": {f.key: str(f.label) for f in summary.figures},
         "trends": summary.trends,
     }
+    keys = [f.key for f in summary.figures]
     return render(request, "reports/dashboard.html", {
         "summary": summary, "region": region, "year": year, "years": selectors.available_years(),
         "chart": chart, "nav_active": "dashboard",
+        # Values in the figures' order, so the template does no lookups.
+        "tiles": [(f, summary.totals[f.key]) for f in summary.figures],
+        "table": [(child, [values[key] for key in keys]) for child, values in summary.rows],
+        "totals": [summary.totals[key] for key in keys],
     })
