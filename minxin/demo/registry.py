@@ -97,7 +97,7 @@ def _family(rng, people, pools, today):
     if rng.random() < (0.88 if head_age < 70 else 0.6):
         members.append(_person(rng, people, pools, today, relation="spouse", sex="F" if head_sex == "M" else "M",
                                age=max(20, head_age + rng.randint(-6, 3))))
-    n_children = rng.choices([0, 1, 2, 3], [18, 34, 38, 10])[0] if head_age < 75 else rng.choice([0, 0, 1])
+    n_children = rng.choices([0, 1, 2, 3], [15, 32, 40, 13])[0] if head_age < 75 else rng.choice([0, 0, 1])
     for _ in range(n_children):
         child_age = head_age - rng.randint(22, 32)
         if child_age < 0:
@@ -138,7 +138,7 @@ def generate(ctx) -> None:
     h_fields = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat", "lon",
                 "version", *derive.DERIVED_FIELDS]
     m_fields = ["created_at", "updated_at", "household_id", "village_code", "name", "name_pinyin", "id_number",
-                "id_reversed", "sex", "birth_date", "relation", "ethnicity", "education", "school_status", "health",
+                "sex", "birth_date", "relation", "ethnicity", "education", "school_status", "health",
                 "labour", "migrant", "migrant_months", "medical_insurance", "pension_insurance", "dibao",
                 "extreme_support", "disabled", "family_planning", "party_member"]
 
@@ -159,7 +159,8 @@ def generate(ctx) -> None:
             hid = next(household_ids)
             family = _family(rng, people, pools, today)
             ethnicity = rng.choice(ETHNICITIES)
-            registered = rng.random() < share
+            # Registered households are smaller than average (elderly, ill, few workers).
+            registered = rng.random() < share * (1.3 if len(family) <= 3 else 0.7)
             attribute = rng.choice(ATTRIBUTES) if registered else ""
             for p in family:
                 p.dibao = attribute == "dibao" or (not registered and rng.random() < 0.03)
@@ -171,7 +172,7 @@ def generate(ctx) -> None:
                                f"{rng.randint(1, n_groups)}组", "", people.mobile() if rng.random() < 0.7 else "",
                                coords[0], coords[1], 1, *(fields[n] for n in derive.DERIVED_FIELDS)))
             for p in family:
-                members.append((now, now, hid, village.code, p.name, pinyin_key(p.name), p.id_number, p.id_number[::-1],
+                members.append((now, now, hid, village.code, p.name, pinyin_key(p.name), p.id_number,
                                 p.sex, p.birth_date, p.relation, ethnicity, p.education, p.school_status, p.health,
                                 p.labour, p.migrant, p.migrant_months, True, p.birth_date.year < today.year - 16,
                                 p.dibao, p.extreme_support, p.disabled, p.family_planning,

@@ -76,26 +76,25 @@ def _husband(woman, members):
     return pool[0] if len(pool) == 1 else None
 
 
-def left_behind_child(member, members, today) -> bool:
-    if age_on(member.birth_date, today) >= 16:
+def left_behind_child(member, members, today, age=None) -> bool:
+    if (age if age is not None else age_on(member.birth_date, today)) >= 16:
         return False
     parents = _parents(member, members)
-    if not parents:
-        return False
-    away = [p for p in parents if is_away(p)]
-    if not away:
+    if not parents or not any(is_away(p) for p in parents):
         return False
     return all(is_away(p) or cannot_care(p) for p in parents)
 
 
-def left_behind_elderly(member, members, today) -> bool:
-    if age_on(member.birth_date, today) < 60 or is_away(member):
+def left_behind_elderly(member, members, today, age=None) -> bool:
+    if (age if age is not None else age_on(member.birth_date, today)) < 60 or is_away(member):
         return False
     return not any(not is_away(child) for child in _children(member, members))
 
 
-def left_behind_woman(member, members, today) -> bool:
-    if member.sex != "F" or is_away(member) or not 18 <= age_on(member.birth_date, today) < 60:
+def left_behind_woman(member, members, today, age=None) -> bool:
+    if member.sex != "F" or is_away(member):
+        return False
+    if not 18 <= (age if age is not None else age_on(member.birth_date, today)) < 60:
         return False
     husband = _husband(member, members)
     return husband is not None and is_away(husband)
@@ -111,25 +110,43 @@ def care_members(members, today=None) -> dict[str, list]:
 
 
 def household_fields(members, overrides: dict | None = None, today=None) -> dict:
-    """The derived Household columns for these members (`overrides`: category → bool)."""
+    """The derived Household columns for these members (`overrides`: category → bool).
+
+    Runs once per household in a 170,000-household import: ages are computed once, and a rule is
+    only tried on the members its age band allows.
+    """
     today = today or datetime.date.today()
     members = list(members)
-    head = next((m for m in members if m.relation == R.HEAD), None)
+    head = None
     keys = []
+    care = {"child": False, "elderly": False, "women": False}
+    dibao = extreme = disabled = family_planning = False
     for m in members:
+        if m.relation == R.HEAD:
+            head = m
         keys.append(m.name)
         keys.append(pinyin_key(m.name))
-    care = {category: any(rule(m, members, today) for m in members) for category, rule in CARE_RULES.items()}
+        dibao = dibao or m.dibao
+        extreme = extreme or m.extreme_support
+        disabled = disabled or m.disabled
+        family_planning = family_planning or m.family_planning
+        age = age_on(m.birth_date, today)
+        if age < 16:
+            care["child"] = care["child"] or left_behind_child(m, members, today, age)
+        elif age >= 60:
+            care["elderly"] = care["elderly"] or left_behind_elderly(m, members, today, age)
+        elif age >= 18 and m.sex == "F":
+            care["women"] = care["women"] or left_behind_woman(m, members, today, age)
     care.update(overrides or {})
     return {
         "head_name": head.name if head else "",
         "name_pinyin": pinyin_key(head.name) if head else "",
         "search_key": " ".join(keys)[:1000],
         "member_count": len(members),
-        "has_dibao": any(m.dibao for m in members),
-        "has_extreme": any(m.extreme_support for m in members),
-        "has_disabled": any(m.disabled for m in members),
-        "has_family_planning": any(m.family_planning for m in members),
+        "has_dibao": bool(dibao),
+        "has_extreme": bool(extreme),
+        "has_disabled": bool(disabled),
+        "has_family_planning": bool(family_planning),
         "care_child": care["child"],
         "care_elderly": care["elderly"],
         "care_women": care["women"],

@@ -8,7 +8,7 @@ from minxin.core.forms import StyledFormMixin
 from minxin.registry import choices
 from minxin.registry.models import Checklist, Household, Income, Member, VillageFile
 
-_LIVE = {"hx-trigger": "change, keyup changed delay:600ms", "hx-target": "next .mx-live", "hx-swap": "innerHTML"}
+_LIVE = {"hx-trigger": "change, input changed delay:500ms", "hx-target": "next .mx-live", "hx-swap": "innerHTML"}
 
 
 def _live(url: str, **extra) -> dict:

@@ -141,7 +141,7 @@ def household_create(*, actor, village, number: str, group: str = "", address: s
                                          phone=clean_phone(phone), lat=lat, lon=lon)
     person = clean_id_number(head["id_number"], actor=actor)
     Member.objects.create(household=household, village_code=village.code, id_number=person.number,
-                          id_reversed=person.number[::-1], sex=person.sex, birth_date=person.birth_date,
+                          sex=person.sex, birth_date=person.birth_date,
                           name_pinyin=pinyin_key(head["name"]),
                           **{**{k: v for k, v in head.items() if k in MEMBER_FIELDS}, "relation": choices.Relation.HEAD})
     household_refresh(household)
@@ -194,7 +194,7 @@ def member_save(*, actor, household: Household, version: int, member: Member | N
             setattr(member, name, fields[name])
     member.name = member.name.strip()
     member.name_pinyin = pinyin_key(member.name)
-    member.id_number, member.id_reversed = person.number, person.number[::-1]
+    member.id_number = person.number
     member.sex, member.birth_date = person.sex, person.birth_date
     member.save()
     household_refresh(household)

@@ -23,7 +23,7 @@ def add_registry(world) -> None:
             actor=None, village=village, number=f"RG{village.code}01", group="2组", phone="13800001234",
             head={"name": f"{marker}户主甲", "id_number": make_id_number("19600315", 601 + 2 * index)})
         child = services.member_save(actor=None, household=household, version=household.version,
-                                     id_number=make_id_number("20150720", 700 + 2 * index), name=f"{marker}小孩",
+                                     id_number=make_id_number("20150720", 701 + 2 * index), name=f"{marker}小孩",
                                      relation="son", migrant="")
         services.registration_save(actor=None, household=household, version=household.version, registered=True,
                                    year=2015, attribute="general", status="exited", exit_year=2019,

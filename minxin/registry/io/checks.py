@@ -21,23 +21,49 @@ class Problem:
     reason: str
 
 
-@dataclass
+# The member columns a row keeps once its household columns are merged into its household. A
+# county sheet has 600,000 rows: a row is a small slotted object holding one tuple, not a dict.
+MEMBER_KEYS = ("name", "relation", "ethnicity", "education", "school_status", "health", "labour", "migrant",
+               "migrant_months", "dibao", "extreme_support", "disabled", "family_planning")
+_INDEX = {key: index for index, key in enumerate(MEMBER_KEYS)}
+ABSENT = object()
+_ABSENTS = (ABSENT,) * len(MEMBER_KEYS)
+
+
+class Ident:
+    """The parts of a valid ID number the registry keeps."""
+
+    __slots__ = ("number", "sex", "birth_date")
+
+    def __init__(self, parsed):
+        self.number, self.sex, self.birth_date = parsed.number, parsed.sex, parsed.birth_date
+
+
 class FileRow:
-    """One person's row, parsed. `values` holds only the columns the sheet has and that parsed."""
+    """One person's row, parsed: the member columns that the sheet has and that parsed."""
 
-    row: int
-    number: str | None
-    values: dict
-    person: object = None  # IdNumber
+    __slots__ = ("row", "number", "member", "person")
+
+    def __init__(self, row, number, values, person):
+        self.row, self.number, self.person = row, number, Ident(person) if person is not None else None
+        self.member = tuple(map(values.get, MEMBER_KEYS, _ABSENTS))
+
+    def has(self, key) -> bool:
+        return self.member[_INDEX[key]] is not ABSENT
+
+    def get(self, key, default=None):
+        value = self.member[_INDEX[key]]
+        return default if value is ABSENT else value
 
 
-@dataclass
+@dataclass(slots=True)
 class FileHousehold:
     number: str
     rows: list = field(default_factory=list)
     village_code: str = ""
     values: dict = field(default_factory=dict)  # household columns: key -> value
     first_row: dict = field(default_factory=dict)  # key -> row number where the value came from
+    signature: tuple | None = None  # the first row's household columns, to skip identical repeats
 
 
 class Checked:
@@ -120,29 +146,32 @@ def read_rows(sheet_rows, *, actor, progress=None, total=0) -> Checked:
                 continue
             checked.columns = match_header(row_number, cells)
             checked.present = set(checked.columns.values())
+            specs = [(index, key, parser.cache.get(key)) for index, key in checked.columns.items()]
             header_seen = True
             continue
-        cells = list(cells)
-        if not any(c not in ("", None) and clean(c) for c in cells):
-            continue  # a blank row
+        first = cells[0] if cells else None
+        if not (isinstance(first, str) and first.strip()) and not any(
+                c not in ("", None) and clean(c) for c in cells):
+            continue  # a blank row (the first test is the fast path for a normal row)
         checked.rows += 1
         if progress and checked.rows % 20000 == 0:
             progress(checked.rows)
         values, errors = {}, []
-        for index, key in checked.columns.items():
-            raw = cells[index] if index < len(cells) else ""
-            value, error = parser.parse(key, raw)
+        width = len(cells)
+        for index, key, cache in specs:
+            raw = cells[index] if index < width else ""
+            hit = cache.get(raw) if cache is not None else None  # the hot path: a memoised word
+            value, error = hit if hit is not None else parser.parse(key, raw)
             if error:
                 errors.append((key, raw, error))
             else:
                 values[key] = value
         for key in template.REQUIRED:
-            if key in values and values[key] in ("", None):
+            if values.get(key, 0) in ("", None):
                 errors.append((key, "", _("“%(header)s”是必填项。") % {"header": template.BY_KEY[key].header}))
                 values.pop(key)
         number = values.get("number")
         person = values.pop("id_number", None)
-        file_row = FileRow(row_number, number, values, person)
         if person is not None:
             seen = seen_ids.get(person.number)
             if seen is None:
@@ -170,8 +199,8 @@ def read_rows(sheet_rows, *, actor, progress=None, total=0) -> Checked:
         household = checked.households.get(number)
         if household is None:
             household = checked.households[number] = FileHousehold(number)
-        household.rows.append(file_row)
-        _merge_household_values(checked, household, file_row)
+        _merge_household_values(checked, household, row_number, values)
+        household.rows.append(FileRow(row_number, number, values, person))
     if not header_seen:
         raise HeaderError([Problem(1, "", "", _("文件里没有任何内容（连表头也没有）。"))])
     for household in checked.households.values():
@@ -191,21 +220,26 @@ def _resolve_village(villages, key, actor):
 
 
 _HOUSEHOLD_KEYS = [c.key for c in template.COLUMNS if c.household and c.key not in ("township", "village", "number")]
+_SIGNATURE_KEYS = ("village_code", *_HOUSEHOLD_KEYS)
 
 
-def _merge_household_values(checked, household, file_row):
+def _merge_household_values(checked, household, row_number, values):
     """Household columns repeat on each member row; they must agree (the phone excepted: members
     often write their own mobile, and the head's row wins)."""
-    values = file_row.values
+    signature = tuple(map(values.get, _SIGNATURE_KEYS))
+    if household.signature == signature:
+        return  # the usual case: this row repeats the household's columns exactly
+    if household.signature is None:
+        household.signature = signature
     code = values.get("village_code")
     if code:
         if household.village_code and household.village_code != code:
-            checked.problem(file_row.row, "village", values.get("village"),
+            checked.problem(row_number, "village", values.get("village"),
                             _("与本户第 %(row)d 行的所在村不一致。") % {"row": household.first_row["village"]},
                             household.number)
         elif not household.village_code:
             household.village_code = code
-            household.first_row["village"] = file_row.row
+            household.first_row["village"] = row_number
     for key in _HOUSEHOLD_KEYS:
         if key not in values or values[key] in ("", None, []):
             continue
@@ -216,17 +250,17 @@ def _merge_household_values(checked, household, file_row):
             continue
         if key not in household.values:
             household.values[key] = value
-            household.first_row[key] = file_row.row
+            household.first_row[key] = row_number
         elif household.values[key] != value:
-            checked.problem(file_row.row, key, value,
+            checked.problem(row_number, key, value,
                             _("与本户第 %(row)d 行的“%(header)s”不一致（同一户的户信息应相同）。")
                             % {"row": household.first_row[key], "header": template.BY_KEY[key].header},
                             household.number)
 
 
 def _check_heads(checked, household):
-    heads = [r for r in household.rows if r.values.get("relation") == "head"]
-    if not heads and all("relation" in r.values for r in household.rows):
+    heads = [r for r in household.rows if r.get("relation") == "head"]
+    if not heads and all(r.has("relation") for r in household.rows):
         first = household.rows[0]
         checked.problem(first.row, "relation", "", _("户编号 %(number)s 的家庭没有户主（“与户主关系”应有一行为“户主”）。")
                         % {"number": household.number}, household.number)

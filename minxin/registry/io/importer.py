@@ -19,7 +19,8 @@ from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
 from minxin.registry import derive
 from minxin.registry.io import bulk, template
-from minxin.registry.io.checks import HeaderError, Problem, read_rows
+from minxin.registry.io.checks import ABSENT, HeaderError, Problem, read_rows
+from minxin.registry.io.checks import MEMBER_KEYS as ROW_KEYS
 from minxin.registry.io.reader import UnusableFile, open_sheet
 from minxin.registry.models import CareOverride, Helper, Household, Member, Registration
 
@@ -29,6 +30,8 @@ MEMBER_KEYS = ["name", "relation", "ethnicity", "education", "school_status", "h
 MEMBER_DEFAULTS = {"name": "", "relation": "other", "ethnicity": "", "education": "", "school_status": "",
                    "health": "", "labour": "", "migrant": "", "migrant_months": None, "dibao": False,
                    "extreme_support": False, "disabled": False, "family_planning": False}
+_DEFAULTS = [MEMBER_DEFAULTS[key] for key in ROW_KEYS]
+assert tuple(MEMBER_KEYS) == ROW_KEYS  # noqa: S101 - Person.from_row relies on the order
 HOUSEHOLD_KEYS = ["group", "phone", "lat", "lon"]
 REG_FIELDS = ["year", "attribute", "status", "main_cause", "other_cause_1", "other_cause_2"]
 _CHUNK = 900
@@ -57,6 +60,17 @@ class Person:
         for name in self.__slots__:
             setattr(self, name, values.get(name, MEMBER_DEFAULTS.get(name)))
 
+    @classmethod
+    def from_row(cls, ident, household_id, member):
+        """A new person from a parsed row (FileRow.member, in checks.MEMBER_KEYS order)."""
+        person = cls.__new__(cls)
+        person.pk, person.id_number, person.household_id = None, ident.number, household_id
+        person.sex, person.birth_date = ident.sex, ident.birth_date
+        (person.name, person.relation, person.ethnicity, person.education, person.school_status, person.health,
+         person.labour, person.migrant, person.migrant_months, person.dibao, person.extreme_support, person.disabled,
+         person.family_planning) = [d if v is ABSENT else v for v, d in zip(member, _DEFAULTS, strict=True)]
+        return person
+
     def member_tuple(self):
         return (self.sex, self.birth_date, *(getattr(self, k) for k in MEMBER_KEYS))
 
@@ -73,6 +87,7 @@ def run_import(path: str, *, actor=None, name: str | None = None, dry_run: bool 
         report(5, _("正在读取和检查"))
         checked = read_rows(sheet.rows, actor=actor,
                             progress=lambda n: report(min(5 + n // 10000, 60), _("已检查 %(n)d 行") % {"n": n}))
+        del sheet  # frees the workbook's cells (calamine holds the whole sheet) before the writes
     except UnusableFile as exc:
         return Outcome(2, str(exc), [Problem(0, "", "", str(exc))], dry_run=dry_run)
     except HeaderError as exc:
@@ -213,7 +228,7 @@ def _check_against_registry(checked, existing, actor) -> None:
                 checked.problem(file_row.row, "id_number", file_row.person.number,
                                 _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。")
                                 % {"other": other_number}, number)
-        if current is not None and any(r.values.get("relation") == "head" for r in household.rows):
+        if current is not None and any(r.get("relation") == "head" for r in household.rows):
             for person in existing.members_of.get(current["id"], []):
                 if person.relation == "head" and person.id_number not in in_file:
                     checked.problem(household.rows[0].row, "relation", "户主",
@@ -257,6 +272,7 @@ def _registration_from_file(values, present, current):
 def _plan(checked, valid, existing) -> Plan:
     plan = Plan()
     present = checked.present
+    member_keys = [name for name in MEMBER_KEYS if name in present]
     today = datetime.date.today()
     counts = dict.fromkeys(["households_created", "households_updated", "households_unchanged",
                             "members_created", "members_updated", "members_unchanged"], 0)
@@ -270,13 +286,13 @@ def _plan(checked, valid, existing) -> Plan:
             ident = file_row.person
             person = people.get(ident.number)
             before = person.member_tuple() if person else None
-            if person is None:
-                person = Person(id_number=ident.number, household_id=current["id"] if current else None)
+            if person is None:  # the common case of a first load: built in one step
+                person = Person.from_row(ident, current["id"] if current else None, file_row.member)
                 people[ident.number] = person
-            person.sex, person.birth_date = ident.sex, ident.birth_date
-            for name in MEMBER_KEYS:
-                if name in present:
-                    setattr(person, name, file_row.values.get(name, MEMBER_DEFAULTS[name]))
+            else:
+                person.sex, person.birth_date = ident.sex, ident.birth_date
+                for name in member_keys:
+                    setattr(person, name, file_row.get(name, MEMBER_DEFAULTS[name]))
             if before is None:
                 plan.new_members.append((key, person))
                 counts["members_created"] += 1
@@ -325,7 +341,7 @@ def _plan(checked, valid, existing) -> Plan:
 _HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat",
                      "lon", "version", *derive.DERIVED_FIELDS]
 _MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name", "name_pinyin", "id_number",
-                  "id_reversed", "sex", "birth_date", *MEMBER_KEYS[1:], "medical_insurance", "pension_insurance",
+                  "sex", "birth_date", *MEMBER_KEYS[1:], "medical_insurance", "pension_insurance",
                   "party_member"]
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 
@@ -333,7 +349,7 @@ _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "b
 def _write(plan, checked, *, actor, file_name) -> None:
     now = timezone.now()
     present_keys = [k for k in HOUSEHOLD_KEYS if k in checked.present]
-    with transaction.atomic():
+    with transaction.atomic(), bulk.large_cache():
         # The first write takes SQLite's write lock before any id is allocated (see bulk.allocate_ids).
         summary = audit_record(actor=actor, action="household.import", object_type="registry.import",
                                object_repr=str(file_name)[:255], region_code=_actor_region(actor),
@@ -359,7 +375,7 @@ def _write(plan, checked, *, actor, file_name) -> None:
         _bump_versions([key for key, _n, action, _c, _v in plan.touched if action == "update"])
         village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
         bulk.insert_rows(Member, _MEMBER_INSERT, (
-            (now, now, pk(key), village_of[pk(key)], p.name, pinyin_key(p.name), p.id_number, p.id_number[::-1],
+            (now, now, pk(key), village_of[pk(key)], p.name, pinyin_key(p.name), p.id_number,
              p.sex, p.birth_date, *(getattr(p, n) for n in MEMBER_KEYS[1:]), False, False, False)
             for key, p in plan.new_members))
         bulk.update_rows(Member, _MEMBER_UPDATE, (

@@ -5,6 +5,7 @@ message for the report). Parsers of repetitive columns are memoised per run: a c
 the same township, village, yes/no and vocabulary words hundreds of thousands of times.
 """
 
+import contextlib
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
@@ -98,9 +99,29 @@ def parse_flag(text: str) -> bool:
     return value
 
 
+_MOBILE = re.compile(r"1\d{10}")
+_MOBILE_PREFIX_OK: dict[str, bool] = {}
+
+
 def parse_phone(text: str) -> str:
+    text = digits_text(text)
+    if _MOBILE.fullmatch(text):
+        # A mainland mobile number's validity is decided by its first digits (the carrier's number
+        # range, at most its first five digits); phonenumbers is asked once per 5-digit prefix.
+        known = _MOBILE_PREFIX_OK.get(text[:5])
+        if known is True:
+            return text
+        if known is None:
+            try:
+                valid = normalize_phone(text) == text
+            except InvalidIdentifier:
+                valid = False
+            if len(_MOBILE_PREFIX_OK) < 100_000:
+                _MOBILE_PREFIX_OK[text[:5]] = valid
+            if valid:
+                return text
     try:
-        return normalize_phone(digits_text(text))
+        return normalize_phone(text)
     except InvalidIdentifier as exc:
         raise RowError(str(exc)) from None
 
@@ -136,19 +157,24 @@ def _coordinate(text: str, low, high, label) -> Decimal | None:
     try:
         value = Decimal(text.rstrip("°"))
     except InvalidOperation:
-        raise RowError(_("%(label)s“%(value)s”不是数字。") % {"label": label, "value": text}) from None
+        raise RowError(_("%(label)s“%(value)s”不是数字。") % {"label": label(), "value": text}) from None
     if not low <= value <= high:
         raise RowError(_("%(label)s %(value)s 不在中国境内的范围（%(low)s–%(high)s）；经纬度是否填反了？")
-                       % {"label": label, "value": text, "low": low, "high": high})
-    return value.quantize(Decimal("0.000001"))
+                       % {"label": label(), "value": text, "low": low, "high": high})
+    return value.quantize(MICRO)
+
+
+MICRO = Decimal("0.000001")
+LAT = (Decimal("3.8"), Decimal("53.6"))
+LON = (Decimal("73.5"), Decimal("135.1"))
 
 
 def parse_lat(text: str):
-    return _coordinate(text, Decimal("3.8"), Decimal("53.6"), _("纬度"))
+    return _coordinate(text, *LAT, lambda: _("纬度"))
 
 
 def parse_lon(text: str):
-    return _coordinate(text, Decimal("73.5"), Decimal("135.1"), _("经度"))
+    return _coordinate(text, *LON, lambda: _("经度"))
 
 
 PARSERS = {
@@ -191,23 +217,30 @@ def _raise_required():
 
 
 class Parser:
-    """Parses cells of one import run, memoising the repetitive columns."""
+    """Parses cells of one import run. Repetitive columns are memoised by raw value; the others
+    remember their last value (household columns repeat on consecutive member rows)."""
 
     def __init__(self):
         self.cache = {key: {} for key in MEMOISED}
+        self.last = {}
 
     def parse(self, key: str, raw):
         """(value, None) or (None, reason); `raw` is the cell as read."""
-        text = clean(raw)
         cache = self.cache.get(key)
-        if cache is not None:
-            hit = cache.get(text)
-            if hit is not None:
-                return hit
         try:
-            result = (PARSERS[key](text), None)
+            hit = cache.get(raw) if cache is not None else (self.last[key][1] if self.last[key][0] == raw else None)
+        except (KeyError, TypeError):
+            hit = None
+        if hit is not None:
+            return hit
+        try:
+            result = (PARSERS[key](clean(raw)), None)
         except RowError as exc:
             result = (None, str(exc))
-        if cache is not None and len(cache) < 50_000:
-            cache[text] = result
+        if cache is not None:
+            if len(cache) < 50_000:
+                with contextlib.suppress(TypeError):  # an unhashable cell is parsed every time
+                    cache[raw] = result
+        else:
+            self.last[key] = (raw, result)
         return result

@@ -73,12 +73,12 @@ class Member(TimeStampedModel):
     scope_field = "village_code"
 
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members")
-    village_code = models.CharField(_("所在村"), max_length=12, db_index=True)
+    # Scoping filters on it, but members are always reached through their household (or by pk),
+    # so it carries no index of its own: one index fewer to maintain on a 600,000-row import.
+    village_code = models.CharField(_("所在村"), max_length=12)
     name = models.CharField(_("姓名"), max_length=64)
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
     id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
-    # The ID number reversed, indexed: "last digits of an ID number" becomes a prefix search.
-    id_reversed = models.CharField(max_length=18, db_index=True, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     relation = models.CharField(_("与户主关系"), max_length=16, choices=choices.Relation.choices)

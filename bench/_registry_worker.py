@@ -1,0 +1,152 @@
+"""One measured step of the registry benchmarks, in its own process (clean memory figures).
+
+python -m bench.registry_worker prep|floor|import|export|list|demo ARGS — prints a JSON line.
+"""
+
+import json
+import resource
+import sys
+import time
+
+
+def _setup():
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minxin.settings")
+
+    django.setup()
+
+
+def prep(seed="2026"):
+    """An empty registry with the county's regions and demo villages (the same names as the demo)."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    call_command("migrate", verbosity=0)
+    from minxin import demo
+    from minxin.demo import regions
+
+    ctx = demo.new_context("county", int(seed))
+    with transaction.atomic():
+        regions.generate(ctx)
+    return {"villages": len(ctx.villages)}
+
+
+def floor(path):
+    """Read the sheet with calamine and insert the same rows raw (executemany / COPY)."""
+    from django.db import connection, transaction
+
+    from minxin.registry.io.reader import open_sheet
+
+    start = time.perf_counter()
+    cols = ", ".join(f"c{i} text" for i in range(27))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        cursor.execute(f"CREATE TABLE bench_floor ({cols})")
+    sheet = open_sheet(path)
+    rows = ([("" if v is None else str(v)) for v in (row + [""] * 27)[:27]] for _n, row in sheet.rows)
+    next(rows)  # the header
+    placeholders = ", ".join(["%s"] * 27)
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy("COPY bench_floor FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == 5000:
+                    cursor.executemany(f"INSERT INTO bench_floor VALUES ({placeholders})", batch)  # noqa: S608
+                    count += len(batch)
+                    batch = []
+            cursor.executemany(f"INSERT INTO bench_floor VALUES ({placeholders})", batch)  # noqa: S608
+            count += len(batch)
+    return {"seconds": time.perf_counter() - start, "rows": count}
+
+
+def import_(path):
+    from minxin.registry.services import household_import
+
+    start = time.perf_counter()
+    phases = []
+    outcome = household_import(actor=None, path=path, progress=lambda pc, ph: phases.append(
+        (round(time.perf_counter() - start, 1), pc, str(ph))))
+    return {"seconds": time.perf_counter() - start, "exit": outcome.exit_code, "counts": outcome.counts,
+            "problems": [vars(p) for p in outcome.problems[:5]], "phases": phases[::3] + phases[-2:]}
+
+
+def export(path):
+    from minxin.registry.models import Household
+    from minxin.registry.services import household_export
+
+    start = time.perf_counter()
+    rows = household_export(actor=None, households=Household.objects.all(), target=path, unmasked=True,
+                            description="bench")
+    return {"seconds": time.perf_counter() - start, "rows": rows}
+
+
+def demo_(scale="county"):
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    from minxin import demo
+
+    ctx = demo.build(scale, 2026)
+    return {"seconds": time.perf_counter() - start, "counts": ctx.counts}
+
+
+def list_(requests="40"):
+    """Server time of the household list with a filter and a pinyin search, as the county admin,
+    and the floor: the same count and page as hand-written SQL."""
+    import random
+
+    from django.db import connection
+    from django.test import Client
+
+    from minxin.accounts.models import User
+    from minxin.registry.models import Household
+
+    user = User.objects.filter(role="county_admin").first()
+    client = Client()
+    client.force_login(user)
+    rng = random.Random(7)
+    initials = [k.split(" ")[1][:2] for k in Household.objects.values_list("name_pinyin", flat=True)[:2000:7]]
+    times, floors = [], []
+    for index in range(int(requests)):
+        q = rng.choice(initials)
+        params = {"q": q, "registered": "yes"} if index % 2 else {"q": q, "tag": "care_elderly"}
+        start = time.perf_counter()
+        response = client.get("/registry/households/", params)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+        where = ("EXISTS (SELECT 1 FROM registry_registration r WHERE r.household_id = h.id)" if index % 2
+                 else "h.care_elderly")
+        sql = (f"SELECT COUNT(*) FROM registry_household h WHERE h.village_id LIKE '520627%%' AND {where} "  # noqa: S608
+               "AND (h.search_key LIKE %s OR h.number LIKE %s)")
+        page = sql.replace("COUNT(*)", "h.*") + " ORDER BY h.name_pinyin, h.id LIMIT 50"
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [f"%{q}%", f"{q.upper()}%"])
+            cursor.fetchall()
+            cursor.execute(page, [f"%{q}%", f"{q.upper()}%"])
+            cursor.fetchall()
+        floors.append(time.perf_counter() - start)
+    times.sort()
+    floors.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    return {"p95": p95, "median": times[len(times) // 2], "floor_p95": floors[int(0.95 * (len(floors) - 1))]}
+
+
+STEPS = {"prep": prep, "floor": floor, "import": import_, "export": export, "demo": demo_, "list": list_}
+
+if __name__ == "__main__":
+    _setup()
+    result = STEPS[sys.argv[1]](*sys.argv[2:])
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result, ensure_ascii=False, default=str))

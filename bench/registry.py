@@ -1,0 +1,146 @@
+"""Registry benchmarks (issue #3): county demo, county-scale import against its floor, the household
+list with a filter and a pinyin search. Each figure is the median of BENCH_RUNS runs."""
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.common import record
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def sqlite_url(name: str) -> str:
+    OUT.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{OUT / name}"
+
+
+def fresh_sqlite(name: str) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        (OUT / f"{name}{suffix}").unlink(missing_ok=True)
+    return sqlite_url(name)
+
+
+def pg_available() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+def fresh_pg(name: str = "minxin_bench") -> str:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def worker(module: str, *args: str, database_url: str) -> dict:
+    """Run `python -m bench.<module> args…` with DATABASE_URL; it prints one JSON line last."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE":
+           "minxin.settings"}
+    done = subprocess.run([sys.executable, "-m", f"bench.{module}", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.{module} {args} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def manage(*args: str, database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "minxin.cli", *args], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def median(values):
+    return statistics.median(values)
+
+
+LINES: list[str] = []
+
+
+def report(line: str) -> None:
+    print(line, flush=True)
+    LINES.append(line)
+
+
+DEMO_BUDGET_S = 180
+RATIO_BUDGET = 2.5
+MEMORY_BUDGET_MB = 1536
+LIST_BUDGET_S = 0.150
+
+
+def bench_demo() -> str:
+    times, url = [], None
+    for _run in range(RUNS):
+        url = fresh_sqlite("county.sqlite3")
+        result = worker("_registry_worker", "demo", "county", database_url=url)
+        times.append(result["seconds"])
+    counts = result["counts"]
+    report(f"demo --scale county (SQLite): median {median(times):.1f} s of {[round(t, 1) for t in times]}; "
+           f"budget {DEMO_BUDGET_S} s, ratio {median(times) / DEMO_BUDGET_S:.2f}; "
+           f"{counts['households']:,} households, {counts['people']:,} people, "
+           f"{counts['registered_households']:,} registered households / {counts['registered_people']:,} people")
+    return url
+
+
+def bench_import(sheet: str, backend: str) -> None:
+    floors, imports, memory = [], [], []
+    for _run in range(RUNS):
+        url = fresh_sqlite("import.sqlite3") if backend == "sqlite" else fresh_pg()
+        worker("_registry_worker", "prep", database_url=url)
+        floors.append(worker("_registry_worker", "floor", sheet, database_url=url)["seconds"])
+        url = fresh_sqlite("import.sqlite3") if backend == "sqlite" else fresh_pg()
+        worker("_registry_worker", "prep", database_url=url)
+        result = worker("_registry_worker", "import", sheet, database_url=url)
+        assert result["exit"] == 0, result
+        imports.append(result["seconds"])
+        memory.append(result["max_rss_mb"])
+    ratio = median(imports) / median(floors)
+    report(f"import county sheet ({backend}, {result['counts']['rows']:,} rows, "
+           f"{result['counts']['households_created']:,} households): median {median(imports):.1f} s "
+           f"{[round(t, 1) for t in imports]}; floor (calamine read + raw {'COPY' if backend != 'sqlite' else 'executemany'}) "
+           f"median {median(floors):.1f} s {[round(t, 1) for t in floors]}; ratio {ratio:.2f} (budget {RATIO_BUDGET}); "
+           f"peak memory {max(memory):.0f} MB (budget {MEMORY_BUDGET_MB} MB)")
+
+
+def bench_list(url: str, backend: str) -> None:
+    results = [worker("_registry_worker", "list", "40", database_url=url) for _run in range(RUNS)]
+    p95 = median([r["p95"] for r in results])
+    floor = median([r["floor_p95"] for r in results])
+    report(f"household list, filter + pinyin search, county scale ({backend}): p95 {p95 * 1000:.0f} ms "
+           f"(budget {LIST_BUDGET_S * 1000:.0f} ms); floor (same count + page in raw SQL) p95 {floor * 1000:.0f} ms; "
+           f"ratio {p95 / floor:.2f}")
+
+
+def run() -> None:
+    report(f"--- {datetime.datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({platform.processor() or platform.machine()}), "
+           f"runs={RUNS}")
+    county = bench_demo()
+    sheet = str(OUT / "county.xlsx")
+    exported = worker("_registry_worker", "export", sheet, database_url=county)
+    report(f"export county sheet (SQLite, unmasked): {exported['seconds']:.1f} s for {exported['rows']:,} rows")
+    bench_list(county, "sqlite")
+    bench_import(sheet, "sqlite")
+    if pg_available():
+        url = fresh_pg()
+        result = worker("_registry_worker", "demo", "county", database_url=url)
+        report(f"demo --scale county (PostgreSQL): {result['seconds']:.1f} s")
+        bench_list(url, "postgresql")
+        bench_import(sheet, "postgresql")
+    else:
+        report("PostgreSQL not reachable: PostgreSQL figures skipped")
+    record("Registry: county demo, county-scale import, household list", LINES[1:])
