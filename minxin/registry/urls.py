@@ -19,6 +19,7 @@ urlpatterns = [
     path("households/<int:pk>/care/", views.care_override, name="care-override"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member-reveal"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("villages/<str:code>/", views_io.village_file, name="village-file"),
     path("villages/<str:code>/edit/", views_io.village_file_edit, name="village-file-edit"),
     path("import/", views_io.import_upload, name="import"),

@@ -57,6 +57,16 @@ def filters_from(request) -> selectors.HouseholdFilters:
         tags=tags, q=get.get("q", "").strip()[:50])
 
 
+def _village_choices(request):
+    """The village filter's options: a township's villages, or all when the scope is small (a county
+    has ~450 villages, too many for one drop-down on every page view)."""
+    villages = selectors.villages_for(user=request.user)
+    township = request.GET.get("township", "").strip()
+    if township.isdigit() and len(township) in (9, 12):
+        return villages.filter(code__startswith=township[:9])
+    return villages if villages.count() <= 60 else villages.filter(code=request.GET.get("village", "").strip())
+
+
 @login_required
 def household_list(request):
     filters = filters_from(request)
@@ -65,7 +75,7 @@ def household_list(request):
     query.pop("page", None)
     return render(request, "registry/household_list.html", {
         "page": page, "filters": filters, "query": query.urlencode(), "nav_active": NAV,
-        "townships": selectors.townships_for(user=request.user), "villages": selectors.villages_for(user=request.user),
+        "townships": selectors.townships_for(user=request.user), "villages": _village_choices(request),
         "selected_township": request.GET.get("township", ""), "selected_village": request.GET.get("village", ""),
         "attributes": choices.Attribute.choices, "statuses": choices.Status.choices, "causes": choices.Cause.choices,
         "tags": [(key, label) for key, (_col, label) in choices.TAGS.items()],
@@ -224,12 +234,30 @@ def _member_form(request, household, member=None):
             messages.success(request, _("已保存家庭成员。"))
             return redirect("registry:household-detail", pk=household.pk)
     title = _("编辑家庭成员 %(name)s") % {"name": member.name} if member else _("添加家庭成员")
-    return _form_page(request, title, [form], household=household, extra=extra)
+    return _form_page(request, title, [form], household=household, extra={**extra, "member": member})
 
 
 @login_required
 def member_new(request, pk):
     return _member_form(request, selectors.household_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def member_remove(request, pk):
+    """Take a member off the household (moved away, deceased), with a reason; never the head."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    household = selectors.household_get(user=request.user, pk=member.household_id)
+    _require_edit(request.user)
+    version = request.POST.get("version", "")
+    try:
+        services.member_remove(actor=request.user, member=member, reason=request.POST.get("reason", "")[:500],
+                               version=int(version) if version.isdigit() else household.version)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:member-edit", pk=pk)
+    messages.success(request, _("已将 %(name)s 移出本户。") % {"name": member.name})
+    return redirect("registry:household-detail", pk=household.pk)
 
 
 @login_required

@@ -26,6 +26,7 @@ for name in ("household-edit", "member-new", "registration-edit", "income-edit",
 page("registry:member-edit", lambda w, s: reverse("registry:member-edit", args=[_m(w, s)]))
 page("registry:member-edit", lambda w, s: reverse("registry:member-edit", args=[_m(w, s)]), "POST")
 page("registry:member-reveal", lambda w, s: reverse("registry:member-reveal", args=[_m(w, s)]), "POST")
+page("registry:member-remove", lambda w, s: reverse("registry:member-remove", args=[_m(w, s)]), "POST")
 page("registry:village-file", lambda w, s: reverse("registry:village-file", args=[w.village(s).code]))
 page("registry:village-file-edit", lambda w, s: reverse("registry:village-file-edit", args=[w.village(s).code]))
 page("registry:village-file-edit", lambda w, s: reverse("registry:village-file-edit", args=[w.village(s).code]),

@@ -112,6 +112,22 @@ def test_history_has_member_events_and_reveals_and_the_auditor_never_reveals(wor
     assert selectors.household_history(user=world.users["gz_admin"], household=household) == []
 
 
+def test_member_remove_needs_a_reason_and_never_the_head(world, client):
+    household = _household(world)
+    head = household.members.get(relation="head")
+    with pytest.raises(DomainError, match="不能移除户主"):
+        services.member_remove(actor=None, member=head, version=household.version, reason="迁出")
+    child = household.members.get(relation="son")
+    client.force_login(world.users["tdw_admin"])
+    response = client.post(f"/registry/members/{child.pk}/remove/", {"reason": "", "version": household.version})
+    assert response.status_code == 302 and household.members.filter(pk=child.pk).exists()
+    client.post(f"/registry/members/{child.pk}/remove/", {"reason": "迁往县城", "version": household.version})
+    household.refresh_from_db()
+    assert household.member_count == 1
+    actions = [e.action for e in selectors.household_history(user=world.users["tdw_admin"], household=household)]
+    assert "member.remove" in actions
+
+
 def test_care_override_needs_a_reason_and_is_recorded(world):
     household = _household(world)
     with pytest.raises(DomainError, match="须填写理由"):
