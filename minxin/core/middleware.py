@@ -22,3 +22,16 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
         return response
+
+
+class ChineseFirstMiddleware:
+    """The interface is simplified Chinese unless the user picks another language with the switch
+    (a cookie): the browser's Accept-Language is ignored, so an English-language browser or phone
+    setting never turns a county official's screens into English by surprise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
