@@ -125,6 +125,28 @@ def test_create_a_household_and_add_a_member(world, client):
     assert response.status_code == 200 and not Household.objects.filter(number="NEW002").exists()
 
 
+def test_edit_forms_never_show_identifiers_unmasked(world, client):
+    login(client, world, "tdw_clerk")
+    household = world.registry["tdw"]["household"]
+    child = world.registry["tdw"]["member"]
+    body = client.get(reverse("registry:member-edit", args=[child.pk])).content.decode()
+    assert child.id_number not in body and child.id_number[-4:] in body
+    body = client.get(reverse("registry:household-edit", args=[household.pk])).content.decode()
+    assert "13800001234" not in body and "138****1234" in body
+    # Sent back masked (unchanged), the stored values are kept.
+    response = client.post(reverse("registry:member-edit", args=[child.pk]), {
+        "name": "坳小孩", "id_number": child.id_number[:6] + "********" + child.id_number[-4:], "relation": "son",
+        "migrant_months": "", "version": household.version})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    household.refresh_from_db()
+    response = client.post(reverse("registry:household-edit", args=[household.pk]), {
+        "group": "2组", "address": "", "phone": "138****1234", "lat": "", "lon": "", "version": household.version})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.phone == "13800001234" and child.id_number.startswith("520627")
+
+
 def test_village_file_page_and_edit(world, client):
     login(client, world)
     code = world.village("tdw").code
