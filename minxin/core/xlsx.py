@@ -66,3 +66,13 @@ def xlsx_response(*, filename: str, sheet: str, headers: Sequence[str], rows: It
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def columns_response(*, filename: str, sheet: str, columns: Sequence[tuple[str, object]], objects) -> FileResponse:
+    """An export described by columns: (header, function of the object giving the cell)."""
+    return xlsx_response(filename=filename, sheet=sheet, headers=[str(header) for header, _ in columns],
+                         rows=([get(obj) for _, get in columns] for obj in objects))
+
+
+def wants_xlsx(request) -> bool:
+    return request.GET.get("format") == "xlsx"

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from minxin.accounts import roles
 from minxin.cadres.selectors import village_team
 from minxin.core.errors import DomainError
-from minxin.fieldwork import selectors, services
+from minxin.core.xlsx import wants_xlsx
+from minxin.fieldwork import exports, selectors, services
 from minxin.fieldwork.forms import AnswerForm, AssignForm, CloseForm, NeedUpdateForm, RequestForm
 from minxin.fieldwork.models import Need, VillagerRequest
 from minxin.fieldwork.views.records import PAGE, form_page, require, run, village_filter
@@ -31,6 +32,8 @@ def need_list(request):
     status = request.GET.get("status", "open")
     status = status if status in Need.Status.values else ""
     needs = selectors.need_list(user=request.user, status=status or None, village=region.prefix if region else None)
+    if wants_xlsx(request):
+        return exports.export("needs", needs.select_related("village__parent"))
     page = Paginator(needs, PAGE).get_page(request.GET.get("page"))
     return render(request, "fieldwork/need_list.html", {
         "page": page, "region": region, "status": status, "statuses": Need.Status.choices, "nav_active": "requests",
@@ -64,6 +67,8 @@ def request_list(request):
     overdue = request.GET.get("overdue") == "1"
     rows = selectors.request_list(user=request.user, status=status or None, village=region.prefix if region else None,
                                   overdue=overdue)
+    if wants_xlsx(request):
+        return exports.export("requests", rows.select_related("village__parent"))
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(request, "fieldwork/request_list.html", {
         "page": page, "region": region, "status": status, "overdue": overdue,

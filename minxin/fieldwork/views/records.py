@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from minxin.accounts import roles
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
-from minxin.fieldwork import presence, selectors, services
+from minxin.core.xlsx import wants_xlsx
+from minxin.fieldwork import exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
 from minxin.fieldwork.models import Meeting, Visit, VisitPhoto
 from minxin.regions import codes
@@ -67,6 +68,8 @@ def visit_list(request):
     cadre = request.GET.get("cadre", "")
     visits = selectors.visit_list(user=request.user, village=region.prefix if region else None, kind=kind or None,
                                   late=late, cadre=int(cadre) if cadre.isdigit() else None)
+    if wants_xlsx(request):
+        return exports.export("visits", visits.select_related("village__parent"))
     page = Paginator(visits, PAGE).get_page(request.GET.get("page"))
     return render(request, "fieldwork/visit_list.html", {
         "page": page, "region": region, "kind": kind, "kinds": Visit.Kind.choices, "late": late,
@@ -150,6 +153,8 @@ def meeting_list(request):
     category = _category(request)
     meetings = selectors.meeting_list(user=request.user, category=category or None,
                                       village=region.prefix if region else None)
+    if wants_xlsx(request):
+        return exports.export("meetings", meetings.select_related("village__parent"))
     page = Paginator(meetings, PAGE).get_page(request.GET.get("page"))
     return render(request, "fieldwork/meeting_list.html", {
         "page": page, "region": region, "category": category, "categories": Meeting.Category.choices,
@@ -185,10 +190,12 @@ def meeting_new(request):
 # --- family calls and the diary --------------------------------------------------------------
 
 
-def _simple_list(request, selector, template):
+def _simple_list(request, selector, template, export_kind):
     region = village_filter(request)
-    page = Paginator(selector(user=request.user, village=region.prefix if region else None),
-                     PAGE).get_page(request.GET.get("page"))
+    rows = selector(user=request.user, village=region.prefix if region else None)
+    if wants_xlsx(request):
+        return exports.export(export_kind, rows.select_related("village__parent"))
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(request, template, {"page": page, "region": region, "nav_active": "fieldwork",
                                       "can_record": request.user.can(roles.RECORD_FIELDWORK)})
 
@@ -205,7 +212,7 @@ def _simple_new(request, form_class, service, *, title, done, back):
 
 @login_required
 def call_list(request):
-    return _simple_list(request, selectors.call_list, "fieldwork/call_list.html")
+    return _simple_list(request, selectors.call_list, "fieldwork/call_list.html", "calls")
 
 
 @login_required
@@ -216,7 +223,7 @@ def call_new(request):
 
 @login_required
 def diary_list(request):
-    return _simple_list(request, selectors.diary_list, "fieldwork/diary_list.html")
+    return _simple_list(request, selectors.diary_list, "fieldwork/diary_list.html", "diary")
 
 
 @login_required
