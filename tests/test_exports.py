@@ -57,3 +57,16 @@ def test_formula_like_text_is_escaped(value):
 def test_plain_text_and_numbers_are_untouched():
     assert escape_formula("五七村") == "五七村"
     assert escape_formula(-2) == -2
+
+
+@pytest.mark.django_db
+def test_audit_log_export_is_scoped_and_keeps_identifiers_masked(world, client):
+    from minxin.core.privacy import reveal_identifier
+
+    cadre = world.cadres["tdw"][0]
+    reveal_identifier(actor=world.users["tdw_admin"], obj=cadre, field="id_number", region_code=cadre.region_code)
+    client.force_login(world.users["tdw_auditor"])
+    rows = _sheet(client.get("/audit/?format=xlsx"))
+    assert any(row[2] == "reveal.id_number" for row in rows[1:])
+    assert all(row[4].startswith("520627106") for row in rows[1:])
+    assert cadre.id_number not in repr(rows)

@@ -1,11 +1,16 @@
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from minxin.accounts import roles
 from minxin.core.models import AuditEvent
+from minxin.core.xlsx import columns_response, wants_xlsx
 from minxin.regions import codes
 from minxin.regions.selectors import user_root_regions
 
@@ -29,6 +34,13 @@ def audit_log(request):
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)
+    if wants_xlsx(request):
+        return columns_response(filename="审计日志.xlsx", sheet=str(_("审计日志")), objects=events.iterator(2000), columns=[
+            (_("时间"), lambda e: timezone.localtime(e.created_at)), (_("操作人"), lambda e: e.actor_name),
+            (_("动作"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
+            (_("变更前"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before else ""),
+            (_("变更后"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after else ""),
+        ])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page": page, "action": action})
 

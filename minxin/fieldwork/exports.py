@@ -71,3 +71,16 @@ def export(kind: str, objects):
     }[kind]
     return columns_response(filename=filename, sheet=str(sheet), columns=columns, objects=objects.iterator(2000)
                             if hasattr(objects, "iterator") else objects)
+
+
+def presence(assignments, figures, *, year: int, month: int):
+    """Days in the village per cadre for one month (the presence page, all rows)."""
+    columns = [
+        (_("驻村干部"), lambda a: a.cadre.name), (_("村"), lambda a: f"{a.village.parent.name} {a.village.name}"),
+        (_("驻村职务"), lambda a: a.get_role_display()), (_("在村天数"), lambda a: figures[a.cadre_id].present_days),
+        (_("批准请假天数"), lambda a: figures[a.cadre_id].leave_days),
+        (_("应在村天数"), lambda a: figures[a.cadre_id].required_after_leave),
+        (_("差额"), lambda a: figures[a.cadre_id].shortfall),
+    ]
+    name = f"{year:04d}-{month:02d}"
+    return columns_response(filename=f"在村天数-{name}.xlsx", sheet=name, columns=columns, objects=assignments)

@@ -43,3 +43,15 @@ def test_request_export_masks_phones(world, client):
     assert phones, "the test world should hold a request with a phone"
     for phone in phones:
         assert phone not in text and f"{phone[:3]}****{phone[-4:]}" in text
+
+
+@pytest.mark.django_db
+def test_presence_export_has_every_posted_cadre_of_the_scope(world, client):
+    from minxin.cadres.models import Assignment
+
+    client.force_login(world.users["tdw_admin"])
+    rows = _rows(client.get("/fieldwork/presence/?format=xlsx"))
+    names = {row[0] for row in rows[1:]}
+    expected = set(Assignment.objects.active().filter(village__code__startswith="520627106")
+                   .values_list("cadre__name", flat=True))
+    assert names == expected and expected

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
-from minxin.assessment import archive, grading, selectors, services
+from minxin.assessment import archive, exports, grading, selectors, services
 from minxin.assessment.forms import ConsequenceForm, GradeConfirmForm, YearForm
 from minxin.assessment.models import AnnualGrade, Grade
 from minxin.assessment.views.common import form_page, require, run
 from minxin.cadres.selectors import cadre_get
+from minxin.core.xlsx import wants_xlsx
 
 NAV = "assessment"
 
@@ -22,6 +23,8 @@ NAV = "assessment"
 @login_required
 def grade_list(request, year):
     grades = list(selectors.grade_list(user=request.user, year=year))
+    if wants_xlsx(request):
+        return exports.export("grades", grades, name=str(_("%(year)s年度考核等次") % {"year": year}))
     scheme = selectors.scheme_current()
     total = AnnualGrade.objects.filter(year=year).count()  # the cap is county-wide: a count, no rows shown
     counts = {value: sum(1 for g in grades if g.grade == value) for value in Grade.values}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
-from minxin.assessment import bulletin, selectors, services
+from minxin.assessment import bulletin, exports, selectors, services
 from minxin.assessment import indicators as registry
 from minxin.assessment.forms import (
     AppealDecisionForm,
@@ -27,6 +27,7 @@ from minxin.assessment.models import Appeal, Scheme
 from minxin.assessment.views.common import form_page, require, run
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.xlsx import wants_xlsx
 from minxin.regions import codes
 from minxin.regions.selectors import region_get, user_root_regions
 
@@ -205,8 +206,10 @@ def _attachment(name: str) -> str:
 def appeal_list(request):
     status = request.GET.get("status", "")
     status = status if status in Appeal.Status.values else ""
-    page = Paginator(selectors.appeal_list(user=request.user, status=status or None), 50).get_page(
-        request.GET.get("page"))
+    appeals = selectors.appeal_list(user=request.user, status=status or None)
+    if wants_xlsx(request):
+        return exports.export("appeals", appeals, name=str(_("申诉")))
+    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
     return render(request, "assessment/appeal_list.html", {
         "page": page, "status": status, "statuses": Appeal.Status.choices, "nav_active": NAV,
         "can_decide": request.user.can(roles.CONFIGURE_ASSESSMENT),

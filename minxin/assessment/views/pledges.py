@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minxin.accounts import roles
-from minxin.assessment import selectors, services
+from minxin.assessment import exports, selectors, services
 from minxin.assessment.forms import PledgeForm, PledgeReviewForm
 from minxin.assessment.hearts import HEARTS
 from minxin.assessment.models import PledgeBoard
 from minxin.assessment.views.common import form_page, require, run
 from minxin.core.errors import DomainError
+from minxin.core.xlsx import wants_xlsx
 
 NAV = "assessment"
 
@@ -35,6 +36,8 @@ def _year(request) -> int:
 def pledge_list(request):
     year = _year(request)
     pledges = selectors.pledge_list(user=request.user, year=year)
+    if wants_xlsx(request):
+        return exports.export("pledges", pledges, name=str(_("%(year)s年承诺") % {"year": year}))
     own = getattr(request.user, "cadre", None) if request.user.role == "cadre" else None
     return render(request, "assessment/pledge_list.html", {
         "pledges": pledges, "year": year, "nav_active": NAV, "own_cadre": own,

@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
-from minxin.assessment import selectors, services
+from minxin.assessment import exports, selectors, services
 from minxin.assessment.forms import FindingForm, InspectionForm, ManualScoreForm, RectificationForm
 from minxin.assessment.models import Inspection, Rectification
 from minxin.assessment.views.common import form_page, require, run
+from minxin.core.xlsx import wants_xlsx
 
 NAV = "assessment"
 
@@ -19,8 +20,10 @@ NAV = "assessment"
 def inspection_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Inspection.Kind.values else ""
-    page = Paginator(selectors.inspection_list(user=request.user, kind=kind or None), 50).get_page(
-        request.GET.get("page"))
+    inspections = selectors.inspection_list(user=request.user, kind=kind or None)
+    if wants_xlsx(request):
+        return exports.export("inspections", inspections, name=str(_("督查记录")))
+    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
     return render(request, "assessment/inspection_list.html", {
         "page": page, "kind": kind, "kinds": Inspection.Kind.choices, "nav_active": NAV,
         "can_supervise": request.user.can(roles.SUPERVISE),
@@ -86,8 +89,10 @@ def score_new(request, pk):
 def rectification_list(request):
     status = request.GET.get("status", Rectification.Status.OPEN)
     status = status if status in Rectification.Status.values else ""
-    page = Paginator(selectors.rectification_list(user=request.user, status=status or None), 50).get_page(
-        request.GET.get("page"))
+    tasks = selectors.rectification_list(user=request.user, status=status or None)
+    if wants_xlsx(request):
+        return exports.export("rectifications", tasks, name=str(_("整改任务")))
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     return render(request, "assessment/rectification_list.html", {
         "page": page, "status": status, "statuses": Rectification.Status.choices, "nav_active": NAV,
         "can_supervise": request.user.can(roles.SUPERVISE),

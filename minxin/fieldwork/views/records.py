@@ -254,8 +254,12 @@ def presence_list(request):
     assignments = Assignment.objects.visible_to(request.user).active().select_related("cadre", "village__parent")
     if region:
         assignments = assignments.filter(village__code__startswith=region.prefix)
-    page = Paginator(assignments.order_by("village_id", "role", "cadre__name_pinyin"), PAGE).get_page(
-        request.GET.get("page"))
+    assignments = assignments.order_by("village_id", "role", "cadre__name_pinyin")
+    if wants_xlsx(request):
+        everyone = list(assignments)
+        figures = presence.presence_for(cadre_ids=[a.cadre_id for a in everyone], year=year, month=month)
+        return exports.presence(everyone, figures, year=year, month=month)
+    page = Paginator(assignments, PAGE).get_page(request.GET.get("page"))
     rows = list(page)
     figures = presence.presence_for(cadre_ids=[a.cadre_id for a in rows], year=year, month=month)
     return render(request, "fieldwork/presence.html", {
