@@ -39,10 +39,13 @@ def main() -> int:
                 entry.flags.remove("fuzzy")
         po.save()
     en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
-    missing = [e.msgid for e in en if not e.msgstr and not e.obsolete]
+    # Fuzzy entries are makemessages' guesses: compilemessages ignores them, so they count as missing.
+    missing = [e.msgid for e in en if not e.obsolete and (not (e.msgstr or e.msgstr_plural) or "fuzzy" in e.flags)]
     subprocess.run([*MINXIN, "compilemessages", "--ignore=.venv"], cwd=ROOT / "minxin", check=True)
     total = len([e for e in en if not e.obsolete])
     print(f"zh_Hant: converted; en: {total - len(missing)}/{total} translated")
+    for msgid in missing:
+        print(f"  needs English: {msgid}")
     return 0
 
 
