@@ -179,3 +179,10 @@ def test_interface_is_chinese_even_for_an_english_browser(client):
     assert 'lang="zh-hans"' in page and "登录" in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert 'lang="en"' in client.get("/accounts/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_api_docs_load_nothing_from_outside(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "https://" not in page and "http://" not in page
