@@ -127,14 +127,12 @@ def list_(requests="40"):
         assert response.status_code == 200
         where = ("EXISTS (SELECT 1 FROM registry_registration r WHERE r.household_id = h.id)" if index % 2
                  else "h.care_elderly")
-        sql = (f"SELECT COUNT(*) FROM registry_household h WHERE h.village_id LIKE '520627%%' AND {where} "  # noqa: S608
-               "AND (h.search_key LIKE %s OR h.number LIKE %s)")
-        page = sql.replace("COUNT(*)", "h.*") + " ORDER BY h.name_pinyin, h.id LIMIT 50"
+        # The floor: the page and its total in one hand-written statement, as the page does.
+        sql = (f"SELECT h.*, COUNT(*) OVER () FROM registry_household h WHERE h.village_id LIKE '520627%%' "  # noqa: S608
+               f"AND {where} AND (h.search_key LIKE %s OR h.number LIKE %s) ORDER BY h.name_pinyin, h.id LIMIT 50")
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(sql, [f"%{q}%", f"{q.upper()}%"])
-            cursor.fetchall()
-            cursor.execute(page, [f"%{q}%", f"{q.upper()}%"])
             cursor.fetchall()
         floors.append(time.perf_counter() - start)
     times.sort()

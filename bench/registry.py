@@ -127,20 +127,28 @@ def bench_list(url: str, backend: str) -> None:
 
 
 def run() -> None:
+    """BENCH_REGISTRY_STEPS (e.g. "list") runs only some steps, reusing bench/out/county.sqlite3."""
+    steps = set(os.environ.get("BENCH_REGISTRY_STEPS", "demo,export,list,import").split(","))
     report(f"--- {datetime.datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({platform.processor() or platform.machine()}), "
            f"runs={RUNS}")
-    county = bench_demo()
+    county = bench_demo() if "demo" in steps else sqlite_url("county.sqlite3")
     sheet = str(OUT / "county.xlsx")
-    exported = worker("_registry_worker", "export", sheet, database_url=county)
-    report(f"export county sheet (SQLite, unmasked): {exported['seconds']:.1f} s for {exported['rows']:,} rows")
-    bench_list(county, "sqlite")
-    bench_import(sheet, "sqlite")
-    if pg_available():
-        url = fresh_pg()
-        result = worker("_registry_worker", "demo", "county", database_url=url)
-        report(f"demo --scale county (PostgreSQL): {result['seconds']:.1f} s")
-        bench_list(url, "postgresql")
-        bench_import(sheet, "postgresql")
-    else:
+    if "export" in steps:
+        exported = worker("_registry_worker", "export", sheet, database_url=county)
+        report(f"export county sheet (SQLite, unmasked): {exported['seconds']:.1f} s for {exported['rows']:,} rows")
+    if "list" in steps:
+        bench_list(county, "sqlite")
+    if "import" in steps:
+        bench_import(sheet, "sqlite")
+    if pg_available() and steps & {"list", "import", "demo"}:
+        if steps & {"list", "demo"}:
+            url = fresh_pg()
+            result = worker("_registry_worker", "demo", "county", database_url=url)
+            report(f"demo --scale county (PostgreSQL): {result['seconds']:.1f} s")
+            if "list" in steps:
+                bench_list(url, "postgresql")
+        if "import" in steps:
+            bench_import(sheet, "postgresql")
+    elif not pg_available():
         report("PostgreSQL not reachable: PostgreSQL figures skipped")
     record("Registry: county demo, county-scale import, household list", LINES[1:])

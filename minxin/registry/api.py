@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import Query, Router, Schema
 
@@ -132,7 +131,7 @@ def household_list(request, params: Query[ListParams]):
         cause=params.cause if params.cause in choices.Cause.values else "",
         tags=[t for t in params.tag if t in choices.TAGS], q=params.q[:50])
     qs = _guard(lambda: selectors.household_list(user=request.auth, filters=filters))
-    page = Paginator(qs, PAGE_SIZE).get_page(params.page)
+    page = selectors.paginate(qs, params.page, PAGE_SIZE)
     return {"count": page.paginator.count, "page": page.number, "page_size": PAGE_SIZE,
             "results": [_household(h) for h in page]}
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,7 +81,7 @@ def _village_choices(request):
 @login_required
 def household_list(request):
     filters = filters_from(request)
-    page = Paginator(selectors.household_list(user=request.user, filters=filters), 50).get_page(request.GET.get("page"))
+    page = selectors.paginate(selectors.household_list(user=request.user, filters=filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/household_list.html", {
@@ -107,26 +106,27 @@ def household_detail(request, pk):
     })
 
 
+def _reveal(request, obj, field: str, region_code: str):
+    """One identifier unmasked (an htmx fragment); the reveal is an audit event."""
+    try:
+        value = reveal_identifier(actor=request.user, obj=obj, field=field, region_code=region_code)
+    except DomainError as exc:
+        raise PermissionDenied from exc
+    return render(request, "registry/_revealed.html", {"value": value})
+
+
 @login_required
 @require_POST
 def member_reveal(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
-    try:
-        value = reveal_identifier(actor=request.user, obj=member, field="id_number", region_code=member.village_code)
-    except DomainError as exc:
-        raise PermissionDenied from exc
-    return render(request, "registry/_revealed.html", {"value": value})
+    return _reveal(request, member, "id_number", member.village_code)
 
 
 @login_required
 @require_POST
 def household_reveal(request, pk):
     household = selectors.household_get(user=request.user, pk=pk)
-    try:
-        value = reveal_identifier(actor=request.user, obj=household, field="phone", region_code=household.village_id)
-    except DomainError as exc:
-        raise PermissionDenied from exc
-    return render(request, "registry/_revealed.html", {"value": value})
+    return _reveal(request, household, "phone", household.village_id)
 
 
 @login_required

@@ -187,3 +187,17 @@ def test_template_download_has_the_columns(world, client, tmp_path):
     path.write_bytes(client.get(reverse("registry:import-template")).content)
     header = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[0]
     assert [h.rstrip("*") for h in header] == HEADER
+
+
+def test_one_query_pagination_counts_and_clamps(world, django_assert_num_queries):
+    from minxin.registry.selectors import household_list, paginate
+
+    qs = household_list(user=world.users["county_admin"])
+    total = qs.count()
+    with django_assert_num_queries(1):
+        page = paginate(qs, 1, per_page=2)
+        assert page.paginator.count == total and len(page) == 2 and page.paginator.num_pages == (total + 1) // 2
+    last = paginate(qs, 999, per_page=2)
+    assert last.number == page.paginator.num_pages and len(last) == total - 2 * (last.number - 1)
+    assert paginate(qs, "x", per_page=2).number == 1
+    assert paginate(qs.none(), 1).paginator.count == 0

@@ -62,7 +62,7 @@ class FileHousehold:
     rows: list = field(default_factory=list)
     village_code: str = ""
     values: dict = field(default_factory=dict)  # household columns: key -> value
-    first_row: dict = field(default_factory=dict)  # key -> row number where the value came from
+    first_row: int = 0  # the row whose household columns the others are compared with
     signature: tuple | None = None  # the first row's household columns, to skip identical repeats
 
 
@@ -230,16 +230,15 @@ def _merge_household_values(checked, household, row_number, values):
     if household.signature == signature:
         return  # the usual case: this row repeats the household's columns exactly
     if household.signature is None:
-        household.signature = signature
+        household.signature, household.first_row = signature, row_number
     code = values.get("village_code")
     if code:
         if household.village_code and household.village_code != code:
             checked.problem(row_number, "village", values.get("village"),
-                            _("与本户第 %(row)d 行的所在村不一致。") % {"row": household.first_row["village"]},
+                            _("与本户第 %(row)d 行的所在村不一致。") % {"row": household.first_row},
                             household.number)
         elif not household.village_code:
             household.village_code = code
-            household.first_row["village"] = row_number
     for key in _HOUSEHOLD_KEYS:
         if key not in values or values[key] in ("", None, []):
             continue
@@ -250,11 +249,10 @@ def _merge_household_values(checked, household, row_number, values):
             continue
         if key not in household.values:
             household.values[key] = value
-            household.first_row[key] = row_number
         elif household.values[key] != value:
             checked.problem(row_number, key, value,
                             _("与本户第 %(row)d 行的“%(header)s”不一致（同一户的户信息应相同）。")
-                            % {"row": household.first_row[key], "header": template.BY_KEY[key].header},
+                            % {"row": household.first_row, "header": template.BY_KEY[key].header},
                             household.number)
 
 
