@@ -160,10 +160,10 @@ def test_village_file_page_and_edit(world, client):
     assert reverse("registry:village-file", args=[code]) in region_page
 
 
-def test_upload_runs_in_the_background_and_reports(world, client, sheet, settings):
+def test_upload_runs_in_the_background_and_reports(world, client, sheet, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MINXIN_IMPORT_INLINE_MAX_BYTES = 0  # force the background path
-    settings.MEDIA_ROOT = settings.VAR_DIR / "test-media"
+    settings.MEDIA_ROOT = tmp_path / "media"
     login(client, world)
     rows = family() + [person_row("H0002", "错", "123")]
     with open(sheet(rows, kind="xlsx"), "rb") as handle:
