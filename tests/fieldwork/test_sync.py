@@ -5,6 +5,7 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from minxin.fieldwork.models import FamilyCall, Meeting, Need, SyncReceipt, VillagerRequest, Visit
@@ -275,7 +276,7 @@ def test_same_uuid_twice_in_one_batch(world, cadre_client):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("postgresql" not in __import__("os").environ.get("DATABASE_URL", ""),
+@pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="a real race needs PostgreSQL's concurrent writers (SQLite serialises them)")
 def test_concurrent_batches_with_the_same_uuids_write_each_record_once():
     import threading
