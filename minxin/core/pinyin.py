@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 
 @lru_cache(maxsize=65536)
@@ -11,6 +11,5 @@ def pinyin_key(name: str) -> str:
 
     Cached: a county has far fewer distinct names than people, and imports repeat them.
     """
-    syllables = lazy_pinyin(name, errors="ignore")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return f"{''.join(syllables)} {''.join(initials)}".lower()
+    syllables = [s for s in lazy_pinyin(name, errors="ignore") if s]
+    return f"{''.join(syllables)} {''.join(s[0] for s in syllables)}".lower()

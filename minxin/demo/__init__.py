@@ -51,9 +51,10 @@ def build(scale: str, seed: int) -> Context:
 
     from minxin.core.audit import audit_record
     from minxin.demo import accounts, assessment, cadres, fieldwork, regions, registry
+    from minxin.registry.io.bulk import paused_gc
 
     ctx = new_context(scale, seed)
-    with transaction.atomic():
+    with paused_gc(), transaction.atomic():
         for part in (regions, cadres, registry, fieldwork, accounts, assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",

@@ -2,7 +2,11 @@
 that span rows (one head per household, one record per person, household columns that agree, the
 village inside the importer's scope, and what the registry already holds)."""
 
+from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice, repeat
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -21,39 +25,41 @@ class Problem:
     reason: str
 
 
-# The member columns a row keeps once its household columns are merged into its household. A
-# county sheet has 600,000 rows: a row is a small slotted object holding one tuple, not a dict.
+# The member columns a row keeps once its household columns are merged into its household.
 MEMBER_KEYS = ("name", "relation", "ethnicity", "education", "school_status", "health", "labour", "migrant",
                "migrant_months", "dibao", "extreme_support", "disabled", "family_planning")
-_INDEX = {key: index for index, key in enumerate(MEMBER_KEYS)}
-ABSENT = object()
-_ABSENTS = (ABSENT,) * len(MEMBER_KEYS)
+MEMBER_DEFAULTS = {"name": "", "relation": "other", "ethnicity": "", "education": "", "school_status": "",
+                   "health": "", "labour": "", "migrant": "", "migrant_months": None, "dibao": False,
+                   "extreme_support": False, "disabled": False, "family_planning": False}
+ABSENT = object()  # a cell that failed to parse
+_ABSENT_ID = (ABSENT, ABSENT, ABSENT)
+
+# One person as the sheet gives it: the parts of the ID number, then the member columns (a column
+# the sheet does not have holds its default). A county sheet has 600,000 rows: a row is a tuple.
+MemberRow = namedtuple("MemberRow", ["id_number", "sex", "birth_date", *MEMBER_KEYS])
 
 
-class Ident:
-    """The parts of a valid ID number the registry keeps."""
+class FileRow(namedtuple("FileRow", ["row", "number", "member"])):
+    """One row of the sheet: its row number, household number (None if missing) and MemberRow."""
 
-    __slots__ = ("number", "sex", "birth_date")
+    __slots__ = ()
 
-    def __init__(self, parsed):
-        self.number, self.sex, self.birth_date = parsed.number, parsed.sex, parsed.birth_date
-
-
-class FileRow:
-    """One person's row, parsed: the member columns that the sheet has and that parsed."""
-
-    __slots__ = ("row", "number", "member", "person")
-
-    def __init__(self, row, number, values, person):
-        self.row, self.number, self.person = row, number, Ident(person) if person is not None else None
-        self.member = tuple(map(values.get, MEMBER_KEYS, _ABSENTS))
+    @property
+    def person(self):
+        """The MemberRow, if the row's ID number is valid."""
+        return self.member if self.member.id_number is not ABSENT else None
 
     def has(self, key) -> bool:
-        return self.member[_INDEX[key]] is not ABSENT
+        return getattr(self.member, key) is not ABSENT
 
     def get(self, key, default=None):
-        value = self.member[_INDEX[key]]
+        value = getattr(self.member, key)
         return default if value is ABSENT else value
+
+
+# Built from zipped columns in C (namedtuple's own constructors are Python functions).
+_new_member_row = partial(tuple.__new__, MemberRow)
+_new_file_row = partial(tuple.__new__, FileRow)
 
 
 @dataclass(slots=True)
@@ -133,79 +139,143 @@ def village_lookup() -> dict[tuple[str, str], str]:
     return lookup
 
 
-def read_rows(sheet_rows, *, actor, progress=None, total=0) -> Checked:
+_CHUNK_ROWS = 5000
+_HOUSEHOLD_KEYS = [c.key for c in template.COLUMNS if c.household and c.key not in ("township", "village", "number")]
+
+
+def read_rows(sheet_rows, *, actor, progress=None) -> Checked:
     """Parse every row; group by household number; check the rules inside the file."""
-    checked, parser = Checked(), Parser()
-    header_seen = False
-    villages = village_lookup()
-    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-    seen_ids: dict[str, tuple[int, str | None]] = {}
-    for row_number, cells in sheet_rows:
-        if not header_seen:
-            if not any(clean(c) for c in cells):
-                continue
+    checked = Checked()
+    rows = iter(sheet_rows)
+    for row_number, cells in rows:
+        if any(clean(c) for c in cells):
             checked.columns = match_header(row_number, cells)
             checked.present = set(checked.columns.values())
-            specs = [(index, key, parser.cache.get(key)) for index, key in checked.columns.items()]
-            header_seen = True
-            continue
-        first = cells[0] if cells else None
-        if not (isinstance(first, str) and first.strip()) and not any(
-                c not in ("", None) and clean(c) for c in cells):
-            continue  # a blank row (the first test is the fast path for a normal row)
-        checked.rows += 1
-        if progress and checked.rows % 20000 == 0:
-            progress(checked.rows)
-        values, errors = {}, []
-        width = len(cells)
-        for index, key, cache in specs:
-            raw = cells[index] if index < width else ""
-            hit = cache.get(raw) if cache is not None else None  # the hot path: a memoised word
-            value, error = hit if hit is not None else parser.parse(key, raw)
-            if error:
-                errors.append((key, raw, error))
-            else:
-                values[key] = value
-        for key in template.REQUIRED:
-            if values.get(key, 0) in ("", None):
-                errors.append((key, "", _("“%(header)s”是必填项。") % {"header": template.BY_KEY[key].header}))
-                values.pop(key)
-        number = values.get("number")
-        person = values.pop("id_number", None)
-        if person is not None:
-            seen = seen_ids.get(person.number)
-            if seen is None:
-                seen_ids[person.number] = (row_number, number)
-            else:
-                first, first_household = seen
-                errors.append(("id_number", person.number,
-                               _("与第 %(row)d 行是同一个人（证件号码重复）。") % {"row": first}))
-                checked.problem(first, "id_number", person.number,
-                                _("与第 %(row)d 行是同一个人（证件号码重复）。") % {"row": row_number},
-                                first_household)
-        if "township" in values and "village" in values:
-            key = (values["township"], values["village"])
-            if key not in resolved:
-                resolved[key] = _resolve_village(villages, key, actor)
-            code, reason = resolved[key]
-            if reason:
-                errors.append(("village", values["village"], reason))
-            else:
-                values["village_code"] = code
-        for key, raw, reason in errors:
-            checked.problem(row_number, key, clean(raw), reason, number)
-        if number is None:
-            continue
-        household = checked.households.get(number)
-        if household is None:
-            household = checked.households[number] = FileHousehold(number)
-        _merge_household_values(checked, household, row_number, values)
-        household.rows.append(FileRow(row_number, number, values, person))
-    if not header_seen:
+            break
+    else:
         raise HeaderError([Problem(1, "", "", _("文件里没有任何内容（连表头也没有）。"))])
+    reader = _ChunkReader(checked, actor)
+    while chunk := list(islice(rows, _CHUNK_ROWS)):
+        reader.read(chunk)
+        if progress:
+            progress(checked.rows)
     for household in checked.households.values():
         _check_heads(checked, household)
     return checked
+
+
+def _filled(cells) -> bool:
+    first = cells[0] if cells else None
+    return (isinstance(first, str) and bool(first.strip())) or any(
+        c not in ("", None) and clean(c) for c in cells)
+
+
+class _ChunkReader:
+    """Reads the rows after the header a chunk at a time: each column of the chunk is parsed in one
+    pass (see rows.Parser); the rules that span rows run per row, on parsed values."""
+
+    def __init__(self, checked, actor):
+        self.checked, self.actor, self.parser = checked, actor, Parser()
+        self.width = max(checked.columns) + 1
+        self.villages = village_lookup()
+        self.village_codes: dict[tuple[str, str], str] = {}
+        self.village_errors: dict[tuple[str, str], str] = {}
+        self.seen_ids: dict[str, FileRow] = {}  # ID number → the first row that has it
+
+    def read(self, chunk) -> None:
+        checked = self.checked
+        chunk = [(number, cells) for number, cells in chunk if _filled(cells)]
+        if not chunk:
+            return
+        checked.rows += len(chunk)
+        row_numbers = [number for number, _cells in chunk]
+        rows = [cells if len(cells) >= self.width else [*cells, *[""] * (self.width - len(cells))]
+                for _number, cells in chunk]
+        errors: dict[int, list] = {}  # index in the chunk → [(column key, raw cell, reason)]
+        column: dict[str, list] = {}
+        for index, key in checked.columns.items():
+            raws = list(map(itemgetter(index), rows))
+            values, failures = self.parser.parse_column(key, raws, _ABSENT_ID if key == "id_number" else ABSENT)
+            if failures:
+                for i, raw in enumerate(raws):
+                    if raw in failures:
+                        errors.setdefault(i, []).append((key, raw, failures[raw]))
+            column[key] = values
+        for key in template.REQUIRED:
+            values = column[key]
+            if "" in values or None in values:
+                for i, value in enumerate(values):
+                    if value == "" or value is None:
+                        errors.setdefault(i, []).append(
+                            (key, "", _("“%(header)s”是必填项。") % {"header": template.BY_KEY[key].header}))
+                        values[i] = _ABSENT_ID if key == "id_number" else ABSENT
+        places = list(zip(column["township"], column["village"], strict=True))
+        village_codes, late_errors = self._villages(places)
+        id_numbers, sexes, births = zip(*column["id_number"], strict=True)
+        members = list(map(_new_member_row, zip(id_numbers, sexes, births, *(
+            column.get(key) or repeat(MEMBER_DEFAULTS[key]) for key in MEMBER_KEYS), strict=False)))
+        numbers = column["number"]
+        if ABSENT in numbers:
+            numbers = [None if number is ABSENT else number for number in numbers]
+        file_rows = list(map(_new_file_row, zip(row_numbers, numbers, members, strict=True)))
+        valid_ids = [number for number in id_numbers if number is not ABSENT]
+        repeats = len(set(valid_ids)) != len(valid_ids) or not self.seen_ids.keys().isdisjoint(valid_ids)
+        if errors or late_errors or repeats:
+            self._report(file_rows, errors, late_errors, repeats, column["village"])
+        if not repeats:
+            self.seen_ids.update(zip(id_numbers, file_rows, strict=True))
+            self.seen_ids.pop(ABSENT, None)
+        signatures = zip(village_codes, *(column.get(key) or repeat(None) for key in _HOUSEHOLD_KEYS), strict=False)
+        households, villages = checked.households, column["village"]
+        for i, (file_row, signature) in enumerate(zip(file_rows, signatures, strict=False)):
+            number = file_row.number
+            if number is None:
+                continue
+            household = households.get(number)
+            if household is None:
+                household = households[number] = FileHousehold(number)
+            if household.signature != signature:
+                _merge_household_values(checked, household, file_row, signature, villages[i])
+            household.rows.append(file_row)
+
+    def _report(self, file_rows, errors, late_errors, repeats, villages) -> None:
+        """The problems of each row of the chunk, in row order and, within a row, column order."""
+        for i, file_row in enumerate(file_rows):
+            row_errors = errors.get(i, [])
+            if repeats and file_row.member.id_number is not ABSENT:
+                row_errors += self._repeated(file_row)
+            if i in late_errors:
+                row_errors.append(("village", villages[i], late_errors[i]))
+            for key, raw, reason in row_errors:
+                self.checked.problem(file_row.row, key, clean(raw), reason, file_row.number)
+
+    def _villages(self, places) -> tuple[list, dict]:
+        """The village code of each row (ABSENT where unknown), and index → reason for the rows whose
+        village is unknown or outside the importer's scope."""
+        for place in set(places):
+            if ABSENT in place or place in self.village_codes or place in self.village_errors:
+                continue
+            code, reason = _resolve_village(self.villages, place, self.actor)
+            if reason:
+                self.village_errors[place] = reason
+            else:
+                self.village_codes[place] = code
+        late_errors = {}
+        if not self.village_errors.keys().isdisjoint(places):
+            late_errors = {i: self.village_errors[place] for i, place in enumerate(places)
+                           if place in self.village_errors}
+        return list(map(self.village_codes.get, places, repeat(ABSENT))), late_errors
+
+    def _repeated(self, file_row) -> list:
+        """The same person on two rows: an error on this row, and a problem on the first."""
+        first = self.seen_ids.get(file_row.member.id_number)
+        if first is None:
+            self.seen_ids[file_row.member.id_number] = file_row
+            return []
+        self.checked.problem(first.row, "id_number", file_row.member.id_number,
+                             _("与第 %(row)d 行是同一个人（证件号码重复）。") % {"row": file_row.row}, first.number)
+        return [("id_number", file_row.member.id_number,
+                 _("与第 %(row)d 行是同一个人（证件号码重复）。") % {"row": first.row})]
 
 
 def _resolve_village(villages, key, actor):
@@ -219,32 +289,27 @@ def _resolve_village(villages, key, actor):
     return code, None
 
 
-_HOUSEHOLD_KEYS = [c.key for c in template.COLUMNS if c.household and c.key not in ("township", "village", "number")]
-_SIGNATURE_KEYS = ("village_code", *_HOUSEHOLD_KEYS)
-
-
-def _merge_household_values(checked, household, row_number, values):
+def _merge_household_values(checked, household, file_row, signature, village):
     """Household columns repeat on each member row; they must agree (the phone excepted: members
-    often write their own mobile, and the head's row wins)."""
-    signature = tuple(map(values.get, _SIGNATURE_KEYS))
-    if household.signature == signature:
-        return  # the usual case: this row repeats the household's columns exactly
+    often write their own mobile, and the head's row wins). `signature` is the row's village code
+    and household columns (_HOUSEHOLD_KEYS); a row that repeats the first row's exactly is skipped
+    by the caller. `village`: the row's village as written (for the report)."""
+    row_number, relation = file_row.row, file_row.member.relation
     if household.signature is None:
         household.signature, household.first_row = signature, row_number
-    code = values.get("village_code")
-    if code:
+    code, *values = signature
+    if code is not ABSENT:
         if household.village_code and household.village_code != code:
-            checked.problem(row_number, "village", values.get("village"),
+            checked.problem(row_number, "village", village,
                             _("与本户第 %(row)d 行的所在村不一致。") % {"row": household.first_row},
                             household.number)
         elif not household.village_code:
             household.village_code = code
-    for key in _HOUSEHOLD_KEYS:
-        if key not in values or values[key] in ("", None, []):
+    for key, value in zip(_HOUSEHOLD_KEYS, values, strict=True):
+        if value is ABSENT or value in ("", None, []):
             continue
-        value = values[key]
         if key == "phone":
-            if "phone" not in household.values or values.get("relation") == "head":
+            if "phone" not in household.values or relation == "head":
                 household.values["phone"] = value
             continue
         if key not in household.values:

@@ -19,19 +19,10 @@ from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
 from minxin.registry import derive
 from minxin.registry.io import bulk, template
-from minxin.registry.io.checks import ABSENT, HeaderError, Problem, read_rows
-from minxin.registry.io.checks import MEMBER_KEYS as ROW_KEYS
+from minxin.registry.io.checks import MEMBER_DEFAULTS, MEMBER_KEYS, HeaderError, Problem, read_rows
 from minxin.registry.io.reader import UnusableFile, open_sheet
 from minxin.registry.models import CareOverride, Helper, Household, Member, Registration
 
-# Member columns the sheet controls (besides the ID number, which also gives sex and birth date).
-MEMBER_KEYS = ["name", "relation", "ethnicity", "education", "school_status", "health", "labour", "migrant",
-               "migrant_months", "dibao", "extreme_support", "disabled", "family_planning"]
-MEMBER_DEFAULTS = {"name": "", "relation": "other", "ethnicity": "", "education": "", "school_status": "",
-                   "health": "", "labour": "", "migrant": "", "migrant_months": None, "dibao": False,
-                   "extreme_support": False, "disabled": False, "family_planning": False}
-_DEFAULTS = [MEMBER_DEFAULTS[key] for key in ROW_KEYS]
-assert tuple(MEMBER_KEYS) == ROW_KEYS  # noqa: S101 - Person.from_row relies on the order
 HOUSEHOLD_KEYS = ["group", "phone", "lat", "lon"]
 REG_FIELDS = ["year", "attribute", "status", "main_cause", "other_cause_1", "other_cause_2"]
 _CHUNK = 900
@@ -60,17 +51,6 @@ class Person:
         for name in self.__slots__:
             setattr(self, name, values.get(name, MEMBER_DEFAULTS.get(name)))
 
-    @classmethod
-    def from_row(cls, ident, household_id, member):
-        """A new person from a parsed row (FileRow.member, in checks.MEMBER_KEYS order)."""
-        person = cls.__new__(cls)
-        person.pk, person.id_number, person.household_id = None, ident.number, household_id
-        person.sex, person.birth_date = ident.sex, ident.birth_date
-        (person.name, person.relation, person.ethnicity, person.education, person.school_status, person.health,
-         person.labour, person.migrant, person.migrant_months, person.dibao, person.extreme_support, person.disabled,
-         person.family_planning) = [d if v is ABSENT else v for v, d in zip(member, _DEFAULTS, strict=True)]
-        return person
-
     def member_tuple(self):
         return (self.sex, self.birth_date, *(getattr(self, k) for k in MEMBER_KEYS))
 
@@ -78,6 +58,12 @@ class Person:
 def run_import(path: str, *, actor=None, name: str | None = None, dry_run: bool = False,
                skip_invalid: bool = False, progress=None) -> Outcome:
     """Import the sheet at `path` as `actor` (None: the system, county-wide)."""
+    with bulk.paused_gc():
+        return _run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid,
+                           progress=progress)
+
+
+def _run_import(path, *, actor, name, dry_run, skip_invalid, progress) -> Outcome:
     def report(percent, phase):
         if progress:
             progress(percent, phase)
@@ -110,11 +96,12 @@ def run_import(path: str, *, actor=None, name: str | None = None, dry_run: bool 
         return outcome
     if skip_invalid:
         outcome.skipped = _skipped_rows(checked)
-    plan = _plan(checked, valid, existing)
+    if dry_run:
+        plan = _plan(checked, valid, existing)
+    else:
+        report(70, _("正在写入"))
+        plan = _apply(checked, valid, existing, actor=actor, file_name=name or path)
     outcome.counts.update(plan.counts)
-    if not dry_run and plan.has_changes:
-        report(80, _("正在写入"))
-        _write(plan, checked, actor=actor, file_name=name or path)
     report(100, _("完成"))
     outcome.exit_code = 1 if checked.problems else 0
     outcome.message = _summary(outcome, dry_run)
@@ -191,7 +178,7 @@ def _load_existing(checked, actor) -> Existing:
     for chunk in _chunks(checked.households):
         for row in Household.objects.filter(number__in=chunk).values(*_HOUSEHOLD_LOAD):
             existing.households[row["number"]] = row
-    ids = [r.person.number for h in checked.households.values() for r in h.rows if r.person is not None]
+    ids = [r.member.id_number for h in checked.households.values() for r in h.rows if r.person is not None]
     for chunk in _chunks(ids):
         for row in Member.objects.filter(id_number__in=chunk).values(*_MEMBER_LOAD):
             existing.members_by_id[row["id_number"]] = Person(pk=row.pop("id"), **row)
@@ -231,13 +218,13 @@ def _check_against_registry(checked, existing, actor) -> None:
         for file_row in household.rows:
             if file_row.person is None:
                 continue
-            in_file.add(file_row.person.number)
-            person = existing.members_by_id.get(file_row.person.number)
+            in_file.add(file_row.member.id_number)
+            person = existing.members_by_id.get(file_row.member.id_number)
             if person is None:
                 continue
             other_number = existing.numbers_of.get(person.household_id)
             if other_number != number:
-                checked.problem(file_row.row, "id_number", file_row.person.number,
+                checked.problem(file_row.row, "id_number", file_row.member.id_number,
                                 _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。")
                                 % {"other": other_number}, number)
         if current is not None and any(r.get("relation") == "head" for r in household.rows):
@@ -254,7 +241,7 @@ def _check_against_registry(checked, existing, actor) -> None:
 class Plan:
     new_households: list = field(default_factory=list)  # (number, village, group, phone, lat, lon, *derived)
     changed_households: list = field(default_factory=list)  # (pk, fields dict)
-    new_members: list = field(default_factory=list)  # (FileHousehold number, Person)
+    new_members: list = field(default_factory=list)  # (household key, checks.MemberRow)
     changed_members: list = field(default_factory=list)  # Person (with pk)
     registrations: list = field(default_factory=list)  # (household key, dict | None, existed)
     helpers: list = field(default_factory=list)  # (household key, [names], village code)
@@ -295,21 +282,19 @@ def _plan(checked, valid, existing) -> Plan:
         changed = False
         member_counts = [0, 0]
         for file_row in household.rows:
-            ident = file_row.person
-            person = people.get(ident.number)
-            before = person.member_tuple() if person else None
-            if person is None:  # the common case of a first load: built in one step
-                person = Person.from_row(ident, current["id"] if current else None, file_row.member)
-                people[ident.number] = person
-            else:
-                person.sex, person.birth_date = ident.sex, ident.birth_date
-                for name in member_keys:
-                    setattr(person, name, file_row.get(name, MEMBER_DEFAULTS[name]))
-            if before is None:
-                plan.new_members.append((key, person))
+            row = file_row.member
+            person = people.get(row.id_number)
+            if person is None:  # a new person (every row of a first load): the sheet's row as it is
+                people[row.id_number] = row
+                plan.new_members.append((key, row))
                 counts["members_created"] += 1
                 member_counts[0] += 1
-            elif before != person.member_tuple():
+                continue
+            before = person.member_tuple()
+            person.sex, person.birth_date = row.sex, row.birth_date
+            for name in member_keys:
+                setattr(person, name, getattr(row, name))
+            if before != person.member_tuple():
                 plan.changed_members.append(person)
                 counts["members_updated"] += 1
                 member_counts[1] += 1
@@ -354,50 +339,52 @@ def _plan(checked, valid, existing) -> Plan:
 
 _HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat",
                      "lon", "version", *derive.DERIVED_FIELDS]
-_MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name", "name_pinyin", "id_number",
-                  "sex", "birth_date", *MEMBER_KEYS[1:], "medical_insurance", "pension_insurance",
-                  "party_member"]
+# The order of a new member's row: a checks.MemberRow after the first columns.
+_MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name_pinyin", "id_number", "sex",
+                  "birth_date", *MEMBER_KEYS, "medical_insurance", "pension_insurance", "party_member"]
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 
 
+def _apply(checked, valid, existing, *, actor, file_name) -> Plan:
+    """Plan the import and write it in one transaction."""
+    plan = _plan(checked, valid, existing)
+    if plan.has_changes:
+        with transaction.atomic(), bulk.large_cache():
+            _write(plan, checked, actor=actor, file_name=file_name)
+    return plan
+
+
 def _write(plan, checked, *, actor, file_name) -> None:
+    """Write the plan (inside _apply's transaction)."""
     now = timezone.now()
     present_keys = [k for k in HOUSEHOLD_KEYS if k in checked.present]
-    with transaction.atomic(), bulk.large_cache():
-        # The first write takes SQLite's write lock before any id is allocated (see bulk.allocate_ids).
-        summary = audit_record(actor=actor, action="household.import", object_type="registry.import",
-                               object_repr=str(file_name)[:255], region_code=_actor_region(actor),
-                               after=plan.counts)
-        ids = bulk.allocate_ids(Household, len(plan.new_households))
-        pk_of = {}
-        rows = []
-        for (number, village, group, phone, lat, lon, *derived), new_pk in zip(plan.new_households, ids,
-                                                                                strict=True):
-            pk_of[number] = new_pk
-            rows.append((new_pk, now, now, village, number, group, "", phone, lat, lon, 1, *derived))
-        bulk.insert_rows(Household, _HOUSEHOLD_INSERT, rows)
-        del rows
+    summary = audit_record(actor=actor, action="household.import", object_type="registry.import",
+                           object_repr=str(file_name)[:255], region_code=_actor_region(actor), after=plan.counts)
+    numbers = [number for number, *_rest in plan.new_households]
+    pk_of = dict(zip(numbers, bulk.allocate_ids(Household, len(numbers)), strict=True))
+    bulk.insert_rows(Household, _HOUSEHOLD_INSERT, (
+        (pk_of[number], now, now, village, number, group, "", phone, lat, lon, 1, *derived)
+        for number, village, group, phone, lat, lon, *derived in plan.new_households))
 
-        def pk(key):
-            return pk_of[key] if isinstance(key, str) else key
+    def pk(key):
+        return pk_of[key] if isinstance(key, str) else key
 
-        bulk.update_rows(Household, ["updated_at", "village_id", *present_keys, *derive.DERIVED_FIELDS], (
-            (hid, now, fields["village_id"], *(fields[n] for n in present_keys),
-             *(fields[n] for n in derive.DERIVED_FIELDS))
-            for hid, fields in plan.changed_households))
-        _bump_versions([key for key, _n, action, _c, _v in plan.touched if action == "update"])
-        village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
-        bulk.insert_rows(Member, _MEMBER_INSERT, (
-            (now, now, pk(key), village_of[pk(key)], p.name, pinyin_key(p.name), p.id_number,
-             p.sex, p.birth_date, *(getattr(p, n) for n in MEMBER_KEYS[1:]), False, False, False)
-            for key, p in plan.new_members))
-        bulk.update_rows(Member, _MEMBER_UPDATE, (
-            (p.pk, now, village_of[p.household_id], p.name, pinyin_key(p.name), p.sex, p.birth_date,
-             *(getattr(p, n) for n in MEMBER_KEYS[1:]))
-            for p in plan.changed_members))
-        _write_registrations(plan, pk, now)
-        _write_helpers(plan, pk)
-        _write_audit(plan, pk, actor, summary, now)
+    bulk.update_rows(Household, ["updated_at", "village_id", *present_keys, *derive.DERIVED_FIELDS], (
+        (hid, now, fields["village_id"], *(fields[n] for n in present_keys),
+         *(fields[n] for n in derive.DERIVED_FIELDS))
+        for hid, fields in plan.changed_households))
+    _bump_versions([key for key, _n, action, _c, _v in plan.touched if action == "update"])
+    village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
+    bulk.insert_rows(Member, _MEMBER_INSERT, (
+        (now, now, hid, village_of[hid], pinyin_key(p.name), *p, False, False, False)
+        for hid, p in ((pk(key), p) for key, p in plan.new_members)))
+    bulk.update_rows(Member, _MEMBER_UPDATE, (
+        (p.pk, now, village_of[p.household_id], p.name, pinyin_key(p.name), p.sex, p.birth_date,
+         *(getattr(p, n) for n in MEMBER_KEYS[1:]))
+        for p in plan.changed_members))
+    _write_registrations(plan, pk, now)
+    _write_helpers(plan, pk)
+    _write_audit(plan, pk, actor, summary, now)
 
 
 def _bump_versions(pks) -> None:

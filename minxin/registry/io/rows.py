@@ -1,18 +1,17 @@
-"""Parsing one row of a household sheet into clean values, or the reasons it cannot be.
+"""Parsing the cells of a household sheet into clean values, or the reasons they cannot be.
 
 Each column has a parser taking the cleaned text and returning the value (or raising RowError with a
-message for the report). Parsers of repetitive columns are memoised per run: a county sheet repeats
-the same township, village, yes/no and vocabulary words hundreds of thousands of times.
+message for the report). Cells are parsed a column of a chunk of rows at a time (see Parser).
 """
 
-import contextlib
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 
 from django.utils.translation import gettext as _
 
-from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.identifiers import InvalidIdentifier, id_number_parts, normalize_phone
 from minxin.registry import choices
 from minxin.registry.io.normalize import clean, digits_text, is_scientific, simplified, vocabulary, yes_no
 
@@ -47,17 +46,21 @@ def _choice(choices_cls, label: str, column: str, aliases=None) -> str:
     return code
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def parse_name(text: str) -> str:
     if not text:
         raise RowError(_("姓名不能为空。"))
-    if len(text) > 64 or any(ch.isdigit() for ch in text):
+    if len(text) > 64 or _DIGIT.search(text):
         raise RowError(_("姓名“%(value)s”不像人名（过长或含数字）。") % {"value": text})
     return text
 
 
-def parse_id(text: str):
+def parse_id(text: str) -> tuple:
+    """(ID number, sex, birth date): the parts of a valid ID number the registry keeps."""
     try:
-        return parse_id_number(text)
+        return id_number_parts(text)
     except InvalidIdentifier as exc:
         raise RowError(str(exc)) from None
 
@@ -212,35 +215,56 @@ MEMOISED = {"township", "village", "group", "relation", "ethnicity", "education"
             "attribute", "status", "main_cause", "other_causes", "year", "helpers"}
 
 
+# Columns where almost every cell differs: parsed cell by cell, without looking for repeats.
+DISTINCT = {"name", "id_number"}
+
+
 def _raise_required():
     raise RowError(_("与户主关系不能为空。"))
 
 
 class Parser:
-    """Parses cells of one import run. Repetitive columns are memoised by raw value; the others
-    remember their last value (household columns repeat on consecutive member rows)."""
+    """Parses the cells of one import run, a column of a chunk of rows at a time.
+
+    Each distinct raw value of a chunk is parsed once. Repetitive columns keep their parsed words
+    for the whole run (a county sheet repeats the same township, yes/no and vocabulary words
+    hundreds of thousands of times), so a chunk costs a few passes in C over its cells.
+    """
+
+    MAX_CACHE = 50_000
 
     def __init__(self):
         self.cache = {key: {} for key in MEMOISED}
-        self.last = {}
+
+    def parse_column(self, key: str, raws: list, failed_value=None) -> tuple[list, dict]:
+        """(values, failures): the parsed value of each raw cell (`failed_value` where it failed) and
+        raw → reason for the cells that failed."""
+        parse = PARSERS[key]
+        failures = {}
+        if key in DISTINCT:
+            values = []
+            for raw in raws:
+                try:
+                    values.append(parse(clean(raw)))
+                except RowError as exc:
+                    failures[raw] = str(exc)
+                    values.append(failed_value)
+            return values, failures
+        cache = self.cache.get(key)
+        if cache is None:
+            cache = {}
+        elif len(cache) > self.MAX_CACHE:
+            cache.clear()
+        for raw in set(raws):
+            if raw in cache:
+                continue
+            try:
+                cache[raw] = parse(clean(raw))
+            except RowError as exc:
+                failures[raw] = str(exc)
+        return list(map(cache.get, raws, repeat(failed_value))), failures
 
     def parse(self, key: str, raw):
-        """(value, None) or (None, reason); `raw` is the cell as read."""
-        cache = self.cache.get(key)
-        try:
-            hit = cache.get(raw) if cache is not None else (self.last[key][1] if self.last[key][0] == raw else None)
-        except (KeyError, TypeError):
-            hit = None
-        if hit is not None:
-            return hit
-        try:
-            result = (PARSERS[key](clean(raw)), None)
-        except RowError as exc:
-            result = (None, str(exc))
-        if cache is not None:
-            if len(cache) < 50_000:
-                with contextlib.suppress(TypeError):  # an unhashable cell is parsed every time
-                    cache[raw] = result
-        else:
-            self.last[key] = (raw, result)
-        return result
+        """(value, None) or (None, reason) for one cell."""
+        values, failures = self.parse_column(key, [raw])
+        return (None, failures[raw]) if failures else (values[0], None)

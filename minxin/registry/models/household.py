@@ -34,7 +34,7 @@ class Household(TimeStampedModel):
 
     # --- derived from the members -----------------------------------------------------------
     head_name = models.CharField(_("户主"), max_length=64, blank=True)
-    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
     search_key = models.CharField(max_length=1000, blank=True, editable=False)
     member_count = models.PositiveSmallIntegerField(_("人口"), default=0)
     has_dibao = models.BooleanField(_("低保"), default=False)
@@ -52,7 +52,10 @@ class Household(TimeStampedModel):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         ordering = ["name_pinyin", "id"]
-        indexes = [models.Index(fields=["village", "name_pinyin"])]
+        # Plain indexes in Meta: a field's db_index would add a second, LIKE-pattern index on
+        # PostgreSQL that no query uses and every import would have to maintain.
+        indexes = [models.Index(fields=["village", "name_pinyin"]),
+                   models.Index(fields=["name_pinyin"], name="household_name_pinyin")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.head_name}"
@@ -78,7 +81,7 @@ class Member(TimeStampedModel):
     village_code = models.CharField(_("所在村"), max_length=12)
     name = models.CharField(_("姓名"), max_length=64)
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
-    id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
+    id_number = models.CharField(_("证件号码"), max_length=18)  # unique: see Meta
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     relation = models.CharField(_("与户主关系"), max_length=16, choices=choices.Relation.choices)
@@ -105,6 +108,9 @@ class Member(TimeStampedModel):
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "id"]
         constraints = [
+            # A constraint rather than unique=True, which would add an unused LIKE-pattern index on
+            # PostgreSQL (ID numbers are searched by their last digits, which no index serves).
+            models.UniqueConstraint(fields=["id_number"], name="member_unique_id_number"),
             models.UniqueConstraint(fields=["household"], condition=Q(relation="head"), name="member_one_head"),
             models.CheckConstraint(condition=Q(migrant_months__isnull=True) | Q(migrant_months__lte=12),
                                    name="member_migrant_months_max_12"),
