@@ -268,6 +268,32 @@ def _registration_from_file(values, present, current):
     return reg
 
 
+def _plan_members(plan, key, household, people, member_keys, counts) -> list:
+    """The members of an existing household (`people`: ID number → Person, updated in place with
+    the sheet's columns); returns [created, updated]."""
+    member_counts = [0, 0]
+    for file_row in household.rows:
+        row = file_row.member
+        person = people.get(row.id_number)
+        if person is None:
+            people[row.id_number] = row
+            plan.new_members.append((key, row))
+            counts["members_created"] += 1
+            member_counts[0] += 1
+            continue
+        before = person.member_tuple()
+        person.sex, person.birth_date = row.sex, row.birth_date
+        for name in member_keys:
+            setattr(person, name, getattr(row, name))
+        if before != person.member_tuple():
+            plan.changed_members.append(person)
+            counts["members_updated"] += 1
+            member_counts[1] += 1
+        else:
+            counts["members_unchanged"] += 1
+    return member_counts
+
+
 def _plan(checked, valid, existing) -> Plan:
     plan = Plan()
     present = checked.present
@@ -278,28 +304,15 @@ def _plan(checked, valid, existing) -> Plan:
     for household in valid:
         current = existing.households.get(household.number)
         key = current["id"] if current else household.number
-        people = {p.id_number: p for p in existing.members_of.get(current["id"], [])} if current else {}
         changed = False
-        member_counts = [0, 0]
-        for file_row in household.rows:
-            row = file_row.member
-            person = people.get(row.id_number)
-            if person is None:  # a new person (every row of a first load): the sheet's row as it is
-                people[row.id_number] = row
-                plan.new_members.append((key, row))
-                counts["members_created"] += 1
-                member_counts[0] += 1
-                continue
-            before = person.member_tuple()
-            person.sex, person.birth_date = row.sex, row.birth_date
-            for name in member_keys:
-                setattr(person, name, getattr(row, name))
-            if before != person.member_tuple():
-                plan.changed_members.append(person)
-                counts["members_updated"] += 1
-                member_counts[1] += 1
-            else:
-                counts["members_unchanged"] += 1
+        if current is None:  # a new household (every one of a first load): its rows as they are
+            people = {r.member.id_number: r.member for r in household.rows}
+            plan.new_members.extend((key, member) for member in people.values())
+            member_counts = [len(people), 0]
+            counts["members_created"] += len(people)
+        else:
+            people = {p.id_number: p for p in existing.members_of.get(current["id"], [])}
+            member_counts = _plan_members(plan, key, household, people, member_keys, counts)
         fields = {"village_id": household.village_code}
         for name in HOUSEHOLD_KEYS:
             if name in present:
