@@ -98,11 +98,13 @@ def bench_demo() -> str:
 
 
 def bench_import(sheet: str, backend: str) -> None:
-    floors, imports, memory = [], [], []
+    floors, imports, memory, floor_memory = [], [], [], []
     for _run in range(RUNS):
         url = fresh_sqlite("import.sqlite3") if backend == "sqlite" else fresh_pg()
         worker("_registry_worker", "prep", database_url=url)
-        floors.append(worker("_registry_worker", "floor", sheet, database_url=url)["seconds"])
+        floor = worker("_registry_worker", "floor", sheet, database_url=url)
+        floors.append(floor["seconds"])
+        floor_memory.append(floor["max_rss_mb"])
         url = fresh_sqlite("import.sqlite3") if backend == "sqlite" else fresh_pg()
         worker("_registry_worker", "prep", database_url=url)
         result = worker("_registry_worker", "import", sheet, database_url=url)
@@ -114,7 +116,8 @@ def bench_import(sheet: str, backend: str) -> None:
            f"{result['counts']['households_created']:,} households): median {median(imports):.1f} s "
            f"{[round(t, 1) for t in imports]}; floor (calamine read + raw {'COPY' if backend != 'sqlite' else 'executemany'}) "
            f"median {median(floors):.1f} s {[round(t, 1) for t in floors]}; ratio {ratio:.2f} (budget {RATIO_BUDGET}); "
-           f"peak memory {max(memory):.0f} MB (budget {MEMORY_BUDGET_MB} MB)")
+           f"peak memory {max(memory):.0f} MiB (budget {MEMORY_BUDGET_MB} MiB; the floor's own peak "
+           f"{max(floor_memory):.0f} MiB)")
 
 
 def bench_list(url: str, backend: str) -> None:

@@ -1,9 +1,10 @@
-"""Helpers for registry tests: sheets in the import template, written as CSV or .xlsx."""
+"""Helpers for registry tests: sheets in the import template, written as CSV, .xlsx or .xls."""
 
 import csv
 
 import pytest
 import xlsxwriter
+import xlwt
 
 from minxin.registry.io.template import COLUMNS
 from tests.world import make_id_number
@@ -62,6 +63,24 @@ def write_sheet(path, rows, *, header=None, formulas=None):
     return str(path)
 
 
+def write_xls(path, rows, *, header=None):
+    """A real Excel 97–2003 (BIFF8) workbook, as older county offices still send: numbers are
+    stored as numbers (floats), everything else as text."""
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("户信息")
+    for col, text in enumerate(header or HEADER):
+        sheet.write(0, col, text)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value != "":
+                sheet.write(r, c, value)
+    workbook.save(str(path))
+    return str(path)
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_sheet, "xls": write_xls}
+
+
 @pytest.fixture
 def sheet(tmp_path):
     counter = {"n": 0}
@@ -69,6 +88,6 @@ def sheet(tmp_path):
     def make(rows, *, kind="csv", **kwargs):
         counter["n"] += 1
         path = tmp_path / f"sheet{counter['n']}.{kind}"
-        return write_sheet(path, rows, **kwargs) if kind == "xlsx" else write_csv(path, rows, **kwargs)
+        return WRITERS[kind](path, rows, **kwargs)
 
     return make

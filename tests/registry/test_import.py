@@ -74,6 +74,31 @@ def test_xlsx_with_numbers_stored_as_floats_and_formulas_taken_as_values(world, 
     assert not Member.objects.filter(name__startswith="=").exists()
 
 
+def test_a_real_xls_workbook_imports_with_its_numbers_stored_as_floats(world, sheet):
+    rows = family()
+    rows[0][HEADER.index("建档立卡年度")] = 2014.0
+    rows[0][HEADER.index("联系电话")] = 13912345678.0
+    rows[0][HEADER.index("经度")] = 108.5
+    path = sheet(rows, kind="xls")
+    with open(path, "rb") as handle:
+        assert handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file, not XML
+    outcome = run(path)
+    assert outcome.exit_code == 0, outcome.problems
+    household = Household.objects.get(number="H0001")
+    assert household.phone == "13912345678" and household.member_count == 3 and str(household.lon) == "108.500000"
+    assert Registration.objects.get(household=household).year == 2014
+    assert run(path).counts["members_unchanged"] == 3
+
+
+def test_an_xls_id_number_stored_as_a_number_is_refused_not_guessed(world, sheet):
+    rows = family()
+    rows[1][HEADER.index("证件号码")] = float(rows[1][HEADER.index("证件号码")])  # Excel keeps 15 digits
+    outcome = run(sheet(rows, kind="xls"))
+    assert outcome.exit_code == 1 and not Household.objects.filter(number="H0001").exists()
+    problem = next(p for p in outcome.problems if p.column == "证件号码")
+    assert problem.row == 3 and "科学计数法" in problem.reason
+
+
 def test_full_width_digits_lowercase_x_stray_spaces_float_suffix_and_blank_rows(world, sheet):
     x_id = next(make_id_number("19700101", seq) for seq in range(1, 999) if make_id_number("19700101", seq)[-1] == "X")
     full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in make_id_number("19600101", 11))
