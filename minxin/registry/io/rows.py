@@ -57,10 +57,11 @@ def parse_name(text: str) -> str:
     return text
 
 
-def parse_id(text: str) -> tuple:
-    """(ID number, sex, birth date): the parts of a valid ID number the registry keeps."""
+def parse_id(cell, today=None) -> tuple:
+    """(ID number, sex, birth date): the parts of a valid ID number the registry keeps. Takes the
+    cell as read: the ID rules fold full-width digits, spaces and float forms themselves."""
     try:
-        return id_number_parts(text)
+        return id_number_parts(cell, today=today)
     except InvalidIdentifier as exc:
         raise RowError(str(exc)) from None
 
@@ -215,8 +216,9 @@ MEMOISED = {"township", "village", "group", "relation", "ethnicity", "education"
             "attribute", "status", "main_cause", "other_causes", "year", "helpers"}
 
 
-# Columns where almost every cell differs: parsed cell by cell, without looking for repeats.
-DISTINCT = {"name", "id_number"}
+# Columns where almost every cell differs: parsed cell by cell, without looking for repeats (the ID
+# number too, see Parser.parse_column).
+DISTINCT = {"name"}
 
 
 def _raise_required():
@@ -235,12 +237,22 @@ class Parser:
 
     def __init__(self):
         self.cache = {key: {} for key in MEMOISED}
+        self.today = datetime.date.today()
 
     def parse_column(self, key: str, raws: list, failed_value=None) -> tuple[list, dict]:
         """(values, failures): the parsed value of each raw cell (`failed_value` where it failed) and
         raw → reason for the cells that failed."""
         parse = PARSERS[key]
         failures = {}
+        if key == "id_number":
+            values = []
+            for raw in raws:
+                try:
+                    values.append(parse_id(raw, self.today))
+                except RowError as exc:
+                    failures[raw] = str(exc)
+                    values.append(failed_value)
+            return values, failures
         if key in DISTINCT:
             values = []
             for raw in raws:
