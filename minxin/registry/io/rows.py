@@ -7,6 +7,7 @@ message for the report). Cells are parsed a column of a chunk of rows at a time 
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from itertools import repeat
 
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def parse_name(text: str) -> str:
 
 def parse_id(cell, today=None) -> tuple:
     """(ID number, sex, birth date): the parts of a valid ID number the registry keeps. Takes the
-    cell as read: the ID rules fold full-width digits, spaces and float forms themselves."""
+    cell as read (see Parser.parse_column)."""
     try:
         return id_number_parts(cell, today=today)
     except InvalidIdentifier as exc:
@@ -216,9 +217,8 @@ MEMOISED = {"township", "village", "group", "relation", "ethnicity", "education"
             "attribute", "status", "main_cause", "other_causes", "year", "helpers"}
 
 
-# Columns where almost every cell differs: parsed cell by cell, without looking for repeats (the ID
-# number too, see Parser.parse_column).
-DISTINCT = {"name"}
+# Columns where almost every cell differs: parsed cell by cell, without looking for repeats.
+DISTINCT = {"name", "id_number"}
 
 
 def _raise_required():
@@ -244,20 +244,13 @@ class Parser:
         raw → reason for the cells that failed."""
         parse = PARSERS[key]
         failures = {}
-        if key == "id_number":
-            values = []
-            for raw in raws:
-                try:
-                    values.append(parse_id(raw, self.today))
-                except RowError as exc:
-                    failures[raw] = str(exc)
-                    values.append(failed_value)
-            return values, failures
         if key in DISTINCT:
+            # The ID rules fold full-width digits, spaces and float forms of the cell themselves.
+            cell = partial(parse_id, today=self.today) if key == "id_number" else lambda raw: parse(clean(raw))
             values = []
             for raw in raws:
                 try:
-                    values.append(parse(clean(raw)))
+                    values.append(cell(raw))
                 except RowError as exc:
                     failures[raw] = str(exc)
                     values.append(failed_value)
