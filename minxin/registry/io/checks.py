@@ -164,6 +164,11 @@ def read_rows(sheet_rows, *, actor, progress=None) -> Checked:
     return checked
 
 
+def _failed(key):
+    """What a cell of column `key` holds when it did not parse (the ID column holds three parts)."""
+    return _ABSENT_ID if key == "id_number" else ABSENT
+
+
 def _filled(cells) -> bool:
     first = cells[0] if cells else None
     return (isinstance(first, str) and bool(first.strip())) or any(
@@ -195,7 +200,7 @@ class _ChunkReader:
         column: dict[str, list] = {}
         for index, key in checked.columns.items():
             raws = list(map(itemgetter(index), rows))
-            values, failures = self.parser.parse_column(key, raws, _ABSENT_ID if key == "id_number" else ABSENT)
+            values, failures = self.parser.parse_column(key, raws, _failed(key))
             if failures:
                 for i, raw in enumerate(raws):
                     if raw in failures:
@@ -208,7 +213,7 @@ class _ChunkReader:
                     if value == "" or value is None:
                         errors.setdefault(i, []).append(
                             (key, "", _("“%(header)s”是必填项。") % {"header": template.BY_KEY[key].header}))
-                        values[i] = _ABSENT_ID if key == "id_number" else ABSENT
+                        values[i] = _failed(key)
         places = list(zip(column["township"], column["village"], strict=True))
         village_codes, late_errors = self._villages(places)
         id_numbers, sexes, births = zip(*column["id_number"], strict=True)

@@ -96,12 +96,12 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress) -> Outcom
         return outcome
     if skip_invalid:
         outcome.skipped = _skipped_rows(checked)
-    if dry_run:
-        plan = _plan(checked, valid, existing)
-    else:
-        report(70, _("正在写入"))
-        plan = _apply(checked, valid, existing, actor=actor, file_name=name or path)
+    plan = _plan(checked, valid, existing)
     outcome.counts.update(plan.counts)
+    if not dry_run and plan.has_changes:
+        report(80, _("正在写入"))
+        with transaction.atomic(), bulk.large_cache():
+            _write(plan, checked, actor=actor, file_name=name or path)
     report(100, _("完成"))
     outcome.exit_code = 1 if checked.problems else 0
     outcome.message = _summary(outcome, dry_run)
@@ -358,17 +358,8 @@ _MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "n
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 
 
-def _apply(checked, valid, existing, *, actor, file_name) -> Plan:
-    """Plan the import and write it in one transaction."""
-    plan = _plan(checked, valid, existing)
-    if plan.has_changes:
-        with transaction.atomic(), bulk.large_cache():
-            _write(plan, checked, actor=actor, file_name=file_name)
-    return plan
-
-
 def _write(plan, checked, *, actor, file_name) -> None:
-    """Write the plan (inside _apply's transaction)."""
+    """Write the plan (inside the caller's transaction)."""
     now = timezone.now()
     present_keys = [k for k in HOUSEHOLD_KEYS if k in checked.present]
     summary = audit_record(actor=actor, action="household.import", object_type="registry.import",

@@ -7,7 +7,6 @@ message for the report). Cells are parsed a column of a chunk of rows at a time 
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from itertools import repeat
 
 from django.utils.translation import gettext as _
@@ -58,11 +57,11 @@ def parse_name(text: str) -> str:
     return text
 
 
-def parse_id(cell, today=None) -> tuple:
+def parse_id(cell) -> tuple:
     """(ID number, sex, birth date): the parts of a valid ID number the registry keeps. Takes the
-    cell as read (see Parser.parse_column)."""
+    cell as read: the ID rules fold full-width digits, spaces and float forms themselves."""
     try:
-        return id_number_parts(cell, today=today)
+        return id_number_parts(cell)
     except InvalidIdentifier as exc:
         raise RowError(str(exc)) from None
 
@@ -219,6 +218,8 @@ MEMOISED = {"township", "village", "group", "relation", "ethnicity", "education"
 
 # Columns where almost every cell differs: parsed cell by cell, without looking for repeats.
 DISTINCT = {"name", "id_number"}
+# Columns whose parser takes the cell as read rather than clean()'s text.
+TAKES_CELL = {"id_number"}
 
 
 def _raise_required():
@@ -237,7 +238,6 @@ class Parser:
 
     def __init__(self):
         self.cache = {key: {} for key in MEMOISED}
-        self.today = datetime.date.today()
 
     def parse_column(self, key: str, raws: list, failed_value=None) -> tuple[list, dict]:
         """(values, failures): the parsed value of each raw cell (`failed_value` where it failed) and
@@ -245,8 +245,7 @@ class Parser:
         parse = PARSERS[key]
         failures = {}
         if key in DISTINCT:
-            # The ID rules fold full-width digits, spaces and float forms of the cell themselves.
-            cell = partial(parse_id, today=self.today) if key == "id_number" else lambda raw: parse(clean(raw))
+            cell = parse if key in TAKES_CELL else lambda raw: parse(clean(raw))
             values = []
             for raw in raws:
                 try:
