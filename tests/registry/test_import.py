@@ -333,3 +333,55 @@ def test_xlsx_report_lists_row_column_value_reason(world, sheet, tmp_path):
     rows = CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")).get_sheet_by_index(0).to_python()
     assert rows[0] == ["行号", "列", "值", "原因"]
     assert rows[1][:3] == ["3", "证件号码", "1"]
+
+
+def test_a_file_planned_and_written_in_several_batches_is_one_import(world, sheet, monkeypatch):
+    """Households are planned and written a batch at a time (the server checks a batch's foreign
+    keys while the next is planned): the outcome, the records and the audit trail are those of one
+    import."""
+    from minxin.registry.io import importer
+
+    monkeypatch.setattr(importer, "_PLAN_BATCH", 2)
+    rows = [row for index in range(5) for row in family(f"H00{index + 1}", seq=20 + 10 * index,
+                                                          head=f"张{'一二三四五'[index]}丰")]
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 0, outcome.problems
+    assert outcome.counts["households_created"] == 5 and outcome.counts["members_created"] == 15
+    numbers = [f"H00{index + 1}" for index in range(5)]
+    households = Household.objects.filter(number__in=numbers)
+    assert sorted(households.values_list("member_count", flat=True)) == [3] * 5
+    assert Member.objects.filter(household__in=households).count() == 15
+    summary = AuditEvent.objects.get(action="household.import")
+    assert summary.after["households_created"] == 5 and summary.after["members_created"] == 15
+    created = AuditEvent.objects.filter(action="household.import.create")
+    assert created.count() == 5
+    assert {event.after["import"] for event in created} == {summary.object_id}
+    assert {event.after["members_created"] for event in created} == {3}
+
+    again = run(sheet(rows))
+    assert again.counts["households_unchanged"] == 5 and again.counts["members_unchanged"] == 15
+    assert AuditEvent.objects.filter(action="household.import").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_foreign_key_checks_refuse_a_dangling_row(world):
+    """A row whose household does not exist is refused: by the check run from the thread on
+    PostgreSQL, at COMMIT on SQLite; either way nothing is written."""
+    from django.db import IntegrityError, connection, transaction
+    from django.utils import timezone
+
+    from minxin.registry.io import bulk, importer
+    from minxin.registry.io.checks import MEMBER_DEFAULTS, MEMBER_KEYS
+
+    now = timezone.now()
+    member = {**MEMBER_DEFAULTS, "name": "无户", "relation": "head"}
+    row = (now, now, 999_999, "520627100201", "wuhu wh", make_id_number("19600101", 91), "M", now.date(),
+           *(member[key] for key in MEMBER_KEYS), False, False, False)
+    stage = "writing"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with bulk.ForeignKeyChecks() as checks:
+            bulk.insert_rows(Member, importer._MEMBER_INSERT, [row])
+            checks.start()
+        stage = "commit"
+    assert stage == ("writing" if connection.vendor == "postgresql" else "commit")
+    assert not Member.objects.filter(name="无户").exists()

@@ -146,6 +146,7 @@ _HOUSEHOLD_KEYS = [c.key for c in template.COLUMNS if c.household and c.key not 
 def read_rows(sheet_rows, *, actor, progress=None) -> Checked:
     """Parse every row; group by household number; check the rules inside the file."""
     checked = Checked()
+    reader = _ChunkReader(checked, actor)  # its lookups, made while an .xlsx is still loading
     rows = iter(sheet_rows)
     for row_number, cells in rows:
         if any(clean(c) for c in cells):
@@ -154,7 +155,6 @@ def read_rows(sheet_rows, *, actor, progress=None) -> Checked:
             break
     else:
         raise HeaderError([Problem(1, "", "", _("文件里没有任何内容（连表头也没有）。"))])
-    reader = _ChunkReader(checked, actor)
     while chunk := list(islice(rows, _CHUNK_ROWS)):
         reader.read(chunk)
         if progress:
@@ -181,7 +181,6 @@ class _ChunkReader:
 
     def __init__(self, checked, actor):
         self.checked, self.actor, self.parser = checked, actor, Parser()
-        self.width = max(checked.columns) + 1
         self.villages = village_lookup()
         self.village_codes: dict[tuple[str, str], str] = {}
         self.village_errors: dict[tuple[str, str], str] = {}
@@ -194,7 +193,8 @@ class _ChunkReader:
             return
         checked.rows += len(chunk)
         row_numbers = [number for number, _cells in chunk]
-        rows = [cells if len(cells) >= self.width else [*cells, *[""] * (self.width - len(cells))]
+        width = max(checked.columns) + 1
+        rows = [cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
                 for _number, cells in chunk]
         errors: dict[int, list] = {}  # index in the chunk → [(column key, raw cell, reason)]
         column: dict[str, list] = {}

@@ -7,6 +7,8 @@ skip_invalid), 2 unusable file.
 """
 
 import datetime
+import json
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +27,8 @@ from minxin.registry.models import CareOverride, Helper, Household, Member, Regi
 
 HOUSEHOLD_KEYS = ["group", "phone", "lat", "lon"]
 REG_FIELDS = ["year", "attribute", "status", "main_cause", "other_cause_1", "other_cause_2"]
+COUNT_KEYS = ["households_created", "households_updated", "households_unchanged", "members_created",
+              "members_updated", "members_unchanged"]
 _CHUNK = 900
 
 
@@ -96,12 +100,10 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress) -> Outcom
         return outcome
     if skip_invalid:
         outcome.skipped = _skipped_rows(checked)
-    plan = _plan(checked, valid, existing)
-    outcome.counts.update(plan.counts)
-    if not dry_run and plan.has_changes:
-        report(80, _("正在写入"))
-        with transaction.atomic(), bulk.large_cache():
-            _write(plan, checked, actor=actor, file_name=name or path)
+    if not dry_run:
+        report(75, _("正在写入"))
+    outcome.counts.update(_plan_and_write(checked, valid, existing, actor=actor, file_name=name or path,
+                                          dry_run=dry_run))
     report(100, _("完成"))
     outcome.exit_code = 1 if checked.problems else 0
     outcome.message = _summary(outcome, dry_run)
@@ -299,8 +301,7 @@ def _plan(checked, valid, existing) -> Plan:
     present = checked.present
     member_keys = [name for name in MEMBER_KEYS if name in present]
     today = datetime.date.today()
-    counts = dict.fromkeys(["households_created", "households_updated", "households_unchanged",
-                            "members_created", "members_updated", "members_unchanged"], 0)
+    counts = dict.fromkeys(COUNT_KEYS, 0)
     for household in valid:
         current = existing.households.get(household.number)
         key = current["id"] if current else household.number
@@ -334,14 +335,14 @@ def _plan(checked, valid, existing) -> Plan:
                                         fields.get("phone", ""), fields.get("lat"), fields.get("lon"),
                                         *(fields[name] for name in derive.DERIVED_FIELDS)))
             counts["households_created"] += 1
-            plan.touched.append((key, household.number, "create", member_counts, household.village_code))
+            plan.touched.append((key, household.number, "create", tuple(member_counts), household.village_code))
             continue
         if any(current.get(name) != value for name, value in fields.items()):
             plan.changed_households.append((current["id"], fields))
             changed = True
         if changed or any(member_counts):
             counts["households_updated"] += 1
-            plan.touched.append((key, household.number, "update", member_counts, household.village_code))
+            plan.touched.append((key, household.number, "update", tuple(member_counts), household.village_code))
         else:
             counts["households_unchanged"] += 1
     plan.counts = counts
@@ -349,6 +350,39 @@ def _plan(checked, valid, existing) -> Plan:
 
 
 # --- writing -------------------------------------------------------------------------------------------
+
+_PLAN_BATCH = 20_000  # households planned, then written, at a time
+
+
+def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run) -> dict:
+    """Plan the upserts a batch of households at a time and, unless dry_run, write every batch in one
+    transaction (all or nothing). While the server checks a batch's foreign keys, Python plans the
+    next one. Returns the counts; the import's summary event, written last, carries them too."""
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    if dry_run:
+        for batch in _chunks(valid, _PLAN_BATCH):
+            _add(counts, _plan(checked, batch, existing).counts)
+        return counts
+    run, now = uuid.uuid4().hex, timezone.now()  # the run links the households' events to the summary
+    with transaction.atomic(), bulk.large_cache(), bulk.ForeignKeyChecks() as checks:
+        for batch in _chunks(valid, _PLAN_BATCH):
+            plan = _plan(checked, batch, existing)
+            checks.wait()
+            _add(counts, plan.counts)
+            if plan.has_changes:
+                _write(plan, checked, actor=actor, run=run, now=now)
+                checks.start()
+        checks.wait()
+        if counts["households_created"] or counts["households_updated"]:
+            audit_record(actor=actor, action="household.import", object_type="registry.import", object_id=run,
+                         object_repr=str(file_name)[:255], region_code=_actor_region(actor), after=counts)
+    return counts
+
+
+def _add(counts: dict, more: dict) -> None:
+    for key, value in more.items():
+        counts[key] += value
+
 
 _HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat",
                      "lon", "version", *derive.DERIVED_FIELDS]
@@ -358,12 +392,9 @@ _MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "n
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 
 
-def _write(plan, checked, *, actor, file_name) -> None:
-    """Write the plan (inside the caller's transaction)."""
-    now = timezone.now()
+def _write(plan, checked, *, actor, run, now) -> None:
+    """Write a plan (inside the caller's transaction)."""
     present_keys = [k for k in HOUSEHOLD_KEYS if k in checked.present]
-    summary = audit_record(actor=actor, action="household.import", object_type="registry.import",
-                           object_repr=str(file_name)[:255], region_code=_actor_region(actor), after=plan.counts)
     numbers = [number for number, *_rest in plan.new_households]
     pk_of = dict(zip(numbers, bulk.allocate_ids(Household, len(numbers)), strict=True))
     bulk.insert_rows(Household, _HOUSEHOLD_INSERT, (
@@ -388,7 +419,7 @@ def _write(plan, checked, *, actor, file_name) -> None:
         for p in plan.changed_members))
     _write_registrations(plan, pk, now)
     _write_helpers(plan, pk)
-    _write_audit(plan, pk, actor, summary, now)
+    _write_audit(plan, pk, actor, run, now)
 
 
 def _bump_versions(pks) -> None:
@@ -435,16 +466,19 @@ def _write_helpers(plan, pk) -> None:
     bulk.insert_rows(Helper, ["household_id", "name", "cadre_id"], rows)
 
 
-def _write_audit(plan, pk, actor, summary, now) -> None:
+def _write_audit(plan, pk, actor, run, now) -> None:
     """One event per created or changed household, so its history tab shows the import."""
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     actor_name = getattr(actor, "username", "") or "system"
+    afters = {}  # (members created, members updated) → the event's JSON, shared by the rows alike
     rows = []
-    for key, number, action, (created, updated), village in plan.touched:
-        household_id = pk(key)
-        rows.append((now, actor_id, actor_name, f"household.import.{action}", "registry.household", str(household_id),
-                     number, village, None,
-                     {"import": summary.pk, "members_created": created, "members_updated": updated}, None))
+    for key, number, action, counts, village in plan.touched:
+        after = afters.get(counts)
+        if after is None:
+            after = afters[counts] = bulk.JsonText(json.dumps(
+                {"import": run, "members_created": counts[0], "members_updated": counts[1]}))
+        rows.append((now, actor_id, actor_name, f"household.import.{action}", "registry.household", str(pk(key)),
+                     number, village, None, after, None))
     bulk.insert_rows(AuditEvent, ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id",
                                   "object_repr", "region_code", "before", "after", "ip_address"], rows)
 

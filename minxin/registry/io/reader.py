@@ -12,12 +12,13 @@ import io
 import os
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 from django.conf import settings
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -80,26 +81,35 @@ def _check_zip(path: str) -> None:
 
 
 def _workbook(path: str, kind: str) -> Sheet:
+    """The first visible sheet. calamine loads it in a thread (its Rust code runs without the GIL):
+    the importer prepares its lookups meanwhile, and takes the rows once they are loaded."""
     try:
         workbook = CalamineWorkbook.from_path(path)
-        sheet = None
-        for meta in workbook.sheets_metadata:
-            if str(meta.visible).endswith("Visible"):
-                sheet = workbook.get_sheet_by_name(meta.name)
-                break
-        if sheet is None:
-            raise UnusableFile(_("工作簿里没有可见的工作表。"))
-    except CalamineError as exc:
-        raise UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": str(exc)[:200]}) from None
-    except Exception as exc:  # calamine raises plain errors for some corrupt files
-        if isinstance(exc, UnusableFile):
-            raise
-        raise UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": str(exc)[:200]}) from None
+        names = [meta.name for meta in workbook.sheets_metadata if str(meta.visible).endswith("Visible")]
+    except Exception as exc:  # CalamineError, and plain errors for some corrupt files
+        raise _unreadable(exc) from None
+    if not names:
+        raise UnusableFile(_("工作簿里没有可见的工作表。"))
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
+    loading = pool.submit(workbook.get_sheet_by_name, names[0])
+    pool.shutdown(wait=False)  # the load runs on; _loaded_rows waits for it
+    return Sheet(kind=kind, rows=_loaded_rows(loading))
+
+
+def _unreadable(exc: Exception) -> UnusableFile:
+    return UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": str(exc)[:200]})
+
+
+def _loaded_rows(loading: Future) -> Iterator:
+    try:
+        sheet = loading.result()
+    except Exception as exc:  # CalamineError, and plain errors for some corrupt files
+        raise _unreadable(exc) from None
     if sheet.height > settings.MINXIN_IMPORT_MAX_ROWS + 1:
         raise UnusableFile(_("工作表有 %(n)d 行，超过上限 %(max)d 行；请分成几个文件导入。")
                            % {"n": sheet.height, "max": settings.MINXIN_IMPORT_MAX_ROWS})
     start = (sheet.start or (0, 0))[0]
-    return Sheet(kind=kind, rows=((start + index + 1, row) for index, row in enumerate(sheet.iter_rows())))
+    yield from ((start + index + 1, row) for index, row in enumerate(sheet.iter_rows()))
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -7,6 +7,7 @@ message for the report). Cells are parsed a column of a chunk of rows at a time 
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from itertools import repeat
 
 from django.utils.translation import gettext as _
@@ -57,11 +58,11 @@ def parse_name(text: str) -> str:
     return text
 
 
-def parse_id(cell) -> tuple:
+def parse_id(cell, today: datetime.date | None = None) -> tuple:
     """(ID number, sex, birth date): the parts of a valid ID number the registry keeps. Takes the
     cell as read: the ID rules fold full-width digits, spaces and float forms themselves."""
     try:
-        return id_number_parts(cell)
+        return id_number_parts(cell, today=today)
     except InvalidIdentifier as exc:
         raise RowError(str(exc)) from None
 
@@ -218,8 +219,6 @@ MEMOISED = {"township", "village", "group", "relation", "ethnicity", "education"
 
 # Columns where almost every cell differs: parsed cell by cell, without looking for repeats.
 DISTINCT = {"name", "id_number"}
-# Columns whose parser takes the cell as read rather than clean()'s text.
-TAKES_CELL = {"id_number"}
 
 
 def _raise_required():
@@ -238,14 +237,21 @@ class Parser:
 
     def __init__(self):
         self.cache = {key: {} for key in MEMOISED}
+        self.today = datetime.date.today()
+
+    def _cell_parser(self, key: str):
+        """The parser of one raw cell of a DISTINCT column."""
+        if key == "id_number":  # the cell as read (see parse_id), and the day of the run
+            return partial(parse_id, today=self.today)
+        parse = PARSERS[key]
+        return lambda raw: parse(clean(raw))
 
     def parse_column(self, key: str, raws: list, failed_value=None) -> tuple[list, dict]:
         """(values, failures): the parsed value of each raw cell (`failed_value` where it failed) and
         raw → reason for the cells that failed."""
-        parse = PARSERS[key]
         failures = {}
         if key in DISTINCT:
-            cell = parse if key in TAKES_CELL else lambda raw: parse(clean(raw))
+            cell = self._cell_parser(key)
             values = []
             for raw in raws:
                 try:
@@ -254,6 +260,7 @@ class Parser:
                     failures[raw] = str(exc)
                     values.append(failed_value)
             return values, failures
+        parse = PARSERS[key]
         cache = self.cache.get(key)
         if cache is None:
             cache = {}
