@@ -6,7 +6,6 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice, repeat
-from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -198,8 +197,9 @@ class _ChunkReader:
                 for _number, cells in chunk]
         errors: dict[int, list] = {}  # index in the chunk → [(column key, raw cell, reason)]
         column: dict[str, list] = {}
+        cells_of = list(zip(*rows, strict=False))  # the chunk's columns (rows are at least `width` long)
         for index, key in checked.columns.items():
-            raws = list(map(itemgetter(index), rows))
+            raws = cells_of[index]
             values, failures = self.parser.parse_column(key, raws, _failed(key))
             if failures:
                 for i, raw in enumerate(raws):
