@@ -262,6 +262,21 @@ def test_empty_file_header_only_and_files_that_are_not_spreadsheets(world, tmp_p
     assert run(str(binary_csv)).exit_code == 2
 
 
+def test_a_workbook_whose_sheet_cannot_be_loaded_is_refused_with_the_reason(world, tmp_path, sheet):
+    """The sheet loads in a thread: its failure still reaches the user as an unusable file."""
+    good = sheet(family(), kind="xlsx")
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut off mid-element
+            target.writestr(info, data)
+    outcome = run(str(broken))
+    assert outcome.exit_code == 2 and "无法读取该 Excel 文件" in outcome.message
+    assert not Household.objects.filter(number="H0001").exists()
+
+
 def test_a_zip_bomb_is_refused_before_it_is_read(world, tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
