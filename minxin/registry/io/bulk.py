@@ -50,13 +50,13 @@ def _copy_converter(field):
     return None
 
 
-def _converter(field, vendor):
+def _converter(field):
     """How a value of `field` is bound in an executemany. psycopg adapts dates, datetimes and
     decimals itself; the sqlite3 module is given the text Django would store."""
     internal = field.get_internal_type()
     if internal == "JSONField":
         return _json
-    if vendor != "sqlite":
+    if connection.vendor != "sqlite":
         return None
     if internal == "DateField":
         return lambda v: v.isoformat() if v is not None else None
@@ -68,10 +68,10 @@ def _converter(field, vendor):
     return None
 
 
-def _columns(model, fields, vendor):
-    meta = model._meta
-    resolved = [meta.get_field(name) for name in fields]
-    return [f.column for f in resolved], [_converter(f, vendor) for f in resolved]
+def _columns(model, fields, converter):
+    """The columns of `fields` and, for each, how its values are converted (`converter(field)`)."""
+    resolved = [model._meta.get_field(name) for name in fields]
+    return [f.column for f in resolved], [converter(f) for f in resolved]
 
 
 def _convert(rows, converters):
@@ -105,13 +105,16 @@ def _batches(rows, converters):
 
 def insert_rows(model, fields: list[str], rows) -> int:
     """INSERT the tuples (values in the order of `fields`, attnames such as `village_id`)."""
-    columns, converters = _columns(model, fields, connection.vendor)
+    binary_copy = connection.vendor == "postgresql"
+    columns, converters = _columns(model, fields, _copy_converter if binary_copy else _converter)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            return _copy(cursor.cursor, model, fields, columns, rows)
+        if binary_copy:
+            types = _copy_types(cursor.cursor, model._meta.db_table, columns)
+            return _copy(cursor.cursor, f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", types, converters,
+                         rows)
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from _meta
         for batch in _batches(rows, converters):
             cursor.executemany(sql, batch)
@@ -119,19 +122,14 @@ def insert_rows(model, fields: list[str], rows) -> int:
     return count
 
 
-def _copy(raw, model, fields, columns, rows) -> int:
-    """COPY … FROM STDIN (FORMAT BINARY): psycopg formats binary values in C at a third of the cost
-    of text, and the server need not parse them. The queued writer sends from a thread: Python
-    formats the next rows while PostgreSQL, on the other core, inserts and indexes the previous."""
+def _copy(raw, sql: str, types: list[int], converters, rows) -> int:
+    """A binary COPY: psycopg formats binary values in C at a third of the cost of text, and the
+    server need not parse them. The queued writer sends from a thread: Python formats the next rows
+    while PostgreSQL, on the other core, inserts and indexes the previous."""
     from psycopg.copy import QueuedLibpqWriter
 
-    meta = model._meta
-    converters = [_copy_converter(meta.get_field(name)) for name in fields]
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    types = _copy_types(raw, meta.db_table, columns)
     count = 0
-    with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", writer=QueuedLibpqWriter(raw)) as copy:
+    with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
         copy.set_types(types)
         for batch in _batches(rows, converters):
             for row in batch:
@@ -156,7 +154,7 @@ def _copy_types(raw, table: str, columns: list[str]) -> list[int]:
 
 def update_rows(model, fields: list[str], rows) -> int:
     """UPDATE … WHERE id = ? for each tuple (id first, then the values of `fields`)."""
-    columns, converters = _columns(model, fields, connection.vendor)
+    columns, converters = _columns(model, fields, _converter)
     table = connection.ops.quote_name(model._meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
     sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608 - names from _meta
@@ -196,13 +194,16 @@ class ForeignKeyChecks:
     """
 
     def __init__(self):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fk-checks")
+        self._pool = None
         self._running = None
 
     def start(self) -> None:
         self.wait()
-        if connection.vendor == "postgresql":
-            self._running = self._pool.submit(self._check, connection, connection.connection)
+        if connection.vendor != "postgresql":
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fk-checks")
+        self._running = self._pool.submit(self._check, connection, connection.connection)
 
     @staticmethod
     def _check(django_connection, raw) -> None:
@@ -225,7 +226,8 @@ class ForeignKeyChecks:
             if exc_type is None:
                 raise
         finally:
-            self._pool.shutdown()
+            if self._pool is not None:
+                self._pool.shutdown()
 
 
 @contextlib.contextmanager

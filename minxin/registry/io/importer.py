@@ -270,10 +270,10 @@ def _registration_from_file(values, present, current):
     return reg
 
 
-def _plan_members(plan, key, household, people, member_keys, counts) -> list:
+def _plan_members(plan, key, household, people, member_keys, counts) -> tuple[int, int]:
     """The members of an existing household (`people`: ID number → Person, updated in place with
-    the sheet's columns); returns [created, updated]."""
-    member_counts = [0, 0]
+    the sheet's columns); returns (created, updated)."""
+    created = updated = 0
     for file_row in household.rows:
         row = file_row.member
         person = people.get(row.id_number)
@@ -281,7 +281,7 @@ def _plan_members(plan, key, household, people, member_keys, counts) -> list:
             people[row.id_number] = row
             plan.new_members.append((key, row))
             counts["members_created"] += 1
-            member_counts[0] += 1
+            created += 1
             continue
         before = person.member_tuple()
         person.sex, person.birth_date = row.sex, row.birth_date
@@ -290,10 +290,10 @@ def _plan_members(plan, key, household, people, member_keys, counts) -> list:
         if before != person.member_tuple():
             plan.changed_members.append(person)
             counts["members_updated"] += 1
-            member_counts[1] += 1
+            updated += 1
         else:
             counts["members_unchanged"] += 1
-    return member_counts
+    return created, updated
 
 
 def _plan(checked, valid, existing) -> Plan:
@@ -309,7 +309,7 @@ def _plan(checked, valid, existing) -> Plan:
         if current is None:  # a new household (every one of a first load): its rows as they are
             people = {r.member.id_number: r.member for r in household.rows}
             plan.new_members.extend((key, member) for member in people.values())
-            member_counts = [len(people), 0]
+            member_counts = (len(people), 0)
             counts["members_created"] += len(people)
         else:
             people = {p.id_number: p for p in existing.members_of.get(current["id"], [])}
@@ -335,14 +335,14 @@ def _plan(checked, valid, existing) -> Plan:
                                         fields.get("phone", ""), fields.get("lat"), fields.get("lon"),
                                         *(fields[name] for name in derive.DERIVED_FIELDS)))
             counts["households_created"] += 1
-            plan.touched.append((key, household.number, "create", tuple(member_counts), household.village_code))
+            plan.touched.append((key, household.number, "create", member_counts, household.village_code))
             continue
         if any(current.get(name) != value for name, value in fields.items()):
             plan.changed_households.append((current["id"], fields))
             changed = True
         if changed or any(member_counts):
             counts["households_updated"] += 1
-            plan.touched.append((key, household.number, "update", tuple(member_counts), household.village_code))
+            plan.touched.append((key, household.number, "update", member_counts, household.village_code))
         else:
             counts["households_unchanged"] += 1
     plan.counts = counts

@@ -274,8 +274,3 @@ class Parser:
             except RowError as exc:
                 failures[raw] = str(exc)
         return list(map(cache.get, raws, repeat(failed_value))), failures
-
-    def parse(self, key: str, raw):
-        """(value, None) or (None, reason) for one cell."""
-        values, failures = self.parse_column(key, [raw])
-        return (None, failures[raw]) if failures else (values[0], None)
