@@ -70,7 +70,7 @@ def floor(path):
 
 
 def import_(path):
-    from minxin.registry.services import household_import
+    from minxin.registry.services_io import household_import
 
     start = time.perf_counter()
     phases = []
@@ -82,7 +82,7 @@ def import_(path):
 
 def export(path):
     from minxin.registry.models import Household
-    from minxin.registry.services import household_export
+    from minxin.registry.services_io import household_export
 
     start = time.perf_counter()
     rows = household_export(actor=None, households=Household.objects.all(), target=path, unmasked=True,

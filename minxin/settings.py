@@ -163,6 +163,12 @@ MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("MINXIN_IMPORT_MAX_UNCOMPRESSED_B
 MINXIN_IMPORT_MAX_ZIP_RATIO = env_int("MINXIN_IMPORT_MAX_ZIP_RATIO", 200, minimum=2)
 # Uploads up to this size are imported during the request; larger ones by the background worker.
 MINXIN_IMPORT_INLINE_MAX_BYTES = env_int("MINXIN_IMPORT_INLINE_MAX_BYTES", 256 * 1024, minimum=0)
+# Exports of up to this many households are written during the request (a few seconds); larger
+# ones by the background worker, with a progress bar and a download link.
+MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS = env_int("MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS", 3000, minimum=0)
+# Export files and import reports (they hold names and ID numbers) are deleted by `minxin purge-files`
+# this many days after their job finished.
+MINXIN_FILE_RETENTION_DAYS = env_int("MINXIN_FILE_RETENTION_DAYS", 7, minimum=1)
 
 # --- field work (SPEC §4.1, §4.3) ------------------------------------------------------------
 # Days a resident cadre must spend in the village each month (presence, from dated records).

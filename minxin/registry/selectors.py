@@ -12,12 +12,21 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Sum, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry import choices, permissions
-from minxin.registry.models import Checklist, Household, ImportJob, Member, Registration, VillageFile
+from minxin.registry.models import (
+    Checklist,
+    ExportJob,
+    Household,
+    ImportJob,
+    Member,
+    Registration,
+    VillageFile,
+)
 
 _ID_TAIL = re.compile(r"^\d{3,17}[\dXx]?$")
 
@@ -41,8 +50,25 @@ class HouseholdFilters:
     q: str = ""
 
     def description(self) -> str:
-        parts = [f"{k}={v}" for k, v in vars(self).items() if v]
-        return "; ".join(parts)
+        """The filters in words, for the export's audit event and job page ("区划：土地坳镇；搜索：zsf")."""
+        parts = []
+        if self.region:
+            code = self.region.ljust(12, "0")
+            name = Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+            parts.append(f"{_('区划')}：{name}")
+        if self.group:
+            parts.append(f"{_('村民小组')}：{self.group}")
+        if self.registered:
+            parts.append(f"{_('建档立卡')}：{_('是') if self.registered == 'yes' else _('否')}")
+        for value, choices_cls, label in ((self.attribute, choices.Attribute, _("贫困户属性")),
+                                          (self.status, choices.Status, _("脱贫状态")),
+                                          (self.cause, choices.Cause, _("主要致贫原因"))):
+            if value:
+                parts.append(f"{label}：{choices_cls(value).label}")
+        parts += [str(choices.TAGS[tag][1]) for tag in self.tags if tag in choices.TAGS]
+        if self.q:
+            parts.append(f"{_('搜索')}：{self.q}")
+        return "；".join(parts)
 
 
 def search_q(q: str) -> Q:
@@ -200,6 +226,15 @@ def import_job_list(*, user):
 
 def import_job_get(*, user, pk: int) -> ImportJob:
     return get_object_or_404(import_job_list(user=user), pk=pk)
+
+
+def export_job_list(*, user):
+    _require_view(user)
+    return ExportJob.objects.visible_to(user).select_related("created_by").order_by("-created_at")
+
+
+def export_job_get(*, user, pk: int) -> ExportJob:
+    return get_object_or_404(export_job_list(user=user), pk=pk)
 
 
 def villages_for(*, user):

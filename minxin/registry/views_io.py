@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
-from minxin.registry import permissions, selectors, services, tasks
+from minxin.registry import permissions, selectors, services, services_io, tasks
 from minxin.registry.forms import ImportForm, VillageFileForm
 from minxin.registry.io.report import template_bytes
 from minxin.registry.views import NAV, filters_from
@@ -24,18 +24,63 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def household_export(request):
-    """The filtered list as an .xlsx in the import template; unmasked only if allowed and asked."""
+    """The filtered list as an .xlsx in the import template; unmasked only if allowed and asked.
+    A small list is written during the request; a large one is offered as a background job."""
     filters = filters_from(request)
     unmasked = request.GET.get("unmasked") == "1"
     if unmasked and not permissions.can_reveal(request.user):
         raise PermissionDenied
     households = selectors.household_list(user=request.user, filters=filters)
+    if request.method == "POST":
+        try:
+            job = services_io.export_job_create(actor=request.user, filters=filters, unmasked=unmasked)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("registry:household-list")
+        tasks.export_households_job.enqueue(job.pk)
+        return redirect("registry:export-job", pk=job.pk)
+    count = households.count()
+    if count > settings.MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS:
+        return render(request, "registry/export_confirm.html", {
+            "count": count, "unmasked": unmasked, "description": filters.description(), "nav_active": NAV,
+            "jobs": selectors.export_job_list(user=request.user).filter(created_by=request.user)[:5]})
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    services.household_export(actor=request.user, households=households, target=handle, unmasked=unmasked,
-                              description=filters.description(), region_code=request.user.scope_id or "")
+    services_io.household_export(actor=request.user, households=households, target=handle, unmasked=unmasked,
+                                 description=filters.description(), region_code=request.user.scope_id or "")
     handle.seek(0)
-    name = f"households-{timezone.localdate():%Y%m%d}{'-unmasked' if unmasked else ''}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return FileResponse(handle, as_attachment=True, filename=_export_name(unmasked), content_type=XLSX)
+
+
+def _export_name(unmasked: bool) -> str:
+    return f"households-{timezone.localdate():%Y%m%d}{'-unmasked' if unmasked else ''}.xlsx"
+
+
+@login_required
+def export_job(request, pk):
+    job = selectors.export_job_get(user=request.user, pk=pk)
+    return render(request, "registry/export_job.html", {
+        "job": job, "nav_active": NAV, "retention_days": settings.MINXIN_FILE_RETENTION_DAYS})
+
+
+@login_required
+def export_progress(request, pk):
+    """The progress fragment; htmx polls it until the job has finished."""
+    job = selectors.export_job_get(user=request.user, pk=pk)
+    return render(request, "registry/_export_progress.html", {
+        "job": job, "retention_days": settings.MINXIN_FILE_RETENTION_DAYS})
+
+
+@login_required
+def export_download(request, pk):
+    job = selectors.export_job_get(user=request.user, pk=pk)
+    if job.unmasked and not permissions.can_reveal(request.user):
+        raise PermissionDenied
+    try:
+        path = services_io.export_download(actor=request.user, job=job)
+    except DomainError:
+        raise Http404 from None
+    return FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by FileResponse
+                        filename=_export_name(job.unmasked), content_type=XLSX)
 
 
 @login_required
@@ -55,13 +100,13 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.import_job_create(actor=request.user, upload=upload, dry_run=form.cleaned_data["dry_run"],
+            job = services_io.import_job_create(actor=request.user, upload=upload, dry_run=form.cleaned_data["dry_run"],
                                              skip_invalid=form.cleaned_data["skip_invalid"])
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             if upload.size <= settings.MINXIN_IMPORT_INLINE_MAX_BYTES:
-                services.import_job_run(job_id=job.pk)  # small: no need to wait for the worker
+                services_io.import_job_run(job_id=job.pk)  # small: no need to wait for the worker
             else:
                 tasks.import_households_job.enqueue(job.pk)
             return redirect("registry:import-job", pk=job.pk)

@@ -1,5 +1,5 @@
 """The registry in a real browser: pinyin search, the 一户一表, a logged reveal, uploads with a report
-and with a background job whose progress bar runs to the end."""
+and with a background job whose progress bar runs to the end, and a large export run the same way."""
 
 import csv
 
@@ -124,6 +124,34 @@ def test_upload_runs_in_the_background_and_the_progress_bar_finishes(browser_wor
     from minxin.registry.models import Household
 
     assert Household.objects.filter(number__in=["H0001", "H0002", "H0003"]).count() == 3
+
+
+def test_large_export_runs_in_the_background_and_downloads(browser_world, live_server, page, login, shot,
+                                                          tmp_path, settings):
+    from django.core.management import call_command
+    from python_calamine import CalamineWorkbook
+
+    settings.MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS = 0  # every export goes to the worker
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/registry/households/")
+    page.get_by_test_id("export").click()
+    page.get_by_test_id("export-start").wait_for()
+    assert "当前筛选共" in page.content()
+    shot(page, "registry-export-confirm")
+    page.get_by_test_id("export-start").get_by_role("button").click()
+    progress = page.get_by_test_id("export-progress")
+    progress.wait_for()
+    assert progress.get_attribute("data-state") == "queued"
+    call_command("db_worker", batch=True, interval=0.1, startup_delay=False)  # see the upload test above
+    page.wait_for_selector("[data-testid=export-progress][data-state=done]", timeout=20_000)
+    shot(page, "registry-export-done")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-download").click()
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+    names = [row[4] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[1:]]
+    assert "坳户主甲" in names and not any(name.startswith("舟") for name in names)
 
 
 def test_village_file_prints(browser_world, live_server, page, login, shot):

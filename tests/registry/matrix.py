@@ -35,8 +35,13 @@ page("registry:village-file-edit", lambda w, s: reverse("registry:village-file-e
 page("registry:household-list", lambda w, s: reverse("registry:household-list") + f"?village={w.village(s).code}")
 page("registry:household-export", lambda w, s: reverse("registry:household-export") + f"?township={w.village(s).parent_id}",
      township=True)
+page("registry:household-export", lambda w, s: reverse("registry:household-export") + f"?township={w.village(s).parent_id}",
+     "POST", township=True)
 for name in ("import-job", "import-progress", "import-report"):
     page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[_job(w, s)]), township=True)
+for name in ("export-job", "export-progress", "export-download"):
+    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[w.registry[s]["export"].pk]),
+         township=True)
 
 listing("registry:household-list", lambda w: reverse("registry:household-list"))
 listing("registry:household-new", lambda w: reverse("registry:household-new"))

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
 from minxin.core.models import AuditEvent
-from minxin.registry import services
+from minxin.registry import services_io
 from minxin.registry.models import Household, Member
 from tests.registry.conftest import HEADER, family
 from tests.world import PERSONA_SIDES, SIDES
@@ -22,11 +22,11 @@ def read(path_or_bytes, tmp_path):
 
 
 def test_export_then_import_changes_nothing(world, sheet, tmp_path):
-    services.household_import(actor=None, path=sheet(family()))
+    services_io.household_import(actor=None, path=sheet(family()))
     target = tmp_path / "all.xlsx"
     call_command("export-households", "--scope", "520627", "-o", str(target))
     before = list(Household.objects.order_by("pk").values_list("version", "updated_at"))
-    outcome = services.household_import(actor=None, path=str(target))
+    outcome = services_io.household_import(actor=None, path=str(target))
     assert outcome.exit_code == 0, outcome.problems
     assert outcome.counts["households_created"] == outcome.counts["households_updated"] == 0
     assert outcome.counts["members_updated"] == 0 and outcome.counts["members_unchanged"] == Member.objects.count()
@@ -40,12 +40,12 @@ def test_cells_that_look_like_formulas_are_escaped_and_come_back_unchanged(world
     rows[0][HEADER.index("帮扶责任人")] = "@李四"
     for row in rows:
         row[HEADER.index("帮扶责任人")] = "@李四"
-    assert services.household_import(actor=None, path=sheet(rows)).exit_code == 0
+    assert services_io.household_import(actor=None, path=sheet(rows)).exit_code == 0
     target = tmp_path / "x.xlsx"
     call_command("export-households", "--scope", "520627106", "-o", str(target))
     cells = [cell for row in read(str(target), tmp_path) for cell in row]
     assert "'=HYPERLINK" in cells and "'@李四" in cells and "=HYPERLINK" not in cells
-    again = services.household_import(actor=None, path=str(target))
+    again = services_io.household_import(actor=None, path=str(target))
     assert again.counts["members_updated"] == 0 and again.counts["households_updated"] == 0
 
 

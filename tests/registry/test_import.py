@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from minxin.core.models import AuditEvent
 from minxin.registry.models import Household, Member, Registration
-from minxin.registry.services import household_import
+from minxin.registry.services_io import household_import
 from tests.registry.conftest import HEADER, family, person_row
 from tests.world import make_id_number
 

@@ -1,6 +1,8 @@
 """Registry pages: search, filters, query counts, the household page, live validation, conflicts,
 the village file and the upload flow."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -170,6 +172,7 @@ def test_upload_runs_in_the_background_and_reports(world, client, sheet, setting
         response = client.post(reverse("registry:import"), {"file": handle, "skip_invalid": "on"})
     job = ImportJob.objects.latest("id")
     assert response.status_code == 302 and job.finished and job.state == "done"
+    assert not Path(job.stored_path).exists()  # the upload is deleted once read
     progress = client.get(reverse("registry:import-progress", args=[job.pk]))
     assert "100%" in progress.content.decode() and progress["HX-Trigger"] == "import-finished"
     report = client.get(reverse("registry:import-report", args=[job.pk]))

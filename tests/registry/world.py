@@ -1,7 +1,8 @@
 """Registry objects for the shared test world (tests/world.py calls `add_registry`).
 
 Per side: one household in the first village whose head and child carry the side's marker
-(坳 / 舟), a poverty registration, and an import job uploaded by the side's township admin.
+(坳 / 舟), a poverty registration, and an import job and a finished export job (with its file)
+started by the side's township admin.
 """
 
 import tempfile
@@ -10,7 +11,7 @@ from pathlib import Path
 from minxin.registry import services
 from minxin.registry.io.checks import Problem
 from minxin.registry.io.report import write_report
-from minxin.registry.models import ImportJob
+from minxin.registry.models import ExportJob, ImportJob
 from tests.world import make_id_number
 
 
@@ -33,6 +34,11 @@ def add_registry(world) -> None:
         job = ImportJob.objects.create(created_by=world.users[f"{side}_admin"], region_code=village.parent_id,
                                        file_name=f"{marker}导入.xlsx", stored_path="/nonexistent", state="invalid",
                                        progress=100, report_path=str(report))
+        export_file = report.with_name("export.xlsx")
+        export_file.write_bytes(report.read_bytes())
+        export = ExportJob.objects.create(created_by=world.users[f"{side}_admin"], region_code=village.parent_id,
+                                          description=f"搜索：{marker}导出", state="done", progress=100, households=1,
+                                          rows_written=2, stored_path=str(export_file))
         household.refresh_from_db()
-        world.registry[side] = {"household": household, "member": child, "job": job}
-        world.markers[side] += [f"{marker}户主甲", f"{marker}小孩", f"{marker}导入.xlsx"]
+        world.registry[side] = {"household": household, "member": child, "job": job, "export": export}
+        world.markers[side] += [f"{marker}户主甲", f"{marker}小孩", f"{marker}导入.xlsx", f"搜索：{marker}导出"]

@@ -25,8 +25,12 @@ def _labels(choices_cls):
     return {value: str(label) for value, label in choices_cls.choices}
 
 
-def rows_for(households, *, unmasked: bool):
-    """The template rows (lists of strings) for a queryset of households, members head first."""
+PROGRESS_EVERY = 2000  # households; one prefetch chunk
+
+
+def rows_for(households, *, unmasked: bool, progress=None):
+    """The template rows (lists of strings) for a queryset of households, members head first;
+    `progress(done)` is called with the number of households done after every chunk."""
     members = Prefetch("members", queryset=Member.objects.order_by("id"))
     helpers = Prefetch("helpers", queryset=Helper.objects.order_by("id"))
     qs = households.select_related("registration").prefetch_related(members, helpers).order_by("village_id", "number")
@@ -36,7 +40,9 @@ def rows_for(households, *, unmasked: bool):
         ("health", choices.Health), ("labour", choices.Labour), ("migrant", choices.Migrant),
         ("attribute", choices.Attribute), ("status", choices.Status), ("cause", choices.Cause)]}
     yes = {True: "是", False: "否"}
-    for household in qs.iterator(chunk_size=2000):
+    for done, household in enumerate(qs.iterator(chunk_size=PROGRESS_EVERY)):
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
+            progress(done)
         village = household.village_id
         township = village[:9] + "000"
         reg = getattr(household, "registration", None)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry.models import Household
-from minxin.registry.services import household_export
+from minxin.registry.services_io import household_export
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from minxin.accounts.models import User
 from minxin.core.errors import DomainError
 from minxin.registry.io.report import write_report
-from minxin.registry.services import household_import
+from minxin.registry.services_io import household_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,203 @@
+"""Writes that move households in and out as files: imports (CLI and upload page), exports (inline
+or as a background job for large lists), and the removal of old files holding personal data.
+
+Jobs run in `minxin db_worker` (tasks.py). A job keeps its progress on its row, so the page can
+poll it; whatever goes wrong, a job ends in a final state instead of staying "running".
+"""
+
+import contextlib
+import datetime
+import os
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.core.audit import audit_record
+from minxin.core.errors import DomainError, PermissionDenied
+from minxin.registry import permissions, selectors
+from minxin.registry.models import ExportJob, ImportJob
+
+EXPORT_TYPE = "registry.export"
+
+
+def household_import(*, actor, path: str, name: str | None = None, dry_run: bool = False,
+                     skip_invalid: bool = False, progress=None):
+    """Import a sheet (see io/importer.py); writes in one transaction, with audit events."""
+    from minxin.registry.io.importer import run_import
+
+    if actor is not None and not permissions.can_import(actor):
+        raise PermissionDenied(_("您的角色不能导入户档案。"))
+    return run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
+
+
+def household_export(*, actor, households, target, unmasked: bool = False, description: str = "",
+                     region_code: str = "", progress=None) -> int:
+    """Write the households (already scoped by the selector) in the import template; log the export.
+    Unmasked identifiers only for roles that may reveal them (the CLI, actor=None, is an admin tool).
+    `progress(done)` is told how many households are written, every few thousand."""
+    from minxin.registry.io.exporter import rows_for, write_xlsx
+
+    if unmasked and actor is not None and not permissions.can_reveal(actor):
+        raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
+    count = write_xlsx(target, rows_for(households, unmasked=unmasked, progress=progress))
+    audit_record(actor=actor, action="household.export.unmasked" if unmasked else "household.export",
+                 object_type=EXPORT_TYPE, object_repr=description[:255],
+                 region_code=region_code or (getattr(actor, "scope_id", "") or ""),
+                 after={"rows": count, "unmasked": unmasked, "filters": description})
+    return count
+
+
+@contextlib.contextmanager
+def _ends_failed(model, pk: int):
+    """An unexpected error still ends the job (as failed, with a plain message) before it propagates
+    to the worker's log, so its page never polls forever."""
+    try:
+        yield
+    except Exception:
+        model.objects.filter(pk=pk).update(state="failed", progress=100, phase="", finished_at=timezone.now(),
+                                           message=_("处理时发生意外错误，已记录；请联系系统管理员。"))
+        raise
+
+
+@transaction.atomic
+def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: bool = False) -> ImportJob:
+    """Store an uploaded sheet and queue its import (run by tasks.import_households_job)."""
+    if not permissions.can_import(actor):
+        raise PermissionDenied(_("您的角色不能导入户档案。"))
+    ext = os.path.splitext(upload.name)[1].lower()[:8]
+    folder = settings.MEDIA_ROOT / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{ext}"
+    size = 0
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            if size > settings.MINXIN_IMPORT_MAX_FILE_BYTES:
+                handle.close()
+                path.unlink(missing_ok=True)
+                raise DomainError("file_too_large", _("文件太大，上限为 %(max)d MB。")
+                                  % {"max": settings.MINXIN_IMPORT_MAX_FILE_BYTES // 2**20}, field="file")
+            handle.write(chunk)
+    job = ImportJob.objects.create(created_by=actor, region_code=actor.scope_id or settings.MINXIN_COUNTY_CODE,
+                                   file_name=os.path.basename(upload.name)[:255], stored_path=str(path),
+                                   dry_run=dry_run, skip_invalid=skip_invalid)
+    audit_record(actor=actor, action="household.import.upload", obj=job, region_code=job.region_code,
+                 after={"file": job.file_name, "bytes": size, "dry_run": dry_run, "skip_invalid": skip_invalid})
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run a queued import job, keeping its progress and report up to date (called by the task).
+    The uploaded file is deleted once read: the records (or the report) are what remains."""
+    from minxin.registry.io.report import write_report
+
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.finished:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress=1, phase=_("开始处理"))
+
+    def progress(percent, phase):
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=str(phase)[:64])
+
+    with _ends_failed(ImportJob, job.pk):
+        try:
+            outcome = household_import(actor=job.created_by, path=job.stored_path, name=job.file_name,
+                                       dry_run=job.dry_run, skip_invalid=job.skip_invalid, progress=progress)
+        except DomainError as exc:
+            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, progress=100,
+                                                       message=exc.message, finished_at=timezone.now())
+            return
+        finally:
+            Path(job.stored_path).unlink(missing_ok=True)
+        report_path = ""
+        if outcome.report_rows:
+            folder = settings.MEDIA_ROOT / "imports" / "reports"
+            folder.mkdir(parents=True, exist_ok=True)
+            report_path = str(folder / f"report-{job.pk}.xlsx")
+            write_report(report_path, outcome.report_rows)
+    state = {0: ImportJob.State.DONE, 1: ImportJob.State.INVALID}.get(outcome.exit_code, ImportJob.State.FAILED)
+    if outcome.exit_code == 1 and job.skip_invalid and outcome.counts.get("households_created") is not None:
+        state = ImportJob.State.DONE
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state, progress=100, phase="", counts=outcome.counts, message=outcome.message[:500],
+        report_path=report_path, error_count=len(outcome.problems), rows_total=outcome.counts.get("rows", 0),
+        finished_at=timezone.now())
+
+
+def export_job_create(*, actor, filters: selectors.HouseholdFilters, unmasked: bool = False) -> ExportJob:
+    """Queue the export of a filtered household list (run by tasks.export_households_job)."""
+    if not permissions.can_view(actor):
+        raise PermissionDenied(_("您的角色不能查看户档案。"))
+    if unmasked and not permissions.can_reveal(actor):
+        raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
+    return ExportJob.objects.create(created_by=actor, region_code=actor.scope_id or settings.MINXIN_COUNTY_CODE,
+                                    filters=asdict(filters), description=filters.description()[:500],
+                                    unmasked=unmasked)
+
+
+def export_job_run(*, job_id: int) -> None:
+    """Write a queued export to a file under MEDIA_ROOT/exports, as the user who asked for it: the
+    rows are those the user may see when it runs, and a user who has lost the right gets nothing."""
+    job = ExportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.finished:
+        return
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, progress=1, phase=_("正在查询"))
+    actor = job.created_by
+    folder = settings.MEDIA_ROOT / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.xlsx"
+    with _ends_failed(ExportJob, job.pk):
+        try:
+            if not actor.is_active:
+                raise PermissionDenied(_("该账号已停用。"))
+            households = selectors.household_list(user=actor, filters=selectors.HouseholdFilters(**job.filters))
+            total = households.count()
+
+            def progress(done):
+                ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, done * 100 // max(total, 1))),
+                                                           phase=_("正在写入"))
+
+            rows = household_export(actor=actor, households=households, target=str(path), unmasked=job.unmasked,
+                                    description=job.description, region_code=job.region_code, progress=progress)
+        except PermissionDenied as exc:
+            path.unlink(missing_ok=True)
+            ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, progress=100, phase="",
+                                                       message=str(exc)[:500], finished_at=timezone.now())
+            return
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.DONE, progress=100, phase="", households=total, rows_written=rows,
+        stored_path=str(path), finished_at=timezone.now(),
+        message=_("已导出 %(households)s 户、%(people)s 人。") % {"households": f"{total:,}", "people": f"{rows:,}"})
+
+
+def export_download(*, actor, job: ExportJob) -> str:
+    """The path of a finished export's file for a user who may see the job (selectors.export_job_get);
+    an unmasked file only for a role that may reveal. Every download is logged: the file may be
+    fetched by someone other than the user who asked for it."""
+    if job.state != ExportJob.State.DONE or not job.stored_path or not os.path.exists(job.stored_path):
+        raise DomainError("export_unavailable", _("导出文件不存在或已过期清除。"))
+    if job.unmasked and not permissions.can_reveal(actor):
+        raise PermissionDenied(_("您的角色不能下载完整的身份证号和电话。"))
+    audit_record(actor=actor, action="household.export.download", obj=job, region_code=job.region_code,
+                 after={"job": job.pk, "rows": job.rows_written, "unmasked": job.unmasked})
+    return job.stored_path
+
+
+def job_files_purge(*, older_than: datetime.timedelta) -> int:
+    """Delete export files and import reports of jobs finished longer ago than `older_than` (they hold
+    names and identifiers; the records themselves stay). Returns how many files were deleted."""
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for model, field in ((ExportJob, "stored_path"), (ImportJob, "report_path")):
+        old = model.objects.filter(finished_at__lt=cutoff).exclude(**{field: ""})
+        for pk, file_path in old.values_list("pk", field):
+            if os.path.exists(file_path):
+                os.unlink(file_path)
+                deleted += 1
+            model.objects.filter(pk=pk).update(**{field: ""})
+    return deleted
