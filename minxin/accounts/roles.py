@@ -85,3 +85,14 @@ CAPABILITIES[Role.COUNTY_ADMIN] |= {CONFIGURE_ASSESSMENT, SUPERVISE, REVIEW_PLED
 CAPABILITIES[Role.TOWNSHIP_ADMIN] |= {SUPERVISE, REVIEW_PLEDGES}
 CAPABILITIES[Role.SUPERVISOR] |= {SUPERVISE}
 CAPABILITIES[Role.CADRE] |= {FILE_PLEDGE}
+
+# Household and village records (SPEC §4.2). Experts score fund applications and have no business
+# in the registry; those who keep the records (cadres register households, clerks enter data) edit
+# and import them. Unmasking identifiers is the shared REVEAL_IDENTIFIERS.
+VIEW_REGISTRY = "view_registry"
+EDIT_REGISTRY = "edit_registry"  # households, members, village facts, imports
+for _role in Role:
+    if _role != Role.EXPERT:
+        CAPABILITIES[_role] |= {VIEW_REGISTRY}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK):
+    CAPABILITIES[_role] |= {EDIT_REGISTRY}

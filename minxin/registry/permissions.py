@@ -1,29 +1,24 @@
-"""Who may do what in the registry.
+"""Who may do what in the registry: the capabilities of accounts.roles, asked of a possibly
+anonymous user (the views' and services' single entry point)."""
 
-The roles' capabilities live in accounts.roles (owned by the accounts module); until the registry's
-capabilities are added there, the registry keeps its own small table keyed by role, and asks the
-shared REVEAL_IDENTIFIERS capability for unmasking.
-"""
+from minxin.accounts.roles import EDIT_REGISTRY, REVEAL_IDENTIFIERS, VIEW_REGISTRY
 
-from minxin.accounts.roles import REVEAL_IDENTIFIERS, Role
 
-# Roles that keep the records (SPEC §1: cadres register households, clerks enter data).
-_EDITORS = {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK}
-# Experts score fund applications and have no business in the household registry.
-_NO_REGISTRY = {Role.EXPERT}
+def _can(user, capability: str) -> bool:
+    return bool(user is not None and user.is_authenticated and user.can(capability))
 
 
 def can_view(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role not in _NO_REGISTRY)
+    return _can(user, VIEW_REGISTRY)
 
 
 def can_edit(user) -> bool:
-    return user is not None and user.is_active and user.role in _EDITORS
+    return _can(user, EDIT_REGISTRY)
 
 
 def can_import(user) -> bool:
-    return can_edit(user)
+    return _can(user, EDIT_REGISTRY)
 
 
 def can_reveal(user) -> bool:
-    return user is not None and user.can(REVEAL_IDENTIFIERS)
+    return _can(user, REVEAL_IDENTIFIERS)
