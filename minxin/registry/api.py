@@ -131,7 +131,7 @@ def household_list(request, params: Query[ListParams]):
         cause=params.cause if params.cause in choices.Cause.values else "",
         tags=[t for t in params.tag if t in choices.TAGS], q=params.q[:50])
     qs = _guard(lambda: selectors.household_list(user=request.auth, filters=filters))
-    page = selectors.paginate(qs, params.page, PAGE_SIZE)
+    page = selectors.paginate(qs, params.page, PAGE_SIZE, search=bool(filters.q))
     return {"count": page.paginator.count, "page": page.number, "page_size": PAGE_SIZE,
             "results": [_household(h) for h in page]}
 

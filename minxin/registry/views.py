@@ -81,7 +81,8 @@ def _village_choices(request):
 @login_required
 def household_list(request):
     filters = filters_from(request)
-    page = selectors.paginate(selectors.household_list(user=request.user, filters=filters), request.GET.get("page"))
+    page = selectors.paginate(selectors.household_list(user=request.user, filters=filters), request.GET.get("page"),
+                              search=bool(filters.q))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/household_list.html", {

@@ -192,15 +192,22 @@ def test_template_download_has_the_columns(world, client, tmp_path):
     assert [h.rstrip("*") for h in header] == HEADER
 
 
-def test_one_query_pagination_counts_and_clamps(world, django_assert_num_queries):
+@pytest.mark.parametrize("search", [False, True])
+def test_pagination_counts_clamps_and_keeps_pinyin_order(world, django_assert_num_queries, search):
     from minxin.registry.selectors import household_list, paginate
 
     qs = household_list(user=world.users["county_admin"])
     total = qs.count()
-    with django_assert_num_queries(1):
-        page = paginate(qs, 1, per_page=2)
+    in_order = list(qs.values_list("pk", flat=True))
+    with django_assert_num_queries(2):  # a search: ids and total from one scan, then rows; else COUNT + page
+        page = paginate(qs, 1, per_page=2, search=search)
         assert page.paginator.count == total and len(page) == 2 and page.paginator.num_pages == (total + 1) // 2
-    last = paginate(qs, 999, per_page=2)
+    assert [h.pk for h in page] == in_order[:2]
+    second = paginate(qs, 2, per_page=2, search=search)
+    assert [h.pk for h in second] == in_order[2:4]
+    last = paginate(qs, 999, per_page=2, search=search)
     assert last.number == page.paginator.num_pages and len(last) == total - 2 * (last.number - 1)
-    assert paginate(qs, "x", per_page=2).number == 1
-    assert paginate(qs.none(), 1).paginator.count == 0
+    assert [h.pk for h in last] == in_order[2 * (last.number - 1):]
+    assert paginate(qs, "x", per_page=2, search=search).number == 1
+    assert paginate(qs.none(), 1, search=search).paginator.count == 0
+    assert paginate(qs.none(), 5, search=search).number == 1
