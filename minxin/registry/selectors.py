@@ -132,22 +132,21 @@ def paginate(queryset, page_number, per_page: int = 50, *, search: bool = False)
         number = max(1, int(page_number))
     except (TypeError, ValueError):
         number = 1
+    paginator = Paginator(queryset, per_page)
     if search:
         ranked = (queryset.annotate(total_count=Window(Count("pk"))).order_by(Lower("name_pinyin"), "id")
                   .values_list("pk", "total_count"))
         ids = list(ranked[(number - 1) * per_page: number * per_page])
-        total = ids[0][1] if ids else (queryset.count() if number > 1 else 0)
-        by_id = {h.pk: h for h in queryset.filter(pk__in=[pk for pk, _total in ids])} if ids else {}
-        rows = [by_id[pk] for pk, _total in ids]
-    else:
-        total = queryset.count()
-        rows = None
-    last = max(1, (total + per_page - 1) // per_page)
-    if number > last or rows is None:
-        number = min(number, last)
-        rows = list(queryset[(number - 1) * per_page: number * per_page]) if total else []
-    paginator = Paginator(queryset, per_page)
-    paginator.count = total  # a cached_property: set, so Paginator never counts again
+        if ids:
+            by_id = {h.pk: h for h in queryset.filter(pk__in=[pk for pk, _total in ids])}
+            paginator.count = ids[0][1]  # a cached_property: set, so Paginator never counts again
+            return Page([by_id[pk] for pk, _total in ids], number, paginator)
+        if number == 1:  # nothing matches: no second scan to count it
+            paginator.count = 0
+            return Page([], 1, paginator)
+    paginator.count = queryset.count()  # no search, or a search's page past its end
+    number = min(number, paginator.num_pages)
+    rows = list(queryset[(number - 1) * per_page: number * per_page]) if paginator.count else []
     return Page(rows, number, paginator)
 
 

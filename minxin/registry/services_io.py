@@ -52,13 +52,20 @@ def household_export(*, actor, households, target, unmasked: bool = False, descr
     return count
 
 
+def _job_region(actor) -> str:
+    """Where a job belongs (its visibility): the starter's scope, the county for a county-wide user."""
+    return actor.scope_id or settings.MINXIN_COUNTY_CODE
+
+
 @contextlib.contextmanager
-def _ends_failed(model, pk: int):
-    """An unexpected error still ends the job (as failed, with a plain message) before it propagates
-    to the worker's log, so its page never polls forever."""
+def _ends_failed(model, pk: int, partial: Path | None = None):
+    """An unexpected error still ends the job (as failed, with a plain message, its partial file
+    removed) before it propagates to the worker's log, so its page never polls forever."""
     try:
         yield
     except Exception:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         model.objects.filter(pk=pk).update(state="failed", progress=100, phase="", finished_at=timezone.now(),
                                            message=_("处理时发生意外错误，已记录；请联系系统管理员。"))
         raise
@@ -83,7 +90,7 @@ def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: boo
                 raise DomainError("file_too_large", _("文件太大，上限为 %(max)d MB。")
                                   % {"max": settings.MINXIN_IMPORT_MAX_FILE_BYTES // 2**20}, field="file")
             handle.write(chunk)
-    job = ImportJob.objects.create(created_by=actor, region_code=actor.scope_id or settings.MINXIN_COUNTY_CODE,
+    job = ImportJob.objects.create(created_by=actor, region_code=_job_region(actor),
                                    file_name=os.path.basename(upload.name)[:255], stored_path=str(path),
                                    dry_run=dry_run, skip_invalid=skip_invalid)
     audit_record(actor=actor, action="household.import.upload", obj=job, region_code=job.region_code,
@@ -135,9 +142,8 @@ def export_job_create(*, actor, filters: selectors.HouseholdFilters, unmasked: b
         raise PermissionDenied(_("您的角色不能查看户档案。"))
     if unmasked and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
-    return ExportJob.objects.create(created_by=actor, region_code=actor.scope_id or settings.MINXIN_COUNTY_CODE,
-                                    filters=asdict(filters), description=filters.description()[:500],
-                                    unmasked=unmasked)
+    return ExportJob.objects.create(created_by=actor, region_code=_job_region(actor), filters=asdict(filters),
+                                    description=filters.description()[:500], unmasked=unmasked)
 
 
 def export_job_run(*, job_id: int) -> None:
@@ -151,7 +157,7 @@ def export_job_run(*, job_id: int) -> None:
     folder = settings.MEDIA_ROOT / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.xlsx"
-    with _ends_failed(ExportJob, job.pk):
+    with _ends_failed(ExportJob, job.pk, partial=path):
         try:
             if not actor.is_active:
                 raise PermissionDenied(_("该账号已停用。"))
@@ -175,17 +181,30 @@ def export_job_run(*, job_id: int) -> None:
         message=_("已导出 %(households)s 户、%(people)s 人。") % {"households": f"{total:,}", "people": f"{rows:,}"})
 
 
-def export_download(*, actor, job: ExportJob) -> str:
-    """The path of a finished export's file for a user who may see the job (selectors.export_job_get);
-    an unmasked file only for a role that may reveal. Every download is logged: the file may be
-    fetched by someone other than the user who asked for it."""
-    if job.state != ExportJob.State.DONE or not job.stored_path or not os.path.exists(job.stored_path):
-        raise DomainError("export_unavailable", _("导出文件不存在或已过期清除。"))
-    if job.unmasked and not permissions.can_reveal(actor):
+def _logged_download(*, actor, job, path: str, action: str, identifiers: bool) -> str:
+    """The path of a job's file for a user who may see the job (the selectors), logged: the file may
+    be fetched by someone other than its starter. A file holding full identifiers (`identifiers`)
+    only for a role that may reveal them; a missing or purged file is a DomainError (404)."""
+    if not path or not os.path.exists(path):
+        raise DomainError("file_unavailable", _("文件不存在或已过期清除。"))
+    if identifiers and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能下载完整的身份证号和电话。"))
-    audit_record(actor=actor, action="household.export.download", obj=job, region_code=job.region_code,
-                 after={"job": job.pk, "rows": job.rows_written, "unmasked": job.unmasked})
-    return job.stored_path
+    audit_record(actor=actor, action=action, obj=job, region_code=job.region_code, after={"job": job.pk, "identifiers": identifiers})
+    return path
+
+
+def export_download(*, actor, job: ExportJob) -> str:
+    """A finished export's file (unmasked ones only for roles that may reveal)."""
+    path = job.stored_path if job.state == ExportJob.State.DONE else ""
+    return _logged_download(actor=actor, job=job, path=path, action="household.export.download",
+                            identifiers=job.unmasked)
+
+
+def import_report_download(*, actor, job: ImportJob) -> str:
+    """An import's report. It quotes the bad cells as typed — ID numbers and phones among them — so
+    beside its uploader, only roles that may reveal identifiers fetch it."""
+    return _logged_download(actor=actor, job=job, path=job.report_path, action="household.import.report",
+                            identifiers=actor.pk != job.created_by_id)
 
 
 def job_files_purge(*, older_than: datetime.timedelta) -> int:
@@ -195,9 +214,9 @@ def job_files_purge(*, older_than: datetime.timedelta) -> int:
     deleted = 0
     for model, field in ((ExportJob, "stored_path"), (ImportJob, "report_path")):
         old = model.objects.filter(finished_at__lt=cutoff).exclude(**{field: ""})
-        for pk, file_path in old.values_list("pk", field):
+        for file_path in old.values_list(field, flat=True):
             if os.path.exists(file_path):
                 os.unlink(file_path)
                 deleted += 1
-            model.objects.filter(pk=pk).update(**{field: ""})
+        old.update(**{field: ""})
     return deleted

@@ -1,6 +1,5 @@
 """Import (upload page with a progress bar), export, the template, and the village file page."""
 
-import os
 import tempfile
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.core import errors
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
 from minxin.registry import permissions, selectors, services, services_io, tasks
@@ -46,7 +46,7 @@ def household_export(request):
             "jobs": selectors.export_job_list(user=request.user).filter(created_by=request.user)[:5]})
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     services_io.household_export(actor=request.user, households=households, target=handle, unmasked=unmasked,
-                                 description=filters.description(), region_code=request.user.scope_id or "")
+                                 description=filters.description())
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=_export_name(unmasked), content_type=XLSX)
 
@@ -70,17 +70,22 @@ def export_progress(request, pk):
         "job": job, "retention_days": settings.MINXIN_FILE_RETENTION_DAYS})
 
 
-@login_required
-def export_download(request, pk):
-    job = selectors.export_job_get(user=request.user, pk=pk)
-    if job.unmasked and not permissions.can_reveal(request.user):
-        raise PermissionDenied
+def _job_file(download, request, job, filename):
+    """A job's file through its service: refused by role → 403, missing or purged → 404."""
     try:
-        path = services_io.export_download(actor=request.user, job=job)
+        path = download(actor=request.user, job=job)
+    except errors.PermissionDenied:
+        raise PermissionDenied from None
     except DomainError:
         raise Http404 from None
     return FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by FileResponse
-                        filename=_export_name(job.unmasked), content_type=XLSX)
+                        filename=filename, content_type=XLSX)
+
+
+@login_required
+def export_download(request, pk):
+    job = selectors.export_job_get(user=request.user, pk=pk)
+    return _job_file(services_io.export_download, request, job, _export_name(job.unmasked))
 
 
 @login_required
@@ -133,10 +138,7 @@ def import_progress(request, pk):
 @login_required
 def import_report(request, pk):
     job = selectors.import_job_get(user=request.user, pk=pk)
-    if not job.report_path or not os.path.exists(job.report_path):
-        raise Http404
-    return FileResponse(open(job.report_path, "rb"), as_attachment=True,  # noqa: SIM115 - closed by FileResponse
-                        filename=f"import-report-{job.pk}.xlsx", content_type=XLSX)
+    return _job_file(services_io.import_report_download, request, job, f"import-report-{job.pk}.xlsx")
 
 
 @login_required

@@ -211,3 +211,17 @@ def test_pagination_counts_clamps_and_keeps_pinyin_order(world, django_assert_nu
     assert paginate(qs, "x", per_page=2, search=search).number == 1
     assert paginate(qs.none(), 1, search=search).paginator.count == 0
     assert paginate(qs.none(), 5, search=search).number == 1
+
+
+def test_an_import_report_quotes_cells_so_only_its_uploader_and_revealers_fetch_it(world, client):
+    job = world.registry["tdw"]["job"]  # uploaded by tdw_admin
+    url = reverse("registry:import-report", args=[job.pk])
+    login(client, world, "county_admin")  # may reveal identifiers
+    assert client.get(url).status_code == 200
+    login(client, world, "county_auditor")  # sees the job, never unmasked identifiers
+    assert client.get(reverse("registry:import-job", args=[job.pk])).status_code == 200
+    assert client.get(url).status_code == 403
+    login(client, world, "tdw_admin")
+    assert client.get(url).status_code == 200
+    downloads = AuditEvent.objects.filter(action="household.import.report", object_id=str(job.pk))
+    assert sorted(downloads.values_list("actor__username", flat=True)) == ["county_admin", "tdw_admin"]

@@ -141,12 +141,18 @@ def _copy(raw, sql: str, types: list[int], converters, rows) -> int:
 _JSONB, _JSON, _BYTEA = 3802, 114, 17  # PostgreSQL's type OIDs (fixed: pg_type.dat)
 
 
+_TYPES: dict[tuple[str, str], dict[str, int]] = {}  # (database, table) → column → type OID
+
+
 def _copy_types(raw, table: str, columns: list[str]) -> list[int]:
-    """The columns' type OIDs, as the server has them; jsonb columns are sent as bytea (raw bytes:
-    _jsonb has already made jsonb's binary form)."""
-    raw.execute("SELECT attname, atttypid::int FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", [table])
-    types = dict(raw.fetchall())
+    """The columns' type OIDs, as the server has them (asked once per table and process, again if a
+    column is new); jsonb columns are sent as bytea (raw bytes: _jsonb has made jsonb's binary form)."""
+    key = (connection.settings_dict["NAME"], table)
+    types = _TYPES.get(key, {})
+    if not all(c in types for c in columns):
+        raw.execute("SELECT attname, atttypid::int FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", [table])
+        types = _TYPES[key] = dict(raw.fetchall())
     if any(types[c] == _JSON for c in columns):
         raise ValueError("bulk COPY writes jsonb columns, not json")
     return [_BYTEA if types[c] == _JSONB else types[c] for c in columns]
