@@ -161,6 +161,8 @@ def export_job_run(*, job_id: int) -> None:
         try:
             if not actor.is_active:
                 raise PermissionDenied(_("该账号已停用。"))
+            if not permissions.can_view(actor):
+                raise PermissionDenied(_("您的角色不能查看户档案。"))
             households = selectors.household_list(user=actor, filters=selectors.HouseholdFilters(**job.filters))
             total = households.count()
 
@@ -189,7 +191,8 @@ def _logged_download(*, actor, job, path: str, action: str, identifiers: bool) -
         raise DomainError("file_unavailable", _("文件不存在或已过期清除。"))
     if identifiers and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能下载完整的身份证号和电话。"))
-    audit_record(actor=actor, action=action, obj=job, region_code=job.region_code, after={"job": job.pk, "identifiers": identifiers})
+    audit_record(actor=actor, action=action, obj=job, region_code=job.region_code,
+                 after={"job": job.pk, "identifiers": identifiers})
     return path
 
 

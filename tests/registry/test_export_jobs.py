@@ -103,8 +103,20 @@ def test_a_deactivated_user_gets_no_file(world, background):
     assert not AuditEvent.objects.filter(action="household.export").exists()
 
 
-def test_an_unexpected_error_ends_the_job_as_failed(world, background, monkeypatch):
-    def broken(*args, **kwargs):
+def test_a_user_whose_role_lost_the_registry_gets_no_file(world, background):
+    user = world.users["tdw_admin"]
+    job = services_io.export_job_create(actor=user, filters=HouseholdFilters())
+    user.role = "expert"
+    user.save()
+    services_io.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == "failed" and job.message == "您的角色不能查看户档案。" and not job.stored_path
+
+
+def test_an_unexpected_error_ends_the_job_as_failed(world, background, monkeypatch, tmp_path):
+    def broken(target, rows, **kwargs):
+        with open(target, "wb") as handle:  # half a file, then the disk fills up
+            handle.write(b"PK")
         raise OSError("disk full")
 
     monkeypatch.setattr(exporter, "write_xlsx", broken)
@@ -113,6 +125,7 @@ def test_an_unexpected_error_ends_the_job_as_failed(world, background, monkeypat
         services_io.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and job.progress == 100 and "意外错误" in job.message and job.finished_at
+    assert not list((tmp_path / "media" / "exports").iterdir())  # the partial file is gone
 
 
 def test_progress_is_reported_per_chunk_of_households(world, monkeypatch, tmp_path):
