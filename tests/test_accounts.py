@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from minxin.accounts import services
 from minxin.accounts.models import User
@@ -254,10 +255,10 @@ def test_cadre_scope_follows_its_assignments(world):
     cadre = world.cadres["tdw"][0]
     assignment = world.assignments["tdw"][0]
     cadre_services.assignment_end(actor=world.users["tdw_admin"], assignment=assignment,
-                                  end_date=datetime.date.today(), reason="期满")
+                                  end_date=timezone.localdate(), reason="期满")
     assert fresh(cadre_user).scope_prefixes() == []
     cadre_services.assignment_create(actor=world.users["tdw_admin"], cadre=cadre, village=world.village("tdw", 1),
-                                     role=Assignment.Role.TEAM_MEMBER, start_date=datetime.date.today())
+                                     role=Assignment.Role.TEAM_MEMBER, start_date=timezone.localdate())
     assert fresh(cadre_user).scope_prefixes() == [world.village("tdw", 1).code]
 
 
@@ -265,7 +266,7 @@ def test_cadre_scope_is_narrowed_by_its_stored_scope(world):
     # A cadre account whose stored scope is 土地坳镇 never sees a 官舟镇 village, even if posted there.
     cadre_user = world.users["tdw_cadre"]
     Assignment.objects.create(cadre=world.cadres["tdw"][0], village=world.village("gz", 1),
-                              role=Assignment.Role.TEAM_MEMBER, start_date=datetime.date.today())
+                              role=Assignment.Role.TEAM_MEMBER, start_date=timezone.localdate())
     assert fresh(cadre_user).scope_prefixes() == [world.village("tdw").code]
 
 
@@ -275,7 +276,7 @@ def test_liaison_scope_spans_its_units_villages(world):
                                  id_number="52062719900101002X", phone="13900000999", sending_unit=unit,
                                  region_code=world.village("gz", 1).code)
     Assignment.objects.create(cadre=cadre, village=world.village("gz", 1), role=Assignment.Role.TEAM_MEMBER,
-                              start_date=datetime.date.today())
+                              start_date=timezone.localdate())
     prefixes = fresh(world.users["tdw_liaison"]).scope_prefixes()
     assert prefixes == sorted([world.village("tdw").code, world.village("gz", 1).code])
 
@@ -304,8 +305,8 @@ def test_visible_to_on_each_model(world):
     # a few audit events on each side
     for side in ("tdw", "gz"):
         cadre_services.insurance_record(actor=county, cadre=world.cadres[side][1], policy_number=f"N{side}",
-                                        insurer="平安", start_date=datetime.date.today(),
-                                        end_date=datetime.date.today() + datetime.timedelta(days=30))
+                                        insurer="平安", start_date=timezone.localdate(),
+                                        end_date=timezone.localdate() + datetime.timedelta(days=30))
     for manager, field in checks:
         mine = list(manager.visible_to(tdw).values_list(field, flat=True))
         theirs = list(manager.visible_to(gz).values_list(field, flat=True))
@@ -323,8 +324,8 @@ def test_visible_to_on_each_model(world):
 def test_cadre_sees_only_its_own_leave(world):
     cadre_user = fresh(world.users["tdw_cadre"])
     other = world.cadres["tdw"][1]
-    LeaveRequest.objects.create(cadre=other, village_code=world.village("tdw").code, start_date=datetime.date.today(),
-                                end_date=datetime.date.today(), days=1, reason="x", approval_level="township",
+    LeaveRequest.objects.create(cadre=other, village_code=world.village("tdw").code, start_date=timezone.localdate(),
+                                end_date=timezone.localdate(), days=1, reason="x", approval_level="township",
                                 requested_by=world.users["tdw_admin"])
     from minxin.cadres.selectors import leave_list
 

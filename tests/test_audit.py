@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from minxin.accounts import services as account_services
 from minxin.accounts.roles import Role
@@ -17,7 +18,7 @@ from minxin.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 STRONG = "Qingshan-Lvshui-2026"
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from minxin.cadres import services
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest
@@ -16,7 +17,7 @@ from tests.world import make_id_number
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

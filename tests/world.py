@@ -7,6 +7,7 @@ marker string in its name, so a page can be searched for anything leaking from t
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from stdnum.cn import ric
 
 from minxin.accounts.models import User
@@ -55,7 +56,7 @@ def _user(world, name, role, scope_code, **extra) -> User:
 def build_world() -> World:
     region_seed_county()
     world = World()
-    today = datetime.date.today()
+    today = timezone.localdate()
     seq = 0
     for side, spec in SIDES.items():
         township = Region.objects.get(code=spec["township"])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
@@ -82,7 +83,7 @@ def id_number_parts(value, *, today: datetime.date | None = None) -> tuple[str, 
     if number[17] != ric.calc_check_digit(number):
         raise InvalidIdentifier(_("身份证号校验码错误（末位应为 %(digit)s）。") % {"digit": ric.calc_check_digit(number)})
     birth = _BIRTH_DATES.get(number[6:14]) or _birth_date(number[6:14])
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1890:
         raise InvalidIdentifier(_("身份证号中的出生日期 %(date)s 不合理。") % {"date": birth.isoformat()})
     if not area_code_known(number[:6]):

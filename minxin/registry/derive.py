@@ -17,6 +17,8 @@ Care rules (SPEC §4.2; 国务院关于加强农村留守儿童关爱保护工�
 
 import datetime
 
+from django.utils import timezone
+
 from minxin.core.pinyin import pinyin_key
 from minxin.registry.choices import AWAY, Health, Labour, Relation
 
@@ -105,7 +107,7 @@ CARE_RULES = {"child": left_behind_child, "elderly": left_behind_elderly, "women
 
 def care_members(members, today=None) -> dict[str, list]:
     """Category → the members it applies to (for the household page)."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return {category: [m for m in members if rule(m, members, today)] for category, rule in CARE_RULES.items()}
 
 
@@ -115,7 +117,7 @@ def household_fields(members, overrides: dict | None = None, today=None) -> dict
     Runs once per household in a 170,000-household import: ages are computed once, and a rule is
     only tried on the members its age band allows.
     """
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     members = list(members)
     head = None
     keys = []

@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
+
 PAPER_MM = {"A4": (297, 210), "A3": (420, 297)}  # landscape
 M_PER_DEG_LAT = 110_540.0
 M_PER_DEG_LON_EQUATOR = 111_320.0
@@ -71,7 +73,7 @@ def village_map_svg(*, title: str, subtitle: str, points: list[MapPoint], legend
     margin, legend_w, header_h = 10.0, 62.0, 20.0
     frame = (margin, margin + header_h, width - 2 * margin - legend_w - 6, height - 2 * margin - header_h - 8)
     fx, fy, fw, fh = frame
-    date = date or datetime.date.today()
+    date = date or timezone.localdate()
     colors = {item.category: item.color for item in legend}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '

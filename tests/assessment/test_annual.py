@@ -1,6 +1,5 @@
 """Annual grades: thresholds, absence rules, the cap on 优秀 (ties included), confirmation."""
 
-import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -95,7 +94,7 @@ def test_grades_compute_and_confirm_with_cap_blocked_with_numbers(world):
     assert record.village_code == tdw[0].region_code
     with pytest.raises(DomainError, match="依据"):
         services.consequence_record(actor=admin, cadre=tdw[0], year=year, kind="promotion", title="提拔",
-                                    basis=" ", decided_on=datetime.date.today())
+                                    basis=" ", decided_on=timezone.localdate())
 
 
 @pytest.mark.django_db

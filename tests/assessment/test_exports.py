@@ -32,7 +32,6 @@ def test_assessment_exports_open_and_show_nothing_of_the_other_township(world, c
 
 @pytest.mark.django_db
 def test_inspection_export_lists_own_township_rows_only(world, client):
-    import datetime
 
     from minxin.assessment import services
     from minxin.assessment.models import Inspection
@@ -40,7 +39,7 @@ def test_inspection_export_lists_own_township_rows_only(world, client):
     supervisor = world.users["county_supervisor"]
     for side in ("tdw", "gz"):
         services.inspection_record(actor=supervisor, kind=Inspection.Kind.values[0], village=world.village(side),
-                                   date=datetime.date.today(), summary=f"{side}-督查概况")
+                                   date=timezone.localdate(), summary=f"{side}-督查概况")
     client.force_login(world.users["tdw_admin"])
     rows = _rows(client.get("/assessment/supervision/?format=xlsx"))
     summaries = [row[-1] for row in rows[1:]]

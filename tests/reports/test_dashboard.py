@@ -1,6 +1,7 @@
 """Dashboard figures against counts made by hand on the test world; scope; county = sum of townships."""
 
 import pytest
+from django.utils import timezone
 
 from minxin.registry.models import Household
 from minxin.reports.figures import FIGURES
@@ -77,7 +78,6 @@ def test_a_year_without_data_is_zeros_not_an_error(world, client):
 
 @pytest.mark.django_db
 def test_cached_figures_change_as_soon_as_the_records_do(world, client):
-    import datetime
 
     from minxin.cadres import services
 
@@ -86,6 +86,6 @@ def test_cached_figures_change_as_soon_as_the_records_do(world, client):
     _, again = _summary(client, "520627")  # served from the cache
     assert again == before
     services.assignment_end(actor=world.users["county_admin"], assignment=world.assignments["gz"][2],
-                            end_date=datetime.date.today(), reason="违反驻村纪律", recall=True)
+                            end_date=timezone.localdate(), reason="违反驻村纪律", recall=True)
     _, after = _summary(client, "520627")
     assert after["cadres.recalled"] == before["cadres.recalled"] + 1

@@ -6,7 +6,6 @@ Exit codes: 0 imported (or nothing to change), 1 invalid rows (nothing written u
 skip_invalid), 2 unusable file.
 """
 
-import datetime
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -300,7 +299,7 @@ def _plan(checked, valid, existing) -> Plan:
     plan = Plan()
     present = checked.present
     member_keys = [name for name in MEMBER_KEYS if name in present]
-    today = datetime.date.today()
+    today = timezone.localdate()
     counts = dict.fromkeys(COUNT_KEYS, 0)
     for household in valid:
         current = existing.households.get(household.number)

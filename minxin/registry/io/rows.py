@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from itertools import repeat
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.identifiers import InvalidIdentifier, id_number_parts, normalize_phone
@@ -135,7 +136,7 @@ def parse_year(text: str) -> int | None:
     text = digits_text(text.removesuffix("年"))[:4] if text else ""
     if not text:
         return None
-    if not text.isdigit() or not 2013 <= int(text) <= datetime.date.today().year:
+    if not text.isdigit() or not 2013 <= int(text) <= timezone.localdate().year:
         raise RowError(_("建档立卡年度应为 2013 年至今年之间的年份。"))
     return int(text)
 
@@ -237,7 +238,7 @@ class Parser:
 
     def __init__(self):
         self.cache = {key: {} for key in MEMOISED}
-        self.today = datetime.date.today()
+        self.today = timezone.localdate()
 
     def _cell_parser(self, key: str):
         """The parser of one raw cell of a DISTINCT column."""
