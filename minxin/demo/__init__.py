@@ -51,7 +51,7 @@ def build(scale: str, seed: int) -> Context:
 
     from minxin.core.audit import audit_record
     from minxin.demo import accounts, assessment, cadres, fieldwork, regions, registry
-    from minxin.registry.io.bulk import paused_gc
+    from minxin.registry.io.bulk import analyze, paused_gc
 
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
@@ -59,4 +59,5 @@ def build(scale: str, seed: int) -> Context:
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)
+    analyze()
     return ctx

@@ -379,9 +379,9 @@ def test_a_file_planned_and_written_in_several_batches_is_one_import(world, shee
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_background_foreign_key_checks_refuse_a_dangling_row(world):
-    """A row whose household does not exist is refused: by the check run from the thread on
-    PostgreSQL, at COMMIT on SQLite; either way nothing is written."""
+def test_the_pipeline_refuses_a_dangling_row(world):
+    """A row whose household does not exist is refused: by the foreign-key check the write thread
+    runs after its COPYs on PostgreSQL, at COMMIT on SQLite; either way nothing is written."""
     from django.db import IntegrityError, connection, transaction
     from django.utils import timezone
 
@@ -394,9 +394,42 @@ def test_the_background_foreign_key_checks_refuse_a_dangling_row(world):
            *(member[key] for key in MEMBER_KEYS), False, False, False)
     stage = "writing"
     with pytest.raises(IntegrityError), transaction.atomic():
-        with bulk.ForeignKeyChecks() as checks:
-            bulk.insert_rows(Member, importer._MEMBER_INSERT, [row])
-            checks.start()
+        with bulk.Pipeline() as pipe:
+            pipe.send([pipe.prepare(Member, importer._MEMBER_INSERT, [row])])
         stage = "commit"
     assert stage == ("writing" if connection.vendor == "postgresql" else "commit")
     assert not Member.objects.filter(name="无户").exists()
+
+
+def test_a_large_import_refreshes_the_planner_statistics_on_sqlite(world, sheet, monkeypatch):
+    """SQLite keeps no statistics of its own (PostgreSQL's autovacuum does): after an import that
+    writes many rows they are refreshed, so the list joins households to registrations the fast way."""
+    from django.db import connection
+
+    from minxin.registry.io import bulk, importer
+
+    calls = []
+    monkeypatch.setattr(importer, "_ANALYZE_AFTER", 3)
+    monkeypatch.setattr(bulk, "analyze", _recording(calls))
+    assert run(sheet(family("H0901", seq=901, head="王小明"))).exit_code == 0
+    if connection.vendor == "sqlite":
+        assert calls == [[Household, Member, importer.Registration, importer.Helper]]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'registry_household'")
+            assert cursor.fetchone()[0] > 0
+    else:
+        assert calls == []
+    assert run(sheet(family("H0902", seq=902, head="王小红")[:1])).exit_code == 0  # 2 rows: under the bar
+    assert len(calls) == (1 if connection.vendor == "sqlite" else 0)
+
+
+def _recording(calls):
+    from minxin.registry.io import bulk
+
+    real = bulk.analyze
+
+    def analyze(models=None):
+        calls.append(list(models))
+        real(models)
+
+    return analyze

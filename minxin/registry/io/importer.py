@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,10 +104,20 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress) -> Outcom
         report(75, _("正在写入"))
     outcome.counts.update(_plan_and_write(checked, valid, existing, actor=actor, file_name=name or path,
                                           dry_run=dry_run))
+    if not dry_run and connection.vendor == "sqlite" and _written(outcome.counts) >= _ANALYZE_AFTER:
+        bulk.analyze([Household, Member, Registration, Helper])  # PostgreSQL's autovacuum does it there
     report(100, _("完成"))
     outcome.exit_code = 1 if checked.problems else 0
     outcome.message = _summary(outcome, dry_run)
     return outcome
+
+
+_ANALYZE_AFTER = 10_000  # rows written by an import after which SQLite's statistics are refreshed
+
+
+def _written(counts) -> int:
+    return sum(counts[key] for key in ("households_created", "households_updated", "members_created",
+                                       "members_updated"))
 
 
 def _return_freed_memory() -> None:
@@ -129,7 +140,7 @@ def _summary(outcome, dry_run) -> str:
         text += _("有错误而跳过的户：%(n)d。") % {"n": c["households_invalid"]}
     if dry_run:
         return _("试导入（未写入）：") + text
-    if not (c["households_created"] or c["households_updated"] or c["members_created"] or c["members_updated"]):
+    if not _written(c):
         return _("没有需要更改的数据（与档案一致）。") + text
     return _("导入完成。") + text
 
@@ -355,23 +366,27 @@ _PLAN_BATCH = 20_000  # households planned, then written, at a time
 
 def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run) -> dict:
     """Plan the upserts a batch of households at a time and, unless dry_run, write every batch in one
-    transaction (all or nothing). While the server checks a batch's foreign keys, Python plans the
-    next one. Returns the counts; the import's summary event, written last, carries them too."""
+    transaction (all or nothing). While the server writes a batch and checks its foreign keys,
+    Python plans and formats the next (bulk.Pipeline). Returns the counts; the import's summary
+    event, written last, carries them too."""
     counts = dict.fromkeys(COUNT_KEYS, 0)
     if dry_run:
         for batch in _chunks(valid, _PLAN_BATCH):
             _add(counts, _plan(checked, batch, existing).counts)
         return counts
     run, now = uuid.uuid4().hex, timezone.now()  # the run links the households' events to the summary
-    with transaction.atomic(), bulk.large_cache(), bulk.ForeignKeyChecks() as checks:
+    with transaction.atomic(), bulk.large_cache(), bulk.Pipeline() as pipe:
+        context = _WriteContext(checked, existing, actor=actor, run=run, now=now)
         for batch in _chunks(valid, _PLAN_BATCH):
             plan = _plan(checked, batch, existing)
-            checks.wait()
             _add(counts, plan.counts)
-            if plan.has_changes:
-                _write(plan, checked, actor=actor, run=run, now=now)
-                checks.start()
-        checks.wait()
+            if not plan.has_changes:
+                continue
+            inserts = context.inserts(plan, pipe)
+            pipe.wait()  # the previous batch is written: the connection is free
+            context.changes(plan)
+            pipe.send(inserts)
+        pipe.wait()
         if counts["households_created"] or counts["households_updated"]:
             audit_record(actor=actor, action="household.import", object_type="registry.import", object_id=run,
                          object_repr=str(file_name)[:255], region_code=_actor_region(actor), after=counts)
@@ -389,97 +404,107 @@ _HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "
 _MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name_pinyin", "id_number", "sex",
                   "birth_date", *MEMBER_KEYS, "medical_insurance", "pension_insurance", "party_member"]
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
+_AUDIT_INSERT = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                 "region_code", "before", "after", "ip_address"]
 
 
-def _write(plan, checked, *, actor, run, now) -> None:
-    """Write a plan (inside the caller's transaction)."""
-    present_keys = [k for k in HOUSEHOLD_KEYS if k in checked.present]
-    numbers = [number for number, *_rest in plan.new_households]
-    pk_of = dict(zip(numbers, bulk.allocate_ids(Household, len(numbers)), strict=True))
-    bulk.insert_rows(Household, _HOUSEHOLD_INSERT, (
-        (pk_of[number], now, now, village, number, group, "", phone, lat, lon, 1, *derived)
-        for number, village, group, phone, lat, lon, *derived in plan.new_households))
+class _WriteContext:
+    """Writes the plans of one import (inside its transaction). A plan's new rows are INSERTs that
+    `inserts()` prepares without the database (the new households' ids are taken up front, the
+    helpers' cadres looked up once); its changes to existing rows (`changes()`) run on the
+    connection before those INSERTs are sent."""
 
-    def pk(key):
-        return pk_of[key] if isinstance(key, str) else key
+    def __init__(self, checked, existing, *, actor, run, now):
+        self.checked, self.existing, self.run, self.now = checked, existing, run, now
+        self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.actor_name = getattr(actor, "username", "") or "system"
+        new = sum(1 for number, household in checked.households.items()
+                  if number not in checked.bad and number not in existing.households)
+        self.new_ids = iter(bulk.allocate_ids(Household, new))
+        self.pk_of: dict[str, int] = {}
+        self.cadres = _helper_cadres(checked) if "helpers" in checked.present else {}
 
-    bulk.update_rows(Household, ["updated_at", "village_id", *present_keys, *derive.DERIVED_FIELDS], (
-        (hid, now, fields["village_id"], *(fields[n] for n in present_keys),
-         *(fields[n] for n in derive.DERIVED_FIELDS))
-        for hid, fields in plan.changed_households))
-    _bump_versions([key for key, _n, action, _c, _v in plan.touched if action == "update"])
-    village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
-    bulk.insert_rows(Member, _MEMBER_INSERT, (
-        (now, now, hid, village_of[hid], pinyin_key(p.name), *p, False, False, False)
-        for hid, p in ((pk(key), p) for key, p in plan.new_members)))
-    bulk.update_rows(Member, _MEMBER_UPDATE, (
-        (p.pk, now, village_of[p.household_id], p.name, pinyin_key(p.name), p.sex, p.birth_date,
-         *(getattr(p, n) for n in MEMBER_KEYS[1:]))
-        for p in plan.changed_members))
-    _write_registrations(plan, pk, now)
-    _write_helpers(plan, pk)
-    _write_audit(plan, pk, actor, run, now)
+    def pk(self, key) -> int:
+        """A plan's household key: the number of a new household, or an existing one's pk."""
+        return self.pk_of[key] if isinstance(key, str) else key
+
+    def inserts(self, plan, pipe) -> list:
+        now, pk = self.now, self.pk
+        for number, *_rest in plan.new_households:
+            self.pk_of[number] = next(self.new_ids)
+        village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
+        return [
+            pipe.prepare(Household, _HOUSEHOLD_INSERT, (
+                (self.pk_of[number], now, now, village, number, group, "", phone, lat, lon, 1, *derived)
+                for number, village, group, phone, lat, lon, *derived in plan.new_households)),
+            pipe.prepare(Member, _MEMBER_INSERT, (
+                (now, now, hid, village_of[hid], pinyin_key(p.name), *p, False, False, False)
+                for hid, p in ((pk(key), p) for key, p in plan.new_members))),
+            pipe.prepare(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], (
+                (now, now, pk(key), *(reg[f] for f in REG_FIELDS), None)
+                for key, reg, existed in plan.registrations if reg is not None and not existed)),
+            pipe.prepare(Helper, ["household_id", "name", "cadre_id"], self._new_helpers(plan)),
+            pipe.prepare(AuditEvent, _AUDIT_INSERT, self._events(plan)),
+        ]
+
+    def _new_helpers(self, plan):
+        for key, names, village in plan.helpers:
+            household_id = self.pk(key)
+            have = self.existing.helpers.get(household_id, {}) if not isinstance(key, str) else {}
+            yield from ((household_id, name, self.cadres.get((village, name))) for name in names if name not in have)
+
+    def _events(self, plan):
+        """One event per created or changed household, so its history tab shows the import."""
+        afters = {}  # (members created, members updated) → the event's JSON, shared by the rows alike
+        for key, number, action, counts, village in plan.touched:
+            after = afters.get(counts)
+            if after is None:
+                after = afters[counts] = bulk.JsonText(json.dumps(
+                    {"import": self.run, "members_created": counts[0], "members_updated": counts[1]}))
+            yield (self.now, self.actor_id, self.actor_name, f"household.import.{action}", "registry.household",
+                   str(self.pk(key)), number, village, None, after, None)
+
+    def changes(self, plan) -> None:
+        """The plan's updates and deletions of existing rows (before its INSERTs: a head demoted
+        here leaves room for a new head inserted after)."""
+        now = self.now
+        present_keys = [k for k in HOUSEHOLD_KEYS if k in self.checked.present]
+        bulk.update_rows(Household, ["updated_at", "village_id", *present_keys, *derive.DERIVED_FIELDS], (
+            (hid, now, fields["village_id"], *(fields[n] for n in present_keys),
+             *(fields[n] for n in derive.DERIVED_FIELDS))
+            for hid, fields in plan.changed_households))
+        updated = [key for key, _n, action, _c, _v in plan.touched if action == "update"]
+        for chunk in _chunks(updated):
+            Household.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+        village_of = {key: village for key, _n, action, _c, village in plan.touched if action == "update"}
+        bulk.update_rows(Member, _MEMBER_UPDATE, (
+            (p.pk, now, village_of[p.household_id], p.name, pinyin_key(p.name), p.sex, p.birth_date,
+             *(getattr(p, n) for n in MEMBER_KEYS[1:]))
+            for p in plan.changed_members))
+        deletes = []
+        for key, reg, existed in plan.registrations:
+            if reg is None:
+                deletes.append(key)
+            elif existed:
+                Registration.objects.filter(household_id=key).update(updated_at=now, **reg)
+        for chunk in _chunks(deletes):
+            Registration.objects.filter(household_id__in=chunk).delete()
+        for key, names, _village in plan.helpers:
+            if not isinstance(key, str):  # an existing household: drop the helpers no longer named
+                Helper.objects.filter(household_id=key).exclude(name__in=names).delete()
 
 
-def _bump_versions(pks) -> None:
-    from django.db.models import F
-
-    for chunk in _chunks(pks):
-        Household.objects.filter(pk__in=chunk).update(version=F("version") + 1)
-
-
-def _write_registrations(plan, pk, now) -> None:
-    inserts, updates, deletes = [], [], []
-    for key, reg, existed in plan.registrations:
-        if reg is None:
-            deletes.append(pk(key))
-        elif existed:
-            updates.append((pk(key), reg))
-        else:
-            inserts.append((now, now, pk(key), *(reg[f] for f in REG_FIELDS), None))
-    bulk.insert_rows(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], inserts)
-    for household_id, reg in updates:
-        Registration.objects.filter(household_id=household_id).update(updated_at=now, **reg)
-    for chunk in _chunks(deletes):
-        Registration.objects.filter(household_id__in=chunk).delete()
-
-
-def _write_helpers(plan, pk) -> None:
-    if not plan.helpers:
-        return
+def _helper_cadres(checked) -> dict:
+    """(village code, cadre name) → cadre id, for the cadres posted to the sheet's villages."""
     from minxin.cadres.models import Assignment
 
-    villages = {village for _key, _names, village in plan.helpers}
+    villages = {h.village_code for h in checked.households.values() if h.values.get("helpers")}
     cadres = {}
-    for village, cadre_id, name in Assignment.objects.active().filter(village_id__in=villages).values_list(
-            "village_id", "cadre_id", "cadre__name"):
-        cadres[(village, name)] = cadre_id
-    rows = []
-    for key, names, village in plan.helpers:
-        household_id = pk(key)
-        have = set()
-        if not isinstance(key, str):  # an existing household: keep the helpers still named
-            Helper.objects.filter(household_id=household_id).exclude(name__in=names).delete()
-            have = set(Helper.objects.filter(household_id=household_id).values_list("name", flat=True))
-        rows.extend((household_id, name, cadres.get((village, name))) for name in names if name not in have)
-    bulk.insert_rows(Helper, ["household_id", "name", "cadre_id"], rows)
-
-
-def _write_audit(plan, pk, actor, run, now) -> None:
-    """One event per created or changed household, so its history tab shows the import."""
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    actor_name = getattr(actor, "username", "") or "system"
-    afters = {}  # (members created, members updated) → the event's JSON, shared by the rows alike
-    rows = []
-    for key, number, action, counts, village in plan.touched:
-        after = afters.get(counts)
-        if after is None:
-            after = afters[counts] = bulk.JsonText(json.dumps(
-                {"import": run, "members_created": counts[0], "members_updated": counts[1]}))
-        rows.append((now, actor_id, actor_name, f"household.import.{action}", "registry.household", str(pk(key)),
-                     number, village, None, after, None))
-    bulk.insert_rows(AuditEvent, ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id",
-                                  "object_repr", "region_code", "before", "after", "ip_address"], rows)
+    for chunk in _chunks(villages):
+        for village, cadre_id, name in Assignment.objects.active().filter(village_id__in=chunk).values_list(
+                "village_id", "cadre_id", "cadre__name"):
+            cadres[(village, name)] = cadre_id
+    return cadres
 
 
 def _actor_region(actor) -> str:

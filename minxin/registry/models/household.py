@@ -23,7 +23,7 @@ class Household(TimeStampedModel):
 
     village = models.ForeignKey("regions.Region", verbose_name=_("所在村"), on_delete=models.PROTECT,
                                 related_name="households_registered", db_index=False)  # see Meta
-    number = models.CharField(_("户编号"), max_length=32, unique=True)
+    number = models.CharField(_("户编号"), max_length=32)  # unique: see Meta
     group = models.CharField(_("村民小组"), max_length=32, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -52,11 +52,13 @@ class Household(TimeStampedModel):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         ordering = ["name_pinyin", "id"]
-        # Indexes in Meta, one per need: a field's db_index adds a plain and a LIKE-pattern index
-        # on PostgreSQL, and every import maintains both. The village is filtered by equality and
-        # by prefix (the scope): one pattern-ops index serves both (other databases ignore opclasses).
-        indexes = [models.Index(fields=["village", "name_pinyin"]),
-                   models.Index(fields=["village"], name="household_village", opclasses=["varchar_pattern_ops"]),
+        # Indexes in Meta, one per need: a field's db_index (or unique=True) adds a plain and a
+        # LIKE-pattern index on PostgreSQL, and every import maintains both. The village is
+        # filtered by equality and by prefix (the scope): one pattern-ops index serves both (other
+        # databases ignore opclasses); a village's few hundred households are sorted after it.
+        # The household number is unique; it is searched only beside the search key's scan.
+        constraints = [models.UniqueConstraint(fields=["number"], name="household_unique_number")]
+        indexes = [models.Index(fields=["village"], name="household_village", opclasses=["varchar_pattern_ops"]),
                    models.Index(fields=["name_pinyin"], name="household_name_pinyin")]
 
     def __str__(self) -> str:
@@ -127,7 +129,9 @@ class Helper(models.Model):
 
     scope_field = "household__village__code"
 
-    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="helpers")
+    # No index of its own: the unique (household, name) constraint's index leads with it.
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="helpers",
+                                  db_index=False)
     name = models.CharField(_("帮扶责任人"), max_length=64)
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("驻村干部"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="paired_households")
