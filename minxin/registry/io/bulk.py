@@ -105,19 +105,25 @@ def _batches(rows, converters):
         yield _convert(batch, converters)
 
 
+def _insert_sql(model, columns: list[str], *, copy: bool) -> str:
+    """The binary COPY or the INSERT (for executemany) of `columns` of `model`'s table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if copy:
+        return f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from _meta
+
+
 def insert_rows(model, fields: list[str], rows) -> int:
     """INSERT the tuples (values in the order of `fields`, attnames such as `village_id`)."""
     binary_copy = connection.vendor == "postgresql"
     columns, converters = _columns(model, fields, _copy_converter if binary_copy else _converter)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = _insert_sql(model, columns, copy=binary_copy)
     count = 0
     with connection.cursor() as cursor:
         if binary_copy:
             types = _copy_types(cursor.cursor, model._meta.db_table, columns)
-            return _copy(cursor.cursor, f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", types, converters,
-                         rows)
-        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from _meta
+            return _copy(cursor.cursor, sql, types, converters, rows)
         for batch in _batches(rows, converters):
             cursor.executemany(sql, batch)
             count += len(batch)
@@ -222,12 +228,10 @@ class Pipeline:
     def prepare(self, model, fields: list[str], rows) -> Prepared:
         """The INSERT of `rows` (tuples in the order of `fields`, attnames such as `village_id`)."""
         columns, converters = _columns(model, fields, _copy_converter if self._postgresql else _converter)
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        sql = _insert_sql(model, columns, copy=self._postgresql)
         if not self._postgresql:
             batches = list(_batches(rows, converters))
-            return Prepared(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
-                            batches, sum(map(len, batches)))
+            return Prepared(sql, batches, sum(map(len, batches)))
         from psycopg import Copy
         from psycopg.copy import FileWriter
 
@@ -242,7 +246,7 @@ class Pipeline:
                 for row in batch:
                     copy.write_row(row)
                 count += len(batch)
-        return Prepared(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", stream.getvalue(), count)
+        return Prepared(sql, stream.getvalue(), count)
 
     def send(self, writes: list[Prepared]) -> None:
         self.wait()
