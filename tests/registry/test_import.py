@@ -433,3 +433,35 @@ def _recording(calls):
         real(models)
 
     return analyze
+
+
+def _with(rows, **values):
+    """The rows with some household columns set to new values (every member row repeats them)."""
+    for row in rows:
+        for header, value in values.items():
+            row[HEADER.index(header)] = value
+    return rows
+
+
+def test_a_reimport_updates_and_removes_registrations_and_helpers_of_existing_households(world, sheet):
+    """Changes to existing households are written in bulk (registrations keyed by household, stale
+    helpers in chunks): a later sheet's status and helpers replace the registry's, and a household
+    whose registration columns are all blank is no longer registered."""
+    from minxin.registry.models import Helper
+
+    assert run(sheet(family() + family("H0002", seq=31, head="李大山"))).exit_code == 0
+    second = run(sheet(_with(family(), 脱贫状态="未脱贫", 帮扶责任人="王五、李四")
+                       + _with(family("H0002", seq=31, head="李大山"), 帮扶责任人="王五")))
+    assert second.exit_code == 0, second.problems
+    assert second.counts["households_updated"] == 2
+    assert Registration.objects.get(household__number="H0001").status == "not_exited"
+    assert Registration.objects.get(household__number="H0002").status == "exited"
+    assert sorted(Helper.objects.filter(household__number="H0001").values_list("name", flat=True)) == ["李四", "王五"]
+    assert list(Helper.objects.filter(household__number="H0002").values_list("name", flat=True)) == ["王五"]
+
+    cleared = {header: "" for header in ("贫困户属性", "脱贫状态", "主要致贫原因", "其他致贫原因", "建档立卡年度")}
+    third = run(sheet(_with(family(), 帮扶责任人="王五", **cleared)))
+    assert third.exit_code == 0, third.problems
+    assert not Registration.objects.filter(household__number="H0001").exists()
+    assert Registration.objects.filter(household__number="H0002").exists()
+    assert list(Helper.objects.filter(household__number="H0001").values_list("name", flat=True)) == ["王五"]

@@ -136,13 +136,18 @@ def _copy(raw, sql: str, types: list[int], converters, rows) -> int:
     while PostgreSQL, on the other core, inserts and indexes the previous."""
     from psycopg.copy import QueuedLibpqWriter
 
-    count = 0
     with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
-        copy.set_types(types)
-        for batch in _batches(rows, converters):
-            for row in batch:
-                copy.write_row(row)
-            count += len(batch)
+        return _write_rows(copy, types, converters, rows)
+
+
+def _write_rows(copy, types: list[int], converters, rows) -> int:
+    """Format the rows into a binary COPY (to the server, or to a FileWriter)."""
+    copy.set_types(types)
+    count = 0
+    for batch in _batches(rows, converters):
+        for row in batch:
+            copy.write_row(row)
+        count += len(batch)
     return count
 
 
@@ -152,12 +157,18 @@ _JSONB, _JSON, _BYTEA = 3802, 114, 17  # PostgreSQL's type OIDs (fixed: pg_type.
 _TYPES: dict[tuple[str, str], dict[str, int]] = {}  # (database, table) → column → type OID
 
 
+def _types_known(table: str, columns: list[str]) -> bool:
+    """Whether _copy_types can answer without asking the server."""
+    types = _TYPES.get((connection.settings_dict["NAME"], table), {})
+    return all(c in types for c in columns)
+
+
 def _copy_types(raw, table: str, columns: list[str]) -> list[int]:
     """The columns' type OIDs, as the server has them (asked once per table and process, again if a
     column is new); jsonb columns are sent as bytea (raw bytes: _jsonb has made jsonb's binary form)."""
     key = (connection.settings_dict["NAME"], table)
     types = _TYPES.get(key, {})
-    if not all(c in types for c in columns):
+    if not _types_known(table, columns):
         raw.execute("SELECT attname, atttypid::int FROM pg_attribute "
                     "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", [table])
         types = _TYPES[key] = dict(raw.fetchall())
@@ -166,12 +177,14 @@ def _copy_types(raw, table: str, columns: list[str]) -> list[int]:
     return [_BYTEA if types[c] == _JSONB else types[c] for c in columns]
 
 
-def update_rows(model, fields: list[str], rows) -> int:
-    """UPDATE … WHERE id = ? for each tuple (id first, then the values of `fields`)."""
+def update_rows(model, fields: list[str], rows, *, key: str = "id") -> int:
+    """UPDATE … WHERE key = ? for each tuple (the key first, then the values of `fields`); `key` is a
+    unique column (an attname such as `household_id`)."""
     columns, converters = _columns(model, fields, _converter)
     table = connection.ops.quote_name(model._meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
-    sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608 - names from _meta
+    where = connection.ops.quote_name(model._meta.get_field(key).column)
+    sql = f"UPDATE {table} SET {sets} WHERE {where} = %s"  # noqa: S608 - names from _meta
     count = 0
     with connection.cursor() as cursor:
         for batch in _batches(((*values, pk) for pk, *values in rows), [*converters, None]):
@@ -235,17 +248,14 @@ class Pipeline:
         from psycopg import Copy
         from psycopg.copy import FileWriter
 
-        raw = connection.connection
-        if not all(c in _TYPES.get((connection.settings_dict["NAME"], model._meta.db_table), ()) for c in columns):
+        if not _types_known(model._meta.db_table, columns):
             self.wait()  # the column types are asked once per table: the connection must be free
-        types = _copy_types(raw.cursor(), model._meta.db_table, columns)
-        stream, count = io.BytesIO(), 0
-        with Copy(raw.cursor(), binary=True, writer=FileWriter(stream)) as copy:
-            copy.set_types(types)
-            for batch in _batches(rows, converters):
-                for row in batch:
-                    copy.write_row(row)
-                count += len(batch)
+        stream = io.BytesIO()
+        raw = connection.connection
+        with raw.cursor() as cursor:
+            types = _copy_types(cursor, model._meta.db_table, columns)
+        with raw.cursor() as cursor, Copy(cursor, binary=True, writer=FileWriter(stream)) as copy:  # a fresh one
+            count = _write_rows(copy, types, converters, rows)
         return Prepared(sql, stream.getvalue(), count)
 
     def send(self, writes: list[Prepared]) -> None:

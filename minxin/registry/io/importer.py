@@ -376,7 +376,7 @@ def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run) -> d
         return counts
     run, now = uuid.uuid4().hex, timezone.now()  # the run links the households' events to the summary
     with transaction.atomic(), bulk.large_cache(), bulk.Pipeline() as pipe:
-        context = _WriteContext(checked, existing, actor=actor, run=run, now=now)
+        context = _WriteContext(checked, valid, existing, actor=actor, run=run, now=now)
         for batch in _chunks(valid, _PLAN_BATCH):
             plan = _plan(checked, batch, existing)
             _add(counts, plan.counts)
@@ -414,12 +414,11 @@ class _WriteContext:
     helpers' cadres looked up once); its changes to existing rows (`changes()`) run on the
     connection before those INSERTs are sent."""
 
-    def __init__(self, checked, existing, *, actor, run, now):
+    def __init__(self, checked, valid, existing, *, actor, run, now):
         self.checked, self.existing, self.run, self.now = checked, existing, run, now
         self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.actor_name = getattr(actor, "username", "") or "system"
-        new = sum(1 for number, household in checked.households.items()
-                  if number not in checked.bad and number not in existing.households)
+        new = sum(1 for household in valid if household.number not in existing.households)
         self.new_ids = iter(bulk.allocate_ids(Household, new))
         self.pk_of: dict[str, int] = {}
         self.cadres = _helper_cadres(checked) if "helpers" in checked.present else {}
@@ -481,17 +480,17 @@ class _WriteContext:
             (p.pk, now, village_of[p.household_id], p.name, pinyin_key(p.name), p.sex, p.birth_date,
              *(getattr(p, n) for n in MEMBER_KEYS[1:]))
             for p in plan.changed_members))
-        deletes = []
-        for key, reg, existed in plan.registrations:
-            if reg is None:
-                deletes.append(key)
-            elif existed:
-                Registration.objects.filter(household_id=key).update(updated_at=now, **reg)
-        for chunk in _chunks(deletes):
+        bulk.update_rows(Registration, ["updated_at", *REG_FIELDS], (
+            (key, now, *(reg[f] for f in REG_FIELDS)) for key, reg, existed in plan.registrations
+            if reg is not None and existed), key="household_id")
+        for chunk in _chunks(key for key, reg, _existed in plan.registrations if reg is None):
             Registration.objects.filter(household_id__in=chunk).delete()
-        for key, names, _village in plan.helpers:
-            if not isinstance(key, str):  # an existing household: drop the helpers no longer named
-                Helper.objects.filter(household_id=key).exclude(name__in=names).delete()
+        # An existing household's helpers no longer named (those still named stay: _new_helpers).
+        named = {key: set(names) for key, names, _village in plan.helpers if not isinstance(key, str)}
+        for chunk in _chunks(named):
+            stale = [pk for pk, household_id, name in Helper.objects.filter(household_id__in=chunk).values_list(
+                "pk", "household_id", "name") if name not in named[household_id]]
+            Helper.objects.filter(pk__in=stale).delete()
 
 
 def _helper_cadres(checked) -> dict:
