@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minxin.core.middleware.SecurityHeadersMiddleware",
+    "minxin.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -199,3 +200,8 @@ MINXIN_TILE_ATTRIBUTION = env_str("MINXIN_TILE_ATTRIBUTION", "")
 MINXIN_TILE_ORIGIN = env_str("MINXIN_TILE_ORIGIN", "")
 if MINXIN_TILE_URL and not MINXIN_TILE_ORIGIN:
     raise ImproperlyConfigured("MINXIN_TILE_URL is set: set MINXIN_TILE_ORIGIN (e.g. https://tiles.example) too.")
+
+# --- privacy (SPEC §1) ------------------------------------------------------------------------
+# Searches by ID number per user and window (seconds): each is logged; past the limit, a 429.
+MINXIN_ID_SEARCH_LIMIT = env_int("MINXIN_ID_SEARCH_LIMIT", 30, minimum=1)
+MINXIN_ID_SEARCH_WINDOW = env_int("MINXIN_ID_SEARCH_WINDOW", 600, minimum=1)

@@ -11,6 +11,7 @@ from minxin.cadres import services
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest
 from minxin.cadres.selectors import insurance_status
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.identifiers import mask_id_number, mask_phone
 from minxin.core.models import AuditEvent
 from minxin.regions.models import Region
 from tests.world import make_id_number
@@ -429,11 +430,20 @@ def test_a_future_posting_does_not_take_the_cadre_from_its_current_village(world
 
 
 @pytest.mark.django_db
-def test_opening_the_edit_form_logs_the_reveal_of_both_identifiers(world, client):
+def test_the_edit_form_shows_identifiers_masked_and_keeps_them_when_sent_back(world, client):
     cadre = world.cadres["tdw"][0]
+    number, phone = cadre.id_number, cadre.phone
     client.force_login(world.users["tdw_admin"])
-    response = client.get(f"/cadres/{cadre.pk}/edit/")
-    assert response.status_code == 200 and cadre.id_number in response.content.decode()
-    actions = set(AuditEvent.objects.filter(object_id=str(cadre.pk), actor=world.users["tdw_admin"])
-                  .values_list("action", flat=True))
-    assert {"reveal.id_number", "reveal.phone"} <= actions
+    page = client.get(f"/cadres/{cadre.pk}/edit/").content.decode()
+    assert number not in page and phone not in page
+    assert mask_id_number(number) in page and mask_phone(phone) in page
+    assert not AuditEvent.objects.filter(action__startswith="reveal.", object_id=str(cadre.pk)).exists()
+    form = {"name": "坳干部甲改", "id_number": mask_id_number(number), "phone": mask_phone(phone),
+            "sending_unit": cadre.sending_unit_id, "is_party_member": "on", "post": "科员"}
+    assert client.post(f"/cadres/{cadre.pk}/edit/", form).status_code == 302
+    cadre.refresh_from_db()
+    assert (cadre.name, cadre.id_number, cadre.phone) == ("坳干部甲改", number, phone)
+    corrected = make_id_number("19850502", 71)  # a corrected number is typed in full
+    assert client.post(f"/cadres/{cadre.pk}/edit/", {**form, "id_number": corrected}).status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.id_number == corrected

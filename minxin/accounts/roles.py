@@ -7,6 +7,7 @@ Capabilities are checked by name (`user.can("manage_users")`), so a page or a se
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core import masking
 from minxin.regions import codes
 
 
@@ -53,7 +54,7 @@ MANAGE_INSURANCE = "manage_insurance"
 REQUEST_LEAVE = "request_leave"
 APPROVE_LEAVE_TOWNSHIP = "approve_leave_township"
 APPROVE_LEAVE_COUNTY = "approve_leave_county"
-REVEAL_IDENTIFIERS = "reveal_identifiers"
+REVEAL_IDENTIFIERS = masking.REVEAL_IDENTIFIERS  # defined in core, which may not import accounts
 VIEW_AUDIT_LOG = "view_audit_log"
 RECORD_FIELDWORK = "record_fieldwork"  # visits, meetings, calls, diary, needs (fieldwork)
 HANDLE_REQUESTS = "handle_requests"  # assign, answer and close villager requests and needs

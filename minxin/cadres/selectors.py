@@ -7,9 +7,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from minxin.accounts.roles import REVEAL_IDENTIFIERS, Role
+from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
 from minxin.core.pinyin import pinyin_key  # noqa: F401 - re-exported for existing imports
+from minxin.core.privacy import identifier_search
 
 
 def assigned_village_codes(*, user) -> list[str]:
@@ -60,10 +61,9 @@ def cadre_list(*, user, village: str | None = None, q: str = "", sending_unit: i
     if q:
         term = q.strip().lower()
         match = Q(name__contains=term) | Q(name_pinyin__contains=term)
-        # The masked number shows its last four characters; matching more would let a user who may not
-        # reveal identifiers read the hidden digits one search at a time.
-        if len(term) <= 4 or user.can(REVEAL_IDENTIFIERS):
-            match |= Q(id_number__endswith=term.upper())
+        tail = identifier_search(actor=user, term=term)  # the last four, unless the role may reveal
+        if tail:
+            match |= Q(id_number__endswith=tail)
         qs = qs.filter(match)
     return qs.order_by("name_pinyin", "id")
 

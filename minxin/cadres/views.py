@@ -23,6 +23,7 @@ from minxin.cadres.models import LeaveRequest
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
 from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.masking import masked_initial, unmasked_input
 from minxin.core.privacy import reveal_identifier
 from minxin.core.xlsx import xlsx_response
 from minxin.regions import codes
@@ -71,13 +72,13 @@ def cadre_list(request):
 
 
 def _cadres_xlsx(cadres):
-    headers = [_("姓名"), _("性别"), _("出生日期"), _("身份证号"), _("电话"), _("中共党员"), _("派出单位"),
+    headers = [_("姓名"), _("性别"), _("出生年份"), _("身份证号"), _("电话"), _("中共党员"), _("派出单位"),
                _("原单位职务"), _("当前驻村"), _("驻村职务"), _("驻村起始"), _("有效保险")]
 
     def rows():
         for c in cadres:
             current = c.active_assignments[0] if c.active_assignments else None
-            yield [c.name, c.get_sex_display(), c.birth_date, mask_id_number(c.id_number), mask_phone(c.phone),
+            yield [c.name, c.get_sex_display(), c.birth_date.year, mask_id_number(c.id_number), mask_phone(c.phone),
                    c.is_party_member, c.sending_unit.name, c.post,
                    f"{current.village.parent.name} {current.village.name}" if current else "",
                    current.get_role_display() if current else "", current.start_date if current else None,
@@ -114,7 +115,7 @@ def cadre_reveal(request, pk, field):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     if field not in ("id_number", "phone"):
         raise Http404
-    return render(request, "cadres/_revealed.html", {"value": _reveal_or_403(request.user, cadre, field)})
+    return render(request, "includes/revealed.html", {"value": _reveal_or_403(request.user, cadre, field)})
 
 
 def _reveal_or_403(user, cadre, field):
@@ -140,15 +141,15 @@ def cadre_new(request):
 def cadre_edit(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)  # 404 before 403: never confirm existence
     _require(request.user, roles.MANAGE_CADRES)
-    if request.method == "GET":
-        # The form shows the identifiers in full so they can be corrected: that is a reveal, logged.
-        for field in ("id_number", "phone"):
-            _reveal_or_403(request.user, cadre, field)
-    initial = {"id_number": cadre.id_number, "phone": cadre.phone}
+    # The form shows the identifiers masked, as everywhere: opening it reveals nothing. A masked value
+    # sent back unchanged keeps the stored one; a corrected one is typed in full.
+    initial = {**masked_initial(cadre, "id_number"), **masked_initial(cadre, "phone")}
     form = CadreForm(request.POST or None, instance=cadre, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _run(form, lambda: services.cadre_save(actor=request.user, cadre=selectors.cadre_get(
-            user=request.user, pk=pk), **form.cleaned_data))
+        stored = selectors.cadre_get(user=request.user, pk=pk)  # validation wrote the input onto `cadre`
+        data = {**form.cleaned_data, **{field: unmasked_input(form.cleaned_data[field], stored, field)
+                                         for field in ("id_number", "phone")}}
+        saved = _run(form, lambda: services.cadre_save(actor=request.user, cadre=stored, **data))
         if saved:
             messages.success(request, _("已保存。"))
             return redirect("cadres:detail", pk=pk)

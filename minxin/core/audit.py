@@ -5,26 +5,22 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
 
-from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.masking import mask_change
 from minxin.core.models import AuditEvent
 
 _encoder = DjangoJSONEncoder()
 
-# Personal identifiers are kept masked in the log: the auditor reads the log but never sees them.
-SENSITIVE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "contact_phone": mask_phone}
-
 
 def snapshot(obj, *, exclude: tuple[str, ...] = ()) -> dict:
-    """A JSON-safe picture of a model instance's own fields, for before/after in the log."""
+    """A JSON-safe picture of a model instance's own fields, for before/after in the log. It holds
+    identifiers in clear, so that a change of hidden digits is seen: audit_record masks them, and
+    anything else that sends a snapshot out passes it through masking.mask_dict."""
     data = model_to_dict(obj, exclude=list(exclude))
     for name, value in list(data.items()):
         if hasattr(value, "pk"):
             data[name] = value.pk
         elif isinstance(value, list):
             data[name] = [getattr(item, "pk", item) for item in value]
-    for name, mask in SENSITIVE_FIELDS.items():
-        if data.get(name):
-            data[name] = mask(data[name])
     # Round-trip through Django's encoder so dates, Decimals and UUIDs become strings.
     return json.loads(_encoder.encode(data))
 
@@ -42,7 +38,9 @@ def audit_record(
     after: dict | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one event. `obj`, when given, fills type, id and label."""
+    """Append one event. `obj`, when given, fills type, id and label. Identifiers and birth dates in
+    `before`/`after` are masked here, whoever calls: the log never holds what only a reveal shows."""
+    before, after = mask_change(before, after)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

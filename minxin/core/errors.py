@@ -28,3 +28,12 @@ class PermissionDenied(DomainError):
         from django.utils.translation import gettext
 
         super().__init__(code, message or gettext("您没有执行此操作的权限。"))
+
+
+class RateLimited(DomainError):
+    """Too many requests of one kind in the window (429); the message says when to try again."""
+
+    status = 429
+
+    def __init__(self, message: str):
+        super().__init__("rate_limited", message)

@@ -1,6 +1,9 @@
-"""Response headers that every page gets."""
+"""Middleware of every page: security headers, the interface language, domain errors as pages."""
 
 from django.conf import settings
+from django.shortcuts import render
+
+from minxin.core.errors import DomainError
 
 # Scripts only from our own origin (no inline scripts); styles allow inline attributes, which
 # Bootstrap components and ECharts set. Tile servers are added only when a deployment sets one.
@@ -35,3 +38,20 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A rule broken deep in a page's call (a selector's rate limit, a service's permission check) is
+    answered with its own status and message on the error page, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        template = {403: "errors/403.html", 429: "errors/429.html"}.get(exception.status, "errors/400.html")
+        return render(request, template, {"message": exception.message}, status=exception.status)

@@ -1,16 +1,38 @@
-"""Revealing a masked personal identifier: only for roles that may, and always logged."""
+"""Sensitive reads: revealing a masked identifier, and searching people by their ID numbers.
 
+Both are allowed only as far as the role's rights go and both are written to the audit log; what
+the log keeps of them is masked like everything else (core.masking).
+"""
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from minxin.accounts.roles import REVEAL_IDENTIFIERS
 from minxin.core.audit import audit_record
-from minxin.core.errors import PermissionDenied
+from minxin.core.errors import PermissionDenied, RateLimited
+from minxin.core.masking import id_search_tail, may_reveal, search_log_term
+from minxin.core.ratelimit import rate_limited
 
 
-def reveal_identifier(*, actor, obj, field: str, region_code: str) -> str:
-    """Return the unmasked value of `obj.<field>` and write a `reveal` audit event."""
-    if not actor.can(REVEAL_IDENTIFIERS):
+def reveal_identifier(*, actor, obj, field: str, region_code: str, allowed: bool = False) -> str:
+    """Return the unmasked value of `obj.<field>` and write a `reveal` audit event. `allowed` lets a
+    caller grant a narrower right of its own (a request's handler calling the villager back)."""
+    if not (allowed or may_reveal(actor)):
         raise PermissionDenied(_("您的角色不能查看完整的身份证号或电话。"))
     audit_record(actor=actor, action=f"reveal.{field}", obj=obj, region_code=region_code,
                  after={"field": field})
     return getattr(obj, field)
+
+
+def identifier_search(*, actor, term: str) -> str | None:
+    """The ID-number tail that `term` may match for `actor` (masking.id_search_tail), or None when the
+    term is no identifier search. Each identifier search is an audit event and counts against the
+    user's limit: past it, RateLimited — a guess-by-search attack is slow, visible and stopped."""
+    tail = id_search_tail(actor, term)
+    if tail is None:
+        return None
+    window = settings.MINXIN_ID_SEARCH_WINDOW
+    if rate_limited(f"id-search:{actor.pk}", limit=settings.MINXIN_ID_SEARCH_LIMIT, window=window):
+        raise RateLimited(_("按证件号码搜索过于频繁，请 %(minutes)d 分钟后再试。") % {"minutes": max(1, window // 60)})
+    audit_record(actor=actor, action="search.identifier", object_type="search",
+                 region_code=getattr(actor, "scope_id", "") or "", after={"term": search_log_term(term)})
+    return tail

@@ -22,6 +22,7 @@ urlpatterns = [
     path("requests/", followup.request_list, name="request-list"),
     path("requests/new/", followup.request_new, name="request-new"),
     path("requests/<int:pk>/", followup.request_detail, name="request-detail"),
+    path("requests/<int:pk>/reveal-phone/", followup.request_reveal_phone, name="request-reveal-phone"),
     path("requests/<int:pk>/assign/", followup.request_assign, name="request-assign"),
     path("requests/<int:pk>/answer/", followup.request_answer, name="request-answer"),
     path("requests/<int:pk>/close/", followup.request_close, name="request-close"),

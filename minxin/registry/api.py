@@ -1,6 +1,5 @@
 """GET /api/v1/households (filtered, paged) and /api/v1/households/{id} (members nested, masked)."""
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -49,7 +48,8 @@ class MemberOut(Schema):
     name: str
     id_number: str
     sex: str
-    birth_date: datetime.date
+    # The year only: beside the masked number, a full date would give back its hidden digits.
+    birth_year: int
     relation: str
     relation_label: str
     ethnicity: str
@@ -147,7 +147,7 @@ def household_detail(request, household_id: int):
         "helpers": [h.name for h in household.helpers.all()],
         "members": [{
             "id": m.id, "name": m.name, "id_number": mask_id_number(m.id_number), "sex": m.sex,
-            "birth_date": m.birth_date, "relation": m.relation, "relation_label": m.get_relation_display(),
+            "birth_year": m.birth_date.year, "relation": m.relation, "relation_label": m.get_relation_display(),
             "ethnicity": m.ethnicity, "education": m.education, "school_status": m.school_status, "health": m.health,
             "labour": m.labour, "migrant": m.migrant, "migrant_months": m.migrant_months, "dibao": m.dibao,
             "extreme_support": m.extreme_support, "disabled": m.disabled, "family_planning": m.family_planning,

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from minxin.cadres.models import Cadre
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
-from minxin.core.identifiers import InvalidIdentifier, mask_id_number, mask_phone, normalize_phone
+from minxin.core.identifiers import InvalidIdentifier, normalize_phone
+from minxin.core.masking import masked_initial, unmasked_input
 from minxin.core.privacy import reveal_identifier
 from minxin.regions import codes
 from minxin.regions.selectors import region_get
@@ -30,18 +31,6 @@ from minxin.registry.forms import (
 from minxin.registry.models import Checklist, Income, Registration
 
 NAV = "registry"
-
-
-def _masked(obj, field: str, mask) -> dict:
-    """Forms show stored identifiers masked too (editors are not all allowed to reveal)."""
-    value = getattr(obj, field, "") if obj is not None else ""
-    return {field: mask(value)} if value else {}
-
-
-def _unmasked(value: str, obj, field: str, mask) -> str:
-    """A masked value sent back unchanged means "keep the stored one"."""
-    stored = getattr(obj, field, "") if obj is not None else ""
-    return stored if stored and value == mask(stored) else value
 
 
 def _require_edit(user):
@@ -113,7 +102,7 @@ def _reveal(request, obj, field: str, region_code: str):
         value = reveal_identifier(actor=request.user, obj=obj, field=field, region_code=region_code)
     except DomainError as exc:
         raise PermissionDenied from exc
-    return render(request, "registry/_revealed.html", {"value": value})
+    return render(request, "includes/revealed.html", {"value": value})
 
 
 @login_required
@@ -202,20 +191,20 @@ def household_edit(request, pk):
     url = reverse("registry:validate")
     villages = selectors.villages_for(user=request.user)
     form = HouseholdForm(request.POST or None, instance=household, villages=villages, validate_url=url, editing=True,
-                         initial={"version": household.version, **_masked(household, "phone", mask_phone)})
+                         initial={"version": household.version, **masked_initial(household, "phone")})
     extra = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.household_update(actor=request.user, household=household, version=data.get("version"),
                                       group=data["group"], address=data["address"],
-                                      phone=_unmasked(data["phone"], household, "phone", mask_phone),
+                                      phone=unmasked_input(data["phone"], household, "phone"),
                                       lat=data["lat"], lon=data["lon"])
         except services.Conflict as exc:
             extra = _conflict(request, exc, form)
             household = selectors.household_get(user=request.user, pk=pk)
             form = HouseholdForm(instance=household, villages=villages, validate_url=url, editing=True,
-                                 initial={"version": household.version, **_masked(household, "phone", mask_phone)})
+                                 initial={"version": household.version, **masked_initial(household, "phone")})
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -229,12 +218,12 @@ def _member_form(request, household, member=None):
     _require_edit(request.user)
     url = reverse("registry:validate")
     form = MemberForm(request.POST or None, instance=member, validate_url=url,
-                      initial={"version": household.version, **_masked(member, "id_number", mask_id_number)})
+                      initial={"version": household.version, **masked_initial(member, "id_number")})
     extra = {}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        data["id_number"] = _unmasked(data["id_number"], member, "id_number", mask_id_number)
+        data["id_number"] = unmasked_input(data["id_number"], member, "id_number")
         try:
             services.member_save(actor=request.user, household=household, version=version, member=member, **data)
         except services.Conflict as exc:
@@ -243,7 +232,7 @@ def _member_form(request, household, member=None):
             if member is not None:
                 member = selectors.member_get(user=request.user, pk=member.pk)
             form = MemberForm(instance=member, validate_url=url,
-                              initial={"version": household.version, **_masked(member, "id_number", mask_id_number)})
+                              initial={"version": household.version, **masked_initial(member, "id_number")})
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from minxin.core.audit import snapshot
 from minxin.core.errors import DomainError
+from minxin.core.masking import mask_dict
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import (
     CheckIn,
@@ -242,7 +243,7 @@ def _server_copy(actor, receipt: SyncReceipt) -> dict | None:
     if model is None or receipt.object_id is None:
         return None
     obj = model.objects.visible_to(actor).filter(pk=receipt.object_id).first()
-    return None if obj is None else {"type": receipt.record_type, **snapshot(obj)}
+    return None if obj is None else {"type": receipt.record_type, **mask_dict(snapshot(obj))}
 
 
 def _seen(actor, receipt: SyncReceipt, digest: str, result: dict) -> dict:
@@ -273,7 +274,7 @@ def _household(batch, envelope, data):
 def household_copy(household) -> dict:
     """The server's copy of a household for a conflict answer (phone masked, like everywhere)."""
     fields = ("id", "number", "head_name", "group", "address", "phone", "lat", "lon", "version")
-    copy = snapshot(household)
+    copy = mask_dict(snapshot(household))
     return {"type": "household", **{name: copy.get(name) for name in fields}, "id": household.pk}
 
 

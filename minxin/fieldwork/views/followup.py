@@ -4,6 +4,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_POST
 from minxin.accounts import roles
 from minxin.cadres.selectors import village_team
 from minxin.core.errors import DomainError
+from minxin.core.masking import may_reveal
+from minxin.core.privacy import reveal_identifier
 from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import exports, selectors, services
 from minxin.fieldwork.forms import AnswerForm, AssignForm, CloseForm, NeedUpdateForm, RequestForm
@@ -98,6 +101,7 @@ def _request_page(request, item, *, assign=None, answer=None, close=None):
     assignable = selectors.assignable_users(village_code=item.village_id)
     return render(request, "fieldwork/request_detail.html", {
         "item": item, "nav_active": "requests", "can_handle": request.user.can(roles.HANDLE_REQUESTS),
+        "can_reveal": may_reveal(request.user) or request.user.can(roles.HANDLE_REQUESTS),
         "assign_form": assign or AssignForm(assignable=assignable, initial={"assignee": item.assignee_id}),
         "answer_form": answer or AnswerForm(initial={"answer": item.answer}),
         "close_form": close or CloseForm(),
@@ -107,6 +111,20 @@ def _request_page(request, item, *, assign=None, answer=None, close=None):
 @login_required
 def request_detail(request, pk):
     return _request_page(request, selectors.request_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def request_reveal_phone(request, pk):
+    """The caller's phone in full (an htmx fragment), for roles that may reveal identifiers and for
+    those who handle requests and must call the villager back; always logged."""
+    item = selectors.request_get(user=request.user, pk=pk)
+    try:
+        phone = reveal_identifier(actor=request.user, obj=item, field="contact_phone", region_code=item.village_id,
+                                  allowed=request.user.can(roles.HANDLE_REQUESTS))
+    except DomainError as exc:
+        raise PermissionDenied from exc
+    return render(request, "includes/revealed.html", {"value": phone})
 
 
 def _request_action(request, pk, form_class, call, name, **form_kwargs):

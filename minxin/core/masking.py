@@ -1,0 +1,115 @@
+"""What a person's identifiers show when they are not revealed: one rule for every page, export,
+document, API answer, search and audit event (SPEC §1).
+
+A masked ID number `520627********1234` keeps the area code and the last four characters; the eight
+hidden digits are the birth date. So wherever a number is masked, the birth date is shown as the
+birth year only, and a search by a role that may not reveal matches at most the last four
+characters — otherwise two harmless-looking answers put the number back together. Phones keep
+their first three and last four digits. The audit log, which auditors read, holds only masked
+values: it never stores what only a reveal may show.
+"""
+
+import datetime
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minxin.core.identifiers import mask_id_number, mask_phone
+
+# The capability (held by some roles, see accounts.roles) that unmasks identifiers, logged.
+REVEAL_IDENTIFIERS = "reveal_identifiers"
+# How many trailing characters of an ID number a role without the reveal right may search by.
+SEARCH_TAIL = 4
+
+
+def birth_year(value) -> str:
+    """The year of a birth date ("1985"): what may be shown beside a masked ID number."""
+    if isinstance(value, datetime.date):
+        return str(value.year)
+    text = str(value or "")
+    return text[:4] if re.match(r"^\d{4}", text) else ""
+
+
+def birth_label(value: datetime.date | None) -> str:
+    """"1985年（41岁）": the birth year and the age reckoned from it alone, so that the label says
+    no more than the year does."""
+    if not value:
+        return ""
+    age = timezone.localdate().year - value.year
+    return _("%(year)s年（%(age)s岁）") % {"year": value.year, "age": age}
+
+
+# Fields that hold identifiers or the birth date, and how each is masked wherever it is kept or shown
+# without a reveal (audit before/after, server copies sent to the field app, exports).
+MASKS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "contact_phone": mask_phone,
+    "birth_date": birth_year,
+}
+
+
+def mask_value(field: str, value):
+    mask = MASKS.get(field)
+    return mask(value) if mask and value else value
+
+
+def mask_dict(data: dict | None):
+    """A copy of `data` (nested dicts and lists too) with every identifier field masked."""
+    if isinstance(data, dict):
+        return {key: mask_value(key, mask_dict(value)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [mask_dict(item) for item in data]
+    return data
+
+
+def mask_change(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
+    """`before` and `after` masked for the audit log. A change that the mask hides (an ID number
+    whose birth digits were corrected) still shows as a change, marked, never in clear."""
+    old, new = mask_dict(before), mask_dict(after)
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in MASKS.keys() & before.keys() & after.keys():
+            if before[key] != after[key] and old[key] == new[key]:
+                new[key] = _("%(masked)s（隐藏位已更改）") % {"masked": new[key]}
+    return old, new
+
+
+def may_reveal(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.can(REVEAL_IDENTIFIERS)
+
+
+_ID_TAIL = re.compile(r"^\d{1,17}[\dX]?$")
+
+
+def id_search_tail(user, term: str) -> str | None:
+    """The ID-number suffix a search term may match for this user, or None if it is no ID search.
+
+    Roles that may reveal identifiers find a person by any tail (or the whole number); the others by
+    at most the last four characters, which the mask shows anyway — a longer term matches no ID
+    number, so the hidden digits cannot be guessed one search at a time.
+    """
+    term = term.strip().upper()
+    if not _ID_TAIL.match(term) or len(term) < SEARCH_TAIL:
+        return None
+    if len(term) > SEARCH_TAIL and not may_reveal(user):
+        return None
+    return term
+
+
+def search_log_term(term: str) -> str:
+    """What the audit log keeps of an identifier search: its length and last four, never more."""
+    term = term.strip()
+    return "*" * max(0, len(term) - SEARCH_TAIL) + term[-SEARCH_TAIL:]
+
+
+def masked_initial(obj, field: str) -> dict:
+    """A form's initial value for a stored identifier: masked (editors are not all allowed to reveal)."""
+    value = getattr(obj, field, "") if obj is not None else ""
+    return {field: MASKS[field](value)} if value else {}
+
+
+def unmasked_input(value: str, obj, field: str) -> str:
+    """A masked value sent back unchanged means "keep the stored one"."""
+    stored = getattr(obj, field, "") if obj is not None else ""
+    return stored if stored and value == MASKS[field](stored) else value
