@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "minxin.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "minxin.core.middleware.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -205,3 +206,6 @@ if MINXIN_TILE_URL and not MINXIN_TILE_ORIGIN:
 # Searches by ID number per user and window (seconds): each is logged; past the limit, a 429.
 MINXIN_ID_SEARCH_LIMIT = env_int("MINXIN_ID_SEARCH_LIMIT", 30, minimum=1)
 MINXIN_ID_SEARCH_WINDOW = env_int("MINXIN_ID_SEARCH_WINDOW", 600, minimum=1)
+# Full ID numbers checked per user and window by roles that may not reveal (data entry: a typed
+# number is checked against the registry; a guessing attack is stopped, and its hits logged).
+MINXIN_ID_CHECK_LIMIT = env_int("MINXIN_ID_CHECK_LIMIT", 200, minimum=1)

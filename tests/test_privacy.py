@@ -200,3 +200,27 @@ def test_a_callers_phone_is_masked_and_revealed_only_to_handlers_and_logged(edit
         assert response.status_code == (200 if may else 403), persona
         logged = AuditEvent.objects.filter(action="reveal.contact_phone", actor=world.users[persona])
         assert (CALLER_PHONE in response.content.decode()) == may == logged.exists()
+
+
+@pytest.mark.django_db
+def test_checking_typed_id_numbers_cannot_confirm_hidden_digits_unnoticed(world, settings):
+    """A clerk (no reveal right) who types guesses of a masked number and watches for "already
+    registered" is logged on a hit and stopped at the limit — also through the form, whose refused
+    save rolls its own transaction back."""
+    settings.MINXIN_ID_CHECK_LIMIT = 3
+    clerk = world.users["tdw_clerk"]
+    client = Client()
+    client.force_login(clerk)
+    household = world.registry["tdw"]["household"]
+    number = world.registry["tdw"]["member"].id_number
+    answer = client.post("/registry/households/validate/?field=id_number", {"id_number": number})
+    assert "已登记" in answer.content.decode()
+    hit = AuditEvent.objects.get(action="search.identifier.match", actor=clerk)
+    assert hit.after == {"term": "*" * 14 + number[-4:]}
+    form = {"version": household.version, "name": "猜", "id_number": number, "relation": "son"}
+    for _attempt in range(2):
+        page = client.post(f"/registry/households/{household.pk}/members/new/", form).content.decode()
+        assert "已登记" in page
+    assert AuditEvent.objects.filter(action="search.identifier.match", actor=clerk).count() == 3
+    answer = client.post("/registry/households/validate/?field=id_number", {"id_number": number})
+    assert "过于频繁" in answer.content.decode() and "已登记" not in answer.content.decode()

@@ -20,7 +20,35 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# The error answers every route may give, documented once for all of them in the OpenAPI schema.
+ERROR_ANSWERS = {
+    "400": "请求有误（参数或内容不合规则）",
+    "401": "未认证：缺少或无效的令牌",
+    "403": "无权执行（角色不允许）",
+    "404": "对象不存在或不在管辖范围内",
+    "422": "参数格式不正确",
+    "429": "请求过于频繁",
+}
+_ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "details"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "array", "items": {}}}}},
+}
+
+
+class MinxinAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ERROR_ANSWERS.items():
+                    operation["responses"].setdefault(status, {"description": description, "content": body})
+        return schema
+
+
+api = MinxinAPI(
     renderer=UnicodeJSONRenderer(),
     title="Minxin API",
     version="1",

@@ -8,15 +8,18 @@ Member, registration, income, checklist, helper and care events are recorded aga
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.audit import audit_record, changed_fields, snapshot
-from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.errors import DomainError, PermissionDenied, RateLimited
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.masking import may_reveal, search_log_term
 from minxin.core.pinyin import pinyin_key
+from minxin.core.ratelimit import rate_limited
 from minxin.regions import codes
 from minxin.registry import choices, derive, permissions
 from minxin.registry.io.rows import RowError, parse_group, parse_number
@@ -81,8 +84,17 @@ def clean_id_number(value: str, *, actor=None, exclude_pk=None):
         person = parse_id_number(value)
     except InvalidIdentifier as exc:
         raise DomainError("invalid_id_number", str(exc), field="id_number") from None
+    oracle = actor is not None and not may_reveal(actor)
+    if oracle and rate_limited(f"id-check:{actor.pk}", limit=settings.MINXIN_ID_CHECK_LIMIT,
+                               window=settings.MINXIN_ID_SEARCH_WINDOW):
+        # Typing guesses and watching for "already registered" would confirm a masked number's hidden
+        # digits; checks by roles that may not reveal are limited (and the hits logged, below).
+        raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
     clash = Member.objects.filter(id_number=person.number).exclude(pk=exclude_pk).select_related("household").first()
     if clash is not None:
+        if oracle:
+            audit_record(actor=actor, action="search.identifier.match", object_type="search",
+                         region_code=actor.scope_id or "", after={"term": search_log_term(person.number)})
         if actor is None or actor.in_scope(clash.village_code):
             message = _("此人已登记在户 %(number)s（户主 %(head)s）；一人只能属于一户。") % {
                 "number": clash.household.number, "head": clash.household.head_name}
@@ -126,7 +138,6 @@ def household_refresh(household: Household) -> None:
 
 # --- households -----------------------------------------------------------------------------------
 
-@transaction.atomic
 def household_create(*, actor, village, number: str, group: str = "", address: str = "", phone: str = "",
                      lat: Decimal | None = None, lon: Decimal | None = None, head: dict) -> Household:
     """Register a household with its head (a household always has exactly one head)."""
@@ -135,18 +146,21 @@ def household_create(*, actor, village, number: str, group: str = "", address: s
         raise DomainError("not_a_village", _("请选择一个村（社区）。"), field="village")
     _require_scope(actor, village.code, "village")
     number, group = _clean_number(number), _clean_group(group)
-    if Household.objects.filter(number=number).exists():
-        raise DomainError("duplicate_number", _("户编号 %(n)s 已被使用。") % {"n": number}, field="number")
-    household = Household.objects.create(village=village, number=number, group=group, address=address,
-                                         phone=clean_phone(phone), lat=lat, lon=lon)
+    # Checked before the transaction: a refused guess still counts against the limit and stays logged.
     person = clean_id_number(head["id_number"], actor=actor)
-    Member.objects.create(household=household, village_code=village.code, id_number=person.number,
-                          sex=person.sex, birth_date=person.birth_date,
-                          name_pinyin=pinyin_key(head["name"]),
-                          **{**{k: v for k, v in head.items() if k in MEMBER_FIELDS}, "relation": choices.Relation.HEAD})
-    household_refresh(household)
-    _event(actor, "household.create", household, after=snapshot(household, exclude=("search_key",)))
-    return household
+    with transaction.atomic():
+        if Household.objects.filter(number=number).exists():
+            raise DomainError("duplicate_number", _("户编号 %(n)s 已被使用。") % {"n": number}, field="number")
+        household = Household.objects.create(village=village, number=number, group=group, address=address,
+                                             phone=clean_phone(phone), lat=lat, lon=lon)
+        Member.objects.create(household=household, village_code=village.code, id_number=person.number,
+                              sex=person.sex, birth_date=person.birth_date,
+                              name_pinyin=pinyin_key(head["name"]),
+                              **{**{k: v for k, v in head.items() if k in MEMBER_FIELDS},
+                                 "relation": choices.Relation.HEAD})
+        household_refresh(household)
+        _event(actor, "household.create", household, after=snapshot(household, exclude=("search_key",)))
+        return household
 
 
 @transaction.atomic
@@ -165,7 +179,6 @@ def household_update(*, actor, household: Household, version: int, group: str, a
 
 # --- members --------------------------------------------------------------------------------------
 
-@transaction.atomic
 def member_save(*, actor, household: Household, version: int, member: Member | None = None, id_number: str,
                 **fields) -> Member:
     """Add a member (member=None) or change one. Sex and birth date come from the ID number.
@@ -174,36 +187,39 @@ def member_save(*, actor, household: Household, version: int, member: Member | N
     keeps exactly one head at every moment.
     """
     _require_edit(actor)
+    # Checked before the transaction: a refused guess still counts against the limit and stays logged.
     person = clean_id_number(id_number, actor=actor, exclude_pk=getattr(member, "pk", None))
-    relation = fields.get("relation")
-    if member is not None and member.relation == choices.Relation.HEAD and relation != choices.Relation.HEAD:
-        raise DomainError("head_required", _("户主不能直接改为其他关系：请把另一位成员设为户主，原户主会自动改为“其他”。"),
-                          field="relation")
-    _claim_version(household, version)
-    creating = member is None
-    before = {} if creating else snapshot(member)
-    demoted = None
-    if relation == choices.Relation.HEAD:
-        demoted = household.members.filter(relation=choices.Relation.HEAD).exclude(pk=getattr(member, "pk", None)).first()
+    with transaction.atomic():
+        relation = fields.get("relation")
+        if member is not None and member.relation == choices.Relation.HEAD and relation != choices.Relation.HEAD:
+            raise DomainError("head_required", _("户主不能直接改为其他关系：请把另一位成员设为户主，原户主会自动改为“其他”。"),
+                              field="relation")
+        _claim_version(household, version)
+        creating = member is None
+        before = {} if creating else snapshot(member)
+        demoted = None
+        if relation == choices.Relation.HEAD:
+            demoted = (household.members.filter(relation=choices.Relation.HEAD)
+                       .exclude(pk=getattr(member, "pk", None)).first())
+            if demoted is not None:
+                demoted.relation = choices.Relation.OTHER
+                demoted.save(update_fields=["relation", "updated_at"])
+        member = member or Member(household=household, village_code=household.village_id)
+        for name in MEMBER_FIELDS:
+            if name in fields:
+                setattr(member, name, fields[name])
+        member.name = member.name.strip()
+        member.name_pinyin = pinyin_key(member.name)
+        member.id_number = person.number
+        member.sex, member.birth_date = person.sex, person.birth_date
+        member.save()
+        household_refresh(household)
+        old, new = changed_fields(before, snapshot(member))
+        new.update(member=member.pk, member_name=member.name)
         if demoted is not None:
-            demoted.relation = choices.Relation.OTHER
-            demoted.save(update_fields=["relation", "updated_at"])
-    member = member or Member(household=household, village_code=household.village_id)
-    for name in MEMBER_FIELDS:
-        if name in fields:
-            setattr(member, name, fields[name])
-    member.name = member.name.strip()
-    member.name_pinyin = pinyin_key(member.name)
-    member.id_number = person.number
-    member.sex, member.birth_date = person.sex, person.birth_date
-    member.save()
-    household_refresh(household)
-    old, new = changed_fields(before, snapshot(member))
-    new.update(member=member.pk, member_name=member.name)
-    if demoted is not None:
-        new["demoted_head"] = demoted.name
-    _event(actor, "member.create" if creating else "member.update", household, before=old, after=new)
-    return member
+            new["demoted_head"] = demoted.name
+        _event(actor, "member.create" if creating else "member.update", household, before=old, after=new)
+        return member
 
 
 @transaction.atomic

@@ -1,0 +1,17 @@
+"""Query parameters that name database rows: only what a 64-bit key column can hold reaches a query
+(a larger number is a 500 on SQLite, not a miss)."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+MAX_ID = 2**63 - 1
+
+# An API parameter naming a row: out of range is a 422 with the reason, like any bad parameter.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def id_param(value: str | None) -> int | None:
+    """A page's query-string id, or None when it is absent or names no possible row."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
