@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from minxin.api.schemas import Page
 from minxin.core.errors import DomainError
+from minxin.core.params import DbId
 from minxin.fieldwork import coverage, selectors, services
 from minxin.regions import codes
 from minxin.regions.selectors import region_get
@@ -118,7 +119,7 @@ def _village_prefix(user, village: str | None) -> str | None:
 
 
 @visits_router.get("", response=VisitPage, summary="走访记录（按村、农户筛选，分页）")
-def visit_list(request, village: str | None = None, household: int | None = None, page: int = 1):
+def visit_list(request, village: str | None = None, household: DbId | None = None, page: int = 1):
     visits = selectors.visit_list(user=request.auth, village=_village_prefix(request.auth, village),
                                   household=household)
     current = Paginator(visits, PAGE_SIZE).get_page(page)

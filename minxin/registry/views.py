@@ -14,6 +14,7 @@ from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.core.masking import masked_initial, unmasked_input
+from minxin.core.params import id_param
 from minxin.core.privacy import reveal_identifier
 from minxin.regions import codes
 from minxin.regions.selectors import region_get
@@ -129,10 +130,9 @@ def validate(request):
     value = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and k.endswith(field)), "")
     ok, message = True, ""
     if field == "id_number":
-        member = request.GET.get("member", "")
         try:
             person = services.clean_id_number(value, actor=request.user,
-                                              exclude_pk=int(member) if member.isdigit() else None)
+                                              exclude_pk=id_param(request.GET.get("member")))
             message = _("有效：%(sex)s，%(date)s 出生。") % {"sex": _("男") if person.sex == "M" else _("女"),
                                                         "date": person.birth_date.isoformat()}
         except DomainError as exc:
@@ -254,10 +254,10 @@ def member_remove(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
     household = selectors.household_get(user=request.user, pk=member.household_id)
     _require_edit(request.user)
-    version = request.POST.get("version", "")
+    version = id_param(request.POST.get("version"))
     try:
         services.member_remove(actor=request.user, member=member, reason=request.POST.get("reason", "")[:500],
-                               version=int(version) if version.isdigit() else household.version)
+                               version=household.version if version is None else version)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("registry:member-edit", pk=pk)
@@ -312,8 +312,8 @@ def registration_edit(request, pk):
 @login_required
 def income_edit(request, pk):
     household = selectors.household_get(user=request.user, pk=pk)
-    year = request.GET.get("year", "")
-    instance = household.incomes.filter(year=int(year)).first() if year.isdigit() else None
+    year = id_param(request.GET.get("year"))
+    instance = household.incomes.filter(year=year).first() if year else None
     instance = instance or Income(household=household, persons=household.member_count or 1)
 
     def save(data):

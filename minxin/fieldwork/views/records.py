@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from minxin.accounts import roles
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.params import id_param
 from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
@@ -65,9 +66,8 @@ def visit_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Visit.Kind.values else ""
     late = request.GET.get("late") == "1"
-    cadre = request.GET.get("cadre", "")
     visits = selectors.visit_list(user=request.user, village=region.prefix if region else None, kind=kind or None,
-                                  late=late, cadre=int(cadre) if cadre.isdigit() else None)
+                                  late=late, cadre=id_param(request.GET.get("cadre")))
     if wants_xlsx(request):
         return exports.export("visits", visits.select_related("village__parent"))
     page = Paginator(visits, PAGE).get_page(request.GET.get("page"))
