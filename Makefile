@@ -32,7 +32,7 @@ setup: $(VENV)/.installed minxin/static/vendor/.copied
 run: setup
 	$(BIN)/minxin demo --scale small --if-empty
 	@echo "Serving Minxin on http://127.0.0.1:8000 (demo password: Minxin-2026)"
-	$(BIN)/minxin db_worker --interval 1 & worker=$$!; \
+	$(BIN)/minxin worker --interval 1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/minxin runserver 127.0.0.1:8000
 

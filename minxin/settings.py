@@ -163,8 +163,19 @@ MINXIN_IMPORT_MAX_ROWS = env_int("MINXIN_IMPORT_MAX_ROWS", 1_000_000, minimum=10
 MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES", 1536 * 1024 * 1024,
                                                minimum=1024)
 MINXIN_IMPORT_MAX_ZIP_RATIO = env_int("MINXIN_IMPORT_MAX_ZIP_RATIO", 200, minimum=2)
-# Uploads up to this size are imported during the request; larger ones by the background worker.
-MINXIN_IMPORT_INLINE_MAX_BYTES = env_int("MINXIN_IMPORT_INLINE_MAX_BYTES", 256 * 1024, minimum=0)
+# The spreadsheet reader allocates a sheet's whole used rectangle (32 bytes a cell, empty or not):
+# a sheet whose declared or used range passes MAX_ROWS (+ the header), these columns or these cells
+# is refused before it is loaded. A county sheet is ~600,000 rows × 27 columns (16 million cells).
+MINXIN_IMPORT_MAX_COLUMNS = env_int("MINXIN_IMPORT_MAX_COLUMNS", 200, minimum=30)
+MINXIN_IMPORT_MAX_CELLS = env_int("MINXIN_IMPORT_MAX_CELLS", 40_000_000, minimum=10_000)
+# A workbook is loaded in a child process limited to this address space and CPU time: a file that
+# still explodes fails its import, not the worker or the command line.
+MINXIN_IMPORT_MAX_MEMORY_BYTES = env_int("MINXIN_IMPORT_MAX_MEMORY_BYTES", 3 * 1024**3, minimum=256 * 1024**2)
+MINXIN_IMPORT_READ_CPU_SECONDS = env_int("MINXIN_IMPORT_READ_CPU_SECONDS", 600, minimum=10)
+# A background job (import or export) still "running" whose heartbeat is older than this was cut
+# off by a crash or restart: it is failed and its files deleted (minxin db_worker's start, each job's
+# start, `minxin purge-files`).
+MINXIN_JOB_STALE_MINUTES = env_int("MINXIN_JOB_STALE_MINUTES", 10, minimum=1)
 # Exports of up to this many households are written during the request (a few seconds); larger
 # ones by the background worker, with a progress bar and a download link.
 MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS = env_int("MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS", 3000, minimum=0)

@@ -1,8 +1,10 @@
 """Writes that move households in and out as files: imports (CLI and upload page), exports (inline
 or as a background job for large lists), and the removal of old files holding personal data.
 
-Jobs run in `minxin db_worker` (tasks.py). A job keeps its progress on its row, so the page can
-poll it; whatever goes wrong, a job ends in a final state instead of staying "running".
+Jobs run in `minxin db_worker` (tasks.py); an uploaded file is never imported inside the web
+request. A job keeps its progress and a heartbeat on its row, so the page can poll it; whatever goes
+wrong, a job ends in a final state instead of staying "running" — and one whose process died with
+it (a crash, a restart) is failed by `jobs_recover` once its heartbeat is stale.
 """
 
 import contextlib
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,10 +67,12 @@ def _ends_failed(model, pk: int, partial: Path | None = None):
     try:
         yield
     except Exception:
+        ended = {"state": "failed", "progress": 100, "phase": "", "finished_at": timezone.now(),
+                 "message": _("处理时发生意外错误，已记录；请联系系统管理员。")}
         if partial is not None:
             partial.unlink(missing_ok=True)
-        model.objects.filter(pk=pk).update(state="failed", progress=100, phase="", finished_at=timezone.now(),
-                                           message=_("处理时发生意外错误，已记录；请联系系统管理员。"))
+            ended["stored_path"] = ""
+        model.objects.filter(pk=pk).update(**ended)
         raise
 
 
@@ -106,10 +111,12 @@ def import_job_run(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.finished:
         return
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress=1, phase=_("开始处理"))
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress=1, phase=_("开始处理"),
+                                               heartbeat_at=timezone.now())
 
     def progress(percent, phase):
-        ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=str(phase)[:64])
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=str(phase)[:64],
+                                                   heartbeat_at=timezone.now())
 
     with _ends_failed(ImportJob, job.pk):
         try:
@@ -152,11 +159,13 @@ def export_job_run(*, job_id: int) -> None:
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     if job.finished:
         return
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, progress=1, phase=_("正在查询"))
     actor = job.created_by
     folder = settings.MEDIA_ROOT / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.xlsx"
+    # The path is kept from the start, so that jobs_recover can delete a file its crash left half-written.
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, progress=1, phase=_("正在查询"),
+                                               stored_path=str(path), heartbeat_at=timezone.now())
     with _ends_failed(ExportJob, job.pk, partial=path):
         try:
             if not actor.is_active:
@@ -168,14 +177,15 @@ def export_job_run(*, job_id: int) -> None:
 
             def progress(done):
                 ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, done * 100 // max(total, 1))),
-                                                           phase=_("正在写入"))
+                                                           phase=_("正在写入"), heartbeat_at=timezone.now())
 
             rows = household_export(actor=actor, households=households, target=str(path), unmasked=job.unmasked,
                                     description=job.description, region_code=job.region_code, progress=progress)
         except PermissionDenied as exc:
             path.unlink(missing_ok=True)
             ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, progress=100, phase="",
-                                                       message=str(exc)[:500], finished_at=timezone.now())
+                                                       stored_path="", message=str(exc)[:500],
+                                                       finished_at=timezone.now())
             return
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.DONE, progress=100, phase="", households=total, rows_written=rows,
@@ -223,3 +233,27 @@ def job_files_purge(*, older_than: datetime.timedelta) -> int:
                 deleted += 1
         old.update(**{field: ""})
     return deleted
+
+
+def jobs_recover(*, stale_after: datetime.timedelta | None = None) -> int:
+    """Fail the jobs that a crash or restart cut off: "running", with a heartbeat older than
+    `stale_after` (MINXIN_JOB_STALE_MINUTES), or none and created before that. The import's upload,
+    or the export's half-written file, is deleted (they hold personal data). Run when a worker starts
+    (`minxin worker`), before each job and by `minxin purge-files`. Returns how many jobs it failed."""
+    if stale_after is None:
+        stale_after = datetime.timedelta(minutes=settings.MINXIN_JOB_STALE_MINUTES)
+    now = timezone.now()
+    cutoff = now - stale_after
+    stale = Q(state="running") & (Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    failed = 0
+    for model, message, cleared in ((ImportJob, _("处理中断（服务重启），请重新上传。"), {}),
+                                    (ExportJob, _("处理中断（服务重启），请重新导出。"), {"stored_path": ""})):
+        # Read first, then fail row by row under the same condition: a job whose heartbeat moves on
+        # meanwhile is left alone, and on SQLite nothing waits for a lock unless a job is really stale.
+        for pk, path in model.objects.filter(stale).values_list("pk", "stored_path"):
+            if model.objects.filter(stale, pk=pk).update(state="failed", progress=100, phase="", message=message,
+                                                         finished_at=now, **cleared):
+                if path:
+                    Path(path).unlink(missing_ok=True)
+                failed += 1
+    return failed

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from minxin.core import errors
 from minxin.core.errors import DomainError
@@ -24,14 +25,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def household_export(request):
-    """The filtered list as an .xlsx in the import template; unmasked only if allowed and asked.
-    A small list is written during the request; a large one is offered as a background job."""
+    """The filtered list (filters in the query string) as an .xlsx in the import template; unmasked
+    only if allowed and asked. Writing one is logged, so only a POST writes: a GET shows the
+    confirmation. A small list is written during the request; a large one is confirmed (a POST
+    without `start`, from the list's buttons, shows the confirmation too) and runs as a background job."""
     filters = filters_from(request)
     unmasked = request.GET.get("unmasked") == "1"
     if unmasked and not permissions.can_reveal(request.user):
         raise PermissionDenied
     households = selectors.household_list(user=request.user, filters=filters)
-    if request.method == "POST":
+    count = households.count()
+    inline = count <= settings.MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS
+    if request.method != "POST" or not (inline or request.POST.get("start")):
+        return render(request, "registry/export_confirm.html", {
+            "count": count, "inline": inline, "unmasked": unmasked, "description": filters.description(),
+            "nav_active": NAV, "jobs": selectors.export_job_list(user=request.user).filter(created_by=request.user)[:5]})
+    if not inline:
         try:
             job = services_io.export_job_create(actor=request.user, filters=filters, unmasked=unmasked)
         except DomainError as exc:
@@ -39,11 +48,6 @@ def household_export(request):
             return redirect("registry:household-list")
         tasks.export_households_job.enqueue(job.pk)
         return redirect("registry:export-job", pk=job.pk)
-    count = households.count()
-    if count > settings.MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS:
-        return render(request, "registry/export_confirm.html", {
-            "count": count, "unmasked": unmasked, "description": filters.description(), "nav_active": NAV,
-            "jobs": selectors.export_job_list(user=request.user).filter(created_by=request.user)[:5]})
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     services_io.household_export(actor=request.user, households=households, target=handle, unmasked=unmasked,
                                  description=filters.description())
@@ -83,6 +87,7 @@ def _job_file(download, request, job, filename):
 
 
 @login_required
+@require_POST  # each download is logged (an unmasked file reveals identifiers): never a bare link
 def export_download(request, pk):
     job = selectors.export_job_get(user=request.user, pk=pk)
     return _job_file(services_io.export_download, request, job, _export_name(job.unmasked))
@@ -110,10 +115,8 @@ def import_upload(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            if upload.size <= settings.MINXIN_IMPORT_INLINE_MAX_BYTES:
-                services_io.import_job_run(job_id=job.pk)  # small: no need to wait for the worker
-            else:
-                tasks.import_households_job.enqueue(job.pk)
+            # Never read here, however small: a hostile sheet must not cost the web server its memory.
+            tasks.import_households_job.enqueue(job.pk)
             return redirect("registry:import-job", pk=job.pk)
     jobs = selectors.import_job_list(user=request.user)[:10]
     return render(request, "registry/import.html", {"form": form, "jobs": jobs, "nav_active": NAV})
@@ -136,6 +139,7 @@ def import_progress(request, pk):
 
 
 @login_required
+@require_POST  # each download is logged: never a bare link
 def import_report(request, pk):
     job = selectors.import_job_get(user=request.user, pk=pk)
     return _job_file(services_io.import_report_download, request, job, f"import-report-{job.pk}.xlsx")

@@ -73,9 +73,10 @@ def test_live_validation_of_the_id_number(browser_world, live_server, page, logi
     shot(page, "registry-new-household")
 
 
-def test_upload_with_errors_gives_a_report(browser_world, live_server, page, login, shot, tmp_path):
+def test_upload_with_errors_gives_a_report(browser_world, live_server, page, login, shot, tmp_path, settings):
     from tests.registry.conftest import family, person_row
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     rows = family() + [person_row("H0002", "错误", "5.20627199001e+17")]
     login(page, "tdw_admin", PASSWORD)
     page.goto(f"{live_server.url}/registry/import/")
@@ -103,7 +104,6 @@ def test_upload_runs_in_the_background_and_the_progress_bar_finishes(browser_wor
 
     from tests.registry.conftest import family
 
-    settings.MINXIN_IMPORT_INLINE_MAX_BYTES = 0  # every upload goes to the worker
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     rows = family() + family("H0002", seq=41) + family("H0003", seq=61)
     login(page, "tdw_admin", PASSWORD)

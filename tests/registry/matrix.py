@@ -37,11 +37,12 @@ page("registry:household-export", lambda w, s: reverse("registry:household-expor
      township=True)
 page("registry:household-export", lambda w, s: reverse("registry:household-export") + f"?township={w.village(s).parent_id}",
      "POST", township=True)
-for name in ("import-job", "import-progress", "import-report"):
-    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[_job(w, s)]), township=True)
-for name in ("export-job", "export-progress", "export-download"):
-    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[w.registry[s]["export"].pk]),
+for name, method in (("import-job", "GET"), ("import-progress", "GET"), ("import-report", "POST")):
+    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[_job(w, s)]), method,
          township=True)
+for name, method in (("export-job", "GET"), ("export-progress", "GET"), ("export-download", "POST")):
+    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[w.registry[s]["export"].pk]),
+         method, township=True)
 
 listing("registry:household-list", lambda w: reverse("registry:household-list"))
 listing("registry:household-new", lambda w: reverse("registry:household-new"))

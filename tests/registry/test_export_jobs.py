@@ -31,7 +31,7 @@ def sheet_rows(path):
 
 
 def download(client, job, tmp_path):
-    response = client.get(reverse("registry:export-download", args=[job.pk]))
+    response = client.post(reverse("registry:export-download", args=[job.pk]))
     assert response.status_code == 200
     path = tmp_path / f"download-{job.pk}.xlsx"
     path.write_bytes(b"".join(response.streaming_content))
@@ -46,7 +46,12 @@ def test_a_large_export_is_confirmed_then_written_by_the_worker(world, client, b
     assert confirm.status_code == 200 and "当前筛选共 <strong>1</strong> 户" in body and "开始导出" in body
     assert ExportJob.objects.count() == 2  # the world's; looking at the confirmation starts nothing
 
-    response = client.post(f"{EXPORT}?q=ahzj")
+    # The list's button POSTs without `start`: a large list is confirmed first, still nothing started.
+    again = client.post(f"{EXPORT}?q=ahzj")
+    assert again.status_code == 200 and "开始导出" in again.content.decode() and ExportJob.objects.count() == 2
+    assert not AuditEvent.objects.filter(action__startswith="household.export").exists()
+
+    response = client.post(f"{EXPORT}?q=ahzj", {"start": "1"})
     job = ExportJob.objects.latest("id")
     assert response.status_code == 302 and response["Location"] == reverse("registry:export-job", args=[job.pk])
     assert job.state == "done" and job.households == 1 and job.rows_written == 2 and job.created_by == user
@@ -64,7 +69,7 @@ def test_a_large_export_is_confirmed_then_written_by_the_worker(world, client, b
 
 def test_an_unmasked_job_is_downloadable_only_by_roles_that_may_reveal(world, client, background, tmp_path):
     client.force_login(world.users["tdw_admin"])
-    client.post(f"{EXPORT}?unmasked=1&q=ahzj")
+    client.post(f"{EXPORT}?unmasked=1&q=ahzj", {"start": "1"})
     job = ExportJob.objects.latest("id")
     assert job.unmasked and job.state == "done"
     rows = download(client, job, tmp_path)
@@ -72,8 +77,8 @@ def test_an_unmasked_job_is_downloadable_only_by_roles_that_may_reveal(world, cl
     # A county auditor sees the township's job but never unmasked identifiers.
     client.force_login(world.users["county_auditor"])
     assert client.get(reverse("registry:export-job", args=[job.pk])).status_code == 200
-    assert client.get(reverse("registry:export-download", args=[job.pk])).status_code == 403
-    assert client.post(f"{EXPORT}?unmasked=1").status_code == 403
+    assert client.post(reverse("registry:export-download", args=[job.pk])).status_code == 403
+    assert client.post(f"{EXPORT}?unmasked=1", {"start": "1"}).status_code == 403
     # The other township does not see it at all.
     client.force_login(world.users["gz_admin"])
     assert client.get(reverse("registry:export-job", args=[job.pk])).status_code == 404
@@ -125,6 +130,7 @@ def test_an_unexpected_error_ends_the_job_as_failed(world, background, monkeypat
         services_io.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and job.progress == 100 and "意外错误" in job.message and job.finished_at
+    assert not job.stored_path
     assert not list((tmp_path / "media" / "exports").iterdir())  # the partial file is gone
 
 
@@ -147,16 +153,19 @@ def test_the_filters_are_described_in_words(world):
 def test_small_exports_stay_inline(world, client, settings):
     settings.MINXIN_EXPORT_INLINE_MAX_HOUSEHOLDS = 3000
     client.force_login(world.users["tdw_admin"])
-    response = client.get(EXPORT)
+    confirm = client.get(EXPORT).content.decode()
+    assert "下载 Excel 文件" in confirm and "立即下载" in confirm
+    response = client.post(EXPORT)
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert ExportJob.objects.count() == 2  # the world's
+    assert AuditEvent.objects.filter(action="household.export", actor=world.users["tdw_admin"]).count() == 1
 
 
 def test_old_files_are_purged_and_the_page_says_so(world, client, background, tmp_path):
     from django.core.management import call_command
 
     client.force_login(world.users["tdw_admin"])
-    client.post(EXPORT)
+    client.post(EXPORT, {"start": "1"})
     recent = ExportJob.objects.latest("id")
     old = world.registry["tdw"]["export"]
     ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
@@ -170,5 +179,5 @@ def test_old_files_are_purged_and_the_page_says_so(world, client, background, tm
     assert not old_report.report_path
     assert os.path.exists(ExportJob.objects.get(pk=recent.pk).stored_path)  # within the 7 days: kept
     assert "文件已过期清除" in client.get(reverse("registry:export-job", args=[old.pk])).content.decode()
-    assert client.get(reverse("registry:export-download", args=[old.pk])).status_code == 404
-    assert client.get(reverse("registry:import-report", args=[old_report.pk])).status_code == 404
+    assert client.post(reverse("registry:export-download", args=[old.pk])).status_code == 404
+    assert client.post(reverse("registry:import-report", args=[old_report.pk])).status_code == 404

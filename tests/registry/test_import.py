@@ -465,3 +465,13 @@ def test_a_reimport_updates_and_removes_registrations_and_helpers_of_existing_ho
     assert not Registration.objects.filter(household__number="H0001").exists()
     assert Registration.objects.filter(household__number="H0002").exists()
     assert list(Helper.objects.filter(household__number="H0001").values_list("name", flat=True)) == ["王五"]
+
+
+@pytest.mark.parametrize("column", ["姓名", "村民小组", "帮扶责任人"])
+def test_text_a_spreadsheet_would_run_as_a_formula_is_refused_with_its_row_and_column(world, sheet, column):
+    rows = family()
+    rows[1][HEADER.index(column)] = '=HYPERLINK("http://x","点我")'
+    outcome = run(sheet(rows))
+    problem = next(p for p in outcome.problems if "当作公式" in p.reason)
+    assert outcome.exit_code == 1 and problem.row == 3 and problem.column == column
+    assert not Household.objects.filter(number="H0001").exists()

@@ -6,6 +6,7 @@ Exit codes: 0 imported (or nothing to change), 1 invalid rows (nothing written u
 skip_invalid), 2 unusable file.
 """
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -73,11 +74,10 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress) -> Outcom
             progress(percent, phase)
 
     try:
-        sheet = open_sheet(path, name=name)
-        report(5, _("正在读取和检查"))
-        checked = read_rows(sheet.rows, actor=actor,
-                            progress=lambda n: report(min(5 + n // 10000, 60), _("已检查 %(n)d 行") % {"n": n}))
-        del sheet  # frees the workbook's cells (calamine holds the whole sheet) before the writes
+        with contextlib.closing(open_sheet(path, name=name)) as sheet:  # a workbook's reading process ends
+            report(5, _("正在读取和检查"))
+            checked = read_rows(sheet.rows, actor=actor,
+                                progress=lambda n: report(min(5 + n // 10000, 60), _("已检查 %(n)d 行") % {"n": n}))
         _return_freed_memory()
     except UnusableFile as exc:
         return Outcome(2, str(exc), [Problem(0, "", "", str(exc))], dry_run=dry_run)
@@ -121,8 +121,8 @@ def _written(counts) -> int:
 
 
 def _return_freed_memory() -> None:
-    """Give the workbook's freed memory back to the system (glibc keeps it otherwise, and Python's
-    small objects never reuse it): keeps a county import's peak under 1.5 GB. No-op elsewhere."""
+    """Give the memory freed after reading (a CSV's text, the rows as read) back to the system before
+    the writes (glibc keeps it otherwise, and Python's small objects never reuse it). No-op elsewhere."""
     try:
         import ctypes
 

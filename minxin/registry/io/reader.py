@@ -1,27 +1,52 @@
 """Opening an uploaded sheet safely: .xlsx, .xls or .csv → (row number, cells) rows.
 
-A file is refused (UnusableFile → exit 2) before it can exhaust memory: its size is capped, an .xlsx
-zip is inspected with zipfile (declared uncompressed sizes and compression ratios) before calamine
-sees it, and the row count is capped. Formulas are never evaluated: calamine returns the value the
-file cached, and a CSV cell is text.
+A file is refused (UnusableFile → exit 2) before it can exhaust memory:
+
+- its size is capped;
+- an .xlsx zip is inspected with zipfile (declared uncompressed sizes, compression ratios, names),
+  and every sheet's declared `<dimension>` is held against the grid caps (rows, columns, cells:
+  calamine allocates a sheet's whole used rectangle) before anything is loaded;
+- calamine then loads the workbook in a child process (sheet_child.py) under a memory and a CPU
+  limit, while this process streams every member of the zip (grid.Scanner) to find the grid its
+  cells really reach: a sheet beyond the caps stops the child and is refused, and no row is used
+  before that scan has passed. An .xls (its cells cannot be seen without parsing it) relies on the
+  size cap, the child's limits and the same caps on the loaded sheet.
+
+Formulas are never evaluated: calamine returns the value the file cached, and a CSV cell is text.
 """
 
 import codecs
 import csv
+import html
 import io
+import logging
+import marshal
 import os
+import posixpath
+import re
+import signal
+import subprocess
+import sys
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 from django.conf import settings
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+
+from minxin.registry.io.grid import BadSheetXml, Extent, Scanner, declared_extent
+
+logger = logging.getLogger(__name__)
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SCAN_CHUNK = 2**20
+DIMENSION_HEAD = 64 * 1024  # a worksheet declares its <dimension> before its cells
+MAX_FRAME = 256 * 2**20  # one batch of rows from the child; beyond it the sheet's cells are absurd
 
 
 class UnusableFile(Exception):
@@ -33,6 +58,12 @@ class Sheet:
     kind: str  # "xlsx", "xls" or "csv"
     rows: Iterator  # (row_number, list of cells); row numbers are the sheet's own (1-based)
     encoding: str = ""
+    loader: "_Loader | None" = None  # a workbook's reading process
+
+    def close(self) -> None:
+        """Stop reading — a workbook's child process ends — when not every row was taken."""
+        if self.loader is not None:
+            self.loader.stop()
 
 
 def open_sheet(path: str, *, name: str | None = None) -> Sheet:
@@ -53,63 +84,201 @@ def open_sheet(path: str, *, name: str | None = None) -> Sheet:
     if ext in (".xlsx", ".xlsm"):
         if not head.startswith(XLSX_MAGIC):
             raise UnusableFile(_("这不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）。"))
-        _check_zip(path)
-        return _workbook(path, "xlsx")
+        return _xlsx(path)
     if ext == ".xls":
         if not head.startswith(OLE_MAGIC):
             raise UnusableFile(_("这不是有效的 .xls 文件（可能已损坏，或是改了扩展名的其他文件）。"))
-        return _workbook(path, "xls")
+        loader = _Loader(path)
+        return Sheet(kind="xls", rows=_loaded_rows(loader), loader=loader)
     raise UnusableFile(_("不支持的文件类型“%(ext)s”：请上传 .xlsx、.xls 或 .csv 文件。") % {"ext": ext or name})
 
 
-def _check_zip(path: str) -> None:
-    """Refuse zip bombs by what the archive declares, before anything is decompressed."""
+def _broken_zip() -> UnusableFile:
+    return UnusableFile(_("这不是有效的 .xlsx 文件（压缩包已损坏）。"))
+
+
+def _xlsx(path: str) -> Sheet:
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnusableFile(_("这不是有效的 .xlsx 文件（压缩包已损坏）。")) from None
+        raise _broken_zip() from None
+    with archive:
+        infos = _check_zip(archive)
+        names = _sheet_names(archive)
+        try:
+            for info in infos:
+                with archive.open(info) as member:
+                    declared = declared_extent(member.read(DIMENSION_HEAD))
+                if declared is not None:
+                    _check_grid(_("工作表“%(sheet)s”声明的范围为 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）"),
+                                names.get(info.filename, info.filename), declared)
+            loader = _Loader(path)  # calamine starts loading while the cells are measured
+            try:
+                for info in infos:
+                    _scan(archive, info, names.get(info.filename, info.filename))
+            except BaseException:
+                loader.stop()
+                raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+            raise _broken_zip() from None  # a corrupt, encrypted or oddly compressed member
+    return Sheet(kind="xlsx", rows=_loaded_rows(loader), loader=loader)
+
+
+def _check_zip(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Refuse zip bombs by what the archive declares, before anything is decompressed."""
+    infos = archive.infolist()
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
         raise UnusableFile(_("这不是 Excel 工作簿（压缩包里没有 xl/workbook.xml）。"))
+    if len(names) != len(infos):  # two readers could pick different copies of a name
+        raise UnusableFile(_("工作簿的压缩包里有重名的文件，已拒绝。"))
     total = sum(info.file_size for info in infos)
     if total > settings.MINXIN_IMPORT_MAX_UNCOMPRESSED_BYTES or len(infos) > 10_000:
         raise UnusableFile(_("工作簿解压后过大（%(size)d MB），已拒绝。") % {"size": total // 2**20})
     for info in infos:
         if info.file_size > 2**20 and info.file_size > settings.MINXIN_IMPORT_MAX_ZIP_RATIO * max(info.compress_size, 1):
             raise UnusableFile(_("工作簿中的“%(name)s”压缩比异常（疑似压缩炸弹），已拒绝。") % {"name": info.filename})
+    return infos
 
 
-def _workbook(path: str, kind: str) -> Sheet:
-    """The first visible sheet. calamine loads it in a thread (its Rust code runs without the GIL):
-    the importer prepares its lookups meanwhile, and takes the rows once they are loaded."""
+_TAG_ATTRIBUTES = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\s([^>]*)>")
+_RELATIONSHIP = re.compile(r"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {name: html.unescape(double or single) for name, double, single in _TAG_ATTRIBUTES.findall(text)}
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Zip member → the sheet's name, so that a message names the sheet the user sees. Best effort:
+    a member not found here is named by its path (every member is measured either way)."""
+    texts = []
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        info = archive.NameToInfo.get(part)
+        if info is None or info.file_size > 4 * 2**20:
+            return {}
+        texts.append(archive.read(info).decode("utf-8", "replace"))
+    workbook, relationships = texts
+    targets = {}
+    for match in _RELATIONSHIP.finditer(relationships):
+        attributes = _attributes(match.group(1))
+        target = attributes.get("Target", "")
+        targets[attributes.get("Id")] = posixpath.normpath(target[1:] if target.startswith("/") else f"xl/{target}")
+    names = {}
+    for match in _SHEET.finditer(workbook):
+        attributes = _attributes(match.group(1))
+        rel = next((value for key, value in attributes.items() if key.endswith(":id")), None)
+        if rel in targets and "name" in attributes:
+            names[targets[rel]] = attributes["name"]
+    return names
+
+
+def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> None:
+    """Stream one member through the grid scanner, refusing as soon as its cells pass a cap."""
+    scanner = Scanner()
+    used = _("工作表“%(sheet)s”中的单元格用到了 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）")
     try:
-        workbook = CalamineWorkbook.from_path(path)
-        names = [meta.name for meta in workbook.sheets_metadata if str(meta.visible).endswith("Visible")]
-    except Exception as exc:  # CalamineError, and plain errors for some corrupt files
-        raise _unreadable(exc) from None
-    if not names:
-        raise UnusableFile(_("工作簿里没有可见的工作表。"))
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
-    loading = pool.submit(workbook.get_sheet_by_name, names[0])
-    pool.shutdown(wait=False)  # the load runs on; _loaded_rows waits for it
-    return Sheet(kind=kind, rows=_loaded_rows(loading))
+        with archive.open(info) as member:
+            while chunk := member.read(SCAN_CHUNK):
+                scanner.feed(chunk)
+                _check_grid(used, sheet, scanner.extent)
+        scanner.close()
+    except BadSheetXml:
+        raise UnusableFile(_("工作表“%(sheet)s”的单元格位置无法识别（XML 格式异常），无法安全读取。")
+                           % {"sheet": sheet}) from None
+    _check_grid(used, sheet, scanner.extent)
 
 
-def _unreadable(exc: Exception) -> UnusableFile:
-    return UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": str(exc)[:200]})
+def _check_grid(what: str, sheet: str, extent: Extent) -> None:
+    """Refuse a grid beyond the caps; `what` describes it (the sheet, its size and its far corner)."""
+    max_rows, max_columns = settings.MINXIN_IMPORT_MAX_ROWS + 1, settings.MINXIN_IMPORT_MAX_COLUMNS  # + header
+    if extent.rows <= max_rows and extent.columns <= max_columns and extent.cells <= settings.MINXIN_IMPORT_MAX_CELLS:
+        return
+    described = what % {"sheet": sheet, "rows": f"{extent.rows:,}", "columns": f"{extent.columns:,}",
+                        "corner": extent.corner}
+    raise UnusableFile(_("%(described)s，超出导入上限（%(rows)s 行、%(columns)s 列、共 %(cells)s 个单元格）；"
+                         "请删去表格远处多余的内容后另存，或分成几个文件导入。")
+                       % {"described": described, "rows": f"{settings.MINXIN_IMPORT_MAX_ROWS:,}",
+                          "columns": f"{max_columns:,}", "cells": f"{settings.MINXIN_IMPORT_MAX_CELLS:,}"})
 
 
-def _loaded_rows(loading: Future) -> Iterator:
+class _Loader:
+    """calamine in its own process (sheet_child.py), under MINXIN_IMPORT_MAX_MEMORY_BYTES of address
+    space and MINXIN_IMPORT_READ_CPU_SECONDS of CPU time; its rows come back through a pipe."""
+
+    def __init__(self, path: str):
+        root = str(Path(__file__).resolve().parents[3])  # the folder that holds the minxin package
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self.path = path
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "minxin.registry.io.sheet_child", os.path.abspath(path),
+             str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES), str(settings.MINXIN_IMPORT_READ_CPU_SECONDS)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.errors, env=env)
+
+    def frame(self):
+        """The child's next frame; None if it ended without sending one whole."""
+        out = self.process.stdout
+        head = out.read(8)
+        if len(head) < 8:
+            return None
+        size = int.from_bytes(head, "little")
+        if size > MAX_FRAME:
+            return None
+        payload = out.read(size)
+        return marshal.loads(payload) if len(payload) == size else None  # noqa: S302 - our own child's frames
+
+    def failure(self) -> UnusableFile:
+        """Why the child ended early: over its memory or CPU limit, or something else (logged)."""
+        self.process.stdout.close()
+        code = self.process.wait()
+        self.errors.seek(max(0, self.errors.seek(0, io.SEEK_END) - 2000))
+        tail = self.errors.read().decode("utf-8", "replace")
+        logger.warning("sheet reader for %s ended with %s: %s", self.path, code, tail)
+        if code == -signal.SIGXCPU:
+            return UnusableFile(_("读取该工作簿超过了 %(seconds)d 秒的处理时间上限，已停止；请检查文件，或分成几个文件导入。")
+                                % {"seconds": settings.MINXIN_IMPORT_READ_CPU_SECONDS})
+        if code in (-signal.SIGABRT, -signal.SIGKILL) or "MemoryError" in tail or "memory allocation" in tail:
+            return UnusableFile(_("读取该工作簿需要超过 %(size)d MB 的内存，已停止；文件可能有位置极远的单元格或过多的内容，"
+                                  "请检查后另存，或分成几个文件导入。")
+                                % {"size": settings.MINXIN_IMPORT_MAX_MEMORY_BYTES // 2**20})
+        return UnusableFile(_("无法读取该 Excel 文件：读取进程意外结束（代码 %(code)s）。") % {"code": code})
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+        self.errors.close()
+
+
+def _unreadable(reason: str) -> UnusableFile:
+    return UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": reason[:200]})
+
+
+def _loaded_rows(loader: _Loader) -> Iterator:
+    """The rows of the first visible sheet, as the child sends them; the child ends with the last."""
     try:
-        sheet = loading.result()
-    except Exception as exc:  # CalamineError, and plain errors for some corrupt files
-        raise _unreadable(exc) from None
-    if sheet.height > settings.MINXIN_IMPORT_MAX_ROWS + 1:
-        raise UnusableFile(_("工作表有 %(n)d 行，超过上限 %(max)d 行；请分成几个文件导入。")
-                           % {"n": sheet.height, "max": settings.MINXIN_IMPORT_MAX_ROWS})
-    start = (sheet.start or (0, 0))[0]
-    yield from ((start + index + 1, row) for index, row in enumerate(sheet.iter_rows()))
+        head = loader.frame()
+        if head is None:
+            raise loader.failure()
+        if head[0] == "unreadable":
+            raise _unreadable(head[1])
+        if head[0] == "no_sheet":
+            raise UnusableFile(_("工作簿里没有可见的工作表。"))
+        _kind, name, height, width = head
+        number = 0  # iter_rows starts at row 1, blank rows above the data included
+        _check_grid(_("工作表“%(sheet)s”有 %(rows)s 行 × %(columns)s 列"), name, Extent(height, width))
+        while (frame := loader.frame()) is not None:
+            if isinstance(frame, tuple):  # ("end",)
+                return
+            for row in frame:
+                number += 1
+                yield number, row
+        raise loader.failure()
+    finally:
+        loader.stop()
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.identifiers import InvalidIdentifier, id_number_parts, normalize_phone
+from minxin.core.xlsx import FORMULA_STARTS
 from minxin.registry import choices
 from minxin.registry.io.normalize import clean, digits_text, is_scientific, simplified, vocabulary, yes_no
 
@@ -51,9 +52,19 @@ def _choice(choices_cls, label: str, column: str, aliases=None) -> str:
 _DIGIT = re.compile(r"\d")
 
 
+def plain_text(text: str) -> str:
+    """Free text (names, groups, numbers) that no spreadsheet program would take for a formula: one
+    that would is refused, never stored to reach a later export or a clerk's Excel."""
+    if text.startswith(FORMULA_STARTS):
+        raise RowError(_("“%(value)s”以“%(char)s”开头，表格软件会把它当作公式执行，已拒绝；请删去开头的“%(char)s”。")
+                       % {"value": text, "char": text[0]})
+    return text
+
+
 def parse_name(text: str) -> str:
     if not text:
         raise RowError(_("姓名不能为空。"))
+    plain_text(text)
     if len(text) > 64 or _DIGIT.search(text):
         raise RowError(_("姓名“%(value)s”不像人名（过长或含数字）。") % {"value": text})
     return text
@@ -69,7 +80,7 @@ def parse_id(cell, today: datetime.date | None = None) -> tuple:
 
 
 def parse_number(text: str) -> str:
-    text = digits_text(text.replace(" ", ""))
+    text = plain_text(digits_text(text.replace(" ", "")))
     if not text:
         raise RowError(_("户编号不能为空。"))
     if is_scientific(text):
@@ -81,7 +92,7 @@ def parse_number(text: str) -> str:
 
 
 def parse_group(text: str) -> str:
-    text = simplified(digits_text(text))
+    text = plain_text(simplified(digits_text(text)))
     if text.isdigit():
         text = f"{int(text)}组"
     if len(text) > 32:
@@ -151,7 +162,7 @@ def parse_causes(text: str) -> list[str]:
 
 
 def parse_helpers(text: str) -> list[str]:
-    names = list(dict.fromkeys(w for w in _SPLIT.split(text) if w))
+    names = list(dict.fromkeys(plain_text(w) for w in _SPLIT.split(text) if w))
     if any(len(name) > 64 for name in names):
         raise RowError(_("帮扶责任人姓名过长。"))
     return names
@@ -191,7 +202,7 @@ PARSERS = {
     "name": parse_name,
     "id_number": parse_id,
     "relation": lambda t: _choice(choices.Relation, t, _("与户主关系"), _RELATION_ALIASES) if t else _raise_required(),
-    "ethnicity": lambda t: simplified(t.replace(" ", ""))[:16],
+    "ethnicity": lambda t: plain_text(simplified(t.replace(" ", "")))[:16],
     "education": lambda t: _choice(choices.Education, t, _("文化程度")),
     "school_status": lambda t: _choice(choices.SchoolStatus, t, _("在校生状况")),
     "health": lambda t: _choice(choices.Health, t, _("健康状况")),

@@ -35,6 +35,9 @@ class Job(models.Model):
     phase = models.CharField(_("阶段"), max_length=64, blank=True)
     message = models.CharField(_("结果"), max_length=500, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Set when the job starts and with each progress report: a "running" job whose heartbeat is
+    # older than MINXIN_JOB_STALE_MINUTES was cut off by a crash or restart (services_io.jobs_recover).
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

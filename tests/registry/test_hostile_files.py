@@ -1,0 +1,175 @@
+"""Files built to hurt the server: a few KB that would make the reader allocate hundreds of GB, a
+sheet that lies about its size, a workbook whose loading process dies, and jobs a crash left behind."""
+
+import datetime
+import resource
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.registry.io import reader
+from minxin.registry.models import ExportJob, Household, ImportJob
+from minxin.registry.services_io import household_import, jobs_recover
+from tests.registry.conftest import HEADER, family
+from tests.registry.test_pages import login
+
+pytestmark = pytest.mark.django_db
+
+_WORKBOOK = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+             '<sheets><sheet name="户信息" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+         'Target="worksheets/sheet1.xml"/></Relationships>')
+_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+_ROOT_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+              'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+
+
+def crafted(path: Path, cells: list[str], *, dimension: str | None = None) -> str:
+    """A minimal, valid .xlsx whose sheet holds an inline string at each of `cells` (A1 style)."""
+    rows: dict[int, list[str]] = {}
+    for ref in cells:
+        number = int("".join(ch for ch in ref if ch.isdigit()))
+        rows.setdefault(number, []).append(ref)
+    body = "".join(
+        f'<row r="{number}">' + "".join(f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>' for ref in refs) + "</row>"
+        for number, refs in sorted(rows.items()))
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"{declared}<sheetData>{body}</sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return str(path)
+
+
+def peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+@pytest.mark.parametrize(("cells", "dimension"), [
+    (["A1", "XFD1048576"], None),  # 5 KB asking calamine for 512 GB
+    (["A1", "XFD1048576"], "A1:XFD1048576"),  # the same, declared up front
+    (["A1", "ZZ900000"], None),  # passed 8 GB in 18 s before the fix
+    (["A1", "ZZ900000"], "A1:B2"),  # a sheet that lies about its size is measured by its cells
+    (["A1", "B1", "C1", "KZ2"], None),  # more columns than a household sheet can have
+])
+def test_a_sheet_whose_cells_reach_too_far_is_refused_at_once_with_bounded_memory(world, tmp_path, cells, dimension):
+    path = crafted(tmp_path / "far.xlsx", cells, dimension=dimension)
+    assert Path(path).stat().st_size < 6000
+    households = Household.objects.count()
+    before, started = peak_rss_kb(), time.monotonic()
+    outcome = household_import(actor=None, path=path)
+    elapsed, grown_mb = time.monotonic() - started, (peak_rss_kb() - before) / 1024
+    assert outcome.exit_code == 2 and "超出导入上限" in outcome.message, outcome.message
+    assert cells[-1] in outcome.message and "户信息" in outcome.message  # names the far cell and the sheet
+    # Bounds, not benchmarks: the reader never loads the sheet, so neither grows with its declared size.
+    assert elapsed < 2, elapsed
+    assert grown_mb < 100, grown_mb
+    assert Household.objects.count() == households
+
+
+def test_the_sheet_reader_scanner_counts_cells_without_a_position_as_calamine_places_them():
+    from minxin.registry.io.grid import Scanner
+
+    scanner = Scanner()
+    # An attribute before r, single quotes and a prefixed tag take the exact pass; a row and cells
+    # without r are the next row and the next cells.
+    for chunk in (b"<x:sheetData><x:row r='3'><x:c t=\"s\" r='B3'/><x:c/>", b"</x:row><x:row><x:c/></x:row>"):
+        scanner.feed(chunk)
+    scanner.close()
+    assert (scanner.extent.rows, scanner.extent.columns) == (4, 3)
+
+
+def test_a_workbook_whose_loading_process_runs_out_of_memory_fails_its_import_not_the_server(
+        world, tmp_path, settings):
+    """With the grid caps lifted, calamine really tries to allocate the 1.4 GB grid: it runs in a
+    child process limited to 256 MB, which dies; the import reports it and this process carries on."""
+    settings.MINXIN_IMPORT_MAX_ROWS = 10**7
+    settings.MINXIN_IMPORT_MAX_COLUMNS = 16384
+    settings.MINXIN_IMPORT_MAX_CELLS = 10**12
+    settings.MINXIN_IMPORT_MAX_MEMORY_BYTES = 256 * 2**20
+    outcome = household_import(actor=None, path=crafted(tmp_path / "big.xlsx", ["A1", "ZZ65000"]))
+    assert outcome.exit_code == 2 and "内存" in outcome.message, outcome.message
+
+
+def test_a_reading_process_that_dies_is_an_unusable_file_and_leaves_no_process(world, tmp_path, sheet):
+    opened = reader.open_sheet(sheet(family(), kind="xlsx"))
+    process = opened.loader.process
+    process.kill()
+    with pytest.raises(reader.UnusableFile):
+        list(opened.rows)
+    assert process.poll() is not None
+
+
+def test_a_good_workbook_still_reads_through_the_child(world, tmp_path, sheet):
+    rows = list(reader.open_sheet(sheet(family(), kind="xlsx")).rows)
+    assert rows[0] == (1, HEADER) and len(rows) == 4 and rows[1][1][HEADER.index("姓名")] == "张三丰"
+
+
+def test_an_upload_is_never_read_inside_the_request(world, client, sheet, settings, tmp_path):
+    """The default task backend only queues: the page answers before a single row is read."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    login(client, world)
+    with open(sheet(family(), kind="xlsx"), "rb") as handle:
+        response = client.post(reverse("registry:import"), {"file": handle})
+    job = ImportJob.objects.latest("id")
+    assert response.status_code == 302 and job.state == "queued" and job.progress == 0
+    assert Path(job.stored_path).exists() and not Household.objects.filter(number="H0001").exists()
+
+
+def _job(model, *, heartbeat_minutes_ago, path, **fields):
+    job = model.objects.create(created_by=fields.pop("created_by"), region_code="520627", state="running",
+                               stored_path=str(path), **fields)
+    beat = timezone.now() - datetime.timedelta(minutes=heartbeat_minutes_ago)
+    model.objects.filter(pk=job.pk).update(heartbeat_at=beat)
+    return job
+
+
+def test_jobs_a_crash_left_running_are_failed_and_their_files_deleted(world, tmp_path, settings):
+    settings.MINXIN_JOB_STALE_MINUTES = 10
+    user = world.users["tdw_admin"]
+    files = [tmp_path / name for name in ("stale.xlsx", "alive.xlsx", "half.xlsx")]
+    for path in files:
+        path.write_bytes(b"personal data")
+    stale = _job(ImportJob, heartbeat_minutes_ago=30, path=files[0], created_by=user, file_name="a.xlsx")
+    alive = _job(ImportJob, heartbeat_minutes_ago=1, path=files[1], created_by=user, file_name="b.xlsx")
+    half = _job(ExportJob, heartbeat_minutes_ago=30, path=files[2], created_by=user)
+    assert jobs_recover() == 2
+    stale.refresh_from_db(), alive.refresh_from_db(), half.refresh_from_db()
+    assert stale.state == "failed" and "重新上传" in stale.message and stale.finished_at is not None
+    assert half.state == "failed" and half.stored_path == ""
+    assert alive.state == "running"
+    assert not files[0].exists() and files[1].exists() and not files[2].exists()
+    assert jobs_recover() == 0  # nothing twice
+
+
+def test_the_worker_command_and_purge_files_recover_stale_jobs(world, tmp_path, settings, monkeypatch, capsys):
+    from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+    user = world.users["tdw_admin"]
+    first = _job(ImportJob, heartbeat_minutes_ago=60, path=tmp_path / "x", created_by=user, file_name="x")
+    call_command("purge-files")
+    first.refresh_from_db()
+    assert first.state == "failed" and "1 job(s)" in capsys.readouterr().out
+    second = _job(ImportJob, heartbeat_minutes_ago=60, path=tmp_path / "y", created_by=user, file_name="y")
+    monkeypatch.setattr(DbWorker, "handle", lambda self, *a, **k: None)  # the loop itself is django-tasks'
+    call_command("worker")
+    second.refresh_from_db()
+    assert second.state == "failed"
