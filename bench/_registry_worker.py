@@ -158,4 +158,6 @@ if __name__ == "__main__":
     _setup()
     result = STEPS[sys.argv[1]](*sys.argv[2:])
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The largest child: a workbook is loaded by its own process (registry/io/sheet_child.py).
+    result["child_max_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(result, ensure_ascii=False, default=str))

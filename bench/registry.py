@@ -110,13 +110,14 @@ def bench_import(sheet: str, backend: str) -> None:
         result = worker("_registry_worker", "import", sheet, database_url=url)
         assert result["exit"] == 0, result
         imports.append(result["seconds"])
-        memory.append(result["max_rss_mb"])
+        # The importer and its sheet-reading child run side by side: their peaks are added.
+        memory.append(result["max_rss_mb"] + result["child_max_rss_mb"])
     ratio = median(imports) / median(floors)
     report(f"import county sheet ({backend}, {result['counts']['rows']:,} rows, "
            f"{result['counts']['households_created']:,} households): median {median(imports):.1f} s "
            f"{[round(t, 1) for t in imports]}; floor (calamine read + raw {'COPY' if backend != 'sqlite' else 'executemany'}) "
            f"median {median(floors):.1f} s {[round(t, 1) for t in floors]}; ratio {ratio:.2f} (budget {RATIO_BUDGET}); "
-           f"peak memory {max(memory):.0f} MiB (budget {MEMORY_BUDGET_MB} MiB; the floor's own peak "
+           f"peak memory (importer + sheet reader) {max(memory):.0f} MiB (budget {MEMORY_BUDGET_MB} MiB; the floor's own peak "
            f"{max(floor_memory):.0f} MiB)")
 
 

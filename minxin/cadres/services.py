@@ -14,7 +14,7 @@ from minxin.accounts import roles
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
 from minxin.cadres.selectors import pinyin_key
-from minxin.core.audit import audit_record, changed_fields, snapshot
+from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
 from minxin.regions import codes
@@ -61,7 +61,7 @@ def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, leve
         except InvalidIdentifier as exc:
             raise DomainError("invalid_phone", str(exc), field="contact_phone") from None
     creating = unit is None
-    unit = unit or SendingUnit(county_code=settings.MINXIN_COUNTY_CODE)
+    unit = SendingUnit(county_code=settings.MINXIN_COUNTY_CODE) if creating else locked(unit)
     before = {} if creating else snapshot(unit)
     unit.name, unit.level, unit.kind = name, level, kind
     unit.contact_name, unit.contact_phone = contact_name, contact_phone
@@ -90,6 +90,8 @@ def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, 
         region_code = region_code or (actor.scope_id if actor is not None else settings.MINXIN_COUNTY_CODE)
         _require_scope(actor, region_code, field="region_code")
         cadre = Cadre(region_code=region_code)
+    else:
+        cadre = locked(cadre)
     before = {} if creating else snapshot(cadre)
     cadre.name, cadre.id_number, cadre.phone = name.strip(), person.number, phone
     cadre.sex, cadre.birth_date = person.sex, person.birth_date
@@ -164,6 +166,7 @@ def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, re
     """End an active assignment at term (期满) or recall the cadre (召回, a reason is required)."""
     _require(actor, roles.MANAGE_ASSIGNMENTS)
     _require_scope(actor, assignment.village_id)
+    assignment = locked(assignment)
     if assignment.status != Assignment.Status.ACTIVE:
         raise DomainError("not_active", _("该任职已结束，不能再次结束或召回。"))
     if end_date < assignment.start_date:

@@ -25,6 +25,12 @@ def snapshot(obj, *, exclude: tuple[str, ...] = ()) -> dict:
     return json.loads(_encoder.encode(data))
 
 
+def locked(obj):
+    """`obj`'s stored row, locked until the transaction ends. An update service starts from it: its
+    "before" is what the database holds, whatever a form or a caller already put on the instance."""
+    return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+
+
 def audit_record(
     *,
     actor,

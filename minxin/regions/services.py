@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from minxin.core.audit import audit_record, changed_fields, snapshot
+from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
 from minxin.regions import codes, data
 from minxin.regions.models import Region
@@ -80,6 +80,7 @@ def village_update(*, actor, village: Region, **facts) -> Region:
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:
         raise TypeError(f"village_update got unexpected fields {sorted(unknown)}")
+    village = locked(village)
     before = snapshot(village)
     for name, value in facts.items():
         setattr(village, name, value)

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minxin.core.audit import audit_record, changed_fields, snapshot
+from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied, RateLimited
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
 from minxin.core.masking import may_reveal, search_log_term
@@ -167,6 +167,7 @@ def household_create(*, actor, village, number: str, group: str = "", address: s
 def household_update(*, actor, household: Household, version: int, group: str, address: str, phone: str,
                      lat: Decimal | None, lon: Decimal | None) -> Household:
     _require_edit(actor)
+    household = locked(household)
     before = snapshot(household, exclude=("search_key",))
     _claim_version(household, version)
     household.group, household.address, household.phone = _clean_group(group), address, clean_phone(phone)
@@ -190,6 +191,7 @@ def member_save(*, actor, household: Household, version: int, member: Member | N
     # Checked before the transaction: a refused guess still counts against the limit and stays logged.
     person = clean_id_number(id_number, actor=actor, exclude_pk=getattr(member, "pk", None))
     with transaction.atomic():
+        member = None if member is None else locked(member)
         relation = fields.get("relation")
         if member is not None and member.relation == choices.Relation.HEAD and relation != choices.Relation.HEAD:
             raise DomainError("head_required", _("户主不能直接改为其他关系：请把另一位成员设为户主，原户主会自动改为“其他”。"),
