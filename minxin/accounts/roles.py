@@ -97,3 +97,10 @@ for _role in Role:
         CAPABILITIES[_role] |= {VIEW_REGISTRY}
 for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK):
     CAPABILITIES[_role] |= {EDIT_REGISTRY}
+
+# Field records (visits, meetings, calls, diaries, needs, villager requests, cards): read by every
+# role that works with villagers or checks that work; not by experts, who only score applications.
+VIEW_FIELDWORK = "view_fieldwork"
+for _role in Role:
+    if _role != Role.EXPERT:
+        CAPABILITIES[_role] |= {VIEW_FIELDWORK}

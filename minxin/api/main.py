@@ -2,6 +2,7 @@
 {"error": {"code": "...", "message": "...", "details": [...]}}.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -72,6 +73,11 @@ def _unauthenticated(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return error_response(request, 404, "not_found", _("对象不存在。"))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error_response(request, 403, "forbidden", str(exc) or _("您的角色无权查看或执行此操作。"))
 
 
 @api.exception_handler(InvalidRegionCode)

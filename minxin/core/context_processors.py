@@ -22,9 +22,10 @@ def navigation(request):
         (_("请假"), reverse("cadres:leave-list"), "bi-calendar2-week", "leave"),
         (_("派出单位"), reverse("cadres:unit-list"), "bi-building", "units"),
     ]
-    # Field work: records for everyone in scope; requests beside them.
-    items.insert(-3, (_("驻村记实"), reverse("fieldwork:visit-list"), "bi-journal-check", "fieldwork"))
-    items.insert(-3, (_("群众诉求"), reverse("fieldwork:request-list"), "bi-chat-heart", "requests"))
+    # Field work: records for everyone in scope who works with villagers; requests beside them.
+    if user.can(roles.VIEW_FIELDWORK):
+        items.insert(-3, (_("驻村记实"), reverse("fieldwork:visit-list"), "bi-journal-check", "fieldwork"))
+        items.insert(-3, (_("群众诉求"), reverse("fieldwork:request-list"), "bi-chat-heart", "requests"))
     if registry_permissions.can_view(user):
         items.insert(2, (_("一户一表"), reverse("registry:household-list"), "bi-house-heart", "registry"))
     items.append((_("考核"), reverse("assessment:index"), "bi-clipboard-data", "assessment"))

@@ -179,6 +179,7 @@ def request_list(request, village: str | None = None, status: str | None = None,
 
 @coverage_router.get("/{code}", summary="走访覆盖：村（本月/本季/本年已走访户数、从未走访、结对户半年未走访、留守关爱）或乡镇/县（各村）")
 def coverage_detail(request, code: str):
+    selectors.require_view(request.auth)
     region = region_get(user=request.auth, code=code)
     if region.level == codes.VILLAGE:
         c = coverage.village_coverage(village_code=region.code)

@@ -1,6 +1,9 @@
-"""Scoped reads of field records, needs, requests and cards. Out of scope reads as missing (404)."""
+"""Scoped reads of field records, needs, requests and cards. Out of scope reads as missing (404); a
+role without VIEW_FIELDWORK (the expert) is refused every one of them (403), so no page, API answer,
+export or the field app's bootstrap can list what the role may not open."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +18,17 @@ from minxin.fieldwork.models import (
     Need,
     VillagerRequest,
     Visit,
+    VisitPhoto,
 )
+
+
+def can_view(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_FIELDWORK))
+
+
+def require_view(user) -> None:
+    if not can_view(user):
+        raise PermissionDenied
 
 
 def _narrow(qs, *, village: str | None = None, field: str = "village__code"):
@@ -24,6 +37,7 @@ def _narrow(qs, *, village: str | None = None, field: str = "village__code"):
 
 def visit_list(*, user, village: str | None = None, household: int | None = None, cadre: int | None = None,
                kind: str | None = None, late: bool = False):
+    require_view(user)
     qs = Visit.objects.visible_to(user).select_related("household", "cadre", "village")
     qs = _narrow(qs, village=village)
     if household:
@@ -38,16 +52,24 @@ def visit_list(*, user, village: str | None = None, household: int | None = None
 
 
 def visit_get(*, user, pk: int) -> Visit:
+    require_view(user)
     return get_object_or_404(
         Visit.objects.visible_to(user).select_related("household", "cadre", "village__parent", "recorded_by")
         .prefetch_related("photos", "needs", "requests"), pk=pk)
 
 
+def photo_get(*, user, pk: int) -> VisitPhoto:
+    require_view(user)
+    return get_object_or_404(VisitPhoto.objects.visible_to(user), pk=pk)
+
+
 def visit_by_uuid(*, user, uuid) -> Visit:
+    require_view(user)
     return get_object_or_404(Visit.objects.visible_to(user), uuid=uuid)
 
 
 def meeting_list(*, user, category: str | None = None, village: str | None = None):
+    require_view(user)
     qs = _narrow(Meeting.objects.visible_to(user).select_related("village", "cadre"), village=village)
     if category:
         qs = qs.filter(category=category)
@@ -55,16 +77,19 @@ def meeting_list(*, user, category: str | None = None, village: str | None = Non
 
 
 def meeting_get(*, user, pk: int) -> Meeting:
+    require_view(user)
     return get_object_or_404(Meeting.objects.visible_to(user).select_related("village__parent", "cadre")
                              .prefetch_related("participants"), pk=pk)
 
 
 def call_list(*, user, village: str | None = None):
+    require_view(user)
     return _narrow(FamilyCall.objects.visible_to(user).select_related("village", "cadre", "household"),
                    village=village).order_by("-occurred_at", "-id")
 
 
 def diary_list(*, user, village: str | None = None, cadre: int | None = None):
+    require_view(user)
     qs = _narrow(DiaryEntry.objects.visible_to(user).select_related("village", "cadre"), village=village)
     if cadre:
         qs = qs.filter(cadre_id=cadre)
@@ -72,6 +97,7 @@ def diary_list(*, user, village: str | None = None, cadre: int | None = None):
 
 
 def need_list(*, user, status: str | None = None, village: str | None = None, mine: bool = False):
+    require_view(user)
     qs = _narrow(Need.objects.visible_to(user).select_related("village", "household", "owner"), village=village)
     if status:
         qs = qs.filter(status=status)
@@ -81,11 +107,13 @@ def need_list(*, user, status: str | None = None, village: str | None = None, mi
 
 
 def need_get(*, user, pk: int) -> Need:
+    require_view(user)
     return get_object_or_404(Need.objects.visible_to(user).select_related("village", "household", "owner", "visit"),
                              pk=pk)
 
 
 def request_list(*, user, status: str | None = None, village: str | None = None, overdue: bool = False):
+    require_view(user)
     qs = VillagerRequest.objects.visible_to(user).select_related("village", "household", "assignee")
     qs = _narrow(qs, village=village)
     if status == "open":
@@ -98,6 +126,7 @@ def request_list(*, user, status: str | None = None, village: str | None = None,
 
 
 def request_get(*, user, pk: int) -> VillagerRequest:
+    require_view(user)
     return get_object_or_404(
         VillagerRequest.objects.visible_to(user).select_related("village__parent", "household", "assignee",
                                                                 "recorded_by", "visit", "meeting"), pk=pk)
@@ -105,6 +134,8 @@ def request_get(*, user, pk: int) -> VillagerRequest:
 
 def request_counts(*, user, village: str | None = None) -> dict:
     """Open and overdue requests, for the badges on lists and region pages (one query)."""
+    if not can_view(user):
+        return {"open": 0, "overdue": 0}
     qs = _narrow(VillagerRequest.objects.visible_to(user).open(), village=village)
     overdue = VillagerRequest.objects.overdue().values("pk")
     return qs.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(pk__in=overdue)))
@@ -126,6 +157,7 @@ def assignable_users(*, village_code: str):
 
 def village_cards(*, user, village_code: str):
     """The village's households with their current card (None if not issued yet)."""
+    require_view(user)
     from django.db.models import Subquery
 
     from minxin.registry.models import Household
@@ -147,6 +179,7 @@ def card_by_token(*, token: str) -> LiaisonCard | None:
 
 
 def village_codes(*, user, prefix: str = "") -> list[str]:
+    require_view(user)
     from minxin.regions.models import Region
 
     return list(Region.objects.visible_to(user).villages().filter(code__startswith=prefix)
@@ -156,6 +189,7 @@ def village_codes(*, user, prefix: str = "") -> list[str]:
 def field_bootstrap(*, user, limit: int) -> dict:
     """What the offline field app keeps on the phone: the user's villages and their households
     (number, head, group, version — no ID numbers or phones), and the choice labels."""
+    require_view(user)
     from minxin.cadres.models import Cadre
     from minxin.regions.models import Region
     from minxin.registry.models import Helper, Household
@@ -197,6 +231,7 @@ def _kinds(category) -> dict:
 
 
 def village_rows(*, user, prefix: str):
+    require_view(user)
     from minxin.regions.models import Region
 
     return Region.objects.visible_to(user).villages().filter(code__startswith=prefix).order_by("code")

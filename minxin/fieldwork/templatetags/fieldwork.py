@@ -13,7 +13,10 @@ def region_fieldwork(context, region):
     from minxin.fieldwork import coverage, selectors
 
     user = context["request"].user
-    data = {"region": region, "request": context["request"], "is_village": region.level == codes.VILLAGE}
+    data = {"region": region, "request": context["request"], "is_village": region.level == codes.VILLAGE,
+            "hidden": not selectors.can_view(user)}
+    if data["hidden"]:
+        return data
     if region.level == codes.VILLAGE:
         data["coverage"] = coverage.village_coverage(village_code=region.code)
         data["requests"] = selectors.request_counts(user=user, village=region.code)
@@ -31,8 +34,10 @@ def region_fieldwork(context, region):
 def cadre_fieldwork(context, cadre):
     """A cadre's own coverage of its villages' households and its days in the village."""
     from minxin.cadres.models import Assignment
-    from minxin.fieldwork import coverage, presence
+    from minxin.fieldwork import coverage, presence, selectors
 
+    if not selectors.can_view(context["request"].user):
+        return {"hidden": True}
     villages = list(Assignment.objects.active().filter(cadre=cadre).values_list("village_id", flat=True))
     return {
         "cadre": cadre, "request": context["request"],

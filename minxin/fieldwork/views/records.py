@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from minxin.core.params import id_param
 from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
-from minxin.fieldwork.models import Meeting, Visit, VisitPhoto
+from minxin.fieldwork.models import Meeting, Visit
 from minxin.regions import codes
 from minxin.regions.selectors import region_get
 
@@ -133,10 +133,8 @@ def visit_photo(request, pk):
 
 @login_required
 def photo_file(request, pk):
-    photo = get_object_or_404(VisitPhoto.objects.visible_to(request.user), pk=pk)
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    photo = selectors.photo_get(user=request.user, pk=pk)
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
 
 
 # --- meetings, lectures, trainings -----------------------------------------------------------
@@ -249,6 +247,7 @@ def presence_list(request):
     """Days in the village per cadre for one month, for the villages in the user's scope."""
     from minxin.cadres.models import Assignment
 
+    selectors.require_view(request.user)
     region = village_filter(request)
     year, month = _month(request)
     assignments = Assignment.objects.visible_to(request.user).active().select_related("cadre", "village__parent")
