@@ -37,3 +37,9 @@ class RateLimited(DomainError):
 
     def __init__(self, message: str):
         super().__init__("rate_limited", message)
+
+
+class TooLarge(DomainError):
+    """A request body larger than the route accepts (413)."""
+
+    status = 413

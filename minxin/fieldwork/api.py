@@ -14,7 +14,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from minxin.api.schemas import Page
-from minxin.core.errors import DomainError
+from minxin.core.errors import DomainError, TooLarge
 from minxin.core.params import DbId
 from minxin.fieldwork import coverage, selectors, services
 from minxin.regions import codes
@@ -66,11 +66,13 @@ def sync(request):
     try:
         raw = request.body
     except RequestDataTooBig:
-        raise DomainError("body_too_large", _("一次发送的数据过大，请分批同步。")) from None
+        raise TooLarge("body_too_large", _("一次发送的数据过大，请分批同步。")) from None
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise DomainError("malformed_json", _("请求内容不是有效的 JSON。")) from None
+    except RecursionError:
+        raise DomainError("malformed_json", _("请求内容嵌套过深，不是有效的同步数据。")) from None
     if not isinstance(body, dict) or "records" not in body:
         raise DomainError("invalid_batch", _("请求应为 {\"records\": [...]}。"))
     results = services.sync_batch(actor=request.auth, records_in=body["records"])

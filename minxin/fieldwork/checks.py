@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.validation import check_text  # noqa: F401 - the field-work services' text check
 
 # A phone's clock may run a little ahead of the server's; anything beyond this is "in the future".
 CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
@@ -66,24 +67,31 @@ def check_time(value: datetime.datetime, *, field: str = "occurred_at") -> datet
     return value
 
 
+def _degrees(value, field: str) -> Decimal:
+    try:
+        degrees = Decimal(str(value)).quantize(Decimal("0.000001"))  # infinity cannot be quantized
+    except (InvalidOperation, ValueError):
+        degrees = None
+    if degrees is None or not degrees.is_finite():  # NaN from a JSON body
+        raise DomainError("invalid_location", _("经纬度必须是数字。"), field=field)
+    return degrees
+
+
 def check_place(lat, lon, accuracy_m=None) -> tuple:
     """Coordinates are optional, but come as a pair and within range (WGS-84 degrees)."""
     if lat in (None, "") and lon in (None, ""):
         return None, None, None
     if lat in (None, "") or lon in (None, ""):
         raise DomainError("incomplete_location", _("经度和纬度需同时填写。"), field="lat" if lat in (None, "") else "lon")
-    try:
-        lat, lon = Decimal(str(lat)).quantize(Decimal("0.000001")), Decimal(str(lon)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        raise DomainError("invalid_location", _("经纬度必须是数字。"), field="lat") from None
+    lat, lon = _degrees(lat, "lat"), _degrees(lon, "lon")
     if not Decimal(-90) <= lat <= Decimal(90):
         raise DomainError("invalid_location", _("纬度 %(v)s 超出范围（-90 至 90）。") % {"v": lat}, field="lat")
     if not Decimal(-180) <= lon <= Decimal(180):
         raise DomainError("invalid_location", _("经度 %(v)s 超出范围（-180 至 180）。") % {"v": lon}, field="lon")
     if accuracy_m not in (None, ""):
         try:
-            accuracy_m = int(round(float(accuracy_m)))
-        except (TypeError, ValueError):
+            accuracy_m = int(round(float(accuracy_m)))  # NaN is a ValueError here, infinity an OverflowError
+        except (TypeError, ValueError, OverflowError):
             raise DomainError("invalid_accuracy", _("定位精度必须是数字（米）。"), field="accuracy_m") from None
         if not 0 <= accuracy_m <= 100_000:
             raise DomainError("invalid_accuracy", _("定位精度 %(v)s 米不合理。") % {"v": accuracy_m},
@@ -91,17 +99,6 @@ def check_place(lat, lon, accuracy_m=None) -> tuple:
     else:
         accuracy_m = None
     return lat, lon, accuracy_m
-
-
-def check_text(value, *, field: str, required: bool = False, max_length: int = 5000) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise DomainError("invalid_text", _("内容必须是文字。"), field=field)
-    if required and not text:
-        raise DomainError("required", _("请填写内容。"), field=field)
-    if len(text) > max_length:
-        raise DomainError("too_long", _("内容过长（最多 %(n)d 字）。") % {"n": max_length}, field=field)
-    return text
 
 
 def is_late(*, device_time, occurred_at, received_at) -> bool:

@@ -20,6 +20,7 @@ from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id
 from minxin.core.masking import may_reveal, search_log_term
 from minxin.core.pinyin import pinyin_key
 from minxin.core.ratelimit import rate_limited
+from minxin.core.validation import check_text
 from minxin.regions import codes
 from minxin.registry import choices, derive, permissions
 from minxin.registry.io.rows import RowError, parse_group, parse_number
@@ -170,6 +171,7 @@ def household_update(*, actor, household: Household, version: int, group: str, a
     household = locked(household)
     before = snapshot(household, exclude=("search_key",))
     _claim_version(household, version)
+    address = check_text(address, field="address", max_length=Household._meta.get_field("address").max_length)
     household.group, household.address, household.phone = _clean_group(group), address, clean_phone(phone)
     household.lat, household.lon = lat, lon
     household.save(update_fields=["group", "address", "phone", "lat", "lon", "updated_at"])

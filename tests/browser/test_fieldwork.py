@@ -130,14 +130,25 @@ def test_sync_button_and_invalid_record_stays_in_queue(browser_world, live_serve
         username: 'tdw_cadre', status: 'pending', device_time: new Date().toISOString(),
         data: {household_id: id, occurred_at: new Date().toISOString(), kind: 'home'}})""",
                   w.fieldwork["gz"]["households"][0].pk)
+    # And one a crafted client might send: an impossible date and 5,000 characters of notes.
+    page.evaluate("""(id) => FieldStore.queuePut({uuid: crypto.randomUUID(), type: 'visit', created: Date.now(),
+        username: 'tdw_cadre', status: 'pending', device_time: new Date().toISOString(),
+        data: {household_id: id, occurred_at: '2026-02-30T10:00:00+08:00', kind: 'home', notes: '长'.repeat(5001)}})""",
+                  w.fieldwork["tdw"]["households"][0].pk)
     page.get_by_test_id("queue-button").click()
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=queue-list] [data-uuid]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=queue-list] [data-uuid]').length === 3")
     context.set_offline(False)
     page.get_by_test_id("sync-now").click()
-    page.wait_for_selector("[data-testid=queue-list] [data-status=invalid]")
-    assert page.get_by_test_id("queue-count").inner_text() == "1"
-    assert "不在您的管辖范围" in page.get_by_test_id("queue-list").inner_text()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=queue-list] [data-status=invalid]').length === 2")
+    # Refused records are flagged with their reason and no longer sent: the queue is not stuck on them.
+    assert page.get_by_test_id("queue-count").inner_text() == "2"
+    assert page.locator("[data-testid=queue-list] [data-status=pending]").count() == 0
+    listed = page.get_by_test_id("queue-list").inner_text()
+    assert "不在您的管辖范围" in listed and "时间格式不正确" in listed
     shot(page, "fieldapp-invalid")
+    page.get_by_test_id("sync-now").click()  # sending again sends nothing and changes nothing
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid=queue-list] [data-status=invalid]").count() == 2
     lecture = Meeting.objects.get(topic="法治讲座：土地承包")
     assert lecture.category == "lecture" and lecture.attendance == 45
 

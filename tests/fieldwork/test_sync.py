@@ -310,3 +310,82 @@ def test_concurrent_batches_with_the_same_uuids_write_each_record_once():
         statuses = sorted(answer[index] for answer in answers)
         assert statuses == ["created", "duplicate", "duplicate"], statuses
     assert Visit.objects.filter(uuid__in=[r["uuid"] for r in records]).count() == 50
+
+
+# One bad record of each kind an outside test sent: each comes back `invalid` naming its field, the good
+# records around them are written, and the answer is JSON — never a 500 (on SQLite and PostgreSQL alike).
+HOSTILE = [
+    ("impossible date", {"occurred_at": "2026-02-30T10:00:00+08:00"}, "occurred_at", "invalid_datetime"),
+    ("hour 25", {"occurred_at": "2026-03-01T25:00:00+08:00"}, "occurred_at", "invalid_datetime"),
+    ("NaN latitude", {"lat": "@NaN@"}, "lat", "invalid_location"),
+    ("infinite longitude", {"lon": "@Infinity@"}, "lon", "invalid_location"),
+    ("accuracy 1e999", {"accuracy_m": "@1e999@"}, "accuracy_m", "invalid_accuracy"),
+    ("NaN accuracy", {"accuracy_m": "@NaN@"}, "accuracy_m", "invalid_accuracy"),
+    ("household id past 2^63", {"household_id": 2**64}, "household_id", "household_outside_scope"),
+    ("5,000-character notes", {"notes": "长" * 5001}, "notes", "too_long"),
+    ("NUL in notes", {"notes": "了解\x00收入"}, "notes", "nul_character"),
+]
+
+
+def _raw(records) -> str:
+    """The batch as JSON, with "@NaN@"-style markers turned into the bare tokens Python's JSON accepts."""
+    body = json.dumps({"records": records}, ensure_ascii=False)
+    for token in ("NaN", "Infinity", "1e999"):
+        body = body.replace(f'"@{token}@"', token)
+    return body
+
+
+def test_one_bad_record_of_each_kind_among_good_ones(world, cadre_client):
+    household = _household(world)
+    village = world.village("tdw").code
+    when = (timezone.now() - datetime.timedelta(hours=2)).isoformat()
+    records, expected = [_visit(household)], ["created"]
+    for _label, data, _field, _code in HOSTILE:
+        records += [_visit(household, **data), _visit(household)]
+        expected += ["invalid", "created"]
+    others = [
+        ({"type": "household", "base_version": household.version,
+          "data": {"household_id": household.pk, "address": "寨" * 5000}}, "address", "too_long"),
+        ({"type": "diary", "data": {"village": village, "occurred_at": when, "text": "今天\x00走访"}}, "text",
+         "nul_character"),
+        ({"type": "meeting", "data": {"village": village, "kind": "courtyard", "occurred_at": when, "place": "院坝",
+                                      "topic": "产业路", "attendance": 2**40}}, "attendance", "invalid_number"),
+        ({"type": "call", "data": {"village": village, "left_behind_name": "王奶奶", "left_behind_kind": "elderly",
+                                   "relative_name": "王强", "relative_place": "东莞" * 100, "occurred_at": when,
+                                   "minutes": 25}}, "relative_place", "too_long"),
+        ({"type": "need", "data": {"household_id": household.pk, "category": "medical", "text": "看\x00病"}}, "text",
+         "nul_character"),
+    ]
+    for record, _field, _code in others:
+        records += [{**record, "uuid": str(uuid.uuid4())}, _visit(household)]
+        expected += ["invalid", "created"]
+    response = cadre_client.post("/api/v1/sync", data=_raw(records), content_type="application/json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == expected, results
+    wanted = [(field, code) for _label, _data, field, code in HOSTILE] + [(f, c) for _r, f, c in others]
+    invalid = [r for r in results if r["status"] == "invalid"]
+    assert [(r["errors"][0]["field"], r["errors"][0]["code"]) for r in invalid] == wanted
+    assert all(r["errors"][0]["message"] for r in invalid)
+    good = [r["uuid"] for r in results if r["status"] == "created"]
+    assert Visit.objects.filter(uuid__in=good).count() == len(good) == len(HOSTILE) + len(others) + 1
+    assert not Visit.objects.filter(uuid__in=[r["uuid"] for r in invalid]).exists()
+    household.refresh_from_db()
+    assert "寨" not in household.address
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ("[" * 100_000 + "]" * 100_000, 400, "malformed_json"),
+    ('{"records": [' + '{"a":' * 50_000 + "1" + "}" * 50_000 + "]}", 400, "malformed_json"),
+    ("{\"records\": \"x\x00\"}", 400, None),
+])
+def test_bodies_that_are_not_a_batch_are_a_json_400(cadre_client, body, status, code):
+    response = cadre_client.post("/api/v1/sync", data=body, content_type="application/json")
+    assert response.status_code == status and response["Content-Type"].startswith("application/json")
+    assert code is None or response.json()["error"]["code"] == code
+
+
+def test_an_oversized_body_is_a_json_413(cadre_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = cadre_client.post("/api/v1/sync", data=_raw([{"notes": "x" * 20_000}]), content_type="application/json")
+    assert response.status_code == 413 and response.json()["error"]["code"] == "body_too_large"

@@ -15,10 +15,11 @@ import contextlib
 import datetime
 import hashlib
 import json
+import logging
 import uuid as uuid_lib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from minxin.core.audit import snapshot
 from minxin.core.errors import DomainError
 from minxin.core.masking import mask_dict
+from minxin.core.params import MAX_ID
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import (
     CheckIn,
@@ -44,6 +46,7 @@ MODELS = {
     "diary": DiaryEntry, "need": Need, "request": VillagerRequest, "checkin": CheckIn,
 }
 RECORD_TYPES = [*MODELS, "household"]
+logger = logging.getLogger(__name__)
 
 
 
@@ -66,7 +69,7 @@ class Batch:
         self.received_at = timezone.now()
         ids = {item["data"].get("household_id") for item in items
                if isinstance(item, dict) and isinstance(item.get("data"), dict)}
-        ids = {value for value in ids if isinstance(value, int) and not isinstance(value, bool)}
+        ids = {value for value in ids if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID}
         self.households = Household.objects.visible_to(actor).in_bulk(ids) if ids else {}
         self._villages = {}
 
@@ -76,7 +79,7 @@ class Batch:
             return None
         if not isinstance(value, int) or isinstance(value, bool):
             raise DomainError("invalid_household", _("请选择农户。"), field="household_id")
-        household = self.households.get(value)
+        household = self.households.get(value)  # beyond a 64-bit key: not looked up, so not found
         if household is None:  # unknown and out of scope read the same
             raise DomainError("household_outside_scope", _("该农户不存在或不在您的管辖范围内。"), field="household_id")
         return household
@@ -117,17 +120,22 @@ def _time(data: dict, key: str, *, required: bool = True) -> datetime.datetime |
     value = data.get(key)
     if value in (None, "") and not required:
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible: 2026-02-30, hour 25
+        parsed = None
     if parsed is None:
         raise DomainError("invalid_datetime", _("时间格式不正确，应为 ISO 8601（如 2026-11-20T09:30:00+08:00）。"),
                           field=key)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
-def _int(data: dict, key: str):
+def _int(data: dict, key: str, *, maximum: int = 100_000):
     value = data.get(key)
     if not isinstance(value, int) or isinstance(value, bool):
         raise DomainError("invalid_number", _("“%(f)s”必须是整数。") % {"f": key}, field=key)
+    if not 0 <= value <= maximum:
+        raise DomainError("invalid_number", _("“%(f)s”应在 0 至 %(max)d 之间。") % {"f": key, "max": maximum}, field=key)
     return value
 
 
@@ -306,6 +314,10 @@ def _one(batch, envelope, digest, result, receipts) -> dict:
         if envelope["type"] == "household" and exc.code == "conflict":
             return _version_conflict(batch, envelope, result)
         return {**result, "status": "invalid", "errors": [_error(exc)]}
+    except DataError:  # a value the database refuses that no check foresaw: this record only
+        logger.warning("sync record %s refused by the database", envelope["uuid"], exc_info=True)
+        return {**result, "status": "invalid", "errors": [{"field": None, "code": "refused_by_database",
+                                                            "message": _("记录中有数据库无法保存的值，请检查后重新填写。")}]}
     except IntegrityError:
         # Another request stored this uuid first (or it names an existing record): answer from it.
         receipt = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
@@ -332,7 +344,7 @@ def _write_visits(batch, pending, receipts, results) -> None:
                 SyncReceipt(uuid=envelope["uuid"], record_type="visit", content_hash=digest, object_id=visit.pk,
                             user=batch.actor, received_at=batch.received_at)
                 for (_index, envelope, digest, *_rest), visit in zip(pending, visits, strict=True)])
-    except IntegrityError:
+    except (IntegrityError, DataError):  # a concurrent uuid, or a value refused: one record at a time
         for index, envelope, digest, _visit_obj, _needs, result in pending:
             results[index] = _one(batch, envelope, digest, result, receipts)
         return

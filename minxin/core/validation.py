@@ -1,0 +1,22 @@
+"""Checks of free text that every service applies, so SQLite and PostgreSQL refuse the same input:
+length is checked here (SQLite stores any length, PostgreSQL raises), and so is the NUL character
+(PostgreSQL refuses it in text)."""
+
+from django.utils.translation import gettext as _
+
+from minxin.core.errors import DomainError
+
+
+def check_text(value, *, field: str, required: bool = False, max_length: int = 5000) -> str:
+    """The text stripped, or DomainError naming `field`: not text, empty when required, too long, NUL."""
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise DomainError("invalid_text", _("内容必须是文字。"), field=field)
+    if required and not text:
+        raise DomainError("required", _("请填写内容。"), field=field)
+    if len(text) > max_length:
+        raise DomainError("too_long", _("内容过长（%(len)d 字，最多 %(n)d 字）。") % {"len": len(text), "n": max_length},
+                          field=field)
+    if "\x00" in text:
+        raise DomainError("nul_character", _("内容含有不可见的空字符（NUL），请删去后再提交。"), field=field)
+    return text
