@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "minxin.core.clientip.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minxin.core.middleware.ChineseFirstMiddleware",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minxin.core.middleware.SecurityHeadersMiddleware",
+    "minxin.core.middleware.NoStoreMiddleware",
     "minxin.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,7 +108,23 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# The client's address: X-Forwarded-For is read only from these proxies (addresses or networks,
+# e.g. "127.0.0.1,10.0.0.0/8"); rate limits, the login lockout and the audit log use it (core.clientip).
+MINXIN_TRUSTED_PROXIES = env_list("MINXIN_TRUSTED_PROXIES", [])
+
+# "default" caches the dashboard's figures per process (correct with any number of workers: see
+# docs/operations.md). "shared" holds what every worker process must agree on — rate limits —: the
+# database (table minxin_cache, created by migrate) unless REDIS_URL names a Redis server.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "minxin"} if REDIS_URL else
+               {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minxin_cache"}),
+}
+
 # django-axes: lock an account+address pair after repeated failures.
+AXES_CLIENT_IP_CALLABLE = "minxin.core.clientip.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

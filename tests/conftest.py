@@ -38,11 +38,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(request, django_db_blocker):
     # Each test starts from a fresh database, where audit ids (the dashboard's data version) can
     # repeat on SQLite after a rollback; a cache left by an earlier test must not answer for it.
-    from django.core.cache import cache
+    # The "shared" cache (rate limits) lives in the database: a test's rollback empties it, but a
+    # test that commits (live server, transactional) leaves its counters, which are cleared here.
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
     yield
-    cache.clear()
+    caches["default"].clear()
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            caches["shared"].clear()

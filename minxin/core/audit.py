@@ -5,6 +5,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms.models import model_to_dict
 
+from minxin.core.clientip import current_client_ip
 from minxin.core.masking import mask_change
 from minxin.core.models import AuditEvent
 
@@ -47,6 +48,8 @@ def audit_record(
     """Append one event. `obj`, when given, fills type, id and label. Identifiers and birth dates in
     `before`/`after` are masked here, whoever calls: the log never holds what only a reveal shows."""
     before, after = mask_change(before, after)
+    if ip_address is None:
+        ip_address = current_client_ip()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -74,3 +74,26 @@ class NulByteMiddleware:
                 return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
             return render(request, "errors/400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in user, every API answer and every file download may hold personal data:
+    no browser or proxy cache keeps them (`Cache-Control: no-store`). Static files are answered
+    before this middleware (WhiteNoise); the field app's service worker script and manifest hold no
+    data and keep their own headers."""
+
+    EXEMPT = {"field:sw", "field:manifest"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in self.EXEMPT:
+            return response
+        user = getattr(request, "user", None)
+        if (getattr(user, "is_authenticated", False) or request.path.startswith("/api/")
+                or "attachment" in response.get("Content-Disposition", "")):
+            response["Cache-Control"] = "no-store, private"
+        return response

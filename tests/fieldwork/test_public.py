@@ -1,18 +1,10 @@
 """The public request page behind a liaison card's QR code: no login, nothing revealed, limited."""
 
 import pytest
-from django.core.cache import cache
 
 from minxin.fieldwork.models import VillagerRequest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _url(card):
@@ -101,3 +93,24 @@ def test_flood_from_one_address_gets_429(world, client, settings):
     # Another address is not affected.
     other = client.get(_url(card), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+def test_behind_the_proxy_each_villager_has_its_own_limit_and_a_forged_header_changes_nothing(
+        world, client, settings):
+    """Through nginx every request comes from 127.0.0.1: keyed on that, one person could block the QR
+    page for the whole county. The address nginx appends to X-Forwarded-For is the key instead."""
+    settings.MINXIN_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.MINXIN_PUBLIC_RATE_LIMIT = 3
+    card = world.fieldwork["tdw"]["card"]
+
+    def hit(forwarded):
+        return client.get(_url(card), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    # The flooder forges a different leftmost address each time; nginx appends the real one.
+    assert [hit(f"1.2.3.{i}, 203.0.113.7") for i in range(5)] == [200] * 3 + [429] * 2
+    assert hit("198.51.100.20") == 200  # another villager behind the same proxy
+    card.refresh_from_db()
+    client.post(_url(card), {"text": "路灯坏了"}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    from minxin.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="request.submit_public").latest("id").ip_address == "198.51.100.20"

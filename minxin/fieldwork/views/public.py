@@ -1,40 +1,27 @@
 """The public request page a liaison card's QR code opens: no login, phone-first, plain Chinese.
 
 It shows only the village's name and the household's number, and is limited per client address
-(Django's cache: MINXIN_PUBLIC_RATE_LIMIT hits per MINXIN_PUBLIC_RATE_WINDOW seconds → 429) and in
-size (MINXIN_PUBLIC_MAX_BODY_BYTES → 413), so a flood from one address cannot fill the database.
+(core.clientip, which reads X-Forwarded-For only from trusted proxies; counted in the shared cache:
+MINXIN_PUBLIC_RATE_LIMIT hits per MINXIN_PUBLIC_RATE_WINDOW seconds → 429) and in size
+(MINXIN_PUBLIC_MAX_BODY_BYTES → 413), so a flood from one address cannot fill the database.
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from minxin.core.clientip import client_ip
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.ratelimit import rate_limited
 from minxin.fieldwork import selectors, services
 from minxin.fieldwork.forms import PublicRequestForm
 
 
-def client_address(request) -> str:
-    # Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn's forwarded-allow-ips);
-    # X-Forwarded-For is not trusted here because any client can send it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def over_limit(request) -> bool:
     """Count this hit against the client's address; True once the window's limit is passed."""
-    window = settings.MINXIN_PUBLIC_RATE_WINDOW
-    key = f"mx:public-request:{client_address(request)}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        hits = 1
-    return hits > settings.MINXIN_PUBLIC_RATE_LIMIT
+    return rate_limited(f"public-request:{client_ip(request)}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
+                        window=settings.MINXIN_PUBLIC_RATE_WINDOW)
 
 
 def _page(request, template, context=None, status=200):
@@ -60,7 +47,7 @@ def request_page(request, token):
     form = PublicRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_submit_public(card=card, ip_address=client_address(request), **form.cleaned_data)
+            services.request_submit_public(card=card, ip_address=client_ip(request), **form.cleaned_data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

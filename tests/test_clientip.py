@@ -1,0 +1,49 @@
+"""The client's address behind a reverse proxy (core.clientip): X-Forwarded-For only from trusted proxies."""
+
+import pytest
+from django.test import RequestFactory
+
+from minxin.core.clientip import client_ip
+
+
+@pytest.mark.parametrize(("trusted", "remote", "forwarded", "expected"), [
+    ([], "203.0.113.7", "1.1.1.1", "203.0.113.7"),  # no proxy configured: the header is ignored
+    (["127.0.0.1"], "203.0.113.7", "1.1.1.1", "203.0.113.7"),  # not from the proxy: ignored
+    (["127.0.0.1"], "127.0.0.1", "203.0.113.7", "203.0.113.7"),  # nginx's appended address
+    (["127.0.0.1"], "127.0.0.1", "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # a forged left part is skipped
+    (["127.0.0.1", "10.0.0.0/8"], "127.0.0.1", "6.6.6.6, 203.0.113.7, 10.1.2.3", "203.0.113.7"),  # two proxies
+    (["127.0.0.1"], "127.0.0.1", "", "127.0.0.1"),  # the proxy's own request
+    (["127.0.0.1"], "127.0.0.1", "not-an-ip, 203.0.113.7", "203.0.113.7"),
+    (["127.0.0.1"], "127.0.0.1", "203.0.113.7, garbage", "127.0.0.1"),  # a hop we cannot read: stop there
+    (["::1"], "::1", "2001:db8::5", "2001:db8::5"),
+    ([], "", "", "unknown"),
+])
+def test_client_ip(settings, trusted, remote, forwarded, expected):
+    settings.MINXIN_TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_the_login_lockout_locks_the_client_not_the_proxy(world, client, settings):
+    """Failed logins from one villager's phone behind nginx must not lock the account for everyone."""
+    settings.MINXIN_TRUSTED_PROXIES = ["127.0.0.1"]
+    username = world.users["tdw_clerk"].username
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post("/accounts/login/", {"username": username, "password": "wrong-password"},
+                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    locked = client.post("/accounts/login/", {"username": username, "password": "wrong-password"},
+                         REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert locked.status_code == 429
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+    other = client.post("/accounts/login/", {"username": username, "password": "wrong-password"},
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert other.status_code == 200  # the same account, another client: not locked out
+
+
+def test_the_shared_cache_is_shared_between_processes_by_default(settings):
+    from minxin import settings as project
+
+    assert project.CACHES["shared"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
