@@ -112,6 +112,8 @@ page("accounts:user-edit", lambda w, s: reverse("accounts:user-edit", args=[w.us
 page("accounts:user-password", lambda w, s: reverse("accounts:user-password", args=[w.users[f"{s}_clerk"].pk]))
 page("accounts:user-password", lambda w, s: reverse("accounts:user-password", args=[w.users[f"{s}_clerk"].pk]),
      "POST")
+page("accounts:user-tokens-revoke",
+     lambda w, s: reverse("accounts:user-tokens-revoke", args=[w.users[f"{s}_clerk"].pk]), "POST")
 listing("accounts:user-list", lambda w: reverse("accounts:user-list"))
 listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))

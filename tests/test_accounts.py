@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -371,3 +372,46 @@ def test_deactivated_user_cannot_log_in(world, client):
     response = client.post(reverse("accounts:login"), {"username": "tdw_clerk", "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+# --- API tokens end with the password, and an administrator can end them -------------------------
+
+
+def _bearer(client, raw):
+    return client.get("/api/v1/regions/520627000000", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+
+
+def test_a_password_reset_or_change_revokes_every_api_token(world, client):
+    clerk = world.users["tdw_clerk"]
+    _token, raw = services.token_issue(actor=clerk, user=clerk, name="手机")
+    assert _bearer(client, raw) in (200, 404)  # the token works (the county may be outside the clerk's scope)
+    services.user_set_password(actor=world.users["tdw_admin"], user=fresh(clerk), password=STRONG)
+    assert _bearer(client, raw) == 401
+    event = AuditEvent.objects.filter(action="user.set_password", object_id=str(clerk.pk)).latest("id")
+    assert event.after == {"tokens_revoked": 1}
+    _token, raw = services.token_issue(actor=clerk, user=clerk)
+    client.force_login(fresh(clerk))
+    response = client.post(reverse("accounts:password-change"),
+                           {"old_password": STRONG, "new_password1": "Wanshui-Qianshan-2027",
+                            "new_password2": "Wanshui-Qianshan-2027"})
+    assert response.status_code == 302
+    client.logout()
+    assert _bearer(client, raw) == 401
+
+
+def test_an_administrator_revokes_another_users_tokens_from_its_page(world, client):
+    clerk = world.users["tdw_clerk"]
+    raws = [services.token_issue(actor=clerk, user=clerk)[1] for _ in range(2)]
+    url = reverse("accounts:user-tokens-revoke", args=[clerk.pk])
+    client.force_login(world.users["tdw_admin"])
+    page = client.get(reverse("accounts:user-edit", args=[clerk.pk])).content.decode()
+    assert 'data-testid="revoke-tokens"' in page and "（2 个）" in page
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert [_bearer(Client(), raw) for raw in raws] == [401, 401]
+    event = AuditEvent.objects.get(action="token.revoke_all")
+    assert event.actor == world.users["tdw_admin"] and event.after == {"tokens_revoked": 2}
+    client.force_login(world.users["gz_admin"])  # another township's administrator: not its user
+    assert client.post(url).status_code == 404
+    client.force_login(world.users["tdw_clerk"])  # a clerk manages no one
+    assert client.post(url).status_code in (403, 404)

@@ -111,8 +111,25 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.set_password", obj=user, region_code=user.scope_id or "")
+    # A new password ends every way in the old one opened: the API tokens go with it.
+    revoked = _revoke_all(user)
+    audit_record(actor=actor, action="user.set_password", obj=user, region_code=user.scope_id or "",
+                 after={"tokens_revoked": revoked} if revoked else None)
     return user
+
+
+def _revoke_all(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def tokens_revoke_all(*, actor: User, user: User) -> int:
+    """An administrator ends every API token of a user it manages (a lost phone, a departure)."""
+    _check_can_manage(actor, role=user.role, scope=user.scope)
+    revoked = _revoke_all(user)
+    audit_record(actor=actor, action="token.revoke_all", obj=user, region_code=user.scope_id or "",
+                 after={"tokens_revoked": revoked})
+    return revoked
 
 
 @transaction.atomic

@@ -18,4 +18,5 @@ urlpatterns = [
     path("users/new/", views.user_new, name="user-new"),
     path("users/<int:pk>/", views.user_edit, name="user-edit"),
     path("users/<int:pk>/password/", views.user_password, name="user-password"),
+    path("users/<int:pk>/tokens/revoke/", views.user_tokens_revoke, name="user-tokens-revoke"),
 ]

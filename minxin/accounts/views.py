@@ -117,7 +117,18 @@ def user_edit(request, pk):
             messages.success(request, _("已保存用户 %(name)s。") % {"name": target.username})
             return redirect("accounts:user-list")
     return render(request, "accounts/form.html", {"form": form, "title": _("编辑用户 %(name)s") % {"name": target.username},
-                                                  "target": target, "nav_active": "users"})
+                                                  "target": target, "nav_active": "users",
+                                                  "active_tokens": target.api_tokens.filter(revoked_at__isnull=True)})
+
+
+@login_required
+@require_POST
+def user_tokens_revoke(request, pk):
+    target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
+    _require_manager(request.user)
+    count = services.tokens_revoke_all(actor=request.user, user=target)
+    messages.success(request, _("已吊销 %(name)s 的 %(n)d 个 API 令牌。") % {"name": target.username, "n": count})
+    return redirect("accounts:user-edit", pk=target.pk)
 
 
 @login_required
