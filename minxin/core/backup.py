@@ -2,8 +2,13 @@
 
 SQLite: the online backup API gives a consistent copy while the server runs. PostgreSQL: pg_dump's
 custom format, restored with pg_restore (the PostgreSQL client tools must be installed).
+
+A backup holds everyone's identifiers: it is created readable by its owner only (0600), never
+world-readable even for a moment (the file is made with that mode before anything is written, and
+the process's umask hides whatever the tools create beside it).
 """
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -33,9 +38,28 @@ def _require_tool(name: str) -> str:
     return path
 
 
+@contextlib.contextmanager
+def _owner_only(path: Path):
+    """`path` as an empty file readable by its owner only, and a umask that keeps it so meanwhile."""
+    previous = os.umask(0o077)
+    try:
+        if path.exists():
+            os.chmod(path, 0o600)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup(path: Path) -> Path:
     settings_dict = connection.settings_dict
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _owner_only(path):
+        _write(path, settings_dict)
+    return path
+
+
+def _write(path: Path, settings_dict: dict) -> None:
     if connection.vendor == "sqlite":
         source = sqlite3.connect(settings_dict["NAME"])
         target = sqlite3.connect(path)
@@ -47,7 +71,6 @@ def backup(path: Path) -> Path:
         args, env = _pg_env(settings_dict)
         subprocess.run([_require_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(path),
                         settings_dict["NAME"]], check=True, env=env)
-    return path
 
 
 def restore(path: Path) -> None:

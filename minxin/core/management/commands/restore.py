@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from django.core.cache import cache
@@ -14,8 +15,16 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, path, yes, **options):
-        if not yes and input(f"Replace the current database with {path}? [y/N] ").strip().lower() != "y":
-            raise CommandError("Restore cancelled.")
+        if not yes:
+            if not sys.stdin.isatty():  # a script or a cron job: nobody can answer the question
+                raise CommandError("Restore replaces the whole database and needs confirmation: "
+                                   "run it in a terminal, or pass --yes.")
+            try:
+                answer = input(f"Replace the current database with {path}? [y/N] ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() != "y":
+                raise CommandError("Restore cancelled.")
         try:
             backup.restore(path)
         except (backup.BackupError, OSError) as exc:
