@@ -1,0 +1,39 @@
+"""`minxin check --deploy` is clean with exactly the production environment docs/operations.md documents."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def documented_environment() -> dict:
+    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- production-env -->\s*```sh\n(.*?)```\s*<!-- /production-env -->", text, re.S)
+    assert block, "docs/operations.md lost its production environment block"
+    pairs = dict(line.split("=", 1) for line in block.group(1).splitlines() if line.strip())
+    assert pairs["SECRET_KEY"].startswith("<")  # a placeholder, never a real key in the docs
+    return {**pairs, "SECRET_KEY": secrets.token_urlsafe(50)}
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_path):
+    environment = documented_environment()
+    # The machine's environment without what the tests set for themselves (the browser tests allow
+    # async-unsafe calls) or what the documented block decides.
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("SECURE_", "DEBUG", "ALLOWED_HOSTS", "CSRF_", "MINXIN_TRUSTED",
+                                  "DJANGO_ALLOW_ASYNC_UNSAFE"))}
+    env.update(environment, MINXIN_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    result = subprocess.run([sys.executable, "-m", "minxin.cli", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_documented_environment_turns_https_on():
+    environment = documented_environment()
+    assert environment["DEBUG"] == "0" and int(environment["SECURE_HSTS_SECONDS"]) >= 31536000
+    assert environment["SECURE_SSL_REDIRECT"] == environment["SECURE_COOKIES"] == "1"
