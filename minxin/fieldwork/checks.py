@@ -119,6 +119,11 @@ def image_type(data: bytes) -> str | None:
     return None
 
 
+def read_photo(upload) -> bytes:
+    """An uploaded photo's bytes, read no further than one byte past the cap (check_photo refuses it)."""
+    return upload.read(settings.MINXIN_PHOTO_MAX_BYTES + 1)
+
+
 def check_photo(data: bytes) -> str:
     """Size limit first (cheap), then the magic bytes: a renamed text file is not a photo."""
     limit = settings.MINXIN_PHOTO_MAX_BYTES

@@ -100,6 +100,25 @@ def test_visit_form_records_a_visit_with_a_need_and_a_photo(world, client):
     assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
 
 
+@pytest.mark.parametrize(("photo", "reason"), [
+    (b"<html>not a photo</html>", "不是照片"),
+    (b"\x89PNG\r\n\x1a\n" + b"0" * 64, "照片过大"),  # with the cap lowered below its size
+])
+def test_a_refused_photo_leaves_no_visit_so_resubmitting_makes_one(world, client, settings, photo, reason):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MINXIN_PHOTO_MAX_BYTES = 50
+    client.force_login(world.users["tdw_cadre"])
+    household = world.fieldwork["tdw"]["households"][3]
+    when = (timezone.localtime() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    form = {"household": household.pk, "kind": "home", "occurred_at": when, "notes": "带照片的走访"}
+    response = client.post(reverse("fieldwork:visit-new"), {**form, "photo": SimpleUploadedFile("a.png", photo)})
+    assert response.status_code == 200 and reason in response.content.decode()
+    assert not Visit.objects.filter(notes="带照片的走访").exists()
+    assert client.post(reverse("fieldwork:visit-new"), form).status_code == 302  # without the photo
+    assert Visit.objects.filter(notes="带照片的走访").count() == 1
+
+
 def test_visit_form_future_date_is_a_form_error(world, client):
     client.force_login(world.users["tdw_cadre"])
     household = world.fieldwork["tdw"]["households"][3]

@@ -76,9 +76,10 @@ def visit_prepare(*, actor, household, occurred_at: datetime.datetime, kind: str
 def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
                  help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(),
                  uuid=None, device_time: datetime.datetime | None = None,
-                 received_at: datetime.datetime | None = None) -> Visit:
+                 received_at: datetime.datetime | None = None, photo: bytes | None = None) -> Visit:
     """Record a cadre's visit to a household. The acting user must be a cadre (it is the visitor);
-    `needs` is a list of {"category", "text"} raised during the visit (民情)."""
+    `needs` is a list of {"category", "text"} raised during the visit (民情). A `photo` is attached
+    in the same transaction: a refused photo leaves no visit behind (and a resubmission no twin)."""
     visit, raised = visit_prepare(actor=actor, household=household, occurred_at=occurred_at, kind=kind,
                                   notes=notes, help_given=help_given, lat=lat, lon=lon, accuracy_m=accuracy_m,
                                   needs=needs, uuid=uuid, device_time=device_time, received_at=received_at)
@@ -89,6 +90,8 @@ def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str,
     audit_record(actor=actor, action="visit.create", obj=visit, region_code=visit.village_id,
                  after={"household": household.pk, "kind": kind, "occurred_at": visit.occurred_at.isoformat(),
                         "needs": len(raised), "late": visit.late})
+    if photo is not None:
+        visit_attach_photo(actor=actor, visit=visit, data=photo)
     return visit
 
 

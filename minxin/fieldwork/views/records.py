@@ -17,7 +17,7 @@ from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
 from minxin.core.params import id_param
 from minxin.core.xlsx import wants_xlsx
-from minxin.fieldwork import exports, presence, selectors, services
+from minxin.fieldwork import checks, exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
 from minxin.fieldwork.models import Meeting, Visit
 from minxin.regions import codes
@@ -95,15 +95,10 @@ def visit_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
-        def record():
-            visit = services.visit_record(
-                actor=request.user, household=data["household"], occurred_at=data["occurred_at"], kind=data["kind"],
-                notes=data["notes"], help_given=data["help_given"], needs=form.needs())
-            if data.get("photo"):
-                services.visit_attach_photo(actor=request.user, visit=visit, data=data["photo"].read())
-            return visit
-
-        visit = run(form, record)
+        visit = run(form, lambda: services.visit_record(
+            actor=request.user, household=data["household"], occurred_at=data["occurred_at"], kind=data["kind"],
+            notes=data["notes"], help_given=data["help_given"], needs=form.needs(),
+            photo=checks.read_photo(data["photo"]) if data.get("photo") else None))
         if visit:
             messages.success(request, _("走访已记录。"))
             return redirect("fieldwork:visit-detail", pk=visit.pk)
@@ -120,10 +115,7 @@ def visit_photo(request, pk):
         messages.error(request, _("请选择照片。"))
     else:
         try:
-            from django.conf import settings
-
-            services.visit_attach_photo(actor=request.user, visit=visit,
-                                        data=upload.read(settings.MINXIN_PHOTO_MAX_BYTES + 1))
+            services.visit_attach_photo(actor=request.user, visit=visit, data=checks.read_photo(upload))
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
