@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minxin.fieldapp",
     "minxin.reports",
     "minxin.assessment",
+    "minxin.demo",  # `minxin demo`: loads the demo county
 ]
 
 MIDDLEWARE = [

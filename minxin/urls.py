@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from minxin.accounts import views as accounts_views
 from minxin.api.main import api
-from minxin.core import views as core_views
+from minxin.regions import views as regions_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("audit/", core_views.audit_log, name="audit-log"),
+    path("", regions_views.home, name="home"),
+    path("audit/", accounts_views.audit_log, name="audit-log"),
     path("accounts/", include("minxin.accounts.urls")),
     path("regions/", include("minxin.regions.urls")),
     path("cadres/", include("minxin.cadres.urls")),

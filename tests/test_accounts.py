@@ -415,3 +415,32 @@ def test_an_administrator_revokes_another_users_tokens_from_its_page(world, clie
     assert client.post(url).status_code == 404
     client.force_login(world.users["tdw_clerk"])  # a clerk manages no one
     assert client.post(url).status_code in (403, 404)
+
+
+def test_a_password_set_outside_the_service_still_revokes_the_tokens(world, client, monkeypatch, settings):
+    """Django's own `changepassword` command saves the user directly: the tokens go all the same."""
+    from django.core.management import call_command
+
+    clerk = world.users["tdw_clerk"]
+    _token, raw = services.token_issue(actor=None, user=clerk)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": STRONG)
+    call_command("changepassword", clerk.username, stdout=__import__("io").StringIO())
+    assert fresh(clerk).check_password(STRONG)
+    assert _bearer(client, raw) == 401
+
+
+def test_a_login_that_only_rehashes_the_password_keeps_the_tokens(world, client, settings):
+    """A new hasher makes Django re-save the hash at the next login: the password is the same, the
+    tokens stay."""
+    from django.contrib.auth.hashers import make_password
+
+    clerk = world.users["tdw_clerk"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher"]
+    User.objects.filter(pk=clerk.pk).update(password=make_password(STRONG))
+    _token, raw = services.token_issue(actor=None, user=clerk)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher"]
+    assert client.post(reverse("accounts:login"), {"username": clerk.username, "password": STRONG}).status_code == 302
+    assert fresh(clerk).password.startswith("md5$")  # rehashed with the preferred hasher
+    client.logout()
+    assert _bearer(client, raw) in (200, 404)  # still a valid token (the county may be outside its scope)

@@ -16,7 +16,10 @@ from minxin.core.clientip import client_ip
     (["127.0.0.1"], "127.0.0.1", "not-an-ip, 203.0.113.7", "203.0.113.7"),
     (["127.0.0.1"], "127.0.0.1", "203.0.113.7, garbage", "127.0.0.1"),  # a hop we cannot read: stop there
     (["::1"], "::1", "2001:db8::5", "2001:db8::5"),
-    ([], "", "", "unknown"),
+    (["127.0.0.1"], "::ffff:127.0.0.1", "203.0.113.7", "203.0.113.7"),  # gunicorn on [::]: IPv4-mapped
+    ([], "fe80::1%eth0", "", "fe80::1"),  # an IPv6 zone is not part of the address
+    ([], "", "", None),  # no usable address (a Unix socket, a request built in code): None, never a made-up string
+    ([], "unix:/run/gunicorn.sock", "", None),
 ])
 def test_client_ip(settings, trusted, remote, forwarded, expected):
     settings.MINXIN_TRUSTED_PROXIES = trusted
@@ -47,3 +50,30 @@ def test_the_shared_cache_is_shared_between_processes_by_default(settings):
     from minxin import settings as project
 
     assert project.CACHES["shared"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_hits_from_several_workers_are_all_counted():
+    """The database cache's incr() is a read then a write: without the counter's row lock, workers
+    hitting at once would lose hits and let a flood through. (PostgreSQL: SQLite's test database
+    lives in memory, where the production file's BEGIN IMMEDIATE queueing cannot be reproduced.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache import caches
+    from django.db import connection, connections
+
+    from minxin.core.ratelimit import rate_limited
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database server several connections can write at once")
+
+    def hit(_):
+        try:
+            return rate_limited("concurrency", limit=1000, window=60)
+        finally:
+            connections.close_all()
+
+    rate_limited("concurrency", limit=1000, window=60)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(hit, range(120)))
+    assert caches["shared"].get("ratelimit:concurrency") == 121

@@ -1,4 +1,5 @@
-"""`minxin check --deploy` is clean with exactly the production environment docs/operations.md documents."""
+"""`minxin check --deploy` is clean with exactly the production environment docs/operations.md documents;
+what may be cached (Cache-Control) is decided by the response, not by the proxy."""
 
 import os
 import re
@@ -6,6 +7,8 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +40,24 @@ def test_the_documented_environment_turns_https_on():
     environment = documented_environment()
     assert environment["DEBUG"] == "0" and int(environment["SECURE_HSTS_SECONDS"]) >= 31536000
     assert environment["SECURE_SSL_REDIRECT"] == environment["SECURE_COOKIES"] == "1"
+
+
+@pytest.mark.django_db
+def test_the_field_app_shell_keeps_its_own_cache_headers_and_any_file_is_no_store(world, client):
+    """The shell holds no personal data and is kept by the service worker; a file (FileResponse) is
+    no-store whoever asks for it."""
+    import io
+
+    from django.http import FileResponse, HttpResponse
+    from django.test import RequestFactory
+
+    from minxin.core.middleware import NoStoreMiddleware
+
+    client.force_login(world.users["tdw_clerk"])
+    shell = client.get("/field/")
+    assert shell.status_code == 200 and "no-store" not in shell["Cache-Control"]
+    assert "private" in shell["Cache-Control"]  # it sets the CSRF cookie: no shared cache keeps it
+    assert "no-store" in client.get("/").get("Cache-Control", "")  # any other page of a signed-in user
+    anonymous = RequestFactory().get("/some/file")
+    assert "no-store" in NoStoreMiddleware(lambda r: FileResponse(io.BytesIO(b"x")))(anonymous)["Cache-Control"]
+    assert "Cache-Control" not in NoStoreMiddleware(lambda r: HttpResponse("x"))(anonymous)

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from minxin.accounts.roles import RANK, Role
-from minxin.cadres.models import SendingUnit
+from minxin.accounts.scoping import sending_unit_model
 from minxin.core.forms import StyledFormMixin
 from minxin.regions.models import Region
 
@@ -21,7 +21,7 @@ class UserForm(StyledFormMixin, forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("角色"))
     scope = forms.ModelChoiceField(label=_("管辖范围"), queryset=Region.objects.none())
-    sending_unit = forms.ModelChoiceField(label=_("派出单位"), queryset=SendingUnit.objects.none(), required=False,
+    sending_unit = forms.ModelChoiceField(label=_("派出单位"), queryset=None, required=False,
                                           help_text=_("仅派出单位联络员需要填写。"))
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
                                help_text=_("至少 10 位，不能过于简单；留空则账号暂不能登录。"))
@@ -32,7 +32,7 @@ class UserForm(StyledFormMixin, forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in Role if RANK[r] <= actor.rank]
         self.fields["scope"].queryset = Region.objects.visible_to(actor).order_by("code")
         self.fields["scope"].label_from_instance = lambda r: f"{r.code} {r.name}（{r.level_label}）"
-        self.fields["sending_unit"].queryset = SendingUnit.objects.visible_to(actor)
+        self.fields["sending_unit"].queryset = sending_unit_model().objects.visible_to(actor)
         if editing:
             self.fields["username"].disabled = True
             del self.fields["password"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minxin.accounts import scoping
 from minxin.accounts.roles import CAPABILITIES, RANK, Role
 from minxin.core.scoping import ScopedQuerySet
 from minxin.regions import codes
@@ -69,9 +70,7 @@ class User(AbstractUser):
         if self.scope_id:
             base = codes.prefix_of(self.scope_id)
             if self.role in (Role.CADRE, Role.SENDING_UNIT):
-                from minxin.cadres.selectors import assigned_village_codes
-
-                prefixes = [code for code in assigned_village_codes(user=self) if code.startswith(base)]
+                prefixes = [code for code in scoping.assigned_villages(self) if code.startswith(base)]
             else:
                 prefixes = [base]
         self._scope_prefixes = prefixes

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import masking
 from minxin.regions import codes
+from minxin.regions import permissions as regions_permissions
 
 
 class Role(models.TextChoices):
@@ -47,7 +48,7 @@ SCOPE_LEVELS = {
 }
 
 MANAGE_USERS = "manage_users"
-MANAGE_REGIONS = "manage_regions"
+MANAGE_REGIONS = regions_permissions.MANAGE_REGIONS
 MANAGE_CADRES = "manage_cadres"
 MANAGE_ASSIGNMENTS = "manage_assignments"
 MANAGE_INSURANCE = "manage_insurance"

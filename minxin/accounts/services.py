@@ -110,16 +110,29 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
         _check_can_manage(actor, role=user.role, scope=user.scope)
     _check_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
-    # A new password ends every way in the old one opened: the API tokens go with it.
+    # A new password ends every way in the old one opened: the API tokens go with it (counted here,
+    # before the save, for the audit event; the save's safety net then finds none left).
     revoked = _revoke_all(user)
+    user.save(update_fields=["password"])
     audit_record(actor=actor, action="user.set_password", obj=user, region_code=user.scope_id or "",
                  after={"tokens_revoked": revoked} if revoked else None)
     return user
 
 
 def _revoke_all(user: User) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def revoke_tokens_on_new_password(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """pre_save of User (connected in AccountsConfig.ready): a password set outside user_set_password
+    — Django's `changepassword` command, a shell — still revokes the user's API tokens. Only a real
+    set_password() counts (it leaves the new password in `_password` until the save); the rehash
+    Django does on login when the hasher changes saves without it and keeps the tokens."""
+    if raw or instance._state.adding or getattr(instance, "_password", None) is None:
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return
+    _revoke_all(instance)
 
 
 @transaction.atomic

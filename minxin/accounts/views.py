@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -5,6 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +16,8 @@ from minxin.accounts.forms import PasswordResetForm, UserForm
 from minxin.accounts.models import ApiToken
 from minxin.core.errors import DomainError
 from minxin.core.forms import StyledFormMixin, apply_domain_error
-from minxin.core.xlsx import xlsx_response
+from minxin.core.models import AuditEvent
+from minxin.core.xlsx import columns_response, wants_xlsx, xlsx_response
 
 
 class _PasswordChangeForm(StyledFormMixin, PasswordChangeForm):
@@ -146,3 +150,22 @@ def user_password(request, pk):
             return redirect("accounts:user-list")
     return render(request, "accounts/form.html", {"form": form, "title": _("重置 %(name)s 的密码") % {"name": target.username},
                                                   "nav_active": "users"})
+
+
+@login_required
+def audit_log(request):
+    if not request.user.can(roles.VIEW_AUDIT_LOG):
+        raise PermissionDenied
+    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    if wants_xlsx(request):
+        return columns_response(filename="审计日志.xlsx", sheet=str(_("审计日志")), objects=events.iterator(2000), columns=[
+            (_("时间"), lambda e: timezone.localtime(e.created_at)), (_("操作人"), lambda e: e.actor_name),
+            (_("动作"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
+            (_("变更前"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before else ""),
+            (_("变更后"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after else ""),
+        ])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})

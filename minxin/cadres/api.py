@@ -2,9 +2,9 @@ import datetime
 
 from ninja import Router, Schema
 
-from minxin.api.schemas import RegionRef
 from minxin.cadres import selectors
 from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.schemas import RegionRef
 from minxin.regions.selectors import region_get
 
 router = Router(tags=["cadres"])

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres.models import Assignment, LeaveRequest
-from minxin.reports.figures import count_by_group, figure, monthly_counts, sum_by_group
+from minxin.core.figures import count_by_group, figure, monthly_counts, sum_by_group
 
 MODULE = _("驻村干部")
 

@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "minxin.core"
     verbose_name = _("基础")
+
+    def ready(self):
+        # Each app declares its menu entries in its own `nav.py` (core.nav).
+        autodiscover_modules("nav")

@@ -23,22 +23,31 @@ def _networks(entries: tuple[str, ...]) -> tuple:
 
 
 def _address(text: str):
+    """The address in `text`, or None. An IPv6 zone ("%eth0") is dropped, and an IPv4-mapped IPv6
+    address (a server listening on [::]) is its IPv4 address, so that 127.0.0.1 in
+    MINXIN_TRUSTED_PROXIES matches ::ffff:127.0.0.1 too."""
     try:
-        return ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text.strip().split("%", 1)[0])
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _trusted(address, networks) -> bool:
     return address is not None and any(address in network for network in networks)
 
 
-def client_ip(request) -> str:
-    """The client's address for `request` (a string; "unknown" if nothing usable was sent)."""
+def client_ip(request) -> str | None:
+    """The client's address for `request`, or None when the request carries no usable address (a
+    request built in code, e.g. the test client's force_login; a server bound to a Unix socket).
+    None, never a made-up string: the audit log and the lockout store it in an IP address column,
+    which PostgreSQL checks. A rate limit keys such requests together (`client_ip(r) or "unknown"`)."""
     networks = _networks(tuple(settings.MINXIN_TRUSTED_PROXIES))
     remote = _address(request.META.get("REMOTE_ADDR") or "")
     if remote is None:
-        return "unknown"
+        return None
     if not _trusted(remote, networks):
         return str(remote)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")

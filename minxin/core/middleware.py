@@ -1,8 +1,9 @@
 """Middleware of every page: security headers, the interface language, domain errors as pages."""
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError
@@ -79,10 +80,12 @@ class NulByteMiddleware:
 class NoStoreMiddleware:
     """Pages for a signed-in user, every API answer and every file download may hold personal data:
     no browser or proxy cache keeps them (`Cache-Control: no-store`). Static files are answered
-    before this middleware (WhiteNoise); the field app's service worker script and manifest hold no
-    data and keep their own headers."""
+    before this middleware (WhiteNoise); the field app's shell page, service worker script and
+    manifest hold no data (the shell fills itself from the API) and are not no-store, so the service
+    worker can keep the shell for offline use; for a signed-in user they are `private` (the shell
+    sets the CSRF cookie: no shared proxy may hand it to someone else)."""
 
-    EXEMPT = {"field:sw", "field:manifest"}
+    EXEMPT = {"field:app", "field:sw", "field:manifest"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,10 +93,12 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        if match is not None and match.view_name in self.EXEMPT:
-            return response
         user = getattr(request, "user", None)
+        if match is not None and match.view_name in self.EXEMPT:
+            if getattr(user, "is_authenticated", False):
+                patch_cache_control(response, private=True)
+            return response
         if (getattr(user, "is_authenticated", False) or request.path.startswith("/api/")
-                or "attachment" in response.get("Content-Disposition", "")):
+                or isinstance(response, FileResponse) or "attachment" in response.get("Content-Disposition", "")):
             response["Cache-Control"] = "no-store, private"
         return response

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from minxin.api.schemas import Page
 from minxin.core.errors import DomainError, TooLarge
 from minxin.core.params import DbId
+from minxin.core.schemas import Page
 from minxin.fieldwork import coverage, selectors, services
 from minxin.regions import codes
 from minxin.regions.selectors import region_get

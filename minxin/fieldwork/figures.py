@@ -3,8 +3,8 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core.figures import aggregate_by_group, count_by_group, figure, figure_set, monthly_counts
 from minxin.fieldwork.models import FamilyCall, LiaisonCard, Meeting, Need, VillagerRequest, Visit
-from minxin.reports.figures import aggregate_by_group, count_by_group, figure, figure_set, monthly_counts
 
 MODULE = _("驻村工作记实")
 

@@ -1,6 +1,6 @@
 from ninja import Router
 
-from minxin.api.schemas import RegionRef
+from minxin.core.schemas import RegionRef
 from minxin.regions import selectors
 
 router = Router(tags=["regions"])

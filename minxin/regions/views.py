@@ -5,12 +5,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from minxin.accounts import roles
-from minxin.cadres.selectors import village_team
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
 from minxin.regions import codes, selectors, services
 from minxin.regions.forms import VillageCreateForm, VillageFactsForm
+from minxin.regions.permissions import MANAGE_REGIONS
+from minxin.regions.selectors import user_root_regions
 
 
 def _region_or_404(user, code):
@@ -37,8 +37,7 @@ def region_detail(request, code):
         "region": region,
         "children": children,
         "breadcrumbs": _breadcrumbs(request.user, region),
-        "team": village_team(user=request.user, village_code=region.code) if region.level == codes.VILLAGE else None,
-        "can_manage": request.user.can(roles.MANAGE_REGIONS),
+        "can_manage": request.user.can(MANAGE_REGIONS),
         "nav_active": "regions",
     }
     return render(request, "regions/detail.html", context)
@@ -47,7 +46,7 @@ def region_detail(request, code):
 @login_required
 def village_edit(request, code):
     village = _region_or_404(request.user, code)
-    if village.level != codes.VILLAGE or not request.user.can(roles.MANAGE_REGIONS):
+    if village.level != codes.VILLAGE or not request.user.can(MANAGE_REGIONS):
         raise PermissionDenied
     form = VillageFactsForm(request.POST or None, instance=village)
     if request.method == "POST" and form.is_valid():
@@ -60,7 +59,7 @@ def village_edit(request, code):
 @login_required
 def village_new(request, code):
     township = _region_or_404(request.user, code)
-    if township.level != codes.TOWNSHIP or not request.user.can(roles.MANAGE_REGIONS):
+    if township.level != codes.TOWNSHIP or not request.user.can(MANAGE_REGIONS):
         raise PermissionDenied
     form = VillageCreateForm(request.POST or None, initial={"code": township.prefix})
     if request.method == "POST" and form.is_valid():
@@ -77,3 +76,14 @@ def village_new(request, code):
             return redirect("regions:detail", code=village.code)
     return render(request, "regions/village_form.html", {"form": form, "region": township, "creating": True,
                                                           "nav_active": "regions"})
+
+
+@login_required
+def home(request):
+    """Each user starts at the top of its own scope: county and township users on the dashboard
+    of their region, village-level users on their village."""
+    roots = list(user_root_regions(user=request.user))
+    if len(roots) == 1:
+        target = "reports:dashboard" if roots[0].level in (codes.COUNTY, codes.TOWNSHIP) else "regions:detail"
+        return redirect(target, code=roots[0].code)
+    return render(request, "core/home.html", {"roots": roots})

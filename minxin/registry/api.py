@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from minxin.api.schemas import RegionRef
 from minxin.core.errors import PermissionDenied as DomainPermissionDenied
 from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.schemas import RegionRef
 from minxin.regions.selectors import region_get
 from minxin.registry import choices, selectors
 

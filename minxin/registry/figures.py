@@ -6,9 +6,9 @@ All of them come from one pass over the households (with their registration).
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core.figures import aggregate_by_group, figure_set
 from minxin.registry.choices import Status
 from minxin.registry.models import Household
-from minxin.reports.figures import aggregate_by_group, figure_set
 
 # Registered households that still count (a cancelled registration no longer does).
 _REGISTERED = Q(registration__isnull=False) & ~Q(registration__status=Status.CANCELLED)

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from minxin.api.schemas import RegionRef
+from minxin.core.schemas import RegionRef
 from minxin.regions.selectors import region_get
 from minxin.reports import selectors
 from minxin.reports.views import parse_year

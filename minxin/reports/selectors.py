@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
+from minxin.core.figures import Figure, compute_all, registered
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.selectors import region_children
-from minxin.reports.figures import Figure, compute_all, registered
 
 # The level each region's figures are broken down by.
 _GROUP_LEN = {codes.COUNTY: 9, codes.TOWNSHIP: 12, codes.VILLAGE: 12}

@@ -114,3 +114,14 @@ def test_behind_the_proxy_each_villager_has_its_own_limit_and_a_forged_header_ch
     from minxin.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="request.submit_public").latest("id").ip_address == "198.51.100.20"
+
+
+def test_a_request_without_a_usable_address_is_saved_with_no_ip(world, client):
+    """A server bound to a Unix socket gives no REMOTE_ADDR: the request is accepted and its audit
+    event holds no IP (PostgreSQL's inet column refuses a made-up one)."""
+    from minxin.core.models import AuditEvent
+
+    card = world.fieldwork["tdw"]["card"]
+    response = client.post(_url(card), {"text": "没有地址的请求"}, REMOTE_ADDR="")
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="request.submit_public").latest("id").ip_address is None

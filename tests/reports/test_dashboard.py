@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
+from minxin.core.figures import FIGURES
 from minxin.registry.models import Household
-from minxin.reports.figures import FIGURES
 
 
 def _summary(client, code, year=None):

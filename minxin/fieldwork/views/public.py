@@ -20,7 +20,7 @@ from minxin.fieldwork.forms import PublicRequestForm
 
 def over_limit(request) -> bool:
     """Count this hit against the client's address; True once the window's limit is passed."""
-    return rate_limited(f"public-request:{client_ip(request)}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
+    return rate_limited(f"public-request:{client_ip(request) or 'unknown'}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
                         window=settings.MINXIN_PUBLIC_RATE_WINDOW)
 
 

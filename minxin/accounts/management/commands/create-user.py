@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from minxin.accounts import services
 from minxin.accounts.roles import Role
-from minxin.cadres.models import SendingUnit
+from minxin.accounts.scoping import sending_unit_model
 from minxin.core.errors import DomainError
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Region {scope} does not exist (load it with `minxin demo` or create it first).")
         unit = None
         if sending_unit:
-            unit = SendingUnit.objects.filter(name=sending_unit).first()
+            unit = sending_unit_model().objects.filter(name=sending_unit).first()
             if unit is None:
                 raise CommandError(f"Sending unit {sending_unit!r} does not exist.")
         if password is None:
