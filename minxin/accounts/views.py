@@ -1,11 +1,10 @@
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,19 +13,18 @@ from django.views.decorators.http import require_POST
 from minxin.accounts import roles, selectors, services
 from minxin.accounts.forms import PasswordResetForm, UserForm
 from minxin.accounts.models import ApiToken
-from minxin.core.errors import DomainError
-from minxin.core.forms import StyledFormMixin, apply_domain_error
+from minxin.core import pages
+from minxin.core.forms import StyledFormMixin
 from minxin.core.models import AuditEvent
-from minxin.core.xlsx import columns_response, wants_xlsx, xlsx_response
+from minxin.core.pages import require, run
+from minxin.core.xlsx import columns_response, xlsx_response
 
 
 class _PasswordChangeForm(StyledFormMixin, PasswordChangeForm):
     pass
 
 
-def _require_manager(user):
-    if not user.can(roles.MANAGE_USERS):
-        raise PermissionDenied
+_form_page = partial(pages.form_page, nav="users", template="accounts/form.html")
 
 
 @login_required
@@ -44,7 +42,7 @@ def password_change(request):
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
         return redirect("accounts:profile")
-    return render(request, "accounts/form.html", {"form": form, "title": _("修改密码")})
+    return _form_page(request, form, _("修改密码"), back="accounts:profile", nav="profile")
 
 
 @login_required
@@ -68,7 +66,7 @@ def token_revoke(request, pk):
 
 @login_required
 def user_list(request):
-    _require_manager(request.user)
+    require(request.user, roles.MANAGE_USERS)
     users = selectors.user_list(user=request.user)
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
@@ -76,60 +74,52 @@ def user_list(request):
         users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
     if role in roles.Role.values:
         users = users.filter(role=role)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            filename="用户.xlsx", sheet=_("用户"),
-            headers=[_("用户名"), _("姓名"), _("角色"), _("管辖范围"), _("派出单位"), _("启用"), _("最近登录")],
-            rows=([u.username, u.full_name, u.get_role_display(), u.scope.name if u.scope else "",
-                   u.sending_unit.name if u.sending_unit else "", u.is_active, u.last_login] for u in users))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html",
-                  {"page": page, "q": q, "role": role, "roles": roles.Role.choices, "nav_active": "users"})
+    return pages.list_page(request, users, "accounts/user_list.html", nav="users", export=_users_xlsx,
+                           q=q, role=role, roles=roles.Role.choices)
+
+
+def _users_xlsx(users):
+    return xlsx_response(
+        filename="用户.xlsx", sheet=_("用户"),
+        headers=[_("用户名"), _("姓名"), _("角色"), _("管辖范围"), _("派出单位"), _("启用"), _("最近登录")],
+        rows=([u.username, u.full_name, u.get_role_display(), u.scope.name if u.scope else "",
+               u.sending_unit.name if u.sending_unit else "", u.is_active, u.last_login] for u in users))
 
 
 @login_required
 def user_new(request):
-    _require_manager(request.user)
+    require(request.user, roles.MANAGE_USERS)
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.user_create(actor=request.user, **data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        user = run(form, lambda: services.user_create(actor=request.user, **form.cleaned_data))
+        if user:
             messages.success(request, _("已创建用户 %(name)s。") % {"name": user.username})
             return redirect("accounts:user-list")
-    return render(request, "accounts/form.html", {"form": form, "title": _("新增用户"), "nav_active": "users"})
+    return _form_page(request, form, _("新增用户"), back="accounts:user-list")
 
 
 @login_required
 def user_edit(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
-    _require_manager(request.user)
+    require(request.user, roles.MANAGE_USERS)
     initial = {"username": target.username, "full_name": target.full_name, "phone": target.phone,
                "role": target.role, "scope": target.scope, "sending_unit": target.sending_unit,
                "is_active": target.is_active}
     form = UserForm(request.POST or None, actor=request.user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
-        try:
-            services.user_update(actor=request.user, user=target, **data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        if run(form, lambda: services.user_update(actor=request.user, user=target, **data)):
             messages.success(request, _("已保存用户 %(name)s。") % {"name": target.username})
             return redirect("accounts:user-list")
-    return render(request, "accounts/form.html", {"form": form, "title": _("编辑用户 %(name)s") % {"name": target.username},
-                                                  "target": target, "nav_active": "users",
-                                                  "active_tokens": target.api_tokens.filter(revoked_at__isnull=True)})
+    return _form_page(request, form, _("编辑用户 %(name)s") % {"name": target.username}, back="accounts:user-list",
+                      target=target, active_tokens=target.api_tokens.filter(revoked_at__isnull=True))
 
 
 @login_required
 @require_POST
 def user_tokens_revoke(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
-    _require_manager(request.user)
+    require(request.user, roles.MANAGE_USERS)
     count = services.tokens_revoke_all(actor=request.user, user=target)
     messages.success(request, _("已吊销 %(name)s 的 %(n)d 个 API 令牌。") % {"name": target.username, "n": count})
     return redirect("accounts:user-edit", pk=target.pk)
@@ -138,34 +128,29 @@ def user_tokens_revoke(request, pk):
 @login_required
 def user_password(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
-    _require_manager(request.user)
+    require(request.user, roles.MANAGE_USERS)
     form = PasswordResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.user_set_password(
+            actor=request.user, user=target, password=form.cleaned_data["password"])):
             messages.success(request, _("已重置 %(name)s 的密码。") % {"name": target.username})
             return redirect("accounts:user-list")
-    return render(request, "accounts/form.html", {"form": form, "title": _("重置 %(name)s 的密码") % {"name": target.username},
-                                                  "nav_active": "users"})
+    return _form_page(request, form, _("重置 %(name)s 的密码") % {"name": target.username}, back="accounts:user-list")
 
 
 @login_required
 def audit_log(request):
-    if not request.user.can(roles.VIEW_AUDIT_LOG):
-        raise PermissionDenied
+    require(request.user, roles.VIEW_AUDIT_LOG)
     events = AuditEvent.objects.visible_to(request.user).select_related("actor")
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)
-    if wants_xlsx(request):
-        return columns_response(filename="审计日志.xlsx", sheet=str(_("审计日志")), objects=events.iterator(2000), columns=[
-            (_("时间"), lambda e: timezone.localtime(e.created_at)), (_("操作人"), lambda e: e.actor_name),
-            (_("动作"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
-            (_("变更前"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before else ""),
-            (_("变更后"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after else ""),
-        ])
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": action})
+    return pages.list_page(request, events, "core/audit_log.html", nav="audit", export=_audit_xlsx, action=action)
+
+
+def _audit_xlsx(events):
+    return columns_response(filename="审计日志.xlsx", sheet=str(_("审计日志")), objects=events.iterator(2000), columns=[
+        (_("时间"), lambda e: timezone.localtime(e.created_at)), (_("操作人"), lambda e: e.actor_name),
+        (_("动作"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
+        (_("变更前"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before else ""),
+        (_("变更后"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after else ""),
+    ])

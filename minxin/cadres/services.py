@@ -16,19 +16,10 @@ from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, Sen
 from minxin.cadres.selectors import pinyin_key
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.guards import require, require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
 from minxin.regions import codes
 from minxin.regions.models import Region
-
-
-def _require(actor, capability: str) -> None:
-    if actor is not None and not actor.can(capability):
-        raise PermissionDenied()
-
-
-def _require_scope(actor, code: str, *, field: str | None = None) -> None:
-    if actor is not None and not actor.in_scope(code):
-        raise DomainError("scope_outside", _("所选区划不在您的管辖范围内。"), field=field)
 
 
 def _clean_identity(*, id_number: str, phone: str) -> tuple:
@@ -49,7 +40,7 @@ def _clean_identity(*, id_number: str, phone: str) -> tuple:
 def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, level: str, kind: str,
                       contact_name: str = "", contact_phone: str = "") -> SendingUnit:
     """Create (unit=None) or change a sending unit; county administrators only."""
-    _require(actor, roles.MANAGE_CADRES)
+    require(actor, roles.MANAGE_CADRES)
     if actor is not None and actor.scope and actor.scope.level != codes.COUNTY:
         raise PermissionDenied(_("派出单位由县级管理员维护。"))
     clash = SendingUnit.objects.filter(name=name).exclude(pk=getattr(unit, "pk", None))
@@ -80,7 +71,7 @@ def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, 
                sending_unit: SendingUnit, is_party_member: bool = True, post: str = "",
                region_code: str | None = None) -> Cadre:
     """Register a cadre (cadre=None) or change one. Sex and birth date come from the ID number."""
-    _require(actor, roles.MANAGE_CADRES)
+    require(actor, roles.MANAGE_CADRES)
     person, phone = _clean_identity(id_number=id_number, phone=phone)
     clash = Cadre.objects.filter(id_number=person.number).exclude(pk=getattr(cadre, "pk", None))
     if clash.exists():
@@ -88,7 +79,7 @@ def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, 
     creating = cadre is None
     if creating:
         region_code = region_code or (actor.scope_id if actor is not None else settings.MINXIN_COUNTY_CODE)
-        _require_scope(actor, region_code, field="region_code")
+        require_scope(actor, region_code, field="region_code")
         cadre = Cadre(region_code=region_code)
     else:
         cadre = locked(cadre)
@@ -133,10 +124,10 @@ def _sync_region_code(cadre: Cadre) -> None:
 def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_date: datetime.date,
                       end_date: datetime.date | None = None) -> Assignment:
     """Post a cadre to a village. A cadre cannot hold two overlapping active assignments."""
-    _require(actor, roles.MANAGE_ASSIGNMENTS)
+    require(actor, roles.MANAGE_ASSIGNMENTS)
     if village.level != codes.VILLAGE:
         raise DomainError("not_a_village", _("驻村地点必须是村（社区）。"), field="village")
-    _require_scope(actor, village.code, field="village")
+    require_scope(actor, village.code, field="village")
     if end_date is not None and end_date < start_date:
         raise DomainError("end_before_start", _("结束日期 %(end)s 早于开始日期 %(start)s。")
                           % {"end": end_date, "start": start_date}, field="end_date")
@@ -164,8 +155,8 @@ def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_
 def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, reason: str,
                    recall: bool = False) -> Assignment:
     """End an active assignment at term (期满) or recall the cadre (召回, a reason is required)."""
-    _require(actor, roles.MANAGE_ASSIGNMENTS)
-    _require_scope(actor, assignment.village_id)
+    require(actor, roles.MANAGE_ASSIGNMENTS)
+    require_scope(actor, assignment.village_id)
     assignment = locked(assignment)
     if assignment.status != Assignment.Status.ACTIVE:
         raise DomainError("not_active", _("该任职已结束，不能再次结束或召回。"))
@@ -191,7 +182,7 @@ def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, re
 def insurance_record(*, actor, cadre: Cadre, policy_number: str, insurer: str, start_date: datetime.date,
                      end_date: datetime.date, premium: Decimal | None = None) -> Insurance:
     """Record an accident-insurance policy bought for a cadre (county, or the cadre's own unit)."""
-    _require(actor, roles.MANAGE_INSURANCE)
+    require(actor, roles.MANAGE_INSURANCE)
     if actor is not None and actor.role == Role.SENDING_UNIT and actor.sending_unit_id != cadre.sending_unit_id:
         raise PermissionDenied(_("只能为本单位的驻村干部登记保险。"))
     if end_date < start_date:
@@ -221,7 +212,7 @@ def leave_level(days: int) -> str:
 def leave_request(*, actor, cadre: Cadre, start_date: datetime.date, end_date: datetime.date,
                   reason: str) -> LeaveRequest:
     """File a leave request for a cadre (by the cadre itself, or an administrator on its behalf)."""
-    _require(actor, roles.REQUEST_LEAVE)
+    require(actor, roles.REQUEST_LEAVE)
     if actor.role == Role.CADRE and cadre.user_id != actor.pk:
         raise PermissionDenied(_("只能为自己申请请假。"))
     if end_date < start_date:
@@ -235,7 +226,7 @@ def leave_request(*, actor, cadre: Cadre, start_date: datetime.date, end_date: d
                   .order_by("-start_date").first()) or active.order_by("-start_date").first()
     if assignment is None:
         raise DomainError("not_assigned", _("%(name)s 当前没有在岗的驻村任职，无需请假。") % {"name": cadre.name})
-    _require_scope(actor, assignment.village_id)
+    require_scope(actor, assignment.village_id)
     overlap = cadre.leaves.filter(
         status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
         start_date__lte=end_date, end_date__gte=start_date,
@@ -261,7 +252,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -
         raise PermissionDenied(
             _("%(days)d 天的请假应由%(level)s。") % {"days": leave.days, "level": leave.get_approval_level_display()}
         )
-    _require_scope(actor, leave.village_code)
+    require_scope(actor, leave.village_code)
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     if leave.status != LeaveRequest.Status.PENDING:
         raise DomainError("already_decided", _("该请假申请已处理（%(status)s）。") % {"status": leave.get_status_display()})
@@ -279,7 +270,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -
 @transaction.atomic
 def cadre_link_user(*, actor, cadre: Cadre, user) -> Cadre:
     """Give a cadre its login (the account's role must be `cadre`)."""
-    _require(actor, roles.MANAGE_CADRES)
+    require(actor, roles.MANAGE_CADRES)
     if user.role != Role.CADRE:
         raise DomainError("wrong_role", _("只能关联角色为“驻村干部”的账号。"), field="user")
     cadre.user = user

@@ -1,7 +1,7 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,55 +20,27 @@ from minxin.cadres.forms import (
     SendingUnitForm,
 )
 from minxin.cadres.models import LeaveRequest
-from minxin.core.errors import DomainError
-from minxin.core.forms import apply_domain_error
+from minxin.core import pages
 from minxin.core.identifiers import mask_id_number, mask_phone
 from minxin.core.masking import masked_initial, unmasked_input
+from minxin.core.pages import act, require, run
 from minxin.core.privacy import reveal_identifier
 from minxin.core.xlsx import xlsx_response
 from minxin.regions import codes
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_filter
 
-
-def _require(user, capability):
-    if not user.can(capability):
-        raise PermissionDenied
-
-
-def _form_page(request, form, title, *, back, nav="cadres", extra=None):
-    return render(request, "cadres/form.html", {"form": form, "title": title, "back": back, "nav_active": nav,
-                                                **(extra or {})})
-
-
-def _run(form, call):
-    """Call a service with the form's data; on a rule broken, show it on the form and return None."""
-    try:
-        return call()
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return None
+_form_page = partial(pages.form_page, nav="cadres", template="cadres/form.html")
 
 
 @login_required
 def cadre_list(request):
-    village = request.GET.get("village", "").strip()
-    region = None
-    if village:
-        try:
-            region = region_get(user=request.user, code=village)
-        except codes.InvalidRegionCode:
-            raise Http404 from None
+    region = region_filter(user=request.user, code=request.GET.get("village"))
     uninsured = request.GET.get("uninsured") == "1"
     q = request.GET.get("q", "").strip()
     cadres = selectors.cadre_list(user=request.user, village=region.prefix if region else None, q=q,
                                   uninsured=uninsured)
-    if request.GET.get("format") == "xlsx":
-        return _cadres_xlsx(cadres)
-    page = Paginator(cadres, 50).get_page(request.GET.get("page"))
-    return render(request, "cadres/list.html", {
-        "page": page, "region": region, "q": q, "uninsured": uninsured, "nav_active": "cadres",
-        "can_manage": request.user.can(roles.MANAGE_CADRES),
-    })
+    return pages.list_page(request, cadres, "cadres/list.html", nav="cadres", export=_cadres_xlsx, region=region, q=q,
+                           uninsured=uninsured, can_manage=request.user.can(roles.MANAGE_CADRES))
 
 
 def _cadres_xlsx(cadres):
@@ -115,22 +87,16 @@ def cadre_reveal(request, pk, field):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     if field not in ("id_number", "phone"):
         raise Http404
-    return render(request, "includes/revealed.html", {"value": _reveal_or_403(request.user, cadre, field)})
-
-
-def _reveal_or_403(user, cadre, field):
-    try:
-        return reveal_identifier(actor=user, obj=cadre, field=field, region_code=cadre.region_code)
-    except DomainError as exc:
-        raise PermissionDenied from exc
+    value = reveal_identifier(actor=request.user, obj=cadre, field=field, region_code=cadre.region_code)
+    return render(request, "includes/revealed.html", {"value": value})
 
 
 @login_required
 def cadre_new(request):
-    _require(request.user, roles.MANAGE_CADRES)
+    require(request.user, roles.MANAGE_CADRES)
     form = CadreForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        cadre = _run(form, lambda: services.cadre_save(actor=request.user, **form.cleaned_data))
+        cadre = run(form, lambda: services.cadre_save(actor=request.user, **form.cleaned_data))
         if cadre:
             messages.success(request, _("已登记驻村干部 %(name)s。") % {"name": cadre.name})
             return redirect("cadres:detail", pk=cadre.pk)
@@ -140,7 +106,7 @@ def cadre_new(request):
 @login_required
 def cadre_edit(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)  # 404 before 403: never confirm existence
-    _require(request.user, roles.MANAGE_CADRES)
+    require(request.user, roles.MANAGE_CADRES)
     # The form shows the identifiers masked, as everywhere: opening it reveals nothing. A masked value
     # sent back unchanged keeps the stored one; a corrected one is typed in full.
     initial = {**masked_initial(cadre, "id_number"), **masked_initial(cadre, "phone")}
@@ -149,7 +115,7 @@ def cadre_edit(request, pk):
         stored = selectors.cadre_get(user=request.user, pk=pk)  # validation wrote the input onto `cadre`
         data = {**form.cleaned_data, **{field: unmasked_input(form.cleaned_data[field], stored, field)
                                          for field in ("id_number", "phone")}}
-        saved = _run(form, lambda: services.cadre_save(actor=request.user, cadre=stored, **data))
+        saved = run(form, lambda: services.cadre_save(actor=request.user, cadre=stored, **data))
         if saved:
             messages.success(request, _("已保存。"))
             return redirect("cadres:detail", pk=pk)
@@ -159,9 +125,9 @@ def cadre_edit(request, pk):
 @login_required
 def assignment_new(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    _require(request.user, roles.MANAGE_ASSIGNMENTS)
+    require(request.user, roles.MANAGE_ASSIGNMENTS)
     form = AssignmentForm(request.POST or None, actor=request.user, initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.assignment_create(actor=request.user, cadre=cadre, **form.cleaned_data)):
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.assignment_create(actor=request.user, cadre=cadre, **form.cleaned_data)):
         messages.success(request, _("已安排 %(name)s 驻村。") % {"name": cadre.name})
         return redirect("cadres:detail", pk=pk)
     return _form_page(request, form, _("安排 %(name)s 驻村") % {"name": cadre.name}, back="cadres:list")
@@ -171,17 +137,14 @@ def assignment_new(request, pk):
 @require_POST
 def assignment_end(request, pk):
     assignment = selectors.assignment_get(user=request.user, pk=pk)
-    _require(request.user, roles.MANAGE_ASSIGNMENTS)
+    require(request.user, roles.MANAGE_ASSIGNMENTS)
     form = AssignmentEndForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.assignment_end(actor=request.user, assignment=assignment, end_date=data["end_date"],
-                                    reason=data["reason"], recall=data["recall"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("任职已召回。") if data["recall"] else _("任职已结束。"))
+        act(request, lambda: services.assignment_end(actor=request.user, assignment=assignment,
+                                                     end_date=data["end_date"], reason=data["reason"],
+                                                     recall=data["recall"]),
+            done=_("任职已召回。") if data["recall"] else _("任职已结束。"))
     else:
         messages.error(request, _("请填写有效的结束日期。"))
     return redirect("cadres:detail", pk=assignment.cadre_id)
@@ -190,9 +153,9 @@ def assignment_end(request, pk):
 @login_required
 def insurance_new(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    _require(request.user, roles.MANAGE_INSURANCE)
+    require(request.user, roles.MANAGE_INSURANCE)
     form = InsuranceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.insurance_record(actor=request.user, cadre=cadre, **form.cleaned_data)):
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.insurance_record(actor=request.user, cadre=cadre, **form.cleaned_data)):
         messages.success(request, _("保险已登记。"))
         return redirect("cadres:detail", pk=pk)
     return _form_page(request, form, _("为 %(name)s 登记意外伤害保险") % {"name": cadre.name}, back="cadres:list")
@@ -201,9 +164,9 @@ def insurance_new(request, pk):
 @login_required
 def leave_new(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    _require(request.user, roles.REQUEST_LEAVE)
+    require(request.user, roles.REQUEST_LEAVE)
     form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _run(form, lambda: services.leave_request(actor=request.user, cadre=cadre, **form.cleaned_data)):
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.leave_request(actor=request.user, cadre=cadre, **form.cleaned_data)):
         messages.success(request, _("请假申请已提交。"))
         return redirect("cadres:detail", pk=pk)
     return _form_page(request, form, _("%(name)s 请假申请") % {"name": cadre.name}, back="cadres:leave-list",
@@ -215,41 +178,32 @@ def leave_list(request):
     status = request.GET.get("status", "pending")
     status = status if status in LeaveRequest.Status.values else ""
     leaves = selectors.leave_list(user=request.user, status=status or None)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            filename="请假.xlsx", sheet=_("请假"),
-            headers=[_("驻村干部"), _("开始日期"), _("结束日期"), _("天数"), _("事由"), _("审批层级"), _("状态"),
-                     _("审批人"), _("审批意见")],
-            rows=([lv.cadre.name, lv.start_date, lv.end_date, lv.days, lv.reason, lv.get_approval_level_display(),
-                   lv.get_status_display(), str(lv.decided_by or ""), lv.decision_note] for lv in leaves))
-    page = Paginator(leaves, 50).get_page(request.GET.get("page"))
     user = request.user
-    return render(request, "cadres/leave_list.html", {
-        "page": page, "status": status, "statuses": LeaveRequest.Status.choices, "nav_active": "leave",
-        "decidable": {
-            LeaveRequest.Level.TOWNSHIP: user.can(roles.APPROVE_LEAVE_TOWNSHIP),
-            LeaveRequest.Level.COUNTY: user.can(roles.APPROVE_LEAVE_COUNTY),
-        },
-    })
+    return pages.list_page(request, leaves, "cadres/leave_list.html", nav="leave", export=_leaves_xlsx, status=status,
+                           statuses=LeaveRequest.Status.choices, decidable={
+                               LeaveRequest.Level.TOWNSHIP: user.can(roles.APPROVE_LEAVE_TOWNSHIP),
+                               LeaveRequest.Level.COUNTY: user.can(roles.APPROVE_LEAVE_COUNTY)})
+
+
+def _leaves_xlsx(leaves):
+    return xlsx_response(
+        filename="请假.xlsx", sheet=_("请假"),
+        headers=[_("驻村干部"), _("开始日期"), _("结束日期"), _("天数"), _("事由"), _("审批层级"), _("状态"),
+                 _("审批人"), _("审批意见")],
+        rows=([lv.cadre.name, lv.start_date, lv.end_date, lv.days, lv.reason, lv.get_approval_level_display(),
+               lv.get_status_display(), str(lv.decided_by or ""), lv.decision_note] for lv in leaves))
 
 
 @login_required
 def leave_decide(request, pk):
     leave = selectors.leave_get(user=request.user, pk=pk)
     form = LeaveDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.leave_decide(actor=request.user, leave=leave, approve=form.cleaned_data["approve"],
-                                  note=form.cleaned_data["note"])
-        except DomainError as exc:
-            if exc.status == 403:
-                raise PermissionDenied from exc
-            apply_domain_error(form, exc)
-        else:
+    if request.method == "POST" and form.is_valid() and run(form, lambda: services.leave_decide(
+            actor=request.user, leave=leave, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"])):
             messages.success(request, _("已处理请假申请。"))
             return redirect("cadres:leave-list")
     return _form_page(request, form, _("审批 %(name)s 的请假（%(days)s 天）") % {"name": leave.cadre.name, "days": leave.days},
-                      back="cadres:leave-list", nav="leave", extra={"leave": leave})
+                      back="cadres:leave-list", nav="leave", leave=leave)
 
 
 @login_required
@@ -276,16 +230,11 @@ def unit_detail(request, pk):
 
 
 def _unit_form(request, unit=None):
-    _require(request.user, roles.MANAGE_CADRES)  # callers have already resolved `unit` in scope
+    require(request.user, roles.MANAGE_CADRES)  # callers have already resolved `unit` in scope
     form = SendingUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.sending_unit_save(actor=request.user, unit=unit, **form.cleaned_data)
-        except DomainError as exc:
-            if exc.status == 403:
-                raise PermissionDenied from exc
-            apply_domain_error(form, exc)
-        else:
+        saved = run(form, lambda: services.sending_unit_save(actor=request.user, unit=unit, **form.cleaned_data))
+        if saved:
             messages.success(request, _("已保存派出单位 %(name)s。") % {"name": saved.name})
             return redirect("cadres:unit-detail", pk=saved.pk)
     title = _("编辑派出单位") if unit else _("新增派出单位")

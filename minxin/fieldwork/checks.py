@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.errors import DomainError
+from minxin.core.guards import require_scope
 from minxin.core.validation import check_text  # noqa: F401 - the field-work services' text check
 
 # A phone's clock may run a little ahead of the server's; anything beyond this is "in the future".
@@ -21,14 +22,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff"
 
 
-def require(actor, capability: str) -> None:
-    if not actor.can(capability):
-        raise PermissionDenied()
-
-
 def require_village(actor, village_code: str, *, field: str = "village") -> None:
-    if not actor.in_scope(village_code):
-        raise DomainError("outside_scope", _("该村不存在或不在您的管辖范围内。"), field=field)
+    require_scope(actor, village_code, field=field, error="outside_scope",
+                  message=_("该村不存在或不在您的管辖范围内。"))
 
 
 def require_household(actor, household, *, field: str = "household_id") -> None:

@@ -61,6 +61,7 @@ REQUESTS = [
 
 
 def export(kind: str, objects):
+    """The `.xlsx` of a list page's rows (a queryset of records of `kind`, each with its village)."""
     columns, filename, sheet = {
         "visits": (VISITS, "走访记录.xlsx", _("走访记录")),
         "meetings": (MEETINGS, "会议宣讲培训.xlsx", _("会议宣讲培训")),
@@ -69,8 +70,8 @@ def export(kind: str, objects):
         "needs": (NEEDS, "民情事项.xlsx", _("民情事项")),
         "requests": (REQUESTS, "群众诉求.xlsx", _("群众诉求")),
     }[kind]
-    return columns_response(filename=filename, sheet=str(sheet), columns=columns, objects=objects.iterator(2000)
-                            if hasattr(objects, "iterator") else objects)
+    return columns_response(filename=filename, sheet=str(sheet), columns=columns,
+                            objects=objects.select_related("village__parent").iterator(2000))
 
 
 def presence(assignments, figures, *, year: int, month: int):

@@ -17,6 +17,18 @@ def region_get(*, user, code: str) -> Region:
     return region
 
 
+def region_filter(*, user, code: str | None) -> Region | None:
+    """The region a page is narrowed to by a code from its URL or query string (`?village=`), or None
+    when no code is given. A malformed, unknown or out-of-scope code is a 404: the three answer alike."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    try:
+        return region_get(user=user, code=code)
+    except codes.InvalidRegionCode:
+        raise Http404("region") from None
+
+
 def region_children(*, user, region: Region):
     return Region.objects.visible_to(user).filter(parent=region).order_by("code")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied, RateLimited
+from minxin.core.guards import require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
 from minxin.core.masking import may_reveal, search_log_term
 from minxin.core.pinyin import pinyin_key
@@ -55,11 +56,6 @@ class Conflict(DomainError):
 def _require_edit(actor) -> None:
     if actor is not None and not permissions.can_edit(actor):
         raise PermissionDenied(_("您的角色不能修改户档案。"))
-
-
-def _require_scope(actor, code: str, field: str | None = None) -> None:
-    if actor is not None and not actor.in_scope(code):
-        raise DomainError("scope_outside", _("所选村不在您的管辖范围内。"), field=field)
 
 
 def _event(actor, action: str, household: Household, *, before=None, after=None) -> None:
@@ -145,7 +141,7 @@ def household_create(*, actor, village, number: str, group: str = "", address: s
     _require_edit(actor)
     if village.level != codes.VILLAGE:
         raise DomainError("not_a_village", _("请选择一个村（社区）。"), field="village")
-    _require_scope(actor, village.code, "village")
+    require_scope(actor, village.code, field="village")
     number, group = _clean_number(number), _clean_group(group)
     # Checked before the transaction: a refused guess still counts against the limit and stays logged.
     person = clean_id_number(head["id_number"], actor=actor)
@@ -369,7 +365,7 @@ VILLAGE_FILE_FIELDS = ["road", "water", "electricity", "broadband", "clinic", "c
 @transaction.atomic
 def village_file_update(*, actor, village, version: int, **fields) -> VillageFile:
     _require_edit(actor)
-    _require_scope(actor, village.code)
+    require_scope(actor, village.code)
     file, _created = VillageFile.objects.get_or_create(village=village)
     if VillageFile.objects.filter(pk=file.pk, version=version).update(version=F("version") + 1) == 0:
         raise Conflict(VillageFile.objects.get(pk=file.pk).version)

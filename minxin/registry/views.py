@@ -11,13 +11,12 @@ from django.views.decorators.http import require_POST
 
 from minxin.cadres.models import Cadre
 from minxin.core.errors import DomainError
-from minxin.core.forms import apply_domain_error
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.core.masking import masked_initial, unmasked_input
+from minxin.core.pages import act, form_page, show_error
 from minxin.core.params import id_param
 from minxin.core.privacy import reveal_identifier
-from minxin.regions import codes
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_filter
 from minxin.registry import choices, permissions, selectors, services
 from minxin.registry.forms import (
     CareOverrideForm,
@@ -43,12 +42,8 @@ def filters_from(request) -> selectors.HouseholdFilters:
     """The list filters from a query string; a region outside the scope is a 404."""
     get = request.GET
     region = get.get("village", "").strip() or get.get("township", "").strip()
-    prefix = ""
-    if region:
-        try:
-            prefix = region_get(user=request.user, code=region).prefix
-        except codes.InvalidRegionCode:
-            raise Http404 from None
+    region = region_filter(user=request.user, code=region)
+    prefix = region.prefix if region else ""
     tags = [t for t in get.getlist("tag") if t in choices.TAGS]
     return selectors.HouseholdFilters(
         region=prefix, group=get.get("group", "").strip(), registered=get.get("registered", "")[:3],
@@ -99,10 +94,7 @@ def household_detail(request, pk):
 
 def _reveal(request, obj, field: str, region_code: str):
     """One identifier unmasked (an htmx fragment); the reveal is an audit event."""
-    try:
-        value = reveal_identifier(actor=request.user, obj=obj, field=field, region_code=region_code)
-    except DomainError as exc:
-        raise PermissionDenied from exc
+    value = reveal_identifier(actor=request.user, obj=obj, field=field, region_code=region_code)
     return render(request, "includes/revealed.html", {"value": value})
 
 
@@ -147,11 +139,11 @@ def validate(request):
     return render(request, "registry/_live.html", {"ok": ok, "message": message})
 
 
-def _form_page(request, title, forms, *, household=None, back=None, extra=None):
-    return render(request, "registry/form.html", {
-        "title": title, "forms": forms, "household": household, "nav_active": NAV,
-        "back": back or (reverse("registry:household-detail", args=[household.pk]) if household else
-                         reverse("registry:household-list")), **(extra or {})})
+def _form_page(request, title, forms, *, household=None, extra=None):
+    """The form page of a household's part: several forms may share it (the household and its head)."""
+    back = reverse("registry:household-detail", args=[household.pk]) if household else "registry:household-list"
+    return form_page(request, None, title, back=back, nav=NAV, template="registry/form.html", forms=forms,
+                     household=household, **(extra or {}))
 
 
 def _conflict(request, exc, submitted):
@@ -177,7 +169,7 @@ def household_new(request):
             target = head if exc.field == "id_number" else form
             if exc.field == "id_number":
                 exc.field = "head_id_number"
-            apply_domain_error(target, exc)
+            show_error(target, exc)
         else:
             messages.success(request, _("已登记户 %(number)s。") % {"number": household.number})
             return redirect("registry:household-detail", pk=household.pk)
@@ -206,7 +198,7 @@ def household_edit(request, pk):
             form = HouseholdForm(instance=household, villages=villages, validate_url=url, editing=True,
                                  initial={"version": household.version, **masked_initial(household, "phone")})
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:household-detail", pk=pk)
@@ -234,7 +226,7 @@ def _member_form(request, household, member=None):
             form = MemberForm(instance=member, validate_url=url,
                               initial={"version": household.version, **masked_initial(member, "id_number")})
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("已保存家庭成员。"))
             return redirect("registry:household-detail", pk=household.pk)
@@ -255,13 +247,11 @@ def member_remove(request, pk):
     household = selectors.household_get(user=request.user, pk=member.household_id)
     _require_edit(request.user)
     version = id_param(request.POST.get("version"))
-    try:
-        services.member_remove(actor=request.user, member=member, reason=request.POST.get("reason", "")[:500],
-                               version=household.version if version is None else version)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not act(request, lambda: services.member_remove(
+            actor=request.user, member=member, reason=request.POST.get("reason", "")[:500],
+            version=household.version if version is None else version),
+            done=_("已将 %(name)s 移出本户。") % {"name": member.name}):
         return redirect("registry:member-edit", pk=pk)
-    messages.success(request, _("已将 %(name)s 移出本户。") % {"name": member.name})
     return redirect("registry:household-detail", pk=household.pk)
 
 
@@ -287,7 +277,7 @@ def _versioned(request, household, form_class, title, save, *, initial=None, ins
             household = selectors.household_get(user=request.user, pk=household.pk)
             form = form_class(initial={"version": household.version, **(initial or {})}, **kwargs)
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:household-detail", pk=household.pk)
@@ -360,13 +350,9 @@ def care_override(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         value = {"yes": True, "no": False}.get(data["value"])
-        try:
-            services.care_override_set(actor=request.user, household=household, version=data["version"],
-                                       category=data["category"], value=value, reason=data["reason"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("关爱类别已更新。"))
+        act(request, lambda: services.care_override_set(
+            actor=request.user, household=household, version=data["version"], category=data["category"],
+            value=value, reason=data["reason"]), done=_("关爱类别已更新。"))
     else:
         messages.error(request, _("请选择关爱类别和认定结果。"))
     return redirect(reverse("registry:household-detail", args=[pk]) + "#care")

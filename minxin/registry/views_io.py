@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minxin.core import errors
 from minxin.core.errors import DomainError
-from minxin.core.forms import apply_domain_error
+from minxin.core.pages import form_page, show_error
 from minxin.registry import permissions, selectors, services, services_io, tasks
 from minxin.registry.forms import ImportForm, VillageFileForm
 from minxin.registry.io.report import template_bytes
@@ -113,7 +114,7 @@ def import_upload(request):
             job = services_io.import_job_create(actor=request.user, upload=upload, dry_run=form.cleaned_data["dry_run"],
                                              skip_invalid=form.cleaned_data["skip_invalid"])
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            show_error(form, exc)
         else:
             # Never read here, however small: a hostile sheet must not cost the web server its memory.
             tasks.import_households_job.enqueue(job.pk)
@@ -169,10 +170,10 @@ def village_file_edit(request, code):
             file = selectors.village_file(user=request.user, village=village)["file"]
             form = VillageFileForm(instance=file, initial={"version": file.version})
         except DomainError as exc:
-            apply_domain_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("村情档案已保存。"))
             return redirect("registry:village-file", code=village.code)
-    return render(request, "registry/form.html", {
-        "title": _("编辑一村一档：%(name)s") % {"name": village.name}, "forms": [form], "nav_active": NAV,
-        "back": f"/registry/villages/{village.code}/"})
+    return form_page(request, form, _("编辑一村一档：%(name)s") % {"name": village.name}, nav=NAV,
+                     back=reverse("registry:village-file", args=[village.code]), template="registry/form.html",
+                     forms=[form])

@@ -4,8 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from minxin.core.xlsx import xlsx_response
-from minxin.regions import codes
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_filter
 from minxin.reports import selectors
 
 
@@ -22,10 +21,7 @@ def parse_year(raw) -> int:
 
 @login_required
 def dashboard(request, code):
-    try:
-        region = region_get(user=request.user, code=code)
-    except codes.InvalidRegionCode:
-        raise Http404 from None
+    region = region_filter(user=request.user, code=code)
     year = parse_year(request.GET.get("year"))
     summary = selectors.region_summary(user=request.user, region=region, year=year,
                                        with_trends=request.GET.get("format") != "xlsx")

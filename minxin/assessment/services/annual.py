@@ -23,12 +23,13 @@ from minxin.assessment.models import (
     Period,
     PledgeItem,
 )
-from minxin.assessment.services.common import clean_text, require, require_scope
+from minxin.assessment.services.common import clean_text
 from minxin.assessment.services.scheme import scheme_ensure
 from minxin.cadres.models import Assignment, Cadre
 from minxin.cadres.services import assignment_end
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
+from minxin.core.guards import require, require_scope
 
 
 def _year_records(year: int):

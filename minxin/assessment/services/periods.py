@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.assessment import engine
 from minxin.assessment.models import Appeal, CadreResult, IndicatorScore, Period
-from minxin.assessment.services.common import clean_text, require, require_scope
+from minxin.assessment.services.common import clean_text
 from minxin.assessment.services.scheme import scheme_ensure
 from minxin.assessment.window import parse_quarter
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.guards import require, require_scope
 
 
 def _published_error(period: Period) -> DomainError:

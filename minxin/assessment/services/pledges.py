@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.assessment.hearts import HEART_CODES
 from minxin.assessment.models import Pledge, PledgeBoard, PledgeItem
-from minxin.assessment.services.common import clean_text, require, require_scope
+from minxin.assessment.services.common import clean_text
 from minxin.cadres.models import Assignment, Cadre
 from minxin.core.audit import audit_record, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.guards import require, require_scope
 
 MAX_ITEMS = 30
 

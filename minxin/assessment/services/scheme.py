@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import Scheme, SchemeWeight
-from minxin.assessment.services.common import require
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
+from minxin.core.guards import require
 
 HUNDRED = Decimal(100)
 

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import Finding, Inspection, ManualScore, Period, Rectification
-from minxin.assessment.services.common import clean_text, require, require_scope
+from minxin.assessment.services.common import clean_text
 from minxin.assessment.window import Window
 from minxin.cadres.models import Cadre
 from minxin.core.audit import audit_record, snapshot
 from minxin.core.errors import DomainError
+from minxin.core.guards import require, require_scope
 from minxin.core.scoping import scope_q
 from minxin.regions import codes
 

@@ -13,8 +13,9 @@ from minxin.accounts import roles
 from minxin.assessment import archive, exports, grading, selectors, services
 from minxin.assessment.forms import ConsequenceForm, GradeConfirmForm, YearForm
 from minxin.assessment.models import AnnualGrade, Grade
-from minxin.assessment.views.common import form_page, require, run
+from minxin.assessment.views.common import form_page
 from minxin.cadres.selectors import cadre_get
+from minxin.core.pages import require, run
 from minxin.core.xlsx import wants_xlsx
 
 NAV = "assessment"
@@ -61,7 +62,7 @@ def grade_confirm(request, pk):
                 "name": grade.cadre.name, "grade": done.get_grade_display()})
             return redirect("assessment:grade-list", year=grade.year)
     return form_page(request, form, _("确认 %(name)s %(year)s 年度等次") % {"name": grade.cadre.name, "year": grade.year},
-                     back="assessment:index", extra={"grade": grade})
+                     back="assessment:index", grade=grade)
 
 
 @login_required

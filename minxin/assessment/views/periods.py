@@ -2,11 +2,11 @@
 cadre's scores, the records behind a score, the bulletin, appeals."""
 
 import tempfile
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,12 +24,11 @@ from minxin.assessment.forms import (
 )
 from minxin.assessment.hearts import HEARTS
 from minxin.assessment.models import Appeal, Scheme
-from minxin.assessment.views.common import form_page, require, run
+from minxin.assessment.views.common import form_page
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
-from minxin.core.xlsx import wants_xlsx
-from minxin.regions import codes
-from minxin.regions.selectors import region_get, user_root_regions
+from minxin.core.pages import act, list_page, require, run
+from minxin.regions.selectors import region_filter, user_root_regions
 
 NAV = "assessment"
 
@@ -99,20 +98,12 @@ def run_quarter(request):
 def period_detail(request, code):
     period = selectors.period_get(code=code)
     q = request.GET.get("q", "").strip()
-    region = None
-    if request.GET.get("region"):
-        try:
-            region = region_get(user=request.user, code=request.GET["region"])
-        except codes.InvalidRegionCode:
-            raise Http404 from None
+    region = region_filter(user=request.user, code=request.GET.get("region"))
     results = selectors.result_list(user=request.user, period=period, prefix=region.prefix if region else None, q=q)
-    page = Paginator(results, 100).get_page(request.GET.get("page"))
     roots = list(user_root_regions(user=request.user))
-    return render(request, "assessment/period.html", {
-        "period": period, "page": page, "q": q, "region": region, "nav_active": NAV,
-        "bulletin_region": roots[0] if len(roots) == 1 else None,
-        "can_configure": request.user.can(roles.CONFIGURE_ASSESSMENT),
-    })
+    return list_page(request, results, "assessment/period.html", nav=NAV, per_page=100, period=period, q=q,
+                     region=region, bulletin_region=roots[0] if len(roots) == 1 else None,
+                     can_configure=request.user.can(roles.CONFIGURE_ASSESSMENT))
 
 
 @login_required
@@ -121,12 +112,8 @@ def period_publish(request, code):
     require(request.user, roles.CONFIGURE_ASSESSMENT)
     form = QuarterForm(request.POST or None, initial={"quarter": period.code})
     if request.method == "POST":
-        try:
-            services.period_publish(actor=request.user, period=period)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(period)s已发布，考核结果已冻结。") % {"period": period})
+        act(request, lambda: services.period_publish(actor=request.user, period=period),
+            done=_("%(period)s已发布，考核结果已冻结。") % {"period": period})
         return redirect("assessment:period", code=period.code)
     return render(request, "assessment/publish.html", {"period": period, "form": form, "nav_active": NAV,
                                                        "count": period.results.count()})
@@ -165,10 +152,7 @@ def score_detail(request, pk):
 
 def _bulletin_data(request, code, region_code):
     period = selectors.period_get(code=code)
-    try:
-        region = region_get(user=request.user, code=region_code)
-    except codes.InvalidRegionCode:
-        raise Http404 from None
+    region = region_filter(user=request.user, code=region_code)
     if period.computed_at is None:
         raise Http404
     return period, bulletin.collect(user=request.user, period=period, region=region)
@@ -207,13 +191,9 @@ def appeal_list(request):
     status = request.GET.get("status", "")
     status = status if status in Appeal.Status.values else ""
     appeals = selectors.appeal_list(user=request.user, status=status or None)
-    if wants_xlsx(request):
-        return exports.export("appeals", appeals, name=str(_("申诉")))
-    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
-    return render(request, "assessment/appeal_list.html", {
-        "page": page, "status": status, "statuses": Appeal.Status.choices, "nav_active": NAV,
-        "can_decide": request.user.can(roles.CONFIGURE_ASSESSMENT),
-    })
+    return list_page(request, appeals, "assessment/appeal_list.html", nav=NAV,
+                     export=partial(exports.export, "appeals", name=str(_("申诉"))), status=status,
+                     statuses=Appeal.Status.choices, can_decide=request.user.can(roles.CONFIGURE_ASSESSMENT))
 
 
 @login_required
@@ -253,4 +233,4 @@ def appeal_decide(request, pk):
             return redirect("assessment:appeal-list")
     indicator = registry.get(appeal.score.indicator)
     return form_page(request, form, _("处理 %(name)s 的申诉") % {"name": appeal.score.result.cadre.name},
-                     back="assessment:appeal-list", extra={"appeal": appeal, "indicator": indicator})
+                     back="assessment:appeal-list", appeal=appeal, indicator=indicator)

@@ -18,8 +18,8 @@ from minxin.assessment import exports, selectors, services
 from minxin.assessment.forms import PledgeForm, PledgeReviewForm
 from minxin.assessment.hearts import HEARTS
 from minxin.assessment.models import PledgeBoard
-from minxin.assessment.views.common import form_page, require, run
-from minxin.core.errors import DomainError
+from minxin.assessment.views.common import form_page
+from minxin.core.pages import act, require, run
 from minxin.core.xlsx import wants_xlsx
 
 NAV = "assessment"
@@ -95,14 +95,7 @@ def pledge_detail(request, pk):
 def pledge_submit(request, pk):
     pledge = selectors.pledge_get(user=request.user, pk=pk)
     require(request.user, roles.FILE_PLEDGE)
-    try:
-        services.pledge_submit(actor=request.user, pledge=pledge)
-    except DomainError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("承诺已提交乡镇审核。"))
+    act(request, lambda: services.pledge_submit(actor=request.user, pledge=pledge), done=_("承诺已提交乡镇审核。"))
     return redirect("assessment:pledge", pk=pk)
 
 
@@ -111,12 +104,8 @@ def pledge_submit(request, pk):
 def pledge_publish(request, pk):
     pledge = selectors.pledge_get(user=request.user, pk=pk)
     require(request.user, roles.REVIEW_PLEDGES)
-    try:
-        services.pledge_publish(actor=request.user, pledge=pledge)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("承诺已公开，群众可扫码查看。"))
+    act(request, lambda: services.pledge_publish(actor=request.user, pledge=pledge),
+        done=_("承诺已公开，群众可扫码查看。"))
     return redirect("assessment:pledge", pk=pk)
 
 

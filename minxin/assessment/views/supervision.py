@@ -1,8 +1,9 @@
 """Supervision pages: inspections with their findings and manual scores, rectification tasks."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -10,8 +11,8 @@ from minxin.accounts import roles
 from minxin.assessment import exports, selectors, services
 from minxin.assessment.forms import FindingForm, InspectionForm, ManualScoreForm, RectificationForm
 from minxin.assessment.models import Inspection, Rectification
-from minxin.assessment.views.common import form_page, require, run
-from minxin.core.xlsx import wants_xlsx
+from minxin.assessment.views.common import form_page
+from minxin.core.pages import list_page, require, run
 
 NAV = "assessment"
 
@@ -21,13 +22,9 @@ def inspection_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Inspection.Kind.values else ""
     inspections = selectors.inspection_list(user=request.user, kind=kind or None)
-    if wants_xlsx(request):
-        return exports.export("inspections", inspections, name=str(_("督查记录")))
-    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
-    return render(request, "assessment/inspection_list.html", {
-        "page": page, "kind": kind, "kinds": Inspection.Kind.choices, "nav_active": NAV,
-        "can_supervise": request.user.can(roles.SUPERVISE),
-    })
+    return list_page(request, inspections, "assessment/inspection_list.html", nav=NAV,
+                     export=partial(exports.export, "inspections", name=str(_("督查记录"))), kind=kind,
+                     kinds=Inspection.Kind.choices, can_supervise=request.user.can(roles.SUPERVISE))
 
 
 @login_required
@@ -90,13 +87,9 @@ def rectification_list(request):
     status = request.GET.get("status", Rectification.Status.OPEN)
     status = status if status in Rectification.Status.values else ""
     tasks = selectors.rectification_list(user=request.user, status=status or None)
-    if wants_xlsx(request):
-        return exports.export("rectifications", tasks, name=str(_("整改任务")))
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    return render(request, "assessment/rectification_list.html", {
-        "page": page, "status": status, "statuses": Rectification.Status.choices, "nav_active": NAV,
-        "can_supervise": request.user.can(roles.SUPERVISE),
-    })
+    return list_page(request, tasks, "assessment/rectification_list.html", nav=NAV,
+                     export=partial(exports.export, "rectifications", name=str(_("整改任务"))), status=status,
+                     statuses=Rectification.Status.choices, can_supervise=request.user.can(roles.SUPERVISE))
 
 
 @login_required

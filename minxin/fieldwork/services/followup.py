@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
+from minxin.core.guards import require
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import LiaisonCard, Need, VillagerRequest
@@ -41,7 +42,7 @@ def _origin(actor, *, village, household, visit, meeting):
 def need_record(*, actor, category: str, text: str, village=None, household=None, visit=None, meeting=None,
                 raised_at: datetime.datetime | None = None, uuid=None) -> Need:
     """Capture a villager's need or opinion; it stays open until someone closes it."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     village_code = _origin(actor, village=village, household=household, visit=visit, meeting=meeting)
     if category not in Need.Category.values:
         raise DomainError("unknown_category", _("民情类别“%(c)s”不存在。") % {"c": category}, field="category")
@@ -59,7 +60,7 @@ def need_record(*, actor, category: str, text: str, village=None, household=None
 @transaction.atomic
 def need_update(*, actor, need: Need, status: str, owner=None, progress: str = "") -> Need:
     """Give a need an owner and move it along (待办 → 办理中 → 已办结)."""
-    checks.require(actor, roles.HANDLE_REQUESTS)
+    require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, need.village_id)
     if status not in Need.Status.values:
         raise DomainError("unknown_status", _("状态“%(s)s”不存在。") % {"s": status}, field="status")
@@ -94,7 +95,7 @@ def _contact_phone(phone: str) -> str:
 def request_record(*, actor, text: str, source: str, village=None, household=None, visit=None, meeting=None,
                    contact_name: str = "", contact_phone: str = "", submitted_at=None, uuid=None) -> VillagerRequest:
     """A request a cadre heard on a visit or at a meeting."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     if source not in (VillagerRequest.Source.VISIT, VillagerRequest.Source.MEETING):
         raise DomainError("unknown_source", _("诉求来源只能是走访或会议。"), field="source")
     village_code = _origin(actor, village=village, household=household, visit=visit, meeting=meeting)
@@ -138,7 +139,7 @@ def _locked(request: VillagerRequest) -> VillagerRequest:
 @transaction.atomic
 def request_assign(*, actor, request: VillagerRequest, assignee) -> VillagerRequest:
     """Hand the request to someone responsible for its village."""
-    checks.require(actor, roles.HANDLE_REQUESTS)
+    require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
     request = _locked(request)
     if request.status == VillagerRequest.Status.CLOSED:
@@ -158,7 +159,7 @@ def request_assign(*, actor, request: VillagerRequest, assignee) -> VillagerRequ
 @transaction.atomic
 def request_answer(*, actor, request: VillagerRequest, answer: str) -> VillagerRequest:
     """Reply to the villager; the first answer fixes the response time."""
-    checks.require(actor, roles.HANDLE_REQUESTS)
+    require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
     request = _locked(request)
     if request.status == VillagerRequest.Status.CLOSED:
@@ -179,7 +180,7 @@ def request_answer(*, actor, request: VillagerRequest, answer: str) -> VillagerR
 @transaction.atomic
 def request_close(*, actor, request: VillagerRequest, satisfaction: str) -> VillagerRequest:
     """Close an answered request with the villager's satisfaction (asked on a return visit or call)."""
-    checks.require(actor, roles.HANDLE_REQUESTS)
+    require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
     request = _locked(request)
     if request.status == VillagerRequest.Status.CLOSED:
@@ -203,7 +204,7 @@ def request_close(*, actor, request: VillagerRequest, satisfaction: str) -> Vill
 @transaction.atomic
 def card_issue(*, actor, household, reissue: bool = False) -> LiaisonCard:
     """Issue a household's liaison card. Re-issuing revokes the old card, whose QR stops working."""
-    checks.require(actor, roles.ISSUE_CARDS)
+    require(actor, roles.ISSUE_CARDS)
     checks.require_household(actor, household)
     current = LiaisonCard.objects.select_for_update().filter(household=household, revoked_at__isnull=True).first()
     if current is not None:
@@ -222,7 +223,7 @@ def cards_issue_village(*, actor, village) -> int:
     """Issue a card to every household of the village that has none yet; returns how many."""
     from minxin.registry.models import Household
 
-    checks.require(actor, roles.ISSUE_CARDS)
+    require(actor, roles.ISSUE_CARDS)
     checks.require_village(actor, village.code)
     holding = LiaisonCard.objects.filter(village_id=village.code, revoked_at__isnull=True).values("household_id")
     missing = Household.objects.filter(village_id=village.code).exclude(pk__in=holding).values_list("pk", flat=True)

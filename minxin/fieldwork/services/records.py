@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.core.audit import audit_record, snapshot
 from minxin.core.errors import DomainError
+from minxin.core.guards import require
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import (
     CheckIn,
@@ -53,7 +54,7 @@ def visit_prepare(*, actor, household, occurred_at: datetime.datetime, kind: str
                   device_time: datetime.datetime | None = None,
                   received_at: datetime.datetime | None = None) -> tuple[Visit, list[Need]]:
     """Check a visit and build it (unsaved) with its needs; raises DomainError, writes nothing."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     cadre = checks.require_cadre(actor)
     checks.require_household(actor, household)
     if kind not in Visit.Kind.values:
@@ -131,7 +132,7 @@ def _need(actor, item, index) -> Need:
 @transaction.atomic
 def visit_attach_photo(*, actor, visit: Visit, data: bytes, uuid=None) -> VisitPhoto:
     """Attach an optional photo to a visit: size-limited, and it must really be an image."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     checks.require_village(actor, visit.village_id)
     content_type = checks.check_photo(data)
     if visit.photos.count() >= settings.MINXIN_PHOTOS_PER_VISIT:
@@ -155,7 +156,7 @@ def meeting_record(*, actor, village, category: str, kind: str, occurred_at: dat
 
     `participants` are names (str) or {"name", "household_id"} of people who attended (trainings
     list them; the count may be larger than the names)."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     village = _village(actor, village)
     if category not in Meeting.Category.values:
         raise DomainError("unknown_category", _("类别“%(c)s”不存在。") % {"c": category}, field="category")
@@ -207,7 +208,7 @@ def call_record(*, actor, village, left_behind_name: str, left_behind_kind: str,
                 relative_place: str, occurred_at: datetime.datetime, minutes: int, household=None,
                 uuid=None, device_time=None, received_at=None) -> FamilyCall:
     """Record a family video call held in the village's room (亲情聊天室)."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     village = _village(actor, village)
     if household is not None:
         checks.require_household(actor, household)
@@ -237,7 +238,7 @@ def call_record(*, actor, village, left_behind_name: str, left_behind_kind: str,
 def diary_record(*, actor, village, occurred_at: datetime.datetime, text: str, uuid=None, device_time=None,
                  received_at=None) -> DiaryEntry:
     """A cadre's diary entry for a village on a day (民情日记)."""
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     cadre = checks.require_cadre(actor)
     village = _village(actor, village)
     entry = DiaryEntry(village=village, cadre=cadre, occurred_at=checks.check_time(occurred_at),
@@ -255,7 +256,7 @@ def checkin_record(*, actor, village, occurred_at, lat, lon, accuracy_m=None, uu
     """A GPS check-in: refused unless the county has switched check-ins on (SPEC §4.1)."""
     if not settings.MINXIN_GPS_CHECKIN:
         raise DomainError("checkin_disabled", _("本县未启用定位签到。"))
-    checks.require(actor, roles.RECORD_FIELDWORK)
+    require(actor, roles.RECORD_FIELDWORK)
     cadre = checks.require_cadre(actor)
     village = _village(actor, village)
     lat, lon, accuracy_m = checks.check_place(lat, lon, accuracy_m)

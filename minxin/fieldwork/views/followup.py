@@ -1,11 +1,11 @@
 """Pages for needs (民情), villager requests (群众诉求) and liaison cards (干群连心卡)."""
 
+from functools import partial
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,16 +15,15 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts import roles
 from minxin.cadres.selectors import village_team
-from minxin.core.errors import DomainError
 from minxin.core.masking import may_reveal
+from minxin.core.pages import act, require, run
 from minxin.core.privacy import reveal_identifier
-from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import exports, selectors, services
 from minxin.fieldwork.forms import AnswerForm, AssignForm, CloseForm, NeedUpdateForm, RequestForm
 from minxin.fieldwork.models import Need, VillagerRequest
-from minxin.fieldwork.views.records import PAGE, form_page, require, run, village_filter
+from minxin.fieldwork.views.records import form_page, list_page, village_filter
 from minxin.regions import codes
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_filter
 
 # --- needs -----------------------------------------------------------------------------------
 
@@ -35,12 +34,8 @@ def need_list(request):
     status = request.GET.get("status", "open")
     status = status if status in Need.Status.values else ""
     needs = selectors.need_list(user=request.user, status=status or None, village=region.prefix if region else None)
-    if wants_xlsx(request):
-        return exports.export("needs", needs.select_related("village__parent"))
-    page = Paginator(needs, PAGE).get_page(request.GET.get("page"))
-    return render(request, "fieldwork/need_list.html", {
-        "page": page, "region": region, "status": status, "statuses": Need.Status.choices, "nav_active": "requests",
-    })
+    return list_page(request, needs, "fieldwork/need_list.html", nav="requests", export=partial(exports.export, "needs"),
+                     region=region, status=status, statuses=Need.Status.choices)
 
 
 @login_required
@@ -70,16 +65,12 @@ def request_list(request):
     overdue = request.GET.get("overdue") == "1"
     rows = selectors.request_list(user=request.user, status=status or None, village=region.prefix if region else None,
                                   overdue=overdue)
-    if wants_xlsx(request):
-        return exports.export("requests", rows.select_related("village__parent"))
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    return render(request, "fieldwork/request_list.html", {
-        "page": page, "region": region, "status": status, "overdue": overdue,
-        "statuses": [("open", _("未办结")), *VillagerRequest.Status.choices],
-        "counts": selectors.request_counts(user=request.user, village=region.prefix if region else None),
-        "overdue_days": settings.MINXIN_REQUEST_OVERDUE_DAYS,
-        "can_record": request.user.can(roles.RECORD_FIELDWORK), "nav_active": "requests",
-    })
+    return list_page(request, rows, "fieldwork/request_list.html", nav="requests",
+                     export=partial(exports.export, "requests"), region=region, status=status, overdue=overdue,
+                     statuses=[("open", _("未办结")), *VillagerRequest.Status.choices],
+                     counts=selectors.request_counts(user=request.user, village=region.prefix if region else None),
+                     overdue_days=settings.MINXIN_REQUEST_OVERDUE_DAYS,
+                     can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
 @login_required
@@ -119,11 +110,8 @@ def request_reveal_phone(request, pk):
     """The caller's phone in full (an htmx fragment), for roles that may reveal identifiers and for
     those who handle requests and must call the villager back; always logged."""
     item = selectors.request_get(user=request.user, pk=pk)
-    try:
-        phone = reveal_identifier(actor=request.user, obj=item, field="contact_phone", region_code=item.village_id,
-                                  allowed=request.user.can(roles.HANDLE_REQUESTS))
-    except DomainError as exc:
-        raise PermissionDenied from exc
+    phone = reveal_identifier(actor=request.user, obj=item, field="contact_phone", region_code=item.village_id,
+                              allowed=request.user.can(roles.HANDLE_REQUESTS))
     return render(request, "includes/revealed.html", {"value": phone})
 
 
@@ -164,10 +152,7 @@ def request_close(request, pk):
 
 
 def _village_or_404(request, code):
-    try:
-        village = region_get(user=request.user, code=code)
-    except codes.InvalidRegionCode:
-        raise Http404 from None
+    village = region_filter(user=request.user, code=code)
     if village.level != codes.VILLAGE:
         raise Http404
     return village
@@ -177,12 +162,8 @@ def _village_or_404(request, code):
 def card_list(request, code):
     village = _village_or_404(request, code)
     households = selectors.village_cards(user=request.user, village_code=village.code)
-    page = Paginator(households, 100).get_page(request.GET.get("page"))
-    issued = households.filter(has_card=True).count()
-    return render(request, "fieldwork/card_list.html", {
-        "village": village, "page": page, "issued": issued, "total": page.paginator.count,
-        "can_issue": request.user.can(roles.ISSUE_CARDS), "nav_active": "regions",
-    })
+    return list_page(request, households, "fieldwork/card_list.html", nav="regions", per_page=100, village=village,
+                     issued=households.filter(has_card=True).count(), can_issue=request.user.can(roles.ISSUE_CARDS))
 
 
 @login_required
@@ -190,12 +171,8 @@ def card_list(request, code):
 def card_issue(request, code):
     village = _village_or_404(request, code)
     require(request.user, roles.ISSUE_CARDS)
-    try:
-        count = services.cards_issue_village(actor=request.user, village=village)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已为 %(n)d 户发放连心卡。") % {"n": count})
+    act(request, lambda: services.cards_issue_village(actor=request.user, village=village),
+        done=lambda count: _("已为 %(n)d 户发放连心卡。") % {"n": count})
     return redirect("fieldwork:card-list", code=village.code)
 
 
@@ -208,12 +185,8 @@ def card_reissue(request, pk):
     if household is None:
         raise Http404
     require(request.user, roles.ISSUE_CARDS)
-    try:
-        services.card_issue(actor=request.user, household=household, reissue=True)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已补发 %(no)s 的连心卡，旧卡二维码已失效。") % {"no": household.number})
+    act(request, lambda: services.card_issue(actor=request.user, household=household, reissue=True),
+        done=_("已补发 %(no)s 的连心卡，旧卡二维码已失效。") % {"no": household.number})
     return redirect("fieldwork:card-list", code=household.village_id)
 
 

@@ -1,60 +1,37 @@
 """Pages for visits, meetings/lectures/trainings, family calls, the diary and presence."""
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minxin.accounts import roles
-from minxin.core.errors import DomainError
-from minxin.core.forms import apply_domain_error
+from minxin.core import pages
+from minxin.core.pages import act, require, run
 from minxin.core.params import id_param
 from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import checks, exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
 from minxin.fieldwork.models import Meeting, Visit
-from minxin.regions import codes
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_filter
 
 PAGE = 50
 
 
-def require(user, capability):
-    if not user.can(capability):
-        raise PermissionDenied
-
-
 def village_filter(request):
     """The ?village= filter resolved in scope (unknown or outside = 404), or None."""
-    code = request.GET.get("village", "").strip()
-    if not code:
-        return None
-    try:
-        return region_get(user=request.user, code=code)
-    except codes.InvalidRegionCode:
-        raise Http404 from None
+    return region_filter(user=request.user, code=request.GET.get("village"))
 
 
-def form_page(request, form, title, *, back, nav="fieldwork", multipart=False, extra=None):
-    return render(request, "fieldwork/form.html", {"form": form, "title": title, "back": back, "nav_active": nav,
-                                                   "multipart": multipart, **(extra or {})})
-
-
-def run(form, call):
-    try:
-        return call()
-    except DomainError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        apply_domain_error(form, exc)
-        return None
+form_page = partial(pages.form_page, nav="fieldwork", template="fieldwork/form.html")
+list_page = partial(pages.list_page, nav="fieldwork", per_page=PAGE)
 
 
 # --- visits ----------------------------------------------------------------------------------
@@ -68,13 +45,9 @@ def visit_list(request):
     late = request.GET.get("late") == "1"
     visits = selectors.visit_list(user=request.user, village=region.prefix if region else None, kind=kind or None,
                                   late=late, cadre=id_param(request.GET.get("cadre")))
-    if wants_xlsx(request):
-        return exports.export("visits", visits.select_related("village__parent"))
-    page = Paginator(visits, PAGE).get_page(request.GET.get("page"))
-    return render(request, "fieldwork/visit_list.html", {
-        "page": page, "region": region, "kind": kind, "kinds": Visit.Kind.choices, "late": late,
-        "can_record": request.user.can(roles.RECORD_FIELDWORK), "nav_active": "fieldwork",
-    })
+    return list_page(request, visits, "fieldwork/visit_list.html", export=partial(exports.export, "visits"),
+                     region=region, kind=kind, kinds=Visit.Kind.choices, late=late,
+                     can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
 @login_required
@@ -114,12 +87,8 @@ def visit_photo(request, pk):
     if upload is None:
         messages.error(request, _("请选择照片。"))
     else:
-        try:
-            services.visit_attach_photo(actor=request.user, visit=visit, data=checks.read_photo(upload))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("照片已上传。"))
+        act(request, lambda: services.visit_attach_photo(actor=request.user, visit=visit,
+                                                         data=checks.read_photo(upload)), done=_("照片已上传。"))
     return redirect("fieldwork:visit-detail", pk=pk)
 
 
@@ -143,13 +112,9 @@ def meeting_list(request):
     category = _category(request)
     meetings = selectors.meeting_list(user=request.user, category=category or None,
                                       village=region.prefix if region else None)
-    if wants_xlsx(request):
-        return exports.export("meetings", meetings.select_related("village__parent"))
-    page = Paginator(meetings, PAGE).get_page(request.GET.get("page"))
-    return render(request, "fieldwork/meeting_list.html", {
-        "page": page, "region": region, "category": category, "categories": Meeting.Category.choices,
-        "can_record": request.user.can(roles.RECORD_FIELDWORK), "nav_active": "fieldwork",
-    })
+    return list_page(request, meetings, "fieldwork/meeting_list.html", export=partial(exports.export, "meetings"),
+                     region=region, category=category, categories=Meeting.Category.choices,
+                     can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
 @login_required
@@ -183,11 +148,8 @@ def meeting_new(request):
 def _simple_list(request, selector, template, export_kind):
     region = village_filter(request)
     rows = selector(user=request.user, village=region.prefix if region else None)
-    if wants_xlsx(request):
-        return exports.export(export_kind, rows.select_related("village__parent"))
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "region": region, "nav_active": "fieldwork",
-                                      "can_record": request.user.can(roles.RECORD_FIELDWORK)})
+    return list_page(request, rows, template, export=partial(exports.export, export_kind), region=region,
+                     can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
 def _simple_new(request, form_class, service, *, title, done, back):

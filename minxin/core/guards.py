@@ -1,0 +1,21 @@
+"""The checks every service starts with, written once. A service raises `DomainError`s, which pages
+(`core.pages.run`, `DomainErrorMiddleware`) and the API (`api.main`) turn into the same answers."""
+
+from django.utils.translation import gettext as _
+
+from minxin.core.errors import DomainError, PermissionDenied
+
+
+def require(actor, capability: str) -> None:
+    """The actor's role has the capability (403 if not). `actor=None` is the system: a management
+    command or a scheduled job, which acts for the county."""
+    if actor is not None and not actor.can(capability):
+        raise PermissionDenied()
+
+
+def require_scope(actor, code: str, *, field: str | None = None, error: str = "scope_outside",
+                  message: str | None = None) -> None:
+    """The region `code` is in the actor's scope. Out of scope is answered like a missing object,
+    so the message never confirms that the object exists."""
+    if actor is not None and not actor.in_scope(code):
+        raise DomainError(error, message or _("该对象不在您的管辖范围内。"), field=field)
