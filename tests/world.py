@@ -13,7 +13,7 @@ from stdnum.cn import ric
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
-from minxin.cadres.selectors import pinyin_key
+from minxin.core.pinyin import pinyin_key
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.services import region_seed_county

@@ -11,8 +11,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from minxin.api.auth import ActiveSession, BearerToken
+from minxin.assessment.api import router as assessment_router
+from minxin.cadres.api import router as cadres_router
 from minxin.core.errors import DomainError
+from minxin.fieldwork import api as fieldwork_api
+from minxin.regions.api import router as regions_router
 from minxin.regions.codes import InvalidRegionCode
+from minxin.registry.api import router as registry_router
+from minxin.reports.api import router as reports_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -105,13 +111,6 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
-    from minxin.assessment.api import router as assessment_router
-    from minxin.cadres.api import router as cadres_router
-    from minxin.fieldwork import api as fieldwork_api
-    from minxin.regions.api import router as regions_router
-    from minxin.registry.api import router as registry_router
-    from minxin.reports.api import router as reports_router
-
     api.add_router("/regions", regions_router)
     api.add_router("/regions", reports_router)
     api.add_router("/cadres", cadres_router)

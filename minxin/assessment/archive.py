@@ -37,8 +37,6 @@ class ArchiveData:
 
 def collect(*, user, cadre: Cadre, year: int) -> ArchiveData:
     """Everything of the year the user may see (the cadre itself was resolved in scope)."""
-
-
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     data = ArchiveData(cadre, year)
     data.assignments = list(cadre.assignments.select_related("village__parent").filter(

@@ -26,6 +26,8 @@ from django.db.models import Avg, Q
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import ManualScore, Scheme
 from minxin.assessment.window import Cohort, VillageFacts, Window
+from minxin.cadres.models import Assignment
+from minxin.regions.models import Region
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -99,9 +101,6 @@ class CadreRow:
 def build_cohort(window: Window) -> Cohort:
     """Cadres with an assignment overlapping the window; each counted in the village of its latest
     such assignment."""
-    from minxin.cadres.models import Assignment
-    from minxin.regions.models import Region
-
     rows = (Assignment.objects.filter(start_date__lte=window.end)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=window.start))
             .order_by("start_date", "id").values_list("cadre_id", "village_id", "cadre__user_id"))

@@ -8,19 +8,17 @@ from minxin.assessment import indicators as registry
 from minxin.assessment.hearts import HEART_CHOICES
 from minxin.assessment.models import Consequence, Finding, Grade, Inspection, PledgeItem, Scheme
 from minxin.cadres.models import Cadre
-from minxin.core.forms import StyledFormMixin
+from minxin.core.forms import ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
 
-class SchemeRulesForm(StyledFormMixin, forms.ModelForm):
+class SchemeRulesForm(StyledFormMixin, ModelFieldsForm):
     note = forms.CharField(label=_("修改说明"), max_length=500, required=False)
 
     class Meta:
         model = Scheme
         fields = Scheme.RULE_FIELDS
 
-    def _post_clean(self):
-        pass  # the service checks the rules and reports them in plain words
 
 
 class WeightsForm(StyledFormMixin, forms.Form):

@@ -2,17 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
-from minxin.core.forms import StyledFormMixin
+from minxin.core.forms import ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
 
-class SendingUnitForm(StyledFormMixin, forms.ModelForm):
+class SendingUnitForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = SendingUnit
         fields = ["name", "level", "kind", "contact_name", "contact_phone"]
 
 
-class CadreForm(StyledFormMixin, forms.ModelForm):
+class CadreForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Cadre
         fields = ["name", "id_number", "phone", "sending_unit", "is_party_member", "post"]
@@ -25,7 +25,7 @@ class CadreForm(StyledFormMixin, forms.ModelForm):
         self.fields["id_number"].validators = []
 
 
-class AssignmentForm(StyledFormMixin, forms.ModelForm):
+class AssignmentForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Assignment
         fields = ["village", "role", "start_date", "end_date"]
@@ -36,9 +36,6 @@ class AssignmentForm(StyledFormMixin, forms.ModelForm):
         self.fields["village"].queryset = Region.objects.visible_to(actor).villages().select_related("parent")
         self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
 
-    def _post_clean(self):
-        # The model's own checks run in the service, which reports them in plain words.
-        pass
 
 
 class AssignmentEndForm(StyledFormMixin, forms.Form):
@@ -47,25 +44,21 @@ class AssignmentEndForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InsuranceForm(StyledFormMixin, forms.ModelForm):
+class InsuranceForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Insurance
         fields = ["policy_number", "insurer", "start_date", "end_date", "premium"]
         widgets = {"start_date": forms.DateInput(), "end_date": forms.DateInput()}
 
-    def _post_clean(self):
-        pass
 
 
-class LeaveForm(StyledFormMixin, forms.ModelForm):
+class LeaveForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = LeaveRequest
         fields = ["start_date", "end_date", "reason"]
         widgets = {"start_date": forms.DateInput(), "end_date": forms.DateInput(),
                    "reason": forms.Textarea(attrs={"rows": 2})}
 
-    def _post_clean(self):
-        pass
 
 
 class LeaveDecisionForm(StyledFormMixin, forms.Form):

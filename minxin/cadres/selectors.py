@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
-from minxin.core.pinyin import pinyin_key  # noqa: F401 - re-exported for existing imports
 from minxin.core.privacy import identifier_search
 
 

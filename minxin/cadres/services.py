@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
-from minxin.cadres.selectors import pinyin_key
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
-from minxin.core.guards import require, require_scope
+from minxin.core.guards import check_model, require, require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.pinyin import pinyin_key
 from minxin.regions import codes
 from minxin.regions.models import Region
 
@@ -56,7 +56,7 @@ def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, leve
     before = {} if creating else snapshot(unit)
     unit.name, unit.level, unit.kind = name, level, kind
     unit.contact_name, unit.contact_phone = contact_name, contact_phone
-    unit.full_clean()
+    check_model(unit)
     unit.save()
     old, new = changed_fields(before, snapshot(unit))
     audit_record(actor=actor, action="sending_unit.create" if creating else "sending_unit.update", obj=unit,

@@ -15,9 +15,6 @@ class DomainError(Exception):
         self.field = field
         self.details = details or []
 
-    def as_dict(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
-
 
 class PermissionDenied(DomainError):
     """The user is in scope but its role may not do this (403)."""

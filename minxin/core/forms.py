@@ -1,4 +1,9 @@
-"""Helpers that let forms show the errors services raise."""
+"""Form plumbing: model-described forms that never touch a model instance, Bootstrap styling, and
+the errors services raise shown on forms."""
+
+from django import forms
+from django.forms.forms import DeclarativeFieldsMetaclass
+from django.forms.models import fields_for_model, model_to_dict
 
 from minxin.core.errors import DomainError
 
@@ -37,3 +42,30 @@ class StyledFormMixin:
             field = self.fields.get(name)
             if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
                 field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class _ModelFieldsMetaclass(DeclarativeFieldsMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        cls = super().__new__(mcs, name, bases, attrs)
+        meta = getattr(cls, "Meta", None)
+        if getattr(meta, "model", None) is not None:
+            generated = fields_for_model(meta.model, fields=meta.fields, widgets=getattr(meta, "widgets", None),
+                                         labels=getattr(meta, "labels", None),
+                                         help_texts=getattr(meta, "help_texts", None))
+            cls.base_fields = {**generated, **cls.declared_fields}
+        return cls
+
+
+class ModelFieldsForm(forms.Form, metaclass=_ModelFieldsMetaclass):
+    """A form whose fields are described by a model (`Meta.model`, `Meta.fields`, `widgets`, `labels`,
+    `help_texts`, as on a ModelForm) but that never builds or changes a model instance: validation
+    checks the fields only, and the service takes the cleaned data, loads and locks the row itself,
+    snapshots it for the audit event, then applies and checks the rules. (A ModelForm would copy the
+    submitted values onto the instance while validating, before any "before" snapshot.) `instance`
+    only fills the initial values."""
+
+    def __init__(self, *args, instance=None, initial=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            initial = {**model_to_dict(instance, fields=list(self.base_fields)), **(initial or {})}
+        super().__init__(*args, initial=initial, **kwargs)

@@ -1,6 +1,7 @@
 """The checks every service starts with, written once. A service raises `DomainError`s, which pages
 (`core.pages.run`, `DomainErrorMiddleware`) and the API (`api.main`) turn into the same answers."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError, PermissionDenied
@@ -19,3 +20,13 @@ def require_scope(actor, code: str, *, field: str | None = None, error: str = "s
     so the message never confirms that the object exists."""
     if actor is not None and not actor.in_scope(code):
         raise DomainError(error, message or _("该对象不在您的管辖范围内。"), field=field)
+
+
+def check_model(obj, *, exclude=None) -> None:
+    """The model's own checks (field validators, choices, unique constraints) before a save, answered
+    as a `DomainError` naming the first field at fault, so a page shows it on its form."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("invalid", messages[0], field=None if field == NON_FIELD_ERRORS else field) from None

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.assessment import engine, services
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import (
     Finding,
@@ -43,8 +44,6 @@ def last_complete_quarter(today: datetime.date) -> Window:
 
 
 def generate(ctx) -> None:
-    from minxin.assessment import services
-
     rng = ctx.rng
     today = timezone.localdate()
     admin = User.objects.get(username="admin")
@@ -77,8 +76,6 @@ def generate(ctx) -> None:
 def add_quarter_supervision(window: Window, rng) -> dict:
     """A quarterly inspection per village in `window`, manual scores for every cadre of its team
     on every manual indicator, and a few findings (also used by bench/assessment.py)."""
-    from minxin.assessment import engine
-
     supervisors = list(User.objects.filter(role__in=[Role.SUPERVISOR, Role.COUNTY_ADMIN]).order_by("pk"))
     manual = [i.code for i in registry.registered() if not i.is_auto]
     by_village: dict[str, list] = {}

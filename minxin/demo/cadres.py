@@ -7,7 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
-from minxin.cadres.selectors import pinyin_key
+from minxin.cadres.services import leave_level
+from minxin.core.pinyin import pinyin_key
 from minxin.demo.names import INSURERS, LEAVE_REASONS, UNIT_BASES
 from minxin.demo.people import IdentityMaker
 
@@ -82,8 +83,6 @@ def generate(ctx) -> None:
 
 def create_leaves(ctx, requester) -> None:
     """Pending leave requests, filed by the township account (called once accounts exist)."""
-    from minxin.cadres.services import leave_level
-
     rows = [
         LeaveRequest(
             cadre=a.cadre, village_code=a.village_id, start_date=start,

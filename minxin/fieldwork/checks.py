@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.cadres.models import Cadre
 from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
 from minxin.core.validation import check_text  # noqa: F401 - the field-work services' text check
@@ -34,8 +35,6 @@ def require_household(actor, household, *, field: str = "household_id") -> None:
 
 def cadre_of(actor):
     """The cadre record of the acting user; field records are made by cadres."""
-    from minxin.cadres.models import Cadre
-
     cadre = getattr(actor, "_fieldwork_cadre", None)
     if cadre is None:
         cadre = Cadre.objects.filter(user_id=actor.pk).first()

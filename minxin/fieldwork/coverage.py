@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from minxin.fieldwork.models import Visit
+from minxin.registry.models import Helper, Household
 
 LIST_LIMIT = 50  # households shown in each list on a page; the count is always complete
 PAIRING_GAP_DAYS = 183
@@ -92,8 +93,6 @@ def _listed(qs):
 
 def village_coverage(*, village_code: str, today: datetime.date | None = None) -> Coverage:
     """Coverage of one village by its whole team (any cadre's visit counts)."""
-    from minxin.registry.models import Helper, Household
-
     periods = Periods.of(today)
     households = Household.objects.filter(village_id=village_code).only("id", "number", "head_name", "group")
     visits = Visit.objects.filter(village_id=village_code)
@@ -124,8 +123,6 @@ def village_coverage(*, village_code: str, today: datetime.date | None = None) -
 
 def cadre_coverage(*, cadre, village_codes: list[str], today: datetime.date | None = None) -> Coverage:
     """Coverage by one cadre of the households of its villages, and of the households it pairs."""
-    from minxin.registry.models import Household
-
     periods = Periods.of(today)
     households = Household.objects.filter(village_id__in=village_codes).only("id", "number", "head_name", "group")
     visits = Visit.objects.filter(cadre=cadre, village_id__in=village_codes)
@@ -155,8 +152,6 @@ def cadre_coverage(*, cadre, village_codes: list[str], today: datetime.date | No
 def region_coverage(*, prefix: str, today: datetime.date | None = None) -> dict[str, dict]:
     """Per village under a township or county: households and households visited per period,
     in two grouped queries (for the township and county pages)."""
-    from minxin.registry.models import Household
-
     periods = Periods.of(today)
     totals = dict(Household.objects.filter(village__code__startswith=prefix).values("village_id")
                   .annotate(n=Count("pk")).values_list("village_id", "n"))

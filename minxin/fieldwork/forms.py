@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.forms import StyledFormMixin
 from minxin.fieldwork.models import FamilyCall, Meeting, Need, VillagerRequest, Visit
+from minxin.regions.models import Region
+from minxin.registry.models import Household
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -20,8 +22,6 @@ def _when(label=None):
 
 
 def _village_field(actor):
-    from minxin.regions.models import Region
-
     field = forms.ModelChoiceField(label=_("村"), queryset=Region.objects.visible_to(actor).villages()
                                    .select_related("parent").order_by("code"))
     field.label_from_instance = lambda r: f"{r.parent.name} {r.name}" if r.parent else r.name
@@ -29,8 +29,6 @@ def _village_field(actor):
 
 
 def _household_field(actor, village_code: str | None, *, required=True):
-    from minxin.registry.models import Household
-
     qs = Household.objects.visible_to(actor).order_by("village_id", "group", "number")
     if village_code:
         qs = qs.filter(village_id=village_code)
@@ -158,10 +156,6 @@ class PublicRequestForm(StyledFormMixin, forms.Form):
     contact_name = forms.CharField(label=_("您的称呼（可不填）"), max_length=32, required=False)
     contact_phone = forms.CharField(label=_("联系电话（可不填，方便回复您）"), max_length=20, required=False,
                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-
-
-class MonthForm(forms.Form):
-    month = forms.DateField(input_formats=["%Y-%m"], required=False)
 
 
 def photo_limit_mb() -> float:

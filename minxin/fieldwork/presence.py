@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from minxin.cadres.models import Assignment, LeaveRequest
 from minxin.fieldwork.models import CheckIn, DiaryEntry, FamilyCall, Meeting, Visit
 
 DATED_MODELS = (Visit, Meeting, FamilyCall, DiaryEntry, CheckIn)
@@ -65,7 +66,6 @@ def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.dat
 def presence_for(*, cadre_ids: list[int], year: int, month: int, village_codes: list[str] | None = None
                  ) -> dict[int, Presence]:
     """Presence of several cadres in one month: one grouped query per record type, plus leave."""
-    from minxin.cadres.models import Assignment, LeaveRequest
 
     start, end = month_bounds(year, month)
     tz = timezone.get_current_timezone()

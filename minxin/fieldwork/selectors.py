@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.cadres.models import Assignment, Cadre
 from minxin.fieldwork.models import (
     DiaryEntry,
     FamilyCall,
@@ -20,6 +22,8 @@ from minxin.fieldwork.models import (
     Visit,
     VisitPhoto,
 )
+from minxin.regions.models import Region
+from minxin.registry.models import Helper, Household
 
 
 def can_view(user) -> bool:
@@ -144,9 +148,6 @@ def request_counts(*, user, village: str | None = None) -> dict:
 def assignable_users(*, village_code: str):
     """Accounts that may take a request of this village: administrators and clerks whose scope
     covers the village, and the cadres of its resident team."""
-    from minxin.accounts.models import User
-    from minxin.cadres.models import Assignment
-
     team = Assignment.objects.active().filter(village_id=village_code).values("cadre__user_id")
     covering = [village_code[:length].ljust(12, "0") for length in (6, 9, 12)]
     return (User.objects.filter(is_active=True)
@@ -160,7 +161,6 @@ def village_cards(*, user, village_code: str):
     require_view(user)
     from django.db.models import Subquery
 
-    from minxin.registry.models import Household
 
     active = LiaisonCard.objects.filter(household_id=OuterRef("pk"), revoked_at__isnull=True)
     return (Household.objects.visible_to(user).filter(village_id=village_code)
@@ -180,7 +180,6 @@ def card_by_token(*, token: str) -> LiaisonCard | None:
 
 def village_codes(*, user, prefix: str = "") -> list[str]:
     require_view(user)
-    from minxin.regions.models import Region
 
     return list(Region.objects.visible_to(user).villages().filter(code__startswith=prefix)
                 .values_list("code", flat=True))
@@ -190,9 +189,6 @@ def field_bootstrap(*, user, limit: int) -> dict:
     """What the offline field app keeps on the phone: the user's villages and their households
     (number, head, group, version — no ID numbers or phones), and the choice labels."""
     require_view(user)
-    from minxin.cadres.models import Cadre
-    from minxin.regions.models import Region
-    from minxin.registry.models import Helper, Household
 
     cadre = Cadre.objects.filter(user_id=user.pk).first()
     villages = list(Region.objects.visible_to(user).villages().select_related("parent").order_by("code")[:500])
@@ -232,6 +228,5 @@ def _kinds(category) -> dict:
 
 def village_rows(*, user, prefix: str):
     require_view(user)
-    from minxin.regions.models import Region
 
     return Region.objects.visible_to(user).villages().filter(code__startswith=prefix).order_by("code")

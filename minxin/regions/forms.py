@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.forms import StyledFormMixin
+from minxin.core.forms import ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
 
-class VillageFactsForm(StyledFormMixin, forms.ModelForm):
+class VillageFactsForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Region
         fields = ["name", "is_poor", "terrain", "distance_km", "households", "population"]
@@ -17,3 +17,13 @@ class VillageCreateForm(VillageFactsForm):
 
     class Meta(VillageFactsForm.Meta):
         fields = ["code", *VillageFactsForm.Meta.fields]
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, initial={"code": township.prefix}, **kwargs)
+        self.township = township
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not code.startswith(self.township.prefix):
+            raise forms.ValidationError(_("区划代码应以本乡镇代码 %(p)s 开头。") % {"p": self.township.prefix})
+        return code

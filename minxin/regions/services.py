@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
+from minxin.core.guards import check_model, require, require_scope
 from minxin.regions import codes, data
 from minxin.regions.models import Region
+from minxin.regions.permissions import MANAGE_REGIONS
 
 _TOWNSHIP_KINDS = {"subdistrict": Region.Kind.SUBDISTRICT, "town": Region.Kind.TOWN, "township": Region.Kind.TOWNSHIP}
 
@@ -57,7 +59,11 @@ def village_create(
     distance_km: Decimal | None = None, households: int | None = None, population: int | None = None,
 ) -> Region:
     """Add a village (村/居委会) under its township; the code must be a village-level code."""
-    code = codes.normalize_code(code)
+    require(actor, MANAGE_REGIONS)
+    try:
+        code = codes.normalize_code(code)
+    except codes.InvalidRegionCode as exc:
+        raise DomainError("invalid_code", str(exc), field="code") from None
     if codes.level_of(code) != codes.VILLAGE:
         raise DomainError("not_a_village", _("区划代码 %(code)s 不是村级代码（后三位应为 001–399）。") % {"code": code}, field="code")
     if Region.objects.filter(code=code).exists():
@@ -65,6 +71,7 @@ def village_create(
     township = Region.objects.filter(code=codes.parent_code(code), level=codes.TOWNSHIP).first()
     if township is None:
         raise DomainError("unknown_parent", _("区划代码 %(code)s 所属的乡镇不存在。") % {"code": code}, field="code")
+    require_scope(actor, township.code, field="code")
     village = Region.objects.create(
         code=code, name=name, level=codes.VILLAGE, parent=township,
         kind=Region.Kind.COMMUNITY if codes.village_kind(code) == "community" else Region.Kind.VILLAGE,
@@ -80,11 +87,13 @@ def village_update(*, actor, village: Region, **facts) -> Region:
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:
         raise TypeError(f"village_update got unexpected fields {sorted(unknown)}")
+    require(actor, MANAGE_REGIONS)
+    require_scope(actor, village.code)
     village = locked(village)
     before = snapshot(village)
     for name, value in facts.items():
         setattr(village, name, value)
-    village.full_clean()
+    check_model(village)
     village.save()
     old, new = changed_fields(before, snapshot(village))
     if new:

@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from minxin.core.errors import DomainError
-from minxin.core.forms import apply_domain_error
+from minxin.core.pages import form_page, run
 from minxin.regions import codes, selectors, services
 from minxin.regions.forms import VillageCreateForm, VillageFactsForm
 from minxin.regions.permissions import MANAGE_REGIONS
@@ -49,11 +49,12 @@ def village_edit(request, code):
     if village.level != codes.VILLAGE or not request.user.can(MANAGE_REGIONS):
         raise PermissionDenied
     form = VillageFactsForm(request.POST or None, instance=village)
-    if request.method == "POST" and form.is_valid():
-        services.village_update(actor=request.user, village=village, **form.cleaned_data)
+    if request.method == "POST" and form.is_valid() and run(
+            form, lambda: services.village_update(actor=request.user, village=village, **form.cleaned_data)):
         messages.success(request, _("村情信息已保存。"))
         return redirect("regions:detail", code=village.code)
-    return render(request, "regions/village_form.html", {"form": form, "region": village, "nav_active": "regions"})
+    return form_page(request, form, _("编辑 %(name)s 的村情") % {"name": village.name}, nav="regions",
+                     back=reverse("regions:detail", args=[village.code]))
 
 
 @login_required
@@ -61,21 +62,14 @@ def village_new(request, code):
     township = _region_or_404(request.user, code)
     if township.level != codes.TOWNSHIP or not request.user.can(MANAGE_REGIONS):
         raise PermissionDenied
-    form = VillageCreateForm(request.POST or None, initial={"code": township.prefix})
+    form = VillageCreateForm(request.POST or None, township=township)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if not data["code"].startswith(township.prefix):
-                raise DomainError("wrong_township", _("区划代码应以本乡镇代码 %(p)s 开头。") % {"p": township.prefix},
-                                  field="code")
-            village = services.village_create(actor=request.user, **data)
-        except (DomainError, codes.InvalidRegionCode) as exc:
-            apply_domain_error(form, exc)
-        else:
+        village = run(form, lambda: services.village_create(actor=request.user, **form.cleaned_data))
+        if village:
             messages.success(request, _("已新增村：%(name)s。") % {"name": village.name})
             return redirect("regions:detail", code=village.code)
-    return render(request, "regions/village_form.html", {"form": form, "region": township, "creating": True,
-                                                          "nav_active": "regions"})
+    return form_page(request, form, _("在 %(name)s 新增村") % {"name": township.name}, nav="regions",
+                     back=reverse("regions:detail", args=[township.code]))
 
 
 @login_required

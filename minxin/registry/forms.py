@@ -4,7 +4,7 @@ types, in the validate endpoint), so each message is written once."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.forms import StyledFormMixin
+from minxin.core.forms import ModelFieldsForm, StyledFormMixin
 from minxin.registry import choices
 from minxin.registry.models import Checklist, Household, Income, Member, VillageFile
 
@@ -19,7 +19,7 @@ class VersionedForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class HouseholdForm(StyledFormMixin, forms.ModelForm):
+class HouseholdForm(StyledFormMixin, ModelFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -36,8 +36,6 @@ class HouseholdForm(StyledFormMixin, forms.ModelForm):
             del self.fields["village"]
             self.fields["number"].disabled = True
 
-    def _post_clean(self):
-        pass  # the service checks uniqueness and formats, with messages in Chinese
 
 
 class HeadForm(StyledFormMixin, forms.Form):
@@ -53,7 +51,7 @@ class HeadForm(StyledFormMixin, forms.Form):
         self.fields["head_id_number"].widget.attrs.update(_live(validate_url + "?field=id_number"))
 
 
-class MemberForm(StyledFormMixin, forms.ModelForm):
+class MemberForm(StyledFormMixin, ModelFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -65,14 +63,12 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, validate_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        member_pk = self.instance.pk or ""
+        member_pk = self.instance.pk if self.instance else ""
         self.fields["id_number"].widget.attrs.update(_live(f"{validate_url}?field=id_number&member={member_pk}"))
         self.fields["id_number"].validators = []
         self.fields["id_number"].max_length = 40
         self.fields["id_number"].widget.attrs["maxlength"] = 40
 
-    def _post_clean(self):
-        pass
 
 
 class RegistrationForm(VersionedForm):
@@ -86,18 +82,16 @@ class RegistrationForm(VersionedForm):
                                              choices=choices.Cause.choices, widget=forms.CheckboxSelectMultiple)
 
 
-class IncomeForm(StyledFormMixin, forms.ModelForm):
+class IncomeForm(StyledFormMixin, ModelFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Income
         fields = ["year", "wage", "business", "transfer", "assets", "costs", "persons"]
 
-    def _post_clean(self):
-        pass
 
 
-class ChecklistForm(StyledFormMixin, forms.ModelForm):
+class ChecklistForm(StyledFormMixin, ModelFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -105,8 +99,6 @@ class ChecklistForm(StyledFormMixin, forms.ModelForm):
         fields = ["food", "clothing", "education", "medical", "housing", "water", "checked_on", "note"]
         widgets = {"checked_on": forms.DateInput()}
 
-    def _post_clean(self):
-        pass
 
 
 class HelpersForm(VersionedForm):
@@ -125,7 +117,7 @@ class CareOverrideForm(VersionedForm):
     reason = forms.CharField(label=_("理由"), max_length=500, required=False)
 
 
-class VillageFileForm(StyledFormMixin, forms.ModelForm):
+class VillageFileForm(StyledFormMixin, ModelFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -135,8 +127,6 @@ class VillageFileForm(StyledFormMixin, forms.ModelForm):
         widgets = {"committees": forms.Textarea(attrs={"rows": 3}), "party_branch": forms.Textarea(attrs={"rows": 3}),
                    "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def _post_clean(self):
-        pass
 
 
 class ImportForm(StyledFormMixin, forms.Form):

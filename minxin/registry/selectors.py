@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from minxin.cadres.selectors import village_team
 from minxin.core.models import AuditEvent
 from minxin.core.privacy import identifier_search
 from minxin.regions import codes
 from minxin.regions.models import Region
-from minxin.registry import choices, permissions
+from minxin.registry import choices, derive, permissions
 from minxin.registry.models import (
     Checklist,
     ExportJob,
@@ -166,8 +167,6 @@ def household_members(*, household: Household):
 
 def household_sheet(*, user, household: Household) -> dict:
     """Everything the 一户一表 shows, in a fixed number of queries."""
-    from minxin.registry import derive
-
     members = household_members(household=household)
     overrides = {o.category: o for o in household.care_overrides.select_related("decided_by")}
     return {
@@ -206,8 +205,6 @@ def village_get(*, user, code: str) -> Region:
 
 def village_file(*, user, village: Region) -> dict:
     """一村一档: the editable facts and the figures computed from the records."""
-    from minxin.cadres.selectors import village_team
-
     file = VillageFile.objects.filter(village=village).first() or VillageFile(village=village)
     households = Household.objects.visible_to(user).filter(village=village)
     totals = households.aggregate(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.registry import permissions, selectors
+from minxin.registry.io import exporter, importer, report
 from minxin.registry.models import ExportJob, ImportJob
 
 EXPORT_TYPE = "registry.export"
@@ -31,11 +32,10 @@ EXPORT_TYPE = "registry.export"
 def household_import(*, actor, path: str, name: str | None = None, dry_run: bool = False,
                      skip_invalid: bool = False, progress=None):
     """Import a sheet (see io/importer.py); writes in one transaction, with audit events."""
-    from minxin.registry.io.importer import run_import
 
     if actor is not None and not permissions.can_import(actor):
         raise PermissionDenied(_("您的角色不能导入户档案。"))
-    return run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
+    return importer.run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
 
 
 def household_export(*, actor, households, target, unmasked: bool = False, description: str = "",
@@ -43,11 +43,10 @@ def household_export(*, actor, households, target, unmasked: bool = False, descr
     """Write the households (already scoped by the selector) in the import template; log the export.
     Unmasked identifiers only for roles that may reveal them (the CLI, actor=None, is an admin tool).
     `progress(done)` is told how many households are written, every few thousand."""
-    from minxin.registry.io.exporter import rows_for, write_xlsx
 
     if unmasked and actor is not None and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
-    count = write_xlsx(target, rows_for(households, unmasked=unmasked, progress=progress))
+    count = exporter.write_xlsx(target, exporter.rows_for(households, unmasked=unmasked, progress=progress))
     audit_record(actor=actor, action="household.export.unmasked" if unmasked else "household.export",
                  object_type=EXPORT_TYPE, object_repr=description[:255],
                  region_code=region_code or (getattr(actor, "scope_id", "") or ""),
@@ -106,8 +105,6 @@ def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: boo
 def import_job_run(*, job_id: int) -> None:
     """Run a queued import job, keeping its progress and report up to date (called by the task).
     The uploaded file is deleted once read: the records (or the report) are what remains."""
-    from minxin.registry.io.report import write_report
-
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.finished:
         return
@@ -133,7 +130,7 @@ def import_job_run(*, job_id: int) -> None:
             folder = settings.MEDIA_ROOT / "imports" / "reports"
             folder.mkdir(parents=True, exist_ok=True)
             report_path = str(folder / f"report-{job.pk}.xlsx")
-            write_report(report_path, outcome.report_rows)
+            report.write_report(report_path, outcome.report_rows)
     state = {0: ImportJob.State.DONE, 1: ImportJob.State.INVALID}.get(outcome.exit_code, ImportJob.State.FAILED)
     if outcome.exit_code == 1 and job.skip_invalid and outcome.counts.get("households_created") is not None:
         state = ImportJob.State.DONE

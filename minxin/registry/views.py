@@ -265,7 +265,7 @@ def member_edit(request, pk):
 def _versioned(request, household, form_class, title, save, *, initial=None, instance=None, form_kwargs=None):
     """A form on one household's part (registration, income, checklist, helpers)."""
     _require_edit(request.user)
-    kwargs = {"instance": instance} if instance is not None or hasattr(form_class, "_meta") else {}
+    kwargs = {"instance": instance} if instance is not None else {}
     kwargs.update(form_kwargs or {})
     form = form_class(request.POST or None, initial={"version": household.version, **(initial or {})}, **kwargs)
     extra = {}

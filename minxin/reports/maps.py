@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from minxin.fieldwork.models import Visit
 from minxin.regions import codes
 from minxin.regions.models import Region
+from minxin.registry.models import Household
 from minxin.reports.mapsvg import convex_hull
 
 
@@ -41,11 +43,7 @@ _BY_KEY = {layer.key: layer for layer in LAYERS}
 
 
 def _visited_subquery(quarter_start):
-    """EXISTS(a visit to this household since the quarter began), if the field-work module exists."""
-    try:
-        from minxin.fieldwork.models import Visit
-    except ImportError:
-        return None
+    """EXISTS(a visit to this household since the quarter began)."""
     return Exists(Visit.objects.filter(household_id=OuterRef("pk"), occurred_at__gte=quarter_start))
 
 
@@ -65,15 +63,10 @@ def household_flags(row: dict, visited: bool | None) -> int:
 
 def map_data(*, user, region: Region, quarter_start) -> dict:
     """Households of `region` (a village or township already resolved in the user's scope)."""
-    from minxin.registry.models import Household
-
     qs = Household.objects.visible_to(user).filter(village__code__startswith=region.prefix)
-    visited = _visited_subquery(quarter_start)
+    qs = qs.annotate(visited=_visited_subquery(quarter_start))
     fields = ["id", "number", "head_name", "group", "lat", "lon", "village_id", "registration__status",
-              "has_dibao", "has_family_planning", "care_elderly", "care_child"]
-    if visited is not None:
-        qs = qs.annotate(visited=visited)
-        fields.append("visited")
+              "has_dibao", "has_family_planning", "care_elderly", "care_child", "visited"]
     households, missing, by_village = [], [], {}
     for row in qs.values(*fields).order_by("village_id", "group", "number").iterator(chunk_size=4000):
         flags = household_flags(row, row.get("visited"))
@@ -99,8 +92,7 @@ def map_data(*, user, region: Region, quarter_start) -> dict:
         })
     return {
         "level": region.level,
-        "layers": [{"key": x.key, "label": str(x.label), "color": x.color, "bit": x.bit} for x in LAYERS
-                   if visited is not None or x.key not in ("visited", "not_visited")],
+        "layers": [{"key": x.key, "label": str(x.label), "color": x.color, "bit": x.bit} for x in LAYERS],
         "households": households,
         "missing": missing,
         "areas": areas,

@@ -389,3 +389,22 @@ def test_an_oversized_body_is_a_json_413(cadre_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     response = cadre_client.post("/api/v1/sync", data=_raw([{"notes": "x" * 20_000}]), content_type="application/json")
     assert response.status_code == 413 and response.json()["error"]["code"] == "body_too_large"
+
+
+def test_a_synced_visit_is_audited_like_one_recorded_on_its_page(world, cadre_client):
+    from minxin.core.models import AuditEvent
+    from minxin.fieldwork import services
+
+    household = _household(world)
+    records = [_visit(household, needs=[{"category": "water", "text": "水管坏了"}]), _visit(household)]
+    assert [r["status"] for r in _post(cadre_client, records).json()["results"]] == ["created", "created"]
+    synced = [Visit.objects.get(uuid=r["uuid"]) for r in records]
+    web = services.visit_record(actor=world.users["tdw_cadre"], household=household, kind="home", notes="当面走访",
+                                occurred_at=timezone.now() - datetime.timedelta(hours=2))
+    events = {e.object_id: e for e in AuditEvent.objects.filter(action="visit.create", object_type="fieldwork.visit")}
+    assert set(events) == {str(v.pk) for v in [*synced, web]}
+    for visit, needs in [(synced[0], 1), (synced[1], 0), (web, 0)]:
+        event = events[str(visit.pk)]
+        assert event.actor == world.users["tdw_cadre"] and event.region_code == visit.village_id
+        assert set(event.after) == {"household", "kind", "occurred_at", "needs", "late"}
+        assert event.after["household"] == household.pk and event.after["needs"] == needs

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from minxin.assessment.indicators import LOWER, automatic
 from minxin.cadres.models import LeaveRequest
 from minxin.fieldwork.models import CheckIn, DiaryEntry, FamilyCall, Meeting, Need, VillagerRequest, Visit
+from minxin.regions.models import Region
+from minxin.registry.models import Helper, Household
 
 MODULE = _("驻村记实")
 DATED = (Visit, Meeting, FamilyCall, DiaryEntry, CheckIn)
@@ -45,13 +47,10 @@ def _per_cadre(qs, *, distinct: str | None = None, total: str | None = None) -> 
 def _households(village_codes) -> dict[str, int]:
     """Registered households per village (the registry), else the village file's figure."""
     if apps.is_installed("minxin.registry"):
-        from minxin.registry.models import Household
-
         counts = dict(Household.objects.filter(village_id__in=list(village_codes)).values("village_id")
                       .annotate(n=Count("pk")).values_list("village_id", "n").order_by())
         if counts:
             return counts
-    from minxin.regions.models import Region
 
     return dict(Region.objects.filter(code__in=list(village_codes)).values_list("code", "households"))
 
@@ -137,7 +136,6 @@ def coverage(window, cohort, scheme=None):
 def paired(window, cohort, scheme=None):
     if not apps.is_installed("minxin.registry"):
         return {}
-    from minxin.registry.models import Helper
 
     pairs = dict(Helper.objects.filter(cadre_id__isnull=False).values("cadre_id")
                  .annotate(n=Count("household_id", distinct=True)).values_list("cadre_id", "n").order_by())

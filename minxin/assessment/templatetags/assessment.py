@@ -1,5 +1,6 @@
 from django import template
 
+from minxin.assessment import indicators
 from minxin.assessment.hearts import heart_label
 
 register = template.Library()
@@ -18,7 +19,5 @@ def heart(code: str) -> str:
 
 @register.filter
 def indicator_label(code: str) -> str:
-    from minxin.assessment import indicators
-
     ind = indicators.get(code)
     return ind.label if ind else code

@@ -14,6 +14,7 @@ from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import LiaisonCard, Need, VillagerRequest
 from minxin.regions import codes
+from minxin.registry.models import Household
 
 # --- needs -----------------------------------------------------------------------------------
 
@@ -221,8 +222,6 @@ def card_issue(*, actor, household, reissue: bool = False) -> LiaisonCard:
 @transaction.atomic
 def cards_issue_village(*, actor, village) -> int:
     """Issue a card to every household of the village that has none yet; returns how many."""
-    from minxin.registry.models import Household
-
     require(actor, roles.ISSUE_CARDS)
     checks.require_village(actor, village.code)
     holding = LiaisonCard.objects.filter(village_id=village.code, revoked_at__isnull=True).values("household_id")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
-from minxin.core.audit import audit_record, snapshot
+from minxin.core.audit import audit_event, audit_record, audit_record_many, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
 from minxin.fieldwork import checks
@@ -29,6 +29,7 @@ from minxin.fieldwork.models import (
     VisitPhoto,
 )
 from minxin.regions import codes
+from minxin.registry.models import Household
 
 
 def _stamp(record, *, actor, device_time, uuid, received_at=None) -> None:
@@ -88,9 +89,7 @@ def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str,
     for need in raised:
         need.visit = visit
     Need.objects.bulk_create(raised)
-    audit_record(actor=actor, action="visit.create", obj=visit, region_code=visit.village_id,
-                 after={"household": household.pk, "kind": kind, "occurred_at": visit.occurred_at.isoformat(),
-                        "needs": len(raised), "late": visit.late})
+    audit_record(**_visit_event(actor, visit, needs=len(raised)))
     if photo is not None:
         visit_attach_photo(actor=actor, visit=visit, data=photo)
     return visit
@@ -98,8 +97,8 @@ def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str,
 
 @transaction.atomic
 def visits_record_many(*, actor, prepared: list[tuple[Visit, list[Need]]]) -> list[Visit]:
-    """Write visits already checked by `visit_prepare`, in bulk (the offline batch), with one audit
-    event per village listing the visits it added."""
+    """Write visits already checked by `visit_prepare`, in bulk (the offline batch), with the same
+    audit event per visit as a visit recorded on its page."""
     visits = Visit.objects.bulk_create([visit for visit, _needs in prepared])
     needs = []
     for visit, raised in prepared:
@@ -107,15 +106,15 @@ def visits_record_many(*, actor, prepared: list[tuple[Visit, list[Need]]]) -> li
             need.visit = visit
             needs.append(need)
     Need.objects.bulk_create(needs)
-    by_village = {}
-    for visit in visits:
-        by_village.setdefault(visit.village_id, []).append(visit)
-    for village, rows in by_village.items():
-        audit_record(actor=actor, action="visit.create_batch", object_type="fieldwork.visit",
-                     object_repr=_("离线同步走访 %(n)d 条") % {"n": len(rows)}, region_code=village,
-                     after={"ids": [v.pk for v in rows], "late": [v.pk for v in rows if v.late],
-                            "needs": sum(1 for n in needs if n.village_id == village)})
+    audit_record_many([audit_event(**_visit_event(actor, visit, needs=len(raised))) for visit, raised in prepared])
     return visits
+
+
+def _visit_event(actor, visit: Visit, *, needs: int) -> dict:
+    """A visit's audit event, whether it was recorded on its page or synced from the field app."""
+    return {"actor": actor, "action": "visit.create", "obj": visit, "region_code": visit.village_id,
+            "after": {"household": visit.household_id, "kind": visit.kind,
+                      "occurred_at": visit.occurred_at.isoformat(), "needs": needs, "late": visit.late}}
 
 
 def _need(actor, item, index) -> Need:
@@ -187,8 +186,6 @@ def meeting_record(*, actor, village, category: str, kind: str, occurred_at: dat
 
 
 def _participants(actor, items) -> list[Participant]:
-    from minxin.registry.models import Household
-
     rows = []
     for index, item in enumerate(items or []):
         item = {"name": item} if isinstance(item, str) else item

@@ -40,6 +40,9 @@ from minxin.fieldwork.models import (
     Visit,
 )
 from minxin.fieldwork.services import followup, records
+from minxin.regions.models import Region
+from minxin.registry import services as registry
+from minxin.registry.models import Household
 
 MODELS = {
     "visit": Visit, "meeting": Meeting, "lecture": Meeting, "training": Meeting, "call": FamilyCall,
@@ -63,8 +66,6 @@ class Batch:
     """What the handlers share while one batch is processed: the actor and lookups done once."""
 
     def __init__(self, actor, items):
-        from minxin.registry.models import Household
-
         self.actor = actor
         self.received_at = timezone.now()
         ids = {item["data"].get("household_id") for item in items
@@ -85,8 +86,6 @@ class Batch:
         return household
 
     def village(self, data: dict, *, required: bool = True):
-        from minxin.regions.models import Region
-
         code = data.get("village")
         if code in (None, "") and not required:
             return None
@@ -243,8 +242,6 @@ def _envelope(item) -> dict:
 def _server_copy(actor, receipt: SyncReceipt) -> dict | None:
     """The record a reused uuid points to, if the actor may see it (else nothing is revealed)."""
     if receipt.record_type == "household":
-        from minxin.registry.models import Household
-
         household = Household.objects.visible_to(actor).filter(pk=receipt.object_id).first()
         return household_copy(household) if household else None
     model = MODELS.get(receipt.record_type)
@@ -264,8 +261,6 @@ def _seen(actor, receipt: SyncReceipt, digest: str, result: dict) -> dict:
 
 def _household(batch, envelope, data):
     """An edit of household facts (group, address, phone, place), made against `base_version`."""
-    from minxin.registry import services as registry
-
     household = batch.household(data, required=True)
     if envelope["base_version"] is None:
         raise DomainError("version_required", _("修改户信息需要注明修改前的版本（base_version）。"),
@@ -287,8 +282,6 @@ def household_copy(household) -> dict:
 
 
 def _version_conflict(batch, envelope, result) -> dict:
-    from minxin.registry.models import Household
-
     current = Household.objects.visible_to(batch.actor).filter(pk=envelope["data"].get("household_id")).first()
     return {**result, "status": "conflict", "reason": "version", "server": household_copy(current) if current else None,
             "errors": [{"field": "base_version", "code": "conflict",

@@ -2,6 +2,8 @@
 
 from django import template
 
+from minxin.cadres.models import Assignment
+from minxin.fieldwork import coverage, presence, selectors
 from minxin.regions import codes
 
 register = template.Library()
@@ -10,8 +12,6 @@ register = template.Library()
 @register.inclusion_tag("fieldwork/_region_section.html", takes_context=True)
 def region_fieldwork(context, region):
     """Visit coverage on a village page (with the lists), or per village on a township page."""
-    from minxin.fieldwork import coverage, selectors
-
     user = context["request"].user
     data = {"region": region, "request": context["request"], "is_village": region.level == codes.VILLAGE,
             "hidden": not selectors.can_view(user)}
@@ -33,9 +33,6 @@ def region_fieldwork(context, region):
 @register.inclusion_tag("fieldwork/_cadre_section.html", takes_context=True)
 def cadre_fieldwork(context, cadre):
     """A cadre's own coverage of its villages' households and its days in the village."""
-    from minxin.cadres.models import Assignment
-    from minxin.fieldwork import coverage, presence, selectors
-
     if not selectors.can_view(context["request"].user):
         return {"hidden": True}
     villages = list(Assignment.objects.active().filter(cadre=cadre).values_list("village_id", flat=True))

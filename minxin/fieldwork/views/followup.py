@@ -24,6 +24,7 @@ from minxin.fieldwork.models import Need, VillagerRequest
 from minxin.fieldwork.views.records import form_page, list_page, village_filter
 from minxin.regions import codes
 from minxin.regions.selectors import region_filter
+from minxin.registry.models import Household
 
 # --- needs -----------------------------------------------------------------------------------
 
@@ -179,8 +180,6 @@ def card_issue(request, code):
 @login_required
 @require_POST
 def card_reissue(request, pk):
-    from minxin.registry.models import Household
-
     household = Household.objects.visible_to(request.user).filter(pk=pk).first()
     if household is None:
         raise Http404

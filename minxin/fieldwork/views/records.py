@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minxin.accounts import roles
+from minxin.cadres.models import Assignment
 from minxin.core import pages
 from minxin.core.pages import act, require, run
 from minxin.core.params import id_param
@@ -199,8 +200,6 @@ def _month(request) -> tuple[int, int]:
 @login_required
 def presence_list(request):
     """Days in the village per cadre for one month, for the villages in the user's scope."""
-    from minxin.cadres.models import Assignment
-
     selectors.require_view(request.user)
     region = village_filter(request)
     year, month = _month(request)

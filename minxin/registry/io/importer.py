@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.cadres.models import Assignment
 from minxin.core.audit import audit_record
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
@@ -495,8 +496,6 @@ class _WriteContext:
 
 def _helper_cadres(checked) -> dict:
     """(village code, cadre name) → cadre id, for the cadres posted to the sheet's villages."""
-    from minxin.cadres.models import Assignment
-
     villages = {h.village_code for h in checked.households.values() if h.values.get("helpers")}
     cadres = {}
     for chunk in _chunks(villages):

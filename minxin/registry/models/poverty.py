@@ -106,7 +106,3 @@ class Checklist(TimeStampedModel):
     def items(self):
         return [(name, label, getattr(self, name), getattr(self, f"get_{name}_display")())
                 for name, label in choices.CHECK_ITEMS]
-
-    @property
-    def gaps(self) -> int:
-        return sum(1 for name, _label in choices.CHECK_ITEMS if getattr(self, name) == choices.Check.GAP)
