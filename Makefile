@@ -39,6 +39,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/minxin check --fail-level WARNING
 	$(BIN)/minxin makemigrations --check --dry-run
 

@@ -24,7 +24,7 @@ class Role(models.TextChoices):
 
 
 # Higher rank may manage lower or equal ranks (inside its scope).
-RANK = {
+RANK: dict[str, int] = {
     Role.COUNTY_ADMIN: 5,
     Role.TOWNSHIP_ADMIN: 4,
     Role.SUPERVISOR: 3,
@@ -36,7 +36,7 @@ RANK = {
 }
 
 # The levels a role's scope region may have.
-SCOPE_LEVELS = {
+SCOPE_LEVELS: dict[str, set[str]] = {
     Role.COUNTY_ADMIN: {codes.COUNTY},
     Role.TOWNSHIP_ADMIN: {codes.TOWNSHIP},
     Role.SUPERVISOR: {codes.COUNTY, codes.TOWNSHIP},
@@ -61,7 +61,7 @@ RECORD_FIELDWORK = "record_fieldwork"  # visits, meetings, calls, diary, needs (
 HANDLE_REQUESTS = "handle_requests"  # assign, answer and close villager requests and needs
 ISSUE_CARDS = "issue_cards"  # liaison cards
 
-CAPABILITIES = {
+CAPABILITIES: dict[str, set[str]] = {
     Role.COUNTY_ADMIN: {
         MANAGE_USERS, MANAGE_REGIONS, MANAGE_CADRES, MANAGE_ASSIGNMENTS, MANAGE_INSURANCE,
         REQUEST_LEAVE, APPROVE_LEAVE_COUNTY, REVEAL_IDENTIFIERS, VIEW_AUDIT_LOG, HANDLE_REQUESTS, ISSUE_CARDS,

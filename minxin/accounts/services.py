@@ -16,14 +16,13 @@ from minxin.regions.models import Region
 _USER_SNAPSHOT_EXCLUDE = ("password", "last_login", "groups", "user_permissions")
 
 
-def _check_can_manage(actor: User, *, role: str, scope: Region) -> None:
+def _check_can_manage(actor: User, *, role: str, scope: Region | None) -> None:
     """The actor may give `role` over `scope`: inside its own scope and no higher than its own rank."""
     if not actor.can(MANAGE_USERS):
         raise PermissionDenied()
-    if not actor.in_scope(scope.code):
-        raise DomainError(
-            "scope_outside", _("管辖范围 %(name)s 不在您的管辖范围内。") % {"name": scope.name}, field="scope"
-        )
+    if scope is None or not actor.in_scope(scope.code):  # a user without a scope is the county's to manage
+        raise DomainError("scope_outside", _("管辖范围 %(name)s 不在您的管辖范围内。")
+                          % {"name": scope.name if scope else "—"}, field="scope")
     if RANK.get(role, 0) > actor.rank:
         raise DomainError(
             "role_too_high",

@@ -117,6 +117,8 @@ def score_evidence(*, user, score: IndicatorScore) -> tuple[list[EvidenceItem], 
         items = [EvidenceItem(m.inspection.date, f"{m.inspection.get_kind_display()} · {m.score}",
                               _url("assessment:inspection", m.inspection_id), m.note) for m in qs]
         return items, len(items)
+    if ind.evidence is None:  # an automatic indicator that keeps no records to show
+        return [], 0
     records = ind.evidence(result.cadre_id, result.village_code, window)
     # An indicator may answer one queryset or several (e.g. days present: visits, meetings, calls…).
     querysets = records if isinstance(records, list | tuple) else [records]

@@ -43,8 +43,8 @@ def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, leve
     require(actor, roles.MANAGE_CADRES)
     if actor is not None and actor.scope and actor.scope.level != codes.COUNTY:
         raise PermissionDenied(_("派出单位由县级管理员维护。"))
-    clash = SendingUnit.objects.filter(name=name).exclude(pk=getattr(unit, "pk", None))
-    if clash.exists():
+    clash = SendingUnit.objects.filter(name=name)
+    if (clash if unit is None else clash.exclude(pk=unit.pk)).exists():
         raise DomainError("duplicate_name", _("已有同名派出单位“%(name)s”。") % {"name": name}, field="name")
     if contact_phone:
         try:
@@ -52,8 +52,11 @@ def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, leve
         except InvalidIdentifier as exc:
             raise DomainError("invalid_phone", str(exc), field="contact_phone") from None
     creating = unit is None
-    unit = SendingUnit(county_code=settings.MINXIN_COUNTY_CODE) if creating else locked(unit)
-    before = {} if creating else snapshot(unit)
+    if unit is None:
+        unit, before = SendingUnit(county_code=settings.MINXIN_COUNTY_CODE), {}
+    else:
+        unit = locked(unit)
+        before = snapshot(unit)
     unit.name, unit.level, unit.kind = name, level, kind
     unit.contact_name, unit.contact_phone = contact_name, contact_phone
     check_model(unit)
@@ -73,17 +76,17 @@ def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, 
     """Register a cadre (cadre=None) or change one. Sex and birth date come from the ID number."""
     require(actor, roles.MANAGE_CADRES)
     person, phone = _clean_identity(id_number=id_number, phone=phone)
-    clash = Cadre.objects.filter(id_number=person.number).exclude(pk=getattr(cadre, "pk", None))
-    if clash.exists():
+    clash = Cadre.objects.filter(id_number=person.number)
+    if (clash if cadre is None else clash.exclude(pk=cadre.pk)).exists():
         raise DomainError("duplicate_id_number", _("该身份证号已登记为其他驻村干部。"), field="id_number")
     creating = cadre is None
-    if creating:
+    if cadre is None:
         region_code = region_code or (actor.scope_id if actor is not None else settings.MINXIN_COUNTY_CODE)
         require_scope(actor, region_code, field="region_code")
-        cadre = Cadre(region_code=region_code)
+        cadre, before = Cadre(region_code=region_code), {}
     else:
         cadre = locked(cadre)
-    before = {} if creating else snapshot(cadre)
+        before = snapshot(cadre)
     cadre.name, cadre.id_number, cadre.phone = name.strip(), person.number, phone
     cadre.sex, cadre.birth_date = person.sex, person.birth_date
     cadre.sending_unit, cadre.is_party_member, cadre.post = sending_unit, is_party_member, post

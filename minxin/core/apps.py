@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     name = "minxin.core"
     verbose_name = _("基础")
 
-    def ready(self):
+    def ready(self) -> None:
         # Each app declares its menu entries in its own `nav.py` (core.nav).
         autodiscover_modules("nav")

@@ -1,18 +1,23 @@
 """The one way to write an audit event."""
 
 import json
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from django.forms.models import model_to_dict
 
 from minxin.core.clientip import current_client_ip
 from minxin.core.masking import mask_change
 from minxin.core.models import AuditEvent
+from minxin.core.types import Actor
+
+M = TypeVar("M", bound=Model)
 
 _encoder = DjangoJSONEncoder()
 
 
-def snapshot(obj, *, exclude: tuple[str, ...] = ()) -> dict:
+def snapshot(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict:
     """A JSON-safe picture of a model instance's own fields, for before/after in the log. It holds
     identifiers in clear, so that a change of hidden digits is seen: audit_record masks them, and
     anything else that sends a snapshot out passes it through masking.mask_dict."""
@@ -26,7 +31,7 @@ def snapshot(obj, *, exclude: tuple[str, ...] = ()) -> dict:
     return json.loads(_encoder.encode(data))
 
 
-def locked(obj):
+def locked(obj: M) -> M:
     """`obj`'s stored row, locked until the transaction ends. An update service starts from it: its
     "before" is what the database holds, whatever a form or a caller already put on the instance."""
     return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
@@ -34,9 +39,9 @@ def locked(obj):
 
 def audit_event(
     *,
-    actor,
+    actor: Actor | None,
     action: str,
-    obj=None,
+    obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
@@ -56,7 +61,7 @@ def audit_event(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     return AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_id=actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None,
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
         object_type=object_type,
@@ -69,7 +74,7 @@ def audit_event(
     )
 
 
-def audit_record(**event) -> AuditEvent:
+def audit_record(**event: Any) -> AuditEvent:
     """Append one event (the arguments of `audit_event`)."""
     record = audit_event(**event)
     record.save(force_insert=True)

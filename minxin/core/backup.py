@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection
@@ -39,7 +40,7 @@ def _require_tool(name: str) -> str:
 
 
 @contextlib.contextmanager
-def _owner_only(path: Path):
+def _owner_only(path: Path) -> Iterator[None]:
     """`path` as an empty file readable by its owner only, and a umask that keeps it so meanwhile."""
     previous = os.umask(0o077)
     try:

@@ -13,6 +13,12 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+from minxin.core.middleware import Middleware
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _current: ContextVar[str | None] = ContextVar("minxin_client_ip", default=None)
 
@@ -22,7 +28,7 @@ def _networks(entries: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip())
 
 
-def _address(text: str):
+def _address(text: str) -> IPAddress | None:
     """The address in `text`, or None. An IPv6 zone ("%eth0") is dropped, and an IPv4-mapped IPv6
     address (a server listening on [::]) is its IPv4 address, so that 127.0.0.1 in
     MINXIN_TRUSTED_PROXIES matches ::ffff:127.0.0.1 too."""
@@ -35,11 +41,11 @@ def _address(text: str):
     return address
 
 
-def _trusted(address, networks) -> bool:
+def _trusted(address: IPAddress | None, networks: tuple) -> bool:
     return address is not None and any(address in network for network in networks)
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address for `request`, or None when the request carries no usable address (a
     request built in code, e.g. the test client's force_login; a server bound to a Unix socket).
     None, never a made-up string: the audit log and the lockout store it in an IP address column,
@@ -65,13 +71,10 @@ def current_client_ip() -> str | None:
     return _current.get()
 
 
-class ClientAddressMiddleware:
+class ClientAddressMiddleware(Middleware):
     """Resolves the client's address once per request, for the audit log of whatever the request writes."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = _current.set(client_ip(request))
         try:
             return self.get_response(request)

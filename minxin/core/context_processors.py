@@ -1,9 +1,11 @@
 """The navigation on every page: the entries the apps registered (core.nav) that the user may see."""
 
+from django.http import HttpRequest
+
 from minxin.core import nav
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -14,12 +14,15 @@ county always equals the sum of its townships.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, DateTimeField, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, DateTimeField, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 SourceFn = Callable[[str, int, int], dict[str, dict[str, int]]]
+GroupFn = Callable[[str, int, int], dict[str, int]]
+StrOrPromise = Any  # a str or a lazy translation
 TrendFn = Callable[[str, int], list[int]]
 
 
@@ -37,10 +40,11 @@ class Figure:
 FIGURES: dict[str, Figure] = {}
 
 
-def figure(key: str, *, label, module, unit="", order: int = 100, trend: TrendFn | None = None):
+def figure(key: str, *, label: StrOrPromise, module: StrOrPromise, unit: StrOrPromise = "", order: int = 100,
+           trend: TrendFn | None = None) -> Callable[[GroupFn], GroupFn]:
     """Register one figure computed by `fn(prefix, year, group_len) -> {group: number}`."""
 
-    def register(fn):
+    def register(fn: GroupFn) -> GroupFn:
         FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, trend=trend,
                               source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
         return fn
@@ -48,7 +52,7 @@ def figure(key: str, *, label, module, unit="", order: int = 100, trend: TrendFn
     return register
 
 
-def figure_set(*specs: tuple, module):
+def figure_set(*specs: tuple, module: StrOrPromise) -> Callable[[SourceFn], SourceFn]:
     """Register several figures computed together by `fn(prefix, year, group_len) -> {key: {group:
     number}}`; each spec is (key, label, unit, order) or (key, label, unit, order, trend)."""
 
@@ -77,8 +81,8 @@ def compute_all(figures: list[Figure], prefix: str, year: int, group_len: int) -
     return {item.key: results.get(item.key, {}) for item in figures}
 
 
-def aggregate_by_group(queryset, code_field: str, prefix: str, group_len: int, aggregates: dict,
-                       **filters) -> dict[str, dict[str, int]]:
+def aggregate_by_group(queryset: QuerySet, code_field: str, prefix: str, group_len: int, aggregates: dict,
+                       **filters: Any) -> dict[str, dict[str, int]]:
     """Several aggregates (name → Count/Sum expression) per code prefix in one query."""
     rows = (
         queryset.filter(Q(**{f"{code_field}__startswith": prefix}), **filters)
@@ -94,14 +98,14 @@ def aggregate_by_group(queryset, code_field: str, prefix: str, group_len: int, a
     return out
 
 
-def count_by_group(queryset, code_field: str, prefix: str, group_len: int, *, distinct: str | None = None,
-                   **filters) -> dict[str, int]:
+def count_by_group(queryset: QuerySet, code_field: str, prefix: str, group_len: int, *, distinct: str | None = None,
+                   **filters: Any) -> dict[str, int]:
     """Count rows (or distinct values of `distinct`) per code prefix, inside `prefix`."""
     aggregate = Count(distinct or "pk", distinct=bool(distinct))
     return aggregate_by_group(queryset, code_field, prefix, group_len, {"n": aggregate}, **filters)["n"]
 
 
-def sum_by_group(queryset, code_field: str, prefix: str, group_len: int, field: str, **filters) -> dict[str, int]:
+def sum_by_group(queryset: QuerySet, code_field: str, prefix: str, group_len: int, field: str, **filters: Any) -> dict[str, int]:
     """Sum `field` per code prefix, inside `prefix`."""
     return aggregate_by_group(queryset, code_field, prefix, group_len, {"n": Sum(field)}, **filters)["n"]
 
@@ -112,13 +116,14 @@ def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def monthly_counts(queryset, code_field: str, date_field: str, prefix: str, year: int, **filters) -> list[int]:
+def monthly_counts(queryset: QuerySet, code_field: str, date_field: str, prefix: str, year: int, **filters: Any) -> list[int]:
     """Rows per local month of `year` (12 numbers) inside `prefix`.
 
     Months are told apart by comparing with their boundaries, not by extracting the month from each
     row: SQLite would call a Python function per row to apply the time zone.
     """
     tz = timezone.get_current_timezone()
+    bounds: list[datetime.date]  # datetimes for a DateTimeField (a datetime is a date)
     if isinstance(queryset.model._meta.get_field(date_field), DateTimeField):
         bounds = [datetime.datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz) for m in range(13)]
     else:

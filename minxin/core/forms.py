@@ -1,27 +1,33 @@
 """Form plumbing: model-described forms that never touch a model instance, Bootstrap styling, and
 the errors services raise shown on forms."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import Model
 from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.models import fields_for_model, model_to_dict
 
 from minxin.core.errors import DomainError
 
+if TYPE_CHECKING:  # the mixin is mixed into forms; for the type checker it is one
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
-def apply_domain_error(form, exc: Exception) -> None:
+
+def apply_domain_error(form: forms.BaseForm, exc: Exception) -> None:
     """Attach a service's error to the field it concerns (or to the whole form)."""
     field = getattr(exc, "field", None) if isinstance(exc, DomainError) else "code"
     message = exc.message if isinstance(exc, DomainError) else str(exc)
     form.add_error(field if field in form.fields else None, message)
 
 
-class StyledFormMixin:
+class StyledFormMixin(_FormBase):
     """Give every widget its Bootstrap class, so templates render fields with one include."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from django import forms
-
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
@@ -34,7 +40,7 @@ class StyledFormMixin:
                 widget.input_type = "date"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         # Validation must not run in __init__: subclasses narrow choices and querysets to the actor
         # after this mixin's __init__, and errors computed before that would refuse valid input.
         super().full_clean()
@@ -45,9 +51,9 @@ class StyledFormMixin:
 
 
 class _ModelFieldsMetaclass(DeclarativeFieldsMetaclass):
-    def __new__(mcs, name, bases, attrs):
-        cls = super().__new__(mcs, name, bases, attrs)
-        meta = getattr(cls, "Meta", None)
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        cls: Any = super().__new__(mcs, name, bases, attrs)
+        meta: Any = getattr(cls, "Meta", None)
         if getattr(meta, "model", None) is not None:
             generated = fields_for_model(meta.model, fields=meta.fields, widgets=getattr(meta, "widgets", None),
                                          labels=getattr(meta, "labels", None),
@@ -64,8 +70,9 @@ class ModelFieldsForm(forms.Form, metaclass=_ModelFieldsMetaclass):
     submitted values onto the instance while validating, before any "before" snapshot.) `instance`
     only fills the initial values."""
 
-    def __init__(self, *args, instance=None, initial=None, **kwargs):
+    def __init__(self, data: Any = None, files: Any = None, *, instance: Model | None = None,
+                 initial: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self.instance = instance
         if instance is not None:
             initial = {**model_to_dict(instance, fields=list(self.base_fields)), **(initial or {})}
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, files, initial=initial, **kwargs)

@@ -1,20 +1,24 @@
 """The checks every service starts with, written once. A service raises `DomainError`s, which pages
 (`core.pages.run`, `DomainErrorMiddleware`) and the API (`api.main`) turn into the same answers."""
 
+from collections.abc import Collection
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.types import Actor
 
 
-def require(actor, capability: str) -> None:
+def require(actor: Actor | None, capability: str) -> None:
     """The actor's role has the capability (403 if not). `actor=None` is the system: a management
     command or a scheduled job, which acts for the county."""
     if actor is not None and not actor.can(capability):
         raise PermissionDenied()
 
 
-def require_scope(actor, code: str, *, field: str | None = None, error: str = "scope_outside",
+def require_scope(actor: Actor | None, code: str, *, field: str | None = None, error: str = "scope_outside",
                   message: str | None = None) -> None:
     """The region `code` is in the actor's scope. Out of scope is answered like a missing object,
     so the message never confirms that the object exists."""
@@ -22,7 +26,7 @@ def require_scope(actor, code: str, *, field: str | None = None, error: str = "s
         raise DomainError(error, message or _("该对象不在您的管辖范围内。"), field=field)
 
 
-def check_model(obj, *, exclude=None) -> None:
+def check_model(obj: Model, *, exclude: Collection[str] | None = None) -> None:
     """The model's own checks (field validators, choices, unique constraints) before a save, answered
     as a `DomainError` naming the first field at fault, so a page shows it on its form."""
     try:

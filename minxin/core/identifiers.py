@@ -32,7 +32,7 @@ class IdNumber:
     area_code: str
 
 
-def normalize_text(value) -> str:
+def normalize_text(value: object) -> str:
     """Fold full-width characters (ＡＢ１２, full-width spaces) and trim."""
     return unicodedata.normalize("NFKC", str(value)).strip()
 
@@ -40,7 +40,7 @@ def normalize_text(value) -> str:
 _CANONICAL_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 
-def normalize_id_number(value) -> str:
+def normalize_id_number(value: object) -> str:
     """Full-width digits, lowercase x, spaces inside, and float exports (5.20627199001e+17) fixed."""
     if isinstance(value, str) and _CANONICAL_ID.fullmatch(value):
         return value  # already clean (the common case in a 600,000-row import)
@@ -59,13 +59,13 @@ def area_code_known(area: str) -> bool:
     return bool(info.get("county"))
 
 
-def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:
+def parse_id_number(value: object, *, today: datetime.date | None = None) -> IdNumber:
     """Validate an 18-digit ID number; raise InvalidIdentifier with the reason."""
     number, sex, birth = id_number_parts(value, today=today)
     return IdNumber(number=number, birth_date=birth, sex=sex, area_code=number[:6])
 
 
-def id_number_parts(value, *, today: datetime.date | None = None) -> tuple[str, str, datetime.date]:
+def id_number_parts(value: object, *, today: datetime.date | None = None) -> tuple[str, str, datetime.date]:
     """(number, sex, birth date) of a valid ID number, as parse_id_number checks it (the importer's
     hot path: no object per person; it passes `today`, which costs a clock and time-zone read)."""
     if isinstance(value, str) and _CANONICAL_ID.fullmatch(value):
@@ -116,7 +116,7 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-def normalize_phone(value) -> str:
+def normalize_phone(value: object) -> str:
     """A mainland mobile or fixed-line number in its national form; raise InvalidIdentifier."""
     text = normalize_text(value).replace(" ", "").replace("-", "")
     if not text:

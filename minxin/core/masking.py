@@ -11,11 +11,14 @@ values: it never stores what only a reveal may show.
 
 import datetime
 import re
+from typing import Any, overload
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.types import Actor
 
 # The capability (held by some roles, see accounts.roles) that unmasks identifiers, logged.
 REVEAL_IDENTIFIERS = "reveal_identifiers"
@@ -23,7 +26,7 @@ REVEAL_IDENTIFIERS = "reveal_identifiers"
 SEARCH_TAIL = 4
 
 
-def birth_year(value) -> str:
+def birth_year(value: datetime.date | str | None) -> str:
     """The year of a birth date ("1985"): what may be shown beside a masked ID number."""
     if isinstance(value, datetime.date):
         return str(value.year)
@@ -50,12 +53,16 @@ MASKS = {
 }
 
 
-def mask_value(field: str, value):
+def mask_value(field: str, value: Any) -> Any:
     mask = MASKS.get(field)
     return mask(value) if mask and value else value
 
 
-def mask_dict(data: dict | None):
+@overload
+def mask_dict(data: dict) -> dict: ...
+@overload
+def mask_dict(data: None) -> None: ...
+def mask_dict(data: dict | None) -> dict | None:
     """A copy of `data` (nested dicts and lists too) with every identifier field masked."""
     if isinstance(data, dict):
         return {key: mask_value(key, mask_dict(value)) for key, value in data.items()}
@@ -68,21 +75,21 @@ def mask_change(before: dict | None, after: dict | None) -> tuple[dict | None, d
     """`before` and `after` masked for the audit log. A change that the mask hides (an ID number
     whose birth digits were corrected) still shows as a change, marked, never in clear."""
     old, new = mask_dict(before), mask_dict(after)
-    if isinstance(before, dict) and isinstance(after, dict):
+    if before is not None and after is not None and old is not None and new is not None:
         for key in MASKS.keys() & before.keys() & after.keys():
             if before[key] != after[key] and old[key] == new[key]:
                 new[key] = _("%(masked)s（隐藏位已更改）") % {"masked": new[key]}
     return old, new
 
 
-def may_reveal(user) -> bool:
+def may_reveal(user: Actor) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.can(REVEAL_IDENTIFIERS)
 
 
 _ID_TAIL = re.compile(r"^\d{1,17}[\dX]?$")
 
 
-def id_search_tail(user, term: str) -> str | None:
+def id_search_tail(user: Actor, term: str) -> str | None:
     """The ID-number suffix a search term may match for this user, or None if it is no ID search.
 
     Roles that may reveal identifiers find a person by any tail (or the whole number); the others by
@@ -103,13 +110,13 @@ def search_log_term(term: str) -> str:
     return "*" * max(0, len(term) - SEARCH_TAIL) + term[-SEARCH_TAIL:]
 
 
-def masked_initial(obj, field: str) -> dict:
+def masked_initial(obj: Model | None, field: str) -> dict:
     """A form's initial value for a stored identifier: masked (editors are not all allowed to reveal)."""
     value = getattr(obj, field, "") if obj is not None else ""
     return {field: MASKS[field](value)} if value else {}
 
 
-def unmasked_input(value: str, obj, field: str) -> str:
+def unmasked_input(value: str, obj: Model | None, field: str) -> str:
     """A masked value sent back unchanged means "keep the stored one"."""
     stored = getattr(obj, field, "") if obj is not None else ""
     return stored if stored and value == MASKS[field](stored) else value

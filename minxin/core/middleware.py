@@ -1,7 +1,10 @@
 """Middleware of every page: security headers, the interface language, domain errors as pages."""
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -17,57 +20,55 @@ _CSP = (
 )
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+class Middleware:
+    """A middleware's plumbing: it holds the next handler, each subclass writes `__call__`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+
+
+class SecurityHeadersMiddleware(Middleware):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        super().__init__(get_response)
         tiles = getattr(settings, "MINXIN_TILE_ORIGIN", "")
         self.csp = _CSP.format(tiles=f" {tiles}" if tiles else "")
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
         return response
 
 
-class ChineseFirstMiddleware:
+class ChineseFirstMiddleware(Middleware):
     """The interface is simplified Chinese unless the user picks another language with the switch
     (a cookie): the browser's Accept-Language is ignored, so an English-language browser or phone
     setting never turns a county official's screens into English by surprise."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 
-class DomainErrorMiddleware:
+class DomainErrorMiddleware(Middleware):
     """A rule broken deep in a page's call (a selector's rate limit, a service's permission check) is
     answered with its own status and message on the error page, never a 500."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
         template = {403: "errors/403.html", 429: "errors/429.html"}.get(exception.status, "errors/400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 
-class NulByteMiddleware:
+class NulByteMiddleware(Middleware):
     """A query parameter holding a NUL byte is refused (400) before any query runs: PostgreSQL text
     cannot hold one (a 500 there), SQLite would quietly search for it."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
             message = _("请求参数含有不允许的空字符（NUL）。")
             if request.path.startswith("/api/"):
@@ -77,7 +78,7 @@ class NulByteMiddleware:
         return self.get_response(request)
 
 
-class NoStoreMiddleware:
+class NoStoreMiddleware(Middleware):
     """Pages for a signed-in user, every API answer and every file download may hold personal data:
     no browser or proxy cache keeps them (`Cache-Control: no-store`). Static files are answered
     before this middleware (WhiteNoise); the field app's shell page, service worker script and
@@ -87,10 +88,7 @@ class NoStoreMiddleware:
 
     EXEMPT = {"field:app", "field:sw", "field:manifest"}
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         user = getattr(request, "user", None)

@@ -1,5 +1,7 @@
 """Shared model bases and the append-only audit log."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +20,10 @@ class TimeStampedModel(models.Model):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionError("Audit events are append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
 
 
@@ -66,10 +68,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")

@@ -4,8 +4,11 @@ without touching anything else."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
+
+from minxin.core.types import Actor
 
 
 @dataclass(frozen=True)
@@ -21,12 +24,12 @@ class Entry:
 _ENTRIES: dict[str, Entry] = {}
 
 
-def register(key: str, *, label, icon: str, order: int, url_name: str, per_region: bool = False,
+def register(key: str, *, label: Any, icon: str, order: int, url_name: str, per_region: bool = False,
              visible: Callable = lambda user: True) -> None:
     """An entry linking to `url_name` (with the user's root region as argument when `per_region`,
     the home page when the user has several roots)."""
 
-    def url(root):
+    def url(root: str | None) -> str:
         if not per_region:
             return reverse(url_name)
         return reverse(url_name, args=[root]) if root else reverse("home")
@@ -34,7 +37,7 @@ def register(key: str, *, label, icon: str, order: int, url_name: str, per_regio
     _ENTRIES[key] = Entry(key, label, icon, order, url, visible)
 
 
-def entries_for(user) -> list[tuple]:
+def entries_for(user: Actor) -> list[tuple]:
     """(label, url, icon, key) of the entries the user sees, in menu order."""
     prefixes = user.scope_prefixes()
     root = prefixes[0].ljust(12, "0") if len(prefixes) == 1 else None

@@ -3,25 +3,34 @@ the form page, and the list page (filter → scoped selector → `.xlsx` of the 
 render). A module's views parse the request, then hand over to these."""
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.types import Actor
 from minxin.core.xlsx import wants_xlsx
 
+T = TypeVar("T")
+StrOrPromise = Any  # a str or a lazy translation
 
-def require(user, capability: str) -> None:
+
+def require(user: Actor, capability: str) -> None:
     """A page the user's role may not open is a 403 (its scope is checked by the selector: 404)."""
     if not user.can(capability):
         raise PermissionDenied
 
 
-def show_error(form, exc: DomainError) -> None:
+def show_error(form: BaseForm, exc: DomainError) -> None:
     """A rule about the input (a 400 `DomainError`) shows on the form, at its field; any other (403,
     413, 429) goes on to `DomainErrorMiddleware`, which answers with its own status page."""
     if exc.status != 400:
@@ -29,7 +38,7 @@ def show_error(form, exc: DomainError) -> None:
     apply_domain_error(form, exc)
 
 
-def run(form, call: Callable):
+def run(form: BaseForm, call: Callable[[], T]) -> T | None:
     """Call a service with a form's data; on a rule about the input, show it (`show_error`) and
     answer None."""
     try:
@@ -39,7 +48,7 @@ def run(form, call: Callable):
         return None
 
 
-def act(request, call: Callable, *, done) -> bool:
+def act(request: HttpRequest, call: Callable[[], T], *, done: StrOrPromise | Callable[[T], StrOrPromise]) -> bool:
     """A button's action (a POST without a form page): the service's broken rule — or, once done,
     `done` (a message, or a function of the call's result giving one) — shows as a message on the
     page the view then redirects to. A rule about the input (400) or a record changed meanwhile
@@ -55,7 +64,8 @@ def act(request, call: Callable, *, done) -> bool:
     return True
 
 
-def form_page(request, form, title, *, back: str, nav: str, template: str = "form_page.html", **context):
+def form_page(request: HttpRequest, form: BaseForm | None, title: StrOrPromise, *, back: str, nav: str,
+              template: str = "form_page.html", **context: Any) -> HttpResponse:
     """The page of one form. `back` is where 取消 leads: a URL name, or a path. Modules that show
     something beside the form extend `form_page.html` and fill its blocks."""
     back_url = back if back.startswith("/") else reverse(back)
@@ -63,8 +73,9 @@ def form_page(request, form, title, *, back: str, nav: str, template: str = "for
                                       **context})
 
 
-def list_page(request, rows, template: str, *, nav: str, export: Callable | None = None, per_page: int = 50,
-              **context):
+def list_page(request: HttpRequest, rows: QuerySet, template: str, *, nav: str,
+              export: Callable[[QuerySet], HttpResponseBase] | None = None, per_page: int = 50,
+              **context: Any) -> HttpResponseBase:
     """A list page: `rows` are the scoped selector's rows, filtered by the request. `?format=xlsx`
     answers `export(rows)` — exactly the rows the pages show — otherwise the requested page of them
     (an unknown or too-large page number is the last page) rendered as `page`."""

@@ -5,15 +5,17 @@ the log keeps of them is masked like everything else (core.masking).
 """
 
 from django.conf import settings
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from minxin.core.audit import audit_record
 from minxin.core.errors import PermissionDenied, RateLimited
 from minxin.core.masking import id_search_tail, may_reveal, search_log_term
 from minxin.core.ratelimit import rate_limited
+from minxin.core.types import Actor
 
 
-def reveal_identifier(*, actor, obj, field: str, region_code: str, allowed: bool = False) -> str:
+def reveal_identifier(*, actor: Actor, obj: Model, field: str, region_code: str, allowed: bool = False) -> str:
     """Return the unmasked value of `obj.<field>` and write a `reveal` audit event. `allowed` lets a
     caller grant a narrower right of its own (a request's handler calling the villager back)."""
     if not (allowed or may_reveal(actor)):
@@ -23,7 +25,7 @@ def reveal_identifier(*, actor, obj, field: str, region_code: str, allowed: bool
     return getattr(obj, field)
 
 
-def identifier_search(*, actor, term: str) -> str | None:
+def identifier_search(*, actor: Actor, term: str) -> str | None:
     """The ID-number tail that `term` may match for `actor` (masking.id_search_tail), or None when the
     term is no identifier search. Each identifier search is an audit event and counts against the
     user's limit: past it, RateLimited — a guess-by-search attack is slow, visible and stopped."""

@@ -2,6 +2,7 @@
 in the same place, so a limit is not multiplied by the number of workers)."""
 
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 
@@ -21,7 +22,7 @@ def rate_limited(key: str, *, limit: int, window: int) -> bool:
     return hits > limit
 
 
-def _increment(cache, key: str) -> int:
+def _increment(cache: BaseCache, key: str) -> int:
     """incr(), atomic on every backend. Redis's and local memory's are; the database cache's is a read
     then a write, which concurrent workers would interleave and lose hits: there the counter's row
     is locked first (PostgreSQL), or the transaction takes SQLite's write lock at its start
@@ -32,7 +33,7 @@ def _increment(cache, key: str) -> int:
     connection = connections[alias]
     with transaction.atomic(using=alias):
         if connection.features.has_select_for_update:
-            table = connection.ops.quote_name(cache._table)  # from settings.CACHES, quoted
+            table = connection.ops.quote_name(cache.cache_model_class._meta.db_table)  # from settings.CACHES, quoted
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608
                                [cache.make_and_validate_key(key)])

@@ -5,11 +5,15 @@ A model opts in by using `ScopedQuerySet` and naming the field holding its 12-di
 accounts.models.User): one prefix for most roles, several villages for cadres and sending units.
 """
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 
+from minxin.core.types import Actor
 
-def scope_q(user, field: str) -> Q:
+
+def scope_q(user: Actor | None, field: str) -> Q:
     """A filter matching rows whose `field` lies inside the user's scope (nothing if none)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
@@ -23,6 +27,6 @@ def scope_q(user, field: str) -> Q:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Actor | None) -> Self:
         """Rows inside the user's scope; anything else is treated as non-existent (404)."""
-        return self.filter(scope_q(user, self.model.scope_field))
+        return self.filter(scope_q(user, self.model.scope_field))  # type: ignore[attr-defined]  # each scoped model names it

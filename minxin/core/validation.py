@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from minxin.core.errors import DomainError
 
 
-def check_text(value, *, field: str, required: bool = False, max_length: int = 5000) -> str:
-    """The text stripped, or DomainError naming `field`: not text, empty when required, too long, NUL."""
+def check_text(value: object, *, field: str, required: bool = False, max_length: int | None = 5000) -> str:
+    """The text stripped, or DomainError naming `field`: not text, empty when required, too long
+    (`max_length`, a model field's, may be None: a TextField without one still gets the default), NUL."""
+    max_length = max_length or 5000
     text = (value or "").strip() if isinstance(value, str) or value is None else None
     if text is None:
         raise DomainError("invalid_text", _("内容必须是文字。"), field=field)

@@ -6,24 +6,25 @@ never sits in memory as a workbook.
 
 import datetime
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 
 # A cell starting with one of these is read by spreadsheet programs as a formula (CSV/formula
 # injection); prefixing an apostrophe makes it plain text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def escape_formula(value):
+def escape_formula(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _cell(value):
+def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -37,7 +38,7 @@ def _cell(value):
     return escape_formula(str(value)) if not isinstance(value, int | float) else value
 
 
-def write_xlsx(path, *, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
+def write_xlsx(path: Any, *, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Write one sheet to a path or a binary file object; returns the number of data rows."""
     target = path if hasattr(path, "write") else str(path)
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
@@ -68,11 +69,12 @@ def xlsx_response(*, filename: str, sheet: str, headers: Sequence[str], rows: It
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def columns_response(*, filename: str, sheet: str, columns: Sequence[tuple[str, object]], objects) -> FileResponse:
+def columns_response(*, filename: str, sheet: str, columns: Sequence[tuple[str, Callable[[Any], Any]]],
+                     objects: Iterable) -> FileResponse:
     """An export described by columns: (header, function of the object giving the cell)."""
     return xlsx_response(filename=filename, sheet=sheet, headers=[str(header) for header, _ in columns],
                          rows=([get(obj) for _, get in columns] for obj in objects))
 
 
-def wants_xlsx(request) -> bool:
+def wants_xlsx(request: HttpRequest) -> bool:
     return request.GET.get("format") == "xlsx"

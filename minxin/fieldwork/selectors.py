@@ -193,12 +193,13 @@ def field_bootstrap(*, user, limit: int) -> dict:
     cadre = Cadre.objects.filter(user_id=user.pk).first()
     villages = list(Region.objects.visible_to(user).villages().select_related("parent").order_by("code")[:500])
     paired = Helper.objects.filter(household_id=OuterRef("pk"), cadre_id=getattr(cadre, "pk", -1))
-    households = (Household.objects.visible_to(user)
+    rows = (Household.objects.visible_to(user)
                   .annotate(paired=Exists(paired))
                   .order_by("village_id", "group", "number")
                   .values("id", "village_id", "number", "head_name", "group", "address", "version", "care_child",
                           "care_elderly", "care_women", "paired")[:limit + 1])
-    households = list(households)
+    households = [{**{k: v for k, v in row.items() if k != "village_id"}, "village": row["village_id"]}
+                  for row in rows]
     truncated = len(households) > limit
     return {
         "generated_at": timezone.now().isoformat(),
@@ -209,7 +210,7 @@ def field_bootstrap(*, user, limit: int) -> dict:
         "checkin": settings.MINXIN_GPS_CHECKIN,
         "villages": [{"code": v.code, "name": v.name, "township": v.parent.name if v.parent else ""}
                      for v in villages],
-        "households": [{**h, "village": h.pop("village_id")} for h in households[:limit]],
+        "households": households[:limit],
         "truncated": truncated,
         "labels": {
             "visit": {k: str(v) for k, v in Visit.Kind.choices},

@@ -196,11 +196,11 @@ def member_save(*, actor, household: Household, version: int, member: Member | N
                               field="relation")
         _claim_version(household, version)
         creating = member is None
-        before = {} if creating else snapshot(member)
+        before = {} if member is None else snapshot(member)
         demoted = None
         if relation == choices.Relation.HEAD:
-            demoted = (household.members.filter(relation=choices.Relation.HEAD)
-                       .exclude(pk=getattr(member, "pk", None)).first())
+            heads = household.members.filter(relation=choices.Relation.HEAD)
+            demoted = (heads if member is None else heads.exclude(pk=member.pk)).first()
             if demoted is not None:
                 demoted.relation = choices.Relation.OTHER
                 demoted.save(update_fields=["relation", "updated_at"])

@@ -87,7 +87,7 @@ def grades_compute(*, actor, year: int) -> list[AnnualGrade]:
                     computed_grade=r.grade, grade=r.grade, explanation=r.explanation)
         for r in rows
     ], batch_size=2000)
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for r in rows:
         counts[r.grade] += 1
     audit_record(actor=actor, action="grades.compute", object_type="assessment.annualgrade", object_id=str(year),

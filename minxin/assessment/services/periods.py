@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
 from minxin.assessment import engine
-from minxin.assessment.models import Appeal, CadreResult, IndicatorScore, Period
+from minxin.assessment.models import Appeal, CadreResult, IndicatorScore, Period, Scheme
 from minxin.assessment.services.common import clean_text
 from minxin.assessment.services.scheme import scheme_ensure
 from minxin.assessment.window import parse_quarter
@@ -80,7 +80,8 @@ def period_publish(*, actor, period: Period) -> Period:
     if period.computed_at is None or not period.results.exists():
         raise DomainError("not_computed", _("%(period)s还没有考核结果，请先运行考核。") % {"period": period})
     now = timezone.now()
-    last_day = timezone.localdate(now) + datetime.timedelta(days=period.scheme.appeal_days)
+    appeal_days = period.scheme.appeal_days if period.scheme else Scheme._meta.get_field("appeal_days").get_default()
+    last_day = timezone.localdate(now) + datetime.timedelta(days=appeal_days)
     period.appeal_deadline = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time(23, 59, 59)))
     number = Period.objects.filter(year=period.year).aggregate(n=Max("document_number"))["n"] or 0
     period.status, period.published_at, period.published_by = Period.Status.PUBLISHED, now, actor
@@ -100,7 +101,7 @@ def appeal_file(*, actor, score: IndicatorScore, reason: str) -> Appeal:
     result, period = score.result, score.result.period
     if result.cadre.user_id != actor.pk:
         raise PermissionDenied(_("只能对本人的考核得分提出申诉。"), code="not_own_score")
-    if not period.is_published:
+    if not period.is_published or period.appeal_deadline is None:
         raise DomainError("not_published", _("%(period)s尚未发布，发布后才能申诉。") % {"period": period})
     if timezone.now() > period.appeal_deadline:
         raise DomainError("appeal_late", _("申诉期已于 %(date)s 截止，不能再提出申诉。")

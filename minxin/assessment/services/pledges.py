@@ -58,10 +58,11 @@ def pledge_save(*, actor, cadre: Cadre, year: int, items: list[dict]) -> Pledge:
     if assignment is None:
         raise DomainError("not_assigned", _("%(name)s 当前没有在岗的驻村任职。") % {"name": cadre.name})
     creating = pledge is None
-    before = None if creating else {"items": [(i.heart, i.text, i.measure) for i in pledge.items.all()]}
-    if creating:
+    if pledge is None:
+        before = None
         pledge = Pledge.objects.create(cadre=cadre, year=year, village_id=assignment.village_id)
     else:
+        before = {"items": [(i.heart, i.text, i.measure) for i in pledge.items.all()]}
         pledge.items.all().delete()
     PledgeItem.objects.bulk_create([PledgeItem(pledge=pledge, position=n, **item) for n, item in enumerate(clean)])
     audit_record(actor=actor, action="pledge.create" if creating else "pledge.update", obj=pledge,

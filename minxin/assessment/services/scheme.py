@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -54,7 +55,8 @@ def _check_rules(rules: dict) -> None:
         bad(_("优秀比例上限应在 0 到 100 之间。"), "excellent_cap_pct")
     if "appeal_days" in rules and int(rules["appeal_days"]) < 1:
         bad(_("申诉期限至少 1 天。"), "appeal_days")
-    merged = {name: rules.get(name, Scheme._meta.get_field(name).default) for name in Scheme.RULE_FIELDS}
+    defaults = {field.name: field.default for field in Scheme._meta.concrete_fields}
+    merged: dict[str, Any] = {name: rules.get(name, defaults[name]) for name in Scheme.RULE_FIELDS}
     if not merged["excellent_min"] >= merged["competent_min"] >= merged["basic_min"]:
         bad(_("分数线应满足：优秀 ≥ 称职 ≥ 基本称职。"), "excellent_min")
     parts = merged["annual_quarters_pct"] + merged["annual_pledge_pct"] + merged["annual_supervision_pct"]
@@ -80,8 +82,9 @@ def scheme_save(*, actor, weights: dict[str, dict], rules: dict | None = None, n
     clean = {}
     for code, values in weights.items():
         weight = _decimal(values.get("weight", 0), code=code, name=_("权重"))
-        target = _decimal(values.get("target", registry.get(code).default_target), code=code, name=_("目标值"))
-        step = _decimal(values.get("step", registry.get(code).default_step), code=code, name=_("扣分"))
+        indicator = registry.INDICATORS[code]
+        target = _decimal(values.get("target", indicator.default_target), code=code, name=_("目标值"))
+        step = _decimal(values.get("step", indicator.default_step), code=code, name=_("扣分"))
         if weight > HUNDRED:
             raise DomainError("invalid_weight", _("单项权重不能超过 100。"), field=f"{code}-weight")
         clean[code] = (weight.quantize(Decimal("0.01")), target, step)

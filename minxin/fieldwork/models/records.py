@@ -125,7 +125,7 @@ class Meeting(FieldRecord):
         TAOBAO = "taobao", _("农村淘宝")
         SKILLS = "skills", _("技能培训")
 
-    KINDS_BY_CATEGORY = {
+    KINDS_BY_CATEGORY: dict[str, list[str]] = {
         Category.MEETING: [Kind.VILLAGERS, Kind.COURTYARD],
         Category.LECTURE: [Kind.CADRE_LECTURE, Kind.PARTY_VOICE, Kind.MORALITY, Kind.LAW],
         Category.TRAINING: [Kind.ECOMMERCE, Kind.TAOBAO, Kind.SKILLS],

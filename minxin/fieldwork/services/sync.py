@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import uuid as uuid_lib
+from typing import Any
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
@@ -44,7 +45,7 @@ from minxin.regions.models import Region
 from minxin.registry import services as registry
 from minxin.registry.models import Household
 
-MODELS = {
+MODELS: dict[str, Any] = {  # the model of each record type (each has `visible_to`)
     "visit": Visit, "meeting": Meeting, "lecture": Meeting, "training": Meeting, "call": FamilyCall,
     "diary": DiaryEntry, "need": Need, "request": VillagerRequest, "checkin": CheckIn,
 }
@@ -241,11 +242,13 @@ def _envelope(item) -> dict:
 
 def _server_copy(actor, receipt: SyncReceipt) -> dict | None:
     """The record a reused uuid points to, if the actor may see it (else nothing is revealed)."""
+    if receipt.object_id is None:
+        return None
     if receipt.record_type == "household":
         household = Household.objects.visible_to(actor).filter(pk=receipt.object_id).first()
         return household_copy(household) if household else None
     model = MODELS.get(receipt.record_type)
-    if model is None or receipt.object_id is None:
+    if model is None:
         return None
     obj = model.objects.visible_to(actor).filter(pk=receipt.object_id).first()
     return None if obj is None else {"type": receipt.record_type, **mask_dict(snapshot(obj))}
@@ -313,11 +316,11 @@ def _one(batch, envelope, digest, result, receipts) -> dict:
                                                             "message": _("记录中有数据库无法保存的值，请检查后重新填写。")}]}
     except IntegrityError:
         # Another request stored this uuid first (or it names an existing record): answer from it.
-        receipt = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
-        if receipt is None:
+        stored = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
+        if stored is None:
             return {**result, "status": "conflict", "reason": "uuid_reused", "server": None,
                     "errors": [{"field": "uuid", "code": "uuid_reused", "message": _("该记录编号已被使用。")}]}
-        return _seen(actor, receipt, digest, result)
+        return _seen(actor, stored, digest, result)
     receipts[envelope["uuid"]] = receipt
     created = {**result, "status": "created", "id": obj.pk, "late": getattr(obj, "late", False)}
     if envelope["type"] == "household":
@@ -365,7 +368,8 @@ def sync_batch(*, actor, records_in: list) -> list[dict]:
             uuids.append(uuid_lib.UUID(str(item.get("uuid"))))
     receipts = {r.uuid: r for r in SyncReceipt.objects.filter(uuid__in=uuids)}
     results: list[dict | None] = [None] * len(records_in)
-    pending, pending_uuids = [], set()
+    pending: list[tuple] = []
+    pending_uuids: set[str] = set()
 
     def flush():
         if pending:
@@ -400,7 +404,10 @@ def sync_batch(*, actor, records_in: list) -> list[dict]:
         flush()
         results[index] = _one(batch, envelope, digest, result, receipts)
     flush()
-    return results
+    answered = [r for r in results if r is not None]
+    if len(answered) != len(results):
+        raise RuntimeError("a sync record was left without an answer")
+    return answered
 
 
 def _error(exc: DomainError) -> dict:

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minxin.core import backup
 
@@ -8,10 +9,10 @@ from minxin.core import backup
 class Command(BaseCommand):
     help = "Write a consistent copy of the whole database to PATH (SQLite file, or pg_dump custom format)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
         try:
             written = backup.backup(path)
         except (backup.BackupError, OSError) as exc:

@@ -1,8 +1,9 @@
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minxin.core import backup
 
@@ -10,11 +11,11 @@ from minxin.core import backup
 class Command(BaseCommand):
     help = "Replace the whole database with a backup made by `minxin backup` (stop the server first)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
-    def handle(self, *args, path, yes, **options):
+    def handle(self, *args: Any, path: Path, yes: bool, **options: Any) -> None:
         if not yes:
             if not sys.stdin.isatty():  # a script or a cron job: nobody can answer the question
                 raise CommandError("Restore replaces the whole database and needs confirmation: "
