@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
@@ -37,7 +38,7 @@ def _clean_identity(*, id_number: str, phone: str) -> tuple:
 # --- sending units ---------------------------------------------------------------------------
 
 @transaction.atomic
-def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, level: str, kind: str,
+def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, name: str, level: str, kind: str,
                       contact_name: str = "", contact_phone: str = "") -> SendingUnit:
     """Create (unit=None) or change a sending unit; county administrators only."""
     require(actor, roles.MANAGE_CADRES)
@@ -70,7 +71,7 @@ def sending_unit_save(*, actor, unit: SendingUnit | None = None, name: str, leve
 # --- cadres ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, phone: str,
+def cadre_save(*, actor: User | None, cadre: Cadre | None = None, name: str, id_number: str, phone: str,
                sending_unit: SendingUnit, is_party_member: bool = True, post: str = "",
                region_code: str | None = None) -> Cadre:
     """Register a cadre (cadre=None) or change one. Sex and birth date come from the ID number."""
@@ -81,7 +82,7 @@ def cadre_save(*, actor, cadre: Cadre | None = None, name: str, id_number: str, 
         raise DomainError("duplicate_id_number", _("该身份证号已登记为其他驻村干部。"), field="id_number")
     creating = cadre is None
     if cadre is None:
-        region_code = region_code or (actor.scope_id if actor is not None else settings.MINXIN_COUNTY_CODE)
+        region_code = region_code or (actor.scope_id if actor is not None else None) or settings.MINXIN_COUNTY_CODE
         require_scope(actor, region_code, field="region_code")
         cadre, before = Cadre(region_code=region_code), {}
     else:
@@ -124,7 +125,7 @@ def _sync_region_code(cadre: Cadre) -> None:
 
 
 @transaction.atomic
-def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_date: datetime.date,
+def assignment_create(*, actor: User | None, cadre: Cadre, village: Region, role: str, start_date: datetime.date,
                       end_date: datetime.date | None = None) -> Assignment:
     """Post a cadre to a village. A cadre cannot hold two overlapping active assignments."""
     require(actor, roles.MANAGE_ASSIGNMENTS)
@@ -155,7 +156,7 @@ def assignment_create(*, actor, cadre: Cadre, village: Region, role: str, start_
 
 
 @transaction.atomic
-def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, reason: str,
+def assignment_end(*, actor: User | None, assignment: Assignment, end_date: datetime.date, reason: str,
                    recall: bool = False) -> Assignment:
     """End an active assignment at term (期满) or recall the cadre (召回, a reason is required)."""
     require(actor, roles.MANAGE_ASSIGNMENTS)
@@ -182,7 +183,7 @@ def assignment_end(*, actor, assignment: Assignment, end_date: datetime.date, re
 # --- insurance -------------------------------------------------------------------------------
 
 @transaction.atomic
-def insurance_record(*, actor, cadre: Cadre, policy_number: str, insurer: str, start_date: datetime.date,
+def insurance_record(*, actor: User | None, cadre: Cadre, policy_number: str, insurer: str, start_date: datetime.date,
                      end_date: datetime.date, premium: Decimal | None = None) -> Insurance:
     """Record an accident-insurance policy bought for a cadre (county, or the cadre's own unit)."""
     require(actor, roles.MANAGE_INSURANCE)
@@ -212,7 +213,7 @@ def leave_level(days: int) -> str:
 
 
 @transaction.atomic
-def leave_request(*, actor, cadre: Cadre, start_date: datetime.date, end_date: datetime.date,
+def leave_request(*, actor: User, cadre: Cadre, start_date: datetime.date, end_date: datetime.date,
                   reason: str) -> LeaveRequest:
     """File a leave request for a cadre (by the cadre itself, or an administrator on its behalf)."""
     require(actor, roles.REQUEST_LEAVE)
@@ -247,7 +248,7 @@ def leave_request(*, actor, cadre: Cadre, start_date: datetime.date, end_date: d
 
 
 @transaction.atomic
-def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
+def leave_decide(*, actor: User, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
     """Approve or refuse. ≤ 3 days: the township; longer: the county (SPEC §4.1)."""
     needed = (roles.APPROVE_LEAVE_TOWNSHIP if leave.approval_level == LeaveRequest.Level.TOWNSHIP
               else roles.APPROVE_LEAVE_COUNTY)
@@ -271,7 +272,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -
 
 
 @transaction.atomic
-def cadre_link_user(*, actor, cadre: Cadre, user) -> Cadre:
+def cadre_link_user(*, actor: User | None, cadre: Cadre, user) -> Cadre:
     """Give a cadre its login (the account's role must be `cadre`)."""
     require(actor, roles.MANAGE_CADRES)
     if user.role != Role.CADRE:

@@ -6,11 +6,14 @@ from typing import Any, Protocol
 class Actor(Protocol):
     """The acting user as core sees it (accounts.User is one): what it may do and where it may look."""
 
-    is_authenticated: bool
-    is_active: bool
-
     @property
     def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
 
     def can(self, capability: str) -> bool: ...
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import check_model, require, require_scope
+from minxin.core.types import Actor
 from minxin.regions import codes, data
 from minxin.regions.models import Region
 from minxin.regions.permissions import MANAGE_REGIONS
@@ -55,7 +56,7 @@ def region_seed_county() -> Region:
 
 @transaction.atomic
 def village_create(
-    *, actor, code: str, name: str, is_poor: bool = False, terrain: str = "",
+    *, actor: Actor | None, code: str, name: str, is_poor: bool = False, terrain: str = "",
     distance_km: Decimal | None = None, households: int | None = None, population: int | None = None,
 ) -> Region:
     """Add a village (村/居委会) under its township; the code must be a village-level code."""
@@ -82,7 +83,7 @@ def village_create(
 
 
 @transaction.atomic
-def village_update(*, actor, village: Region, **facts) -> Region:
+def village_update(*, actor: Actor | None, village: Region, **facts) -> Region:
     """Change a village's facts (name, poor-village status, terrain, distance, size)."""
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:

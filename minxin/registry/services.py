@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.accounts.models import User
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied, RateLimited
 from minxin.core.guards import require_scope
@@ -53,12 +54,12 @@ class Conflict(DomainError):
         self.current_version = current_version
 
 
-def _require_edit(actor) -> None:
+def _require_edit(actor: User | None) -> None:
     if actor is not None and not permissions.can_edit(actor):
         raise PermissionDenied(_("您的角色不能修改户档案。"))
 
 
-def _event(actor, action: str, household: Household, *, before=None, after=None) -> None:
+def _event(actor: User | None, action: str, household: Household, *, before=None, after=None) -> None:
     audit_record(actor=actor, action=action, object_type=HOUSEHOLD_TYPE, object_id=str(household.pk),
                  object_repr=str(household)[:255], region_code=household.village_id, before=before or None,
                  after=after)
@@ -135,7 +136,7 @@ def household_refresh(household: Household) -> None:
 
 # --- households -----------------------------------------------------------------------------------
 
-def household_create(*, actor, village, number: str, group: str = "", address: str = "", phone: str = "",
+def household_create(*, actor: User | None, village, number: str, group: str = "", address: str = "", phone: str = "",
                      lat: Decimal | None = None, lon: Decimal | None = None, head: dict) -> Household:
     """Register a household with its head (a household always has exactly one head)."""
     _require_edit(actor)
@@ -161,7 +162,7 @@ def household_create(*, actor, village, number: str, group: str = "", address: s
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, version: int, group: str, address: str, phone: str,
+def household_update(*, actor: User | None, household: Household, version: int, group: str, address: str, phone: str,
                      lat: Decimal | None, lon: Decimal | None) -> Household:
     _require_edit(actor)
     household = locked(household)
@@ -178,7 +179,7 @@ def household_update(*, actor, household: Household, version: int, group: str, a
 
 # --- members --------------------------------------------------------------------------------------
 
-def member_save(*, actor, household: Household, version: int, member: Member | None = None, id_number: str,
+def member_save(*, actor: User | None, household: Household, version: int, member: Member | None = None, id_number: str,
                 **fields) -> Member:
     """Add a member (member=None) or change one. Sex and birth date come from the ID number.
 
@@ -223,7 +224,7 @@ def member_save(*, actor, household: Household, version: int, member: Member | N
 
 
 @transaction.atomic
-def member_remove(*, actor, member: Member, version: int, reason: str) -> None:
+def member_remove(*, actor: User | None, member: Member, version: int, reason: str) -> None:
     """Take a member off the household (moved away, deceased); the head cannot be removed."""
     _require_edit(actor)
     if member.relation == choices.Relation.HEAD:
@@ -241,7 +242,7 @@ def member_remove(*, actor, member: Member, version: int, reason: str) -> None:
 # --- registration, income, checklist ---------------------------------------------------------------
 
 @transaction.atomic
-def registration_save(*, actor, household: Household, version: int, registered: bool, year=None, attribute="",
+def registration_save(*, actor: User | None, household: Household, version: int, registered: bool, year=None, attribute="",
                       status="", exit_year=None, main_cause="", other_causes=()) -> Registration | None:
     _require_edit(actor)
     other = [c for c in dict.fromkeys(other_causes) if c]
@@ -270,7 +271,7 @@ def registration_save(*, actor, household: Household, version: int, registered: 
 
 
 @transaction.atomic
-def income_save(*, actor, household: Household, version: int, year: int, wage: Decimal, business: Decimal,
+def income_save(*, actor: User | None, household: Household, version: int, year: int, wage: Decimal, business: Decimal,
                 transfer: Decimal, assets: Decimal, costs: Decimal, persons: int | None = None) -> Income:
     _require_edit(actor)
     if not 2000 <= year <= timezone.localdate().year:
@@ -292,7 +293,7 @@ def income_save(*, actor, household: Household, version: int, year: int, wage: D
 
 
 @transaction.atomic
-def checklist_save(*, actor, household: Household, version: int, checked_on: datetime.date | None = None,
+def checklist_save(*, actor: User | None, household: Household, version: int, checked_on: datetime.date | None = None,
                    note: str = "", **items) -> Checklist:
     _require_edit(actor)
     _claim_version(household, version)
@@ -312,7 +313,7 @@ def checklist_save(*, actor, household: Household, version: int, checked_on: dat
 
 
 @transaction.atomic
-def helpers_save(*, actor, household: Household, version: int, cadres=(), names=()) -> list[Helper]:
+def helpers_save(*, actor: User | None, household: Household, version: int, cadres=(), names=()) -> list[Helper]:
     """Set the pairing helpers: cadres of the county (in the actor's view) and/or typed names."""
     _require_edit(actor)
     _claim_version(household, version)
@@ -335,7 +336,7 @@ def helpers_save(*, actor, household: Household, version: int, cadres=(), names=
 
 
 @transaction.atomic
-def care_override_set(*, actor, household: Household, version: int, category: str, value: bool | None,
+def care_override_set(*, actor: User | None, household: Household, version: int, category: str, value: bool | None,
                       reason: str = "") -> None:
     """Override a derived care category (value True/False, with a reason), or clear it (value None)."""
     _require_edit(actor)
@@ -363,7 +364,7 @@ VILLAGE_FILE_FIELDS = ["road", "water", "electricity", "broadband", "clinic", "c
 
 
 @transaction.atomic
-def village_file_update(*, actor, village, version: int, **fields) -> VillageFile:
+def village_file_update(*, actor: User | None, village, version: int, **fields) -> VillageFile:
     _require_edit(actor)
     require_scope(actor, village.code)
     file, _created = VillageFile.objects.get_or_create(village=village)

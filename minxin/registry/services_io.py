@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.registry import permissions, selectors
@@ -29,7 +30,7 @@ from minxin.registry.models import ExportJob, ImportJob
 EXPORT_TYPE = "registry.export"
 
 
-def household_import(*, actor, path: str, name: str | None = None, dry_run: bool = False,
+def household_import(*, actor: User | None, path: str, name: str | None = None, dry_run: bool = False,
                      skip_invalid: bool = False, progress=None):
     """Import a sheet (see io/importer.py); writes in one transaction, with audit events."""
 
@@ -38,7 +39,7 @@ def household_import(*, actor, path: str, name: str | None = None, dry_run: bool
     return importer.run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
 
 
-def household_export(*, actor, households, target, unmasked: bool = False, description: str = "",
+def household_export(*, actor: User | None, households, target, unmasked: bool = False, description: str = "",
                      region_code: str = "", progress=None) -> int:
     """Write the households (already scoped by the selector) in the import template; log the export.
     Unmasked identifiers only for roles that may reveal them (the CLI, actor=None, is an admin tool).
@@ -54,7 +55,7 @@ def household_export(*, actor, households, target, unmasked: bool = False, descr
     return count
 
 
-def _job_region(actor) -> str:
+def _job_region(actor: User) -> str:
     """Where a job belongs (its visibility): the starter's scope, the county for a county-wide user."""
     return actor.scope_id or settings.MINXIN_COUNTY_CODE
 
@@ -76,7 +77,7 @@ def _ends_failed(model, pk: int, partial: Path | None = None):
 
 
 @transaction.atomic
-def import_job_create(*, actor, upload, dry_run: bool = False, skip_invalid: bool = False) -> ImportJob:
+def import_job_create(*, actor: User, upload, dry_run: bool = False, skip_invalid: bool = False) -> ImportJob:
     """Store an uploaded sheet and queue its import (run by tasks.import_households_job)."""
     if not permissions.can_import(actor):
         raise PermissionDenied(_("您的角色不能导入户档案。"))
@@ -140,7 +141,7 @@ def import_job_run(*, job_id: int) -> None:
         finished_at=timezone.now())
 
 
-def export_job_create(*, actor, filters: selectors.HouseholdFilters, unmasked: bool = False) -> ExportJob:
+def export_job_create(*, actor: User, filters: selectors.HouseholdFilters, unmasked: bool = False) -> ExportJob:
     """Queue the export of a filtered household list (run by tasks.export_households_job)."""
     if not permissions.can_view(actor):
         raise PermissionDenied(_("您的角色不能查看户档案。"))
@@ -190,7 +191,7 @@ def export_job_run(*, job_id: int) -> None:
         message=_("已导出 %(households)s 户、%(people)s 人。") % {"households": f"{total:,}", "people": f"{rows:,}"})
 
 
-def _logged_download(*, actor, job, path: str, action: str, identifiers: bool) -> str:
+def _logged_download(*, actor: User | None, job, path: str, action: str, identifiers: bool) -> str:
     """The path of a job's file for a user who may see the job (the selectors), logged: the file may
     be fetched by someone other than its starter. A file holding full identifiers (`identifiers`)
     only for a role that may reveal them; a missing or purged file is a DomainError (404)."""
@@ -203,14 +204,14 @@ def _logged_download(*, actor, job, path: str, action: str, identifiers: bool) -
     return path
 
 
-def export_download(*, actor, job: ExportJob) -> str:
+def export_download(*, actor: User | None, job: ExportJob) -> str:
     """A finished export's file (unmasked ones only for roles that may reveal)."""
     path = job.stored_path if job.state == ExportJob.State.DONE else ""
     return _logged_download(actor=actor, job=job, path=path, action="household.export.download",
                             identifiers=job.unmasked)
 
 
-def import_report_download(*, actor, job: ImportJob) -> str:
+def import_report_download(*, actor: User, job: ImportJob) -> str:
     """An import's report. It quotes the bad cells as typed — ID numbers and phones among them — so
     beside its uploader, only roles that may reveal identifiers fetch it."""
     return _logged_download(actor=actor, job=job, path=job.report_path, action="household.import.report",

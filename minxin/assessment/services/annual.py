@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.assessment import grading
 from minxin.assessment.models import (
     AnnualGrade,
@@ -59,7 +60,7 @@ def _year_records(year: int):
 
 
 @transaction.atomic
-def grades_compute(*, actor, year: int) -> list[AnnualGrade]:
+def grades_compute(*, actor: User | None, year: int) -> list[AnnualGrade]:
     """Propose every cadre's grade for the year from its published quarters. Refused once any
     grade of the year is confirmed (the county would lose its decisions)."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
@@ -97,7 +98,7 @@ def grades_compute(*, actor, year: int) -> list[AnnualGrade]:
 
 
 @transaction.atomic
-def grade_confirm(*, actor, grade: AnnualGrade, final: str, reason: str = "") -> AnnualGrade:
+def grade_confirm(*, actor: User | None, grade: AnnualGrade, final: str, reason: str = "") -> AnnualGrade:
     """The county confirms the proposed grade or overrides it with a reason. The absence rules and
     the cap on 优秀 still hold: a breach is refused with the numbers."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
@@ -134,7 +135,7 @@ def grade_confirm(*, actor, grade: AnnualGrade, final: str, reason: str = "") ->
 
 
 @transaction.atomic
-def consequence_record(*, actor, cadre: Cadre, year: int, kind: str, title: str, basis: str,
+def consequence_record(*, actor: User, cadre: Cadre, year: int, kind: str, title: str, basis: str,
                        decided_on: datetime.date, grade: AnnualGrade | None = None) -> Consequence:
     """Record a commendation, promotion recommendation, accountability or recall, with its basis."""
     require(actor, roles.CONFIGURE_ASSESSMENT)

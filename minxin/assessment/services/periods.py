@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.assessment import engine
 from minxin.assessment.models import Appeal, CadreResult, IndicatorScore, Period, Scheme
 from minxin.assessment.services.common import clean_text
@@ -26,7 +27,7 @@ def _published_error(period: Period) -> DomainError:
 
 
 @transaction.atomic
-def period_assess(*, actor, quarter: str) -> Period:
+def period_assess(*, actor: User | None, quarter: str) -> Period:
     """Compute (or recompute) a quarter for every cadre with the current scheme. Refused once the
     quarter is published."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
@@ -69,7 +70,7 @@ def period_assess(*, actor, quarter: str) -> Period:
 
 
 @transaction.atomic
-def period_publish(*, actor, period: Period) -> Period:
+def period_publish(*, actor: User | None, period: Period) -> Period:
     """Freeze the quarter, number its bulletin (沿组通〔year〕N号) and open the appeal window."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
     period = Period.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=period.pk)
@@ -94,7 +95,7 @@ def period_publish(*, actor, period: Period) -> Period:
 
 
 @transaction.atomic
-def appeal_file(*, actor, score: IndicatorScore, reason: str) -> Appeal:
+def appeal_file(*, actor: User, score: IndicatorScore, reason: str) -> Appeal:
     """A cadre appeals one of its own scores in a published quarter, before the deadline."""
     require(actor, roles.FILE_PLEDGE)
     score = IndicatorScore.objects.select_related("result__period", "result__cadre").get(pk=score.pk)
@@ -126,7 +127,7 @@ def _score_in_range(value, field="corrected_score") -> Decimal:
 
 
 @transaction.atomic
-def appeal_decide(*, actor, appeal: Appeal, upheld: bool, decision: str,
+def appeal_decide(*, actor: User | None, appeal: Appeal, upheld: bool, decision: str,
                   corrected_score: Decimal | None = None) -> Appeal:
     """The county decides. An upheld appeal corrects that one score (the original is kept), the
     cadre's total is recomputed from the stored weights and the quarter's ranks follow."""

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.assessment.hearts import HEART_CODES
 from minxin.assessment.models import Pledge, PledgeBoard, PledgeItem
 from minxin.assessment.services.common import clean_text
@@ -16,7 +17,7 @@ from minxin.core.guards import require, require_scope
 MAX_ITEMS = 30
 
 
-def _own(actor, cadre: Cadre) -> None:
+def _own(actor: User | None, cadre: Cadre) -> None:
     if actor is not None and cadre.user_id != actor.pk:
         raise PermissionDenied(_("只能填报本人的年初承诺。"), code="not_own_pledge")
 
@@ -42,7 +43,7 @@ def _clean_items(items: list[dict]) -> list[dict]:
 
 
 @transaction.atomic
-def pledge_save(*, actor, cadre: Cadre, year: int, items: list[dict]) -> Pledge:
+def pledge_save(*, actor: User | None, cadre: Cadre, year: int, items: list[dict]) -> Pledge:
     """Create or change a cadre's pledge for a year (before it is made public)."""
     require(actor, roles.FILE_PLEDGE)
     _own(actor, cadre)
@@ -72,7 +73,7 @@ def pledge_save(*, actor, cadre: Cadre, year: int, items: list[dict]) -> Pledge:
 
 
 @transaction.atomic
-def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
+def pledge_submit(*, actor: User | None, pledge: Pledge) -> Pledge:
     require(actor, roles.FILE_PLEDGE)
     pledge = Pledge.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=pledge.pk)
     _own(actor, pledge.cadre)
@@ -86,7 +87,7 @@ def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def pledge_publish(*, actor, pledge: Pledge) -> Pledge:
+def pledge_publish(*, actor: User | None, pledge: Pledge) -> Pledge:
     """The township checks a submitted pledge and makes it public on the village page."""
     require(actor, roles.REVIEW_PLEDGES)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -103,7 +104,7 @@ def pledge_publish(*, actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def pledge_review(*, actor, item: PledgeItem, result: str, evidence: str) -> PledgeItem:
+def pledge_review(*, actor: User | None, item: PledgeItem, result: str, evidence: str) -> PledgeItem:
     """年终评诺 of one item: fulfilled / partly / not, with the evidence."""
     require(actor, roles.REVIEW_PLEDGES)
     item = PledgeItem.objects.select_for_update(of=("self",)).select_related("pledge").get(pk=item.pk)

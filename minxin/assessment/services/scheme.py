@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import Scheme, SchemeWeight
 from minxin.core.audit import audit_record
@@ -71,7 +72,7 @@ def _check_rules(rules: dict) -> None:
 
 
 @transaction.atomic
-def scheme_save(*, actor, weights: dict[str, dict], rules: dict | None = None, note: str = "") -> Scheme:
+def scheme_save(*, actor: User | None, weights: dict[str, dict], rules: dict | None = None, note: str = "") -> Scheme:
     """Save a new version of the scheme. Weights must add up to exactly 100; every indicator code
     must be registered. Published periods keep the version they were computed with."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
@@ -108,7 +109,7 @@ def scheme_save(*, actor, weights: dict[str, dict], rules: dict | None = None, n
     return scheme
 
 
-def scheme_ensure(*, actor) -> Scheme:
+def scheme_ensure(*, actor: User | None) -> Scheme:
     """The current scheme; the first run saves the registered defaults as version 1."""
     current = Scheme.objects.order_by("-version").first()
     if current is not None:
@@ -117,7 +118,7 @@ def scheme_ensure(*, actor) -> Scheme:
 
 
 @transaction.atomic
-def _save_defaults(actor) -> Scheme:
+def _save_defaults(actor: User | None) -> Scheme:
     scheme = Scheme.objects.create(version=1, note=_("默认方案"), created_by=actor if actor else None)
     SchemeWeight.objects.bulk_create([
         SchemeWeight(scheme=scheme, indicator=code, **values) for code, values in default_weights().items()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import Finding, Inspection, ManualScore, Period, Rectification
 from minxin.assessment.services.common import clean_text
@@ -21,7 +22,7 @@ from minxin.regions import codes
 
 
 @transaction.atomic
-def inspection_record(*, actor, kind: str, village, date: datetime.date, summary: str = "") -> Inspection:
+def inspection_record(*, actor: User, kind: str, village, date: datetime.date, summary: str = "") -> Inspection:
     require(actor, roles.SUPERVISE)
     if village.level != codes.VILLAGE:
         raise DomainError("not_a_village", _("督查对象必须是村（社区）。"), field="village")
@@ -37,7 +38,7 @@ def inspection_record(*, actor, kind: str, village, date: datetime.date, summary
     return inspection
 
 
-def _cadre_here(actor, inspection: Inspection, cadre: Cadre, field: str = "cadre") -> None:
+def _cadre_here(actor: User | None, inspection: Inspection, cadre: Cadre, field: str = "cadre") -> None:
     """The cadre must be in the actor's scope and have served in the inspected village."""
     if actor is not None and not (actor.in_scope(cadre.region_code)
                                   or cadre.assignments.filter(scope_q(actor, "village__code")).exists()):
@@ -49,7 +50,7 @@ def _cadre_here(actor, inspection: Inspection, cadre: Cadre, field: str = "cadre
 
 
 @transaction.atomic
-def finding_record(*, actor, inspection: Inspection, text: str, cadre: Cadre | None = None, indicator: str = "",
+def finding_record(*, actor: User | None, inspection: Inspection, text: str, cadre: Cadre | None = None, indicator: str = "",
                    severity: str = Finding.Severity.GENERAL, unexcused_absence: bool = False,
                    deadline: datetime.date | None = None) -> Finding:
     """A problem found on an inspection; with a deadline it opens a rectification task."""
@@ -80,7 +81,7 @@ def _window_published(day: datetime.date) -> Period | None:
 
 
 @transaction.atomic
-def manual_score_record(*, actor, inspection: Inspection, cadre: Cadre, indicator: str, score,
+def manual_score_record(*, actor: User | None, inspection: Inspection, cadre: Cadre, indicator: str, score,
                         note: str = "") -> ManualScore:
     """Score a manual indicator 0–100 for a cadre on an inspection (again = replace). Refused for a
     quarter already published, for a cadre outside the actor's scope, and out of range."""
@@ -113,7 +114,7 @@ def manual_score_record(*, actor, inspection: Inspection, cadre: Cadre, indicato
 
 
 @transaction.atomic
-def rectification_update(*, actor, task: Rectification, done: bool, result: str) -> Rectification:
+def rectification_update(*, actor: User | None, task: Rectification, done: bool, result: str) -> Rectification:
     require(actor, roles.SUPERVISE)
     task = Rectification.objects.select_for_update(of=("self",)).select_related("finding__inspection").get(pk=task.pk)
     require_scope(actor, task.finding.inspection.village_id)

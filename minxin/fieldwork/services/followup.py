@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
@@ -19,7 +20,7 @@ from minxin.registry.models import Household
 # --- needs -----------------------------------------------------------------------------------
 
 
-def _origin(actor, *, village, household, visit, meeting):
+def _origin(actor: User | None, *, village, household, visit, meeting):
     """The village of a need or request, from the most precise thing given, all in scope."""
     if household is not None:
         checks.require_household(actor, household)
@@ -40,7 +41,7 @@ def _origin(actor, *, village, household, visit, meeting):
 
 
 @transaction.atomic
-def need_record(*, actor, category: str, text: str, village=None, household=None, visit=None, meeting=None,
+def need_record(*, actor: User | None, category: str, text: str, village=None, household=None, visit=None, meeting=None,
                 raised_at: datetime.datetime | None = None, uuid=None) -> Need:
     """Capture a villager's need or opinion; it stays open until someone closes it."""
     require(actor, roles.RECORD_FIELDWORK)
@@ -59,7 +60,7 @@ def need_record(*, actor, category: str, text: str, village=None, household=None
 
 
 @transaction.atomic
-def need_update(*, actor, need: Need, status: str, owner=None, progress: str = "") -> Need:
+def need_update(*, actor: User | None, need: Need, status: str, owner=None, progress: str = "") -> Need:
     """Give a need an owner and move it along (待办 → 办理中 → 已办结)."""
     require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, need.village_id)
@@ -93,7 +94,7 @@ def _contact_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def request_record(*, actor, text: str, source: str, village=None, household=None, visit=None, meeting=None,
+def request_record(*, actor: User | None, text: str, source: str, village=None, household=None, visit=None, meeting=None,
                    contact_name: str = "", contact_phone: str = "", submitted_at=None, uuid=None) -> VillagerRequest:
     """A request a cadre heard on a visit or at a meeting."""
     require(actor, roles.RECORD_FIELDWORK)
@@ -138,7 +139,7 @@ def _locked(request: VillagerRequest) -> VillagerRequest:
 
 
 @transaction.atomic
-def request_assign(*, actor, request: VillagerRequest, assignee) -> VillagerRequest:
+def request_assign(*, actor: User | None, request: VillagerRequest, assignee) -> VillagerRequest:
     """Hand the request to someone responsible for its village."""
     require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
@@ -158,7 +159,7 @@ def request_assign(*, actor, request: VillagerRequest, assignee) -> VillagerRequ
 
 
 @transaction.atomic
-def request_answer(*, actor, request: VillagerRequest, answer: str) -> VillagerRequest:
+def request_answer(*, actor: User | None, request: VillagerRequest, answer: str) -> VillagerRequest:
     """Reply to the villager; the first answer fixes the response time."""
     require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
@@ -179,7 +180,7 @@ def request_answer(*, actor, request: VillagerRequest, answer: str) -> VillagerR
 
 
 @transaction.atomic
-def request_close(*, actor, request: VillagerRequest, satisfaction: str) -> VillagerRequest:
+def request_close(*, actor: User | None, request: VillagerRequest, satisfaction: str) -> VillagerRequest:
     """Close an answered request with the villager's satisfaction (asked on a return visit or call)."""
     require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
@@ -203,7 +204,7 @@ def request_close(*, actor, request: VillagerRequest, satisfaction: str) -> Vill
 
 
 @transaction.atomic
-def card_issue(*, actor, household, reissue: bool = False) -> LiaisonCard:
+def card_issue(*, actor: User | None, household, reissue: bool = False) -> LiaisonCard:
     """Issue a household's liaison card. Re-issuing revokes the old card, whose QR stops working."""
     require(actor, roles.ISSUE_CARDS)
     checks.require_household(actor, household)
@@ -220,7 +221,7 @@ def card_issue(*, actor, household, reissue: bool = False) -> LiaisonCard:
 
 
 @transaction.atomic
-def cards_issue_village(*, actor, village) -> int:
+def cards_issue_village(*, actor: User | None, village) -> int:
     """Issue a card to every household of the village that has none yet; returns how many."""
     require(actor, roles.ISSUE_CARDS)
     checks.require_village(actor, village.code)
@@ -234,7 +235,7 @@ def cards_issue_village(*, actor, village) -> int:
     return len(cards)
 
 
-def cards_print_logged(*, actor, village, count: int) -> None:
+def cards_print_logged(*, actor: User | None, village, count: int) -> None:
     """Printing cards puts the team's phone numbers on paper: logged like any export."""
     audit_record(actor=actor, action="card.print", object_type="regions.region", object_id=village.code,
                  object_repr=village.name, region_code=village.code, after={"cards": count})

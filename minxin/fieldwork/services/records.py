@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.core.audit import audit_event, audit_record, audit_record_many, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
@@ -32,7 +33,7 @@ from minxin.regions import codes
 from minxin.registry.models import Household
 
 
-def _stamp(record, *, actor, device_time, uuid, received_at=None) -> None:
+def _stamp(record, *, actor: User | None, device_time, uuid, received_at=None) -> None:
     """Fill the fields every field record shares."""
     record.recorded_by = actor
     if uuid is not None:
@@ -43,14 +44,14 @@ def _stamp(record, *, actor, device_time, uuid, received_at=None) -> None:
                                  received_at=record.received_at)
 
 
-def _village(actor, village):
+def _village(actor: User | None, village):
     if village is None or village.level != codes.VILLAGE:
         raise DomainError("not_a_village", _("请选择一个村。"), field="village")
     checks.require_village(actor, village.code)
     return village
 
 
-def visit_prepare(*, actor, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
+def visit_prepare(*, actor: User | None, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
                   help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(), uuid=None,
                   device_time: datetime.datetime | None = None,
                   received_at: datetime.datetime | None = None) -> tuple[Visit, list[Need]]:
@@ -75,7 +76,7 @@ def visit_prepare(*, actor, household, occurred_at: datetime.datetime, kind: str
 
 
 @transaction.atomic
-def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
+def visit_record(*, actor: User | None, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
                  help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(),
                  uuid=None, device_time: datetime.datetime | None = None,
                  received_at: datetime.datetime | None = None, photo: bytes | None = None) -> Visit:
@@ -96,7 +97,7 @@ def visit_record(*, actor, household, occurred_at: datetime.datetime, kind: str,
 
 
 @transaction.atomic
-def visits_record_many(*, actor, prepared: list[tuple[Visit, list[Need]]]) -> list[Visit]:
+def visits_record_many(*, actor: User | None, prepared: list[tuple[Visit, list[Need]]]) -> list[Visit]:
     """Write visits already checked by `visit_prepare`, in bulk (the offline batch), with the same
     audit event per visit as a visit recorded on its page."""
     visits = Visit.objects.bulk_create([visit for visit, _needs in prepared])
@@ -110,14 +111,14 @@ def visits_record_many(*, actor, prepared: list[tuple[Visit, list[Need]]]) -> li
     return visits
 
 
-def _visit_event(actor, visit: Visit, *, needs: int) -> dict:
+def _visit_event(actor: User | None, visit: Visit, *, needs: int) -> dict:
     """A visit's audit event, whether it was recorded on its page or synced from the field app."""
     return {"actor": actor, "action": "visit.create", "obj": visit, "region_code": visit.village_id,
             "after": {"household": visit.household_id, "kind": visit.kind,
                       "occurred_at": visit.occurred_at.isoformat(), "needs": needs, "late": visit.late}}
 
 
-def _need(actor, item, index) -> Need:
+def _need(actor: User | None, item, index) -> Need:
     if not isinstance(item, dict):
         raise DomainError("invalid_need", _("民情格式不正确。"), field=f"needs.{index}")
     category = item.get("category") or Need.Category.OTHER
@@ -129,7 +130,7 @@ def _need(actor, item, index) -> Need:
 
 
 @transaction.atomic
-def visit_attach_photo(*, actor, visit: Visit, data: bytes, uuid=None) -> VisitPhoto:
+def visit_attach_photo(*, actor: User | None, visit: Visit, data: bytes, uuid=None) -> VisitPhoto:
     """Attach an optional photo to a visit: size-limited, and it must really be an image."""
     require(actor, roles.RECORD_FIELDWORK)
     checks.require_village(actor, visit.village_id)
@@ -148,7 +149,7 @@ def visit_attach_photo(*, actor, visit: Visit, data: bytes, uuid=None) -> VisitP
 
 
 @transaction.atomic
-def meeting_record(*, actor, village, category: str, kind: str, occurred_at: datetime.datetime, place: str,
+def meeting_record(*, actor: User | None, village, category: str, kind: str, occurred_at: datetime.datetime, place: str,
                    topic: str, attendance: int, notes: str = "", participants=(), uuid=None,
                    device_time=None, received_at=None) -> Meeting:
     """Record a villagers' meeting, a lecture or a training with its attendance.
@@ -185,7 +186,7 @@ def meeting_record(*, actor, village, category: str, kind: str, occurred_at: dat
     return meeting
 
 
-def _participants(actor, items) -> list[Participant]:
+def _participants(actor: User | None, items) -> list[Participant]:
     rows = []
     for index, item in enumerate(items or []):
         item = {"name": item} if isinstance(item, str) else item
@@ -201,7 +202,7 @@ def _participants(actor, items) -> list[Participant]:
 
 
 @transaction.atomic
-def call_record(*, actor, village, left_behind_name: str, left_behind_kind: str, relative_name: str,
+def call_record(*, actor: User | None, village, left_behind_name: str, left_behind_kind: str, relative_name: str,
                 relative_place: str, occurred_at: datetime.datetime, minutes: int, household=None,
                 uuid=None, device_time=None, received_at=None) -> FamilyCall:
     """Record a family video call held in the village's room (亲情聊天室)."""
@@ -232,7 +233,7 @@ def call_record(*, actor, village, left_behind_name: str, left_behind_kind: str,
 
 
 @transaction.atomic
-def diary_record(*, actor, village, occurred_at: datetime.datetime, text: str, uuid=None, device_time=None,
+def diary_record(*, actor: User | None, village, occurred_at: datetime.datetime, text: str, uuid=None, device_time=None,
                  received_at=None) -> DiaryEntry:
     """A cadre's diary entry for a village on a day (民情日记)."""
     require(actor, roles.RECORD_FIELDWORK)
@@ -248,7 +249,7 @@ def diary_record(*, actor, village, occurred_at: datetime.datetime, text: str, u
 
 
 @transaction.atomic
-def checkin_record(*, actor, village, occurred_at, lat, lon, accuracy_m=None, uuid=None, device_time=None,
+def checkin_record(*, actor: User | None, village, occurred_at, lat, lon, accuracy_m=None, uuid=None, device_time=None,
                    received_at=None) -> CheckIn:
     """A GPS check-in: refused unless the county has switched check-ins on (SPEC §4.1)."""
     if not settings.MINXIN_GPS_CHECKIN:

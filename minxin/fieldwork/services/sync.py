@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from minxin.accounts.models import User
 from minxin.core.audit import snapshot
 from minxin.core.errors import DomainError
 from minxin.core.masking import mask_dict
@@ -240,7 +241,7 @@ def _envelope(item) -> dict:
             "device_time": device_time}
 
 
-def _server_copy(actor, receipt: SyncReceipt) -> dict | None:
+def _server_copy(actor: User | None, receipt: SyncReceipt) -> dict | None:
     """The record a reused uuid points to, if the actor may see it (else nothing is revealed)."""
     if receipt.object_id is None:
         return None
@@ -254,7 +255,7 @@ def _server_copy(actor, receipt: SyncReceipt) -> dict | None:
     return None if obj is None else {"type": receipt.record_type, **mask_dict(snapshot(obj))}
 
 
-def _seen(actor, receipt: SyncReceipt, digest: str, result: dict) -> dict:
+def _seen(actor: User | None, receipt: SyncReceipt, digest: str, result: dict) -> dict:
     if receipt.content_hash == digest:
         return {**result, "status": "duplicate", "id": receipt.object_id}
     return {**result, "status": "conflict", "reason": "uuid_reused", "server": _server_copy(actor, receipt),
@@ -350,7 +351,7 @@ def _write_visits(batch, pending, receipts, results) -> None:
 
 
 @transaction.atomic
-def sync_batch(*, actor, records_in: list) -> list[dict]:
+def sync_batch(*, actor: User | None, records_in: list) -> list[dict]:
     """Process one batch in order; every record gets exactly one result.
 
     Consecutive visits (the bulk of any batch) are checked one by one and written together; any
