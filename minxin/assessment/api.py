@@ -4,10 +4,12 @@ evidence. Out of scope is a 404, as everywhere."""
 import datetime
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import ModelSchema, Router, Schema
 
 from minxin.assessment import indicators as registry
 from minxin.assessment import selectors
+from minxin.assessment.engine import SCORE_FIELDS
+from minxin.assessment.models import IndicatorScore
 from minxin.regions.selectors import region_get
 
 router = Router(tags=["assessment"])
@@ -43,18 +45,10 @@ class ResultOut(Schema):
     rank_township: int
 
 
-class ScoreOut(Schema):
-    id: int
-    indicator: str
-    heart: str
-    kind: str
-    raw: Decimal | None
-    target: Decimal
-    factor: Decimal
-    score: Decimal | None
-    weight: Decimal
-    effective_weight: Decimal
-    points: Decimal
+class ScoreOut(ModelSchema):
+    class Meta:
+        model = IndicatorScore
+        fields = ["id", *SCORE_FIELDS]
 
 
 class ResultDetailOut(ResultOut):

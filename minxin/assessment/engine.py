@@ -18,7 +18,7 @@ Scoring (docs/assessment.md):
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Q
@@ -75,6 +75,9 @@ def competition_ranks(totals: dict) -> dict:
 
 @dataclass
 class ScoreRow:
+    """One indicator's score for one cadre: exactly the fields of an `IndicatorScore` row, which
+    is written from it (`dataclasses.asdict`) and which the API shows (`SCORE_FIELDS`)."""
+
     indicator: str
     heart: str
     kind: str
@@ -85,6 +88,9 @@ class ScoreRow:
     weight: Decimal
     effective_weight: Decimal = Decimal(0)
     points: Decimal = Decimal(0)
+
+
+SCORE_FIELDS = [f.name for f in fields(ScoreRow)]
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """Running, publishing and appealing quarterly assessments."""
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +44,11 @@ def period_assess(*, actor: User | None, quarter: str) -> Period:
     rows = engine.compute(window, scheme)
     # A draft quarter has no appeals (they need a published one), so its old rows can go in two
     # plain DELETEs instead of Django's cascade collector loading ~35,000 rows first.
-    db = IndicatorScore.objects.db
-    IndicatorScore.objects.filter(result__period=period)._raw_delete(db)
-    CadreResult.objects.filter(period=period)._raw_delete(db)
+    scores_table, results_table = (connection.ops.quote_name(m._meta.db_table) for m in (IndicatorScore, CadreResult))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {scores_table} WHERE result_id IN "  # noqa: S608 - table names from the models
+                       f"(SELECT id FROM {results_table} WHERE period_id = %s)", [period.pk])
+        cursor.execute(f"DELETE FROM {results_table} WHERE period_id = %s", [period.pk])  # noqa: S608
     township_sizes: dict[str, int] = {}
     for r in rows:
         township_sizes[r.township_code] = township_sizes.get(r.township_code, 0) + 1
@@ -55,12 +58,8 @@ def period_assess(*, actor: User | None, quarter: str) -> Period:
                     cohort_county=len(rows), cohort_township=township_sizes[r.township_code])
         for r in rows
     ], batch_size=2000)
-    scores = [
-        IndicatorScore(result=result, indicator=s.indicator, heart=s.heart, kind=s.kind, raw=s.raw, target=s.target,
-                       factor=s.factor, score=s.score, weight=s.weight, effective_weight=s.effective_weight,
-                       points=s.points)
-        for result, row in zip(results, rows, strict=True) for s in row.scores
-    ]
+    scores = [IndicatorScore(result=result, **asdict(s))
+              for result, row in zip(results, rows, strict=True) for s in row.scores]
     IndicatorScore.objects.bulk_create(scores, batch_size=5000)
     period.scheme, period.computed_at, period.computed_by = scheme, timezone.now(), actor
     period.save()
