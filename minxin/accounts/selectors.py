@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404
 from minxin.accounts.models import ApiToken, User
 
 
-def user_list(*, user):
+def user_list(*, user: User):
     return User.objects.visible_to(user).select_related("scope", "sending_unit").order_by("scope_id", "username")
 
 
-def user_get(*, user, pk: int) -> User:
+def user_get(*, user: User, pk: int) -> User:
     return get_object_or_404(user_list(user=user), pk=pk)
 
 

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import (
     AnnualGrade,
@@ -50,7 +51,7 @@ def period_get(*, code: str) -> Period:
     return get_object_or_404(period_list(), year=window.year, quarter=window.quarter)
 
 
-def result_list(*, user, period: Period, prefix: str | None = None, q: str = ""):
+def result_list(*, user: User, period: Period, prefix: str | None = None, q: str = ""):
     qs = (CadreResult.objects.visible_to(user).filter(period=period)
           .select_related("cadre__sending_unit"))
     if prefix:
@@ -60,7 +61,7 @@ def result_list(*, user, period: Period, prefix: str | None = None, q: str = "")
     return qs.order_by("rank_county", "cadre__name_pinyin", "cadre_id")
 
 
-def my_results(*, user):
+def my_results(*, user: User):
     """A cadre's own results, newest quarter first (empty for other users)."""
     if user.role != "cadre":
         return CadreResult.objects.none()
@@ -68,7 +69,7 @@ def my_results(*, user):
             .select_related("period").order_by("-period__year", "-period__quarter"))
 
 
-def result_get(*, user, pk: int) -> CadreResult:
+def result_get(*, user: User, pk: int) -> CadreResult:
     return get_object_or_404(
         CadreResult.objects.visible_to(user).select_related("period", "cadre__sending_unit", "cadre__user"), pk=pk)
 
@@ -80,7 +81,7 @@ def result_scores(*, result: CadreResult) -> list[IndicatorScore]:
     return sorted(scores, key=lambda s: order.get(s.indicator, 999))
 
 
-def score_get(*, user, pk: int) -> IndicatorScore:
+def score_get(*, user: User, pk: int) -> IndicatorScore:
     return get_object_or_404(
         IndicatorScore.objects.visible_to(user).select_related("result__period", "result__cadre"), pk=pk)
 
@@ -102,7 +103,7 @@ def _attr(obj, path: str):
 EVIDENCE_LIMIT = 500
 
 
-def score_evidence(*, user, score: IndicatorScore) -> tuple[list[EvidenceItem], int]:
+def score_evidence(*, user: User, score: IndicatorScore) -> tuple[list[EvidenceItem], int]:
     """The records behind a score (at most EVIDENCE_LIMIT shown, with the full count), scoped to
     what the user may see: the indicator's own evidence function, or the supervision scores."""
     result, window = score.result, score.result.period.window
@@ -151,7 +152,7 @@ def _url(name, *args):
     return reverse(name, args=args)
 
 
-def appeal_list(*, user, status: str | None = None):
+def appeal_list(*, user: User, status: str | None = None):
     qs = Appeal.objects.visible_to(user).select_related("score__result__period", "score__result__cadre",
                                                         "filed_by", "decided_by")
     if user.role == "cadre":
@@ -161,13 +162,13 @@ def appeal_list(*, user, status: str | None = None):
     return qs.order_by("-created_at", "-id")
 
 
-def appeal_get(*, user, pk: int) -> Appeal:
+def appeal_get(*, user: User, pk: int) -> Appeal:
     return get_object_or_404(appeal_list(user=user), pk=pk)
 
 
 # --- pledges ---------------------------------------------------------------------------------
 
-def pledge_list(*, user, year: int | None = None):
+def pledge_list(*, user: User, year: int | None = None):
     qs = Pledge.objects.visible_to(user).select_related("cadre", "village__parent").annotate(
         n_items=Count("items"), n_reviewed=Count("items", filter=~Q(items__result="")))
     if year:
@@ -175,11 +176,11 @@ def pledge_list(*, user, year: int | None = None):
     return qs.order_by("-year", "village_id", "cadre__name_pinyin")
 
 
-def pledge_get(*, user, pk: int) -> Pledge:
+def pledge_get(*, user: User, pk: int) -> Pledge:
     return get_object_or_404(pledge_list(user=user).prefetch_related("items__reviewed_by"), pk=pk)
 
 
-def pledge_item_get(*, user, pk: int) -> PledgeItem:
+def pledge_item_get(*, user: User, pk: int) -> PledgeItem:
     return get_object_or_404(PledgeItem.objects.visible_to(user).select_related("pledge__cadre"), pk=pk)
 
 
@@ -193,7 +194,7 @@ def public_board(*, token: str, year: int):
 
 # --- supervision -----------------------------------------------------------------------------
 
-def inspection_list(*, user, kind: str | None = None):
+def inspection_list(*, user: User, kind: str | None = None):
     qs = Inspection.objects.visible_to(user).select_related("village__parent", "inspector").annotate(
         n_findings=Count("findings", distinct=True), n_scores=Count("scores", distinct=True))
     if kind:
@@ -201,7 +202,7 @@ def inspection_list(*, user, kind: str | None = None):
     return qs.order_by("-date", "-id")
 
 
-def inspection_get(*, user, pk: int) -> Inspection:
+def inspection_get(*, user: User, pk: int) -> Inspection:
     return get_object_or_404(Inspection.objects.visible_to(user).select_related("village__parent", "inspector"),
                              pk=pk)
 
@@ -214,34 +215,34 @@ def inspection_scores(*, inspection: Inspection):
     return inspection.scores.select_related("cadre").order_by("cadre__name_pinyin", "indicator")
 
 
-def rectification_list(*, user, status: str | None = None):
+def rectification_list(*, user: User, status: str | None = None):
     qs = Rectification.objects.visible_to(user).select_related("finding__inspection__village", "finding__cadre")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("status", "deadline", "id")
 
 
-def rectification_get(*, user, pk: int) -> Rectification:
+def rectification_get(*, user: User, pk: int) -> Rectification:
     return get_object_or_404(rectification_list(user=user), pk=pk)
 
 
-def finding_list(*, user, cadre_id: int, year: int):
+def finding_list(*, user: User, cadre_id: int, year: int):
     return (Finding.objects.visible_to(user).filter(cadre_id=cadre_id, inspection__date__year=year)
             .select_related("inspection", "rectification").order_by("inspection__date", "id"))
 
 
 # --- annual ----------------------------------------------------------------------------------
 
-def grade_list(*, user, year: int):
+def grade_list(*, user: User, year: int):
     return (AnnualGrade.objects.visible_to(user).filter(year=year)
             .select_related("cadre__sending_unit", "confirmed_by").order_by("-composite", "cadre__name_pinyin"))
 
 
-def grade_get(*, user, pk: int) -> AnnualGrade:
+def grade_get(*, user: User, pk: int) -> AnnualGrade:
     return get_object_or_404(AnnualGrade.objects.visible_to(user).select_related("cadre"), pk=pk)
 
 
-def consequence_list(*, user, cadre_id: int | None = None, year: int | None = None):
+def consequence_list(*, user: User, cadre_id: int | None = None, year: int | None = None):
     qs = Consequence.objects.visible_to(user).select_related("cadre", "recorded_by")
     if cadre_id:
         qs = qs.filter(cadre_id=cadre_id)

@@ -7,12 +7,13 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
 from minxin.core.privacy import identifier_search
 
 
-def assigned_village_codes(*, user) -> list[str]:
+def assigned_village_codes(*, user: User) -> list[str]:
     """Villages where the user works (a cadre) or where its unit's cadres work (a liaison)."""
     active = Assignment.objects.filter(status=Assignment.Status.ACTIVE)
     if user.role == Role.CADRE:
@@ -36,7 +37,7 @@ def valid_cover_q(on: datetime.date) -> Q:
     return Q(start_date__lte=on, end_date__gte=on)
 
 
-def cadre_list(*, user, village: str | None = None, q: str = "", sending_unit: int | None = None,
+def cadre_list(*, user: User, village: str | None = None, q: str = "", sending_unit: int | None = None,
                uninsured: bool = False):
     """Cadres the user may see, with their current assignments, optionally narrowed."""
     today = timezone.localdate()
@@ -67,7 +68,7 @@ def cadre_list(*, user, village: str | None = None, q: str = "", sending_unit: i
     return qs.order_by("name_pinyin", "id")
 
 
-def cadre_get(*, user, pk: int) -> Cadre:
+def cadre_get(*, user: User, pk: int) -> Cadre:
     return get_object_or_404(cadre_list(user=user), pk=pk)
 
 
@@ -97,7 +98,7 @@ def insurance_status(*, cadre: Cadre, today: datetime.date | None = None) -> dic
     }
 
 
-def village_team(*, user, village_code: str):
+def village_team(*, user: User, village_code: str):
     """The resident team of a village: its active assignments (first secretary first)."""
     order = {Assignment.Role.FIRST_SECRETARY: 0, Assignment.Role.TEAM_LEADER: 1, Assignment.Role.TEAM_MEMBER: 2}
     rows = list(
@@ -107,15 +108,15 @@ def village_team(*, user, village_code: str):
     return sorted(rows, key=lambda a: (order.get(a.role, 9), a.cadre.name_pinyin))
 
 
-def sending_unit_list(*, user):
+def sending_unit_list(*, user: User):
     return SendingUnit.objects.visible_to(user).order_by("level", "name")
 
 
-def sending_unit_get(*, user, pk: int) -> SendingUnit:
+def sending_unit_get(*, user: User, pk: int) -> SendingUnit:
     return get_object_or_404(sending_unit_list(user=user), pk=pk)
 
 
-def leave_list(*, user, status: str | None = None):
+def leave_list(*, user: User, status: str | None = None):
     qs = LeaveRequest.objects.visible_to(user).select_related("cadre", "requested_by", "decided_by")
     if user.role == Role.CADRE:
         qs = qs.filter(cadre__user_id=user.pk)
@@ -124,9 +125,9 @@ def leave_list(*, user, status: str | None = None):
     return qs.order_by("-start_date", "-id")
 
 
-def leave_get(*, user, pk: int) -> LeaveRequest:
+def leave_get(*, user: User, pk: int) -> LeaveRequest:
     return get_object_or_404(leave_list(user=user), pk=pk)
 
 
-def assignment_get(*, user, pk: int) -> Assignment:
+def assignment_get(*, user: User, pk: int) -> Assignment:
     return get_object_or_404(Assignment.objects.visible_to(user).select_related("cadre", "village"), pk=pk)

@@ -272,7 +272,7 @@ def leave_decide(*, actor: User, leave: LeaveRequest, approve: bool, note: str =
 
 
 @transaction.atomic
-def cadre_link_user(*, actor: User | None, cadre: Cadre, user) -> Cadre:
+def cadre_link_user(*, actor: User | None, cadre: Cadre, user: User) -> Cadre:
     """Give a cadre its login (the account's role must be `cadre`)."""
     require(actor, roles.MANAGE_CADRES)
     if user.role != Role.CADRE:

@@ -26,11 +26,11 @@ from minxin.regions.models import Region
 from minxin.registry.models import Helper, Household
 
 
-def can_view(user) -> bool:
+def can_view(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_FIELDWORK))
 
 
-def require_view(user) -> None:
+def require_view(user: User) -> None:
     if not can_view(user):
         raise PermissionDenied
 
@@ -39,7 +39,7 @@ def _narrow(qs, *, village: str | None = None, field: str = "village__code"):
     return qs.filter(**{f"{field}__startswith": village}) if village else qs
 
 
-def visit_list(*, user, village: str | None = None, household: int | None = None, cadre: int | None = None,
+def visit_list(*, user: User, village: str | None = None, household: int | None = None, cadre: int | None = None,
                kind: str | None = None, late: bool = False):
     require_view(user)
     qs = Visit.objects.visible_to(user).select_related("household", "cadre", "village")
@@ -55,24 +55,24 @@ def visit_list(*, user, village: str | None = None, household: int | None = None
     return qs.order_by("-occurred_at", "-id")
 
 
-def visit_get(*, user, pk: int) -> Visit:
+def visit_get(*, user: User, pk: int) -> Visit:
     require_view(user)
     return get_object_or_404(
         Visit.objects.visible_to(user).select_related("household", "cadre", "village__parent", "recorded_by")
         .prefetch_related("photos", "needs", "requests"), pk=pk)
 
 
-def photo_get(*, user, pk: int) -> VisitPhoto:
+def photo_get(*, user: User, pk: int) -> VisitPhoto:
     require_view(user)
     return get_object_or_404(VisitPhoto.objects.visible_to(user), pk=pk)
 
 
-def visit_by_uuid(*, user, uuid) -> Visit:
+def visit_by_uuid(*, user: User, uuid) -> Visit:
     require_view(user)
     return get_object_or_404(Visit.objects.visible_to(user), uuid=uuid)
 
 
-def meeting_list(*, user, category: str | None = None, village: str | None = None):
+def meeting_list(*, user: User, category: str | None = None, village: str | None = None):
     require_view(user)
     qs = _narrow(Meeting.objects.visible_to(user).select_related("village", "cadre"), village=village)
     if category:
@@ -80,19 +80,19 @@ def meeting_list(*, user, category: str | None = None, village: str | None = Non
     return qs.annotate(named=Count("participants")).order_by("-occurred_at", "-id")
 
 
-def meeting_get(*, user, pk: int) -> Meeting:
+def meeting_get(*, user: User, pk: int) -> Meeting:
     require_view(user)
     return get_object_or_404(Meeting.objects.visible_to(user).select_related("village__parent", "cadre")
                              .prefetch_related("participants"), pk=pk)
 
 
-def call_list(*, user, village: str | None = None):
+def call_list(*, user: User, village: str | None = None):
     require_view(user)
     return _narrow(FamilyCall.objects.visible_to(user).select_related("village", "cadre", "household"),
                    village=village).order_by("-occurred_at", "-id")
 
 
-def diary_list(*, user, village: str | None = None, cadre: int | None = None):
+def diary_list(*, user: User, village: str | None = None, cadre: int | None = None):
     require_view(user)
     qs = _narrow(DiaryEntry.objects.visible_to(user).select_related("village", "cadre"), village=village)
     if cadre:
@@ -100,7 +100,7 @@ def diary_list(*, user, village: str | None = None, cadre: int | None = None):
     return qs.order_by("-occurred_at", "-id")
 
 
-def need_list(*, user, status: str | None = None, village: str | None = None, mine: bool = False):
+def need_list(*, user: User, status: str | None = None, village: str | None = None, mine: bool = False):
     require_view(user)
     qs = _narrow(Need.objects.visible_to(user).select_related("village", "household", "owner"), village=village)
     if status:
@@ -110,13 +110,13 @@ def need_list(*, user, status: str | None = None, village: str | None = None, mi
     return qs.order_by("-raised_at", "-id")
 
 
-def need_get(*, user, pk: int) -> Need:
+def need_get(*, user: User, pk: int) -> Need:
     require_view(user)
     return get_object_or_404(Need.objects.visible_to(user).select_related("village", "household", "owner", "visit"),
                              pk=pk)
 
 
-def request_list(*, user, status: str | None = None, village: str | None = None, overdue: bool = False):
+def request_list(*, user: User, status: str | None = None, village: str | None = None, overdue: bool = False):
     require_view(user)
     qs = VillagerRequest.objects.visible_to(user).select_related("village", "household", "assignee")
     qs = _narrow(qs, village=village)
@@ -129,14 +129,14 @@ def request_list(*, user, status: str | None = None, village: str | None = None,
     return qs.order_by("-submitted_at", "-id")
 
 
-def request_get(*, user, pk: int) -> VillagerRequest:
+def request_get(*, user: User, pk: int) -> VillagerRequest:
     require_view(user)
     return get_object_or_404(
         VillagerRequest.objects.visible_to(user).select_related("village__parent", "household", "assignee",
                                                                 "recorded_by", "visit", "meeting"), pk=pk)
 
 
-def request_counts(*, user, village: str | None = None) -> dict:
+def request_counts(*, user: User, village: str | None = None) -> dict:
     """Open and overdue requests, for the badges on lists and region pages (one query)."""
     if not can_view(user):
         return {"open": 0, "overdue": 0}
@@ -156,7 +156,7 @@ def assignable_users(*, village_code: str):
             .order_by("role", "username"))
 
 
-def village_cards(*, user, village_code: str):
+def village_cards(*, user: User, village_code: str):
     """The village's households with their current card (None if not issued yet)."""
     require_view(user)
     from django.db.models import Subquery
@@ -178,14 +178,14 @@ def card_by_token(*, token: str) -> LiaisonCard | None:
                                                                              revoked_at__isnull=True).first()
 
 
-def village_codes(*, user, prefix: str = "") -> list[str]:
+def village_codes(*, user: User, prefix: str = "") -> list[str]:
     require_view(user)
 
     return list(Region.objects.visible_to(user).villages().filter(code__startswith=prefix)
                 .values_list("code", flat=True))
 
 
-def field_bootstrap(*, user, limit: int) -> dict:
+def field_bootstrap(*, user: User, limit: int) -> dict:
     """What the offline field app keeps on the phone: the user's villages and their households
     (number, head, group, version — no ID numbers or phones), and the choice labels."""
     require_view(user)
@@ -227,7 +227,7 @@ def _kinds(category) -> dict:
     return {str(kind): str(labels[kind]) for kind in Meeting.KINDS_BY_CATEGORY[category]}
 
 
-def village_rows(*, user, prefix: str):
+def village_rows(*, user: User, prefix: str):
     require_view(user)
 
     return Region.objects.visible_to(user).villages().filter(code__startswith=prefix).order_by("code")

@@ -2,11 +2,12 @@
 
 from django.http import Http404
 
+from minxin.core.types import Actor
 from minxin.regions import codes
 from minxin.regions.models import Region
 
 
-def region_get(*, user, code: str) -> Region:
+def region_get(*, user: Actor, code: str) -> Region:
     """The region with this code if the user may see it. Raises InvalidRegionCode for a malformed
     code and Http404 for one that is unknown *or* outside the scope — the two are indistinguishable.
     """
@@ -17,7 +18,7 @@ def region_get(*, user, code: str) -> Region:
     return region
 
 
-def region_filter(*, user, code: str | None) -> Region | None:
+def region_filter(*, user: Actor, code: str | None) -> Region | None:
     """The region a page is narrowed to by a code from its URL or query string (`?village=`), or None
     when no code is given. A malformed, unknown or out-of-scope code is a 404: the three answer alike."""
     code = (code or "").strip()
@@ -29,15 +30,15 @@ def region_filter(*, user, code: str | None) -> Region | None:
         raise Http404("region") from None
 
 
-def region_children(*, user, region: Region):
+def region_children(*, user: Actor, region: Region):
     return Region.objects.visible_to(user).filter(parent=region).order_by("code")
 
 
-def user_root_regions(*, user):
+def user_root_regions(*, user: Actor):
     """The top regions of a user's scope: its scope region, or its villages for derived scopes."""
     prefixes = user.scope_prefixes()
     return Region.objects.filter(code__in=[p.ljust(12, "0") for p in prefixes]).order_by("code")
 
 
-def village_list(*, user):
+def village_list(*, user: Actor):
     return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")

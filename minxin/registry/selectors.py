@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from minxin.accounts.models import User
 from minxin.cadres.selectors import village_team
 from minxin.core.models import AuditEvent
 from minxin.core.privacy import identifier_search
@@ -35,7 +36,7 @@ from minxin.registry.models import (
 MAX_PAGE = 100_000
 
 
-def _require_view(user) -> None:
+def _require_view(user: User) -> None:
     if not permissions.can_view(user):
         raise PermissionDenied
 
@@ -75,7 +76,7 @@ class HouseholdFilters:
         return "；".join(parts)
 
 
-def search_q(q: str, *, user) -> Q:
+def search_q(q: str, *, user: User) -> Q:
     """Name (characters, full pinyin or initials: 'zsf' finds 张三丰), household number, or the end of
     a member's ID number — the last four characters, or more for roles that may reveal (the search is
     logged and rate-limited: privacy.identifier_search)."""
@@ -91,7 +92,7 @@ def search_q(q: str, *, user) -> Q:
     return query
 
 
-def household_list(*, user, filters: HouseholdFilters | None = None):
+def household_list(*, user: User, filters: HouseholdFilters | None = None):
     """Households the user may see, filtered, sorted by the head's name in pinyin."""
     _require_view(user)
     f = filters or HouseholdFilters()
@@ -155,7 +156,7 @@ def paginate(queryset, page_number, per_page: int = 50, *, search: bool = False)
     return Page(rows, number, paginator)
 
 
-def household_get(*, user, pk: int) -> Household:
+def household_get(*, user: User, pk: int) -> Household:
     _require_view(user)
     return get_object_or_404(Household.objects.visible_to(user).select_related("village__parent", "registration"),
                              pk=pk)
@@ -165,7 +166,7 @@ def household_members(*, household: Household):
     return sorted(household.members.all(), key=lambda m: (choices.RELATION_ORDER.get(m.relation, 99), m.pk))
 
 
-def household_sheet(*, user, household: Household) -> dict:
+def household_sheet(*, user: User, household: Household) -> dict:
     """Everything the 一户一表 shows, in a fixed number of queries."""
     members = household_members(household=household)
     overrides = {o.category: o for o in household.care_overrides.select_related("decided_by")}
@@ -180,7 +181,7 @@ def household_sheet(*, user, household: Household) -> dict:
     }
 
 
-def household_history(*, user, household: Household, members=None):
+def household_history(*, user: User, household: Household, members=None):
     """The household's audit events, and those about its members (reveals), newest first."""
     member_ids = [str(m.pk) for m in (members if members is not None else household.members.all())]
     events = AuditEvent.objects.visible_to(user).filter(
@@ -189,12 +190,12 @@ def household_history(*, user, household: Household, members=None):
     return list(events.order_by("-created_at", "-id")[:200])
 
 
-def member_get(*, user, pk: int) -> Member:
+def member_get(*, user: User, pk: int) -> Member:
     _require_view(user)
     return get_object_or_404(Member.objects.visible_to(user).select_related("household__village"), pk=pk)
 
 
-def village_get(*, user, code: str) -> Region:
+def village_get(*, user: User, code: str) -> Region:
     _require_view(user)
     try:
         full = codes.normalize_code(code)
@@ -203,7 +204,7 @@ def village_get(*, user, code: str) -> Region:
     return get_object_or_404(Region.objects.visible_to(user).villages().select_related("parent"), code=full)
 
 
-def village_file(*, user, village: Region) -> dict:
+def village_file(*, user: User, village: Region) -> dict:
     """一村一档: the editable facts and the figures computed from the records."""
     file = VillageFile.objects.filter(village=village).first() or VillageFile(village=village)
     households = Household.objects.visible_to(user).filter(village=village)
@@ -236,28 +237,28 @@ def village_file(*, user, village: Region) -> dict:
     }
 
 
-def import_job_list(*, user):
+def import_job_list(*, user: User):
     _require_view(user)
     return ImportJob.objects.visible_to(user).select_related("created_by").order_by("-created_at")
 
 
-def import_job_get(*, user, pk: int) -> ImportJob:
+def import_job_get(*, user: User, pk: int) -> ImportJob:
     return get_object_or_404(import_job_list(user=user), pk=pk)
 
 
-def export_job_list(*, user):
+def export_job_list(*, user: User):
     _require_view(user)
     return ExportJob.objects.visible_to(user).select_related("created_by").order_by("-created_at")
 
 
-def export_job_get(*, user, pk: int) -> ExportJob:
+def export_job_get(*, user: User, pk: int) -> ExportJob:
     return get_object_or_404(export_job_list(user=user), pk=pk)
 
 
-def villages_for(*, user):
+def villages_for(*, user: User):
     """Villages the user may pick (forms, filters)."""
     return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")
 
 
-def townships_for(*, user):
+def townships_for(*, user: User):
     return Region.objects.visible_to(user).townships().order_by("code")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
+from minxin.accounts.models import User
 from minxin.core.figures import Figure, compute_all, registered
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
@@ -49,7 +50,7 @@ def _numbers(region, year, group_len, figures, with_trends):
     return cached
 
 
-def region_summary(*, user, region: Region, year: int, with_trends: bool = True) -> Summary:
+def region_summary(*, user: User, region: Region, year: int, with_trends: bool = True) -> Summary:
     """All figures for `region` (already resolved in the user's scope) and `year`."""
     group_len = _GROUP_LEN.get(region.level, 12)
     figures = registered()
