@@ -8,7 +8,7 @@ from minxin.assessment import indicators as registry
 from minxin.assessment.hearts import HEART_CHOICES
 from minxin.assessment.models import Consequence, Finding, Grade, Inspection, PledgeItem, Scheme
 from minxin.cadres.models import Cadre
-from minxin.core.forms import ModelFieldsForm, StyledFormMixin
+from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
 
@@ -102,7 +102,7 @@ class PledgeReviewForm(StyledFormMixin, forms.Form):
 class InspectionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Inspection.Kind.choices)
     village = forms.ModelChoiceField(label=_("村"), queryset=Region.objects.none())
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput())
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     summary = forms.CharField(label=_("督查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, actor, **kwargs):
@@ -124,7 +124,7 @@ class FindingForm(StyledFormMixin, forms.Form):
     severity = forms.ChoiceField(label=_("性质"), choices=Finding.Severity.choices, initial=Finding.Severity.GENERAL)
     text = forms.CharField(label=_("发现问题"), widget=forms.Textarea(attrs={"rows": 3}))
     unexcused_absence = forms.BooleanField(label=_("抽查时无故不在岗"), required=False)
-    deadline = forms.DateField(label=_("整改期限（填写则生成整改任务）"), required=False, widget=forms.DateInput())
+    deadline = forms.DateField(label=_("整改期限（填写则生成整改任务）"), required=False, widget=DateInput())
 
     def __init__(self, *args, inspection, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,4 +165,4 @@ class ConsequenceForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2015, max_value=2100)
     title = forms.CharField(label=_("名称"), max_length=200, help_text=_("如：“十颗心”最美第一书记"))
     basis = forms.CharField(label=_("依据"), widget=forms.Textarea(attrs={"rows": 3}))
-    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput())
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
-from minxin.core.forms import ModelFieldsForm, StyledFormMixin
+from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
 
@@ -29,7 +29,7 @@ class AssignmentForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Assignment
         fields = ["village", "role", "start_date", "end_date"]
-        widgets = {"start_date": forms.DateInput(), "end_date": forms.DateInput()}
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +39,7 @@ class AssignmentForm(StyledFormMixin, ModelFieldsForm):
 
 
 class AssignmentEndForm(StyledFormMixin, forms.Form):
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
     recall = forms.BooleanField(label=_("召回（非期满结束）"), required=False)
     reason = forms.CharField(label=_("原因"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -48,7 +48,7 @@ class InsuranceForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Insurance
         fields = ["policy_number", "insurer", "start_date", "end_date", "premium"]
-        widgets = {"start_date": forms.DateInput(), "end_date": forms.DateInput()}
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
 
@@ -56,7 +56,7 @@ class LeaveForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = LeaveRequest
         fields = ["start_date", "end_date", "reason"]
-        widgets = {"start_date": forms.DateInput(), "end_date": forms.DateInput(),
+        widgets = {"start_date": DateInput(), "end_date": DateInput(),
                    "reason": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -23,6 +23,26 @@ def apply_domain_error(form: forms.BaseForm, exc: Exception) -> None:
     form.add_error(field if field in form.fields else None, message)
 
 
+class DateInput(forms.DateInput):
+    """The product's one date widget: the browser's date picker, its value always ISO (2026-03-17).
+    A date picker shows nothing for any other format (the zh_Hans default is 2026/03/17), and a form
+    saved untouched would then send the date back empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The product's one date-and-time widget (`datetime-local`, ISO to the minute, local time)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class StyledFormMixin(_FormBase):
     """Give every widget its Bootstrap class, so templates render fields with one include."""
 
@@ -36,8 +56,11 @@ class StyledFormMixin(_FormBase):
                 css = "form-select"
             else:
                 css = "form-control"
-            if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
+            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+                # A model's date field comes with Django's text widget: every date gets the one widget.
+                date_input = DateInput(attrs=widget.attrs)
+                date_input.is_required = widget.is_required
+                field.widget = widget = date_input
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self) -> None:

@@ -3,17 +3,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.forms import StyledFormMixin
+from minxin.core.forms import LocalDateTimeInput, StyledFormMixin
 from minxin.fieldwork.models import FamilyCall, Meeting, Need, VillagerRequest, Visit
 from minxin.regions.models import Region
 from minxin.registry.models import Household
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _when(label=None):

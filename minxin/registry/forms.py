@@ -4,7 +4,7 @@ types, in the validate endpoint), so each message is written once."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.forms import ModelFieldsForm, StyledFormMixin
+from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.registry import choices
 from minxin.registry.models import Checklist, Household, Income, Member, VillageFile
 
@@ -97,7 +97,7 @@ class ChecklistForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = Checklist
         fields = ["food", "clothing", "education", "medical", "housing", "water", "checked_on", "note"]
-        widgets = {"checked_on": forms.DateInput()}
+        widgets = {"checked_on": DateInput()}
 
 
 

@@ -24,6 +24,7 @@ from minxin.core.pinyin import pinyin_key
 from minxin.core.ratelimit import rate_limited
 from minxin.core.validation import check_text
 from minxin.regions import codes
+from minxin.regions.models import Region
 from minxin.registry import choices, derive, permissions
 from minxin.registry.io.rows import RowError, parse_group, parse_number
 from minxin.registry.models import (
@@ -298,6 +299,8 @@ def checklist_save(*, actor: User | None, household: Household, version: int, ch
     _require_edit(actor)
     _claim_version(household, version)
     checklist = Checklist.objects.filter(household=household).first()
+    if checklist is None and checked_on is None and not note and not any(items.values()):
+        return Checklist(household=household)  # an empty form saved: nothing to record
     before = snapshot(checklist) if checklist else {}
     checklist = checklist or Checklist(household=household)
     for name, _label in choices.CHECK_ITEMS:
@@ -364,20 +367,28 @@ VILLAGE_FILE_FIELDS = ["road", "water", "electricity", "broadband", "clinic", "c
 
 
 @transaction.atomic
-def village_file_update(*, actor: User | None, village, version: int, **fields) -> VillageFile:
+def village_file_update(*, actor: User | None, village: Region, version: int, **fields: object) -> VillageFile:
+    """Change a village's file (一村一档). A save that changes nothing writes nothing (no version, no
+    "updated by", no event), and an empty form saved for a village without a file creates none."""
     _require_edit(actor)
     require_scope(actor, village.code)
-    file, _created = VillageFile.objects.get_or_create(village=village)
-    if VillageFile.objects.filter(pk=file.pk, version=version).update(version=F("version") + 1) == 0:
-        raise Conflict(VillageFile.objects.get(pk=file.pk).version)
-    file.refresh_from_db()
+    file = VillageFile.objects.select_for_update().filter(village=village).first()
+    if file is None:
+        if all(fields.get(name) in (None, "") for name in VILLAGE_FILE_FIELDS):
+            return VillageFile(village=village)
+        file = VillageFile.objects.create(village=village)
+    if file.version != version:
+        raise Conflict(file.version)
     before = snapshot(file)
     for name in VILLAGE_FILE_FIELDS:
         if name in fields:
             setattr(file, name, fields[name])
+    old, new = changed_fields(before, snapshot(file))
+    if not new:
+        return file
+    file.version += 1
     file.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     file.save()
-    old, new = changed_fields(before, snapshot(file))
     audit_record(actor=actor, action="village_file.update", obj=file, region_code=village.code, before=old or None,
                  after=new)
     return file
