@@ -163,3 +163,25 @@ def test_village_file_prints(browser_world, live_server, page, login, shot):
     shot(page, "registry-village-file")
     page.emulate_media(media="print")
     shot(page, "registry-village-file-print")
+
+
+def test_a_form_saved_untouched_keeps_its_date(browser_world, live_server, page, login, shot):
+    """A date picker shows only an ISO value: anything else comes back empty and would erase the date."""
+    import datetime
+
+    from django.urls import reverse
+
+    from minxin.registry.models import Checklist
+
+    household = browser_world.registry["tdw"]["household"]
+    Checklist.objects.update_or_create(household=household, defaults={
+        "checked_on": datetime.date(2026, 3, 17), "food": "met", "note": "入户核查"})
+    login(page, "tdw_admin", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("registry:checklist-edit", args=[household.pk]))
+    assert page.locator("#id_checked_on").input_value() == "2026-03-17"
+    shot(page, "registry-checklist-form-phone")
+    page.get_by_test_id("submit").click()
+    page.get_by_test_id("household-title").wait_for()
+    assert Checklist.objects.get(household=household).checked_on == datetime.date(2026, 3, 17)
+    assert "核查日期 2026-03-17" in page.get_by_test_id("checklist").inner_text()
