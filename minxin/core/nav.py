@@ -1,6 +1,7 @@
-"""The menu: each app registers its own entries in `<app>/nav.py` (discovered when core is ready),
-with the test that decides who sees them, so core knows no app and a new module adds its entry
-without touching anything else."""
+"""The menu, and the links a region's page offers: each app registers its own in `<app>/nav.py`
+(discovered when core is ready), with the test that decides who sees them, so core knows no app, a
+new module adds its entries without touching anything else, and no role is shown a link it may
+not follow."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,3 +44,31 @@ def entries_for(user: Actor) -> list[tuple]:
     root = prefixes[0].ljust(12, "0") if len(prefixes) == 1 else None
     return [(e.label, e.url(root), e.icon, e.key)
             for e in sorted(_ENTRIES.values(), key=lambda e: e.order) if e.visible(user)]
+
+
+@dataclass(frozen=True)
+class RegionLink:
+    key: str
+    label: Any
+    icon: str
+    order: int
+    url: Callable[[Any], str]  # (region) -> URL
+    levels: frozenset[str]  # the region levels ("county", "township", "village") that offer it
+    visible: Callable[[Actor], bool]
+
+
+_REGION_LINKS: dict[str, RegionLink] = {}
+
+
+def register_region_link(key: str, *, label: Any, icon: str, order: int, url: Callable[[Any], str],
+                         levels: tuple[str, ...] = ("county", "township", "village"),
+                         visible: Callable[[Actor], bool] = lambda user: True) -> None:
+    """A link on a region's page to what a module keeps about that region."""
+    _REGION_LINKS[key] = RegionLink(key, label, icon, order, url, frozenset(levels), visible)
+
+
+def region_links_for(user: Actor, region: Any) -> list[tuple]:
+    """(label, url, icon, key) of the links the user sees on `region`'s page, in order."""
+    return [(link.label, link.url(region), link.icon, link.key)
+            for link in sorted(_REGION_LINKS.values(), key=lambda link: link.order)
+            if region.level in link.levels and link.visible(user)]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minxin.core import nav
 from minxin.core.pages import form_page, run
 from minxin.regions import codes, selectors, services
 from minxin.regions.forms import VillageCreateForm, VillageFactsForm
@@ -37,6 +38,7 @@ def region_detail(request, code):
         "region": region,
         "children": children,
         "breadcrumbs": _breadcrumbs(request.user, region),
+        "links": nav.region_links_for(request.user, region),
         "can_manage": request.user.can(MANAGE_REGIONS),
         "nav_active": "regions",
     }

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,18 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.regions import codes
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_filter
+from minxin.registry import permissions as registry
 from minxin.reports import maps
 from minxin.reports.mapsvg import PAPER_MM, LegendItem, MapPoint, village_map_svg
 
 
 def _mappable_region(user, code):
-    try:
-        region = region_get(user=user, code=code)
-    except codes.InvalidRegionCode:
-        raise Http404 from None
-    if not maps.is_mappable(region):
+    """The region (404 outside the scope), if the user may see the households the map places (403)."""
+    region = region_filter(user=user, code=code)
+    if region is None or not maps.is_mappable(region):
         raise Http404
+    if not registry.can_view(user):
+        raise PermissionDenied
     return region
 
 

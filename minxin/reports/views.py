@@ -41,6 +41,7 @@ def dashboard(request, code):
     return render(request, "reports/dashboard.html", {
         "summary": summary, "region": region, "year": year, "years": selectors.available_years(),
         "chart": chart, "nav_active": "dashboard",
+        "parent_visible": region.parent_id is not None and request.user.in_scope(region.parent_id),
         # Values in the figures' order, so the template does no lookups.
         "tiles": [(f, summary.totals[f.key]) for f in summary.figures],
         "table": [(child, [values[key] for key in keys]) for child, values in summary.rows],

@@ -49,3 +49,18 @@ def test_exports_refuse_through_the_selector(world):
 
     with pytest.raises(PermissionDenied):
         exports.export("visits", selectors.visit_list(user=world.users["expert"]))
+
+
+def test_the_expert_sees_no_household_on_the_map_and_no_link_to_it(world, client):
+    """The map places households (number, head's name, flags): registry data the expert may not read."""
+    client.force_login(world.users["expert"])
+    routes = [r for r in matrix.OBJECT_ROUTES if r.name.startswith("reports:map") and r.method == "GET"]
+    assert {r.name for r in routes} == {"reports:map", "reports:map-data", "reports:map-print"}
+    for route in routes:
+        response = client.get(route.url(world, "tdw"))
+        assert response.status_code == 403, (route.name, response.status_code)
+        assert world.fieldwork["tdw"]["households"][0].head_name not in response.content.decode()
+    page = client.get(f"/regions/{world.village('tdw').code}/").content.decode()
+    assert "/reports/map/" not in page and "/registry/" not in page
+    client.force_login(world.users["county_auditor"])
+    assert client.get(f"/reports/map/{world.village('tdw').code}/data/").status_code == 200
