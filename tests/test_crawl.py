@@ -45,9 +45,9 @@ def _links(base: str, html: str) -> list[str]:
     return found
 
 
-def crawl(client, start: str = "/") -> tuple[set[str], list[tuple[str, str, int]]]:
-    """(pages reached, [(referrer, link, status)] of links that failed)."""
-    seen, broken, per_path = {start}, [], Counter()
+def crawl(client, start: str = "/", *, per_path: int = PER_PATH) -> tuple[set[str], list[tuple[str, str, int]]]:
+    """(pages reached, [(referrer, link, status)] of links that failed); `per_path` variants of a path."""
+    seen, broken, variants = {start}, [], Counter()
     queue = deque([("(start)", start)])
     pages = set()
     while queue and len(pages) < MAX_PAGES:
@@ -62,15 +62,15 @@ def crawl(client, start: str = "/") -> tuple[set[str], list[tuple[str, str, int]
         if response.status_code != 200:
             broken.append((referrer, url, response.status_code))
             continue
-        pages.add(url)
         if "text/html" not in response.get("Content-Type", ""):
-            continue
+            continue  # a download (a template, a document): followed, not a page
+        pages.add(url)
         for link in _links(url, response.content.decode()):
             path = urlsplit(link).path
-            if link in seen or per_path[path] >= PER_PATH:
+            if link in seen or variants[path] >= per_path:
                 continue
             seen.add(link)
-            per_path[path] += 1
+            variants[path] += 1
             queue.append((url, link))
     return pages, broken
 
