@@ -27,13 +27,6 @@ class ArchiveData:
     grade: AnnualGrade | None = None
     consequences: list = field(default_factory=list)
 
-    @property
-    def pledge_summary(self) -> dict:
-        counts = {"fulfilled": 0, "partly": 0, "not": 0, "pending": 0}
-        for item in self.items:
-            counts[item.result or "pending"] += 1
-        return counts
-
 
 def collect(*, user, cadre: Cadre, year: int) -> ArchiveData:
     """Everything of the year the user may see (the cadre itself was resolved in scope)."""

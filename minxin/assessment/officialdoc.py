@@ -156,9 +156,6 @@ class OfficialDocument:
     def heading1(self, text: str):
         return self._paragraph(text, font=HEI, indent_chars=2)
 
-    def heading2(self, text: str):
-        return self._paragraph(text, font=KAI, indent_chars=2)
-
     def attachment_note(self, names: list[str]):
         """附件说明: one blank line under the body, "附件：1. …" indented two characters."""
         self._paragraph()

@@ -87,9 +87,6 @@ class Cohort:
     def cadre_ids(self) -> list[int]:
         return list(self.village_of)
 
-    def cadres_in(self, village_code: str) -> list[int]:
-        return [cid for cid, code in self.village_of.items() if code == village_code]
-
     def by_village(self) -> dict[str, list[int]]:
         grouped: dict[str, list[int]] = {}
         for cid, code in self.village_of.items():

@@ -150,10 +150,6 @@ class Meeting(FieldRecord):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.topic}"
 
-    @classmethod
-    def category_of(cls, kind: str) -> str | None:
-        return next((cat for cat, kinds in cls.KINDS_BY_CATEGORY.items() if kind in kinds), None)
-
 
 class Participant(models.Model):
     """One named participant of a meeting or training (the attendance count may exceed the names)."""
