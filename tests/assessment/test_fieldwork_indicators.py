@@ -11,6 +11,7 @@ from django.utils import timezone
 from minxin.assessment import engine, selectors, services
 from minxin.assessment.models import CadreResult, IndicatorScore, Period
 from minxin.assessment.window import Window
+from minxin.cadres.models import Assignment
 from minxin.fieldwork.models import DiaryEntry, Meeting, Need, VillagerRequest, Visit
 from minxin.registry.models import Helper, Household
 
@@ -23,12 +24,13 @@ def _at(day: datetime.date, hour=10):
 
 @pytest.fixture
 def records(world):
-    # A future quarter: the shared world's own field records (dated the last few days) stay outside it,
-    # while the world's open-ended postings cover it.
-    window = Window(timezone.localdate().year + 1, 1)
+    # Last year's first quarter, ended: the shared world's own field records (dated the last few days)
+    # stay outside it, and A and B were posted for the whole of it.
+    window = Window(timezone.localdate().year - 1, 1)
     village = world.village("tdw")
     clerk = world.users["tdw_clerk"]
     a, b = world.cadres["tdw"][0], world.cadres["tdw"][1]
+    Assignment.objects.filter(cadre__in=[a, b]).update(start_date=window.start - datetime.timedelta(days=1))
     homes = [Household.objects.create(village=village, number=f"H{n}", head_name=f"户主{n}") for n in range(4)]
     Helper.objects.create(household=homes[0], name=a.name, cadre=a)
     Helper.objects.create(household=homes[1], name=a.name, cadre=a)
@@ -61,6 +63,8 @@ def test_raw_values_match_hand_counts(world, records):
     ra, rb = rows[a.pk], rows[b.pk]
     # Days present: A on d1, d2 (visits, meeting, training) and d3 (diary) = 3 days over 3 months = 1.00
     assert ra["settle.presence"] == D("1.00") and rb["settle.presence"] == D("0.33")
+    assert world.cadres["tdw"][2].pk not in rows or "settle.presence" not in rows[world.cadres["tdw"][2].pk] \
+        or rows[world.cadres["tdw"][2].pk]["settle.presence"] is None  # C was not posted in that quarter
     assert ra["learn.diary"] == 1 and rb["learn.diary"] == 0
     # Team coverage: 3 of the village's households visited (the shared world holds some more).
     households = Household.objects.filter(village=world.village("tdw")).count()
@@ -77,9 +81,9 @@ def test_raw_values_match_hand_counts(world, records):
     assert ra["publicize.reach"] == (D(3000) / households).quantize(D("0.01"))
     # Requests: 1 of 2 answered within 7 days → 50 %; mean hours (24 + 200) / 2 = 112.
     assert ra["livelihood.answered"] == D("50.00") and ra["livelihood.response"] == D("112.00")
-    # Needs in progress during the quarter (ours and any still open from before): one closed in it.
-    in_progress = Need.objects.filter(village=world.village("tdw"), closed_at__isnull=True).count() + 1
-    assert ra["livelihood.needs"] == (D(100) / in_progress).quantize(D("0.01"))
+    # Needs in progress during the quarter: the two raised in it, one closed → 50 % (the world's own
+    # needs were raised after it).
+    assert ra["livelihood.needs"] == D("50.00")
 
 
 def _score(window, cadre, indicator):
@@ -100,3 +104,23 @@ def test_evidence_lists_the_records_with_links_and_respects_scope(world, records
     # Someone whose scope does not hold the records sees none of them.
     items, count = selectors.score_evidence(user=world.users["gz_admin"], score=_score(window, a, "settle.presence"))
     assert count == 0 and items == []
+
+
+def test_days_present_are_averaged_over_the_months_posted(world):
+    """C posted for the second half of a 90-day quarter (45 days = 1.5 months) and in the village on one
+    day of it: 1 / 1.5 = 0.67 a month, not 1 / 3. A quarter not yet begun has no posted day: 0."""
+    window = Window(timezone.localdate().year - 1, 1)
+    assert window.days == 90
+    c = world.cadres["tdw"][2]
+    Assignment.objects.filter(cadre=c).update(start_date=window.start + datetime.timedelta(days=45))
+    DiaryEntry.objects.create(village=world.village("tdw"), cadre=c, text="到岗第一天", recorded_by=world.users["tdw_clerk"],
+                              occurred_at=_at(window.start + datetime.timedelta(days=50)))
+    rows = {r.cadre_id: {s.indicator: s.raw for s in r.scores}
+            for r in engine.compute(window, services.scheme_ensure(actor=None))}
+    assert rows[c.pk]["settle.presence"] == D("0.67")
+    future = Window(timezone.localdate().year + 1, 1)
+    DiaryEntry.objects.create(village=world.village("tdw"), cadre=c, text="未来", recorded_by=world.users["tdw_clerk"],
+                              occurred_at=_at(future.start))
+    rows = {r.cadre_id: {s.indicator: s.raw for s in r.scores}
+            for r in engine.compute(future, services.scheme_ensure(actor=None))}
+    assert rows[c.pk]["settle.presence"] == 0

@@ -1,12 +1,13 @@
 """Services and derived figures: requests' lifecycle, needs, cards, photos, coverage, presence."""
 
+import calendar
 import datetime
 
 import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from minxin.cadres.models import LeaveRequest
+from minxin.cadres.models import Assignment, LeaveRequest
 from minxin.core.errors import DomainError
 from minxin.core.models import AuditEvent
 from minxin.fieldwork import coverage, presence, services
@@ -161,10 +162,29 @@ def test_presence_days_from_records_and_leave(world, settings):
                                   text="同一天")
     days = min(3, (timezone.localdate() - first).days + 1)
     LeaveRequest.objects.filter(cadre=cadre).update(status=LeaveRequest.Status.APPROVED)  # one day, today
-    p = presence.presence_for(cadre_ids=[cadre.pk], year=today.year, month=today.month)[cadre.pk]
-    assert p.present_days == days
+    # Seen at the month's end: 20 days required, less the one day of leave.
+    month_end = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    p = presence.presence_for(cadre_ids=[cadre.pk], year=today.year, month=today.month, today=month_end)[cadre.pk]
+    assert p.present_days == days and not p.in_progress
     assert p.leave_days == 1 and p.required_after_leave == 19
     assert p.shortfall == 19 - days and not p.met
+
+
+def test_the_month_in_progress_and_a_posting_begun_within_it_ask_for_their_share_only(world, settings):
+    """20 days a month, November (30 days): on the 3rd, 3/30 of 20 = 2 days are due, not 20; a posting
+    that began on the 16th owes 15/30 of 20 = 10 days for the month."""
+    settings.MINXIN_REQUIRED_DAYS_PER_MONTH = 20
+    cadre = world.cadres["tdw"][0]
+    year = timezone.localdate().year - 1
+    Assignment.objects.filter(cadre=cadre).update(start_date=datetime.date(year - 1, 1, 1))
+    early = presence.presence_for(cadre_ids=[cadre.pk], year=year, month=11, today=datetime.date(year, 11, 3))
+    assert early[cadre.pk].in_progress and early[cadre.pk].assigned_days == 3
+    assert early[cadre.pk].required_after_leave == 2
+    Assignment.objects.filter(cadre=cadre).update(start_date=datetime.date(year, 11, 16))
+    late_start = presence.presence_for(cadre_ids=[cadre.pk], year=year, month=11, today=datetime.date(year, 12, 5))
+    assert not late_start[cadre.pk].in_progress and late_start[cadre.pk].required_after_leave == 10
+    ahead = presence.presence_for(cadre_ids=[cadre.pk], year=year + 2, month=1)
+    assert ahead[cadre.pk].assigned_days == 0 and ahead[cadre.pk].required_after_leave == 0
 
 
 def test_late_flag_threshold(world, settings):

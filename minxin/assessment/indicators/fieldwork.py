@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.assessment.indicators import LOWER, automatic
 from minxin.cadres.models import LeaveRequest
 from minxin.fieldwork.models import CheckIn, DiaryEntry, FamilyCall, Meeting, Need, VillagerRequest, Visit
+from minxin.fieldwork.presence import posted_days
 from minxin.regions.models import Region
 from minxin.registry.models import Helper, Household
 
@@ -90,10 +91,14 @@ def presence(window, cohort, scheme=None):
         days[cadre_id] += 1
     leaves = LeaveRequest.objects.filter(status=LeaveRequest.Status.APPROVED, start_date__lte=window.end,
                                          end_date__gte=window.start).values_list("cadre_id", "start_date", "end_date")
+    last = min(window.end, timezone.localdate())  # a quarter in progress counts up to today
     for cadre_id, start, end in leaves:
-        days[cadre_id] += (min(end, window.end) - max(start, window.start)).days + 1
-    return {cadre_id: (Decimal(min(n, window.days)) / window.months).quantize(Decimal("0.01"))
-            for cadre_id, n in days.items()}
+        days[cadre_id] += max(0, (min(end, last) - max(start, window.start)).days + 1)
+    # Per month of posting: a cadre posted for part of the quarter, or a quarter not yet over, is
+    # measured against the months it had (days posted × months ÷ days in the quarter), not three.
+    posted = posted_days(cadre_ids=list(days), first=window.start, last=last)
+    return {cadre_id: (Decimal(min(n, posted[cadre_id])) * window.days / (posted[cadre_id] * window.months))
+            .quantize(Decimal("0.01")) for cadre_id, n in days.items() if posted[cadre_id]}
 
 
 # --- 虚心: diary --------------------------------------------------------------------------------
