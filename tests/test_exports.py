@@ -67,6 +67,7 @@ def test_audit_log_export_is_scoped_and_keeps_identifiers_masked(world, client):
     reveal_identifier(actor=world.users["tdw_admin"], obj=cadre, field="id_number", region_code=cadre.region_code)
     client.force_login(world.users["tdw_auditor"])
     rows = _sheet(client.get("/audit/?format=xlsx"))
-    assert any(row[2] == "reveal.id_number" for row in rows[1:])
-    assert all(row[4].startswith("520627106") for row in rows[1:])
+    assert rows[0][2:6] == ["动作", "动作代码", "对象", "区划"]
+    assert any(row[2] == "查看完整身份证号" and row[3] == "reveal.id_number" for row in rows[1:])
+    assert all(row[5].startswith("520627106") for row in rows[1:])
     assert cadre.id_number not in repr(rows)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.accounts.roles import RANK, Role
 from minxin.accounts.scoping import sending_unit_model
-from minxin.core.forms import StyledFormMixin
+from minxin.core import audit
+from minxin.core.forms import DateInput, StyledFormMixin
 from minxin.regions.models import Region
 
 
@@ -42,3 +43,24 @@ class UserForm(StyledFormMixin, forms.Form):
 
 class PasswordResetForm(StyledFormMixin, forms.Form):
     password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    """The audit log's filters, in the words an auditor uses."""
+
+    action = forms.ChoiceField(label=_("动作"), required=False)
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=64)
+    subject = forms.CharField(label=_("对象"), required=False, max_length=64,
+                              help_text=_("户主、家庭成员、驻村干部的姓名或户编号等"))
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("全部动作")), *audit.action_choices()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
+        return data

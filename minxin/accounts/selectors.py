@@ -1,8 +1,13 @@
 """Scoped reads of accounts."""
 
+import datetime
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from minxin.accounts.models import ApiToken, User
+from minxin.core.models import AuditEvent
 
 
 def user_list(*, user: User):
@@ -22,3 +27,26 @@ def token_for_key(raw: str) -> ApiToken | None:
         .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+def audit_event_list(*, user: User, action: str = "", actor: str = "", subject: str = "",
+                     since: datetime.date | None = None, until: datetime.date | None = None) -> QuerySet[AuditEvent]:
+    """The audit events of the user's scope, newest first, narrowed to one action, an actor (user name
+    or full name), a subject (the object's label: a household, a person, a cadre…) and a date range
+    (local days, both ends included)."""
+    events = AuditEvent.objects.visible_to(user).select_related("actor")
+    if action:
+        events = events.filter(action=action)
+    if actor:
+        events = events.filter(actor_name__icontains=actor) | events.filter(actor__full_name__icontains=actor)
+    if subject:
+        events = events.filter(object_repr__icontains=subject)
+    if since:
+        events = events.filter(created_at__gte=_local_midnight(since))
+    if until:
+        events = events.filter(created_at__lt=_local_midnight(until + datetime.timedelta(days=1)))
+    return events.order_by("-created_at", "-id")
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minxin.accounts import roles, selectors, services
-from minxin.accounts.forms import PasswordResetForm, UserForm
+from minxin.accounts.forms import AuditFilterForm, PasswordResetForm, UserForm
 from minxin.accounts.models import ApiToken
 from minxin.core import pages
+from minxin.core.audit import action_label
 from minxin.core.forms import StyledFormMixin
-from minxin.core.models import AuditEvent
 from minxin.core.pages import require, run
 from minxin.core.xlsx import columns_response, xlsx_response
 
@@ -140,17 +140,16 @@ def user_password(request, pk):
 @login_required
 def audit_log(request):
     require(request.user, roles.VIEW_AUDIT_LOG)
-    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action__startswith=action)
-    return pages.list_page(request, events, "core/audit_log.html", nav="audit", export=_audit_xlsx, action=action)
+    form = AuditFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(user=request.user, **{k: v for k, v in filters.items() if v})
+    return pages.list_page(request, events, "core/audit_log.html", nav="audit", export=_audit_xlsx, form=form)
 
 
 def _audit_xlsx(events):
     return columns_response(filename="审计日志.xlsx", sheet=str(_("审计日志")), objects=events.iterator(2000), columns=[
         (_("时间"), lambda e: timezone.localtime(e.created_at)), (_("操作人"), lambda e: e.actor_name),
-        (_("动作"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
+        (_("动作"), lambda e: action_label(e.action)), (_("动作代码"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
         (_("变更前"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before else ""),
         (_("变更后"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after else ""),
     ])

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from minxin.core.clientip import current_client_ip
 from minxin.core.masking import mask_change
@@ -91,3 +92,25 @@ def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the fields that differ, so that the log shows what changed and nothing else."""
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+# What an auditor reads instead of an action's code: each module names its own actions (in its
+# nav.py, discovered at start-up); an action no module named shows its code.
+_ACTION_LABELS: dict[str, Any] = {
+    "reveal.id_number": _("查看完整身份证号"), "reveal.phone": _("查看完整电话"),
+    "reveal.contact_phone": _("查看诉求人完整电话"), "search.identifier": _("按证件号码搜索"),
+    "search.identifier.match": _("按完整证件号码查找"), "demo.load": _("载入演示数据"),
+}
+
+
+def register_action_labels(labels: dict[str, Any]) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    return str(_ACTION_LABELS.get(code, code))
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, label) of every named action, by label."""
+    return sorted(((code, str(label)) for code, label in _ACTION_LABELS.items()), key=lambda item: item[1])

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core import nav
+from minxin.core import audit, nav
 from minxin.registry import permissions
 
 nav.register("registry", label=_("一户一表"), icon="bi-house-heart", order=30, url_name="registry:household-list",
@@ -9,3 +9,15 @@ nav.register("registry", label=_("一户一表"), icon="bi-house-heart", order=3
 nav.register_region_link("village-file", label=_("一村一档"), icon="bi-folder2-open", order=40, levels=("village",),
                          url=lambda region: reverse("registry:village-file", args=[region.code]),
                          visible=permissions.can_view)
+
+audit.register_action_labels({
+    "household.create": _("登记新户"), "household.update": _("修改户信息"), "household.import": _("导入户档案"),
+    "household.import.create": _("导入新增户"), "household.import.update": _("导入更新户"),
+    "household.import.upload": _("上传导入文件"), "household.import.report": _("下载导入报告"),
+    "household.export": _("导出户档案"), "household.export.unmasked": _("导出完整证件号码的户档案"),
+    "household.export.download": _("下载导出文件"), "member.create": _("添加家庭成员"),
+    "member.update": _("修改家庭成员"), "member.remove": _("移出家庭成员"), "registration.create": _("登记建档立卡"),
+    "registration.update": _("修改建档立卡"), "registration.remove": _("取消建档立卡"), "income.save": _("填报收入"),
+    "checklist.save": _("两不愁三保障核查"), "helpers.save": _("设置帮扶责任人"), "care.override": _("认定关爱类别"),
+    "care.clear": _("撤销关爱类别认定"), "village_file.update": _("修改一村一档"),
+})

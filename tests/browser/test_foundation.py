@@ -85,3 +85,23 @@ def test_login_lockout_after_repeated_failures(browser_world, live_server, page,
     login(page, "tdw_clerk", PASSWORD)
     assert "锁定" in page.content()
     assert "/accounts/login/" in page.url
+
+
+def test_an_auditor_filters_the_audit_log_in_words(browser_world, live_server, page, login, shot):
+    from minxin.core.privacy import reveal_identifier
+
+    w = browser_world
+    cadre = w.cadres["tdw"][0]
+    reveal_identifier(actor=w.users["tdw_admin"], obj=cadre, field="id_number", region_code=cadre.region_code)
+    login(page, "county_auditor", PASSWORD)
+    page.goto(f"{live_server.url}/audit/")
+    page.select_option("#id_action", label="查看完整身份证号")
+    page.get_by_test_id("audit-filter").click()
+    page.wait_for_url("**action=reveal.id_number**")
+    table = page.locator("table").inner_text()
+    assert "查看完整身份证号" in table and cadre.name in table and "reveal.id_number" not in table
+    assert cadre.id_number not in page.content()
+    shot(page, "audit-log-desktop")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "audit-log-phone")

@@ -54,7 +54,7 @@ def test_search_by_initials_open_household_and_reveal(browser_world, live_server
                                      object_id=str(child.pk), actor=w.users["tdw_admin"]).count() == 1
     page.reload()
     page.get_by_test_id("history-tab").click()
-    assert "reveal.id_number" in page.get_by_test_id("history").inner_text()
+    assert "查看完整身份证号" in page.get_by_test_id("history").inner_text()  # the action in words
     shot(page, "registry-history")
     page.emulate_media(media="print")
     shot(page, "registry-household-print")
