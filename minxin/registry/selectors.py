@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, Sum, Window
+from django.db.models import Case, Count, IntegerField, Q, Sum, When, Window
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -115,9 +115,31 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None):
         column = choices.TAGS.get(tag, (None,))[0]
         if column:
             qs = qs.filter(**{column: True})
+    qs = qs.select_related("village__parent", "registration")
     if f.q:
-        qs = qs.filter(search_q(f.q, user=user))
-    return qs.select_related("village__parent", "registration").order_by("name_pinyin", "id")
+        term = f.q.strip().lower()
+        # Households whose head (or number) matches come first, then those matched by another member.
+        head = Q(head_name__contains=term) | Q(name_pinyin__contains=term) | Q(number__startswith=term.upper())
+        qs = qs.filter(search_q(f.q, user=user)).annotate(
+            head_match=Case(When(head, then=0), default=1, output_field=IntegerField()))
+        return qs.order_by("head_match", "name_pinyin", "id")
+    return qs.order_by("name_pinyin", "id")
+
+
+def matched_members(*, households: list[Household], q: str) -> dict[int, list[str]]:
+    """For the households of a search page matched through a member rather than the head: the names
+    of the members whose name or pinyin matches, so the list says why the household is there."""
+    term = q.strip().lower()
+    others = [h.pk for h in households if getattr(h, "head_match", 0)]
+    names: dict[int, list[str]] = {}
+    if not term or not others:
+        return names
+    for household_id, name, pinyin in (Member.objects.filter(household_id__in=others)
+                                       .exclude(relation=choices.Relation.HEAD)
+                                       .values_list("household_id", "name", "name_pinyin")):
+        if term in name.lower() or term in pinyin:
+            names.setdefault(household_id, []).append(name)
+    return names
 
 
 def paginate(queryset, page_number, per_page: int = 50, *, search: bool = False) -> Page:
@@ -140,7 +162,8 @@ def paginate(queryset, page_number, per_page: int = 50, *, search: bool = False)
         number = 1
     paginator = Paginator(queryset, per_page)
     if search:
-        ranked = (queryset.annotate(total_count=Window(Count("pk"))).order_by(Lower("name_pinyin"), "id")
+        rank = ["head_match"] if "head_match" in queryset.query.annotations else []
+        ranked = (queryset.annotate(total_count=Window(Count("pk"))).order_by(*rank, Lower("name_pinyin"), "id")
                   .values_list("pk", "total_count"))
         ids = list(ranked[(number - 1) * per_page: number * per_page])
         if ids:

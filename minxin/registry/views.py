@@ -72,6 +72,7 @@ def household_list(request):
     query.pop("page", None)
     return render(request, "registry/household_list.html", {
         "page": page, "filters": filters, "query": query.urlencode(), "nav_active": NAV,
+        "matched": selectors.matched_members(households=list(page), q=filters.q) if filters.q else {},
         "townships": selectors.townships_for(user=request.user), "villages": _village_choices(request),
         "selected_township": request.GET.get("township", ""), "selected_village": request.GET.get("village", ""),
         "attributes": choices.Attribute.choices, "statuses": choices.Status.choices, "causes": choices.Cause.choices,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from minxin.core.models import AuditEvent
 from minxin.registry.models import Household, ImportJob
 from tests.registry.conftest import HEADER, family, person_row
+from tests.world import make_id_number
 
 pytestmark = pytest.mark.django_db
 LIST = "/registry/households/"
@@ -225,3 +226,24 @@ def test_an_import_report_quotes_cells_so_only_its_uploader_and_revealers_fetch_
     assert client.post(url).status_code == 200
     downloads = AuditEvent.objects.filter(action="household.import.report", object_id=str(job.pk))
     assert sorted(downloads.values_list("actor__username", flat=True)) == ["county_admin", "tdw_admin"]
+
+
+def test_a_search_lists_households_matched_by_their_head_first_and_names_the_member_matched(world, client):
+    """yxm: two households headed by 杨秀梅, and one headed by 徐志强 where 杨秀敏 (yxm too) lives.
+    The heads' households come first; the third says which member matched."""
+    from minxin.registry import services
+
+    admin, village = world.users["tdw_admin"], world.village("tdw")
+    heads = {}
+    for number, head, seq in (("Y1", "杨秀梅", 51), ("Y2", "杨秀梅", 53), ("X1", "徐志强", 55)):
+        heads[number] = services.household_create(actor=admin, village=village, number=number, head={
+            "name": head, "id_number": make_id_number("19700101", seq), "ethnicity": "汉族"})
+    x1 = heads["X1"]
+    services.member_save(actor=admin, household=x1, version=x1.version, member=None, name="杨秀敏",
+                         id_number=make_id_number("19750101", 57), relation="spouse")
+    client.force_login(admin)
+    response = client.get(LIST, {"q": "yxm"})
+    rows = list(response.context["page"])
+    assert [h.number for h in rows] == ["Y1", "Y2", "X1"]
+    body = response.content.decode()
+    assert body.count('data-testid="matched-member"') == 1 and "匹配成员：杨秀敏" in body
