@@ -7,6 +7,7 @@ importer can map a cell's text back to a code with `code_for(...)`.
 from functools import lru_cache
 
 from django.db import models
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,9 @@ class Status(models.TextChoices):
 
 # Still poor, for the village's poverty incidence (贫困发生率).
 POOR_STATUSES = {Status.NOT_EXITED, Status.RETURNED}
+# A household whose registration still counts as 建档立卡 (a cancelled one, 注销, no longer does): the
+# dashboard's figures and the village file count with this one definition.
+REGISTERED = Q(registration__isnull=False) & ~Q(registration__status=Status.CANCELLED)
 
 
 class Cause(models.TextChoices):

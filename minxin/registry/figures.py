@@ -7,11 +7,8 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import aggregate_by_group, figure_set
-from minxin.registry.choices import Status
+from minxin.registry.choices import REGISTERED, Status
 from minxin.registry.models import Household
-
-# Registered households that still count (a cancelled registration no longer does).
-_REGISTERED = Q(registration__isnull=False) & ~Q(registration__status=Status.CANCELLED)
 
 
 @figure_set(
@@ -29,8 +26,8 @@ def households(prefix, year, group_len):
     return aggregate_by_group(Household.objects.all(), "village__code", prefix, group_len, {
         "registry.households": Count("pk"),
         "registry.people": Sum("member_count"),
-        "registry.registered_households": Count("pk", filter=_REGISTERED),
-        "registry.registered_people": Sum("member_count", filter=_REGISTERED),
+        "registry.registered_households": Count("pk", filter=REGISTERED),
+        "registry.registered_people": Sum("member_count", filter=REGISTERED),
         "registry.not_exited": Count("pk", filter=Q(registration__status__in=[Status.NOT_EXITED, Status.RETURNED])),
         "registry.dibao": Count("pk", filter=Q(has_dibao=True)),
         "registry.care_elderly": Count("pk", filter=Q(care_elderly=True)),

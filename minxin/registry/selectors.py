@@ -237,10 +237,11 @@ def village_file(*, user: User, village: Region) -> dict:
         disabled=Count("id", filter=Q(has_disabled=True)), family_planning=Count("id", filter=Q(has_family_planning=True)),
         care_child=Count("id", filter=Q(care_child=True)), care_elderly=Count("id", filter=Q(care_elderly=True)),
         care_women=Count("id", filter=Q(care_women=True)))
-    registrations = Registration.objects.filter(household__village=village)
-    reg = registrations.aggregate(households=Count("id"), people=Sum("household__member_count"),
-                                  poor_people=Sum("household__member_count",
-                                                  filter=Q(status__in=choices.POOR_STATUSES)))
+    registrations = Registration.objects.filter(household__in=households)
+    reg = households.aggregate(households=Count("id", filter=choices.REGISTERED),
+                               people=Sum("member_count", filter=choices.REGISTERED),
+                               poor_people=Sum("member_count",
+                                               filter=Q(registration__status__in=choices.POOR_STATUSES)))
     by_status = {row["status"]: row for row in registrations.values("status").annotate(
         households=Count("id"), people=Sum("household__member_count"))}
     by_cause = list(registrations.exclude(main_cause="").values("main_cause").annotate(

@@ -89,3 +89,26 @@ def test_cached_figures_change_as_soon_as_the_records_do(world, client):
                             end_date=timezone.localdate(), reason="违反驻村纪律", recall=True)
     _, after = _summary(client, "520627")
     assert after["cadres.recalled"] == before["cadres.recalled"] + 1
+
+
+@pytest.mark.django_db
+def test_the_dashboard_and_the_village_file_count_registered_households_alike(world, client):
+    """A cancelled registration (注销) no longer counts, on either page (they once said 55 and 58)."""
+    from minxin.registry.models import Registration
+
+    village = world.village("tdw")
+    households = list(Household.objects.filter(village=village))
+    assert len(households) >= 2
+    for household in households[:2]:
+        Registration.objects.update_or_create(household=household, defaults={"status": "exited", "year": 2016})
+    Registration.objects.filter(household=households[1]).update(status="cancelled")
+    counted = Household.objects.filter(pk=households[0].pk).values_list("member_count", flat=True)[0]
+    others = Registration.objects.filter(household__village=village).exclude(
+        household__in=households[:2]).exclude(status="cancelled")
+    expected_households = 1 + others.count()
+    expected_people = counted + sum(r.household.member_count for r in others)
+    client.force_login(world.users["county_admin"])
+    _data, values = _summary(client, village.code)
+    file = client.get(f"/registry/villages/{village.code}/").context["registered"]
+    assert values["registry.registered_households"] == file["households"] == expected_households
+    assert values["registry.registered_people"] == (file["people"] or 0) == expected_people
