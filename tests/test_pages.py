@@ -186,3 +186,22 @@ def test_api_docs_load_nothing_from_outside(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "https://" not in page and "http://" not in page
+
+
+def test_small_things_a_new_user_saw(client, world):
+    """/favicon.ico is the icon, not a 404; the language menu names each language in itself; the
+    quarter reads 第三季度 in Chinese and Q3 in English."""
+    from django.utils import translation
+
+    from minxin.assessment.window import Window
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/minxin/favicon.svg")
+    client.force_login(world.users["county_admin"])
+    for language in ("zh-hans", "en"):
+        page = client.get("/", follow=True, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert ">English</option>" in page and ">简体中文</option>" in page and "英语" not in page
+    with translation.override("zh-hans"):
+        assert Window(2026, 3).label() == "2026年第三季度"
+    with translation.override("en"):
+        assert Window(2026, 3).label() == "Q3 2026"

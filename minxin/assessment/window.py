@@ -52,7 +52,9 @@ class Window:
         return (self.next_start - self.start).days
 
     def label(self) -> str:
-        return _("%(year)d年第%(q)s季度") % {"year": self.year, "q": "一二三四"[self.quarter - 1]}
+        # The Chinese title writes the quarter as a numeral (第三季度), other languages as a digit (Q3).
+        return _("%(year)d年第%(numeral)s季度") % {"year": self.year, "numeral": "一二三四"[self.quarter - 1],
+                                                 "q": self.quarter}
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
