@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from minxin.core.errors import DomainError
 
@@ -52,9 +53,12 @@ class Window:
         return (self.next_start - self.start).days
 
     def label(self) -> str:
-        # The Chinese title writes the quarter as a numeral (第三季度), other languages as a digit (Q3).
-        return _("%(year)d年第%(numeral)s季度") % {"year": self.year, "numeral": "一二三四"[self.quarter - 1],
-                                                 "q": self.quarter}
+        return _("%(year)d年第%(q)s季度") % {"year": self.year, "q": QUARTER_NAMES[self.quarter - 1]}
+
+
+# A quarter's name in a title: a numeral in Chinese (第三季度), a digit in English (Q3).
+QUARTER_NAMES = [pgettext_lazy("quarter", "一"), pgettext_lazy("quarter", "二"), pgettext_lazy("quarter", "三"),
+                 pgettext_lazy("quarter", "四")]
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
