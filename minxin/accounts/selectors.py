@@ -10,7 +10,7 @@ from minxin.accounts.models import ApiToken, User
 from minxin.core.models import AuditEvent
 
 
-def user_list(*, user: User):
+def user_list(*, user: User) -> QuerySet[User]:
     return User.objects.visible_to(user).select_related("scope", "sending_unit").order_by("scope_id", "username")
 
 

@@ -1,5 +1,7 @@
 """Writes to accounts: users and API tokens. Each checks who may do it and logs it."""
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,7 +33,7 @@ def _check_can_manage(actor: User, *, role: str, scope: Region | None) -> None:
         )
 
 
-def _check_role_scope(*, role: str, scope: Region, sending_unit) -> None:
+def _check_role_scope(*, role: str, scope: Region, sending_unit: Any) -> None:
     if role not in Role.values:
         raise DomainError("unknown_role", _("未知角色：%(role)s。") % {"role": role}, field="role")
     allowed = SCOPE_LEVELS[role]
@@ -57,7 +59,7 @@ def _check_password(password: str, user: User) -> None:
 @transaction.atomic
 def user_create(
     *, actor: User | None, username: str, role: str, scope: Region, password: str | None,
-    full_name: str = "", phone: str = "", sending_unit=None, validate: bool = True,
+    full_name: str = "", phone: str = "", sending_unit: Any = None, validate: bool = True,
 ) -> User:
     """Create an account. `actor=None` is the command line (trusted, e.g. `minxin create-user`)."""
     if actor is not None:
@@ -85,7 +87,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, role: str, scope: Region, full_name: str, phone: str,
-                sending_unit=None, is_active: bool = True) -> User:
+                sending_unit: Any = None, is_active: bool = True) -> User:
     """Change an account's role, scope, name, phone or active flag."""
     _check_can_manage(actor, role=user.role, scope=user.scope)  # may touch this user at all
     _check_can_manage(actor, role=role, scope=scope)  # may give the new role and scope
@@ -122,7 +124,7 @@ def _revoke_all(user: User) -> int:
     return ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def revoke_tokens_on_new_password(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
+def revoke_tokens_on_new_password(sender: Any, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
     """pre_save of User (connected in AccountsConfig.ready): a password set outside user_set_password
     — Django's `changepassword` command, a shell — still revokes the user's API tokens. Only a real
     set_password() counts (it leaves the new password in `_password` until the save); the rehash

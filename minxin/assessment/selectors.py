@@ -1,8 +1,10 @@
 """Scoped reads of the assessment module: every query starts from `visible_to(user)`."""
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -34,11 +36,11 @@ def scheme_current() -> Scheme | None:
     return Scheme.objects.prefetch_related("weights").order_by("-version").first()
 
 
-def scheme_list():
+def scheme_list() -> QuerySet[Scheme]:
     return Scheme.objects.select_related("created_by").annotate(n_periods=Count("periods")).order_by("-version")
 
 
-def period_list():
+def period_list() -> QuerySet[Period]:
     """Periods carry no personal data (their results are scoped separately)."""
     return Period.objects.select_related("scheme", "published_by").order_by("-year", "-quarter")
 
@@ -51,7 +53,7 @@ def period_get(*, code: str) -> Period:
     return get_object_or_404(period_list(), year=window.year, quarter=window.quarter)
 
 
-def result_list(*, user: User, period: Period, prefix: str | None = None, q: str = ""):
+def result_list(*, user: User, period: Period, prefix: str | None = None, q: str = "") -> QuerySet[CadreResult]:
     qs = (CadreResult.objects.visible_to(user).filter(period=period)
           .select_related("cadre__sending_unit"))
     if prefix:
@@ -61,7 +63,7 @@ def result_list(*, user: User, period: Period, prefix: str | None = None, q: str
     return qs.order_by("rank_county", "cadre__name_pinyin", "cadre_id")
 
 
-def my_results(*, user: User):
+def my_results(*, user: User) -> QuerySet[CadreResult]:
     """A cadre's own results, newest quarter first (empty for other users)."""
     if user.role != "cadre":
         return CadreResult.objects.none()
@@ -94,7 +96,7 @@ class EvidenceItem:
     extra: str = ""
 
 
-def _attr(obj, path: str):
+def _attr(obj: Any, path: str) -> Any:
     for part in path.split("."):
         obj = getattr(obj, part, None)
     return obj
@@ -135,7 +137,7 @@ def score_evidence(*, user: User, score: IndicatorScore) -> tuple[list[EvidenceI
     return items[:EVIDENCE_LIMIT], count
 
 
-def _when(value):
+def _when(value: Any) -> datetime.date:
     """Dates and datetimes sort together (a datetime shown in local time)."""
     import datetime
 
@@ -146,13 +148,13 @@ def _when(value):
     return value
 
 
-def _url(name, *args):
+def _url(name: str, *args: Any) -> str:
     from django.urls import reverse
 
     return reverse(name, args=args)
 
 
-def appeal_list(*, user: User, status: str | None = None):
+def appeal_list(*, user: User, status: str | None = None) -> QuerySet[Appeal]:
     qs = Appeal.objects.visible_to(user).select_related("score__result__period", "score__result__cadre",
                                                         "filed_by", "decided_by")
     if user.role == "cadre":
@@ -168,7 +170,7 @@ def appeal_get(*, user: User, pk: int) -> Appeal:
 
 # --- pledges ---------------------------------------------------------------------------------
 
-def pledge_list(*, user: User, year: int | None = None):
+def pledge_list(*, user: User, year: int | None = None) -> QuerySet[Pledge]:
     qs = Pledge.objects.visible_to(user).select_related("cadre", "village__parent").annotate(
         n_items=Count("items"), n_reviewed=Count("items", filter=~Q(items__result="")))
     if year:
@@ -184,7 +186,7 @@ def pledge_item_get(*, user: User, pk: int) -> PledgeItem:
     return get_object_or_404(PledgeItem.objects.visible_to(user).select_related("pledge__cadre"), pk=pk)
 
 
-def public_board(*, token: str, year: int):
+def public_board(*, token: str, year: int) -> tuple[Any, list[Pledge]]:
     """The public village page: no login; public pledges only; names and items, no identifiers."""
     board = get_object_or_404(PledgeBoard.objects.select_related("village__parent"), token=token)
     pledges = (Pledge.objects.filter(village_id=board.village_id, year=year, status=Pledge.Status.PUBLIC)
@@ -194,7 +196,7 @@ def public_board(*, token: str, year: int):
 
 # --- supervision -----------------------------------------------------------------------------
 
-def inspection_list(*, user: User, kind: str | None = None):
+def inspection_list(*, user: User, kind: str | None = None) -> QuerySet[Inspection]:
     qs = Inspection.objects.visible_to(user).select_related("village__parent", "inspector").annotate(
         n_findings=Count("findings", distinct=True), n_scores=Count("scores", distinct=True))
     if kind:
@@ -207,15 +209,15 @@ def inspection_get(*, user: User, pk: int) -> Inspection:
                              pk=pk)
 
 
-def inspection_findings(*, inspection: Inspection):
+def inspection_findings(*, inspection: Inspection) -> QuerySet[Finding]:
     return inspection.findings.select_related("cadre", "rectification").order_by("id")
 
 
-def inspection_scores(*, inspection: Inspection):
+def inspection_scores(*, inspection: Inspection) -> QuerySet[ManualScore]:
     return inspection.scores.select_related("cadre").order_by("cadre__name_pinyin", "indicator")
 
 
-def rectification_list(*, user: User, status: str | None = None):
+def rectification_list(*, user: User, status: str | None = None) -> QuerySet[Rectification]:
     qs = Rectification.objects.visible_to(user).select_related("finding__inspection__village", "finding__cadre")
     if status:
         qs = qs.filter(status=status)
@@ -226,14 +228,14 @@ def rectification_get(*, user: User, pk: int) -> Rectification:
     return get_object_or_404(rectification_list(user=user), pk=pk)
 
 
-def finding_list(*, user: User, cadre_id: int, year: int):
+def finding_list(*, user: User, cadre_id: int, year: int) -> QuerySet[Finding]:
     return (Finding.objects.visible_to(user).filter(cadre_id=cadre_id, inspection__date__year=year)
             .select_related("inspection", "rectification").order_by("inspection__date", "id"))
 
 
 # --- annual ----------------------------------------------------------------------------------
 
-def grade_list(*, user: User, year: int):
+def grade_list(*, user: User, year: int) -> QuerySet[AnnualGrade]:
     return (AnnualGrade.objects.visible_to(user).filter(year=year)
             .select_related("cadre__sending_unit", "confirmed_by").order_by("-composite", "cadre__name_pinyin"))
 
@@ -242,7 +244,7 @@ def grade_get(*, user: User, pk: int) -> AnnualGrade:
     return get_object_or_404(AnnualGrade.objects.visible_to(user).select_related("cadre"), pk=pk)
 
 
-def consequence_list(*, user: User, cadre_id: int | None = None, year: int | None = None):
+def consequence_list(*, user: User, cadre_id: int | None = None, year: int | None = None) -> QuerySet[Consequence]:
     qs = Consequence.objects.visible_to(user).select_related("cadre", "recorded_by")
     if cadre_id:
         qs = qs.filter(cadre_id=cadre_id)

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ def assigned_village_codes(*, user: User) -> list[str]:
     return sorted(set(active.values_list("village_id", flat=True)))
 
 
-def _active_assignments():
+def _active_assignments() -> Prefetch:
     return Prefetch(
         "assignments",
         queryset=Assignment.objects.active().select_related("village__parent"),
@@ -38,7 +38,7 @@ def valid_cover_q(on: datetime.date) -> Q:
 
 
 def cadre_list(*, user: User, village: str | None = None, q: str = "", sending_unit: int | None = None,
-               uninsured: bool = False):
+               uninsured: bool = False) -> QuerySet[Cadre]:
     """Cadres the user may see, with their current assignments, optionally narrowed."""
     today = timezone.localdate()
     qs = (
@@ -72,15 +72,15 @@ def cadre_get(*, user: User, pk: int) -> Cadre:
     return get_object_or_404(cadre_list(user=user), pk=pk)
 
 
-def cadre_assignments(*, cadre: Cadre):
+def cadre_assignments(*, cadre: Cadre) -> QuerySet[Assignment]:
     return cadre.assignments.select_related("village__parent").order_by("-start_date", "-id")
 
 
-def cadre_insurances(*, cadre: Cadre):
+def cadre_insurances(*, cadre: Cadre) -> QuerySet[Insurance]:
     return cadre.insurances.order_by("-end_date")
 
 
-def cadre_leaves(*, cadre: Cadre):
+def cadre_leaves(*, cadre: Cadre) -> QuerySet[LeaveRequest]:
     return cadre.leaves.select_related("requested_by", "decided_by").order_by("-start_date")
 
 
@@ -98,7 +98,7 @@ def insurance_status(*, cadre: Cadre, today: datetime.date | None = None) -> dic
     }
 
 
-def village_team(*, user: User, village_code: str):
+def village_team(*, user: User, village_code: str) -> list[Assignment]:
     """The resident team of a village: its active assignments (first secretary first)."""
     order = {Assignment.Role.FIRST_SECRETARY: 0, Assignment.Role.TEAM_LEADER: 1, Assignment.Role.TEAM_MEMBER: 2}
     rows = list(
@@ -108,7 +108,7 @@ def village_team(*, user: User, village_code: str):
     return sorted(rows, key=lambda a: (order.get(a.role, 9), a.cadre.name_pinyin))
 
 
-def sending_unit_list(*, user: User):
+def sending_unit_list(*, user: User) -> QuerySet[SendingUnit]:
     return SendingUnit.objects.visible_to(user).order_by("level", "name")
 
 
@@ -116,7 +116,7 @@ def sending_unit_get(*, user: User, pk: int) -> SendingUnit:
     return get_object_or_404(sending_unit_list(user=user), pk=pk)
 
 
-def leave_list(*, user: User, status: str | None = None):
+def leave_list(*, user: User, status: str | None = None) -> QuerySet[LeaveRequest]:
     qs = LeaveRequest.objects.visible_to(user).select_related("cadre", "requested_by", "decided_by")
     if user.role == Role.CADRE:
         qs = qs.filter(cadre__user_id=user.pk)

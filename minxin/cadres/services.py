@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,9 +101,11 @@ def cadre_save(*, actor: User | None, cadre: Cadre | None = None, name: str, id_
 
 # --- assignments -----------------------------------------------------------------------------
 
-def _overlapping(cadre: Cadre, start: datetime.date, end: datetime.date | None, exclude_pk=None):
+def _overlapping(cadre: Cadre, start: datetime.date, end: datetime.date | None, exclude_pk: int | None = None) -> QuerySet[Assignment]:
     """Active assignments of the cadre whose period meets [start, end] (open end = ongoing)."""
-    qs = cadre.assignments.filter(status=Assignment.Status.ACTIVE).exclude(pk=exclude_pk)
+    qs = cadre.assignments.filter(status=Assignment.Status.ACTIVE)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
     qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
     if end is not None:
         qs = qs.filter(start_date__lte=end)

@@ -49,7 +49,7 @@ def require_cadre(actor):
     return cadre
 
 
-def check_time(value: datetime.datetime, *, field: str = "occurred_at") -> datetime.datetime:
+def check_time(value: datetime.datetime | None, *, field: str = "occurred_at") -> datetime.datetime:
     if value is None:
         raise DomainError("required", _("请填写时间。"), field=field)
     if timezone.is_naive(value):

@@ -2,9 +2,11 @@
 role without VIEW_FIELDWORK (the expert) is refused every one of them (403), so no page, API answer,
 export or the field app's bootstrap can list what the role may not open."""
 
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -35,12 +37,15 @@ def require_view(user: User) -> None:
         raise PermissionDenied
 
 
-def _narrow(qs, *, village: str | None = None, field: str = "village__code"):
+Q_T = TypeVar("Q_T", bound=QuerySet)
+
+
+def _narrow(qs: Q_T, *, village: str | None = None, field: str = "village__code") -> Q_T:
     return qs.filter(**{f"{field}__startswith": village}) if village else qs
 
 
 def visit_list(*, user: User, village: str | None = None, household: int | None = None, cadre: int | None = None,
-               kind: str | None = None, late: bool = False):
+               kind: str | None = None, late: bool = False) -> QuerySet[Visit]:
     require_view(user)
     qs = Visit.objects.visible_to(user).select_related("household", "cadre", "village")
     qs = _narrow(qs, village=village)
@@ -67,12 +72,12 @@ def photo_get(*, user: User, pk: int) -> VisitPhoto:
     return get_object_or_404(VisitPhoto.objects.visible_to(user), pk=pk)
 
 
-def visit_by_uuid(*, user: User, uuid) -> Visit:
+def visit_by_uuid(*, user: User, uuid: Any) -> Visit:
     require_view(user)
     return get_object_or_404(Visit.objects.visible_to(user), uuid=uuid)
 
 
-def meeting_list(*, user: User, category: str | None = None, village: str | None = None):
+def meeting_list(*, user: User, category: str | None = None, village: str | None = None) -> QuerySet[Meeting]:
     require_view(user)
     qs = _narrow(Meeting.objects.visible_to(user).select_related("village", "cadre"), village=village)
     if category:
@@ -86,13 +91,13 @@ def meeting_get(*, user: User, pk: int) -> Meeting:
                              .prefetch_related("participants"), pk=pk)
 
 
-def call_list(*, user: User, village: str | None = None):
+def call_list(*, user: User, village: str | None = None) -> QuerySet[FamilyCall]:
     require_view(user)
     return _narrow(FamilyCall.objects.visible_to(user).select_related("village", "cadre", "household"),
                    village=village).order_by("-occurred_at", "-id")
 
 
-def diary_list(*, user: User, village: str | None = None, cadre: int | None = None):
+def diary_list(*, user: User, village: str | None = None, cadre: int | None = None) -> QuerySet[DiaryEntry]:
     require_view(user)
     qs = _narrow(DiaryEntry.objects.visible_to(user).select_related("village", "cadre"), village=village)
     if cadre:
@@ -100,7 +105,7 @@ def diary_list(*, user: User, village: str | None = None, cadre: int | None = No
     return qs.order_by("-occurred_at", "-id")
 
 
-def need_list(*, user: User, status: str | None = None, village: str | None = None, mine: bool = False):
+def need_list(*, user: User, status: str | None = None, village: str | None = None, mine: bool = False) -> QuerySet[Need]:
     require_view(user)
     qs = _narrow(Need.objects.visible_to(user).select_related("village", "household", "owner"), village=village)
     if status:
@@ -116,7 +121,7 @@ def need_get(*, user: User, pk: int) -> Need:
                              pk=pk)
 
 
-def request_list(*, user: User, status: str | None = None, village: str | None = None, overdue: bool = False):
+def request_list(*, user: User, status: str | None = None, village: str | None = None, overdue: bool = False) -> QuerySet[VillagerRequest]:
     require_view(user)
     qs = VillagerRequest.objects.visible_to(user).select_related("village", "household", "assignee")
     qs = _narrow(qs, village=village)
@@ -145,7 +150,7 @@ def request_counts(*, user: User, village: str | None = None) -> dict:
     return qs.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(pk__in=overdue)))
 
 
-def assignable_users(*, village_code: str):
+def assignable_users(*, village_code: str) -> QuerySet[User]:
     """Accounts that may take a request of this village: administrators and clerks whose scope
     covers the village, and the cadres of its resident team."""
     team = Assignment.objects.active().filter(village_id=village_code).values("cadre__user_id")
@@ -156,7 +161,7 @@ def assignable_users(*, village_code: str):
             .order_by("role", "username"))
 
 
-def village_cards(*, user: User, village_code: str):
+def village_cards(*, user: User, village_code: str) -> QuerySet[Household]:
     """The village's households with their current card (None if not issued yet)."""
     require_view(user)
     from django.db.models import Subquery
@@ -222,12 +227,12 @@ def field_bootstrap(*, user: User, limit: int) -> dict:
     }
 
 
-def _kinds(category) -> dict:
+def _kinds(category: Any) -> dict:
     labels = dict(Meeting.Kind.choices)
     return {str(kind): str(labels[kind]) for kind in Meeting.KINDS_BY_CATEGORY[category]}
 
 
-def village_rows(*, user: User, prefix: str):
+def village_rows(*, user: User, prefix: str) -> QuerySet[Region]:
     require_view(user)
 
     return Region.objects.visible_to(user).villages().filter(code__startswith=prefix).order_by("code")

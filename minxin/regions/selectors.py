@@ -1,5 +1,6 @@
 """Scoped reads of the region tree."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from minxin.core.types import Actor
@@ -30,15 +31,15 @@ def region_filter(*, user: Actor, code: str | None) -> Region | None:
         raise Http404("region") from None
 
 
-def region_children(*, user: Actor, region: Region):
+def region_children(*, user: Actor, region: Region) -> QuerySet[Region]:
     return Region.objects.visible_to(user).filter(parent=region).order_by("code")
 
 
-def user_root_regions(*, user: Actor):
+def user_root_regions(*, user: Actor) -> QuerySet[Region]:
     """The top regions of a user's scope: its scope region, or its villages for derived scopes."""
     prefixes = user.scope_prefixes()
     return Region.objects.filter(code__in=[p.ljust(12, "0") for p in prefixes]).order_by("code")
 
 
-def village_list(*, user: Actor):
+def village_list(*, user: Actor) -> QuerySet[Region]:
     return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")

@@ -1,6 +1,7 @@
 """Writes to the region tree."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -83,7 +84,7 @@ def village_create(
 
 
 @transaction.atomic
-def village_update(*, actor: Actor | None, village: Region, **facts) -> Region:
+def village_update(*, actor: Actor | None, village: Region, **facts: Any) -> Region:
     """Change a village's facts (name, poor-village status, terrain, distance, size)."""
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:

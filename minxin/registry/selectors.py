@@ -5,10 +5,11 @@ business in the registry (experts) get nothing.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, Sum, When, Window
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -92,7 +93,7 @@ def search_q(q: str, *, user: User) -> Q:
     return query
 
 
-def household_list(*, user: User, filters: HouseholdFilters | None = None):
+def household_list(*, user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     """Households the user may see, filtered, sorted by the head's name in pinyin."""
     _require_view(user)
     f = filters or HouseholdFilters()
@@ -142,7 +143,7 @@ def matched_members(*, households: list[Household], q: str) -> dict[int, list[st
     return names
 
 
-def paginate(queryset, page_number, per_page: int = 50, *, search: bool = False) -> Page:
+def paginate(queryset: QuerySet, page_number: Any, per_page: int = 50, *, search: bool = False) -> Page:
     """One page of the household list and its total, by the cheaper of two plans (measured at county
     scale in bench/RESULTS.md):
 
@@ -185,7 +186,7 @@ def household_get(*, user: User, pk: int) -> Household:
                              pk=pk)
 
 
-def household_members(*, household: Household):
+def household_members(*, household: Household) -> list[Member]:
     return sorted(household.members.all(), key=lambda m: (choices.RELATION_ORDER.get(m.relation, 99), m.pk))
 
 
@@ -204,7 +205,7 @@ def household_sheet(*, user: User, household: Household) -> dict:
     }
 
 
-def household_history(*, user: User, household: Household, members=None):
+def household_history(*, user: User, household: Household, members: Any = None) -> list:
     """The household's audit events, and those about its members (reveals), newest first."""
     member_ids = [str(m.pk) for m in (members if members is not None else household.members.all())]
     events = AuditEvent.objects.visible_to(user).filter(
@@ -261,7 +262,7 @@ def village_file(*, user: User, village: Region) -> dict:
     }
 
 
-def import_job_list(*, user: User):
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
     _require_view(user)
     return ImportJob.objects.visible_to(user).select_related("created_by").order_by("-created_at")
 
@@ -270,7 +271,7 @@ def import_job_get(*, user: User, pk: int) -> ImportJob:
     return get_object_or_404(import_job_list(user=user), pk=pk)
 
 
-def export_job_list(*, user: User):
+def export_job_list(*, user: User) -> QuerySet[ExportJob]:
     _require_view(user)
     return ExportJob.objects.visible_to(user).select_related("created_by").order_by("-created_at")
 
@@ -279,10 +280,10 @@ def export_job_get(*, user: User, pk: int) -> ExportJob:
     return get_object_or_404(export_job_list(user=user), pk=pk)
 
 
-def villages_for(*, user: User):
+def villages_for(*, user: User) -> QuerySet[Region]:
     """Villages the user may pick (forms, filters)."""
     return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")
 
 
-def townships_for(*, user: User):
+def townships_for(*, user: User) -> QuerySet[Region]:
     return Region.objects.visible_to(user).townships().order_by("code")

@@ -7,6 +7,7 @@ Member, registration, income, checklist, helper and care events are recorded aga
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -60,7 +61,7 @@ def _require_edit(actor: User | None) -> None:
         raise PermissionDenied(_("您的角色不能修改户档案。"))
 
 
-def _event(actor: User | None, action: str, household: Household, *, before=None, after=None) -> None:
+def _event(actor: User | None, action: str, household: Household, *, before: Any = None, after: Any = None) -> None:
     audit_record(actor=actor, action=action, object_type=HOUSEHOLD_TYPE, object_id=str(household.pk),
                  object_repr=str(household)[:255], region_code=household.village_id, before=before or None,
                  after=after)
@@ -77,7 +78,7 @@ def _claim_version(household: Household, version: int | None) -> None:
     household.version = version + 1
 
 
-def clean_id_number(value: str, *, actor=None, exclude_pk=None):
+def clean_id_number(value: str, *, actor: Any = None, exclude_pk: int | None = None) -> Any:
     """The parsed ID number, or DomainError(field="id_number") saying why not, in Chinese."""
     try:
         person = parse_id_number(value)
@@ -89,7 +90,8 @@ def clean_id_number(value: str, *, actor=None, exclude_pk=None):
         # Typing guesses and watching for "already registered" would confirm a masked number's hidden
         # digits; checks by roles that may not reveal are limited (and the hits logged, below).
         raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
-    clash = Member.objects.filter(id_number=person.number).exclude(pk=exclude_pk).select_related("household").first()
+    others = Member.objects.filter(id_number=person.number)
+    clash = (others if exclude_pk is None else others.exclude(pk=exclude_pk)).select_related("household").first()
     if clash is not None:
         if oracle:
             audit_record(actor=actor, action="search.identifier.match", object_type="search",
@@ -137,7 +139,7 @@ def household_refresh(household: Household) -> None:
 
 # --- households -----------------------------------------------------------------------------------
 
-def household_create(*, actor: User | None, village, number: str, group: str = "", address: str = "", phone: str = "",
+def household_create(*, actor: User | None, village: Region, number: str, group: str = "", address: str = "", phone: str = "",
                      lat: Decimal | None = None, lon: Decimal | None = None, head: dict) -> Household:
     """Register a household with its head (a household always has exactly one head)."""
     _require_edit(actor)
@@ -181,7 +183,7 @@ def household_update(*, actor: User | None, household: Household, version: int, 
 # --- members --------------------------------------------------------------------------------------
 
 def member_save(*, actor: User | None, household: Household, version: int, member: Member | None = None, id_number: str,
-                **fields) -> Member:
+                **fields: Any) -> Member:
     """Add a member (member=None) or change one. Sex and birth date come from the ID number.
 
     Making someone the head turns the former head into "其他" (and says so in the log): a household
@@ -243,8 +245,8 @@ def member_remove(*, actor: User | None, member: Member, version: int, reason: s
 # --- registration, income, checklist ---------------------------------------------------------------
 
 @transaction.atomic
-def registration_save(*, actor: User | None, household: Household, version: int, registered: bool, year=None, attribute="",
-                      status="", exit_year=None, main_cause="", other_causes=()) -> Registration | None:
+def registration_save(*, actor: User | None, household: Household, version: int, registered: bool, year: Any = None, attribute: str = "",
+                      status: str = "", exit_year: Any = None, main_cause: str = "", other_causes: Any = ()) -> Registration | None:
     _require_edit(actor)
     other = [c for c in dict.fromkeys(other_causes) if c]
     if len(other) > 2:
@@ -295,7 +297,7 @@ def income_save(*, actor: User | None, household: Household, version: int, year:
 
 @transaction.atomic
 def checklist_save(*, actor: User | None, household: Household, version: int, checked_on: datetime.date | None = None,
-                   note: str = "", **items) -> Checklist:
+                   note: str = "", **items: Any) -> Checklist:
     _require_edit(actor)
     _claim_version(household, version)
     checklist = Checklist.objects.filter(household=household).first()
@@ -316,7 +318,7 @@ def checklist_save(*, actor: User | None, household: Household, version: int, ch
 
 
 @transaction.atomic
-def helpers_save(*, actor: User | None, household: Household, version: int, cadres=(), names=()) -> list[Helper]:
+def helpers_save(*, actor: User | None, household: Household, version: int, cadres: Any = (), names: Any = ()) -> list[Helper]:
     """Set the pairing helpers: cadres of the county (in the actor's view) and/or typed names."""
     _require_edit(actor)
     _claim_version(household, version)

@@ -13,6 +13,7 @@ import os
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +32,7 @@ EXPORT_TYPE = "registry.export"
 
 
 def household_import(*, actor: User | None, path: str, name: str | None = None, dry_run: bool = False,
-                     skip_invalid: bool = False, progress=None):
+                     skip_invalid: bool = False, progress: Any = None) -> Any:
     """Import a sheet (see io/importer.py); writes in one transaction, with audit events."""
 
     if actor is not None and not permissions.can_import(actor):
@@ -39,8 +40,8 @@ def household_import(*, actor: User | None, path: str, name: str | None = None, 
     return importer.run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
 
 
-def household_export(*, actor: User | None, households, target, unmasked: bool = False, description: str = "",
-                     region_code: str = "", progress=None) -> int:
+def household_export(*, actor: User | None, households: Any, target: Any, unmasked: bool = False, description: str = "",
+                     region_code: str = "", progress: Any = None) -> int:
     """Write the households (already scoped by the selector) in the import template; log the export.
     Unmasked identifiers only for roles that may reveal them (the CLI, actor=None, is an admin tool).
     `progress(done)` is told how many households are written, every few thousand."""
@@ -61,7 +62,7 @@ def _job_region(actor: User) -> str:
 
 
 @contextlib.contextmanager
-def _ends_failed(model, pk: int, partial: Path | None = None):
+def _ends_failed(model: Any, pk: int, partial: Path | None = None) -> Any:
     """An unexpected error still ends the job (as failed, with a plain message, its partial file
     removed) before it propagates to the worker's log, so its page never polls forever."""
     try:
@@ -77,7 +78,7 @@ def _ends_failed(model, pk: int, partial: Path | None = None):
 
 
 @transaction.atomic
-def import_job_create(*, actor: User, upload, dry_run: bool = False, skip_invalid: bool = False) -> ImportJob:
+def import_job_create(*, actor: User, upload: Any, dry_run: bool = False, skip_invalid: bool = False) -> ImportJob:
     """Store an uploaded sheet and queue its import (run by tasks.import_households_job)."""
     if not permissions.can_import(actor):
         raise PermissionDenied(_("您的角色不能导入户档案。"))
@@ -112,7 +113,7 @@ def import_job_run(*, job_id: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress=1, phase=_("开始处理"),
                                                heartbeat_at=timezone.now())
 
-    def progress(percent, phase):
+    def progress(percent: int, phase: str) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=str(phase)[:64],
                                                    heartbeat_at=timezone.now())
 
@@ -173,7 +174,7 @@ def export_job_run(*, job_id: int) -> None:
             households = selectors.household_list(user=actor, filters=selectors.HouseholdFilters(**job.filters))
             total = households.count()
 
-            def progress(done):
+            def progress(done: int) -> None:
                 ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, done * 100 // max(total, 1))),
                                                            phase=_("正在写入"), heartbeat_at=timezone.now())
 
@@ -191,7 +192,7 @@ def export_job_run(*, job_id: int) -> None:
         message=_("已导出 %(households)s 户、%(people)s 人。") % {"households": f"{total:,}", "people": f"{rows:,}"})
 
 
-def _logged_download(*, actor: User | None, job, path: str, action: str, identifiers: bool) -> str:
+def _logged_download(*, actor: User | None, job: Any, path: str, action: str, identifiers: bool) -> str:
     """The path of a job's file for a user who may see the job (the selectors), logged: the file may
     be fetched by someone other than its starter. A file holding full identifiers (`identifiers`)
     only for a role that may reveal them; a missing or purged file is a DomainError (404)."""

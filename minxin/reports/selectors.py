@@ -1,6 +1,7 @@
 """The dashboard's numbers: every registered figure for one region and year, computed from records."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -37,7 +38,7 @@ def data_version() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _numbers(region, year, group_len, figures, with_trends):
+def _numbers(region: Any, year: Any, group_len: int, figures: Any, with_trends: bool) -> Any:
     """The figures' numbers, cached until the data changes (the key holds the data version), so the
     dashboard is fast and can never show a figure older than the records."""
     key = f"summary:{region.code}:{year}:{group_len}:{int(with_trends)}:{data_version()}"

@@ -33,7 +33,7 @@ from minxin.core.errors import DomainError
 from minxin.core.guards import require, require_scope
 
 
-def _year_records(year: int):
+def _year_records(year: int) -> tuple:
     """Per cadre: quarterly totals (published quarters), pledge results, year-end supervision
     average and unexcused absences — four grouped queries for the whole county."""
     quarters = defaultdict(list)

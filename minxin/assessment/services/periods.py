@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -115,7 +116,7 @@ def appeal_file(*, actor: User, score: IndicatorScore, reason: str) -> Appeal:
     return appeal
 
 
-def _score_in_range(value, field="corrected_score") -> Decimal:
+def _score_in_range(value: Any, field: str = "corrected_score") -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):

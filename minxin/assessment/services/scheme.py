@@ -33,7 +33,7 @@ def default_weights() -> dict[str, dict]:
             for i in inds}
 
 
-def _decimal(value, *, code: str, name: str) -> Decimal:
+def _decimal(value: Any, *, code: str, name: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -46,7 +46,7 @@ def _decimal(value, *, code: str, name: str) -> Decimal:
 
 
 def _check_rules(rules: dict) -> None:
-    def bad(message, field):
+    def bad(message: Any, field: str) -> None:
         raise DomainError("invalid_rule", message, field=field)
 
     for name in ("terrain_mountain", "terrain_hill", "terrain_flat", "size_cap"):

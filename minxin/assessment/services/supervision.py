@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,10 +20,11 @@ from minxin.core.errors import DomainError
 from minxin.core.guards import require, require_scope
 from minxin.core.scoping import scope_q
 from minxin.regions import codes
+from minxin.regions.models import Region
 
 
 @transaction.atomic
-def inspection_record(*, actor: User, kind: str, village, date: datetime.date, summary: str = "") -> Inspection:
+def inspection_record(*, actor: User, kind: str, village: Region, date: datetime.date, summary: str = "") -> Inspection:
     require(actor, roles.SUPERVISE)
     if village.level != codes.VILLAGE:
         raise DomainError("not_a_village", _("督查对象必须是村（社区）。"), field="village")
@@ -81,7 +83,7 @@ def _window_published(day: datetime.date) -> Period | None:
 
 
 @transaction.atomic
-def manual_score_record(*, actor: User | None, inspection: Inspection, cadre: Cadre, indicator: str, score,
+def manual_score_record(*, actor: User | None, inspection: Inspection, cadre: Cadre, indicator: str, score: Any,
                         note: str = "") -> ManualScore:
     """Score a manual indicator 0–100 for a cadre on an inspection (again = replace). Refused for a
     quarter already published, for a cadre outside the actor's scope, and out of range."""

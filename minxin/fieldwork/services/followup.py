@@ -1,6 +1,7 @@
 """Writes for needs (民情), villager requests (群众诉求) and liaison cards (干群连心卡)."""
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,15 +14,17 @@ from minxin.core.errors import DomainError
 from minxin.core.guards import require
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.fieldwork import checks
-from minxin.fieldwork.models import LiaisonCard, Need, VillagerRequest
+from minxin.fieldwork.models import LiaisonCard, Meeting, Need, VillagerRequest, Visit
 from minxin.regions import codes
+from minxin.regions.models import Region
 from minxin.registry.models import Household
 
 # --- needs -----------------------------------------------------------------------------------
 
 
-def _origin(actor: User | None, *, village, household, visit, meeting):
-    """The village of a need or request, from the most precise thing given, all in scope."""
+def _origin(actor: User | None, *, village: Region | None, household: Household | None, visit: Visit | None,
+            meeting: Meeting | None) -> str:
+    """The village code of a need or request, from the most precise thing given, all in scope."""
     if household is not None:
         checks.require_household(actor, household)
         village_code = household.village_id
@@ -41,8 +44,8 @@ def _origin(actor: User | None, *, village, household, visit, meeting):
 
 
 @transaction.atomic
-def need_record(*, actor: User | None, category: str, text: str, village=None, household=None, visit=None, meeting=None,
-                raised_at: datetime.datetime | None = None, uuid=None) -> Need:
+def need_record(*, actor: User | None, category: str, text: str, village: Region | None = None, household: Household | None = None, visit: Visit | None = None, meeting: Meeting | None = None,
+                raised_at: datetime.datetime | None = None, uuid: Any = None) -> Need:
     """Capture a villager's need or opinion; it stays open until someone closes it."""
     require(actor, roles.RECORD_FIELDWORK)
     village_code = _origin(actor, village=village, household=household, visit=visit, meeting=meeting)
@@ -60,7 +63,7 @@ def need_record(*, actor: User | None, category: str, text: str, village=None, h
 
 
 @transaction.atomic
-def need_update(*, actor: User | None, need: Need, status: str, owner=None, progress: str = "") -> Need:
+def need_update(*, actor: User | None, need: Need, status: str, owner: User | None = None, progress: str = "") -> Need:
     """Give a need an owner and move it along (待办 → 办理中 → 已办结)."""
     require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, need.village_id)
@@ -94,8 +97,8 @@ def _contact_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def request_record(*, actor: User | None, text: str, source: str, village=None, household=None, visit=None, meeting=None,
-                   contact_name: str = "", contact_phone: str = "", submitted_at=None, uuid=None) -> VillagerRequest:
+def request_record(*, actor: User | None, text: str, source: str, village: Region | None = None, household: Household | None = None, visit: Visit | None = None, meeting: Meeting | None = None,
+                   contact_name: str = "", contact_phone: str = "", submitted_at: datetime.datetime | None = None, uuid: Any = None) -> VillagerRequest:
     """A request a cadre heard on a visit or at a meeting."""
     require(actor, roles.RECORD_FIELDWORK)
     if source not in (VillagerRequest.Source.VISIT, VillagerRequest.Source.MEETING):
@@ -139,7 +142,7 @@ def _locked(request: VillagerRequest) -> VillagerRequest:
 
 
 @transaction.atomic
-def request_assign(*, actor: User | None, request: VillagerRequest, assignee) -> VillagerRequest:
+def request_assign(*, actor: User | None, request: VillagerRequest, assignee: User) -> VillagerRequest:
     """Hand the request to someone responsible for its village."""
     require(actor, roles.HANDLE_REQUESTS)
     checks.require_village(actor, request.village_id)
@@ -204,7 +207,7 @@ def request_close(*, actor: User | None, request: VillagerRequest, satisfaction:
 
 
 @transaction.atomic
-def card_issue(*, actor: User | None, household, reissue: bool = False) -> LiaisonCard:
+def card_issue(*, actor: User | None, household: Household, reissue: bool = False) -> LiaisonCard:
     """Issue a household's liaison card. Re-issuing revokes the old card, whose QR stops working."""
     require(actor, roles.ISSUE_CARDS)
     checks.require_household(actor, household)
@@ -221,7 +224,7 @@ def card_issue(*, actor: User | None, household, reissue: bool = False) -> Liais
 
 
 @transaction.atomic
-def cards_issue_village(*, actor: User | None, village) -> int:
+def cards_issue_village(*, actor: User | None, village: Region) -> int:
     """Issue a card to every household of the village that has none yet; returns how many."""
     require(actor, roles.ISSUE_CARDS)
     checks.require_village(actor, village.code)
@@ -235,7 +238,7 @@ def cards_issue_village(*, actor: User | None, village) -> int:
     return len(cards)
 
 
-def cards_print_logged(*, actor: User | None, village, count: int) -> None:
+def cards_print_logged(*, actor: User | None, village: Region, count: int) -> None:
     """Printing cards puts the team's phone numbers on paper: logged like any export."""
     audit_record(actor=actor, action="card.print", object_type="regions.region", object_id=village.code,
                  object_repr=village.name, region_code=village.code, after={"cards": count})

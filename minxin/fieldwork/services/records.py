@@ -6,6 +6,7 @@ Each service is atomic, checks the actor's capability and scope, refuses bad inp
 
 import datetime
 import uuid as uuid_lib
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,10 +31,11 @@ from minxin.fieldwork.models import (
     VisitPhoto,
 )
 from minxin.regions import codes
+from minxin.regions.models import Region
 from minxin.registry.models import Household
 
 
-def _stamp(record, *, actor: User | None, device_time, uuid, received_at=None) -> None:
+def _stamp(record: Any, *, actor: User | None, device_time: datetime.datetime | None, uuid: Any, received_at: datetime.datetime | None = None) -> None:
     """Fill the fields every field record shares."""
     record.recorded_by = actor
     if uuid is not None:
@@ -44,15 +46,15 @@ def _stamp(record, *, actor: User | None, device_time, uuid, received_at=None) -
                                  received_at=record.received_at)
 
 
-def _village(actor: User | None, village):
+def _village(actor: User | None, village: Region) -> Region:
     if village is None or village.level != codes.VILLAGE:
         raise DomainError("not_a_village", _("请选择一个村。"), field="village")
     checks.require_village(actor, village.code)
     return village
 
 
-def visit_prepare(*, actor: User | None, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
-                  help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(), uuid=None,
+def visit_prepare(*, actor: User | None, household: Household, occurred_at: datetime.datetime, kind: str, notes: str = "",
+                  help_given: str = "", lat: Any = None, lon: Any = None, accuracy_m: Any = None, needs: Any = (), uuid: Any = None,
                   device_time: datetime.datetime | None = None,
                   received_at: datetime.datetime | None = None) -> tuple[Visit, list[Need]]:
     """Check a visit and build it (unsaved) with its needs; raises DomainError, writes nothing."""
@@ -76,9 +78,9 @@ def visit_prepare(*, actor: User | None, household, occurred_at: datetime.dateti
 
 
 @transaction.atomic
-def visit_record(*, actor: User | None, household, occurred_at: datetime.datetime, kind: str, notes: str = "",
-                 help_given: str = "", lat=None, lon=None, accuracy_m=None, needs=(),
-                 uuid=None, device_time: datetime.datetime | None = None,
+def visit_record(*, actor: User | None, household: Household, occurred_at: datetime.datetime, kind: str, notes: str = "",
+                 help_given: str = "", lat: Any = None, lon: Any = None, accuracy_m: Any = None, needs: Any = (),
+                 uuid: Any = None, device_time: datetime.datetime | None = None,
                  received_at: datetime.datetime | None = None, photo: bytes | None = None) -> Visit:
     """Record a cadre's visit to a household. The acting user must be a cadre (it is the visitor);
     `needs` is a list of {"category", "text"} raised during the visit (民情). A `photo` is attached
@@ -118,7 +120,7 @@ def _visit_event(actor: User | None, visit: Visit, *, needs: int) -> dict:
                       "occurred_at": visit.occurred_at.isoformat(), "needs": needs, "late": visit.late}}
 
 
-def _need(actor: User | None, item, index) -> Need:
+def _need(actor: User | None, item: Any, index: int) -> Need:
     if not isinstance(item, dict):
         raise DomainError("invalid_need", _("民情格式不正确。"), field=f"needs.{index}")
     category = item.get("category") or Need.Category.OTHER
@@ -130,7 +132,7 @@ def _need(actor: User | None, item, index) -> Need:
 
 
 @transaction.atomic
-def visit_attach_photo(*, actor: User | None, visit: Visit, data: bytes, uuid=None) -> VisitPhoto:
+def visit_attach_photo(*, actor: User | None, visit: Visit, data: bytes, uuid: Any = None) -> VisitPhoto:
     """Attach an optional photo to a visit: size-limited, and it must really be an image."""
     require(actor, roles.RECORD_FIELDWORK)
     checks.require_village(actor, visit.village_id)
@@ -149,9 +151,9 @@ def visit_attach_photo(*, actor: User | None, visit: Visit, data: bytes, uuid=No
 
 
 @transaction.atomic
-def meeting_record(*, actor: User | None, village, category: str, kind: str, occurred_at: datetime.datetime, place: str,
-                   topic: str, attendance: int, notes: str = "", participants=(), uuid=None,
-                   device_time=None, received_at=None) -> Meeting:
+def meeting_record(*, actor: User | None, village: Region, category: str, kind: str, occurred_at: datetime.datetime | None, place: str,
+                   topic: str, attendance: int, notes: str = "", participants: Any = (), uuid: Any = None,
+                   device_time: datetime.datetime | None = None, received_at: datetime.datetime | None = None) -> Meeting:
     """Record a villagers' meeting, a lecture or a training with its attendance.
 
     `participants` are names (str) or {"name", "household_id"} of people who attended (trainings
@@ -186,7 +188,7 @@ def meeting_record(*, actor: User | None, village, category: str, kind: str, occ
     return meeting
 
 
-def _participants(actor: User | None, items) -> list[Participant]:
+def _participants(actor: User | None, items: Any) -> list[Participant]:
     rows = []
     for index, item in enumerate(items or []):
         item = {"name": item} if isinstance(item, str) else item
@@ -202,9 +204,9 @@ def _participants(actor: User | None, items) -> list[Participant]:
 
 
 @transaction.atomic
-def call_record(*, actor: User | None, village, left_behind_name: str, left_behind_kind: str, relative_name: str,
-                relative_place: str, occurred_at: datetime.datetime, minutes: int, household=None,
-                uuid=None, device_time=None, received_at=None) -> FamilyCall:
+def call_record(*, actor: User | None, village: Region, left_behind_name: str, left_behind_kind: str, relative_name: str,
+                relative_place: str, occurred_at: datetime.datetime | None, minutes: int, household: Household | None = None,
+                uuid: Any = None, device_time: datetime.datetime | None = None, received_at: datetime.datetime | None = None) -> FamilyCall:
     """Record a family video call held in the village's room (亲情聊天室)."""
     require(actor, roles.RECORD_FIELDWORK)
     village = _village(actor, village)
@@ -233,8 +235,8 @@ def call_record(*, actor: User | None, village, left_behind_name: str, left_behi
 
 
 @transaction.atomic
-def diary_record(*, actor: User | None, village, occurred_at: datetime.datetime, text: str, uuid=None, device_time=None,
-                 received_at=None) -> DiaryEntry:
+def diary_record(*, actor: User | None, village: Region, occurred_at: datetime.datetime | None, text: str, uuid: Any = None, device_time: datetime.datetime | None = None,
+                 received_at: datetime.datetime | None = None) -> DiaryEntry:
     """A cadre's diary entry for a village on a day (民情日记)."""
     require(actor, roles.RECORD_FIELDWORK)
     cadre = checks.require_cadre(actor)
@@ -249,8 +251,8 @@ def diary_record(*, actor: User | None, village, occurred_at: datetime.datetime,
 
 
 @transaction.atomic
-def checkin_record(*, actor: User | None, village, occurred_at, lat, lon, accuracy_m=None, uuid=None, device_time=None,
-                   received_at=None) -> CheckIn:
+def checkin_record(*, actor: User | None, village: Region, occurred_at: datetime.datetime | None, lat: Any, lon: Any, accuracy_m: Any = None, uuid: Any = None, device_time: datetime.datetime | None = None,
+                   received_at: datetime.datetime | None = None) -> CheckIn:
     """A GPS check-in: refused unless the county has switched check-ins on (SPEC §4.1)."""
     if not settings.MINXIN_GPS_CHECKIN:
         raise DomainError("checkin_disabled", _("本县未启用定位签到。"))

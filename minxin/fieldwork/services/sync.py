@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import uuid as uuid_lib
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
@@ -67,16 +67,22 @@ def content_hash(record: dict) -> str:
 class Batch:
     """What the handlers share while one batch is processed: the actor and lookups done once."""
 
-    def __init__(self, actor, items):
+    def __init__(self, actor: Any, items: Any):
         self.actor = actor
         self.received_at = timezone.now()
         ids = {item["data"].get("household_id") for item in items
                if isinstance(item, dict) and isinstance(item.get("data"), dict)}
         ids = {value for value in ids if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID}
         self.households = Household.objects.visible_to(actor).in_bulk(ids) if ids else {}
-        self._villages = {}
+        self._villages: dict[str, Region | None] = {}  # None: unknown or out of scope
 
-    def household(self, data: dict, *, required: bool):
+    @overload
+    def household(self, data: dict, *, required: Literal[True]) -> Household: ...
+
+    @overload
+    def household(self, data: dict, *, required: bool) -> Household | None: ...
+
+    def household(self, data: dict, *, required: bool) -> Household | None:
         value = data.get("household_id")
         if value in (None, "") and not required:
             return None
@@ -87,7 +93,13 @@ class Batch:
             raise DomainError("household_outside_scope", _("该农户不存在或不在您的管辖范围内。"), field="household_id")
         return household
 
-    def village(self, data: dict, *, required: bool = True):
+    @overload
+    def village(self, data: dict, *, required: Literal[True] = True) -> Region: ...
+
+    @overload
+    def village(self, data: dict, *, required: bool) -> Region | None: ...
+
+    def village(self, data: dict, *, required: bool = True) -> Region | None:
         code = data.get("village")
         if code in (None, "") and not required:
             return None
@@ -100,7 +112,7 @@ class Batch:
             raise DomainError("outside_scope", _("该村不存在或不在您的管辖范围内。"), field="village")
         return village
 
-    def linked(self, model, data: dict, key: str):
+    def linked(self, model: Any, data: dict, key: str) -> Any:
         value = data.get(key)
         if value in (None, ""):
             return None
@@ -110,7 +122,7 @@ class Batch:
         return obj
 
 
-def _uuid(value, *, field="uuid"):
+def _uuid(value: Any, *, field: str = "uuid") -> uuid_lib.UUID:
     try:
         return uuid_lib.UUID(str(value))
     except (TypeError, ValueError):
@@ -131,7 +143,7 @@ def _time(data: dict, key: str, *, required: bool = True) -> datetime.datetime |
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
-def _int(data: dict, key: str, *, maximum: int = 100_000):
+def _int(data: dict, key: str, *, maximum: int = 100_000) -> int:
     value = data.get(key)
     if not isinstance(value, int) or isinstance(value, bool):
         raise DomainError("invalid_number", _("“%(f)s”必须是整数。") % {"f": key}, field=key)
@@ -149,11 +161,11 @@ def _str(data: dict, key: str) -> str:
     return value
 
 
-def _stamps(batch, envelope, data):
+def _stamps(batch: Batch, envelope: dict, data: dict) -> dict:
     return {"uuid": envelope["uuid"], "device_time": envelope["device_time"], "received_at": batch.received_at}
 
 
-def _visit_kwargs(batch, envelope, data) -> dict:
+def _visit_kwargs(batch: Batch, envelope: dict, data: dict) -> dict:
     needs = data.get("needs") or []
     if not isinstance(needs, list):
         raise DomainError("invalid_need", _("民情格式不正确。"), field="needs")
@@ -164,11 +176,11 @@ def _visit_kwargs(batch, envelope, data) -> dict:
         **_stamps(batch, envelope, data))
 
 
-def _visit(batch, envelope, data):
+def _visit(batch: Batch, envelope: dict, data: dict) -> Visit:
     return records.visit_record(**_visit_kwargs(batch, envelope, data))
 
 
-def _meeting(batch, envelope, data):
+def _meeting(batch: Batch, envelope: dict, data: dict) -> Meeting:
     participants = data.get("participants") or []
     if not isinstance(participants, list):
         raise DomainError("invalid_participant", _("参加人员格式不正确。"), field="participants")
@@ -179,9 +191,9 @@ def _meeting(batch, envelope, data):
         **_stamps(batch, envelope, data))
 
 
-def _call(batch, envelope, data):
+def _call(batch: Batch, envelope: dict, data: dict) -> FamilyCall:
     household = batch.household(data, required=False)
-    village = batch.village(data, required=household is None) or household.village
+    village = batch.village(data) if household is None else batch.village(data, required=False) or household.village
     return records.call_record(
         actor=batch.actor, village=village, household=household, left_behind_name=_str(data, "left_behind_name"),
         left_behind_kind=_str(data, "left_behind_kind"), relative_name=_str(data, "relative_name"),
@@ -189,18 +201,18 @@ def _call(batch, envelope, data):
         minutes=_int(data, "minutes"), **_stamps(batch, envelope, data))
 
 
-def _diary(batch, envelope, data):
+def _diary(batch: Batch, envelope: dict, data: dict) -> DiaryEntry:
     return records.diary_record(actor=batch.actor, village=batch.village(data), occurred_at=_time(data, "occurred_at"),
                                 text=_str(data, "text"), **_stamps(batch, envelope, data))
 
 
-def _checkin(batch, envelope, data):
+def _checkin(batch: Batch, envelope: dict, data: dict) -> CheckIn:
     return records.checkin_record(actor=batch.actor, village=batch.village(data), occurred_at=_time(data, "occurred_at"),
                                   lat=data.get("lat"), lon=data.get("lon"), accuracy_m=data.get("accuracy_m"),
                                   **_stamps(batch, envelope, data))
 
 
-def _need(batch, envelope, data):
+def _need(batch: Batch, envelope: dict, data: dict) -> Need:
     return followup.need_record(
         actor=batch.actor, category=_str(data, "category") or Need.Category.OTHER, text=_str(data, "text"),
         village=batch.village(data, required=False), household=batch.household(data, required=False),
@@ -208,7 +220,7 @@ def _need(batch, envelope, data):
         raised_at=_time(data, "raised_at", required=False), uuid=envelope["uuid"])
 
 
-def _request(batch, envelope, data):
+def _request(batch: Batch, envelope: dict, data: dict) -> VillagerRequest:
     meeting = batch.linked(Meeting, data, "meeting_uuid")
     default = VillagerRequest.Source.MEETING if meeting else VillagerRequest.Source.VISIT
     return followup.request_record(
@@ -224,7 +236,7 @@ def _request(batch, envelope, data):
 # --- the batch -------------------------------------------------------------------------------
 
 
-def _envelope(item) -> dict:
+def _envelope(item: Any) -> dict:
     """Check the envelope of one record; raise DomainError (→ `invalid`) when it is unusable."""
     if not isinstance(item, dict):
         raise DomainError("invalid_record", _("记录格式不正确。"))
@@ -263,7 +275,7 @@ def _seen(actor: User | None, receipt: SyncReceipt, digest: str, result: dict) -
                         "message": _("该记录编号已用于另一条内容不同的记录，原记录保留。")}]}
 
 
-def _household(batch, envelope, data):
+def _household(batch: Batch, envelope: dict, data: dict) -> Household:
     """An edit of household facts (group, address, phone, place), made against `base_version`."""
     household = batch.household(data, required=True)
     if envelope["base_version"] is None:
@@ -278,14 +290,14 @@ def _household(batch, envelope, data):
         phone=_str(data, "phone") if "phone" in data else household.phone, lat=lat, lon=lon)
 
 
-def household_copy(household) -> dict:
+def household_copy(household: Household) -> dict:
     """The server's copy of a household for a conflict answer (phone masked, like everywhere)."""
     fields = ("id", "number", "head_name", "group", "address", "phone", "lat", "lon", "version")
     copy = mask_dict(snapshot(household))
     return {"type": "household", **{name: copy.get(name) for name in fields}, "id": household.pk}
 
 
-def _version_conflict(batch, envelope, result) -> dict:
+def _version_conflict(batch: Batch, envelope: dict, result: dict) -> dict:
     current = Household.objects.visible_to(batch.actor).filter(pk=envelope["data"].get("household_id")).first()
     return {**result, "status": "conflict", "reason": "version", "server": household_copy(current) if current else None,
             "errors": [{"field": "base_version", "code": "conflict",
@@ -298,7 +310,7 @@ HANDLERS = {
 }
 
 
-def _one(batch, envelope, digest, result, receipts) -> dict:
+def _one(batch: Batch, envelope: dict, digest: str, result: dict, receipts: dict) -> dict:
     """Write one record in its own savepoint, with its receipt."""
     actor = batch.actor
     try:
@@ -325,11 +337,11 @@ def _one(batch, envelope, digest, result, receipts) -> dict:
     receipts[envelope["uuid"]] = receipt
     created = {**result, "status": "created", "id": obj.pk, "late": getattr(obj, "late", False)}
     if envelope["type"] == "household":
-        created["version"] = obj.version
+        created["version"] = obj.version  # type: ignore[attr-defined]  # a household's
     return created
 
 
-def _write_visits(batch, pending, receipts, results) -> None:
+def _write_visits(batch: Batch, pending: list, receipts: dict, results: list) -> None:
     """Write a run of checked visits in bulk (visits, needs, receipts: a few statements for the run).
 
     If a concurrent request stored one of these uuids meanwhile, the bulk insert fails on the
@@ -372,7 +384,7 @@ def sync_batch(*, actor: User | None, records_in: list) -> list[dict]:
     pending: list[tuple] = []
     pending_uuids: set[str] = set()
 
-    def flush():
+    def flush() -> None:
         if pending:
             _write_visits(batch, pending, receipts, results)
             pending.clear()
