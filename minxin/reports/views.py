@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.xlsx import xlsx_response
@@ -31,11 +32,18 @@ def dashboard(request, code):
             headers=[_("区划代码"), _("名称"), *[f.label for f in summary.figures]],
             rows=[*([child.code, child.name, *[values[f.key] for f in summary.figures]] for child, values in summary.rows),
                   [region.code, _("合计"), *[summary.totals[f.key] for f in summary.figures]]])
+    # In the current year the month in progress is marked (its count is partial) and the months to
+    # come have no point at all, so the line does not seem to collapse to zero.
+    today = timezone.localdate()
+    current = today.month if year == today.year else None
     chart = {
         "labels": [child.name for child, _ in summary.rows],
         "series": {f.key: [values[f.key] for _, values in summary.rows] for f in summary.figures},
         "names": {f.key: str(f.label) for f in summary.figures},
-        "trends": summary.trends,
+        "trends": {key: [v if current is None or month <= current else None for month, v in enumerate(values, 1)]
+                   for key, values in summary.trends.items()},
+        "month_in_progress": current,
+        "words": {"empty": str(_("暂无数据")), "in_progress": str(_("本月进行中"))},
     }
     keys = [f.key for f in summary.figures]
     return render(request, "reports/dashboard.html", {

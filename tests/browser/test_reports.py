@@ -43,6 +43,12 @@ def test_dashboard_renders_its_charts(mapped_world, live_server, page, login, sh
     page.wait_for_url("**/reports/dashboard/520627106000/**")
     assert "/reports/dashboard/520627106000/" in page.url
     assert page.locator("[data-figure='cadres.resident']").inner_text().split()[0] == "3"
+    # A figure that is zero everywhere says so instead of drawing an empty box.
+    page.select_option("#breakdown-figure", "cadres.recalled")
+    page.locator("#breakdown-chart").get_by_text("暂无数据").wait_for()
+    # This year's trend marks the month in progress and draws nothing for the months to come.
+    page.locator("#trend-chart").get_by_text("本月进行中").wait_for()
+    shot(page, "reports-dashboard-township")
     assert foreign == []
 
 

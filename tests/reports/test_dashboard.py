@@ -112,3 +112,17 @@ def test_the_dashboard_and_the_village_file_count_registered_households_alike(wo
     file = client.get(f"/registry/villages/{village.code}/").context["registered"]
     assert values["registry.registered_households"] == file["households"] == expected_households
     assert values["registry.registered_people"] == (file["people"] or 0) == expected_people
+
+
+@pytest.mark.django_db
+def test_this_years_trend_stops_at_the_month_in_progress(world, client):
+    client.force_login(world.users["county_admin"])
+    today = timezone.localdate()
+    chart = client.get(f"/reports/dashboard/520627000000/?year={today.year}").context["chart"]
+    assert chart["month_in_progress"] == today.month
+    for values in chart["trends"].values():
+        assert len(values) == 12 and all(v is None for v in values[today.month:])
+        assert all(v is not None for v in values[:today.month])
+    chart = client.get(f"/reports/dashboard/520627000000/?year={today.year - 1}").context["chart"]
+    assert chart["month_in_progress"] is None
+    assert all(v is not None for values in chart["trends"].values() for v in values)
