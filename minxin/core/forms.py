@@ -1,6 +1,7 @@
 """Form plumbing: model-described forms that never touch a model instance, Bootstrap styling, and
 the errors services raise shown on forms."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -41,6 +42,26 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class SearchableSelect(forms.Select):
+    """A select with a filter box above it (minxin.js): typing a name, its pinyin or initials, or a
+    number narrows a long list (a village's 268 households) to the few that match. `search_text`
+    gives an option's extra search words from its object (e.g. the pinyin key)."""
+
+    def __init__(self, *, search_text: Callable[[Any], str] | None = None, placeholder: Any = "",
+                 attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.search_text = search_text
+        self.attrs["data-searchable"] = str(placeholder)
+
+    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int,
+                      subindex: int | None = None, attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and self.search_text is not None:
+            option["attrs"]["data-search"] = f"{label} {self.search_text(instance)}".lower()
+        return option
 
 
 class StyledFormMixin(_FormBase):

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.forms import LocalDateTimeInput, StyledFormMixin
+from minxin.core.forms import LocalDateTimeInput, SearchableSelect, StyledFormMixin
 from minxin.fieldwork.models import FamilyCall, Meeting, Need, VillagerRequest, Visit
 from minxin.regions.models import Region
 from minxin.registry.models import Household
@@ -25,7 +25,8 @@ def _household_field(actor, village_code: str | None, *, required=True):
     qs = Household.objects.visible_to(actor).order_by("village_id", "group", "number")
     if village_code:
         qs = qs.filter(village_id=village_code)
-    field = forms.ModelChoiceField(label=_("农户"), queryset=qs, required=required)
+    field = forms.ModelChoiceField(label=_("农户"), queryset=qs, required=required, widget=SearchableSelect(
+        search_text=lambda h: h.name_pinyin, placeholder=_("输入户主姓名、拼音首字母或户编号筛选")))
     field.label_from_instance = lambda h: f"{h.number} {h.head_name} {h.group}".strip()
     return field
 

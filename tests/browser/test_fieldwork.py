@@ -238,3 +238,25 @@ def test_coverage_requests_and_cards_pages_on_a_phone(browser_world, live_server
     page.goto(f"{live_server.url}/cadres/{w.cadres['tdw'][0].pk}/")
     page.get_by_test_id("cadre-presence").wait_for()
     shot(page, "fieldwork-cadre")
+
+
+def test_the_web_visit_form_finds_a_household_by_typing(browser_world, live_server, page, login, shot):
+    """A village's households are too many for a bare list: typing pinyin initials narrows it."""
+    from django.urls import reverse
+
+    from minxin.fieldwork.models import Visit
+
+    households = browser_world.fieldwork["tdw"]["households"]
+    target = households[2]
+    login(page, "tdw_cadre", PASSWORD)
+    page.goto(f"{live_server.url}{reverse('fieldwork:visit-new')}?village={target.village_id}")
+    box = page.locator("[data-filter-for=id_household]")
+    box.fill(target.name_pinyin.split()[-1])
+    visible = page.locator("#id_household option:not([hidden])").all_inner_texts()
+    assert [text for text in visible if text.strip() != "---------"] == [
+        f"{target.number} {target.head_name} {target.group}".strip()]
+    assert page.locator("#id_household").input_value() == str(target.pk)
+    shot(page, "fieldwork-visit-form-search")
+    page.get_by_test_id("submit").click()
+    page.wait_for_url("**/fieldwork/visits/*/")
+    assert Visit.objects.filter(household=target, cadre__user__username="tdw_cadre").exists()

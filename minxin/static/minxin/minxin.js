@@ -12,3 +12,27 @@ document.body.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
+
+// A long select with a filter box (core.forms.SearchableSelect): typing narrows its options to
+// those whose label or search words (name, pinyin, initials, number) contain what was typed.
+document.querySelectorAll("select[data-searchable]").forEach((select) => {
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "form-control form-control-sm mb-1";
+  box.placeholder = select.dataset.searchable;
+  box.setAttribute("aria-label", select.dataset.searchable);
+  box.dataset.filterFor = select.id;
+  select.before(box);
+  box.addEventListener("input", () => {
+    const term = box.value.trim().toLowerCase();
+    let first = null;
+    let shown = 0;
+    for (const option of select.options) {
+      const words = option.dataset.search || option.text.toLowerCase();
+      const match = !option.value || !term || words.includes(term);
+      option.hidden = !match;
+      if (match && option.value) { shown += 1; first = first || option; }
+    }
+    if (shown === 1) select.value = first.value;
+  });
+});
