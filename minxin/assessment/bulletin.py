@@ -17,17 +17,13 @@ from docx.shared import Pt
 
 from minxin.assessment import selectors
 from minxin.assessment.hearts import HEART_CODES, heart_label
-from minxin.assessment.models import Finding, IndicatorScore, Period
+from minxin.assessment.models import Finding, IndicatorScore, Period, Scheme
 from minxin.assessment.officialdoc import OfficialDocument, date_cn
 from minxin.core.xlsx import write_xlsx
 from minxin.regions import codes
 from minxin.regions.models import Region
 
 ISSUER = "中共沿河土家族自治县委组织部"
-COMMEND_TOP = 10
-COMMEND_MIN = Decimal(80)  # the top ten are commended only with a good score
-CRITICISE_BELOW = Decimal(60)
-REMIND_BOTTOM = 5
 
 
 @dataclass
@@ -98,6 +94,29 @@ def collect(*, user, period: Period, region: Region) -> BulletinData:
     return data
 
 
+@dataclass
+class Verdicts:
+    """Section 表扬和批评, by the rules of the scheme the quarter was computed with."""
+
+    scheme: Scheme
+    commended: list[Row]
+    criticised: list[Row]
+    reminded: list[Row]
+
+
+def verdicts(data: BulletinData) -> Verdicts:
+    """Who is commended (the county's top N with at least the score), criticised (below the score,
+    the lowest-ranked N at most) and, when nobody is below it, reminded (the bottom N). The same list
+    for the document and for the preview on the quarter's page."""
+    scheme = data.period.scheme or Scheme()
+    by_rank = sorted(data.rows, key=lambda r: (r.rank_county, r.name))
+    commended = [r for r in by_rank if r.rank_county <= scheme.commend_top and r.total >= scheme.commend_min]
+    below = [r for r in by_rank if r.total < scheme.criticise_below]
+    criticised = below[-scheme.criticise_max:] if scheme.criticise_max else []
+    reminded = [] if below else by_rank[-scheme.remind_bottom:] if scheme.remind_bottom else []
+    return Verdicts(scheme, commended, criticised, reminded)
+
+
 def _who(rows: list[Row]) -> str:
     return "、".join(f"{r.name}（{r.township}{r.village}）" for r in rows)
 
@@ -121,9 +140,12 @@ def render_docx(data: BulletinData, *, target=None):
     period = data.period
     day = timezone.localdate(period.published_at) if period.published_at else timezone.localdate()
     doc = OfficialDocument()
-    number = period.document_code if period.is_published else f"沿组通〔{period.year}〕　号（草稿）"
-    doc.header(issuer=ISSUER, number=number)
-    subtitle = "" if data.is_county else f"（{data.region.full_name().split(' ', 1)[-1]}部分）"
+    county_number = period.document_code if period.is_published else f"沿组通〔{period.year}〕　号（草稿）"
+    # The 文号 belongs to the county's document: a township's or village's version carries other
+    # figures, so it is an extract that names the document it comes from, never that number itself.
+    doc.header(issuer=ISSUER, number=county_number if data.is_county else "")
+    subtitle = "" if data.is_county else (f"（{data.region.full_name().split(' ', 1)[-1]}部分，"
+                                          f"摘自{county_number}）")
     doc.title(title(period), subtitle=subtitle)
     doc.addressee("各乡（镇、街道）党委（党工委），县直各派出单位：")
     q = "一二三四"[period.quarter - 1]
@@ -146,16 +168,17 @@ def render_docx(data: BulletinData, *, target=None):
         doc.body(f"按平均得分排序：{lines}。")
     section = "三" if data.is_county else "二"
     doc.heading1(f"{section}、表扬和批评")
-    top = [r for r in rows if r.rank_county <= COMMEND_TOP and r.total >= COMMEND_MIN]
-    if top:
-        doc.body(f"对全县排名前{COMMEND_TOP}位的{_who(top)}等{len(top)}名同志予以通报表扬。")
-    low = [r for r in rows if r.total < CRITICISE_BELOW]
-    if low:
-        doc.body(f"对得分低于{CRITICISE_BELOW}分的{_who(low)}等{len(low)}名同志予以通报批评，"
-                 "请所在乡镇（街道）党委（党工委）督促其限期整改。")
+    v = verdicts(data)
+    if v.commended:
+        doc.body(f"对全县排名前{v.scheme.commend_top}位且得分不低于{v.scheme.commend_min}分的"
+                 f"{_who(v.commended)}等{len(v.commended)}名同志予以通报表扬。")
     elif rows:
-        bottom = sorted(rows, key=lambda r: (-r.rank_county, r.name))[:REMIND_BOTTOM]
-        doc.body(f"本季度无低于{CRITICISE_BELOW}分人员。对排名靠后的{_who(bottom)}予以提醒。")
+        doc.body(f"本季度全县排名前{v.scheme.commend_top}位中无得分达到{v.scheme.commend_min}分的人员，不予通报表扬。")
+    if v.criticised:
+        doc.body(f"对得分低于{v.scheme.criticise_below}分、排名靠后的{_who(v.criticised)}等{len(v.criticised)}名"
+                 "同志予以通报批评，请所在乡镇（街道）党委（党工委）督促其限期整改。")
+    elif v.reminded:
+        doc.body(f"本季度无低于{v.scheme.criticise_below}分人员。对排名靠后的{_who(v.reminded)}予以提醒。")
     if data.absences:
         listed = "、".join(f"{name}（{village}，{date_cn(day)}）" for name, village, day in data.absences)
         doc.body(f"日常督导和交叉检查中发现无故不在岗{len(data.absences)}人次：{listed}。"

@@ -71,7 +71,44 @@ def test_township_bulletin_holds_only_its_cadres(world, client):
     assert names == {c.name for c in world.cadres["tdw"]}
     body = "\n".join(_texts(doc))
     assert not any(c.name in body for c in world.cadres["gz"])
+    # An extract of the county's bulletin: it names the county document's number, never carries it.
+    texts = _texts(doc)
+    assert a.period.document_code not in texts
+    assert any(f"摘自{a.period.document_code}" in t for t in texts)
     assert client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"])).status_code == 404
+
+
+def test_commendation_and_criticism_follow_the_schemes_rules(world, client):
+    """The county's rules decide whom section 表扬和批评 names, in the document and in the preview."""
+    from minxin.assessment import bulletin
+    from minxin.regions.models import Region
+
+    a = assessment_world(world)
+    results = sorted(CadreResult.objects.filter(period=a.period).select_related("cadre"),
+                     key=lambda r: (r.rank_county, r.cadre.name))
+    totals = sorted({r.total for r in results})
+    assert len(totals) >= 2, totals  # the world's scores differ: a line between them can be drawn
+    low, high = totals[0], totals[-1]
+    scheme = a.period.scheme
+    # Commend the top two with at least the best score; criticise below the best score, one at most.
+    scheme.commend_top, scheme.commend_min, scheme.criticise_below, scheme.criticise_max = 2, high, high, 1
+    scheme.save()
+    county = Region.objects.get(code="520627000000")
+    v = bulletin.verdicts(bulletin.collect(user=world.users["county_admin"], period=a.period, region=county))
+    best = [r.cadre.name for r in results if r.rank_county <= 2 and r.total >= high]
+    assert [r.name for r in v.commended] == best and best
+    assert [r.name for r in v.criticised] == [results[-1].cadre.name] and v.reminded == []
+    # No one below the line: the bottom two are reminded instead.
+    scheme.criticise_below, scheme.remind_bottom = low, 2
+    scheme.save()
+    v = bulletin.verdicts(bulletin.collect(user=world.users["county_admin"], period=a.period, region=county))
+    assert v.criticised == [] and [r.name for r in v.reminded] == [r.cadre.name for r in results[-2:]]
+    client.force_login(world.users["county_admin"])
+    page = client.get(reverse("assessment:period", args=[a.code])).content.decode()
+    assert 'data-testid="verdicts-preview"' in page and results[-1].cadre.name in page
+    doc = Document(io.BytesIO(client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"])).content))
+    body = "\n".join(_texts(doc))
+    assert "予以提醒" in body and "予以通报批评" not in body
 
 
 def test_bulletin_command_writes_docx_and_xlsx(world, tmp_path):

@@ -40,11 +40,20 @@ class Scheme(models.Model):
     annual_quarters_pct = models.PositiveSmallIntegerField(_("年度综合：季度得分占比（%）"), default=70)
     annual_pledge_pct = models.PositiveSmallIntegerField(_("年度综合：评诺占比（%）"), default=20)
     annual_supervision_pct = models.PositiveSmallIntegerField(_("年度综合：年终考核占比（%）"), default=10)
+    # The bulletin's 表扬和批评: the top N with at least a score are commended; those below a score
+    # are criticised, the lowest-ranked N at most; with none below it, the bottom N are reminded.
+    commend_top = models.PositiveSmallIntegerField(_("通报表扬：全县前几名"), default=10)
+    commend_min = models.DecimalField(_("通报表扬：至少得分"), max_digits=5, decimal_places=2, default=Decimal("85"))
+    criticise_below = models.DecimalField(_("通报批评：得分低于"), max_digits=5, decimal_places=2,
+                                          default=Decimal("60"))
+    criticise_max = models.PositiveSmallIntegerField(_("通报批评：最多人数（排名最后的）"), default=5)
+    remind_bottom = models.PositiveSmallIntegerField(_("无人低于分数线时：提醒排名最后几名"), default=5)
 
     RULE_FIELDS = [
         "fairness_enabled", "terrain_mountain", "terrain_hill", "terrain_flat", "size_reference", "size_step",
         "size_cap", "appeal_days", "pledge_due_month", "pledge_due_day", "excellent_cap_pct", "excellent_min",
         "competent_min", "basic_min", "annual_quarters_pct", "annual_pledge_pct", "annual_supervision_pct",
+        "commend_top", "commend_min", "criticise_below", "criticise_max", "remind_bottom",
     ]
 
     class Meta:

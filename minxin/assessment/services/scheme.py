@@ -56,6 +56,12 @@ def _check_rules(rules: dict) -> None:
         bad(_("优秀比例上限应在 0 到 100 之间。"), "excellent_cap_pct")
     if "appeal_days" in rules and int(rules["appeal_days"]) < 1:
         bad(_("申诉期限至少 1 天。"), "appeal_days")
+    for name in ("commend_min", "criticise_below"):
+        if name in rules and not Decimal(0) <= Decimal(rules[name]) <= HUNDRED:
+            bad(_("分数应在 0 到 100 之间。"), name)
+    for name in ("commend_top", "criticise_max", "remind_bottom"):
+        if name in rules and not 0 <= int(rules[name]) <= 1000:
+            bad(_("人数应在 0 到 1000 之间。"), name)
     defaults = {field.name: field.default for field in Scheme._meta.concrete_fields}
     merged: dict[str, Any] = {name: rules.get(name, defaults[name]) for name in Scheme.RULE_FIELDS}
     if not merged["excellent_min"] >= merged["competent_min"] >= merged["basic_min"]:

@@ -101,9 +101,13 @@ def period_detail(request, code):
     region = region_filter(user=request.user, code=request.GET.get("region"))
     results = selectors.result_list(user=request.user, period=period, prefix=region.prefix if region else None, q=q)
     roots = list(user_root_regions(user=request.user))
+    bulletin_region = roots[0] if len(roots) == 1 else None
+    can_configure = request.user.can(roles.CONFIGURE_ASSESSMENT)
+    # Before publishing, whoever configures the assessment sees whom the bulletin will name.
+    preview = (bulletin.verdicts(bulletin.collect(user=request.user, period=period, region=bulletin_region))
+               if can_configure and bulletin_region and period.computed_at else None)
     return list_page(request, results, "assessment/period.html", nav=NAV, per_page=100, period=period, q=q,
-                     region=region, bulletin_region=roots[0] if len(roots) == 1 else None,
-                     can_configure=request.user.can(roles.CONFIGURE_ASSESSMENT))
+                     region=region, bulletin_region=bulletin_region, can_configure=can_configure, preview=preview)
 
 
 @login_required
