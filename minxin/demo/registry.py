@@ -6,6 +6,7 @@ pool entry, not per person) and pinyin is computed once per distinct name (core.
 """
 
 import datetime
+import math
 import random
 from decimal import Decimal
 
@@ -120,10 +121,25 @@ def _family(rng, people, pools, today):
     return members
 
 
+def _hamlets(seed, code, lat0: float, lon0: float, count: int) -> list[tuple[float, float]]:
+    """The centres of a village's groups: spread round the village's centre, a few hundred metres
+    apart, the same for a seed (an rng of their own, so the rest of the demo draws as before)."""
+    rng = random.Random(f"{seed}-{code}-groups")
+    centres = []
+    for n in range(count):
+        angle = 2 * math.pi * n / count + rng.uniform(-0.3, 0.3)
+        radius = rng.uniform(0.004, 0.009)
+        centres.append((lat0 + radius * math.sin(angle), lon0 + radius * 1.15 * math.cos(angle)))
+    return centres
+
+
 def _centre(seed, code):
-    rng = random.Random(f"{seed}-{code}")
+    """A village's centre: near its township's (a township's villages lie together, as on the ground)."""
     (lat0, lat1), (lon0, lon1) = COUNTY_BOX
-    return rng.uniform(lat0, lat1), rng.uniform(lon0, lon1)
+    township = random.Random(f"{seed}-{code[:9]}")
+    lat, lon = township.uniform(lat0 + 0.04, lat1 - 0.04), township.uniform(lon0 + 0.04, lon1 - 0.04)
+    rng = random.Random(f"{seed}-{code}")
+    return lat + rng.uniform(-0.035, 0.035), lon + rng.uniform(-0.04, 0.04)
 
 
 def generate(ctx) -> None:
@@ -153,6 +169,7 @@ def generate(ctx) -> None:
     for village in ctx.villages:
         lat0, lon0 = _centre(ctx.seed, village.code)
         n_groups = rng.randint(4, 12)
+        hamlets = _hamlets(ctx.seed, village.code, lat0, lon0, n_groups)
         share = 0.08 if village.kind == Region.Kind.COMMUNITY else (0.38 if village.is_poor else 0.245)
         population = 0
         for index in range(village.households):
@@ -166,10 +183,15 @@ def generate(ctx) -> None:
                 p.dibao = attribute == "dibao" or (not registered and rng.random() < 0.03)
                 p.extreme_support = attribute == "extreme" and p.relation == "head"
             fields = derive.household_fields(family, None, today)
-            coords = (None, None) if rng.random() < 0.015 else (
-                Decimal(f"{lat0 + rng.gauss(0, 0.004):.6f}"), Decimal(f"{lon0 + rng.gauss(0, 0.005):.6f}"))
+            # A village group (村民小组) is a hamlet of its own: its households gather round its centre.
+            located = rng.random() >= 0.015
+            offset = (rng.gauss(0, 0.0015), rng.gauss(0, 0.0018)) if located else None
+            group = rng.randint(1, n_groups)
+            hamlet = hamlets[group - 1]
+            coords = (None, None) if offset is None else (
+                Decimal(f"{hamlet[0] + offset[0]:.6f}"), Decimal(f"{hamlet[1] + offset[1]:.6f}"))
             households.append((hid, now, now, village.code, f"{village.code}{index + 1:04d}",
-                               f"{rng.randint(1, n_groups)}组", "", people.mobile() if rng.random() < 0.7 else "",
+                               f"{group}组", "", people.mobile() if rng.random() < 0.7 else "",
                                coords[0], coords[1], 1, *(fields[n] for n in derive.DERIVED_FIELDS)))
             for p in family:
                 members.append((now, now, hid, village.code, p.name, pinyin_key(p.name), p.id_number,

@@ -46,6 +46,7 @@ def map_page(request, code):
         "region": region, "nav_active": "map",
         "map_config": {"data_url": reverse("reports:map-data", args=[region.code]),
                        "household_url": _household_url_template(),
+                       "village_map_url": reverse("reports:map", args=["000000000000"]).replace("000000000000", "{code}"),
                        "tile_url": settings.MINXIN_TILE_URL,
                        "tile_attribution": settings.MINXIN_TILE_ATTRIBUTION},
     })

@@ -7,12 +7,13 @@ Households without coordinates are listed beside the map, never plotted at 0,0.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.fieldwork.models import Visit
 from minxin.regions import codes
 from minxin.regions.models import Region
+from minxin.registry.choices import REGISTERED, Status
 from minxin.registry.models import Household
 from minxin.reports.mapsvg import convex_hull
 
@@ -61,8 +62,33 @@ def household_flags(row: dict, visited: bool | None) -> int:
     return flags
 
 
+def county_data(*, user, region: Region) -> dict:
+    """The county's map: one point per village (the centre of its located households) with its
+    figures — 170,000 households are a census, not a map."""
+    rows = (Household.objects.visible_to(user).filter(village__code__startswith=region.prefix)
+            .values("village_id").order_by("village_id")
+            .annotate(households=Count("id"), registered=Count("id", filter=REGISTERED),
+                      not_exited=Count("id", filter=Q(registration__status__in=[Status.NOT_EXITED, Status.RETURNED])),
+                      dibao=Count("id", filter=Q(has_dibao=True)), lat=Avg("lat"), lon=Avg("lon")))
+    rows = [r for r in rows if r["lat"] is not None and r["lon"] is not None]
+    names = {r.code: r for r in Region.objects.filter(code__in=[r["village_id"] for r in rows]).select_related("parent")}
+    villages = []
+    for r in rows:
+        village = names.get(r["village_id"])
+        villages.append({"code": r["village_id"], "name": village.name if village else r["village_id"],
+                         "township": village.parent.name if village and village.parent else "",
+                         "lat": round(float(r["lat"]), 6), "lon": round(float(r["lon"]), 6),
+                         "households": r["households"], "registered": r["registered"],
+                         "not_exited": r["not_exited"], "dibao": r["dibao"]})
+    return {"level": region.level, "villages": villages, "layers": [], "households": [], "missing": [], "areas": [],
+            "words": {"households": str(_("农户")), "registered": str(_("建档立卡户")),
+                      "not_exited": str(_("未脱贫户")), "dibao": str(_("低保户")), "open": str(_("打开本村地图"))}}
+
+
 def map_data(*, user, region: Region, quarter_start) -> dict:
     """Households of `region` (a village or township already resolved in the user's scope)."""
+    if region.level == codes.COUNTY:
+        return county_data(user=user, region=region)
     qs = Household.objects.visible_to(user).filter(village__code__startswith=region.prefix)
     qs = qs.annotate(visited=_visited_subquery(quarter_start))
     fields = ["id", "number", "head_name", "group", "lat", "lon", "village_id", "registration__status",
@@ -100,4 +126,4 @@ def map_data(*, user, region: Region, quarter_start) -> dict:
 
 
 def is_mappable(region: Region) -> bool:
-    return region.level in (codes.VILLAGE, codes.TOWNSHIP)
+    return region.level in (codes.VILLAGE, codes.TOWNSHIP, codes.COUNTY)

@@ -74,6 +74,22 @@ def test_map_shows_markers_and_toggles_change_them(mapped_world, live_server, pa
     assert count.inner_text() == "0"
     shot(page, "reports-map-dibao-off")
 
+    # The county: a point per village, its figures in the popup, the map above the lists on a phone.
+    page.context.clear_cookies()
+    login(page, "county_admin", PASSWORD)
+    page.goto(f"{live_server.url}/reports/map/520627000000/")
+    page.locator("body[data-map-ready='1']").wait_for(state="attached")
+    located = set(Household.objects.exclude(lat=None).values_list("village_id", flat=True))
+    assert int(count.inner_text()) == Household.objects.filter(village_id__in=located).count()
+    assert page.locator("path.leaflet-interactive").count() == len(located)
+    shot(page, "reports-map-county")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.get_by_test_id("map").bounding_box()["y"] < page.get_by_test_id("map-layers").bounding_box()["y"]
+    shot(page, "reports-map-county-phone", full_page=False)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.context.clear_cookies()
+    login(page, "tdw_admin", PASSWORD)
+
     page.goto(f"{live_server.url}/reports/map/{village.code}/print/")
     sheet = page.get_by_test_id("print-sheet")
     assert sheet.locator("circle[data-category]").count() == placed.count()

@@ -94,3 +94,26 @@ def test_printable_village_map_is_a_complete_svg(world, client, mapped, paper):
     symbols = [el for el in root.iter("{http://www.w3.org/2000/svg}circle") if el.get("data-category")]
     assert len(symbols) == Household.objects.filter(village=village).exclude(lat=None).count()
     assert f"{village.name}民情地图" in svg and "图例" in svg and "制图日期" in svg
+
+
+@pytest.mark.django_db
+def test_the_county_map_is_one_point_per_village_with_its_figures(world, client, mapped):
+    """No county map was a 404; 170,000 household points would be no map either: one per village,
+    at the centre of its located households, with counts made by hand here."""
+    from django.db.models import Avg
+
+    client.force_login(world.users["county_admin"])
+    assert client.get("/reports/map/520627000000/").status_code == 200
+    data = client.get("/reports/map/520627000000/data/").json()
+    assert data["level"] == "county" and data["households"] == []
+    by_code = {v["code"]: v for v in data["villages"]}
+    located = Household.objects.exclude(lat=None)
+    assert set(by_code) == set(located.values_list("village_id", flat=True))
+    for code, village in by_code.items():
+        here = Household.objects.filter(village_id=code)
+        assert village["households"] == here.count()
+        assert village["dibao"] == here.filter(has_dibao=True).count()
+        centre = here.aggregate(lat=Avg("lat"), lon=Avg("lon"))
+        assert abs(village["lat"] - float(centre["lat"])) < 1e-5 and abs(village["lon"] - float(centre["lon"])) < 1e-5
+    client.force_login(world.users["tdw_admin"])  # the county is outside a township's scope
+    assert client.get("/reports/map/520627000000/data/").status_code == 404

@@ -6,7 +6,15 @@
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution }).addTo(map);
   }
-  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false });
+  // Cluster bubbles in a neutral slate: the layer colours (已脱贫 green, 低保 yellow…) mean something.
+  const cluster = L.markerClusterGroup({
+    maxClusterRadius: 40, showCoverageOnHover: false,
+    iconCreateFunction: (group) => {
+      const n = group.getChildCount();
+      const size = n < 10 ? 30 : n < 100 ? 36 : 42;
+      return L.divIcon({ html: `<div><span>${n}</span></div>`, className: "mx-cluster", iconSize: L.point(size, size) });
+    },
+  });
   map.addLayer(cluster);
   const layersBox = document.getElementById("map-layers");
   const countEl = document.getElementById("map-count");
@@ -25,9 +33,39 @@
     return div;
   }
 
+  // The county: one point per village, sized by its households, its figures in the popup.
+  function drawCounty(data) {
+    const bounds = [];
+    data.villages.forEach((v) => {
+      const div = document.createElement("div");
+      const title = document.createElement("strong");
+      title.textContent = `${v.township} ${v.name}`;
+      div.append(title);
+      ["households", "registered", "not_exited", "dibao"].forEach((key) => {
+        const line = document.createElement("div");
+        line.textContent = `${data.words[key]}：${v[key]}`;
+        div.append(line);
+      });
+      const link = document.createElement("a");
+      link.href = config.village_map_url.replace("{code}", v.code);
+      link.textContent = data.words.open;
+      div.append(link);
+      L.circleMarker([v.lat, v.lon], { radius: Math.max(4, Math.sqrt(v.households) / 2), color: "#fff", weight: 1,
+        fillColor: v.not_exited ? "#c0392b" : "#34495e", fillOpacity: 0.8 })
+        .bindTooltip(v.name).bindPopup(div).addTo(map);
+      bounds.push([v.lat, v.lon]);
+    });
+    countEl.textContent = data.villages.reduce((sum, v) => sum + v.households, 0);
+    layersBox.closest(".card").querySelector(".card-header").textContent = data.words.households;
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
+    else map.setView([28.55, 108.45], 10);
+    document.body.dataset.mapReady = "1";
+  }
+
   fetch(config.data_url, { credentials: "same-origin" })
     .then((response) => response.json())
     .then((data) => {
+      if (data.villages) return drawCounty(data);
       const bounds = [];
       data.areas.forEach((area) => {
         if (area.outline.length >= 3) {
