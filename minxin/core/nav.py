@@ -72,3 +72,31 @@ def region_links_for(user: Actor, region: Any) -> list[tuple]:
     return [(link.label, link.url(region), link.icon, link.key)
             for link in sorted(_REGION_LINKS.values(), key=lambda link: link.order)
             if region.level in link.levels and link.visible(user)]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    order: int
+    template: str
+    context: Callable[[Any, Any], dict | None]  # (user, the page's object) -> the section's context, or None
+
+
+_SECTIONS: dict[str, dict[str, Section]] = {}
+
+
+def register_section(page: str, key: str, *, order: int, template: str,
+                     context: Callable[[Any, Any], dict | None]) -> None:
+    """A section an upper module adds to a lower module's page (e.g. the field work on a household's
+    page): `context` decides, per user, whether it shows (None: not for this user) and what."""
+    _SECTIONS.setdefault(page, {})[key] = Section(key, order, template, context)
+
+
+def sections_for(page: str, user: Actor, obj: Any) -> list[tuple[str, dict]]:
+    """(template, context) of the sections of `page` the user sees, in order."""
+    shown = []
+    for section in sorted(_SECTIONS.get(page, {}).values(), key=lambda s: s.order):
+        context = section.context(user, obj)
+        if context is not None:
+            shown.append((section.template, context))
+    return shown

@@ -1,13 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
-from minxin.fieldwork.selectors import can_view
+from minxin.fieldwork import selectors
 
 # Records for everyone in scope who works with villagers; requests beside them.
 nav.register("fieldwork", label=_("驻村记实"), icon="bi-journal-check", order=40, url_name="fieldwork:visit-list",
-             visible=can_view)
+             visible=selectors.can_view)
 nav.register("requests", label=_("群众诉求"), icon="bi-chat-heart", order=50, url_name="fieldwork:request-list",
-             visible=can_view)
+             visible=selectors.can_view)
 
 audit.register_action_labels({
     "visit.create": _("记录走访"), "visit.photo": _("上传走访照片"), "meeting.create": _("记录群众会"),
@@ -18,3 +18,6 @@ audit.register_action_labels({
     "card.issue": _("发放连心卡"), "card.reissue": _("补发连心卡"), "card.issue_village": _("整村发放连心卡"),
     "card.print": _("打印连心卡"),
 })
+
+nav.register_section("registry.household", "fieldwork", order=50, template="fieldwork/_household_section.html",
+                     context=lambda user, household: selectors.household_fieldwork(user=user, household=household))

@@ -236,3 +236,18 @@ def village_rows(*, user: User, prefix: str) -> QuerySet[Region]:
     require_view(user)
 
     return Region.objects.visible_to(user).villages().filter(code__startswith=prefix).order_by("code")
+
+
+def household_fieldwork(*, user: User, household: Household, limit: int = 10) -> dict | None:
+    """What field work knows of one household, for its 一户一表: the latest visits, its liaison card
+    and its requests (the caller's phone masked). None for a role that may not read field work."""
+    if not can_view(user):
+        return None
+    visits = list(Visit.objects.visible_to(user).filter(household=household).select_related("cadre")
+                  .order_by("-occurred_at", "-id")[:limit])
+    card = (LiaisonCard.objects.visible_to(user).filter(household=household, revoked_at__isnull=True)
+            .order_by("-issued_at").first())
+    requests = list(VillagerRequest.objects.visible_to(user).filter(household=household)
+                    .order_by("-submitted_at", "-id")[:limit])
+    return {"household": household, "visits": visits, "visit_count": Visit.objects.visible_to(user)
+            .filter(household=household).count(), "card": card, "requests": requests}

@@ -241,3 +241,27 @@ def test_call_and_diary_forms(world, client):
     assert other.status_code == 200 and not DiaryEntry.objects.filter(text="越界").exists()
     client.force_login(world.users["tdw_supervisor"])
     assert client.get(reverse("fieldwork:diary-new")).status_code == 403
+
+
+def test_the_household_page_shows_its_visits_card_and_requests(world, client):
+    """What a first secretary looks for on a household's 一户一表: who visited, the card, the requests."""
+    from django.urls import reverse
+
+    from minxin.fieldwork import services as fw
+
+    household = world.fieldwork["tdw"]["households"][2]
+    cadre_user = world.users["tdw_cadre"]
+    visit = fw.visit_record(actor=cadre_user, household=household, kind="home", notes="了解务工收入情况",
+                            occurred_at=timezone.now() - datetime.timedelta(hours=3))
+    fw.card_issue(actor=world.users["tdw_admin"], household=household)
+    fw.request_record(actor=cadre_user, text="村口路灯坏了", source="visit", household=household,
+                      contact_phone="13912345678")
+    client.force_login(world.users["tdw_clerk"])
+    body = client.get(reverse("registry:household-detail", args=[household.pk])).content.decode()
+    section = body[body.index('data-testid="household-fieldwork"'):]
+    assert reverse("fieldwork:visit-detail", args=[visit.pk]) in section and "了解务工收入情况" in section
+    assert "已发卡" in section and "村口路灯坏了" in section
+    assert "13912345678" not in body  # the caller's phone stays on the request's own page, masked
+    other = world.fieldwork["tdw"]["households"][1]
+    body = client.get(reverse("registry:household-detail", args=[other.pk])).content.decode()
+    assert 'data-testid="household-fieldwork"' in body and "了解务工收入情况" not in body
