@@ -82,7 +82,8 @@ def county_data(*, user, region: Region) -> dict:
                          "not_exited": r["not_exited"], "dibao": r["dibao"]})
     return {"level": region.level, "villages": villages, "layers": [], "households": [], "missing": [], "areas": [],
             "words": {"households": str(_("农户")), "registered": str(_("建档立卡户")),
-                      "not_exited": str(_("未脱贫户")), "dibao": str(_("低保户")), "open": str(_("打开本村地图"))}}
+                      "not_exited": str(_("未脱贫户")), "dibao": str(_("低保户")), "open": str(_("打开本村地图")),
+                      "note": str(_("每个点是一个村：大小按户数，红色表示有未脱贫户。点击查看该村的数字，再进入本村地图。"))}}
 
 
 def map_data(*, user, region: Region, quarter_start) -> dict:

@@ -57,6 +57,8 @@
     });
     countEl.textContent = data.villages.reduce((sum, v) => sum + v.households, 0);
     layersBox.closest(".card").querySelector(".card-header").textContent = data.words.households;
+    layersBox.textContent = data.words.note;
+    layersBox.classList.add("small", "text-muted");
     if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
     else map.setView([28.55, 108.45], 10);
     document.body.dataset.mapReady = "1";
