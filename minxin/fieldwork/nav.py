@@ -16,7 +16,7 @@ audit.register_action_labels({
     "need.update": _("处理民情事项"), "request.create": _("登记群众诉求"), "request.submit_public": _("群众扫码提交诉求"),
     "request.assign": _("交办诉求"), "request.answer": _("答复诉求"), "request.close": _("办结诉求"),
     "card.issue": _("发放连心卡"), "card.reissue": _("补发连心卡"), "card.issue_village": _("整村发放连心卡"),
-    "card.print": _("打印连心卡"),
+    "card.print": _("打印连心卡"), "card.show": _("显示连心卡二维码"),
 })
 
 nav.register_section("registry.household", "fieldwork", order=50, template="fieldwork/_household_section.html",

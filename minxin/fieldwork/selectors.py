@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -161,17 +161,18 @@ def assignable_users(*, village_code: str) -> QuerySet[User]:
             .order_by("role", "username"))
 
 
-def village_cards(*, user: User, village_code: str) -> QuerySet[Household]:
-    """The village's households with their current card (None if not issued yet)."""
+def village_cards(*, user: User, village_code: str, q: str = "") -> QuerySet[Household]:
+    """The village's households with their current card (None if not issued yet); `q` narrows them
+    to a head's name, its pinyin or initials, or a household number."""
     require_view(user)
-    from django.db.models import Subquery
-
-
     active = LiaisonCard.objects.filter(household_id=OuterRef("pk"), revoked_at__isnull=True)
-    return (Household.objects.visible_to(user).filter(village_id=village_code)
-            .annotate(card_token=Subquery(active.values("token")[:1]),
-                      card_issued_at=Subquery(active.values("issued_at")[:1]),
-                      has_card=Exists(active))
+    households = Household.objects.visible_to(user).filter(village_id=village_code)
+    term = q.strip().lower()[:50]
+    if term:
+        households = households.filter(Q(head_name__contains=term) | Q(name_pinyin__contains=term)
+                                       | Q(number__contains=term.upper()))
+    return (households.annotate(card_token=Subquery(active.values("token")[:1]),
+                                card_issued_at=Subquery(active.values("issued_at")[:1]), has_card=Exists(active))
             .order_by("group", "number"))
 
 

@@ -30,4 +30,5 @@ urlpatterns = [
     path("cards/<str:code>/issue/", followup.card_issue, name="card-issue"),
     path("cards/<str:code>/print/", followup.card_print, name="card-print"),
     path("households/<int:pk>/card/reissue/", followup.card_reissue, name="card-reissue"),
+    path("households/<int:pk>/card/qr/", followup.card_qr, name="card-qr"),
 ]

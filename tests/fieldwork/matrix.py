@@ -23,6 +23,7 @@ _fw("request-answer", "request", "POST")
 _fw("request-close", "request", "POST")
 page("fieldwork:card-reissue", lambda w, s: reverse("fieldwork:card-reissue", args=[w.fieldwork[s]["households"][1].pk]),
      "POST")
+page("fieldwork:card-qr", lambda w, s: reverse("fieldwork:card-qr", args=[w.fieldwork[s]["households"][1].pk]))
 for _name, _method in (("card-list", "GET"), ("card-print", "GET"), ("card-issue", "POST")):
     page(f"fieldwork:{_name}", lambda w, s, n=_name: reverse(f"fieldwork:{n}", args=[w.village(s).code]), _method)
 # Every list narrowed to a village by ?village=: another side's village is a 404.

@@ -265,3 +265,26 @@ def test_the_household_page_shows_its_visits_card_and_requests(world, client):
     other = world.fieldwork["tdw"]["households"][1]
     body = client.get(reverse("registry:household-detail", args=[other.pk])).content.decode()
     assert 'data-testid="household-fieldwork"' in body and "了解务工收入情况" not in body
+
+
+def test_the_card_list_searches_and_shows_one_households_qr_logged(world, client):
+    from django.urls import reverse
+
+    from minxin.core.models import AuditEvent
+
+    households = world.fieldwork["tdw"]["households"]
+    card = world.fieldwork["tdw"]["card"]  # issued to households[1]
+    village = world.village("tdw")
+    client.force_login(world.users["tdw_admin"])
+    page = client.get(reverse("fieldwork:card-list", args=[village.code]), {"q": households[1].head_name})
+    rows = list(page.context["page"])
+    assert [h.pk for h in rows] == [households[1].pk] and page.context["total"] > 1
+    assert [h.pk for h in client.get(reverse("fieldwork:card-list", args=[village.code]),
+                                     {"q": households[2].number}).context["page"]] == [households[2].pk]
+    response = client.get(reverse("fieldwork:card-qr", args=[households[1].pk]))
+    assert response.status_code == 200 and "<svg" in response.content.decode()
+    assert card.token not in response.content.decode().split("<svg")[0]  # the code is in the picture only
+    assert AuditEvent.objects.filter(action="card.show", object_id=str(households[1].pk)).count() == 1
+    assert client.get(reverse("fieldwork:card-qr", args=[households[2].pk])).status_code == 404  # no card yet
+    client.force_login(world.users["county_auditor"])  # reads field work, does not issue cards
+    assert client.get(reverse("fieldwork:card-qr", args=[households[1].pk])).status_code == 403

@@ -238,6 +238,13 @@ def cards_issue_village(*, actor: User | None, village: Region) -> int:
     return len(cards)
 
 
+def card_show_logged(*, actor: User | None, household: Household) -> None:
+    """A card's QR code shown on screen (to print one card, or for a villager to scan): logged, as
+    anyone holding the code can file requests in the household's name."""
+    audit_record(actor=actor, action="card.show", obj=household, object_type="registry.household",
+                 region_code=household.village_id)
+
+
 def cards_print_logged(*, actor: User | None, village: Region, count: int) -> None:
     """Printing cards puts the team's phone numbers on paper: logged like any export."""
     audit_record(actor=actor, action="card.print", object_type="regions.region", object_id=village.code,

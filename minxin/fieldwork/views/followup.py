@@ -162,9 +162,30 @@ def _village_or_404(request, code):
 @login_required
 def card_list(request, code):
     village = _village_or_404(request, code)
-    households = selectors.village_cards(user=request.user, village_code=village.code)
+    q = request.GET.get("q", "")
+    households = selectors.village_cards(user=request.user, village_code=village.code, q=q)
+    everyone = selectors.village_cards(user=request.user, village_code=village.code)
     return list_page(request, households, "fieldwork/card_list.html", nav="regions", per_page=100, village=village,
-                     issued=households.filter(has_card=True).count(), can_issue=request.user.can(roles.ISSUE_CARDS))
+                     q=q.strip(), issued=everyone.filter(has_card=True).count(), total=everyone.count(),
+                     can_issue=request.user.can(roles.ISSUE_CARDS))
+
+
+@login_required
+def card_qr(request, pk):
+    """One household's card QR code on screen, to scan or to print alone (logged)."""
+    household = Household.objects.visible_to(request.user).filter(pk=pk).first()
+    if household is None:
+        raise Http404
+    require(request.user, roles.ISSUE_CARDS)
+    card = selectors.village_cards(user=request.user, village_code=household.village_id).filter(pk=pk).first()
+    if card is None or not card.card_token:
+        raise Http404
+    services.card_show_logged(actor=request.user, household=household)
+    qr = segno.make(public_url(request, card.card_token), error="m")
+    return render(request, "fieldwork/card_qr.html", {
+        "household": household, "nav_active": "regions",
+        "qr": mark_safe(qr.svg_inline(scale=8, border=2, omitsize=True)),  # noqa: S308 - segno's own SVG
+    })
 
 
 @login_required
