@@ -260,3 +260,19 @@ def test_the_web_visit_form_finds_a_household_by_typing(browser_world, live_serv
     page.get_by_test_id("submit").click()
     page.wait_for_url("**/fieldwork/visits/*/")
     assert Visit.objects.filter(household=target, cadre__user__username="tdw_cadre").exists()
+
+
+def test_a_card_is_found_and_its_qr_shown_on_a_phone(browser_world, live_server, page, login, shot):
+    from django.urls import reverse
+
+    households = browser_world.fieldwork["tdw"]["households"]
+    login(page, "tdw_admin", PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{reverse('fieldwork:card-list', args=[households[1].village_id])}")
+    page.get_by_test_id("card-search").locator("input[name=q]").fill(households[1].head_name)
+    page.get_by_test_id("card-search").locator("button").click()
+    page.get_by_test_id("card-qr-link").click()
+    page.get_by_test_id("card-qr").locator("svg").wait_for()
+    assert households[1].head_name in page.get_by_test_id("card-qr").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "fieldwork-card-qr-phone")
