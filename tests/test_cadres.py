@@ -447,3 +447,39 @@ def test_the_edit_form_shows_identifiers_masked_and_keeps_them_when_sent_back(wo
     assert client.post(f"/cadres/{cadre.pk}/edit/", {**form, "id_number": corrected}).status_code == 302
     cadre.refresh_from_db()
     assert cadre.id_number == corrected
+
+
+@pytest.mark.django_db
+def test_a_liaison_starts_on_its_units_cadres_with_insurance_and_leave(world, client):
+    """Not bare village tiles: the unit's cadres in post, whether each is insured today, and leave."""
+    import datetime
+
+    from django.utils import timezone
+
+    from minxin.cadres.models import Insurance, LeaveRequest
+
+    unit_cadres = [c for c in world.cadres["tdw"] if c.sending_unit_id == world.units["tdw"].pk]
+    assert len(unit_cadres) >= 2
+    insured, bare = unit_cadres[0], unit_cadres[1]
+    today = timezone.localdate()
+    Insurance.objects.filter(cadre__in=unit_cadres).delete()
+    Insurance.objects.create(cadre=insured, policy_number="P-1", insurer="人保", start_date=today - datetime.timedelta(days=30),
+                             end_date=today + datetime.timedelta(days=300), premium="120.00")
+    LeaveRequest.objects.filter(cadre__in=unit_cadres).delete()
+    LeaveRequest.objects.create(cadre=bare, start_date=today, end_date=today + datetime.timedelta(days=2), days=3,
+                                reason="看病", approval_level="township", status="approved",
+                                requested_by=world.users["tdw_admin"])
+    LeaveRequest.objects.create(cadre=insured, start_date=today, end_date=today, days=1, reason="办事",
+                                approval_level="township", status="pending", requested_by=world.users["tdw_admin"])
+    client.force_login(world.users["tdw_liaison"])
+    response = client.get("/", follow=True)
+    body = response.content.decode()
+    assert 'data-testid="unit-cadres"' in body
+    section = body[body.index('data-testid="unit-cadres"'):]
+    row_of = {c.name: section[section.index(c.name):section.index("</tr>", section.index(c.name))] for c in unit_cadres}
+    assert "有效" in row_of[insured.name] and "无有效保险" in row_of[bare.name]
+    assert "在假" in row_of[bare.name]
+    assert "待审批" in row_of[insured.name] and "在假" not in row_of[insured.name]  # asked for, not granted
+    assert not [c for c in world.cadres["gz"] if c.name in section]
+    client.force_login(world.users["tdw_admin"])  # others still start on their dashboard
+    assert client.get("/").status_code == 302

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from minxin.cadres import selectors
 from minxin.core import audit, nav
 
 nav.register("cadres", label=_("驻村干部"), icon="bi-people", order=60, url_name="cadres:list")
@@ -16,3 +17,6 @@ audit.register_action_labels({
     "insurance.create": _("登记保险"), "leave.request": _("申请请假"), "leave.approve": _("批准请假"),
     "leave.reject": _("不批准请假"),
 })
+
+nav.register_section("home", "unit-cadres", order=10, template="cadres/_unit_home.html",
+                     context=lambda user, _obj: selectors.unit_home(user=user))

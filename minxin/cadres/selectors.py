@@ -1,6 +1,7 @@
 """Scoped reads of cadres, assignments, insurance and leave."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -131,3 +132,21 @@ def leave_get(*, user: User, pk: int) -> LeaveRequest:
 
 def assignment_get(*, user: User, pk: int) -> Assignment:
     return get_object_or_404(Assignment.objects.visible_to(user).select_related("cadre", "village"), pk=pk)
+
+
+def unit_home(*, user: User) -> dict | None:
+    """A sending unit's liaison at home: its unit's cadres in post, each with its village, whether an
+    insurance covers it today, and its leave now or to come. None for anyone else."""
+    if user.role != Role.SENDING_UNIT or not user.sending_unit_id:
+        return None
+    today = timezone.localdate()
+    found: Any = cadre_list(user=user, sending_unit=user.sending_unit_id)  # annotated: is_assigned, has_cover
+    cadres = [cadre for cadre in found if cadre.is_assigned]
+    leaves: dict[int, list[LeaveRequest]] = {}
+    for leave in (LeaveRequest.objects.filter(cadre__in=cadres, end_date__gte=today)
+                  .exclude(status=LeaveRequest.Status.REJECTED).order_by("start_date")):
+        leaves.setdefault(leave.cadre_id, []).append(leave)
+    rows = [(cadre, cadre.active_assignments[0] if cadre.active_assignments else None, leaves.get(cadre.pk, []))
+            for cadre in cadres]
+    return {"unit": user.sending_unit, "rows": rows, "today": today,
+            "uninsured": sum(1 for cadre in cadres if not cadre.has_cover)}

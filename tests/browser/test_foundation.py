@@ -105,3 +105,14 @@ def test_an_auditor_filters_the_audit_log_in_words(browser_world, live_server, p
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "audit-log-phone")
+
+
+def test_a_liaison_lands_on_its_units_cadres(browser_world, live_server, page, login, shot):
+    login(page, "tdw_liaison", PASSWORD)
+    section = page.get_by_test_id("unit-cadres")
+    section.wait_for()
+    assert browser_world.cadres["tdw"][0].name in section.inner_text()
+    shot(page, "liaison-home")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "liaison-home-phone")
