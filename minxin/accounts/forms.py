@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,11 @@ class PasswordResetForm(StyledFormMixin, forms.Form):
     password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
 
 
+# The days an audit search may name: the platform's records start well after 2000, and a day like
+# 9999-12-31 would overflow the next day's midnight the range ends at.
+FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
+
+
 class AuditFilterForm(StyledFormMixin, forms.Form):
     """The audit log's filters, in the words an auditor uses."""
 
@@ -61,6 +68,9 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            if data.get(name) and not FIRST_DAY <= data[name] <= LAST_DAY:
+                self.add_error(name, _("日期应在 %(a)s 至 %(b)s 之间。") % {"a": FIRST_DAY, "b": LAST_DAY})  # drops it
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
         return data

@@ -165,15 +165,24 @@ def village_cards(*, user: User, village_code: str, q: str = "") -> QuerySet[Hou
     """The village's households with their current card (None if not issued yet); `q` narrows them
     to a head's name, its pinyin or initials, or a household number."""
     require_view(user)
-    active = LiaisonCard.objects.filter(household_id=OuterRef("pk"), revoked_at__isnull=True)
     households = Household.objects.visible_to(user).filter(village_id=village_code)
     term = q.strip().lower()[:50]
     if term:
         households = households.filter(Q(head_name__contains=term) | Q(name_pinyin__contains=term)
                                        | Q(number__contains=term.upper()))
-    return (households.annotate(card_token=Subquery(active.values("token")[:1]),
-                                card_issued_at=Subquery(active.values("issued_at")[:1]), has_card=Exists(active))
-            .order_by("group", "number"))
+    return _with_card(households).order_by("group", "number")
+
+
+def household_with_card(*, user: User, pk: int) -> Household:
+    """One household in the user's scope (404 otherwise), with its current card's token, if any."""
+    require_view(user)
+    return get_object_or_404(_with_card(Household.objects.visible_to(user)), pk=pk)
+
+
+def _with_card(households: QuerySet[Household]) -> QuerySet[Household]:
+    active = LiaisonCard.objects.filter(household_id=OuterRef("pk"), revoked_at__isnull=True)
+    return households.annotate(card_token=Subquery(active.values("token")[:1]),
+                               card_issued_at=Subquery(active.values("issued_at")[:1]), has_card=Exists(active))
 
 
 def card_by_token(*, token: str) -> LiaisonCard | None:

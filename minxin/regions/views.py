@@ -80,7 +80,8 @@ def home(request):
     of their region, village-level users on their village — unless a module has something for
     this user's home (a liaison's unit and its cadres), which is then its start page."""
     roots = list(user_root_regions(user=request.user))
-    if len(roots) == 1 and not nav.sections_for("home", request.user, request.user):
+    sections = nav.sections_for("home", request.user, request.user)
+    if len(roots) == 1 and not sections:
         target = "reports:dashboard" if roots[0].level in (codes.COUNTY, codes.TOWNSHIP) else "regions:detail"
         return redirect(target, code=roots[0].code)
-    return render(request, "core/home.html", {"roots": roots})
+    return render(request, "core/home.html", {"roots": roots, "sections": sections})

@@ -277,7 +277,7 @@ def test_same_uuid_twice_in_one_batch(world, cadre_client):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="a real race needs PostgreSQL's concurrent writers (SQLite serialises them)")
+                    reason="SQLite serialises writers; this race runs in make test's PostgreSQL pass")
 def test_concurrent_batches_with_the_same_uuids_write_each_record_once():
     import threading
 

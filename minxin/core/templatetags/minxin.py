@@ -22,7 +22,11 @@ def page_sections(context: Any, page: str, obj: Any) -> str:
     """The sections upper modules registered for this page (core.nav.register_section), rendered."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None:
-        return ""
+    return "" if user is None else render_sections(context, nav.sections_for(page, user, obj))
+
+
+@register.simple_tag(takes_context=True)
+def render_sections(context: Any, sections: list[tuple[str, dict]]) -> str:
+    """Sections a view has already gathered (core.nav.sections_for), rendered."""
     return mark_safe("".join(  # noqa: S308 - each piece is a template rendered with autoescaping
-        render_to_string(template, section, request=request) for template, section in nav.sections_for(page, user, obj)))
+        render_to_string(template, section, request=context.get("request")) for template, section in sections))

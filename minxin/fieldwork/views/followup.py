@@ -24,7 +24,6 @@ from minxin.fieldwork.models import Need, VillagerRequest
 from minxin.fieldwork.views.records import form_page, list_page, village_filter
 from minxin.regions import codes
 from minxin.regions.selectors import region_filter
-from minxin.registry.models import Household
 
 # --- needs -----------------------------------------------------------------------------------
 
@@ -173,15 +172,11 @@ def card_list(request, code):
 @login_required
 def card_qr(request, pk):
     """One household's card QR code on screen, to scan or to print alone (logged)."""
-    household = Household.objects.visible_to(request.user).filter(pk=pk).first()
-    if household is None:
-        raise Http404
-    require(request.user, roles.ISSUE_CARDS)
-    card = selectors.village_cards(user=request.user, village_code=household.village_id).filter(pk=pk).first()
-    if card is None or not card.card_token:
+    household = _card_household(request, pk)
+    if not household.card_token:
         raise Http404
     services.card_show_logged(actor=request.user, household=household)
-    qr = segno.make(public_url(request, card.card_token), error="m")
+    qr = segno.make(public_url(request, household.card_token), error="m")
     return render(request, "fieldwork/card_qr.html", {
         "household": household, "nav_active": "regions",
         "qr": mark_safe(qr.svg_inline(scale=8, border=2, omitsize=True)),  # noqa: S308 - segno's own SVG
@@ -201,13 +196,17 @@ def card_issue(request, code):
 @login_required
 @require_POST
 def card_reissue(request, pk):
-    household = Household.objects.visible_to(request.user).filter(pk=pk).first()
-    if household is None:
-        raise Http404
-    require(request.user, roles.ISSUE_CARDS)
+    household = _card_household(request, pk)
     act(request, lambda: services.card_issue(actor=request.user, household=household, reissue=True),
         done=_("已补发 %(no)s 的连心卡，旧卡二维码已失效。") % {"no": household.number})
     return redirect("fieldwork:card-list", code=household.village_id)
+
+
+def _card_household(request, pk: int):
+    """The household whose card a page acts on: in scope (404 before 403), for roles that issue cards."""
+    household = selectors.household_with_card(user=request.user, pk=pk)
+    require(request.user, roles.ISSUE_CARDS)
+    return household
 
 
 def public_url(request, token: str) -> str:
