@@ -22,6 +22,7 @@ from minxin.fieldwork.models import (
     VillagerRequest,
     Visit,
 )
+from minxin.fieldwork.models.followup import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from minxin.registry.io import bulk
 from minxin.registry.models import Household
 
@@ -102,7 +103,8 @@ def generate(ctx) -> None:
                             "status", "raised_at", "closed_at", "progress"], needs)
     bulk.insert_rows(VillagerRequest, ["uuid", "created_at", "updated_at", "village_id", "household_id", "source",
                                        "text", "status", "submitted_at", "answer", "answered_at", "closed_at",
-                                       "satisfaction", "contact_name", "contact_phone", "assigned_at"], requests)
+                                       "satisfaction", "contact_name", "contact_phone", "assigned_at", "reference"],
+                     requests)
     # Cards are written before meetings so that issuance (not meeting noise) fixes the card ids.
     bulk.insert_rows(LiaisonCard, ["created_at", "updated_at", "village_id", "household_id", "token", "issued_at",
                                    "revoked_at"], cards)
@@ -136,7 +138,8 @@ def _request(rng, now, village, hid, source):
     status = "closed" if closed else ("answered" if answered else "new")
     return (_uuid(rng), now, now, village, hid, source, rng.choice(REQUEST_TEXTS), status, submitted,
             "已安排人员处理，请留意。" if answered else "", answered, closed,
-            rng.choice(["satisfied", "satisfied", "basic", "dissatisfied"]) if closed else "", "", "", answered)
+            rng.choice(["satisfied", "satisfied", "basic", "dissatisfied"]) if closed else "", "", "", answered,
+            "".join(rng.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH)))
 
 
 def _village_records(ctx, rng, now, teams) -> tuple[int, int, int]:

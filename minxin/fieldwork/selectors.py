@@ -24,6 +24,7 @@ from minxin.fieldwork.models import (
     Visit,
     VisitPhoto,
 )
+from minxin.fieldwork.models.followup import normalize_reference
 from minxin.regions.models import Region
 from minxin.registry.models import Helper, Household
 
@@ -121,10 +122,15 @@ def need_get(*, user: User, pk: int) -> Need:
                              pk=pk)
 
 
-def request_list(*, user: User, status: str | None = None, village: str | None = None, overdue: bool = False) -> QuerySet[VillagerRequest]:
+def request_list(*, user: User, status: str | None = None, village: str | None = None, overdue: bool = False,
+                 reference: str = "") -> QuerySet[VillagerRequest]:
+    """The requests the user can read; a reference number (a villager calling about one) finds
+    that one request whatever its status, or none when it is malformed or out of scope."""
     require_view(user)
     qs = VillagerRequest.objects.visible_to(user).select_related("village", "household", "assignee")
     qs = _narrow(qs, village=village)
+    if reference:
+        return qs.filter(reference=normalize_reference(reference) or "-")
     if status == "open":
         qs = qs.open()
     elif status:
@@ -191,6 +197,16 @@ def card_by_token(*, token: str) -> LiaisonCard | None:
         return None
     return LiaisonCard.objects.select_related("village", "household").filter(token=token,
                                                                              revoked_at__isnull=True).first()
+
+
+def request_by_reference(*, card: LiaisonCard, reference: str) -> VillagerRequest | None:
+    """A request of the card's household by its reference number, for the public status lookup:
+    both the card's token (the QR code) and the reference are needed, so a reference read out over
+    the phone shows nothing on another household's card."""
+    value = normalize_reference(reference)
+    if not value:
+        return None
+    return VillagerRequest.objects.filter(reference=value, household_id=card.household_id).first()
 
 
 def village_codes(*, user: User, prefix: str = "") -> list[str]:

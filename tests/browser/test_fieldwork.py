@@ -5,6 +5,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from minxin.fieldwork import services
+from minxin.fieldwork.models import VillagerRequest
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
 
@@ -32,7 +34,7 @@ def _open_household(page, number):
 
 
 def test_offline_visits_and_request_sync_once(browser_world, live_server, phone, login, shot):
-    from minxin.fieldwork.models import SyncReceipt, VillagerRequest, Visit
+    from minxin.fieldwork.models import SyncReceipt, Visit
 
     w = browser_world
     context, page = phone
@@ -160,9 +162,21 @@ def test_public_request_page_on_a_phone(browser_world, live_server, phone, shot)
     assert card.household.number in page.get_by_test_id("public-household").inner_text()
     page.fill("textarea[name=text]", "村口的桥栏杆松了，请来看看。")
     shot(page, "public-request")
-    page.click("button[type=submit]")
+    page.click("form[method=post] button[type=submit]")
     page.get_by_test_id("public-sent").wait_for()
+    reference = page.get_by_test_id("public-reference").inner_text()
+    filed = VillagerRequest.objects.get(text="村口的桥栏杆松了，请来看看。")
+    assert reference == filed.reference_display
     shot(page, "public-request-sent")
+    # The team answers; days later the villager scans the card again and types the number.
+    services.request_answer(actor=browser_world.users["tdw_cadre"], request=filed, answer="已安排村里维修，周五前修好。")
+    page.goto(f"{live_server.url}/r/{card.token}/")
+    page.fill("input[name=ref]", reference.lower())
+    page.click("[data-testid=public-lookup] button")
+    assert page.get_by_test_id("public-status-label").inner_text() == "已答复"
+    assert "周五前修好" in page.get_by_test_id("public-answer").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "public-request-status")
 
 
 def test_household_edit_conflict_shows_the_server_copy(browser_world, live_server, phone, login, shot):

@@ -288,3 +288,16 @@ def test_the_card_list_searches_and_shows_one_households_qr_logged(world, client
     assert client.get(reverse("fieldwork:card-qr", args=[households[2].pk])).status_code == 404  # no card yet
     client.force_login(world.users["county_auditor"])  # reads field work, does not issue cards
     assert client.get(reverse("fieldwork:card-qr", args=[households[1].pk])).status_code == 403
+
+
+def test_a_request_is_found_by_its_reference_only_in_scope(world, as_user):
+    """A villager calls with the number from the QR page: the cadre types it (any case, with the
+    dash) and finds that request whatever its status; the other township finds nothing."""
+    request = VillagerRequest.objects.create(village=world.village("tdw"), source="visit", text="猪圈漏雨",
+                                             submitted_at=timezone.now(), status="closed")
+    typed = f"{request.reference[:4]}-{request.reference[4:]}".lower()
+    page = as_user(world.users["tdw_cadre"]).get("/fieldwork/requests/", {"ref": typed})
+    assert [r.pk for r in page.context["page"]] == [request.pk]
+    assert request.reference_display in page.content.decode()
+    for other, ref in ((world.users["gz_cadre"], typed), (world.users["tdw_cadre"], "0000-0000")):
+        assert list(as_user(other).get("/fieldwork/requests/", {"ref": ref}).context["page"]) == []

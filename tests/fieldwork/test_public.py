@@ -55,12 +55,78 @@ def test_submission_creates_a_request_from_the_card(world, client):
     page = client.get(_url(card))
     assert page.status_code == 200
     response = client.post(_url(card), {"text": "组里的路灯不亮了", "contact_name": "老王", "contact_phone": "13912345678"})
-    assert response.status_code == 302 and response["Location"].endswith("?sent=1")
     saved = VillagerRequest.objects.get(text="组里的路灯不亮了")
+    assert response.status_code == 302 and response["Location"] == f"{_url(card)}?ref={saved.reference}&sent=1"
     assert saved.source == "card" and saved.card == card and saved.household_id == card.household_id
     assert saved.village_id == card.village_id and saved.status == "new" and saved.contact_phone == "13912345678"
     thanks = client.get(response["Location"]).content.decode()
-    assert "已收到" in thanks and "组里的路灯不亮了" not in thanks
+    # The villager is given the reference number, shown grouped as it is read out: ABCD-EFGH.
+    assert "已收到" in thanks and f"{saved.reference[:4]}-{saved.reference[4:]}" in thanks
+    assert "13912345678" not in thanks and "老王" not in thanks
+
+
+def _answer(world, request, text):
+    from minxin.fieldwork import services
+
+    services.request_answer(actor=world.users["tdw_cadre"], request=request, answer=text)
+
+
+def test_a_villager_checks_status_and_answer_with_the_reference(world, client):
+    card = world.fieldwork["tdw"]["card"]
+    client.post(_url(card), {"text": "自来水管冻裂了"})
+    filed = VillagerRequest.objects.get(text="自来水管冻裂了")
+    ref = filed.reference
+    waiting = client.get(_url(card), {"ref": ref}).content.decode()
+    assert "待分派" in waiting and "还没有答复" in waiting and "自来水管冻裂了" in waiting
+    _answer(world, filed, "已联系水管站，明天上门维修。")
+    # Typed as a villager would: lower case, with the dash or a space.
+    for typed in (ref, ref.lower(), f"{ref[:4]}-{ref[4:]}", f" {ref[:4]} {ref[4:]} "):
+        page = client.get(_url(card), {"ref": typed}).content.decode()
+        assert "已答复" in page and "已联系水管站，明天上门维修。" in page, typed
+
+
+def test_a_reference_shows_nothing_on_another_card_or_when_wrong(world, client):
+    from minxin.fieldwork import services
+
+    card = world.fieldwork["tdw"]["card"]
+    client.post(_url(card), {"text": "邻居家的狗咬人"})
+    ref = VillagerRequest.objects.get(text="邻居家的狗咬人").reference
+    other_household = next(h for h in world.fieldwork["tdw"]["households"] if h.pk != card.household_id)
+    other = services.card_issue(actor=world.users["tdw_cadre"], household=other_household)
+    on_other = client.get(_url(other), {"ref": ref})
+    assert on_other.status_code == 200 and "邻居家的狗咬人" not in on_other.content.decode()
+    assert "没有找到" in on_other.content.decode()
+    wrong = ref[:-1] + ("2" if ref[-1] != "2" else "3")
+    for typed in (wrong, "", "x" * 5000, "ABCD0OI1", "' OR 1=1 --"):
+        response = client.get(_url(card), {"ref": typed})
+        assert response.status_code == 200 and "邻居家的狗咬人" not in response.content.decode(), typed
+    nul = client.get(_url(card), {"ref": ref[:4] + "\x00" + ref[4:]})  # refused for every page: a clear 400
+    assert nul.status_code == 400 and "邻居家的狗咬人" not in nul.content.decode()
+
+
+def test_every_request_gets_its_own_reference(world):
+    from minxin.fieldwork import services
+    from minxin.fieldwork.models.followup import REFERENCE_ALPHABET
+
+    household = world.fieldwork["tdw"]["households"][0]
+    made = [services.request_record(actor=world.users["tdw_cadre"], text=f"诉求{i}", source="visit",
+                                    household=household) for i in range(20)]
+    references = [r.reference for r in made]
+    assert len(set(references)) == 20
+    assert all(len(r) == 8 and set(r) <= set(REFERENCE_ALPHABET) for r in references)
+
+
+def test_a_taken_reference_is_drawn_again(world, monkeypatch):
+    from minxin.fieldwork import services
+    from minxin.fieldwork.services import followup
+
+    household = world.fieldwork["tdw"]["households"][0]
+    first = services.request_record(actor=world.users["tdw_cadre"], text="第一条", source="visit", household=household)
+    monkeypatch.setattr(followup, "new_reference", lambda: "ZZZZ2345")
+    request = VillagerRequest(village_id=household.village_id, household=household, source="visit", text="第二条",
+                              submitted_at=first.submitted_at, reference=first.reference)
+    followup._save_new(request)
+    assert request.pk and request.reference == "ZZZZ2345"
 
 
 def test_bad_submissions_write_nothing(world, client):

@@ -67,6 +67,25 @@ class Need(TimeStampedModel):
         return f"{self.get_category_display()}：{self.text[:30]}"
 
 
+# A request's reference number (受理编号): 8 characters without look-alikes (no 0/O, 1/I), read out
+# over the phone and typed on the QR page to see the answer. 32^8 ≈ 10^12 values: not guessable
+# through a rate-limited page, and looked up only together with the card's own token.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
+
+
+def normalize_reference(text: str) -> str:
+    """What a villager typed (lower case, spaces, the dash) → the stored form; "" if it cannot be one."""
+    value = "".join(ch for ch in (text or "")[:32].upper() if ch not in " -")
+    if len(value) != REFERENCE_LENGTH or any(ch not in REFERENCE_ALPHABET for ch in value):
+        return ""
+    return value
+
+
 class VillagerRequestQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(status=VillagerRequest.Status.CLOSED)
@@ -100,6 +119,8 @@ class VillagerRequest(TimeStampedModel):
     scope_field = "village__code"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("受理编号"), max_length=REFERENCE_LENGTH, unique=True, default=new_reference,
+                                 editable=False)
     village = models.ForeignKey("regions.Region", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey("registry.Household", verbose_name=_("农户"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="requests")
@@ -135,6 +156,10 @@ class VillagerRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}：{self.text[:30]}"
+
+    @property
+    def reference_display(self) -> str:
+        return f"{self.reference[:4]}-{self.reference[4:]}" if self.reference else ""
 
     @property
     def response_hours(self) -> float | None:

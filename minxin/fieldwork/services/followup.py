@@ -15,6 +15,7 @@ from minxin.core.guards import require
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import LiaisonCard, Meeting, Need, VillagerRequest, Visit
+from minxin.fieldwork.models.followup import new_reference
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry.models import Household
@@ -96,6 +97,13 @@ def _contact_phone(phone: str) -> str:
         raise DomainError("invalid_phone", str(exc), field="contact_phone") from None
 
 
+def _save_new(request: VillagerRequest) -> None:
+    """Insert a new request; draw its reference again on the (rare) chance it is taken."""
+    while VillagerRequest.objects.filter(reference=request.reference).exists():
+        request.reference = new_reference()
+    request.save()
+
+
 @transaction.atomic
 def request_record(*, actor: User | None, text: str, source: str, village: Region | None = None, household: Household | None = None, visit: Visit | None = None, meeting: Meeting | None = None,
                    contact_name: str = "", contact_phone: str = "", submitted_at: datetime.datetime | None = None, uuid: Any = None) -> VillagerRequest:
@@ -113,7 +121,7 @@ def request_record(*, actor: User | None, text: str, source: str, village: Regio
     )
     if uuid is not None:
         request.uuid = uuid
-    request.save()
+    _save_new(request)
     audit_record(actor=actor, action="request.create", obj=request, region_code=village_code,
                  after={"source": source, "household": getattr(household, "pk", None)})
     return request
@@ -131,7 +139,7 @@ def request_submit_public(*, card: LiaisonCard, text: str, contact_name: str = "
         contact_name=checks.check_text(contact_name, field="contact_name", max_length=64),
         contact_phone=_contact_phone(contact_phone), submitted_at=timezone.now(),
     )
-    request.save()
+    _save_new(request)
     audit_record(actor=None, action="request.submit_public", obj=request, region_code=card.village_id,
                  after={"card": card.pk}, ip_address=ip_address)
     return request

@@ -63,10 +63,12 @@ def request_list(request):
     status = request.GET.get("status", "open")
     status = status if status in [*VillagerRequest.Status.values, "open"] else ""
     overdue = request.GET.get("overdue") == "1"
+    reference = request.GET.get("ref", "").strip()[:32]
     rows = selectors.request_list(user=request.user, status=status or None, village=region.prefix if region else None,
-                                  overdue=overdue)
+                                  overdue=overdue, reference=reference)
     return list_page(request, rows, "fieldwork/request_list.html", nav="requests",
                      export=partial(exports.export, "requests"), region=region, status=status, overdue=overdue,
+                     reference=reference,
                      statuses=[("open", _("未办结")), *VillagerRequest.Status.choices],
                      counts=selectors.request_counts(user=request.user, village=region.prefix if region else None),
                      overdue_days=settings.MINXIN_REQUEST_OVERDUE_DAYS,

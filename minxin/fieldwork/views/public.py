@@ -1,10 +1,14 @@
 """The public request page a liaison card's QR code opens: no login, phone-first, plain Chinese.
 
-It shows only the village's name and the household's number, and is limited per client address
+It shows only the village's name and the household's number; a villager who filed a request gets
+its reference number (受理编号) and, typing it here, sees its status and the answer (only requests of
+this card's household). The page is limited per client address
 (core.clientip, which reads X-Forwarded-For only from trusted proxies; counted in the shared cache:
 MINXIN_PUBLIC_RATE_LIMIT hits per MINXIN_PUBLIC_RATE_WINDOW seconds → 429) and in size
 (MINXIN_PUBLIC_MAX_BODY_BYTES → 413), so a flood from one address cannot fill the database.
 """
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -47,10 +51,12 @@ def request_page(request, token):
     form = PublicRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_submit_public(card=card, ip_address=client_ip(request), **form.cleaned_data)
+            filed = services.request_submit_public(card=card, ip_address=client_ip(request), **form.cleaned_data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            return redirect(f"{request.path}?sent=1")
-    context.update(form=form, sent=request.GET.get("sent") == "1" and request.method == "GET")
+            return redirect(f"{request.path}?{urlencode({'ref': filed.reference, 'sent': 1})}")
+    reference = request.GET.get("ref", "")[:32] if request.method == "GET" else ""
+    context.update(form=form, reference=reference, sent=bool(reference) and request.GET.get("sent") == "1",
+                   found=selectors.request_by_reference(card=card, reference=reference) if reference else None)
     return _page(request, "request.html", context)
