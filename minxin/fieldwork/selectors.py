@@ -2,11 +2,13 @@
 role without VIEW_FIELDWORK (the expert) is refused every one of them (403), so no page, API answer,
 export or the field app's bootstrap can list what the role may not open."""
 
+import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -232,6 +234,7 @@ def field_bootstrap(*, user: User, limit: int) -> dict:
     households = [{**{k: v for k, v in row.items() if k != "village_id"}, "village": row["village_id"]}
                   for row in rows]
     truncated = len(households) > limit
+    households = households[:limit]
     return {
         "generated_at": timezone.now().isoformat(),
         "user": {"username": user.username, "name": str(user), "role": user.role},
@@ -241,8 +244,9 @@ def field_bootstrap(*, user: User, limit: int) -> dict:
         "checkin": settings.MINXIN_GPS_CHECKIN,
         "villages": [{"code": v.code, "name": v.name, "township": v.parent.name if v.parent else ""}
                      for v in villages],
-        "households": households[:limit],
+        "households": households,
         "truncated": truncated,
+        "visits": _recent_visits(user, [h["id"] for h in households]),
         "labels": {
             "visit": {k: str(v) for k, v in Visit.Kind.choices},
             "meeting": _kinds(Meeting.Category.MEETING),
@@ -251,6 +255,27 @@ def field_bootstrap(*, user: User, limit: int) -> dict:
             "need": {k: str(v) for k, v in Need.Category.choices},
         },
     }
+
+
+FIELD_VISITS_PER_HOUSEHOLD = 3
+FIELD_VISITS_SINCE_DAYS = 365
+FIELD_NOTE_CHARS = 200
+
+
+def _recent_visits(user: User, household_ids: list[int]) -> list[dict]:
+    """The last few visits (anyone's, in the user's scope) of the phone's households in the past
+    year, for reading offline: when, what kind, by whom, and the start of the diary notes."""
+    if not household_ids:
+        return []
+    since = timezone.now() - datetime.timedelta(days=FIELD_VISITS_SINCE_DAYS)
+    rank = Window(RowNumber(), partition_by=[F("household_id")], order_by=[F("occurred_at").desc(), F("id").desc()])
+    rows = (Visit.objects.visible_to(user).filter(household_id__in=household_ids, occurred_at__gte=since)
+            .annotate(rank=rank).filter(rank__lte=FIELD_VISITS_PER_HOUSEHOLD)
+            .order_by("household_id", "rank")
+            .values("uuid", "household_id", "occurred_at", "kind", "cadre__name", "notes", "help_given"))
+    return [{"uuid": str(row["uuid"]), "household_id": row["household_id"], "occurred_at": row["occurred_at"].isoformat(),
+             "kind": row["kind"], "cadre": row["cadre__name"], "notes": row["notes"][:FIELD_NOTE_CHARS],
+             "help_given": row["help_given"][:FIELD_NOTE_CHARS]} for row in rows]
 
 
 def _kinds(category: Any) -> dict:

@@ -91,7 +91,23 @@ def test_offline_visits_and_request_sync_once(browser_world, live_server, phone,
     context.set_offline(False)
     page.wait_for_function("() => document.querySelector('[data-testid=queue-count]').textContent === '0'")
     expect(page.locator("[data-testid=queue-list] [data-uuid]")).to_have_count(0)
+    # It says so, and lists what the server received.
+    expect(page.get_by_test_id("queue-status")).to_contain_text("全部记录已发送")
+    expect(page.locator("[data-testid=sent-list] [data-uuid]")).to_have_count(4)
+    assert "离线走访第1户" not in page.get_by_test_id("sent-list").inner_text()  # labels, not the notes
     shot(page, "fieldapp-synced")
+
+    # Offline again, the household shows the visit just sent beside the ones it downloaded.
+    context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    page.get_by_test_id("village-list").get_by_role("button").first.click()
+    _open_household(page, households[1].number)
+    history = page.get_by_test_id("household-visits").inner_text()
+    assert "离线走访第1户" in history and "关爱留守" in history, history
+    shot(page, "fieldapp-household-history")
+    context.set_offline(False)
 
     for text in notes:
         assert Visit.objects.filter(notes=text).count() == 1
@@ -147,6 +163,11 @@ def test_sync_button_and_invalid_record_stays_in_queue(browser_world, live_serve
     assert page.locator("[data-testid=queue-list] [data-status=pending]").count() == 0
     listed = page.get_by_test_id("queue-list").inner_text()
     assert "不在您的管辖范围" in listed and "时间格式不正确" in listed
+    # The page says plainly that two were refused and that the lecture went through.
+    expect(page.get_by_test_id("queue-status")).to_contain_text("2 条记录被服务器拒收")
+    expect(page.get_by_test_id("refused-heading")).to_be_visible()
+    expect(page.get_by_test_id("pending-heading")).to_have_count(0)
+    assert "宣讲" in page.get_by_test_id("sent-list").inner_text()
     shot(page, "fieldapp-invalid")
     page.get_by_test_id("sync-now").click()  # sending again sends nothing and changes nothing
     page.wait_for_timeout(500)

@@ -195,6 +195,24 @@ def test_bootstrap_is_scoped_and_has_no_identifiers(world, client):
     assert [h["id"] for h in paired] == [world.fieldwork["tdw"]["households"][0].pk]
 
 
+def test_bootstrap_keeps_the_last_visits_of_each_household_for_offline_reading(world, client):
+    """Three visits per household at most, newest first, from the past year, only in scope."""
+    user, cadre, village = world.users["tdw_cadre"], world.cadres["tdw"][0], world.village("tdw")
+    household = world.fieldwork["tdw"]["households"][1]
+    now = timezone.now()
+    made = [Visit.objects.create(village=village, recorded_by=user, cadre=cadre, household=household, kind="home",
+                                 occurred_at=now - datetime.timedelta(days=days), notes=f"第{days}天前" + "记" * 300)
+            for days in (400, 40, 30, 20, 10)]
+    client.force_login(user)
+    data = client.get("/api/v1/field/bootstrap").json()
+    mine = [v for v in data["visits"] if v["household_id"] == household.pk]
+    assert [v["uuid"] for v in mine] == [str(v.uuid) for v in made[:0:-1]][:3]
+    assert mine[0]["cadre"] == cadre.name and mine[0]["notes"].startswith("第10天前") and len(mine[0]["notes"]) == 200
+    assert {v["household_id"] for v in data["visits"]} <= {h["id"] for h in data["households"]}
+    client.force_login(world.users["gz_cadre"])
+    assert household.pk not in {v["household_id"] for v in client.get("/api/v1/field/bootstrap").json()["visits"]}
+
+
 def test_coverage_api(world, client):
     client.force_login(world.users["tdw_admin"])
     village = client.get(f"/api/v1/coverage/{world.village('tdw').code}").json()

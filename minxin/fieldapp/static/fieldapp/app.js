@@ -8,6 +8,7 @@
   const T = JSON.parse(document.getElementById("fa-i18n").textContent);
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+  const SENT_KEPT = 50;
   const state = { data: null, village: null, household: null, history: [], location: null, syncing: false };
 
   // --- helpers -------------------------------------------------------------------------------
@@ -71,7 +72,7 @@
     $("[data-testid=fa-title]").textContent = titles[view] || document.title;
     window.scrollTo(0, 0);
     if (view === "queue") renderQueue();
-    if (view === "household") renderHouseholdQueue();
+    if (view === "household") { renderHouseholdQueue(); renderHouseholdVisits(); }
   }
   function back() { show(state.history.pop() || "home", { push: false }); }
 
@@ -131,6 +132,22 @@
     $("[data-testid=household-title]").textContent = `${household.head_name || "—"} · ${household.number}`;
     $("[data-testid=household-sub]").textContent = `${state.village ? state.village.name : ""} ${household.group || ""}`;
     show("household");
+  }
+
+  function day(iso) { return new Date(iso).toLocaleDateString("zh-CN"); }
+  function renderHouseholdVisits() {
+    // The last visits of this household (from the bootstrap, plus those this phone has sent since):
+    // readable offline, in the mountains, before knocking on the door.
+    const visits = (state.data.visits || []).filter((v) => state.household && v.household_id === state.household.id)
+      .sort((a, b) => b.occurred_at.localeCompare(a.occurred_at));
+    const items = visits.map((v) => el("div", { class: "list-group-item", "data-visit": v.uuid },
+      el("div", { class: "d-flex justify-content-between gap-2" },
+        el("strong", {}, `${day(v.occurred_at)} · ${state.data.labels.visit[v.kind] || v.kind}`),
+        el("span", { class: "small text-muted text-nowrap" }, v.cadre || "")),
+      v.notes ? el("div", { class: "small fa-clip" }, v.notes) : null,
+      v.help_given ? el("div", { class: "small text-muted fa-clip" }, `${T.help}：${v.help_given}`) : null));
+    if (!items.length) items.push(el("div", { class: "list-group-item text-muted small" }, T.no_visits));
+    $("[data-testid=household-visits]").replaceChildren(...items);
   }
 
   // --- forms ---------------------------------------------------------------------------------
@@ -229,8 +246,21 @@
   }
   async function refreshCount() {
     const queue = await myQueue();
+    const refused = queue.filter((r) => r.status !== "pending").length;
     $("[data-testid=queue-count]").textContent = String(queue.length);
+    const button = $("[data-testid=queue-button]");
+    button.classList.toggle("btn-light", !refused);
+    button.classList.toggle("btn-warning", Boolean(refused));
     return queue;
+  }
+  function sentKey() { return `sent:${state.data ? state.data.user.username : ""}`; }
+  async function rememberSent(records) {
+    // The phone keeps a short log of what the server has accepted, so the cadre can see it went.
+    if (!records.length) return;
+    const log = (await FieldStore.getMeta(sentKey())) || [];
+    const now = new Date().toISOString();
+    const fresh = records.map((r) => ({ uuid: r.uuid, label: describe(r), device_time: r.device_time, sent_at: now }));
+    await FieldStore.setMeta(sentKey(), [...fresh.reverse(), ...log].slice(0, SENT_KEPT));
   }
   function describe(record) {
     const d = record.data;
@@ -287,14 +317,46 @@
 
   async function renderQueue() {
     const queue = await refreshCount();
-    $("[data-testid=queue-list]").replaceChildren(...queue.map(queueItem));
+    const refused = queue.filter((r) => r.status !== "pending");
+    const pending = queue.filter((r) => r.status === "pending");
+    const sent = (await FieldStore.getMeta(sentKey())) || [];
+    const heading = (text, testid) => el("div", { class: "list-group-item fa-subh", "data-testid": testid }, text);
+    $("[data-testid=queue-list]").replaceChildren(
+      ...(refused.length ? [heading(T.refused_h, "refused-heading"), ...refused.map(queueItem)] : []),
+      ...(pending.length ? [heading(T.pending_h, "pending-heading"), ...pending.map(queueItem)] : []));
+    const status = $("[data-testid=queue-status]");
+    const lastSent = sent.length ? ` ${T.last_sent} ${new Date(sent[0].sent_at).toLocaleString("zh-CN")}` : "";
+    if (refused.length) {
+      status.className = "alert alert-danger mx-3 my-2 py-2 small";
+      status.textContent = T.n_refused.replace("%s", refused.length);
+    } else if (pending.length) {
+      status.className = "alert alert-secondary mx-3 my-2 py-2 small";
+      status.textContent = T.n_pending.replace("%s", pending.length);
+    } else {
+      status.className = "alert alert-success mx-3 my-2 py-2 small";
+      status.textContent = `${T.all_sent}${lastSent}`;
+    }
+    $("[data-testid=sent-list]").replaceChildren(...sent.map((r) => el("div", { class: "list-group-item", "data-uuid": r.uuid },
+      el("div", { class: "d-flex justify-content-between align-items-start gap-2" }, el("span", {}, r.label),
+        el("span", { class: "badge flex-shrink-0 text-bg-success" }, T.sent_badge)),
+      el("div", { class: "small text-muted" }, `${T.recorded} ${new Date(r.device_time).toLocaleString("zh-CN")} · ${T.sent_at} ${new Date(r.sent_at).toLocaleString("zh-CN")}`))));
+    if (!sent.length) $("[data-testid=sent-list]").append(el("div", { class: "list-group-item text-muted small" }, T.none_sent));
   }
   async function renderHouseholdQueue() {
     const queue = await myQueue();
     const mine = queue.filter((r) => state.household && r.data.household_id === state.household.id);
     $("[data-testid=household-queue]").replaceChildren(...mine.map(queueItem));
+    $("[data-role=household-queue-heading]").hidden = !mine.length;
   }
 
+  async function rememberVisit(record) {
+    // A sent visit joins the household's history on the phone at once.
+    const d = record.data;
+    state.data.visits = [{ uuid: record.uuid, household_id: d.household_id, occurred_at: d.occurred_at, kind: d.kind,
+      cadre: state.data.cadre ? state.data.cadre.name : "", notes: (d.notes || "").slice(0, 200),
+      help_given: (d.help_given || "").slice(0, 200) }, ...(state.data.visits || []).filter((v) => v.uuid !== record.uuid)];
+    await FieldStore.setMeta("bootstrap", state.data);
+  }
   async function rememberHousehold(record, version) {
     // The edit is on the server now: keep the phone's copy in step (facts and version).
     const household = state.data.households.find((h) => h.id === record.data.household_id);
@@ -309,6 +371,8 @@
     if (!queue.length) { await refreshCount(); return; }
     state.syncing = true;
     updateNet(T.sending);
+    const accepted = [];
+    let refusedNow = 0;
     try {
       for (let start = 0; start < queue.length; start += 200) {
         const chunk = queue.slice(start, start + 200);
@@ -325,14 +389,20 @@
           const record = chunk[index];
           if (result.status === "created" || result.status === "duplicate") {
             await FieldStore.queueDelete(record.uuid);
+            accepted.push(record);
             if (record.type === "household" && result.version) await rememberHousehold(record, result.version);
+            if (record.type === "visit") await rememberVisit(record);
           } else {
             Object.assign(record, { status: result.status, errors: result.errors || [], server: result.server || null });
             await FieldStore.queuePut(record);
+            refusedNow += 1;
           }
         }
       }
       notice("");
+      await rememberSent(accepted);
+      if (refusedNow) toast(T.n_refused.replace("%s", refusedNow));
+      else if (accepted.length) toast(T.n_sent.replace("%s", accepted.length));
     } catch (error) {
       toast(T.send_failed);
     } finally {
@@ -340,7 +410,7 @@
       updateNet();
       const left = await refreshCount();
       if (!$("section[data-view=queue]").hidden) renderQueue();
-      if (!$("section[data-view=household]").hidden) renderHouseholdQueue();
+      if (!$("section[data-view=household]").hidden) { renderHouseholdQueue(); renderHouseholdVisits(); }
       if (!left.some((r) => r.status === "pending")) body.dataset.synced = String(Date.now());
     }
   }
