@@ -2,14 +2,16 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
+from minxin.assessment.hearts import HEART_CODES
 from minxin.assessment.models import (
     AnnualGrade,
     Appeal,
@@ -61,6 +63,36 @@ def result_list(*, user: User, period: Period, prefix: str | None = None, q: str
     if q:
         qs = qs.filter(Q(cadre__name__contains=q) | Q(cadre__name_pinyin__contains=q.lower()))
     return qs.order_by("rank_county", "cadre__name_pinyin", "cadre_id")
+
+
+CENT = Decimal("0.01")
+
+
+def heart_points(*, result_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Each result's points per heart (the per-heart columns of the ranking), in one query."""
+    rows = (IndicatorScore.objects.filter(result_id__in=result_ids).values("result_id", "heart")
+            .annotate(points=Sum("points")).order_by())
+    table: dict[int, dict[str, Decimal]] = {}
+    for row in rows:
+        table.setdefault(row["result_id"], {})[row["heart"]] = Decimal(row["points"]).quantize(CENT)
+    return table
+
+
+def heart_rates(*, user: User, result: CadreResult) -> dict[str, Any]:
+    """The ten hearts of one result as rates (points over the weight the heart counted, 0–100),
+    beside the mean rate of the results the user can read in the same township and quarter —
+    the radar chart of a cadre's result page. A heart with nothing scored is None."""
+    def rates(qs: QuerySet[IndicatorScore]) -> dict[str, Decimal | None]:
+        sums = {row["heart"]: row for row in qs.filter(score__isnull=False).values("heart")
+                .annotate(points=Sum("points"), weight=Sum("effective_weight")).order_by()}
+        return {code: (round(sums[code]["points"] * 100 / sums[code]["weight"], 1)
+                       if code in sums and sums[code]["weight"] else None) for code in HEART_CODES}
+
+    peers = CadreResult.objects.visible_to(user).filter(period_id=result.period_id,
+                                                        township_code=result.township_code)
+    return {"own": rates(IndicatorScore.objects.filter(result=result)),
+            "peers": rates(IndicatorScore.objects.filter(result__in=peers)),
+            "peer_count": peers.count()}
 
 
 def my_results(*, user: User) -> QuerySet[CadreResult]:

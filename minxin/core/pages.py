@@ -75,11 +75,13 @@ def form_page(request: HttpRequest, form: BaseForm | None, title: StrOrPromise, 
 
 def list_page(request: HttpRequest, rows: QuerySet, template: str, *, nav: str,
               export: Callable[[QuerySet], HttpResponseBase] | None = None, per_page: int = 50,
-              **context: Any) -> HttpResponseBase:
+              page_extra: Callable[[list], dict[str, Any]] | None = None, **context: Any) -> HttpResponseBase:
     """A list page: `rows` are the scoped selector's rows, filtered by the request. `?format=xlsx`
     answers `export(rows)` — exactly the rows the pages show — otherwise the requested page of them
-    (an unknown or too-large page number is the last page) rendered as `page`."""
+    (an unknown or too-large page number is the last page) rendered as `page`. `page_extra` reads
+    what the shown rows need beside them (one query for the page, not one per row)."""
     if export is not None and wants_xlsx(request):
         return export(rows)
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "nav_active": nav, **context})
+    extra = page_extra(list(page.object_list)) if page_extra else {}
+    return render(request, template, {"page": page, "nav_active": nav, **context, **extra})

@@ -43,3 +43,8 @@ def user_root_regions(*, user: Actor) -> QuerySet[Region]:
 
 def village_list(*, user: Actor) -> QuerySet[Region]:
     return Region.objects.visible_to(user).villages().select_related("parent").order_by("code")
+
+
+def township_list(*, user: Actor) -> QuerySet[Region]:
+    """The townships the user's scope covers (filters offer them; a village user has none)."""
+    return Region.objects.visible_to(user).townships().order_by("code")

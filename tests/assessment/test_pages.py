@@ -1,12 +1,15 @@
 """Assessment pages and API: they render, forms report broken rules, lists keep their query count."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from minxin.assessment.models import Pledge, Scheme
+from minxin.assessment.hearts import HEART_CODES
+from minxin.assessment.models import CadreResult, IndicatorScore, Pledge, Scheme
 from tests.assessment.world import assessment_world
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,49 @@ def test_api_results_and_evidence(world, client):
     assert evidence["count"] == 1 and evidence["items"][0]["url"].startswith("/assessment/supervision/")
     other = client.get(f"/api/v1/assessment/results/{a.results['gz'].pk}")
     assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
+
+
+def _heart_sums(scores, code, field):
+    mine = [s for s in scores if s.heart == code]
+    return sum((getattr(s, field) for s in mine), Decimal(0)) if mine else None
+
+
+def test_ranking_has_a_column_per_heart_and_a_township_filter(world, client):
+    a = assessment_world(world)
+    url = reverse("assessment:period", args=[a.code])
+    client.force_login(world.users["county_admin"])
+    page = client.get(url)
+    ranked = page.context["ranked"]
+    assert len(ranked) >= 2 and 'data-testid="township-filter"' in page.content.decode()
+    for result, points in ranked:
+        scores = list(result.scores.all())
+        assert points == [_heart_sums(scores, code, "points") for code in HEART_CODES]
+        assert sum(p for p in points if p is not None) == result.total
+    township = world.village("tdw").parent_id
+    narrowed = client.get(url, {"region": township}).context["ranked"]
+    assert narrowed and {r.township_code for r, _p in narrowed} == {township}
+    # A township user has one township: no select, and the other township is a 404, not an empty list.
+    client.force_login(world.users["tdw_admin"])
+    own = client.get(url)
+    assert 'data-testid="township-filter"' not in own.content.decode()
+    assert client.get(url, {"region": world.village("gz").parent_id}).status_code == 404
+
+
+def test_result_radar_gives_rates_per_heart_beside_the_township_mean(world, client):
+    a = assessment_world(world)
+    result = a.results["tdw"]
+    client.force_login(world.users["county_admin"])
+    radar = client.get(reverse("assessment:result", args=[result.pk])).context["radar"]
+    assert [h["code"] for h in radar["hearts"]] == HEART_CODES
+    scored = [s for s in result.scores.all() if s.score is not None]
+    peers = [s for s in IndicatorScore.objects.filter(result__period=result.period,
+                                                      result__township_code=result.township_code)
+             if s.score is not None]
+    for h in radar["hearts"]:
+        for key, scores in (("own", scored), ("peers", peers)):
+            weight = _heart_sums(scores, h["code"], "effective_weight")
+            expected = round(_heart_sums(scores, h["code"], "points") * 100 / weight, 1) if weight else None
+            assert h[key] == expected, (h["code"], key)
+    assert any(h["own"] is not None for h in radar["hearts"])
+    n = CadreResult.objects.filter(period=result.period, township_code=result.township_code).count()
+    assert f"（{n} 人）" in radar["names"]["peers"]

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.assessment.world import current_quarter
 from tests.world import PASSWORD
@@ -50,13 +51,24 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     assert "考核已完成" in page.content()
     ranking = page.get_by_test_id("ranking").inner_text()
     assert cadre.name in ranking and w.cadres["gz"][0].name in ranking
+    # One column per heart on a desktop, and a township filter that narrows the ranking.
+    expect(page.locator("[data-testid=ranking] th[data-heart]")).to_have_count(10)
     shot(page, "assessment-2-ranking")
+    page.get_by_test_id("township-filter").select_option(w.village("tdw").parent_id)
+    page.wait_for_url("**region=*")
+    ranking = page.get_by_test_id("ranking").inner_text()
+    assert cadre.name in ranking and w.cadres["gz"][0].name not in ranking
 
     # 3. A cadre's scores, then the records behind one of them.
     page.get_by_role("link", name=cadre.name, exact=True).first.click()
     page.wait_for_load_state()
     scores = page.get_by_test_id("scores").inner_text()
     assert "村党组织建设" in scores and "72" in scores
+    # The ten-hearts radar is drawn (ten axis names in the SVG), with its figures in a table beside it.
+    page.wait_for_selector("[data-testid=heart-radar] svg")
+    radar = page.get_by_test_id("heart-radar").inner_text()
+    assert all(name in radar for name in ("安心", "倾心", "尽心"))
+    assert "本乡镇平均" in page.get_by_test_id("heart-rates").inner_text()
     shot(page, "assessment-3-result")
     page.get_by_test_id("score-organize.branch").click()
     page.wait_for_load_state()

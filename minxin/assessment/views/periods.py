@@ -28,7 +28,7 @@ from minxin.assessment.views.common import form_page
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
 from minxin.core.pages import act, list_page, require, run
-from minxin.regions.selectors import region_filter, user_root_regions
+from minxin.regions.selectors import region_filter, township_list, user_root_regions
 
 NAV = "assessment"
 
@@ -107,7 +107,14 @@ def period_detail(request, code):
     preview = (bulletin.verdicts(bulletin.collect(user=request.user, period=period, region=bulletin_region))
                if can_configure and bulletin_region and period.computed_at else None)
     return list_page(request, results, "assessment/period.html", nav=NAV, per_page=100, period=period, q=q,
-                     region=region, bulletin_region=bulletin_region, can_configure=can_configure, preview=preview)
+                     region=region, bulletin_region=bulletin_region, can_configure=can_configure, preview=preview,
+                     townships=township_list(user=request.user), hearts=HEARTS,
+                     page_extra=_with_heart_points)
+
+
+def _with_heart_points(rows: list) -> dict:
+    points = selectors.heart_points(result_ids=[r.pk for r in rows])
+    return {"ranked": [(r, [points.get(r.pk, {}).get(code) for code, _l, _d in HEARTS]) for r in rows]}
 
 
 @login_required
@@ -137,7 +144,20 @@ def result_detail(request, pk):
         "result": result, "period": result.period, "by_heart": by_heart, "nav_active": NAV,
         "can_appeal": own and result.period.is_published and result.period.appeal_deadline
         and timezone.now() <= result.period.appeal_deadline,
+        "radar": _radar(request.user, result),
     })
+
+
+def _radar(user, result) -> dict:
+    """The ten-hearts radar of one result: its rates beside the township's mean (what the user can read)."""
+    rates = selectors.heart_rates(user=user, result=result)
+    return {
+        "hearts": [{"code": code, "label": str(label), "duty": str(duty), "own": rates["own"][code],
+                    "peers": rates["peers"][code]} for code, label, duty in HEARTS],
+        "names": {"own": result.cadre.name,
+                  "peers": _("本乡镇平均（%(n)s 人）") % {"n": rates["peer_count"]}},
+        "words": {"empty": _("暂无数据"), "rate": _("得分率")},
+    }
 
 
 @login_required
