@@ -246,7 +246,7 @@ def field_bootstrap(*, user: User, limit: int) -> dict:
                      for v in villages],
         "households": households,
         "truncated": truncated,
-        "visits": _recent_visits(user, [h["id"] for h in households]),
+        "visits": _recent_visits(user, [row["id"] for row in rows][:limit]),
         "labels": {
             "visit": {k: str(v) for k, v in Visit.Kind.choices},
             "meeting": _kinds(Meeting.Category.MEETING),
