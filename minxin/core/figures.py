@@ -24,6 +24,9 @@ SourceFn = Callable[[str, int, int], dict[str, dict[str, int]]]
 GroupFn = Callable[[str, int, int], dict[str, int]]
 StrOrPromise = Any  # a str or a lazy translation
 TrendFn = Callable[[str, int], list[int]]
+# A figure's records: `(region_code, year) -> URL` of the list that shows exactly the rows counted
+# (the tile links to it), or "" where no list shows them at that level.
+LinkFn = Callable[[str, int], str]
 
 
 @dataclass(frozen=True)
@@ -35,31 +38,37 @@ class Figure:
     source: SourceFn
     trend: TrendFn | None = None
     order: int = 100
+    link: LinkFn | None = None
+
+    def url(self, region_code: str, year: int) -> str:
+        return self.link(region_code, year) if self.link else ""
 
 
 FIGURES: dict[str, Figure] = {}
 
 
 def figure(key: str, *, label: StrOrPromise, module: StrOrPromise, unit: StrOrPromise = "", order: int = 100,
-           trend: TrendFn | None = None) -> Callable[[GroupFn], GroupFn]:
+           trend: TrendFn | None = None, link: LinkFn | None = None) -> Callable[[GroupFn], GroupFn]:
     """Register one figure computed by `fn(prefix, year, group_len) -> {group: number}`."""
 
     def register(fn: GroupFn) -> GroupFn:
-        FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, trend=trend,
+        FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, trend=trend, link=link,
                               source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
         return fn
 
     return register
 
 
-def figure_set(*specs: tuple, module: StrOrPromise) -> Callable[[SourceFn], SourceFn]:
+def figure_set(*specs: tuple, module: StrOrPromise,
+               links: dict[str, LinkFn] | None = None) -> Callable[[SourceFn], SourceFn]:
     """Register several figures computed together by `fn(prefix, year, group_len) -> {key: {group:
-    number}}`; each spec is (key, label, unit, order) or (key, label, unit, order, trend)."""
+    number}}`; each spec is (key, label, unit, order) or (key, label, unit, order, trend); `links`
+    gives some of them their records' list."""
 
     def register(fn: SourceFn) -> SourceFn:
         for key, label, unit, order, *trend in specs:
             FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, source=fn,
-                                  trend=trend[0] if trend else None)
+                                  trend=trend[0] if trend else None, link=(links or {}).get(key))
         return fn
 
     return register

@@ -11,6 +11,15 @@ MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+YEARS = range(2000, 2100)
+
+
+def year_param(value: str | None) -> int | None:
+    """A page's ?year= (a list narrowed to one year, as the dashboard's tiles link to it), or None."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) == 4 and int(text) in YEARS else None
+
+
 def id_param(value: str | None) -> int | None:
     """A page's query-string id, or None when it is absent or names no possible row."""
     text = (value or "").strip()

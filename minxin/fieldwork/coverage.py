@@ -8,9 +8,11 @@ or cadre in the user's scope.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from minxin.fieldwork.models import Visit
 from minxin.registry.models import Helper, Household
@@ -71,6 +73,13 @@ class Coverage:
     @property
     def year_pct(self) -> int:
         return self.share(self.year)
+
+    @property
+    def bars(self) -> list[tuple[Any, int, int, str]]:
+        """(label, households visited, share, key) per period, for the progress bars."""
+        return [(_("本月已走访"), self.month, self.month_pct, "month"),
+                (_("本季已走访"), self.quarter, self.quarter_pct, "quarter"),
+                (_("本年已走访"), self.year, self.year_pct, "year")]
 
 
 def _visited_counts(visits, periods: Periods) -> dict:
@@ -168,4 +177,5 @@ def region_coverage(*, prefix: str, today: datetime.date | None = None) -> dict[
         total = figures["households"]
         figures["year_pct"] = round(100 * figures["year"] / total) if total else 0
         figures["quarter_pct"] = round(100 * figures["quarter"] / total) if total else 0
+        figures["month_pct"] = round(100 * figures["month"] / total) if total else 0
     return result

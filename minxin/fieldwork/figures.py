@@ -1,12 +1,20 @@
 """Dashboard figures owned by field work: what the resident teams did in the year."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import aggregate_by_group, count_by_group, figure, figure_set, monthly_counts
 from minxin.fieldwork.models import FamilyCall, LiaisonCard, Meeting, Need, VillagerRequest, Visit
 
 MODULE = _("驻村工作记实")
+
+
+def _records(url_name, **params):
+    """The list of the counted rows: the region (any level) and the year, plus the figure's filters."""
+    return lambda code, year: f"{reverse(url_name)}?{urlencode({'village': code, 'year': year, **params})}"
 
 
 def _trend(model, date_field="occurred_at", **filters):
@@ -17,7 +25,7 @@ def _trend(model, date_field="occurred_at", **filters):
 @figure_set(
     ("fieldwork.visits", _("走访"), _("次"), 30, _trend(Visit)),
     ("fieldwork.households_visited", _("走访农户"), _("户"), 31),
-    module=MODULE,
+    module=MODULE, links={"fieldwork.visits": _records("fieldwork:visit-list")},
 )
 def visits(prefix, year, group_len):
     return aggregate_by_group(Visit.objects.all(), "village__code", prefix, group_len, {
@@ -30,7 +38,10 @@ def visits(prefix, year, group_len):
     ("fieldwork.meetings", _("群众会、院坝会"), _("场"), 32, _trend(Meeting, category=Meeting.Category.MEETING)),
     ("fieldwork.lectures", _("讲堂、宣讲"), _("场"), 33, _trend(Meeting, category=Meeting.Category.LECTURE)),
     ("fieldwork.trainings", _("电商、技能培训"), _("场"), 34),
-    module=MODULE,
+    module=MODULE, links={f"fieldwork.{name}s": _records("fieldwork:meeting-list", category=category)
+                          for name, category in (("meeting", Meeting.Category.MEETING),
+                                                 ("lecture", Meeting.Category.LECTURE),
+                                                 ("training", Meeting.Category.TRAINING))},
 )
 def meetings(prefix, year, group_len):
     return aggregate_by_group(Meeting.objects.all(), "village__code", prefix, group_len, {
@@ -40,7 +51,8 @@ def meetings(prefix, year, group_len):
     }, occurred_at__year=year)
 
 
-@figure("fieldwork.family_calls", label=_("亲情视频通话"), module=MODULE, unit=_("次"), order=35)
+@figure("fieldwork.family_calls", label=_("亲情视频通话"), module=MODULE, unit=_("次"), order=35,
+        link=_records("fieldwork:call-list"))
 def family_calls(prefix, year, group_len):
     return count_by_group(FamilyCall.objects.all(), "village__code", prefix, group_len, occurred_at__year=year)
 
@@ -53,7 +65,7 @@ def cards(prefix, year, group_len):
 @figure_set(
     ("fieldwork.requests", _("群众诉求"), _("件"), 37, _trend(VillagerRequest, "submitted_at")),
     ("fieldwork.requests_answered", _("诉求已答复"), _("件"), 38),
-    module=MODULE,
+    module=MODULE, links={"fieldwork.requests": _records("fieldwork:request-list", status="all")},
 )
 def requests(prefix, year, group_len):
     return aggregate_by_group(VillagerRequest.objects.all(), "village__code", prefix, group_len, {

@@ -26,6 +26,7 @@ from minxin.fieldwork.models import (
     Visit,
     VisitPhoto,
 )
+from minxin.core.figures import year_range
 from minxin.fieldwork.models.followup import normalize_reference
 from minxin.regions.models import Region
 from minxin.registry.models import Helper, Household
@@ -43,15 +44,22 @@ def require_view(user: User) -> None:
 Q_T = TypeVar("Q_T", bound=QuerySet)
 
 
-def _narrow(qs: Q_T, *, village: str | None = None, field: str = "village__code") -> Q_T:
-    return qs.filter(**{f"{field}__startswith": village}) if village else qs
+def _narrow(qs: Q_T, *, village: str | None = None, field: str = "village__code", year: int | None = None,
+            date_field: str = "occurred_at") -> Q_T:
+    """Narrow to a region's code prefix and to a local calendar year (as the dashboard counts it)."""
+    if village:
+        qs = qs.filter(**{f"{field}__startswith": village})
+    if year:
+        start, end = year_range(year)
+        qs = qs.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+    return qs
 
 
 def visit_list(*, user: User, village: str | None = None, household: int | None = None, cadre: int | None = None,
-               kind: str | None = None, late: bool = False) -> QuerySet[Visit]:
+               kind: str | None = None, late: bool = False, year: int | None = None) -> QuerySet[Visit]:
     require_view(user)
     qs = Visit.objects.visible_to(user).select_related("household", "cadre", "village")
-    qs = _narrow(qs, village=village)
+    qs = _narrow(qs, village=village, year=year)
     if household:
         qs = qs.filter(household_id=household)
     if cadre:
@@ -80,9 +88,10 @@ def visit_by_uuid(*, user: User, uuid: Any) -> Visit:
     return get_object_or_404(Visit.objects.visible_to(user), uuid=uuid)
 
 
-def meeting_list(*, user: User, category: str | None = None, village: str | None = None) -> QuerySet[Meeting]:
+def meeting_list(*, user: User, category: str | None = None, village: str | None = None,
+                 year: int | None = None) -> QuerySet[Meeting]:
     require_view(user)
-    qs = _narrow(Meeting.objects.visible_to(user).select_related("village", "cadre"), village=village)
+    qs = _narrow(Meeting.objects.visible_to(user).select_related("village", "cadre"), village=village, year=year)
     if category:
         qs = qs.filter(category=category)
     return qs.annotate(named=Count("participants")).order_by("-occurred_at", "-id")
@@ -94,15 +103,16 @@ def meeting_get(*, user: User, pk: int) -> Meeting:
                              .prefetch_related("participants"), pk=pk)
 
 
-def call_list(*, user: User, village: str | None = None) -> QuerySet[FamilyCall]:
+def call_list(*, user: User, village: str | None = None, year: int | None = None) -> QuerySet[FamilyCall]:
     require_view(user)
     return _narrow(FamilyCall.objects.visible_to(user).select_related("village", "cadre", "household"),
-                   village=village).order_by("-occurred_at", "-id")
+                   village=village, year=year).order_by("-occurred_at", "-id")
 
 
-def diary_list(*, user: User, village: str | None = None, cadre: int | None = None) -> QuerySet[DiaryEntry]:
+def diary_list(*, user: User, village: str | None = None, cadre: int | None = None,
+               year: int | None = None) -> QuerySet[DiaryEntry]:
     require_view(user)
-    qs = _narrow(DiaryEntry.objects.visible_to(user).select_related("village", "cadre"), village=village)
+    qs = _narrow(DiaryEntry.objects.visible_to(user).select_related("village", "cadre"), village=village, year=year)
     if cadre:
         qs = qs.filter(cadre_id=cadre)
     return qs.order_by("-occurred_at", "-id")
@@ -125,12 +135,12 @@ def need_get(*, user: User, pk: int) -> Need:
 
 
 def request_list(*, user: User, status: str | None = None, village: str | None = None, overdue: bool = False,
-                 reference: str = "") -> QuerySet[VillagerRequest]:
+                 reference: str = "", year: int | None = None) -> QuerySet[VillagerRequest]:
     """The requests the user can read; a reference number (a villager calling about one) finds
     that one request whatever its status, or none when it is malformed or out of scope."""
     require_view(user)
     qs = VillagerRequest.objects.visible_to(user).select_related("village", "household", "assignee")
-    qs = _narrow(qs, village=village)
+    qs = _narrow(qs, village=village, year=year, date_field="submitted_at")
     if reference:
         return qs.filter(reference=normalize_reference(reference) or "-")
     if status == "open":

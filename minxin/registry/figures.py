@@ -3,12 +3,25 @@
 All of them come from one pass over the households (with their registration).
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import aggregate_by_group, figure_set
+from minxin.regions import codes
 from minxin.registry.choices import REGISTERED, Status
 from minxin.registry.models import Household
+
+
+def _households(**params):
+    """The household list narrowed to the region (its township or village filter) and `params`."""
+    def link(code: str, year: int) -> str:
+        level = codes.level_of(code)
+        region = {level: code} if level in (codes.TOWNSHIP, codes.VILLAGE) else {}
+        return f"{reverse('registry:household-list')}?{urlencode({**region, **params})}"
+    return link
 
 
 @figure_set(
@@ -21,6 +34,10 @@ from minxin.registry.models import Household
     ("registry.care_elderly", _("有留守老人的户"), _("户"), 26),
     ("registry.care_child", _("有留守儿童的户"), _("户"), 27),
     module=_("一户一表（现状）"),
+    # People are counted in households, and 未脱贫 spans two statuses: those tiles have no list.
+    links={"registry.households": _households(), "registry.registered_households": _households(registered="yes"),
+           "registry.dibao": _households(tag="dibao"), "registry.care_elderly": _households(tag="care_elderly"),
+           "registry.care_child": _households(tag="care_child")},
 )
 def households(prefix, year, group_len):
     return aggregate_by_group(Household.objects.all(), "village__code", prefix, group_len, {

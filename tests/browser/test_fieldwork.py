@@ -253,6 +253,17 @@ def test_coverage_requests_and_cards_pages_on_a_phone(browser_world, live_server
     page.goto(f"{live_server.url}/regions/{village.code}/")
     figures = page.get_by_test_id("coverage-figures").inner_text()
     assert "本年已走访" in figures
+    # Each period is a bar as wide as its share of the village's households.
+    from minxin.fieldwork.coverage import village_coverage
+
+    expected = village_coverage(village_code=village.code)
+    for key, pct in (("month", expected.month_pct), ("quarter", expected.quarter_pct), ("year", expected.year_pct)):
+        bar = page.get_by_test_id(f"coverage-bar-{key}")
+        assert bar.get_attribute("aria-valuenow") == str(pct)
+        width = page.evaluate("(el) => el.firstElementChild.getBoundingClientRect().width / el.getBoundingClientRect().width",
+                              bar.element_handle())
+        assert abs(width * 100 - pct) < 1.5, (key, width, pct)
+    assert expected.year_pct > 0
     shot(page, "fieldwork-village-coverage")
     page.goto(f"{live_server.url}/fieldwork/requests/?status=all")
     assert "路灯坏了" in page.get_by_test_id("request-table").inner_text()

@@ -126,3 +126,34 @@ def test_this_years_trend_stops_at_the_month_in_progress(world, client):
     chart = client.get(f"/reports/dashboard/520627000000/?year={today.year - 1}").context["chart"]
     assert chart["month_in_progress"] is None
     assert all(v is not None for values in chart["trends"].values() for v in values)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user, level", [("county_admin", "county"), ("county_admin", "township"),
+                                         ("tdw_admin", "township"), ("tdw_cadre", "village")])
+def test_a_tile_links_to_exactly_the_records_it_counts(world, client, user, level):
+    """Each linked tile opens a list whose total is the tile's number, at every level, for the
+    user who sees the tile; a tile without such a list has no link (people, 未脱贫, answered)."""
+    import datetime
+
+    from minxin.fieldwork.models import Visit
+
+    year = timezone.localdate().year
+    # A visit last year must not count, neither in the tile nor in its list.
+    this_year = world.fieldwork["tdw"]["visit"]
+    Visit.objects.create(village_id=this_year.village_id, household_id=this_year.household_id, kind="home",
+                         cadre_id=this_year.cadre_id, occurred_at=this_year.occurred_at - datetime.timedelta(days=400))
+    code = {"county": "520627000000", "township": world.village("tdw").parent_id, "village": world.village("tdw").code}[level]
+    client.force_login(world.users[user])
+    page = client.get(f"/reports/dashboard/{code}/", {"year": year})
+    assert page.status_code == 200
+    linked = {f.key: (value, url) for f, value, url in page.context["tiles"] if url}
+    assert {"registry.households", "registry.registered_households", "fieldwork.visits",
+            "fieldwork.requests"} <= set(linked)
+    assert not {"registry.people", "registry.not_exited", "fieldwork.requests_answered"} & set(linked)
+    assert linked["fieldwork.visits"][0] > 0 and linked["registry.households"][0] > 0
+    for key, (value, url) in linked.items():
+        listed = client.get(url)
+        assert listed.status_code == 200, (key, url)
+        assert listed.context["page"].paginator.count == value, (key, url, value)
+        assert f'href="{url.replace("&", "&amp;")}"' in page.content.decode()

@@ -23,11 +23,17 @@ def region_fieldwork(context, region):
     elif region.level == codes.TOWNSHIP:
         figures = coverage.region_coverage(prefix=region.prefix)
         children = selectors.village_rows(user=user, prefix=region.prefix)
-        data["villages"] = [(village, figures.get(village.code)) for village in children]
+        data["villages"] = [(village, _cells(figures.get(village.code) or {})) for village in children]
         data["requests"] = selectors.request_counts(user=user, village=region.prefix)
     else:
         data["requests"] = selectors.request_counts(user=user, village=region.prefix)
     return data
+
+
+def _cells(figures: dict) -> dict:
+    """A village's row of the township table: households, then (visited, share) per period."""
+    return {"households": figures.get("households", 0),
+            "cells": [(figures.get(period, 0), figures.get(f"{period}_pct", 0)) for period in ("month", "quarter", "year")]}
 
 
 @register.inclusion_tag("fieldwork/_cadre_section.html", takes_context=True)

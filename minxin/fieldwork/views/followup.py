@@ -17,6 +17,7 @@ from minxin.accounts import roles
 from minxin.cadres.selectors import village_team
 from minxin.core.masking import may_reveal
 from minxin.core.pages import act, require, run
+from minxin.core.params import year_param
 from minxin.core.privacy import reveal_identifier
 from minxin.fieldwork import exports, selectors, services
 from minxin.fieldwork.forms import AnswerForm, AssignForm, CloseForm, NeedUpdateForm, RequestForm
@@ -64,11 +65,12 @@ def request_list(request):
     status = status if status in [*VillagerRequest.Status.values, "open"] else ""
     overdue = request.GET.get("overdue") == "1"
     reference = request.GET.get("ref", "").strip()[:32]
+    year = year_param(request.GET.get("year"))
     rows = selectors.request_list(user=request.user, status=status or None, village=region.prefix if region else None,
-                                  overdue=overdue, reference=reference)
+                                  overdue=overdue, reference=reference, year=year)
     return list_page(request, rows, "fieldwork/request_list.html", nav="requests",
                      export=partial(exports.export, "requests"), region=region, status=status, overdue=overdue,
-                     reference=reference,
+                     reference=reference, year=year,
                      statuses=[("open", _("未办结")), *VillagerRequest.Status.choices],
                      counts=selectors.request_counts(user=request.user, village=region.prefix if region else None),
                      overdue_days=settings.MINXIN_REQUEST_OVERDUE_DAYS,

@@ -16,7 +16,7 @@ from minxin.accounts import roles
 from minxin.cadres.models import Assignment
 from minxin.core import pages
 from minxin.core.pages import act, require, run
-from minxin.core.params import id_param
+from minxin.core.params import id_param, year_param
 from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import checks, exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
@@ -44,10 +44,11 @@ def visit_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Visit.Kind.values else ""
     late = request.GET.get("late") == "1"
+    year = year_param(request.GET.get("year"))
     visits = selectors.visit_list(user=request.user, village=region.prefix if region else None, kind=kind or None,
-                                  late=late, cadre=id_param(request.GET.get("cadre")))
+                                  late=late, cadre=id_param(request.GET.get("cadre")), year=year)
     return list_page(request, visits, "fieldwork/visit_list.html", export=partial(exports.export, "visits"),
-                     region=region, kind=kind, kinds=Visit.Kind.choices, late=late,
+                     region=region, kind=kind, kinds=Visit.Kind.choices, late=late, year=year,
                      can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
@@ -111,10 +112,11 @@ def _category(request) -> str:
 def meeting_list(request):
     region = village_filter(request)
     category = _category(request)
+    year = year_param(request.GET.get("year"))
     meetings = selectors.meeting_list(user=request.user, category=category or None,
-                                      village=region.prefix if region else None)
+                                      village=region.prefix if region else None, year=year)
     return list_page(request, meetings, "fieldwork/meeting_list.html", export=partial(exports.export, "meetings"),
-                     region=region, category=category, categories=Meeting.Category.choices,
+                     region=region, category=category, categories=Meeting.Category.choices, year=year,
                      can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
@@ -148,8 +150,9 @@ def meeting_new(request):
 
 def _simple_list(request, selector, template, export_kind):
     region = village_filter(request)
-    rows = selector(user=request.user, village=region.prefix if region else None)
-    return list_page(request, rows, template, export=partial(exports.export, export_kind), region=region,
+    year = year_param(request.GET.get("year"))
+    rows = selector(user=request.user, village=region.prefix if region else None, year=year)
+    return list_page(request, rows, template, export=partial(exports.export, export_kind), region=region, year=year,
                      can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
