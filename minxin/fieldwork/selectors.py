@@ -16,6 +16,7 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre
+from minxin.core.figures import year_range
 from minxin.fieldwork.models import (
     DiaryEntry,
     FamilyCall,
@@ -26,7 +27,6 @@ from minxin.fieldwork.models import (
     Visit,
     VisitPhoto,
 )
-from minxin.core.figures import year_range
 from minxin.fieldwork.models.followup import normalize_reference
 from minxin.regions.models import Region
 from minxin.registry.models import Helper, Household
