@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from minxin.env import database_config, env_bool, env_int, env_list, env_str, secret_key_file
+from minxin.env import database_config, env_bool, env_choice, env_int, env_list, env_str, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MINXIN_VAR_DIR", str(BASE_DIR / "var")))
@@ -235,6 +235,14 @@ MINXIN_PUBLIC_BASE_URL = env_str("MINXIN_PUBLIC_BASE_URL", "")
 MINXIN_TILE_URL = env_str("MINXIN_TILE_URL", "")
 MINXIN_TILE_ATTRIBUTION = env_str("MINXIN_TILE_ATTRIBUTION", "")
 MINXIN_TILE_ORIGIN = env_str("MINXIN_TILE_ORIGIN", "")
+# {key} in the URL takes MINXIN_TILE_KEY (天地图's browser key, tk=…: it is sent to browsers, so use
+# a key restricted to this site's domain), {s} one of MINXIN_TILE_SUBDOMAINS (天地图: 01234567).
+MINXIN_TILE_KEY = env_str("MINXIN_TILE_KEY", "")
+MINXIN_TILE_SUBDOMAINS = env_str("MINXIN_TILE_SUBDOMAINS", "")
+# The tiles' coordinate system: wgs84 (天地图 and GIS servers; CGCS2000 is within centimetres of it)
+# or gcj02 (the offset system of most Chinese street maps). Households' coordinates are GPS
+# (WGS-84) and are shifted onto gcj02 tiles in the browser, never in the database.
+MINXIN_TILE_CRS = env_choice("MINXIN_TILE_CRS", "wgs84", ["wgs84", "gcj02"])
 if MINXIN_TILE_URL and not MINXIN_TILE_ORIGIN:
     raise ImproperlyConfigured("MINXIN_TILE_URL is set: set MINXIN_TILE_ORIGIN (e.g. https://tiles.example) too.")
 

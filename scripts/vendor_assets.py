@@ -25,6 +25,7 @@ FILES = [
     ("leaflet.markercluster/dist/leaflet.markercluster.js", "leaflet/leaflet.markercluster.js"),
     ("leaflet.markercluster/dist/MarkerCluster.css", "leaflet/MarkerCluster.css"),
     ("leaflet.markercluster/dist/MarkerCluster.Default.css", "leaflet/MarkerCluster.Default.css"),
+    ("gcoord/dist/gcoord.global.prod.js", "gcoord/gcoord.global.prod.js"),
 ]
 
 

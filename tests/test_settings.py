@@ -181,3 +181,15 @@ def test_settings_import_fails_loudly_naming_the_variable(tmp_path, variable, va
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured")
     assert variable in last_line
+
+
+def test_env_choice_reads_one_of_its_choices(monkeypatch):
+    from minxin.env import env_choice
+
+    monkeypatch.delenv("MX_C", raising=False)
+    assert env_choice("MX_C", "wgs84", ["wgs84", "gcj02"]) == "wgs84"
+    monkeypatch.setenv("MX_C", " GCJ02 ")
+    assert env_choice("MX_C", "wgs84", ["wgs84", "gcj02"]) == "gcj02"
+    monkeypatch.setenv("MX_C", "bd09")
+    with pytest.raises(ImproperlyConfigured, match="MX_C='bd09' is not one of wgs84, gcj02"):
+        env_choice("MX_C", "wgs84", ["wgs84", "gcj02"])

@@ -30,12 +30,11 @@ class Middleware:
 class SecurityHeadersMiddleware(Middleware):
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         super().__init__(get_response)
-        tiles = getattr(settings, "MINXIN_TILE_ORIGIN", "")
-        self.csp = _CSP.format(tiles=f" {tiles}" if tiles else "")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        tiles = settings.MINXIN_TILE_ORIGIN
+        response.headers.setdefault("Content-Security-Policy", _CSP.format(tiles=f" {tiles}" if tiles else ""))
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
         return response
 

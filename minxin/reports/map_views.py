@@ -48,7 +48,10 @@ def map_page(request, code):
                        "household_url": _household_url_template(),
                        "village_map_url": reverse("reports:map", args=["000000000000"]).replace("000000000000", "{code}"),
                        "tile_url": settings.MINXIN_TILE_URL,
-                       "tile_attribution": settings.MINXIN_TILE_ATTRIBUTION},
+                       "tile_attribution": settings.MINXIN_TILE_ATTRIBUTION,
+                       "tile_key": settings.MINXIN_TILE_KEY,
+                       "tile_subdomains": settings.MINXIN_TILE_SUBDOMAINS,
+                       "tile_crs": settings.MINXIN_TILE_CRS},
     })
 
 

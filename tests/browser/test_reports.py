@@ -111,3 +111,48 @@ def test_dashboard_fits_a_phone_screen(browser, mapped_world, live_server, login
         shot(page, "reports-dashboard-phone")
     finally:
         context.close()
+
+
+# A 1×1 grey PNG: what the fake tile server answers.
+TILE_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763"
+                         "b8b8b800000301018096e8a50000000049454e44ae426082")
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02"])
+def test_map_draws_a_configured_tile_server_with_its_key_and_coordinate_system(
+        mapped_world, live_server, page, login, shot, settings, crs):
+    """A deployment's tile server (here 天地图-style, with a key and subdomains): tiles are fetched
+    with the key, the CSP lets them in, and on GCJ-02 tiles the GPS coordinates are drawn shifted."""
+    from minxin.registry.models import Household
+
+    settings.MINXIN_TILE_URL = "https://t{s}.tiles.example/{z}/{x}/{y}.png?tk={key}"
+    settings.MINXIN_TILE_ORIGIN = "https://*.tiles.example"
+    settings.MINXIN_TILE_KEY = "test-key-42"
+    settings.MINXIN_TILE_SUBDOMAINS = "01"
+    settings.MINXIN_TILE_CRS = crs
+    fetched = []
+
+    def serve(route):
+        fetched.append(route.request.url)
+        route.fulfill(status=200, body=TILE_PNG, content_type="image/png")
+
+    page.route("https://*.tiles.example/**", serve)
+    village = mapped_world.village("tdw")
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/reports/map/{village.code}/")
+    page.locator("body[data-map-ready='1']").wait_for(state="attached")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+    assert fetched and all("tk=test-key-42" in url for url in fetched)
+    assert {url.split(".")[0] for url in fetched} <= {"https://t0", "https://t1"}
+    first = Household.objects.filter(village=village).exclude(lat=None).order_by("pk").first()
+    drawn = page.evaluate("""([lat, lon]) => {
+        const near = window.minxinMap.cluster.getLayers().map((m) => m.getLatLng())
+          .sort((a, b) => Math.hypot(a.lat - lat, a.lng - lon) - Math.hypot(b.lat - lat, b.lng - lon))[0];
+        const shifted = window.gcoord ? gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) : [lon, lat];
+        return {lat: near.lat, lng: near.lng, expectLat: shifted[1], expectLng: shifted[0]};
+    }""", [float(first.lat), float(first.lon)])
+    assert abs(drawn["lat"] - drawn["expectLat"]) < 1e-6 and abs(drawn["lng"] - drawn["expectLng"]) < 1e-6
+    moved = abs(drawn["lat"] - float(first.lat)) + abs(drawn["lng"] - float(first.lon))
+    # GCJ-02 moves points in Guizhou by a few hundred metres (≈ 0.003°); WGS-84 tiles move nothing.
+    assert (moved > 0.001) if crs == "gcj02" else (moved < 1e-9)
+    shot(page, f"reports-map-tiles-{crs}")

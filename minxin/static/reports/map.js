@@ -4,8 +4,25 @@
   const config = JSON.parse(document.getElementById("map-config").textContent);
   const map = L.map("map", { zoomControl: true, attributionControl: Boolean(config.tile_url), maxZoom: 19, minZoom: 8 });
   if (config.tile_url) {
-    L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution }).addTo(map);
+    L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution, key: config.tile_key,
+      subdomains: config.tile_subdomains || "abc" }).addTo(map);
   }
+  // Stored coordinates are GPS (WGS-84). On GCJ-02 tiles (most Chinese street maps) they are drawn
+  // shifted by gcoord, or they would sit a few hundred metres off their houses.
+  const shift = config.tile_url && config.tile_crs === "gcj02"
+    ? (lat, lon) => { const [x, y] = gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02); return [y, x]; }
+    : (lat, lon) => [lat, lon];
+  function onTiles(data) {
+    // Every coordinate of the answer, once, before anything is drawn.
+    (data.villages || []).forEach((v) => { [v.lat, v.lon] = shift(v.lat, v.lon); });
+    (data.areas || []).forEach((area) => {
+      area.outline = area.outline.map(([lat, lon]) => shift(lat, lon));
+      (area.groups || []).forEach((g) => { [g.lat, g.lon] = shift(g.lat, g.lon); });
+    });
+    (data.households || []).forEach((h) => { [h[1], h[2]] = shift(h[1], h[2]); });
+    return data;
+  }
+  window.minxinMap = { map, cluster: null };  // for the browser tests and for debugging
   // Cluster bubbles in a neutral slate: the layer colours (已脱贫 green, 低保 yellow…) mean something.
   const cluster = L.markerClusterGroup({
     maxClusterRadius: 40, showCoverageOnHover: false,
@@ -16,6 +33,7 @@
     },
   });
   map.addLayer(cluster);
+  window.minxinMap.cluster = cluster;
   const layersBox = document.getElementById("map-layers");
   const countEl = document.getElementById("map-count");
   const householdUrl = (id) => config.household_url.replace("{id}", id);
@@ -66,6 +84,7 @@
 
   fetch(config.data_url, { credentials: "same-origin" })
     .then((response) => response.json())
+    .then(onTiles)
     .then((data) => {
       if (data.villages) return drawCounty(data);
       const bounds = [];
