@@ -6,6 +6,9 @@
 2. The same 10,000 visits sent twice (10 batches of 1,000, then again): exactly 10,000 rows.
 3. Coverage of the busiest village at county scale — target < 100 ms. Floor: the same figures in
    hand-written SQL. Also the per-village table of the whole county.
+4. The field app's bootstrap for a township user (its households, capped at 5,000, and the last
+   three visits of each in the past year) — target < 1 s. Floor: the same two reads in
+   hand-written SQL.
 
 Usage: DATABASE_URL=… python -m bench fieldwork (loads `minxin demo --scale county` into an empty
 database first; re-runs reuse it and remove the visits they sent).
@@ -244,6 +247,56 @@ def bench_coverage():
     return ms
 
 
+_FLOOR_BOOTSTRAP_SQL = """
+SELECT h.id, h.village_id, h.number, h.head_name, h."group", h.address, h.version, h.care_child, h.care_elderly,
+       h.care_women
+FROM registry_household h WHERE h.village_id LIKE %(prefix)s
+ORDER BY h.village_id, h."group", h.number LIMIT 5001
+"""
+_FLOOR_RECENT_SQL = """
+SELECT * FROM (
+  SELECT v.uuid, v.household_id, v.occurred_at, v.kind, c.name, v.notes, v.help_given,
+         ROW_NUMBER() OVER (PARTITION BY v.household_id ORDER BY v.occurred_at DESC, v.id DESC) AS rank
+  FROM fieldwork_visit v JOIN cadres_cadre c ON c.id = v.cadre_id
+  WHERE v.village_id LIKE %(prefix)s AND v.occurred_at >= %(since)s) ranked
+WHERE rank <= 3
+"""
+
+
+def bench_bootstrap():
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from minxin.accounts.models import User
+
+    user = User.objects.get(username="township")
+    prefix = user.scope_prefixes()[0]
+    client = Client()
+    client.force_login(user)
+    params = {"prefix": f"{prefix}%", "since": timezone.now() - datetime.timedelta(days=365)}
+    mine, floor = [], []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        response = client.get("/api/v1/field/bootstrap")
+        mine.append(time.perf_counter() - started)
+        assert response.status_code == 200
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(_FLOOR_BOOTSTRAP_SQL, params)
+            households = cursor.fetchall()
+            cursor.execute(_FLOOR_RECENT_SQL, params)
+            cursor.fetchall()
+        floor.append(time.perf_counter() - started)
+    data = response.json()
+    ms, floor_ms = _median(mine) * 1000, _median(floor) * 1000
+    _say(f"field app bootstrap (township user, {len(data['households']):,} households of {len(households):,} read, "
+         f"{len(data['visits']):,} recent visits, {len(response.content) / 1e6:.1f} MB): median {ms:.0f} ms "
+         f"(target < 1,000 ms) {'OK' if ms < 1000 else 'SLOW'}; floor (hand-written SQL, no JSON) {floor_ms:.0f} ms; "
+         f"ratio {ms / floor_ms:.1f}×")
+    return ms
+
+
 def run() -> None:
     from django.conf import settings
     from django.db import connection
@@ -258,4 +311,5 @@ def run() -> None:
     bench_sync(client, user, households)
     bench_twice(client, households)
     bench_coverage()
+    bench_bootstrap()
     _record(connection.vendor)
