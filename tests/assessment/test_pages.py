@@ -147,3 +147,12 @@ def test_result_radar_gives_rates_per_heart_beside_the_township_mean(world, clie
     assert any(h["own"] is not None for h in radar["hearts"])
     n = CadreResult.objects.filter(period=result.period, township_code=result.township_code).count()
     assert f"（{n} 人）" in radar["names"]["peers"]
+
+
+def test_a_village_user_is_not_told_its_mean_is_the_townships(world, client):
+    a = assessment_world(world)
+    client.force_login(world.users["tdw_cadre"])
+    radar = client.get(reverse("assessment:result", args=[a.results["tdw"].pk])).context["radar"]
+    visible = CadreResult.objects.visible_to(world.users["tdw_cadre"]).filter(
+        period=a.period, township_code=a.results["tdw"].township_code).count()
+    assert radar["names"]["peers"] == f"同乡镇您可查看的干部平均（{visible} 人）"

@@ -154,8 +154,10 @@ def _radar(user, result) -> dict:
     return {
         "hearts": [{"code": code, "label": str(label), "duty": str(duty), "own": rates["own"][code],
                     "peers": rates["peers"][code]} for code, label, duty in HEARTS],
+        # The mean is over the results the user may read: the whole township only if it is in scope.
         "names": {"own": result.cadre.name,
-                  "peers": _("本乡镇平均（%(n)s 人）") % {"n": rates["peer_count"]}},
+                  "peers": (_("本乡镇平均（%(n)s 人）") if user.in_scope(result.township_code)
+                            else _("同乡镇您可查看的干部平均（%(n)s 人）")) % {"n": rates["peer_count"]}},
         "words": {"empty": _("暂无数据"), "rate": _("得分率")},
     }
 
