@@ -24,9 +24,10 @@ SourceFn = Callable[[str, int, int], dict[str, dict[str, int]]]
 GroupFn = Callable[[str, int, int], dict[str, int]]
 StrOrPromise = Any  # a str or a lazy translation
 TrendFn = Callable[[str, int], list[int]]
-# A figure's records: `(region_code, year) -> URL` of the list that shows exactly the rows counted
-# (the tile links to it), or "" where no list shows them at that level.
-LinkFn = Callable[[str, int], str]
+# A figure's records: `(user, region_code, year) -> URL` of the list that shows exactly the rows
+# counted (the tile links to it), or "" where no list shows them at that level or the user may not
+# open that list (an expert sees the county's figures, not its household records).
+LinkFn = Callable[[Any, str, int], str]
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class Figure:
     order: int = 100
     link: LinkFn | None = None
 
-    def url(self, region_code: str, year: int) -> str:
-        return self.link(region_code, year) if self.link else ""
+    def url(self, user: Any, region_code: str, year: int) -> str:
+        return self.link(user, region_code, year) if self.link else ""
 
 
 FIGURES: dict[str, Figure] = {}

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from minxin.accounts import roles
 from minxin.core.figures import aggregate_by_group, figure_set
 from minxin.regions import codes
 from minxin.registry.choices import REGISTERED, Status
@@ -16,8 +17,11 @@ from minxin.registry.models import Household
 
 
 def _households(**params):
-    """The household list narrowed to the region (its township or village filter) and `params`."""
-    def link(code: str, year: int) -> str:
+    """The household list narrowed to the region (its township or village filter) and `params`;
+    none for a role that may not read the registry."""
+    def link(user, code: str, year: int) -> str:
+        if not user.can(roles.VIEW_REGISTRY):
+            return ""
         level = codes.level_of(code)
         region = {level: code} if level in (codes.TOWNSHIP, codes.VILLAGE) else {}
         return f"{reverse('registry:household-list')}?{urlencode({**region, **params})}"

@@ -51,7 +51,7 @@ def dashboard(request, code):
         "chart": chart, "nav_active": "dashboard",
         "parent_visible": region.parent_id is not None and request.user.in_scope(region.parent_id),
         # Values in the figures' order, so the template does no lookups.
-        "tiles": [(f, summary.totals[f.key], f.url(region.code, year)) for f in summary.figures],
+        "tiles": [(f, summary.totals[f.key], f.url(request.user, region.code, year)) for f in summary.figures],
         "table": [(child, [values[key] for key in keys]) for child, values in summary.rows],
         "totals": [summary.totals[key] for key in keys],
     })

@@ -157,3 +157,12 @@ def test_a_tile_links_to_exactly_the_records_it_counts(world, client, user, leve
         assert listed.status_code == 200, (key, url)
         assert listed.context["page"].paginator.count == value, (key, url, value)
         assert f'href="{url.replace("&", "&amp;")}"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_expert_sees_the_figures_but_no_link_to_records_it_may_not_read(world, client):
+    client.force_login(world.users["expert"])
+    page = client.get("/reports/dashboard/520627000000/")
+    assert page.status_code == 200 and page.context["tiles"]
+    assert [f.key for f, _value, url in page.context["tiles"] if url] == []
+    assert "/registry/households/" not in page.content.decode() and "/fieldwork/" not in page.content.decode()
