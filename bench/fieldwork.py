@@ -22,6 +22,7 @@ import re
 import statistics
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -133,7 +134,7 @@ def _floor_insert(user, households, records):
         key = uuid.UUID(record["uuid"])
         visits.append((key.hex, now, now, village[data["household_id"]], user.pk, now, now, False, cadre_id,
                        data["household_id"], datetime.datetime.fromisoformat(data["occurred_at"]), "home",
-                       data["notes"], "", "28.560000", "108.500000", 15))
+                       data["notes"], "", Decimal("28.560000"), Decimal("108.500000"), 15))
         receipts.append((key.hex, "visit", "0" * 64, None, user.pk, now))
     started = time.perf_counter()
     with transaction.atomic():
