@@ -9,6 +9,8 @@ word reading (tanbin) still finds 覃彬.
 
 from functools import lru_cache
 
+from django.db.models import QuerySet
+
 # Single-character surnames whose surname reading is not pypinyin's first reading.
 SURNAMES = {
     "覃": "qin", "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha", "朴": "piao",
@@ -81,7 +83,7 @@ def pinyin_key(name: str) -> str:
     return " ".join(parts).lower()[:200]  # the columns hold 200 characters; the surname reading comes first
 
 
-def rebuild(queryset, *, name: str = "name", key: str = "name_pinyin", batch: int = 2000) -> set[int]:
+def rebuild(queryset: QuerySet, *, name: str = "name", key: str = "name_pinyin", batch: int = 2000) -> set[int]:
     """Recompute `key` from `name` where it changed (a data migration after the rule changes);
     returns the ids of the changed rows. Reads in id order, writes only the changed rows."""
     changed: set[int] = set()
