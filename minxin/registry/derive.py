@@ -4,15 +4,21 @@ Pure functions over member-like objects (a Member, or the importer's parsed rows
 name, relation, sex, birth_date, migrant, health, labour, disabled, dibao, extreme_support,
 family_planning. Used by the services, the importer and the demo, so the rules live in one place.
 
-Care rules (SPEC §4.2; 国务院关于加强农村留守儿童关爱保护工作的意见, 2016):
-- 留守儿童: under 16, and every parent recorded in the household is away for work, or one is away
-  and the other cannot care (serious illness, disability, or no labour ability).
-  Parents of 之子/之女 are 户主 and 配偶; of grandchildren, the head's children and their spouses.
-  A child whose parents are not in the household is not flagged (it is another category).
-- 留守老人/空巢老人: 60 or older, and no child of theirs lives at home (children away for work, or
-  none in the household).
-- 留守妇女: a woman of 18–59 at home whose husband (head ↔ spouse, son ↔ daughter-in-law) is away.
+Care rules (SPEC §4.2; 国务院关于加强农村留守儿童关爱保护工作的意见, 2016; 民政部 2017 on 留守老人):
+- 留守儿童: under 16, and every parent of theirs in the household is away for work, or one is away
+  and the other cannot care (serious illness, disability, or no labour ability). A child whose
+  parents are not in the household is not flagged (it is another category).
+- 留守老人/空巢老人: 60 or older, at home, and none of their children in the household lives at
+  home (children away for work, or none in the household; in-laws at home do not count).
+- 留守妇女: a woman of 18–59 at home whose husband in the household is away.
 "Away for work" means working outside the county (县外省内务工 / 省外务工).
+
+Relations are recorded relative to the head (之子, 之孙女…). They are resolved into a small family
+graph: who can be whose parent and spouse (a 之孙子 is the child of a 之子 and his wife, a 之外孙子女
+of a 之女 and her husband; a parent is at least 15 years older than the child). Where several
+people could be a member's parent (two sons, each with children), the rule holds only if it holds
+for all of them, so a flag is never raised on a guess; a care override (with its reason) settles
+such a household by hand.
 """
 
 import datetime
@@ -23,9 +29,19 @@ from minxin.core.pinyin import pinyin_key
 from minxin.registry.choices import AWAY, Health, Labour, Relation
 
 R = Relation
-CHILDREN_OF_HEAD = {R.SON, R.DAUGHTER}
-CHILD_SPOUSES = {R.DAUGHTER_IN_LAW, R.SON_IN_LAW}
-GRANDCHILDREN = {R.GRANDSON, R.GRANDDAUGHTER, R.DAUGHTERS_CHILD}
+# A member's possible parents, by the member's relation to the head.
+PARENTS = {
+    R.SON: {R.HEAD, R.SPOUSE}, R.DAUGHTER: {R.HEAD, R.SPOUSE},
+    R.GRANDSON: {R.SON, R.DAUGHTER_IN_LAW}, R.GRANDDAUGHTER: {R.SON, R.DAUGHTER_IN_LAW},
+    R.DAUGHTERS_CHILD: {R.DAUGHTER, R.SON_IN_LAW},
+    R.HEAD: {R.PARENT}, R.SIBLING: {R.PARENT}, R.PARENT: {R.GRANDPARENT},
+}
+# A member's possible spouses.
+SPOUSES = {
+    R.HEAD: {R.SPOUSE}, R.SPOUSE: {R.HEAD}, R.SON: {R.DAUGHTER_IN_LAW}, R.DAUGHTER_IN_LAW: {R.SON},
+    R.DAUGHTER: {R.SON_IN_LAW}, R.SON_IN_LAW: {R.DAUGHTER}, R.PARENT: {R.PARENT}, R.GRANDPARENT: {R.GRANDPARENT},
+}
+MIN_PARENT_AGE_GAP = 15
 
 
 def age_on(birth: datetime.date, today: datetime.date) -> int:
@@ -41,47 +57,31 @@ def cannot_care(member) -> bool:
             or member.labour in (Labour.LOST, Labour.NONE))
 
 
-def _parents(child, members):
-    if child.relation in CHILDREN_OF_HEAD:
-        wanted = {R.HEAD, R.SPOUSE}
-    elif child.relation in GRANDCHILDREN:
-        wanted = CHILDREN_OF_HEAD | CHILD_SPOUSES
-    else:
-        return []
-    return [m for m in members if m.relation in wanted]
+def _older_by_a_generation(parent, child) -> bool:
+    if parent.birth_date is None or child.birth_date is None:
+        return True
+    return age_on(parent.birth_date, child.birth_date) >= MIN_PARENT_AGE_GAP
 
 
-def _children(elder, members):
-    if elder.relation in (R.HEAD, R.SPOUSE):
-        wanted = CHILDREN_OF_HEAD | CHILD_SPOUSES
-    elif elder.relation == R.PARENT:
-        wanted = {R.HEAD, R.SPOUSE}
-    elif elder.relation == R.GRANDPARENT:
-        wanted = {R.PARENT}
-    else:
-        return []
-    return [m for m in members if m.relation in wanted and m is not elder]
+def parents_of(member, members) -> list:
+    wanted = PARENTS.get(member.relation, set())
+    return [m for m in members if m is not member and m.relation in wanted and _older_by_a_generation(m, member)]
 
 
-def _husband(woman, members):
-    if woman.relation == R.SPOUSE:
-        pool = [m for m in members if m.relation == R.HEAD and m.sex == "M"]
-    elif woman.relation == R.HEAD:
-        pool = [m for m in members if m.relation == R.SPOUSE and m.sex == "M"]
-    elif woman.relation == R.DAUGHTER_IN_LAW:
-        pool = [m for m in members if m.relation == R.SON]
-    else:
-        return None
-    # With several sons we cannot tell whose wife she is: only when all of them are away.
-    if pool and all(is_away(m) for m in pool):
-        return pool[0]
-    return pool[0] if len(pool) == 1 else None
+def children_of(member, members) -> list:
+    return [m for m in members if m is not member and member.relation in PARENTS.get(m.relation, set())
+            and _older_by_a_generation(member, m)]
+
+
+def spouses_of(member, members) -> list:
+    wanted = SPOUSES.get(member.relation, set())
+    return [m for m in members if m is not member and m.relation in wanted and (m.sex != member.sex or not m.sex)]
 
 
 def left_behind_child(member, members, today, age=None) -> bool:
     if (age if age is not None else age_on(member.birth_date, today)) >= 16:
         return False
-    parents = _parents(member, members)
+    parents = parents_of(member, members)
     if not parents or not any(is_away(p) for p in parents):
         return False
     return all(is_away(p) or cannot_care(p) for p in parents)
@@ -90,7 +90,7 @@ def left_behind_child(member, members, today, age=None) -> bool:
 def left_behind_elderly(member, members, today, age=None) -> bool:
     if (age if age is not None else age_on(member.birth_date, today)) < 60 or is_away(member):
         return False
-    return not any(not is_away(child) for child in _children(member, members))
+    return not any(not is_away(child) for child in children_of(member, members))
 
 
 def left_behind_woman(member, members, today, age=None) -> bool:
@@ -98,8 +98,9 @@ def left_behind_woman(member, members, today, age=None) -> bool:
         return False
     if not 18 <= (age if age is not None else age_on(member.birth_date, today)) < 60:
         return False
-    husband = _husband(member, members)
-    return husband is not None and is_away(husband)
+    # With several possible husbands (two sons, one daughter-in-law) only when all of them are away.
+    husbands = [m for m in spouses_of(member, members) if m.sex == "M"]
+    return bool(husbands) and all(is_away(h) for h in husbands)
 
 
 CARE_RULES = {"child": left_behind_child, "elderly": left_behind_elderly, "women": left_behind_woman}

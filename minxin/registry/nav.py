@@ -12,6 +12,7 @@ nav.register_region_link("village-file", label=_("一村一档"), icon="bi-folde
 
 audit.register_action_labels({
     "household.create": _("登记新户"), "household.update": _("修改户信息"), "household.import": _("导入户档案"),
+    "household.refresh_all": _("重算户的派生信息（关爱类别等）"),
     "household.import.create": _("导入新增户"), "household.import.update": _("导入更新户"),
     "household.import.upload": _("上传导入文件"), "household.import.report": _("下载导入报告"),
     "household.export": _("导出户档案"), "household.export.unmasked": _("导出完整证件号码的户档案"),

@@ -137,6 +137,38 @@ def household_refresh(household: Household) -> None:
     Household.objects.filter(pk=household.pk).update(**fields)
 
 
+def households_refresh_all(*, today: datetime.date | None = None, batch: int = 1000) -> int:
+    """Recompute every household's derived columns as of `today` and write those that changed;
+    returns how many changed. Ages move on (a child turns 16, a man 60) and rules change, so this
+    runs daily (`minxin refresh-households`); one audit event records the pass."""
+    today = today or timezone.localdate()
+    changed = 0
+    last = 0
+    while ids := list(Household.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]):
+        last = ids[-1]
+        members: dict[int, list[Member]] = {}
+        for member in Member.objects.filter(household_id__in=ids).order_by("household", "id"):
+            members.setdefault(member.household_id, []).append(member)
+        overrides: dict[int, dict[str, bool]] = {}
+        for household_id, category, value in (CareOverride.objects.filter(household_id__in=ids)
+                                              .values_list("household_id", "category", "value")):
+            overrides.setdefault(household_id, {})[category] = value
+        stale = []
+        for row in Household.objects.filter(pk__in=ids).only("pk", *derive.DERIVED_FIELDS):
+            fields = derive.household_fields(members.get(row.pk, []), overrides.get(row.pk), today)
+            if any(getattr(row, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(row, name, value)
+                stale.append(row)
+        if stale:
+            with transaction.atomic():
+                Household.objects.bulk_update(stale, derive.DERIVED_FIELDS, batch_size=batch)
+            changed += len(stale)
+    audit_record(actor=None, action="household.refresh_all", object_type="registry.household",
+                 object_repr=f"{today:%Y-%m-%d}", after={"changed": changed})
+    return changed
+
+
 # --- households -----------------------------------------------------------------------------------
 
 def household_create(*, actor: User | None, village: Region, number: str, group: str = "", address: str = "", phone: str = "",

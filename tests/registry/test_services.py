@@ -44,6 +44,48 @@ def test_left_behind_elderly_and_women():
     assert derive.household_fields(wife, {"women": False}, TODAY)["care_women"] is False
 
 
+def test_three_generations_a_son_of_62_with_his_own_son_at_home_is_not_left_behind():
+    """之子 aged 62: his children are the head's grandchildren. One of them lives at home."""
+    family = [p("head", 86), p("spouse", 84, "F"), p("son", 62), p("daughter_in_law", 60, "F"),
+              p("grandson", 35, migrant="outside"), p("granddaughter", 30, "F")]
+    assert derive.care_members(family, TODAY)["elderly"] == []
+    # With both grandchildren away, the son and his wife are 留守老人; the head and spouse are not
+    # (their son lives at home).
+    away = [*family[:4], p("grandson", 35, migrant="outside"), p("granddaughter", 30, "F", migrant="province")]
+    assert derive.care_members(away, TODAY)["elderly"] == away[2:4]
+
+
+def test_three_generations_a_grandchild_whose_parents_are_away_is_left_behind_though_an_aunt_is_home():
+    family = [p("head", 60), p("spouse", 58, "F"), p("son", 35, migrant="outside"),
+              p("daughter_in_law", 33, "F", migrant="province"), p("daughter", 20, "F"), p("grandson", 8)]
+    assert derive.care_members(family, TODAY)["child"] == [family[5]]
+    # A daughter's child (之外孙子女) has the daughter and her husband for parents, not the head's son.
+    maternal = [p("head", 60), p("son", 35), p("daughter", 32, "F", migrant="outside"),
+                p("son_in_law", 34, migrant="outside"), p("daughters_child", 6, "F")]
+    assert derive.care_members(maternal, TODAY)["child"] == [maternal[4]]
+
+
+def test_three_generations_in_laws_are_not_children_and_a_daughter_can_be_left_behind():
+    # The head's son is away; his wife at home does not make the head's parents' case: the head
+    # (70) has no child at home. The daughter-in-law is a 留守妇女.
+    family = [p("head", 70), p("son", 45, migrant="outside"), p("daughter_in_law", 43, "F"), p("grandson", 10)]
+    care = derive.care_members(family, TODAY)
+    assert care["elderly"] == [family[0]] and care["women"] == [family[2]] and care["child"] == []
+    # A daughter living with her husband's family is recorded 之女 with 之女婿: he is away.
+    daughter = [p("head", 65), p("spouse", 63, "F"), p("daughter", 30, "F"), p("son_in_law", 32, migrant="outside")]
+    assert derive.care_members(daughter, TODAY)["women"] == [daughter[2]]
+
+
+def test_two_sons_the_rule_holds_only_for_every_possible_parent():
+    """Two sons, one away, one home: whose child is the grandson cannot be read from the relations,
+    so he is not flagged on a guess (an override with a reason settles it)."""
+    family = [p("head", 66), p("son", 40, migrant="outside"), p("son", 36), p("grandson", 12)]
+    assert derive.care_members(family, TODAY)["child"] == []
+    # A "son" too young to be anyone's father is not a candidate: the grandson (12) has one father.
+    young = [p("head", 66), p("son", 40, migrant="outside"), p("son", 22), p("grandson", 12)]
+    assert derive.care_members(young, TODAY)["child"] == [young[3]]
+
+
 def _household(world):
     return world.registry["tdw"]["household"]
 
@@ -149,3 +191,32 @@ def test_roles_that_may_not_edit(world):
         with pytest.raises(PermissionDenied):
             services.household_update(actor=world.users[persona], household=household, version=household.version,
                                       group="", address="", phone="", lat=None, lon=None)
+
+
+def test_refresh_all_follows_todays_ages_and_the_rules_and_keeps_overrides(world):
+    """A household saved when its child was 15 is refreshed the day the child turns 16; a household
+    whose stored flag predates the rule is corrected; an override with its reason stays."""
+    from minxin.core.models import AuditEvent
+    from minxin.registry.models import CareOverride, Household
+
+    admin, village = world.users["tdw_admin"], world.village("tdw")
+    household = services.household_create(actor=admin, village=village, number="R1", head={
+        "name": "田大山", "id_number": make_id_number("19900601", 81), "ethnicity": "土家族", "migrant": "outside"})
+    services.member_save(actor=admin, household=household, version=household.version, member=None, name="田小河",
+                         id_number=make_id_number("20100602", 83), relation="son")
+    services.households_refresh_all(today=datetime.date(2026, 6, 1))
+    household.refresh_from_db()
+    assert household.care_child is True  # 15 that day, his father away
+    # The day he turns 16 nothing is saved, but the nightly pass clears the flag.
+    birthday = datetime.date(2026, 6, 2)
+    assert services.households_refresh_all(today=birthday) >= 1
+    household.refresh_from_db()
+    assert household.care_child is False
+    # A flag stored under an older rule is corrected; an override is applied over the rule.
+    Household.objects.filter(pk=household.pk).update(care_elderly=True)
+    CareOverride.objects.create(household=household, category="women", value=True, reason="丈夫常年在外，县里认定")
+    services.households_refresh_all(today=birthday)
+    household.refresh_from_db()
+    assert household.care_elderly is False and household.care_women is True
+    assert services.households_refresh_all(today=birthday) == 0  # nothing left to change
+    assert AuditEvent.objects.filter(action="household.refresh_all").count() == 4
