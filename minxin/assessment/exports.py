@@ -47,7 +47,15 @@ GRADES = [
 ]
 
 
+CONSEQUENCES = [
+    (_("年度"), lambda c: c.year), (_("驻村干部"), lambda c: c.cadre.name),
+    (_("派出单位"), lambda c: c.cadre.sending_unit.name), (_("驻村"), lambda c: c.village_code),
+    (_("类别"), lambda c: c.get_kind_display()), (_("名称"), lambda c: c.title), (_("依据"), lambda c: c.basis),
+    (_("决定日期"), lambda c: c.decided_on), (_("登记人"), lambda c: _str(c.recorded_by)),
+]
+
+
 def export(kind: str, objects, *, name: str):
     columns = {"inspections": INSPECTIONS, "rectifications": RECTIFICATIONS, "appeals": APPEALS,
-               "pledges": PLEDGES, "grades": GRADES}[kind]
+               "pledges": PLEDGES, "grades": GRADES, "consequences": CONSEQUENCES}[kind]
     return columns_response(filename=f"{name}.xlsx", sheet=name, columns=columns, objects=objects)

@@ -276,10 +276,19 @@ def grade_get(*, user: User, pk: int) -> AnnualGrade:
     return get_object_or_404(AnnualGrade.objects.visible_to(user).select_related("cadre"), pk=pk)
 
 
-def consequence_list(*, user: User, cadre_id: int | None = None, year: int | None = None) -> QuerySet[Consequence]:
-    qs = Consequence.objects.visible_to(user).select_related("cadre", "recorded_by")
+def consequence_list(*, user: User, cadre_id: int | None = None, year: int | None = None, kind: str = "",
+                     prefix: str = "", q: str = "") -> QuerySet[Consequence]:
+    """The use of results (表彰, 提拔, 问责, 召回) the user can read, by cadre, year, kind, region or
+    the cadre's name (characters or pinyin)."""
+    qs = Consequence.objects.visible_to(user).select_related("cadre__sending_unit", "recorded_by")
     if cadre_id:
         qs = qs.filter(cadre_id=cadre_id)
     if year:
         qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if prefix:
+        qs = qs.filter(village_code__startswith=prefix)
+    if q:
+        qs = qs.filter(Q(cadre__name__contains=q) | Q(cadre__name_pinyin__contains=q.lower()))
     return qs.order_by("-decided_on", "-id")

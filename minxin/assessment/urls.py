@@ -33,6 +33,7 @@ urlpatterns = [
     path("grades/<int:year>/", annual.grade_list, name="grade-list"),
     path("grades/<int:year>/compute/", annual.grades_compute, name="grades-compute"),
     path("grades/item/<int:pk>/", annual.grade_confirm, name="grade-confirm"),
+    path("consequences/", annual.consequence_list, name="consequence-list"),
     path("cadres/<int:pk>/consequences/new/", annual.consequence_new, name="consequence-new"),
     path("archive/<int:pk>/<int:year>/", annual.archive_page, name="archive"),
     path("archive/<int:pk>/<int:year>.docx", annual.archive_docx, name="archive-docx"),

@@ -14,6 +14,14 @@ DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 YEARS = range(2000, 2100)
 
 
+def recent_years(count: int = 6) -> list[int]:
+    """This year and the ones before it, newest first (the year pickers)."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - count, -1))
+
+
 def year_param(value: str | None) -> int | None:
     """A page's ?year= (a list narrowed to one year, as the dashboard's tiles link to it), or None."""
     text = (value or "").strip()

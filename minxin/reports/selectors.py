@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.core.figures import Figure, compute_all, registered
@@ -25,11 +24,6 @@ class Summary:
     totals: dict[str, int]
     rows: list[tuple[Region, dict[str, int]]]  # one per child region (or the village itself)
     trends: dict[str, list[int]]
-
-
-def available_years() -> list[int]:
-    this_year = timezone.localdate().year
-    return list(range(this_year, this_year - 6, -1))
 
 
 def data_version() -> int:

@@ -4,13 +4,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.core.params import recent_years
 from minxin.core.xlsx import xlsx_response
 from minxin.regions.selectors import region_filter
 from minxin.reports import selectors
 
 
 def parse_year(raw) -> int:
-    years = selectors.available_years()
+    years = recent_years()
     try:
         year = int(raw) if raw else years[0]
     except (TypeError, ValueError):
@@ -47,7 +48,7 @@ def dashboard(request, code):
     }
     keys = [f.key for f in summary.figures]
     return render(request, "reports/dashboard.html", {
-        "summary": summary, "region": region, "year": year, "years": selectors.available_years(),
+        "summary": summary, "region": region, "year": year, "years": recent_years(),
         "chart": chart, "nav_active": "dashboard",
         "parent_visible": region.parent_id is not None and request.user.in_scope(region.parent_id),
         # Values in the figures' order, so the template does no lookups.

@@ -53,6 +53,8 @@ listing("assessment:inspection-list", lambda w: _aw(w) and reverse("assessment:i
 listing("assessment:inspection-new", lambda w: _aw(w) and reverse("assessment:inspection-new"))
 listing("assessment:rectification-list", lambda w: _aw(w) and reverse("assessment:rectification-list"))
 listing("assessment:grade-list", lambda w: reverse("assessment:grade-list", args=[_YEAR(w)]))
+listing("assessment:consequence-list", lambda w: _aw(w) and reverse("assessment:consequence-list"))
+page("assessment:consequence-list", lambda w, s: _aw(w) and reverse("assessment:consequence-list") + f"?region={w.village(s).code}")
 listing("assessment:grades-compute", lambda w: reverse("assessment:grades-compute", args=[_YEAR(w)]))
 api_list("/api/v1/assessment/indicators", lambda w: "/api/v1/assessment/indicators")
 api_list("/api/v1/assessment/periods", lambda w: _aw(w) and "/api/v1/assessment/periods")

@@ -156,3 +156,35 @@ def test_a_village_user_is_not_told_its_mean_is_the_townships(world, client):
     visible = CadreResult.objects.visible_to(world.users["tdw_cadre"]).filter(
         period=a.period, township_code=a.results["tdw"].township_code).count()
     assert radar["names"]["peers"] == f"同乡镇您可查看的干部平均（{visible} 人）"
+
+
+def test_the_use_of_results_has_a_county_list_figures_and_a_place_on_the_annual_page(world, client):
+    from minxin.assessment import services
+
+    a = assessment_world(world)
+    year = a.period.year
+    gz = world.cadres["gz"][1]
+    services.consequence_record(actor=world.users["county_admin"], cadre=gz, year=year, kind="promotion",
+                                title="提拔为副科级", basis="连续两年考核优秀", decided_on=timezone.localdate())
+    url = reverse("assessment:consequence-list")
+    client.force_login(world.users["county_admin"])
+    rows = list(client.get(url, {"year": year}).context["page"])
+    assert sorted((c.cadre.name, c.kind) for c in rows) == sorted(
+        [(world.cadres["tdw"][0].name, "commendation"), (world.cadres["gz"][0].name, "commendation"),
+         (gz.name, "promotion")])
+    assert [c.cadre_id for c in client.get(url, {"kind": "promotion"}).context["page"]] == [gz.pk]
+    assert [c.cadre_id for c in client.get(url, {"q": gz.name_pinyin.split()[1]}).context["page"]] == [gz.pk]
+    township = world.village("tdw").parent_id
+    assert {c.cadre_id for c in client.get(url, {"region": township}).context["page"]} == {world.cadres["tdw"][0].pk}
+    # The dashboard's tile says 1 promotion and opens exactly that list.
+    dashboard = client.get("/reports/dashboard/520627000000/", {"year": year})
+    tile = next((value, link) for f, value, link in dashboard.context["tiles"] if f.key == "assessment.promotions")
+    assert tile[0] == 1 and client.get(tile[1]).context["page"].paginator.count == 1
+    # The annual page shows each cadre's use of results beside the grade.
+    grades = client.get(reverse("assessment:grade-list", args=[year])).content.decode()
+    assert "表彰：“十颗心”最美第一书记" in grades
+    # Scoped: the township sees its own, and the other township is a 404.
+    client.force_login(world.users["tdw_admin"])
+    assert {c.cadre.name for c in client.get(url).context["page"]} == {world.cadres["tdw"][0].name}
+    assert client.get(url, {"region": world.village("gz").parent_id}).status_code == 404
+    assert client.get(url, {"year": "abcd", "kind": "<x>"}).status_code == 200

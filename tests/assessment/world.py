@@ -25,6 +25,7 @@ class AssessmentWorld:
     inspections: dict = field(default_factory=dict)
     rectifications: dict = field(default_factory=dict)
     grades: dict = field(default_factory=dict)
+    consequences: dict = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -69,5 +70,8 @@ def assessment_world(world) -> AssessmentWorld:
     services.grades_compute(actor=admin, year=today.year)
     for side in SIDES:
         a.grades[side] = AnnualGrade.objects.get(year=today.year, cadre=world.cadres[side][0])
+        a.consequences[side] = services.consequence_record(
+            actor=admin, cadre=world.cadres[side][0], year=today.year, kind="commendation",
+            title="“十颗心”最美第一书记", basis="年度考核综合得分全县前列", decided_on=today, grade=a.grades[side])
     world.assessment = a
     return a

@@ -1,9 +1,11 @@
 """Annual grades, the use of results, and the cadre archive (page and Word document)."""
 
+from functools import partial
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,11 +14,13 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.assessment import archive, exports, grading, selectors, services
 from minxin.assessment.forms import ConsequenceForm, GradeConfirmForm, YearForm
-from minxin.assessment.models import AnnualGrade, Grade
+from minxin.assessment.models import AnnualGrade, Consequence, Grade
 from minxin.assessment.views.common import form_page
 from minxin.cadres.selectors import cadre_get
-from minxin.core.pages import require, run
+from minxin.core.pages import list_page, require, run
+from minxin.core.params import recent_years, year_param
 from minxin.core.xlsx import wants_xlsx
+from minxin.regions.selectors import region_filter, township_list
 
 NAV = "assessment"
 
@@ -29,12 +33,33 @@ def grade_list(request, year):
     scheme = selectors.scheme_current()
     total = AnnualGrade.objects.filter(year=year).count()  # the cap is county-wide: a count, no rows shown
     counts = {value: sum(1 for g in grades if g.grade == value) for value in Grade.values}
+    uses: dict[int, list] = {}
+    for use in selectors.consequence_list(user=request.user, year=year):
+        uses.setdefault(use.cadre_id, []).append(use)
     return render(request, "assessment/grade_list.html", {
-        "grades": grades, "year": year, "nav_active": NAV, "counts": counts, "grade_choices": Grade.choices,
+        "rows": [(g, uses.get(g.cadre_id, [])) for g in grades], "year": year, "grades": grades, "nav_active": NAV, "counts": counts, "grade_choices": Grade.choices,
         "cap": grading.excellent_cap(total, scheme.excellent_cap_pct) if scheme else None,
         "cap_pct": scheme.excellent_cap_pct if scheme else 20,
         "can_configure": request.user.can(roles.CONFIGURE_ASSESSMENT),
     })
+
+
+@login_required
+def consequence_list(request):
+    """The county's list of the use of results: who was commended, recommended for promotion, held
+    accountable or recalled, on what basis; by year, kind, township and name."""
+    year = year_param(request.GET.get("year"))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Consequence.Kind.values else ""
+    region = region_filter(user=request.user, code=request.GET.get("region"))
+    q = request.GET.get("q", "").strip()[:50]
+    rows = selectors.consequence_list(user=request.user, year=year, kind=kind, prefix=region.prefix if region else "",
+                                      q=q)
+    return list_page(request, rows, "assessment/consequence_list.html", nav=NAV,
+                     export=partial(exports.export, "consequences", name=str(_("考核结果运用"))),
+                     year=year, years=recent_years(), kind=kind, kinds=Consequence.Kind.choices, region=region,
+                     townships=township_list(user=request.user), q=q,
+                     counts=dict(rows.order_by().values_list("kind").annotate(n=Count("pk"))))
 
 
 @login_required
