@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.assessment import indicators as registry
 from minxin.assessment.hearts import HEART_CHOICES
-from minxin.assessment.models import Consequence, Finding, Grade, Inspection, PledgeItem, Scheme
+from minxin.assessment.models import (
+    Consequence,
+    Finding,
+    Grade,
+    Inspection,
+    PledgeDelivery,
+    PledgeItem,
+    Scheme,
+)
 from minxin.cadres.models import Cadre
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
@@ -97,6 +105,12 @@ class PledgeForm(StyledFormMixin, forms.Form):
 class PledgeReviewForm(StyledFormMixin, forms.Form):
     result = forms.ChoiceField(label=_("评诺结果"), choices=PledgeItem.Result.choices, widget=forms.RadioSelect)
     evidence = forms.CharField(label=_("评诺依据"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class PledgeDeliveryForm(StyledFormMixin, forms.Form):
+    audience = forms.ChoiceField(label=_("承诺对象"), choices=PledgeDelivery.Audience.choices)
+    delivered_on = forms.DateField(label=_("报送日期"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class InspectionForm(StyledFormMixin, forms.Form):

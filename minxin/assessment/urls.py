@@ -21,6 +21,7 @@ urlpatterns = [
     path("pledges/<int:pk>/", pledges.pledge_detail, name="pledge"),
     path("pledges/<int:pk>/submit/", pledges.pledge_submit, name="pledge-submit"),
     path("pledges/<int:pk>/publish/", pledges.pledge_publish, name="pledge-publish"),
+    path("pledges/<int:pk>/deliver/", pledges.pledge_deliver, name="pledge-deliver"),
     path("pledge-items/<int:pk>/review/", pledges.pledge_review, name="pledge-review"),
     path("public/pledges/<str:token>/", pledges.pledge_public, name="pledge-public"),
     path("supervision/", supervision.inspection_list, name="inspection-list"),

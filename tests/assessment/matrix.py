@@ -40,6 +40,7 @@ for _name, _fn in [
     page(_name, _fn)
     page(_name, _fn, "POST")
 page("assessment:pledge-submit", lambda w, s: reverse("assessment:pledge-submit", args=[_aw(w).pledges[s].pk]), "POST")
+page("assessment:pledge-deliver", lambda w, s: reverse("assessment:pledge-deliver", args=[_aw(w).pledges[s].pk]), "POST")
 page("assessment:pledge-publish", lambda w, s: reverse("assessment:pledge-publish", args=[_aw(w).pledges[s].pk]), "POST")
 listing("assessment:index", lambda w: _aw(w) and reverse("assessment:index"))
 listing("assessment:scheme", lambda w: _aw(w) and reverse("assessment:scheme"))

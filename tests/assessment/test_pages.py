@@ -1,5 +1,6 @@
 """Assessment pages and API: they render, forms report broken rules, lists keep their query count."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -188,3 +189,34 @@ def test_the_use_of_results_has_a_county_list_figures_and_a_place_on_the_annual_
     assert {c.cadre.name for c in client.get(url).context["page"]} == {world.cadres["tdw"][0].name}
     assert client.get(url, {"region": world.village("gz").parent_id}).status_code == 404
     assert client.get(url, {"year": "abcd", "kind": "<x>"}).status_code == 200
+
+
+def test_a_pledge_records_its_four_audiences(world, client):
+    """The county leading group, the sending unit and the township each get a filing date; the
+    villagers' audience is the public page. The cadre or the township records it; bad input is
+    refused with its reason and changes nothing."""
+    from minxin.assessment.models import PledgeDelivery
+    from minxin.core.models import AuditEvent
+
+    a = assessment_world(world)
+    pledge = a.pledges["tdw"]
+    url = reverse("assessment:pledge-deliver", args=[pledge.pk])
+    today = timezone.localdate()
+    client.force_login(world.users["tdw_cadre"])
+    assert client.post(url, {"audience": "county", "delivered_on": today.isoformat(), "note": "随年度计划报送"}).status_code == 302
+    client.force_login(world.users["tdw_admin"])
+    assert client.post(url, {"audience": "township", "delivered_on": today.isoformat()}).status_code == 302
+    future = client.post(url, {"audience": "unit", "delivered_on": (today + datetime.timedelta(days=3)).isoformat()})
+    assert future.status_code == 400 and "报送日期应在" in future.content.decode()
+    assert client.post(url, {"audience": "villagers", "delivered_on": today.isoformat()}).status_code == 400
+    assert dict(PledgeDelivery.objects.filter(pledge=pledge).values_list("audience", "note")) == {
+        "county": "随年度计划报送", "township": ""}
+    page = client.get(reverse("assessment:pledge", args=[pledge.pk])).content.decode()
+    assert page.count("已报送") == 2 and "已公示" in page and "未登记" in page
+    assert AuditEvent.objects.filter(action="pledge.deliver", object_id=str(pledge.pk)).count() == 2
+    # Another township's pledge is a 404; a role that neither owns nor reviews pledges is refused.
+    client.force_login(world.users["gz_admin"])
+    assert client.post(url, {"audience": "unit", "delivered_on": today.isoformat()}).status_code == 404
+    client.force_login(world.users["county_auditor"])
+    assert client.post(url, {"audience": "unit", "delivered_on": today.isoformat()}).status_code == 403
+    assert PledgeDelivery.objects.filter(pledge=pledge).count() == 2

@@ -80,6 +80,37 @@ class PledgeItem(models.Model):
         return self.text
 
 
+class PledgeDelivery(models.Model):
+    """The pledge made to one of its audiences (SPEC §4.4): filed with the county leading group,
+    the sending unit or the township on a date. The villagers' audience is the public page (the
+    pledge's publication), so it has no row here."""
+
+    class Audience(models.TextChoices):
+        COUNTY = "county", _("县驻村工作领导小组")
+        UNIT = "unit", _("派出单位")
+        TOWNSHIP = "township", _("乡镇党委")
+
+    scope_field = "pledge__village__code"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="deliveries")
+    audience = models.CharField(_("承诺对象"), max_length=16, choices=Audience.choices)
+    delivered_on = models.DateField(_("报送日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如：随年度工作计划报送，文号"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("承诺报送")
+        verbose_name_plural = _("承诺报送")
+        constraints = [models.UniqueConstraint(fields=["pledge", "audience"], name="pledge_delivery_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} → {self.get_audience_display()}"
+
+
 def new_public_token() -> str:
     return secrets.token_urlsafe(12)
 

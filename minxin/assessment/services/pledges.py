@@ -1,5 +1,7 @@
 """年初承诺 and 年终评诺: a cadre files and submits, the township makes it public and reviews it."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.assessment.hearts import HEART_CODES
-from minxin.assessment.models import Pledge, PledgeBoard, PledgeItem
+from minxin.assessment.models import Pledge, PledgeBoard, PledgeDelivery, PledgeItem
 from minxin.assessment.services.common import clean_text
 from minxin.cadres.models import Assignment, Cadre
 from minxin.core.audit import audit_record, snapshot
@@ -101,6 +103,38 @@ def pledge_publish(*, actor: User | None, pledge: Pledge) -> Pledge:
     audit_record(actor=actor, action="pledge.publish", obj=pledge, region_code=pledge.village_id,
                  before={"status": "submitted"}, after={"status": "public"})
     return pledge
+
+
+def may_deliver(user: User | None, pledge: Pledge) -> bool:
+    """The cadre who made the pledge, or whoever reviews pledges, records its filing."""
+    return user is None or user.can(roles.REVIEW_PLEDGES) or (pledge.cadre.user_id == user.pk
+                                                               and user.can(roles.FILE_PLEDGE))
+
+
+@transaction.atomic
+def pledge_deliver(*, actor: User | None, pledge: Pledge, audience: str, delivered_on: datetime.date,
+                   note: str = "") -> PledgeDelivery:
+    """Record that the pledge was filed with one of its audiences (the cadre, or the township that
+    reviews pledges). Recording an audience again corrects its date and note."""
+    if not may_deliver(actor, pledge):
+        raise PermissionDenied(_("只有本人或审核承诺的乡镇、县级人员可以登记承诺报送。"), code="not_allowed")
+    require_scope(actor, pledge.village_id)
+    if audience not in PledgeDelivery.Audience.values:
+        raise DomainError("invalid_audience", _("请选择承诺对象。"), field="audience")
+    if pledge.status == Pledge.Status.DRAFT:
+        raise DomainError("draft", _("承诺提交后才能登记报送。"))
+    today = timezone.localdate()
+    if not datetime.date(pledge.year - 1, 1, 1) <= delivered_on <= today:
+        raise DomainError("invalid_date", _("报送日期应在 %(start)s 与今天之间。") % {"start": f"{pledge.year - 1}-01-01"},
+                          field="delivered_on")
+    note = (note or "").strip()[:200]
+    existing = PledgeDelivery.objects.select_for_update().filter(pledge=pledge, audience=audience).first()
+    before = {"delivered_on": existing.delivered_on.isoformat(), "note": existing.note} if existing else None
+    record, _created = PledgeDelivery.objects.update_or_create(
+        pledge=pledge, audience=audience, defaults={"delivered_on": delivered_on, "note": note, "recorded_by": actor})
+    audit_record(actor=actor, action="pledge.deliver", obj=pledge, region_code=pledge.village_id, before=before,
+                 after={"audience": audience, "delivered_on": delivered_on.isoformat(), "note": note})
+    return record
 
 
 @transaction.atomic

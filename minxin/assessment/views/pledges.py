@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from minxin.accounts import roles
 from minxin.assessment import exports, selectors, services
-from minxin.assessment.forms import PledgeForm, PledgeReviewForm
+from minxin.assessment.forms import PledgeDeliveryForm, PledgeForm, PledgeReviewForm
 from minxin.assessment.hearts import HEARTS
-from minxin.assessment.models import PledgeBoard
+from minxin.assessment.models import PledgeBoard, PledgeDelivery
+from minxin.assessment.services.pledges import may_deliver
 from minxin.assessment.views.common import form_page
 from minxin.core.pages import act, require, run
 from minxin.core.xlsx import wants_xlsx
@@ -75,7 +76,10 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 def pledge_detail(request, pk):
-    pledge = selectors.pledge_get(user=request.user, pk=pk)
+    return _detail(request, selectors.pledge_get(user=request.user, pk=pk))
+
+
+def _detail(request, pledge, *, delivery_form=None):
     user = request.user
     board_url = qr = None
     if pledge.is_public:
@@ -83,11 +87,30 @@ def pledge_detail(request, pk):
         if board is not None:
             board_url = request.build_absolute_uri(reverse("assessment:pledge-public", args=[board.token]))
             qr = mark_safe(_qr_svg(board_url))  # noqa: S308 - segno's own SVG of our own URL
+    own = pledge.cadre.user_id == user.pk and user.can(roles.FILE_PLEDGE)
+    delivered = {d.audience: d for d in pledge.deliveries.select_related("recorded_by")}
+    audiences = [(value, label, delivered.get(value)) for value, label in PledgeDelivery.Audience.choices]
     return render(request, "assessment/pledge_detail.html", {
         "pledge": pledge, "items": pledge.items.all(), "nav_active": NAV, "board_url": board_url, "qr": qr,
-        "own": pledge.cadre.user_id == user.pk and user.can(roles.FILE_PLEDGE),
-        "can_publish": user.can(roles.REVIEW_PLEDGES), "review_form": PledgeReviewForm(),
-    })
+        "own": own, "can_publish": user.can(roles.REVIEW_PLEDGES), "review_form": PledgeReviewForm(),
+        "audiences": audiences, "can_deliver": may_deliver(user, pledge) and pledge.status != "draft",
+        "delivery_form": delivery_form or PledgeDeliveryForm(),
+    }, status=400 if delivery_form is not None else 200)
+
+
+@login_required
+@require_POST
+def pledge_deliver(request, pk):
+    """Record the pledge filed with one of its audiences; a bad date or audience shows the page again."""
+    pledge = selectors.pledge_get(user=request.user, pk=pk)
+    if not may_deliver(request.user, pledge):
+        raise PermissionDenied
+    form = PledgeDeliveryForm(request.POST)
+    if form.is_valid() and run(form, lambda: services.pledge_deliver(actor=request.user, pledge=pledge,
+                                                                     **form.cleaned_data)):
+        messages.success(request, _("已登记承诺报送。"))
+        return redirect("assessment:pledge", pk=pk)
+    return _detail(request, pledge, delivery_form=form)
 
 
 @login_required
