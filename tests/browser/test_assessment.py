@@ -127,3 +127,32 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     from minxin.assessment.models import Appeal
 
     assert Appeal.objects.get().filed_by == w.users["tdw_cadre"]
+
+
+def test_use_of_results_and_pledge_audiences_on_desktop_and_phone(browser, browser_world, live_server, login, shot):
+    """The county list of the use of results and a pledge's four audiences, read and recorded."""
+    from tests.assessment.world import assessment_world
+    from tests.browser.conftest import PHONE
+
+    a = assessment_world(browser_world)
+    pledge = a.pledges["tdw"]
+    for name, viewport in (("desktop", {"width": 1366, "height": 900}), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        login(page, "tdw_admin", PASSWORD)
+        page.goto(f"{live_server.url}/assessment/consequences/")
+        rows = page.get_by_test_id("consequences").inner_text()
+        assert browser_world.cadres["tdw"][0].name in rows and browser_world.cadres["gz"][0].name not in rows
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shot(page, f"assessment-consequences-{name}")
+        page.goto(f"{live_server.url}/assessment/pledges/{pledge.pk}/")
+        if name == "desktop":
+            form = page.get_by_test_id("deliver-form")
+            form.locator("select[name=audience]").select_option("township")
+            form.locator("button").click()
+            page.wait_for_load_state()
+        audiences = page.get_by_test_id("pledge-audiences").inner_text()
+        assert "乡镇党委" in audiences and "已报送" in audiences and "已公示" in audiences
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shot(page, f"assessment-pledge-audiences-{name}")
+        context.close()
