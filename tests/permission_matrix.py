@@ -98,6 +98,16 @@ page("cadres:list", lambda w, s: reverse("cadres:list") + f"?village={w.village(
 page("cadres:unit-detail", lambda w, s: reverse("cadres:unit-detail", args=[w.units[s].pk]))
 page("cadres:unit-edit", lambda w, s: reverse("cadres:unit-edit", args=[w.units[s].pk]))
 page("cadres:unit-edit", lambda w, s: reverse("cadres:unit-edit", args=[w.units[s].pk]), "POST")
+page("cadres:unit-staff-new", lambda w, s: reverse("cadres:unit-staff-new", args=[w.units[s].pk]), "POST")
+
+
+def _staff(w, s):
+    from minxin.cadres.models import UnitStaff
+
+    return UnitStaff.objects.get_or_create(sending_unit=w.units[s], name=f"{w.markers[s][0]}帮扶干部")[0]
+
+
+page("cadres:unit-staff-retire", lambda w, s: reverse("cadres:unit-staff-retire", args=[_staff(w, s).pk]), "POST")
 listing("cadres:list", lambda w: reverse("cadres:list"))
 listing("cadres:leave-list", lambda w: reverse("cadres:leave-list") + "?status=all")
 listing("cadres:unit-list", lambda w: reverse("cadres:unit-list"))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
@@ -10,6 +10,12 @@ class SendingUnitForm(StyledFormMixin, ModelFieldsForm):
     class Meta:
         model = SendingUnit
         fields = ["name", "level", "kind", "contact_name", "contact_phone"]
+
+
+class UnitStaffForm(StyledFormMixin, ModelFieldsForm):
+    class Meta:
+        model = UnitStaff
+        fields = ["name", "position"]
 
 
 class CadreForm(StyledFormMixin, ModelFieldsForm):

@@ -58,6 +58,34 @@ class SendingUnit(TimeStampedModel):
         return self.name
 
 
+class UnitStaffQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(sending_unit__in=SendingUnit.objects.visible_to(user))
+
+
+class UnitStaff(TimeStampedModel):
+    """A staff member of a sending unit who helps paired households without living in the village
+    ("一人驻村，全单位帮扶"): chosen as a pairing helper, so a unit's pairing is countable."""
+
+    sending_unit = models.ForeignKey(SendingUnit, verbose_name=_("派出单位"), on_delete=models.PROTECT,
+                                     related_name="staff")
+    name = models.CharField(_("姓名"), max_length=64)
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    position = models.CharField(_("职务"), max_length=64, blank=True)
+    active = models.BooleanField(_("在册"), default=True)
+
+    objects = UnitStaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位帮扶干部")
+        verbose_name_plural = _("单位帮扶干部")
+        ordering = ["sending_unit", "name_pinyin", "id"]
+        constraints = [models.UniqueConstraint(fields=["sending_unit", "name"], name="unit_staff_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CadreQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         query = scope_q(user, "region_code")

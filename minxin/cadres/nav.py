@@ -12,6 +12,7 @@ nav.register_region_link("cadres", label=_("驻村干部"), icon="bi-people", or
 
 audit.register_action_labels({
     "sending_unit.create": _("新增派出单位"), "sending_unit.update": _("修改派出单位"),
+    "unit_staff.save": _("登记单位帮扶干部"), "unit_staff.retire": _("单位帮扶干部离册"),
     "cadre.create": _("登记驻村干部"), "cadre.update": _("修改驻村干部"), "cadre.link_user": _("关联干部账号"),
     "assignment.create": _("安排驻村"), "assignment.end": _("结束驻村"), "assignment.recall": _("召回"),
     "insurance.create": _("登记保险"), "leave.request": _("申请请假"), "leave.approve": _("批准请假"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
 from minxin.core.privacy import identifier_search
 
 
@@ -115,6 +115,23 @@ def sending_unit_list(*, user: User) -> QuerySet[SendingUnit]:
 
 def sending_unit_get(*, user: User, pk: int) -> SendingUnit:
     return get_object_or_404(sending_unit_list(user=user), pk=pk)
+
+
+def unit_staff(*, unit: SendingUnit) -> QuerySet[UnitStaff]:
+    """A (visible) unit's helping staff, those on the list first."""
+    return UnitStaff.objects.filter(sending_unit=unit).order_by("-active", "name_pinyin", "id")
+
+
+def unit_staff_get(*, user: User, pk: int) -> UnitStaff:
+    return get_object_or_404(UnitStaff.objects.visible_to(user).select_related("sending_unit"), pk=pk)
+
+
+def village_unit_staff(*, user: User, village_code: str) -> QuerySet[UnitStaff]:
+    """The staff who may help a village's households: those of the units whose cadres are posted
+    there ("一人驻村，全单位帮扶")."""
+    units = Assignment.objects.visible_to(user).active().filter(village_id=village_code).values("cadre__sending_unit")
+    return (UnitStaff.objects.visible_to(user).filter(active=True, sending_unit__in=units)
+            .select_related("sending_unit").order_by("sending_unit__name", "name_pinyin"))
 
 
 def leave_list(*, user: User, status: str | None = None) -> QuerySet[LeaveRequest]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import check_model, require, require_scope
@@ -66,6 +66,42 @@ def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, na
     audit_record(actor=actor, action="sending_unit.create" if creating else "sending_unit.update", obj=unit,
                  region_code=unit.county_code, before=old or None, after=new)
     return unit
+
+
+def may_manage_staff(actor: User | None, unit: SendingUnit) -> bool:
+    """The county's cadre managers, or the unit's own liaison, keep its list of helping staff."""
+    return actor is None or actor.can(roles.MANAGE_CADRES) or (
+        actor.role == Role.SENDING_UNIT and actor.sending_unit_id == unit.pk)
+
+
+@transaction.atomic
+def unit_staff_save(*, actor: User | None, unit: SendingUnit, name: str, position: str = "") -> UnitStaff:
+    """Add a staff member who helps paired households (or take back one who left)."""
+    if not may_manage_staff(actor, unit):
+        raise PermissionDenied(_("单位帮扶干部由县级管理员或本单位联络员维护。"))
+    name, position = (name or "").strip(), (position or "").strip()
+    if not name:
+        raise DomainError("name_required", _("请填写姓名。"), field="name")
+    staff = UnitStaff.objects.select_for_update().filter(sending_unit=unit, name=name).first()
+    if staff is not None and staff.active:
+        raise DomainError("duplicate_name", _("本单位已有帮扶干部“%(name)s”。") % {"name": name}, field="name")
+    staff = staff or UnitStaff(sending_unit=unit, name=name)
+    staff.position, staff.active, staff.name_pinyin = position, True, pinyin_key(name)
+    check_model(staff)
+    staff.save()
+    audit_record(actor=actor, action="unit_staff.save", obj=staff, after={"unit": unit.pk, "position": position})
+    return staff
+
+
+@transaction.atomic
+def unit_staff_retire(*, actor: User | None, staff: UnitStaff) -> UnitStaff:
+    """Take a staff member off the list (left the unit); households already paired keep the link."""
+    if not may_manage_staff(actor, staff.sending_unit):
+        raise PermissionDenied(_("单位帮扶干部由县级管理员或本单位联络员维护。"))
+    UnitStaff.objects.filter(pk=staff.pk).update(active=False)
+    staff.active = False
+    audit_record(actor=actor, action="unit_staff.retire", obj=staff, before={"active": True}, after={"active": False})
+    return staff
 
 
 # --- cadres ----------------------------------------------------------------------------------

@@ -19,4 +19,6 @@ urlpatterns = [
     path("units/new/", views.unit_new, name="unit-new"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("units/<int:pk>/staff/new/", views.unit_staff_new, name="unit-staff-new"),
+    path("staff/<int:pk>/retire/", views.unit_staff_retire, name="unit-staff-retire"),
 ]

@@ -2,6 +2,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from minxin.cadres.forms import (
     LeaveDecisionForm,
     LeaveForm,
     SendingUnitForm,
+    UnitStaffForm,
 )
 from minxin.cadres.models import LeaveRequest
 from minxin.core import pages
@@ -223,10 +225,35 @@ def unit_list(request):
 
 
 @login_required
-def unit_detail(request, pk):
+def unit_detail(request, pk, *, staff_form=None):
     unit = selectors.sending_unit_get(user=request.user, pk=pk)
     cadres = selectors.cadre_list(user=request.user, sending_unit=unit.pk)
-    return render(request, "cadres/unit_detail.html", {"unit": unit, "cadres": cadres, "nav_active": "units"})
+    return render(request, "cadres/unit_detail.html", {
+        "unit": unit, "cadres": cadres, "nav_active": "units", "staff": selectors.unit_staff(unit=unit),
+        "can_manage_staff": services.may_manage_staff(request.user, unit), "staff_form": staff_form or UnitStaffForm(),
+    }, status=400 if staff_form is not None else 200)
+
+
+@login_required
+@require_POST
+def unit_staff_new(request, pk):
+    unit = selectors.sending_unit_get(user=request.user, pk=pk)
+    if not services.may_manage_staff(request.user, unit):
+        raise PermissionDenied
+    form = UnitStaffForm(request.POST)
+    if form.is_valid() and run(form, lambda: services.unit_staff_save(actor=request.user, unit=unit, **form.cleaned_data)):
+        messages.success(request, _("已登记单位帮扶干部 %(name)s。") % {"name": form.cleaned_data["name"]})
+        return redirect("cadres:unit-detail", pk=unit.pk)
+    return unit_detail(request, pk, staff_form=form)
+
+
+@login_required
+@require_POST
+def unit_staff_retire(request, pk):
+    staff = selectors.unit_staff_get(user=request.user, pk=pk)
+    act(request, lambda: services.unit_staff_retire(actor=request.user, staff=staff),
+        done=_("%(name)s 已离册。") % {"name": staff.name})
+    return redirect("cadres:unit-detail", pk=staff.sending_unit_id)
 
 
 def _unit_form(request, unit=None):

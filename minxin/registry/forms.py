@@ -104,11 +104,16 @@ class ChecklistForm(StyledFormMixin, ModelFieldsForm):
 class HelpersForm(VersionedForm):
     cadres = forms.ModelMultipleChoiceField(label=_("驻村干部"), required=False, queryset=None,
                                             widget=forms.CheckboxSelectMultiple)
-    names = forms.CharField(label=_("其他帮扶责任人（姓名，用顿号分隔）"), required=False, max_length=500)
+    staff = forms.ModelMultipleChoiceField(label=_("派出单位帮扶干部"), required=False, queryset=None,
+                                           widget=forms.CheckboxSelectMultiple)
+    names = forms.CharField(label=_("其他帮扶责任人（既非驻村干部也非派出单位干部时填写姓名，用顿号分隔）"),
+                            required=False, max_length=500)
 
-    def __init__(self, *args, cadres, **kwargs):
+    def __init__(self, *args, cadres, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadres"].queryset = cadres
+        self.fields["staff"].queryset = staff
+        self.fields["staff"].label_from_instance = lambda s: f"{s.name}（{s.sending_unit.name}{' ' + s.position if s.position else ''}）"
 
 
 class CareOverrideForm(VersionedForm):

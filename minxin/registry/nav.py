@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
-from minxin.registry import permissions
+from minxin.registry import permissions, selectors
 
 nav.register("registry", label=_("一户一表"), icon="bi-house-heart", order=30, url_name="registry:household-list",
              visible=permissions.can_view)
@@ -22,3 +22,6 @@ audit.register_action_labels({
     "checklist.save": _("两不愁三保障核查"), "helpers.save": _("设置帮扶责任人"), "care.override": _("认定关爱类别"),
     "care.clear": _("撤销关爱类别认定"), "village_file.update": _("修改一村一档"),
 })
+
+nav.register_section("cadres.unit", "pairing", order=20, template="registry/_unit_pairing.html",
+                     context=lambda user, unit: selectors.unit_pairing(user=user, unit=unit))

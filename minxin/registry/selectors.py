@@ -25,6 +25,7 @@ from minxin.registry import choices, derive, permissions
 from minxin.registry.models import (
     Checklist,
     ExportJob,
+    Helper,
     Household,
     ImportJob,
     Member,
@@ -287,3 +288,15 @@ def villages_for(*, user: User) -> QuerySet[Region]:
 
 def townships_for(*, user: User) -> QuerySet[Region]:
     return Region.objects.visible_to(user).townships().order_by("code")
+
+
+def unit_pairing(*, user: User, unit: Any) -> dict | None:
+    """How a sending unit's people pair with households the user can read: per helper (a resident
+    cadre or a staff member), the households paired, and the unit's total. None for a role that
+    may not read the registry."""
+    if not permissions.can_view(user):
+        return None
+    helpers = Helper.objects.visible_to(user).filter(Q(cadre__sending_unit=unit) | Q(staff__sending_unit=unit))
+    rows = list(helpers.values("name", "cadre_id", "staff_id").annotate(households=Count("household", distinct=True))
+                .order_by("-households", "name"))
+    return {"unit": unit, "helpers": rows, "households": helpers.values("household").distinct().count()}

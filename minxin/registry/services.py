@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts.models import User
+from minxin.cadres.models import Cadre
+from minxin.cadres.selectors import village_unit_staff
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied, RateLimited
 from minxin.core.guards import require_scope
@@ -350,26 +352,48 @@ def checklist_save(*, actor: User | None, household: Household, version: int, ch
 
 
 @transaction.atomic
-def helpers_save(*, actor: User | None, household: Household, version: int, cadres: Any = (), names: Any = ()) -> list[Helper]:
-    """Set the pairing helpers: cadres of the county (in the actor's view) and/or typed names."""
+def helpers_save(*, actor: User | None, household: Household, version: int, cadres: Any = (), staff: Any = (),
+                 names: Any = ()) -> list[Helper]:
+    """Set the pairing helpers: resident cadres and sending-unit staff chosen from the records, and
+    typed names only for helpers who are neither (a typed name that is a listed cadre's or staff
+    member's is refused: chosen, the pairing counts for the person and the unit)."""
     _require_edit(actor)
     _claim_version(household, version)
     before = sorted(household.helpers.values_list("name", flat=True))
-    wanted = {c.name: c.pk for c in cadres}
+    wanted: dict[str, tuple[int | None, int | None]] = {}
+    for person, link in [*((c, (c.pk, None)) for c in cadres), *((s, (None, s.pk)) for s in staff)]:
+        if person.name in wanted:
+            raise DomainError("same_name", _("两位帮扶责任人同名（%(name)s），请只选其中一位。") % {"name": person.name},
+                              field="staff")
+        wanted[person.name] = link
+    listed = _listed_helpers(actor, household)
     for name in names:
         name = name.strip()
+        if name in listed and name not in wanted:
+            raise DomainError("choose_from_list", _("“%(name)s”是本村的%(kind)s，请在上面的名单中勾选，不要手填。")
+                              % {"name": name, "kind": listed[name]}, field="names")
         if name and name not in wanted:
-            wanted[name] = None
+            wanted[name] = (None, None)
     household.helpers.exclude(name__in=list(wanted)).delete()
     have = {h.name: h for h in household.helpers.all()}
-    for name, cadre_id in wanted.items():
+    for name, (cadre_id, staff_id) in wanted.items():
         if name in have:
-            if have[name].cadre_id != cadre_id and cadre_id is not None:
-                Helper.objects.filter(pk=have[name].pk).update(cadre_id=cadre_id)
+            if (have[name].cadre_id, have[name].staff_id) != (cadre_id, staff_id):
+                Helper.objects.filter(pk=have[name].pk).update(cadre_id=cadre_id, staff_id=staff_id)
         else:
-            Helper.objects.create(household=household, name=name, cadre_id=cadre_id)
+            Helper.objects.create(household=household, name=name, cadre_id=cadre_id, staff_id=staff_id)
     _event(actor, "helpers.save", household, before={"helpers": before}, after={"helpers": sorted(wanted)})
     return list(household.helpers.all())
+
+
+def _listed_helpers(actor: User | None, household: Household) -> dict[str, Any]:
+    """Name → kind of the people a helper of this household is chosen from."""
+    listed: dict[str, Any] = {name: _("驻村干部") for name in Cadre.objects.filter(
+        assignments__village_id=household.village_id, assignments__status="active").values_list("name", flat=True)}
+    if actor is not None:
+        for name in village_unit_staff(user=actor, village_code=household.village_id).values_list("name", flat=True):
+            listed.setdefault(name, _("单位帮扶干部"))
+    return listed
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minxin.cadres.models import Cadre
+from minxin.cadres.selectors import village_unit_staff
 from minxin.core.errors import DomainError
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.core.masking import masked_initial, unmasked_input
@@ -329,17 +330,18 @@ def helpers_edit(request, pk):
     household = selectors.household_get(user=request.user, pk=pk)
     cadres = Cadre.objects.visible_to(request.user).filter(
         assignments__village_id=household.village_id, assignments__status="active").distinct().order_by("name_pinyin")
+    staff = village_unit_staff(user=request.user, village_code=household.village_id)
     helpers = list(household.helpers.all())
-    initial = {"cadres": [h.cadre_id for h in helpers if h.cadre_id],
-               "names": "、".join(h.name for h in helpers if not h.cadre_id)}
+    initial = {"cadres": [h.cadre_id for h in helpers if h.cadre_id], "staff": [h.staff_id for h in helpers if h.staff_id],
+               "names": "、".join(h.name for h in helpers if not (h.cadre_id or h.staff_id))}
 
     def save(data):
         names = [n for n in data["names"].replace(",", "、").replace("，", "、").split("、") if n.strip()]
         services.helpers_save(actor=request.user, household=household, version=data["version"],
-                              cadres=list(data["cadres"]), names=names)
+                              cadres=list(data["cadres"]), staff=list(data["staff"]), names=names)
 
     return _versioned(request, household, HelpersForm, _("帮扶责任人"), save, initial=initial,
-                      form_kwargs={"cadres": cadres})
+                      form_kwargs={"cadres": cadres, "staff": staff})
 
 
 @login_required

@@ -185,3 +185,29 @@ def test_a_form_saved_untouched_keeps_its_date(browser_world, live_server, page,
     page.get_by_test_id("household-title").wait_for()
     assert Checklist.objects.get(household=household).checked_on == datetime.date(2026, 3, 17)
     assert "核查日期 2026-03-17" in page.get_by_test_id("checklist").inner_text()
+
+
+def test_a_unit_adds_a_helper_who_is_then_chosen_for_a_household(browser_world, live_server, page, login, shot):
+    """The liaison lists its unit's helping staff; the township ticks one as a household's helper;
+    the unit's page counts the pairing."""
+    w = browser_world
+    household = w.registry["tdw"]["household"]
+    login(page, "tdw_liaison", PASSWORD)
+    page.goto(f"{live_server.url}/cadres/units/{w.units['tdw'].pk}/")
+    form = page.get_by_test_id("unit-staff-form")
+    form.locator("input[name=name]").fill("坳单位王科长")
+    form.locator("input[name=position]").fill("科长")
+    form.locator("button").click()
+    page.wait_for_load_state()
+    assert "坳单位王科长" in page.get_by_test_id("unit-staff").inner_text()
+    page.context.clear_cookies()
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/registry/households/{household.pk}/helpers/")
+    page.get_by_label("坳单位王科长（坳派出单位 科长）").check()
+    shot(page, "registry-helpers-form")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"**/registry/households/{household.pk}/")
+    page.goto(f"{live_server.url}/cadres/units/{w.units['tdw'].pk}/")
+    pairing = page.get_by_test_id("unit-pairing").inner_text()
+    assert "坳单位王科长" in pairing and "单位帮扶干部" in pairing
+    shot(page, "cadres-unit-pairing")

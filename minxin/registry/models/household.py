@@ -125,7 +125,8 @@ class Member(TimeStampedModel):
 
 
 class Helper(models.Model):
-    """帮扶责任人 of a household: a cadre of the county (linked) and/or a name typed in."""
+    """帮扶责任人 of a household: a resident cadre or a sending unit's staff member (linked, so a
+    unit's pairing is countable), or a typed name only when the helper is neither."""
 
     scope_field = "household__village__code"
 
@@ -134,6 +135,8 @@ class Helper(models.Model):
                                   db_index=False)
     name = models.CharField(_("帮扶责任人"), max_length=64)
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("驻村干部"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="paired_households")
+    staff = models.ForeignKey("cadres.UnitStaff", verbose_name=_("单位帮扶干部"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="paired_households")
 
     objects = ScopedQuerySet.as_manager()
