@@ -190,3 +190,22 @@ def test_refresh_households_corrects_a_stale_flag(world):
     household_after = Household.objects.get(pk=household.pk)
     assert household_after.care_women == household.care_women
     assert run("refresh-households").strip() == "Refreshed households: 0 changed."
+
+
+def test_the_demo_fills_the_pairing_staff_pledge_audiences_and_use_of_results():
+    """No empty state where real use would have records: units have helping staff who pair with
+    households, pledges were filed with their audiences, and the published quarter was used."""
+    from minxin.assessment.models import Consequence, PledgeDelivery
+    from minxin.cadres.models import UnitStaff
+    from minxin.registry.models import Helper
+
+    run("demo", scale="tiny", seed=1)
+    assert UnitStaff.objects.exists()
+    staffed = Helper.objects.filter(staff__isnull=False).select_related("staff__sending_unit", "household")
+    assert staffed.exists()
+    # A staff helper belongs to a unit whose cadres serve that household's village.
+    for helper in staffed:
+        assert Cadre.objects.filter(sending_unit=helper.staff.sending_unit,
+                                    assignments__village_id=helper.household.village_id).exists()
+    assert PledgeDelivery.objects.exists()
+    assert set(Consequence.objects.values_list("kind", flat=True)) >= {"commendation", "promotion", "accountability"}

@@ -35,6 +35,7 @@ class Context:
     faker: Faker
     villages: list = field(default_factory=list)
     units: list = field(default_factory=list)
+    unit_staff: dict = field(default_factory=dict)  # sending unit id → its helping staff
     cadres: list = field(default_factory=list)
     accounts: list = field(default_factory=list)  # (username, password, role label, scope name)
     counts: dict = field(default_factory=dict)

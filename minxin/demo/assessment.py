@@ -8,6 +8,7 @@ the same services the county uses, so the demo opens on a real ranking and bulle
 """
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,11 +18,13 @@ from minxin.accounts.roles import Role
 from minxin.assessment import engine, services
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import (
+    Consequence,
     Finding,
     Inspection,
     ManualScore,
     Pledge,
     PledgeBoard,
+    PledgeDelivery,
     PledgeItem,
     Rectification,
 )
@@ -70,7 +73,47 @@ def generate(ctx) -> None:
     counts = add_quarter_supervision(window, rng)
     period = services.period_assess(actor=admin, quarter=window.code)
     services.period_publish(actor=admin, period=period)
-    ctx.counts.update(pledges=len(pledges), **counts, assessed_cadres=period.results.count())
+    # Own random stream: the pledges' audiences and the use of results came later, and leave the
+    # rest of the demo as it was.
+    extra = random.Random(ctx.seed + 7)
+    deliveries = _deliveries(pledges, extra, admin)
+    uses = _uses_of_results(period, extra, admin)
+    ctx.counts.update(pledges=len(pledges), **counts, assessed_cadres=period.results.count(),
+                      pledge_deliveries=deliveries, uses_of_results=uses)
+
+
+def _deliveries(pledges, rng, admin) -> int:
+    """Most pledges were filed with the county leading group, the unit and the township."""
+    rows = []
+    for pledge in pledges:
+        for audience, share in (("county", 0.9), ("unit", 0.85), ("township", 0.95)):
+            if rng.random() < share:
+                day = timezone.localdate(pledge.submitted_at) + datetime.timedelta(days=rng.randint(0, 10))
+                rows.append(PledgeDelivery(pledge=pledge, audience=audience, recorded_by=admin,
+                                           delivered_on=min(day, timezone.localdate())))
+    PledgeDelivery.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _uses_of_results(period, rng, admin) -> int:
+    """The county used the published quarter: the best commended, a few recommended for promotion
+    (the article reports 9 in a year, at county scale), the weakest held to account."""
+    ranked = list(period.results.select_related("cadre").order_by("rank_county"))
+    if not ranked:
+        return 0
+    n = len(ranked)
+    chosen = [(r, Consequence.Kind.COMMENDATION, "“十颗心”最美第一书记", "季度考核全县排名前列")
+              for r in ranked[:max(2, n // 40)]]
+    chosen += [(r, Consequence.Kind.PROMOTION, "推荐提拔使用", "驻村期间考核优秀，群众公认")
+               for r in rng.sample(ranked[:max(5, n // 10)], min(len(ranked), max(1, round(n * 9 / 1300))))]
+    chosen += [(r, Consequence.Kind.ACCOUNTABILITY, "诫勉谈话", "季度考核排名靠后，走访和在村天数不达标")
+               for r in ranked[-max(1, n // 300):]]
+    rows = [Consequence(cadre=r.cadre, village_code=r.village_code, year=period.year, kind=kind, title=title,
+                        basis=f"{period}：{basis}（总分 {r.total}）", recorded_by=admin,
+                        decided_on=timezone.localdate() - datetime.timedelta(days=rng.randint(0, 20)))
+            for r, kind, title, basis in chosen]
+    Consequence.objects.bulk_create(rows)
+    return len(rows)
 
 
 def add_quarter_supervision(window: Window, rng) -> dict:

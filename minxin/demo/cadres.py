@@ -1,12 +1,14 @@
 """Demo sending units, cadres (about three per village), assignments, insurance and leave."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from faker import Faker
 
-from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
 from minxin.cadres.services import leave_level
 from minxin.core.pinyin import pinyin_key
 from minxin.demo.names import INSURERS, LEAVE_REASONS, UNIT_BASES
@@ -26,6 +28,26 @@ def _units(ctx) -> list[SendingUnit]:
         units.append(SendingUnit(name=name, level=level, kind=kind, county_code=settings.MINXIN_COUNTY_CODE,
                                  contact_name=ctx.faker.name()))
     return SendingUnit.objects.bulk_create(units)
+
+
+STAFF_POSTS = ["科长", "副科长", "科员", "干部", "副主任", "专业技术人员"]
+
+
+def _unit_staff(ctx) -> None:
+    """Each unit's helping staff (一人驻村，全单位帮扶), drawn from their own random streams so that
+    adding them left the rest of the demo as it was."""
+    rng = random.Random(ctx.seed + 5)
+    faker = Faker("zh_CN")
+    faker.seed_instance(ctx.seed + 5)
+    people = IdentityMaker(rng)
+    staff = []
+    for unit in ctx.units:
+        for name in sorted({people.name(faker, rng.choice("MF")) for _ in range(rng.randint(3, 6))}):
+            staff.append(UnitStaff(sending_unit=unit, name=name, name_pinyin=pinyin_key(name), position=rng.choice(STAFF_POSTS)))
+    UnitStaff.objects.bulk_create(staff, batch_size=1000)
+    for member in staff:
+        ctx.unit_staff.setdefault(member.sending_unit_id, []).append(member)
+    ctx.counts.update(unit_staff=len(staff))
 
 
 def generate(ctx) -> None:
@@ -56,6 +78,7 @@ def generate(ctx) -> None:
         assignment.cadre_id = assignment.cadre.pk
     Assignment.objects.bulk_create(assignments, batch_size=1000)
     ctx.units, ctx.cadres = units, cadres
+    _unit_staff(ctx)
 
     policies = []
     for index, cadre in enumerate(cadres):

@@ -145,6 +145,7 @@ def _centre(seed, code):
 def generate(ctx) -> None:
     rng, people, today, now = ctx.rng, ctx.people, timezone.localdate(), timezone.now()
     pools = Pools(ctx)
+    helper_rng = random.Random(ctx.seed + 6)
     cadres_by_village = {}
     for cadre in ctx.cadres:
         cadres_by_village.setdefault(cadre.region_code, []).append(cadre)
@@ -219,9 +220,17 @@ def generate(ctx) -> None:
                 team = cadres_by_village.get(village.code) or []
                 if team:
                     cadre = rng.choice(team)
-                    helpers.append((hid, cadre.name, cadre.pk))
+                    helpers.append((hid, cadre.name, cadre.pk, None))
                 if not team or rng.random() < 0.3:
-                    helpers.append((hid, rng.choice(pools.helpers), None))
+                    # The second helper: a staff member of a unit serving the village, or (rarely) a
+                    # person who is neither, typed. Its own stream keeps the rest of the demo as it was.
+                    typed = rng.choice(pools.helpers)
+                    staff = [s for c in team for s in ctx.unit_staff.get(c.sending_unit_id, [])]
+                    if staff and helper_rng.random() < 0.85:
+                        member = helper_rng.choice(staff)
+                        helpers.append((hid, member.name, None, member.pk))
+                    else:
+                        helpers.append((hid, typed, None, None))
             flush()
         village.population = population
         population_total += population
@@ -232,7 +241,7 @@ def generate(ctx) -> None:
                               "transfer", "assets", "costs"], incomes)
     bulk.insert_rows(Checklist, ["created_at", "updated_at", "household_id", "food", "clothing", "education", "medical",
                                  "housing", "water", "checked_on", "note"], checklists)
-    bulk.insert_rows(Helper, ["household_id", "name", "cadre_id"], _unique_helpers(helpers))
+    bulk.insert_rows(Helper, ["household_id", "name", "cadre_id", "staff_id"], _unique_helpers(helpers))
     Region.objects.bulk_update(ctx.villages, ["population"], batch_size=500)
     ctx.counts.update(households=total, people=population_total, registered_households=registered_count,
                       registered_people=registered_people)
@@ -240,7 +249,7 @@ def generate(ctx) -> None:
 
 def _unique_helpers(rows):
     seen = set()
-    for household_id, name, cadre_id in rows:
+    for household_id, name, cadre_id, staff_id in rows:
         if (household_id, name) not in seen:
             seen.add((household_id, name))
-            yield household_id, name, cadre_id
+            yield household_id, name, cadre_id, staff_id
