@@ -209,3 +209,20 @@ def test_the_demo_fills_the_pairing_staff_pledge_audiences_and_use_of_results():
                                     assignments__village_id=helper.household.village_id).exists()
     assert PledgeDelivery.objects.exists()
     assert set(Consequence.objects.values_list("kind", flat=True)) >= {"commendation", "promotion", "accountability"}
+    # Leave decided earlier in the year at the right level, and the year's grade proposals.
+    from django.utils import timezone
+
+    from minxin.assessment.models import AnnualGrade
+    from minxin.cadres.models import LeaveRequest
+
+    decided = LeaveRequest.objects.exclude(status="pending")
+    assert {"approved", "rejected"} <= set(decided.values_list("status", flat=True))
+    for leave in decided.select_related("decided_by"):
+        assert leave.decided_by is not None and leave.end_date < timezone.localdate()
+        assert leave.decided_by.role == ("township_admin" if leave.days <= 3 else "county_admin")
+    grades = AnnualGrade.objects.all()
+    assert grades.count() == Cadre.objects.count()
+    from minxin.assessment import grading, selectors
+
+    cap = grading.excellent_cap(grades.count(), selectors.scheme_current().excellent_cap_pct)
+    assert grades.filter(grade="excellent").count() <= cap

@@ -77,9 +77,10 @@ def generate(ctx) -> None:
     # rest of the demo as it was.
     extra = random.Random(ctx.seed + 7)
     deliveries = _deliveries(pledges, extra, admin)
+    grades = services.grades_compute(actor=admin, year=window.year)  # proposals, the 优秀 cap applied
     uses = _uses_of_results(period, extra, admin)
     ctx.counts.update(pledges=len(pledges), **counts, assessed_cadres=period.results.count(),
-                      pledge_deliveries=deliveries, uses_of_results=uses)
+                      pledge_deliveries=deliveries, annual_grades=len(grades), uses_of_results=uses)
 
 
 def _deliveries(pledges, rng, admin) -> int:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from faker import Faker
 
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
 from minxin.cadres.services import leave_level
 from minxin.core.pinyin import pinyin_key
@@ -114,5 +116,34 @@ def create_leaves(ctx, requester) -> None:
         )
         for a, start, days in ctx.pending_leaves
     ]
+    rows += _decided_leaves(ctx, requester)
     LeaveRequest.objects.bulk_create(rows)
     ctx.counts["leave_requests"] = len(rows)
+
+
+def _decided_leaves(ctx, requester) -> list[LeaveRequest]:
+    """Leave taken earlier in the year, approved or (now and then) refused, at the level its length
+    needs (≤ 3 days the township, longer the county). Own random stream: the rest is unchanged."""
+    rng = random.Random(ctx.seed + 8)
+    today = timezone.localdate()
+    county = User.objects.filter(role=Role.COUNTY_ADMIN).order_by("pk").first()
+    townships = {u.scope_id: u for u in User.objects.filter(role=Role.TOWNSHIP_ADMIN)}
+    assignments = Assignment.objects.select_related("cadre").order_by("pk")
+    rows = []
+    for index, assignment in enumerate(rng.sample(list(assignments), max(3, assignments.count() // 5))):
+        days = rng.choice([1, 2, 3, 4, 6])
+        earliest = max(assignment.start_date, today - datetime.timedelta(days=300))
+        start = earliest + datetime.timedelta(days=rng.randint(0, max(0, (today - earliest).days - days - 10)))
+        approved = index % 5 != 1  # one in five refused, and always one
+        level = leave_level(days)
+        township = townships.get(assignment.village_id[:9] + "000", requester)
+        rows.append(LeaveRequest(
+            cadre=assignment.cadre, village_code=assignment.village_id, start_date=start,
+            end_date=start + datetime.timedelta(days=days - 1), days=days, reason=rng.choice(LEAVE_REASONS),
+            approval_level=level, requested_by=township,
+            status=LeaveRequest.Status.APPROVED if approved else LeaveRequest.Status.REJECTED,
+            decided_by=township if level == LeaveRequest.Level.TOWNSHIP else county,
+            decided_at=timezone.make_aware(datetime.datetime.combine(start - datetime.timedelta(days=2),
+                                                                     datetime.time(10))),
+            decision_note="同意，请做好工作交接。" if approved else "近期有督查安排，请调整时间。"))
+    return rows
