@@ -226,3 +226,11 @@ def test_the_demo_fills_the_pairing_staff_pledge_audiences_and_use_of_results():
 
     cap = grading.excellent_cap(grades.count(), selectors.scheme_current().excellent_cap_pct)
     assert grades.filter(grade="excellent").count() <= cap
+    # Needs come from the visit they were voiced on; handled requests have their handler, in scope.
+    from django.db.models import F
+
+    from minxin.fieldwork.models import Need, VillagerRequest
+
+    assert Need.objects.exists() and not Need.objects.exclude(visit__household_id=F("household_id")).exists()
+    handled = VillagerRequest.objects.filter(assigned_at__isnull=False).select_related("assignee")
+    assert all(r.assignee and r.assignee.in_scope(r.village_id) for r in handled)

@@ -4,6 +4,7 @@ from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment
 from minxin.demo.cadres import create_leaves
+from minxin.demo.fieldwork import assign_requests
 from minxin.regions import codes
 from minxin.regions.models import Region
 
@@ -45,4 +46,5 @@ def generate(ctx) -> None:
     _user(ctx, "liaison", Role.SENDING_UNIT, county, f"{secretary.sending_unit.name}联络员",
           sending_unit=secretary.sending_unit)
     create_leaves(ctx, first_township)
+    assign_requests(ctx)
     ctx.counts["users"] = len(ctx.accounts)

@@ -72,6 +72,7 @@ def generate(ctx) -> None:
     # tiny/small keep fewer visits so that the coverage lists are not all green.
     visit_weights = VISITS_PER_HOUSEHOLD[1] if ctx.scale.name == "county" else [30, 45, 20, 5]
     visits, needs, requests, cards = [], [], [], []
+    need_visits = []  # the uuid of the visit each need was voiced on
     visit_fields = ["uuid", "created_at", "updated_at", "village_id", "device_time", "received_at", "late", "cadre_id",
                     "household_id", "occurred_at", "kind", "notes", "help_given"]
     for hid, village, care_child, care_elderly, care_women in households:
@@ -90,6 +91,7 @@ def generate(ctx) -> None:
                 if rng.random() < 0.05:
                     category = rng.choice(list(NEED_TEXTS))
                     closed = rng.random() < 0.55
+                    need_visits.append(visits[-1][0])
                     needs.append((_uuid(rng), now, now, village, hid, category, NEED_TEXTS[category],
                                   "closed" if closed else rng.choice(["open", "in_progress"]), when,
                                   when + datetime.timedelta(days=rng.randint(3, 40)) if closed else None,
@@ -99,8 +101,10 @@ def generate(ctx) -> None:
         if rng.random() < 0.03:
             requests.append(_request(rng, now, village, hid, "card" if rng.random() < 0.6 else "visit"))
     bulk.insert_rows(Visit, visit_fields, visits)
+    visit_ids = _ids_by_uuid(need_visits)
     bulk.insert_rows(Need, ["uuid", "created_at", "updated_at", "village_id", "household_id", "category", "text",
-                            "status", "raised_at", "closed_at", "progress"], needs)
+                            "status", "raised_at", "closed_at", "progress", "visit_id"],
+                     [(*need, visit_ids[key]) for need, key in zip(needs, need_visits, strict=True)])
     bulk.insert_rows(VillagerRequest, ["uuid", "created_at", "updated_at", "village_id", "household_id", "source",
                                        "text", "status", "submitted_at", "answer", "answered_at", "closed_at",
                                        "satisfaction", "contact_name", "contact_phone", "assigned_at", "reference"],
@@ -112,6 +116,25 @@ def generate(ctx) -> None:
     _analyze()
     ctx.counts.update(visits=len(visits), needs=len(needs), villager_requests=len(requests),
                       liaison_cards=len(cards), meetings=meetings, family_calls=calls, diary_entries=diary)
+
+
+def _ids_by_uuid(keys: list[str]) -> dict[str, int]:
+    """The ids of visits just bulk-inserted, by their uuid (hex)."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), 2000):
+        for key, pk in Visit.objects.filter(uuid__in=keys[start:start + 2000]).values_list("uuid", "id"):
+            ids[key.hex] = pk
+    return ids
+
+
+def assign_requests(ctx) -> None:
+    """Requests past "new" were handed to the township's administrator (called once accounts exist)."""
+    from minxin.accounts.models import User
+    from minxin.accounts.roles import Role
+
+    for user in User.objects.filter(role=Role.TOWNSHIP_ADMIN).select_related("scope"):
+        VillagerRequest.objects.filter(village__code__startswith=user.scope.prefix, assigned_at__isnull=False,
+                                       assignee__isnull=True).update(assignee=user)
 
 
 def _analyze() -> None:
