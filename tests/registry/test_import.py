@@ -475,3 +475,20 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_refused_with_its_row_and_c
     problem = next(p for p in outcome.problems if "当作公式" in p.reason)
     assert outcome.exit_code == 1 and problem.row == 3 and problem.column == column
     assert not Household.objects.filter(number="H0001").exists()
+
+
+def test_an_imported_helper_named_like_a_cadre_or_unit_staff_is_linked_to_that_person(world, sheet):
+    """帮扶责任人 in a sheet is text: a name that is a cadre posted to the village, or a staff member
+    of a unit serving it, becomes that person (so the unit's pairing counts); other names stay typed."""
+    from minxin.cadres.models import UnitStaff
+    from minxin.registry.models import Helper
+
+    cadre = world.cadres["tdw"][0]
+    staff = UnitStaff.objects.create(sending_unit=cadre.sending_unit, name="坳单位王科长", position="科长")
+    UnitStaff.objects.create(sending_unit=world.units["gz"], name="舟单位刘干事")  # serves another village
+    outcome = run(sheet(_with(family(), 帮扶责任人=f"{cadre.name}、坳单位王科长、舟单位刘干事、村民代表张叔")))
+    assert outcome.exit_code == 0, outcome.problems
+    helpers = {h.name: (h.cadre_id, h.staff_id)
+               for h in Helper.objects.filter(household__number="H0001")}
+    assert helpers == {cadre.name: (cadre.pk, None), "坳单位王科长": (None, staff.pk),
+                       "舟单位刘干事": (None, None), "村民代表张叔": (None, None)}

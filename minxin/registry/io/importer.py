@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minxin.cadres.models import Assignment
+from minxin.cadres.models import Assignment, UnitStaff
 from minxin.core.audit import audit_record
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
@@ -412,7 +412,7 @@ _AUDIT_INSERT = ["created_at", "actor_id", "actor_name", "action", "object_type"
 class _WriteContext:
     """Writes the plans of one import (inside its transaction). A plan's new rows are INSERTs that
     `inserts()` prepares without the database (the new households' ids are taken up front, the
-    helpers' cadres looked up once); its changes to existing rows (`changes()`) run on the
+    helpers' people looked up once); its changes to existing rows (`changes()`) run on the
     connection before those INSERTs are sent."""
 
     def __init__(self, checked, valid, existing, *, actor, run, now):
@@ -422,7 +422,7 @@ class _WriteContext:
         new = sum(1 for household in valid if household.number not in existing.households)
         self.new_ids = iter(bulk.allocate_ids(Household, new))
         self.pk_of: dict[str, int] = {}
-        self.cadres = _helper_cadres(checked) if "helpers" in checked.present else {}
+        self.people = _helper_people(checked) if "helpers" in checked.present else {}
 
     def pk(self, key) -> int:
         """A plan's household key: the number of a new household, or an existing one's pk."""
@@ -443,7 +443,7 @@ class _WriteContext:
             pipe.prepare(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], (
                 (now, now, pk(key), *(reg[f] for f in REG_FIELDS), None)
                 for key, reg, existed in plan.registrations if reg is not None and not existed)),
-            pipe.prepare(Helper, ["household_id", "name", "cadre_id"], self._new_helpers(plan)),
+            pipe.prepare(Helper, ["household_id", "name", "cadre_id", "staff_id"], self._new_helpers(plan)),
             pipe.prepare(AuditEvent, _AUDIT_INSERT, self._events(plan)),
         ]
 
@@ -451,7 +451,8 @@ class _WriteContext:
         for key, names, village in plan.helpers:
             household_id = self.pk(key)
             have = self.existing.helpers.get(household_id, {}) if not isinstance(key, str) else {}
-            yield from ((household_id, name, self.cadres.get((village, name))) for name in names if name not in have)
+            yield from ((household_id, name, *self.people.get((village, name), (None, None)))
+                        for name in names if name not in have)
 
     def _events(self, plan):
         """One event per created or changed household, so its history tab shows the import."""
@@ -494,15 +495,24 @@ class _WriteContext:
             Helper.objects.filter(pk__in=stale).delete()
 
 
-def _helper_cadres(checked) -> dict:
-    """(village code, cadre name) → cadre id, for the cadres posted to the sheet's villages."""
+def _helper_people(checked) -> dict:
+    """(village code, name) → (cadre id, staff id): the cadres posted to the sheet's villages and the
+    active staff of the units they come from, so that a helper the sheet names is linked to that
+    person (a name that is neither stays a typed name). A cadre wins over a staff member of the same
+    name."""
     villages = {h.village_code for h in checked.households.values() if h.values.get("helpers")}
-    cadres = {}
+    people: dict = {}
     for chunk in _chunks(villages):
-        for village, cadre_id, name in Assignment.objects.active().filter(village_id__in=chunk).values_list(
-                "village_id", "cadre_id", "cadre__name"):
-            cadres[(village, name)] = cadre_id
-    return cadres
+        units: dict[int, set] = {}
+        for village, cadre_id, name, unit_id in Assignment.objects.active().filter(village_id__in=chunk).values_list(
+                "village_id", "cadre_id", "cadre__name", "cadre__sending_unit_id"):
+            people[(village, name)] = (cadre_id, None)
+            units.setdefault(unit_id, set()).add(village)
+        for unit_id, staff_id, name in UnitStaff.objects.filter(active=True, sending_unit_id__in=list(units)).values_list(
+                "sending_unit_id", "pk", "name"):
+            for village in units[unit_id]:
+                people.setdefault((village, name), (None, staff_id))
+    return people
 
 
 def _actor_region(actor) -> str:
