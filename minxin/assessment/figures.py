@@ -1,24 +1,20 @@
 """Dashboard figures owned by the assessment: how the year's results were used (SPEC §4.4)."""
 
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.assessment.models import Consequence
-from minxin.core.figures import aggregate_by_group, figure_set
+from minxin.core.figures import aggregate_by_group, figure_set, list_link
 from minxin.regions import codes
 
 K = Consequence.Kind
 
 
 def _records(kind: str):
-    """The list of the counted rows: that kind, that year, inside the region."""
-    def link(user, code: str, year: int) -> str:
-        region = {} if codes.level_of(code) == codes.COUNTY else {"region": code}
-        return f"{reverse('assessment:consequence-list')}?{urlencode({'kind': kind, 'year': year, **region})}"
-    return link
+    """The list of the counted rows: that kind, that year, inside the region (the county: no filter)."""
+    return list_link("assessment:consequence-list", kind=kind,
+                     region=lambda code: {} if codes.level_of(code) == codes.COUNTY else {"region": code})
 
 
 @figure_set(

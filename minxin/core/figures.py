@@ -15,9 +15,11 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Case, Count, DateTimeField, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 
 SourceFn = Callable[[str, int, int], dict[str, dict[str, int]]]
@@ -46,6 +48,18 @@ class Figure:
 
 
 FIGURES: dict[str, Figure] = {}
+
+
+def list_link(url_name: str, *, region: Callable[[str], dict], year: bool = True,
+              visible: Callable[[Any], bool] | None = None, **params: Any) -> LinkFn:
+    """A LinkFn to the list `url_name` narrowed by `region(code)` (the list's own region parameter),
+    the year when the list takes one, and the figure's filters; "" for a user `visible` refuses."""
+    def link(user: Any, code: str, year_value: int) -> str:
+        if visible is not None and not visible(user):
+            return ""
+        query = {**region(code), **({"year": year_value} if year else {}), **params}
+        return f"{reverse(url_name)}?{urlencode(query)}"
+    return link
 
 
 def figure(key: str, *, label: StrOrPromise, module: StrOrPromise, unit: StrOrPromise = "", order: int = 100,

@@ -28,9 +28,6 @@ class Middleware:
 
 
 class SecurityHeadersMiddleware(Middleware):
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        super().__init__(get_response)
-
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         tiles = settings.MINXIN_TILE_ORIGIN

@@ -3,6 +3,7 @@
 
 from typing import Annotated
 
+from django.utils import timezone
 from pydantic import Field
 
 MAX_ID = 2**63 - 1
@@ -16,8 +17,6 @@ YEARS = range(2000, 2100)
 
 def recent_years(count: int = 6) -> list[int]:
     """This year and the ones before it, newest first (the year pickers)."""
-    from django.utils import timezone
-
     this_year = timezone.localdate().year
     return list(range(this_year, this_year - count, -1))
 

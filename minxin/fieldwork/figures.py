@@ -1,12 +1,17 @@
 """Dashboard figures owned by field work: what the resident teams did in the year."""
 
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.figures import aggregate_by_group, count_by_group, figure, figure_set, monthly_counts
+from minxin.core.figures import (
+    aggregate_by_group,
+    count_by_group,
+    figure,
+    figure_set,
+    list_link,
+    monthly_counts,
+)
 from minxin.fieldwork import selectors
 from minxin.fieldwork.models import FamilyCall, LiaisonCard, Meeting, Need, VillagerRequest, Visit
 
@@ -16,11 +21,7 @@ MODULE = _("驻村工作记实")
 def _records(url_name, **params):
     """The list of the counted rows: the region (any level) and the year, plus the figure's filters;
     none for a role that may not read field work."""
-    def link(user, code: str, year: int) -> str:
-        if not selectors.can_view(user):
-            return ""
-        return f"{reverse(url_name)}?{urlencode({'village': code, 'year': year, **params})}"
-    return link
+    return list_link(url_name, region=lambda code: {"village": code}, visible=selectors.can_view, **params)
 
 
 def _trend(model, date_field="occurred_at", **filters):

@@ -3,14 +3,12 @@
 All of them come from one pass over the households (with their registration).
 """
 
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.accounts import roles
-from minxin.core.figures import aggregate_by_group, figure_set
+from minxin.core.figures import aggregate_by_group, figure_set, list_link
 from minxin.regions import codes
 from minxin.registry.choices import REGISTERED, Status
 from minxin.registry.models import Household
@@ -19,13 +17,12 @@ from minxin.registry.models import Household
 def _households(**params):
     """The household list narrowed to the region (its township or village filter) and `params`;
     none for a role that may not read the registry."""
-    def link(user, code: str, year: int) -> str:
-        if not user.can(roles.VIEW_REGISTRY):
-            return ""
+    def region(code: str) -> dict:
         level = codes.level_of(code)
-        region = {level: code} if level in (codes.TOWNSHIP, codes.VILLAGE) else {}
-        return f"{reverse('registry:household-list')}?{urlencode({**region, **params})}"
-    return link
+        return {level: code} if level in (codes.TOWNSHIP, codes.VILLAGE) else {}
+
+    return list_link("registry:household-list", region=region, year=False,
+                     visible=lambda user: user.can(roles.VIEW_REGISTRY), **params)
 
 
 @figure_set(

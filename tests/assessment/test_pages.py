@@ -173,7 +173,9 @@ def test_the_use_of_results_has_a_county_list_figures_and_a_place_on_the_annual_
     assert sorted((c.cadre.name, c.kind) for c in rows) == sorted(
         [(world.cadres["tdw"][0].name, "commendation"), (world.cadres["gz"][0].name, "commendation"),
          (gz.name, "promotion")])
-    assert [c.cadre_id for c in client.get(url, {"kind": "promotion"}).context["page"]] == [gz.pk]
+    promotions = client.get(url, {"kind": "promotion", "year": year})
+    assert [c.cadre_id for c in promotions.context["page"]] == [gz.pk]
+    assert promotions.context["counts"] == {"commendation": 2, "promotion": 1}  # every kind's pill keeps its count
     assert [c.cadre_id for c in client.get(url, {"q": gz.name_pinyin.split()[1]}).context["page"]] == [gz.pk]
     township = world.village("tdw").parent_id
     assert {c.cadre_id for c in client.get(url, {"region": township}).context["page"]} == {world.cadres["tdw"][0].pk}

@@ -59,7 +59,10 @@ def consequence_list(request):
                      export=partial(exports.export, "consequences", name=str(_("考核结果运用"))),
                      year=year, years=recent_years(), kind=kind, kinds=Consequence.Kind.choices, region=region,
                      townships=township_list(user=request.user), q=q,
-                     counts=dict(rows.order_by().values_list("kind").annotate(n=Count("pk"))))
+                     # The kind pills count within the other filters, whichever kind is shown.
+                     counts=dict(selectors.consequence_list(user=request.user, year=year,
+                                                            prefix=region.prefix if region else "", q=q)
+                                 .order_by().values_list("kind").annotate(n=Count("pk"))))
 
 
 @login_required
