@@ -134,6 +134,16 @@ class VillageFileForm(StyledFormMixin, ModelFieldsForm):
 
 
 
+class SheetChoiceForm(StyledFormMixin, forms.Form):
+    """Which sheet of the workbook to import, among those that hold the template's header."""
+
+    sheet = forms.ChoiceField(label=_("要导入的工作表"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in choices]
+
+
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("户信息表（.xlsx、.xls 或 .csv）"))
     dry_run = forms.BooleanField(label=_("只检查，不写入（试导入）"), required=False)

@@ -32,12 +32,13 @@ EXPORT_TYPE = "registry.export"
 
 
 def household_import(*, actor: User | None, path: str, name: str | None = None, dry_run: bool = False,
-                     skip_invalid: bool = False, progress: Any = None) -> Any:
+                     skip_invalid: bool = False, progress: Any = None, sheet: str = "") -> Any:
     """Import a sheet (see io/importer.py); writes in one transaction, with audit events."""
 
     if actor is not None and not permissions.can_import(actor):
         raise PermissionDenied(_("您的角色不能导入户档案。"))
-    return importer.run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
+    return importer.run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid,
+                               progress=progress, sheet=sheet)
 
 
 def household_export(*, actor: User | None, households: Any, target: Any, unmasked: bool = False, description: str = "",
@@ -118,28 +119,55 @@ def import_job_run(*, job_id: int) -> None:
                                                    heartbeat_at=timezone.now())
 
     with _ends_failed(ImportJob, job.pk):
+        outcome = None
         try:
             outcome = household_import(actor=job.created_by, path=job.stored_path, name=job.file_name,
-                                       dry_run=job.dry_run, skip_invalid=job.skip_invalid, progress=progress)
+                                       dry_run=job.dry_run, skip_invalid=job.skip_invalid, progress=progress,
+                                       sheet=job.sheet)
         except DomainError as exc:
             ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, progress=100,
                                                        message=exc.message, finished_at=timezone.now())
             return
         finally:
-            Path(job.stored_path).unlink(missing_ok=True)
+            if outcome is None or not outcome.sheets:  # kept while its starter chooses the sheet
+                Path(job.stored_path).unlink(missing_ok=True)
+        if outcome.sheets:
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportJob.State.SHEET, progress=100, phase="", message=outcome.message[:500],
+                sheet_choices=outcome.sheets, finished_at=timezone.now())
+            return
         report_path = ""
         if outcome.report_rows:
             folder = settings.MEDIA_ROOT / "imports" / "reports"
             folder.mkdir(parents=True, exist_ok=True)
             report_path = str(folder / f"report-{job.pk}.xlsx")
-            report.write_report(report_path, outcome.report_rows)
+            report.write_report(report_path, outcome.report_rows, notes=outcome.layout)
     state = {0: ImportJob.State.DONE, 1: ImportJob.State.INVALID}.get(outcome.exit_code, ImportJob.State.FAILED)
     if outcome.exit_code == 1 and job.skip_invalid and outcome.counts.get("households_created") is not None:
         state = ImportJob.State.DONE
     ImportJob.objects.filter(pk=job.pk).update(
         state=state, progress=100, phase="", counts=outcome.counts, message=outcome.message[:500],
         report_path=report_path, error_count=len(outcome.problems), rows_total=outcome.counts.get("rows", 0),
-        finished_at=timezone.now())
+        layout=outcome.layout, finished_at=timezone.now())
+
+
+@transaction.atomic
+def import_job_choose_sheet(*, actor: User, job: ImportJob, sheet: str) -> ImportJob:
+    """Its starter says which sheet of the workbook to import (several held the template): the job is
+    queued again for that sheet (the caller enqueues it)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != actor.pk or not permissions.can_import(actor):
+        raise PermissionDenied(_("只有上传该文件的人可以选择要导入的工作表。"))
+    if job.state != ImportJob.State.SHEET or not os.path.exists(job.stored_path):
+        raise DomainError("not_waiting", _("该导入任务不在等待选择工作表（可能已处理，或文件已过期清除）。"))
+    if sheet not in job.sheet_choices:
+        raise DomainError("no_such_sheet", _("请从含导入模板表头的工作表中选择一个。"), field="sheet")
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED, sheet=sheet, progress=0, message="",
+                                               finished_at=None)
+    audit_record(actor=actor, action="household.import.sheet", obj=job, region_code=job.region_code,
+                 after={"sheet": sheet})
+    job.refresh_from_db()
+    return job
 
 
 def export_job_create(*, actor: User, filters: selectors.HouseholdFilters, unmasked: bool = False) -> ExportJob:
@@ -224,7 +252,8 @@ def job_files_purge(*, older_than: datetime.timedelta) -> int:
     names and identifiers; the records themselves stay). Returns how many files were deleted."""
     cutoff = timezone.now() - older_than
     deleted = 0
-    for model, field in ((ExportJob, "stored_path"), (ImportJob, "report_path")):
+    # An import's upload is normally deleted once read; one still waiting for its sheet goes here.
+    for model, field in ((ExportJob, "stored_path"), (ImportJob, "report_path"), (ImportJob, "stored_path")):
         old = model.objects.filter(finished_at__lt=cutoff).exclude(**{field: ""})
         for file_path in old.values_list(field, flat=True):
             if os.path.exists(file_path):

@@ -29,5 +29,6 @@ urlpatterns = [
     path("import/template.xlsx", views_io.import_template, name="import-template"),
     path("import/<int:pk>/", views_io.import_job, name="import-job"),
     path("import/<int:pk>/progress/", views_io.import_progress, name="import-progress"),
+    path("import/<int:pk>/sheet/", views_io.import_sheet, name="import-sheet"),
     path("import/<int:pk>/report.xlsx", views_io.import_report, name="import-report"),
 ]

@@ -17,7 +17,7 @@ from minxin.core import errors
 from minxin.core.errors import DomainError
 from minxin.core.pages import form_page, show_error
 from minxin.registry import permissions, selectors, services, services_io, tasks
-from minxin.registry.forms import ImportForm, VillageFileForm
+from minxin.registry.forms import ImportForm, SheetChoiceForm, VillageFileForm
 from minxin.registry.io.report import template_bytes
 from minxin.registry.views import NAV, filters_from
 
@@ -123,17 +123,44 @@ def import_upload(request):
     return render(request, "registry/import.html", {"form": form, "jobs": jobs, "nav_active": NAV})
 
 
+def _job_context(request, job, form=None) -> dict:
+    """A job's page and its progress fragment: when it waits for a sheet, its starter's choice."""
+    if form is None and job.state == job.State.SHEET and job.created_by_id == request.user.pk:
+        form = SheetChoiceForm(choices=job.sheet_choices)
+    return {"job": job, "sheet_form": form}
+
+
 @login_required
 def import_job(request, pk):
     job = selectors.import_job_get(user=request.user, pk=pk)
-    return render(request, "registry/import_job.html", {"job": job, "nav_active": NAV})
+    return render(request, "registry/import_job.html", {**_job_context(request, job), "nav_active": NAV})
+
+
+@login_required
+@require_POST
+def import_sheet(request, pk):
+    """The starter picks the sheet to import (several held the template); the job is queued again."""
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    form = SheetChoiceForm(request.POST, choices=job.sheet_choices)
+    if form.is_valid():
+        try:
+            job = services_io.import_job_choose_sheet(actor=request.user, job=job, sheet=form.cleaned_data["sheet"])
+        except errors.PermissionDenied:
+            raise PermissionDenied from None
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            tasks.import_households_job.enqueue(job.pk)
+            return redirect("registry:import-job", pk=job.pk)
+    return render(request, "registry/import_job.html", {**_job_context(request, job, form), "nav_active": NAV},
+                  status=400)
 
 
 @login_required
 def import_progress(request, pk):
     """The progress fragment; htmx polls it until the job has finished."""
     job = selectors.import_job_get(user=request.user, pk=pk)
-    response = render(request, "registry/_import_progress.html", {"job": job})
+    response = render(request, "registry/_import_progress.html", _job_context(request, job))
     if job.finished:
         response["HX-Trigger"] = "import-finished"
     return response

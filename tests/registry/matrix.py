@@ -37,7 +37,8 @@ page("registry:household-export", lambda w, s: reverse("registry:household-expor
      township=True)
 page("registry:household-export", lambda w, s: reverse("registry:household-export") + f"?township={w.village(s).parent_id}",
      "POST", township=True)
-for name, method in (("import-job", "GET"), ("import-progress", "GET"), ("import-report", "POST")):
+for name, method in (("import-job", "GET"), ("import-progress", "GET"), ("import-report", "POST"),
+                     ("import-sheet", "POST")):
     page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[_job(w, s)]), method,
          township=True)
 for name, method in (("export-job", "GET"), ("export-progress", "GET"), ("export-download", "POST")):

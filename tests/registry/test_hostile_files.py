@@ -109,13 +109,19 @@ def test_a_workbook_whose_loading_process_runs_out_of_memory_fails_its_import_no
     assert outcome.exit_code == 2 and "内存" in outcome.message, outcome.message
 
 
-def test_a_reading_process_that_dies_is_an_unusable_file_and_leaves_no_process(world, tmp_path, sheet):
-    opened = reader.open_sheet(sheet(family(), kind="xlsx"))
-    process = opened.loader.process
-    process.kill()
+def test_a_reading_process_that_dies_is_an_unusable_file_and_leaves_no_process(world, tmp_path, sheet, monkeypatch):
+    started = []
+    start = reader._Loader.__init__
+
+    def start_and_die(loader, *args):
+        start(loader, *args)
+        loader.process.kill()
+        started.append(loader.process)
+
+    monkeypatch.setattr(reader._Loader, "__init__", start_and_die)
     with pytest.raises(reader.UnusableFile):
-        list(opened.rows)
-    assert process.poll() is not None
+        reader.open_sheet(sheet(family(), kind="xlsx"))
+    assert started and started[0].poll() is not None
 
 
 def test_a_good_workbook_still_reads_through_the_child(world, tmp_path, sheet):

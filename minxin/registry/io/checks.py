@@ -5,13 +5,13 @@ village inside the importer's scope, and what the registry already holds)."""
 from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 
 from django.utils.translation import gettext as _
 
 from minxin.regions import codes
 from minxin.regions.models import Region
-from minxin.registry.io import template
+from minxin.registry.io import layout, template
 from minxin.registry.io.normalize import clean, vocabulary
 from minxin.registry.io.rows import Parser
 
@@ -81,6 +81,8 @@ class Checked:
         self.problems: list[Problem] = []
         self.bad: set[str] = set()
         self.rows = 0
+        self.header: layout.Header | None = None
+        self.skipped: dict[str, list[int]] = {}  # kind (layout.row_kind, numbering, outside) → row numbers
 
     def problem(self, row: int, key: str, value, reason: str, number: str | None = None) -> None:
         header = template.BY_KEY[key].header if key in template.BY_KEY else key
@@ -143,17 +145,23 @@ _HOUSEHOLD_KEYS = [c.key for c in template.COLUMNS if c.household and c.key not 
 
 
 def read_rows(sheet_rows, *, actor, progress=None) -> Checked:
-    """Parse every row; group by household number; check the rules inside the file."""
+    """Find the header (layout.find_header); parse every row after it; group by household number;
+    check the rules inside the file."""
     checked = Checked()
     reader = _ChunkReader(checked, actor)  # its lookups, made while an .xlsx is still loading
     rows = iter(sheet_rows)
-    for row_number, cells in rows:
-        if any(clean(c) for c in cells):
-            checked.columns = match_header(row_number, cells)
-            checked.present = set(checked.columns.values())
-            break
-    else:
-        raise HeaderError([Problem(1, "", "", _("文件里没有任何内容（连表头也没有）。"))])
+    head = list(islice(rows, layout.HEAD_ROWS))
+    header = layout.find_header(head)
+    if header is None:
+        first = next(((number, cells) for number, cells in head if any(clean(c) for c in cells)), None)
+        if first is None:
+            raise HeaderError([Problem(1, "", "", _("文件里没有任何内容（连表头也没有）。"))])
+        header = layout.Header(first[0], list(first[1]), complete=False)
+    checked.columns = match_header(header.row, header.cells)
+    checked.present = set(checked.columns.values())
+    checked.header = header
+    reader.start()
+    rows = chain(((number, cells) for number, cells in head if number > header.row), rows)
     while chunk := list(islice(rows, _CHUNK_ROWS)):
         reader.read(chunk)
         if progress:
@@ -168,10 +176,8 @@ def _failed(key):
     return _ABSENT_ID if key == "id_number" else ABSENT
 
 
-def _filled(cells) -> bool:
-    first = cells[0] if cells else None
-    return (isinstance(first, str) and bool(first.strip())) or any(
-        c not in ("", None) and clean(c) for c in cells)
+def _blank(cell) -> bool:
+    return cell in ("", None) or not clean(cell)
 
 
 class _ChunkReader:
@@ -185,9 +191,48 @@ class _ChunkReader:
         self.village_errors: dict[tuple[str, str], str] = {}
         self.seen_ids: dict[str, FileRow] = {}  # ID number → the first row that has it
 
+    def start(self) -> None:
+        """The header is known: where the rows' telling cells are."""
+        columns = self.checked.columns
+        self.mapped = sorted(columns)
+        self.first_index = self.mapped[0]
+        self.id_index = next(index for index, key in columns.items() if key == "id_number")
+        self.first_row = True  # the row under the header may number the columns
+
+    def _members(self, chunk) -> list:
+        """The rows that hold a member: blank rows are dropped, and rows that are not members (a total,
+        a note under the table, a repeated header, the columns' numbering, a row filled only outside
+        the template's columns) are set aside by kind for the report."""
+        kept = []
+        first_index, id_index, mapped = self.first_index, self.id_index, self.mapped
+        for number, cells in chunk:
+            size = len(cells)
+            first = cells[first_index] if first_index < size else None
+            if not (isinstance(first, str) and first.strip()) and all(
+                    index >= size or _blank(cells[index]) for index in mapped):
+                if any(not _blank(cell) for cell in cells):
+                    self._set_aside("outside", number)
+                continue
+            id_cell = cells[id_index] if id_index < size else None
+            if self.first_row:
+                self.first_row = False
+                if layout.is_numbering(cells):
+                    self._set_aside("numbering", number)
+                    continue
+            if not (isinstance(id_cell, str) and id_cell[:1].isdigit()) and not isinstance(id_cell, int | float):
+                kind = layout.row_kind(cells, self.checked.columns)
+                if kind is not None:
+                    self._set_aside(kind, number)
+                    continue
+            kept.append((number, cells))
+        return kept
+
+    def _set_aside(self, kind: str, number: int) -> None:
+        self.checked.skipped.setdefault(kind, []).append(number)
+
     def read(self, chunk) -> None:
         checked = self.checked
-        chunk = [(number, cells) for number, cells in chunk if _filled(cells)]
+        chunk = self._members(chunk)
         if not chunk:
             return
         checked.rows += len(chunk)

@@ -24,7 +24,8 @@ from minxin.core.pinyin import pinyin_key
 from minxin.registry import derive
 from minxin.registry.io import bulk, template
 from minxin.registry.io.checks import MEMBER_DEFAULTS, MEMBER_KEYS, HeaderError, Problem, read_rows
-from minxin.registry.io.reader import UnusableFile, open_sheet
+from minxin.registry.io.notes import layout_notes
+from minxin.registry.io.reader import AmbiguousSheet, UnusableFile, open_sheet
 from minxin.registry.models import CareOverride, Helper, Household, Member, Registration
 
 HOUSEHOLD_KEYS = ["group", "phone", "lat", "lon"]
@@ -42,6 +43,8 @@ class Outcome:
     skipped: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     dry_run: bool = False
+    layout: list = field(default_factory=list)  # how the sheet was read: which sheet, rows set aside
+    sheets: list = field(default_factory=list)  # when several sheets hold the template: their names
 
     @property
     def report_rows(self):
@@ -62,36 +65,44 @@ class Person:
 
 
 def run_import(path: str, *, actor=None, name: str | None = None, dry_run: bool = False,
-               skip_invalid: bool = False, progress=None) -> Outcome:
-    """Import the sheet at `path` as `actor` (None: the system, county-wide)."""
+               skip_invalid: bool = False, progress=None, sheet: str = "") -> Outcome:
+    """Import the sheet at `path` as `actor` (None: the system, county-wide); of a workbook, the sheet
+    named `sheet`, or else the one that holds the template."""
     with bulk.paused_gc():
         return _run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid,
-                           progress=progress)
+                           progress=progress, sheet=sheet)
 
 
-def _run_import(path, *, actor, name, dry_run, skip_invalid, progress) -> Outcome:
+def _run_import(path, *, actor, name, dry_run, skip_invalid, progress, sheet) -> Outcome:
     def report(percent, phase):
         if progress:
             progress(percent, phase)
 
+    opened = None
     try:
-        with contextlib.closing(open_sheet(path, name=name)) as sheet:  # a workbook's reading process ends
+        with contextlib.closing(open_sheet(path, name=name, sheet=sheet)) as opened:  # a workbook's reader ends
             report(5, _("正在读取和检查"))
-            checked = read_rows(sheet.rows, actor=actor,
+            checked = read_rows(opened.rows, actor=actor,
                                 progress=lambda n: report(min(5 + n // 10000, 60), _("已检查 %(n)d 行") % {"n": n}))
         _return_freed_memory()
+    except AmbiguousSheet as exc:
+        return Outcome(2, str(exc), [Problem(0, "", "", str(exc))], dry_run=dry_run, sheets=exc.names)
     except UnusableFile as exc:
         return Outcome(2, str(exc), [Problem(0, "", "", str(exc))], dry_run=dry_run)
     except HeaderError as exc:
-        return Outcome(2, _("表头不符合导入模板：") + "；".join(p.reason for p in exc.problems), exc.problems,
-                       dry_run=dry_run)
+        message = _("表头不符合导入模板：") + "；".join(p.reason for p in exc.problems)
+        if opened is not None and len(opened.names) > 1:
+            message = _("工作簿的 %(n)d 个工作表（%(names)s）都没有导入模板的表头；已检查第一个工作表。") % {
+                "n": len(opened.names), "names": "、".join(opened.names)} + message
+        return Outcome(2, message, exc.problems, dry_run=dry_run)
+    notes = layout_notes(checked, opened)
     if not checked.households and not checked.problems:
         message = _("文件里只有表头，没有任何户的数据。")
-        return Outcome(2, message, [Problem(1, "", "", message)], dry_run=dry_run)
+        return Outcome(2, message, [Problem(1, "", "", message)], dry_run=dry_run, layout=notes)
     report(65, _("正在与已有档案比对"))
     existing = _load_existing(checked, actor)
     _check_against_registry(checked, existing, actor)
-    outcome = Outcome(0, "", list(checked.problems), dry_run=dry_run)
+    outcome = Outcome(0, "", list(checked.problems), dry_run=dry_run, layout=notes)
     valid = [h for n, h in checked.households.items() if n not in checked.bad]
     outcome.counts = {"rows": checked.rows, "households_in_file": len(checked.households),
                       "households_invalid": len(checked.households) - len(valid)}

@@ -53,12 +53,24 @@ class UnusableFile(Exception):
     """The file cannot be read as a household sheet at all; the message says why."""
 
 
+class AmbiguousSheet(UnusableFile):
+    """Several sheets of the workbook hold the template: which one is the user's to say."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(_("工作簿中有 %(n)d 个工作表都含有导入模板的表头：%(names)s。请指定要导入的工作表"
+                           "（上传页面上选择，命令行用 --sheet）。") % {"n": len(names), "names": "、".join(names)})
+
+
 @dataclass
 class Sheet:
     kind: str  # "xlsx", "xls" or "csv"
     rows: Iterator  # (row_number, list of cells); row numbers are the sheet's own (1-based)
     encoding: str = ""
     loader: "_Loader | None" = None  # a workbook's reading process
+    name: str = ""  # the sheet read (a workbook's)
+    names: tuple = ()  # the workbook's visible sheets
+    matched: tuple = ()  # those holding the template's header
 
     def close(self) -> None:
         """Stop reading — a workbook's child process ends — when not every row was taken."""
@@ -66,7 +78,9 @@ class Sheet:
             self.loader.stop()
 
 
-def open_sheet(path: str, *, name: str | None = None) -> Sheet:
+def open_sheet(path: str, *, name: str | None = None, sheet: str = "") -> Sheet:
+    """The rows of the file at `path` (`name`: as uploaded); of a workbook, of the sheet named `sheet`
+    or else of the one sheet holding the template (sheet_child.py)."""
     name = name or os.path.basename(path)
     ext = os.path.splitext(name)[1].lower()
     size = os.path.getsize(path)
@@ -80,16 +94,17 @@ def open_sheet(path: str, *, name: str | None = None) -> Sheet:
     if ext == ".csv":
         if head.startswith(XLSX_MAGIC) or head.startswith(OLE_MAGIC):
             raise UnusableFile(_("文件扩展名是 .csv，内容却是 Excel 工作簿；请改正扩展名。"))
+        if sheet:
+            raise UnusableFile(_("CSV 文件只有一个表，不能指定工作表“%(sheet)s”。") % {"sheet": sheet})
         return _csv(path)
     if ext in (".xlsx", ".xlsm"):
         if not head.startswith(XLSX_MAGIC):
             raise UnusableFile(_("这不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）。"))
-        return _xlsx(path)
+        return _xlsx(path, sheet)
     if ext == ".xls":
         if not head.startswith(OLE_MAGIC):
             raise UnusableFile(_("这不是有效的 .xls 文件（可能已损坏，或是改了扩展名的其他文件）。"))
-        loader = _Loader(path)
-        return Sheet(kind="xls", rows=_loaded_rows(loader), loader=loader)
+        return _workbook("xls", _Loader(path, sheet))
     raise UnusableFile(_("不支持的文件类型“%(ext)s”：请上传 .xlsx、.xls 或 .csv 文件。") % {"ext": ext or name})
 
 
@@ -97,7 +112,7 @@ def _broken_zip() -> UnusableFile:
     return UnusableFile(_("这不是有效的 .xlsx 文件（压缩包已损坏）。"))
 
 
-def _xlsx(path: str) -> Sheet:
+def _xlsx(path: str, sheet: str) -> Sheet:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -112,7 +127,7 @@ def _xlsx(path: str) -> Sheet:
                 if declared is not None:
                     _check_grid(_("工作表“%(sheet)s”声明的范围为 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）"),
                                 names.get(info.filename, info.filename), declared)
-            loader = _Loader(path)  # calamine starts loading while the cells are measured
+            loader = _Loader(path, sheet)  # calamine starts loading while the cells are measured
             try:
                 for info in infos:
                     _scan(archive, info, names.get(info.filename, info.filename))
@@ -121,7 +136,7 @@ def _xlsx(path: str) -> Sheet:
                 raise
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
             raise _broken_zip() from None  # a corrupt, encrypted or oddly compressed member
-    return Sheet(kind="xlsx", rows=_loaded_rows(loader), loader=loader)
+    return _workbook("xlsx", loader)
 
 
 def _check_zip(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -207,14 +222,14 @@ class _Loader:
     """calamine in its own process (sheet_child.py), under MINXIN_IMPORT_MAX_MEMORY_BYTES of address
     space and MINXIN_IMPORT_READ_CPU_SECONDS of CPU time; its rows come back through a pipe."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, sheet: str = ""):
         root = str(Path(__file__).resolve().parents[3])  # the folder that holds the minxin package
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        self.path = path
+        self.path, self.sheet = path, sheet
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "minxin.registry.io.sheet_child", os.path.abspath(path),
-             str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES), str(settings.MINXIN_IMPORT_READ_CPU_SECONDS)],
+             str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES), str(settings.MINXIN_IMPORT_READ_CPU_SECONDS), sheet],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.errors, env=env)
 
     def frame(self):
@@ -257,8 +272,8 @@ def _unreadable(reason: str) -> UnusableFile:
     return UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": reason[:200]})
 
 
-def _loaded_rows(loader: _Loader) -> Iterator:
-    """The rows of the first visible sheet, as the child sends them; the child ends with the last."""
+def _workbook(kind: str, loader: _Loader) -> Sheet:
+    """The sheet the child chose (its first frame), its rows to follow; the child stops on a refusal."""
     try:
         head = loader.frame()
         if head is None:
@@ -267,9 +282,24 @@ def _loaded_rows(loader: _Loader) -> Iterator:
             raise _unreadable(head[1])
         if head[0] == "no_sheet":
             raise UnusableFile(_("工作簿里没有可见的工作表。"))
-        _kind, name, height, width = head
-        number = 0  # iter_rows starts at row 1, blank rows above the data included
+        if head[0] == "ambiguous":
+            raise AmbiguousSheet(list(head[1]))
+        if head[0] == "no_such_sheet":
+            raise UnusableFile(_("工作簿里没有名为“%(sheet)s”的可见工作表；它的工作表是：%(names)s。")
+                               % {"sheet": loader.sheet, "names": "、".join(head[1])})
+        _kind, name, height, width, names, matched = head
         _check_grid(_("工作表“%(sheet)s”有 %(rows)s 行 × %(columns)s 列"), name, Extent(height, width))
+    except BaseException:
+        loader.stop()
+        raise
+    return Sheet(kind=kind, rows=_loaded_rows(loader), loader=loader, name=name, names=tuple(names),
+                 matched=tuple(matched))
+
+
+def _loaded_rows(loader: _Loader) -> Iterator:
+    """The chosen sheet's rows, as the child sends them; the child ends with the last."""
+    try:
+        number = 0  # iter_rows starts at row 1, blank rows above the data included
         while (frame := loader.frame()) is not None:
             if isinstance(frame, tuple):  # ("end",)
                 return

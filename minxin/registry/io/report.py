@@ -3,6 +3,7 @@
 import csv
 import io
 import os
+from itertools import chain
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -16,8 +17,10 @@ def report_headers():
     return [_("行号"), _("列"), _("值"), _("原因")]
 
 
-def write_report(path: str, problems) -> None:
-    rows = ([str(p.row) if p.row else "", p.column, p.value, p.reason] for p in problems)
+def write_report(path: str, problems, *, notes=()) -> None:
+    """The problems, after the notes on how the sheet was read (io/notes.py) as rows of their own."""
+    layout = [["", _("表格格式"), "", note] for note in notes]
+    rows = chain(layout, ([str(p.row) if p.row else "", p.column, p.value, p.reason] for p in problems))
     if os.path.splitext(path)[1].lower() == ".csv":
         # UTF-8 with BOM: Chinese Excel opens it correctly.
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:

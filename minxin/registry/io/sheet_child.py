@@ -5,10 +5,16 @@ that process is this one, under an address-space limit (RLIMIT_AS) and a CPU-tim
 (RLIMIT_CPU) set before the workbook is opened: a file that still explodes ends this child, and
 the import that started it reports the file as unusable.
 
-`python -m minxin.registry.io.sheet_child PATH MEMORY_BYTES CPU_SECONDS` writes frames to stdout,
-each an 8-byte little-endian length and a marshal payload: first ("sheet", name, height, width) —
-or ("unreadable", reason) / ("no_sheet",) — then lists of rows, then ("end",). The rows are those of
-calamine's iter_rows, which starts at the sheet's row 1 even above the first filled row.
+`python -m minxin.registry.io.sheet_child PATH MEMORY_BYTES CPU_SECONDS [SHEET]` writes frames to
+stdout, each an 8-byte little-endian length and a marshal payload: first ("sheet", name, height,
+width, visible sheet names, names of the sheets holding the template) — or ("unreadable", reason) /
+("no_sheet",) / ("ambiguous", names) / ("no_such_sheet", names) — then lists of rows, then ("end",).
+The rows are those of calamine's iter_rows, which starts at the sheet's row 1 even above the first
+filled row.
+
+Which sheet: SHEET if given; otherwise the one visible sheet whose first rows hold the template's
+header (layout.find_header) — a 填表说明 sheet before the data is passed over — and, when several
+do, none: the importer asks. When none does, the first visible sheet (its header is reported).
 """
 
 import marshal
@@ -34,7 +40,38 @@ def _send_rows(out, rows: list) -> None:
         _send(out, [[cell if isinstance(cell, plain) else cell_text(cell) for cell in row] for row in rows])
 
 
-def main(path: str, memory_bytes: int, cpu_seconds: int) -> None:
+def _holds_template(sheet) -> bool:
+    from minxin.registry.io.layout import HEAD_ROWS, find_header
+
+    head = list(zip(range(1, HEAD_ROWS + 1), sheet.iter_rows(), strict=False))
+    header = find_header([(number, [c if isinstance(c, str) else "" for c in row]) for number, row in head])
+    return header is not None and header.complete
+
+
+def _choose(workbook, names: list[str], wanted: str):
+    """(sheet, names holding the template), or a frame saying why there is no sheet to read."""
+    if wanted:
+        if wanted not in names:
+            return ("no_such_sheet", names), []
+        return workbook.get_sheet_by_name(wanted), []  # named, not found by its header
+    first = chosen = None
+    matched = []
+    for name in names:  # one sheet loaded at a time, besides the chosen one (and the first, until one is)
+        sheet = workbook.get_sheet_by_name(name)
+        if first is None:
+            first = sheet
+        if _holds_template(sheet):
+            matched.append(name)
+            chosen = chosen or sheet
+        if chosen is not None:
+            first = None
+        del sheet
+    if len(matched) > 1:
+        return ("ambiguous", matched), matched
+    return chosen or first, matched
+
+
+def main(path: str, memory_bytes: int, cpu_seconds: int, wanted: str = "") -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     # The soft limit sends SIGXCPU (which ends the process); the hard one, a little later, SIGKILL.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
@@ -47,11 +84,14 @@ def main(path: str, memory_bytes: int, cpu_seconds: int) -> None:
         if not names:
             _send(out, ("no_sheet",))
             return
-        sheet = workbook.get_sheet_by_name(names[0])
+        sheet, matched = _choose(workbook, names, wanted)
     except Exception as exc:  # CalamineError, and plain errors for some corrupt files
         _send(out, ("unreadable", str(exc)[:200]))
         return
-    _send(out, ("sheet", names[0], sheet.height, sheet.width))
+    if isinstance(sheet, tuple):
+        _send(out, sheet)
+        return
+    _send(out, ("sheet", sheet.name, sheet.height, sheet.width, names, matched))
     rows = []
     for row in sheet.iter_rows():
         rows.append(row)
@@ -64,4 +104,4 @@ def main(path: str, memory_bytes: int, cpu_seconds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "")

@@ -57,6 +57,10 @@ class ImportJob(Job):
         DONE = "done", _("已完成")
         INVALID = "invalid", _("有错误")
         FAILED = "failed", _("文件无法使用")
+        SHEET = "sheet", _("待选择工作表")
+
+    # A job waiting for its starter to say which sheet to read has stopped too (its page stops polling).
+    FINISHED_STATES = (*Job.FINISHED_STATES, "sheet")
 
     file_name = models.CharField(_("文件名"), max_length=255)
     stored_path = models.CharField(max_length=500)
@@ -67,6 +71,9 @@ class ImportJob(Job):
     counts = models.JSONField(_("统计"), default=dict, blank=True)
     report_path = models.CharField(max_length=500, blank=True)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    sheet = models.CharField(_("工作表"), max_length=100, blank=True)
+    sheet_choices = models.JSONField(_("含模板表头的工作表"), default=list, blank=True)
+    layout = models.JSONField(_("表格格式说明"), default=list, blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("导入任务")

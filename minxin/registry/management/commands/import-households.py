@@ -1,4 +1,5 @@
-"""`minxin import-households FILE [--dry-run] [--skip-invalid] [--report PATH] [--user NAME]` (DESIGN §4).
+"""`minxin import-households FILE [--sheet NAME] [--dry-run] [--skip-invalid] [--report PATH] [--user NAME]`
+(DESIGN §4).
 
 Exit 0: imported (or nothing to change); 1: invalid rows found (nothing written unless
 --skip-invalid); 2: unusable file.
@@ -19,13 +20,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
+        parser.add_argument("--sheet", default="", help="The workbook's sheet to import (default: the one sheet "
+                                                        "holding the template's header; asked when several do).")
         parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing.")
         parser.add_argument("--skip-invalid", action="store_true",
                             help="Import the valid households; skip every household with an invalid row.")
         parser.add_argument("--report", help="Write the report of bad rows here (.xlsx, or .csv by extension).")
         parser.add_argument("--user", help="Act as this user (its scope applies); default: the system, county-wide.")
 
-    def handle(self, *args, file, dry_run, skip_invalid, report, user, **options):
+    def handle(self, *args, file, sheet, dry_run, skip_invalid, report, user, **options):
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
@@ -33,7 +36,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"No active user named {user!r}.")
                 sys.exit(2)
         try:
-            outcome = household_import(actor=actor, path=file, dry_run=dry_run, skip_invalid=skip_invalid,
+            outcome = household_import(actor=actor, path=file, sheet=sheet, dry_run=dry_run, skip_invalid=skip_invalid,
                                        progress=self._progress if options.get("verbosity", 1) > 1 else None)
         except FileNotFoundError:
             self.stderr.write(f"File not found: {file}")
@@ -42,7 +45,9 @@ class Command(BaseCommand):
             self.stderr.write(exc.message)
             sys.exit(2)
         if report:
-            write_report(report, outcome.report_rows)
+            write_report(report, outcome.report_rows, notes=outcome.layout)
+        for note in outcome.layout:
+            self.stdout.write(f"  * {note}")
         out = self.stdout if outcome.exit_code == 0 else self.stderr
         out.write(outcome.message)
         for name, value in outcome.counts.items():
