@@ -109,6 +109,11 @@ def _staff(w, s):
 
 page("cadres:unit-staff-retire", lambda w, s: reverse("cadres:unit-staff-retire", args=[_staff(w, s).pk]), "POST")
 listing("cadres:list", lambda w: reverse("cadres:list"))
+page("cadres:study-detail", lambda w, s: reverse("cadres:study-detail", args=[w.study[s].pk]))
+page("cadres:study-edit", lambda w, s: reverse("cadres:study-edit", args=[w.study[s].pk]))
+page("cadres:study-edit", lambda w, s: reverse("cadres:study-edit", args=[w.study[s].pk]), "POST")
+listing("cadres:study-list", lambda w: reverse("cadres:study-list"))
+listing("cadres:study-new", lambda w: reverse("cadres:study-new"))
 listing("cadres:leave-list", lambda w: reverse("cadres:leave-list") + "?status=all")
 listing("cadres:unit-list", lambda w: reverse("cadres:unit-list"))
 listing("cadres:new", lambda w: reverse("cadres:new"))

@@ -26,6 +26,9 @@ EDITS = {
     "registry:income-edit": {"field": "wage", "new": "12345.67", "fill": {"year": "2025"}},
     "registry:checklist-edit": {"field": "note", "new": "入户核实无误"},
     "registry:helpers-edit": {"field": "names", "new": "李四、王五", "key": "helpers", "logged": ["李四", "王五"]},
+    "registry:plan-edit": {"field": "title", "new": "改过的发展规划"},
+    "registry:plan-item-edit": {"field": "progress_note", "new": "已开工建设"},
+    "cadres:study-edit": {"field": "title", "new": "改过的学习主题"},
 }
 
 

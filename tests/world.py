@@ -13,6 +13,7 @@ from stdnum.cn import ric
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
+from minxin.cadres.services_study import study_session_save
 from minxin.core.pinyin import pinyin_key
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -39,6 +40,7 @@ class World:
     assignments: dict = field(default_factory=dict)
     leaves: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)  # persona name -> User
+    study: dict = field(default_factory=dict)  # side -> a study session its first cadre attended
     markers: dict = field(default_factory=dict)  # side -> list of strings only that side's objects show
 
     def village(self, side: str, index: int = 0) -> Region:
@@ -107,6 +109,10 @@ def build_world() -> World:
         world.leaves[side] = LeaveRequest.objects.create(
             cadre=first, village_code=world.village(side).code, start_date=today, end_date=today,
             days=1, reason="看病", approval_level="township", requested_by=world.users[f"{side}_admin"])
+        marker = spec["marker"]
+        world.study[side] = study_session_save(actor=None, title=f"{marker}学习会", kind="collective", held_on=today,
+                                               hours="2", attendees=[first])
+        world.markers[side].append(f"{marker}学习会")
     from tests.fieldwork.world import add_fieldwork
 
     add_fieldwork(world)  # households and field records per side (world.fieldwork)

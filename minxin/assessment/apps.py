@@ -14,5 +14,7 @@ class AssessmentConfig(AppConfig):
 
         if apps.is_installed("minxin.fieldwork"):
             from minxin.assessment.indicators import fieldwork  # noqa: F401
+        if apps.is_installed("minxin.registry"):
+            from minxin.assessment.indicators import records  # noqa: F401
         # Any app may declare more in its own `indicators.py` (funds, disputes, party …).
         autodiscover_modules("indicators")

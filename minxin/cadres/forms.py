@@ -1,7 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
+from minxin.cadres.models import (
+    Assignment,
+    Cadre,
+    Insurance,
+    LeaveRequest,
+    SendingUnit,
+    StudySession,
+    UnitStaff,
+)
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
 
@@ -65,6 +73,22 @@ class LeaveForm(StyledFormMixin, ModelFieldsForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput(),
                    "reason": forms.Textarea(attrs={"rows": 2})}
 
+
+class StudySessionForm(StyledFormMixin, ModelFieldsForm):
+    """`attendees`: the cadres the recorder sees — or, for a cadre, itself alone (the field is then fixed)."""
+
+    attendees = forms.ModelMultipleChoiceField(label=_("参加的驻村干部"), queryset=Cadre.objects.none(),
+                                               widget=forms.SelectMultiple(attrs={"size": 8}),
+                                               help_text=_("按住 Ctrl（手机上直接点选）可选多人。"))
+
+    class Meta:
+        model = StudySession
+        fields = ["title", "kind", "held_on", "hours", "organiser", "note"]
+        widgets = {"held_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = cadres if cadres is not None else Cadre.objects.none()
 
 
 class LeaveDecisionForm(StyledFormMixin, forms.Form):

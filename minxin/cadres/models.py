@@ -259,3 +259,60 @@ class LeaveRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.start_date}–{self.end_date}"
+
+
+class StudySessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Sessions attended by at least one cadre the user sees (the attendee list is filtered too)."""
+        return self.filter(pk__in=StudyAttendance.objects.filter(
+            cadre__in=Cadre.objects.visible_to(user)).values("session_id"))
+
+
+class StudySession(TimeStampedModel):
+    """学习培训: a study or training session, or a talk with villagers and village cadres to learn from
+    them (虚心求教), and the resident cadres who took part — the learn heart (虚心) scores its hours."""
+
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", _("集中学习")
+        TRAINING = "training", _("专题培训")
+        ONLINE = "online", _("网络学习")
+        CONSULT = "consult", _("向群众和村干部请教")
+
+    title = models.CharField(_("主题"), max_length=200)
+    kind = models.CharField(_("形式"), max_length=16, choices=Kind.choices)
+    held_on = models.DateField(_("日期"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    organiser = models.CharField(_("组织单位或请教对象"), max_length=100, blank=True)
+    note = models.TextField(_("收获与体会"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("记录人区划"), max_length=12, blank=True)
+    attendees = models.ManyToManyField(Cadre, through="StudyAttendance", related_name="study_sessions",
+                                       verbose_name=_("参加人"))
+
+    objects = StudySessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学习培训")
+        verbose_name_plural = _("学习培训")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["held_on"])]
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=200), name="study_hours_range")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StudyAttendance(models.Model):
+    # No indexes of their own: the unique (session, cadre) and the (cadre, session) index lead with them.
+    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="attendance", db_index=False)
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="study_attendance", db_index=False)
+
+    class Meta:
+        verbose_name = _("参加学习培训")
+        verbose_name_plural = _("参加学习培训")
+        constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="study_attendance_unique")]
+        indexes = [models.Index(fields=["cadre", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.cadre_id}"

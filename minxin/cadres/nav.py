@@ -6,6 +6,7 @@ from minxin.core import audit, nav
 
 nav.register("cadres", label=_("驻村干部"), icon="bi-people", order=60, url_name="cadres:list")
 nav.register("leave", label=_("请假"), icon="bi-calendar2-week", order=70, url_name="cadres:leave-list")
+nav.register("study", label=_("学习培训"), icon="bi-book", order=75, url_name="cadres:study-list")
 nav.register("units", label=_("派出单位"), icon="bi-building", order=80, url_name="cadres:unit-list")
 nav.register_region_link("cadres", label=_("驻村干部"), icon="bi-people", order=30,
                          url=lambda region: f"{reverse('cadres:list')}?village={region.prefix}")
@@ -16,7 +17,7 @@ audit.register_action_labels({
     "cadre.create": _("登记驻村干部"), "cadre.update": _("修改驻村干部"), "cadre.link_user": _("关联干部账号"),
     "assignment.create": _("安排驻村"), "assignment.end": _("结束驻村"), "assignment.recall": _("召回"),
     "insurance.create": _("登记保险"), "leave.request": _("申请请假"), "leave.approve": _("批准请假"),
-    "leave.reject": _("不批准请假"),
+    "leave.reject": _("不批准请假"), "study.save": _("记录学习培训"),
 })
 
 nav.register_section("home", "unit-cadres", order=10, template="cadres/_unit_home.html",

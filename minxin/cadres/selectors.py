@@ -1,16 +1,25 @@
 """Scoped reads of cadres, assignments, insurance and leave."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
-from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
+from minxin.cadres.models import (
+    Assignment,
+    Cadre,
+    Insurance,
+    LeaveRequest,
+    SendingUnit,
+    StudySession,
+    UnitStaff,
+)
 from minxin.core.privacy import identifier_search
 
 
@@ -167,3 +176,33 @@ def unit_home(*, user: User) -> dict | None:
             for cadre in cadres]
     return {"unit": user.sending_unit, "rows": rows, "today": today,
             "uninsured": sum(1 for cadre in cadres if not cadre.has_cover)}
+
+
+def study_list(*, user: User, year: int | None = None, kind: str = "", cadre: Cadre | None = None
+               ) -> QuerySet[StudySession]:
+    """Sessions attended by a cadre the user sees, each with `attendee_count`: the attendees the user sees."""
+    visible = Cadre.objects.visible_to(user)
+    qs = StudySession.objects.visible_to(user).annotate(
+        attendee_count=Count("attendance", filter=Q(attendance__cadre__in=visible)))
+    if year:
+        qs = qs.filter(held_on__year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if cadre is not None:
+        qs = qs.filter(attendance__cadre=cadre)
+    return qs.order_by("-held_on", "-id")
+
+
+def study_get(*, user: User, pk: int) -> StudySession:
+    return get_object_or_404(StudySession.objects.visible_to(user).select_related("recorded_by"), pk=pk)
+
+
+def study_attendees(*, user: User, session: StudySession) -> QuerySet[Cadre]:
+    """The session's attendees the user sees (others are neither named nor counted)."""
+    return Cadre.objects.visible_to(user).filter(study_attendance__session=session).select_related("sending_unit")
+
+
+def cadre_study(*, cadre: Cadre, year: int) -> dict:
+    """A cadre's sessions of a year and their hours."""
+    sessions = list(StudySession.objects.filter(attendance__cadre=cadre, held_on__year=year).order_by("-held_on"))
+    return {"sessions": sessions, "hours": sum((s.hours for s in sessions), Decimal(0)), "year": year}

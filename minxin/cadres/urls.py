@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minxin.cadres import views
+from minxin.cadres import views, views_study
 
 app_name = "cadres"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("<int:pk>/leave/new/", views.leave_new, name="leave-new"),
     path("leave/", views.leave_list, name="leave-list"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave-decide"),
+    path("study/", views_study.study_list, name="study-list"),
+    path("study/new/", views_study.study_new, name="study-new"),
+    path("study/<int:pk>/", views_study.study_detail, name="study-detail"),
+    path("study/<int:pk>/edit/", views_study.study_edit, name="study-edit"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/new/", views.unit_new, name="unit-new"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),

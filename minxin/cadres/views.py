@@ -71,6 +71,7 @@ def cadre_detail(request, pk):
         "insurances": selectors.cadre_insurances(cadre=cadre),
         "insurance": selectors.insurance_status(cadre=cadre),
         "leaves": selectors.cadre_leaves(cadre=cadre),
+        "study": selectors.cadre_study(cadre=cadre, year=timezone.localdate().year),
         "can_manage": user.can(roles.MANAGE_CADRES),
         "can_assign": user.can(roles.MANAGE_ASSIGNMENTS),
         "can_insure": user.can(roles.MANAGE_INSURANCE)

@@ -20,6 +20,7 @@ from minxin.assessment import indicators as registry
 from minxin.assessment.models import (
     Consequence,
     Finding,
+    IndicatorScore,
     Inspection,
     ManualScore,
     Pledge,
@@ -77,10 +78,65 @@ def generate(ctx) -> None:
     # rest of the demo as it was.
     extra = random.Random(ctx.seed + 7)
     deliveries = _deliveries(pledges, extra, admin)
+    later = random.Random(ctx.seed + 11)  # the year-end review, appeals and a recall came later still
+    reviewed = _reviews(items, later)
+    appeals = _appeals(period, later, admin)
     grades = services.grades_compute(actor=admin, year=window.year)  # proposals, the 优秀 cap applied
-    uses = _uses_of_results(period, extra, admin)
+    uses = _uses_of_results(period, extra, admin) + _recall(period, admin)
     ctx.counts.update(pledges=len(pledges), **counts, assessed_cadres=period.results.count(),
-                      pledge_deliveries=deliveries, annual_grades=len(grades), uses_of_results=uses)
+                      pledge_deliveries=deliveries, pledge_items_reviewed=reviewed, appeals=appeals,
+                      annual_grades=len(grades), uses_of_results=uses)
+
+
+REVIEW_EVIDENCE = {
+    "fulfilled": "对照承诺逐项核实：走访台账、会议记录和群众评议均已兑现。",
+    "partly": "已推进但未全部完成：部分事项受资金和季节影响顺延。",
+    "not": "核实未兑现：台账记录不足，群众评议反映未落实。",
+}
+
+
+def _reviews(items, rng) -> int:
+    """The township's year-end review (年终评诺) of nine pledge items in ten."""
+    township = User.objects.filter(role=Role.TOWNSHIP_ADMIN).order_by("pk").first()
+    reviewed_at = timezone.now()
+    done = []
+    for item in items:
+        if rng.random() < 0.9:
+            item.result = rng.choices(["fulfilled", "partly", "not"], [75, 20, 5])[0]
+            item.evidence, item.reviewed_by, item.reviewed_at = REVIEW_EVIDENCE[item.result], township, reviewed_at
+            done.append(item)
+    PledgeItem.objects.bulk_update(done, ["result", "evidence", "reviewed_by", "reviewed_at"], batch_size=2000)
+    return len(done)
+
+
+def _appeals(period, rng, admin) -> int:
+    """The demo cadre's appeals against three of its lowest scores: one upheld (the score corrected
+    and the ranks recomputed), one rejected, one still pending."""
+    scores = list(IndicatorScore.objects.filter(result__period=period, result__cadre__user__isnull=False,
+                                                score__isnull=False).select_related("result__cadre__user")
+                  .order_by("score", "pk")[:3])
+    for index, score in enumerate(scores):
+        appeal = services.appeal_file(actor=score.result.cadre.user, score=score,
+                                      reason="本季度有走访和会议记录未及时同步，请核实后更正得分。")
+        if index == 0:
+            services.appeal_decide(actor=admin, appeal=appeal, upheld=True, corrected_score=min(100, score.score + 20),
+                                   decision="经核实，离线记录已同步入库，申诉成立，更正得分。")
+        elif index == 1:
+            services.appeal_decide(actor=admin, appeal=appeal, upheld=False,
+                                   decision="经核实，得分按当时已入库记录计算无误，申诉不成立。")
+    return len(scores)
+
+
+def _recall(period, admin) -> int:
+    """The lowest-ranked cadre without a login of its own is recalled (召回), its posting ended."""
+    last = (period.results.filter(cadre__user__isnull=True).select_related("cadre")
+            .order_by("-rank_county", "pk").first())
+    if last is None:
+        return 0
+    services.consequence_record(actor=admin, cadre=last.cadre, year=period.year, kind=Consequence.Kind.RECALL,
+                                title="召回并调整驻村人选", decided_on=timezone.localdate(),
+                                basis=f"{period}考核全县排名末位（总分 {last.total}），经约谈后仍未整改到位")
+    return 1
 
 
 def _deliveries(pledges, rng, admin) -> int:

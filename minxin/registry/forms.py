@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.registry import choices
-from minxin.registry.models import Checklist, Household, Income, Member, VillageFile
+from minxin.registry.models import Checklist, Household, Income, Member, PlanItem, VillageFile, VillagePlan
 
 _LIVE = {"hx-trigger": "change, input changed delay:500ms", "hx-target": "next .mx-live", "hx-swap": "innerHTML"}
 
@@ -132,6 +132,19 @@ class VillageFileForm(StyledFormMixin, ModelFieldsForm):
         widgets = {"committees": forms.Textarea(attrs={"rows": 3}), "party_branch": forms.Textarea(attrs={"rows": 3}),
                    "notes": forms.Textarea(attrs={"rows": 3})}
 
+
+class VillagePlanForm(StyledFormMixin, ModelFieldsForm):
+    class Meta:
+        model = VillagePlan
+        fields = ["title", "start_year", "end_year", "approved_on", "summary"]
+        widgets = {"approved_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+
+class PlanItemForm(StyledFormMixin, ModelFieldsForm):
+    class Meta:
+        model = PlanItem
+        fields = ["title", "category", "due_on", "status", "done_on", "progress_note"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
 
 
 class SheetChoiceForm(StyledFormMixin, forms.Form):

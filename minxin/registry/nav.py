@@ -15,6 +15,8 @@ audit.register_action_labels({
     "household.refresh_all": _("重算户的派生信息（关爱类别等）"),
     "household.import.create": _("导入新增户"), "household.import.update": _("导入更新户"),
     "household.import.upload": _("上传导入文件"), "household.import.report": _("下载导入报告"),
+    "household.import.sheet": _("选择导入的工作表"), "village_plan.save": _("编制或修改村发展规划"),
+    "plan_item.save": _("登记规划事项"),
     "household.export": _("导出户档案"), "household.export.unmasked": _("导出完整证件号码的户档案"),
     "household.export.download": _("下载导出文件"), "member.create": _("添加家庭成员"),
     "member.update": _("修改家庭成员"), "member.remove": _("移出家庭成员"), "registration.create": _("登记建档立卡"),

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, When, 
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts.models import User
@@ -29,8 +30,10 @@ from minxin.registry.models import (
     Household,
     ImportJob,
     Member,
+    PlanItem,
     Registration,
     VillageFile,
+    VillagePlan,
 )
 
 # Past any real list (a county's 170,000 households are 3,400 pages of 50): a larger page number is
@@ -300,3 +303,26 @@ def unit_pairing(*, user: User, unit: Any) -> dict | None:
     rows = list(helpers.values("name", "cadre_id", "staff_id").annotate(households=Count("household", distinct=True))
                 .order_by("-households", "name"))
     return {"unit": unit, "helpers": rows, "households": helpers.values("household").distinct().count()}
+
+
+def village_plans(*, user: User, village: Region) -> list[VillagePlan]:
+    """The village's plans, newest first, each with `done`, `due` (items due by today, not dropped) and
+    `total` counted in one query."""
+    today = timezone.localdate()
+    live = ~Q(items__status=PlanItem.Status.DROPPED)
+    return list(VillagePlan.objects.visible_to(user).filter(village=village).annotate(
+        total=Count("items", filter=live),
+        due=Count("items", filter=live & Q(items__due_on__lte=today)),
+        done=Count("items", filter=Q(items__status=PlanItem.Status.DONE))))
+
+
+def plan_get(*, user: User, pk: int) -> VillagePlan:
+    return get_object_or_404(VillagePlan.objects.visible_to(user).select_related("village__parent"), pk=pk)
+
+
+def plan_items(*, plan: VillagePlan):
+    return plan.items.all()
+
+
+def plan_item_get(*, user: User, pk: int) -> PlanItem:
+    return get_object_or_404(PlanItem.objects.visible_to(user).select_related("plan__village"), pk=pk)

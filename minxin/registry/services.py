@@ -33,6 +33,7 @@ from minxin.registry.io.rows import RowError, parse_group, parse_number
 from minxin.registry.models import (
     CareOverride,
     Checklist,
+    ChecklistChange,
     Helper,
     Household,
     Income,
@@ -339,13 +340,18 @@ def checklist_save(*, actor: User | None, household: Household, version: int, ch
         return Checklist(household=household)  # an empty form saved: nothing to record
     before = snapshot(checklist) if checklist else {}
     checklist = checklist or Checklist(household=household)
+    now, changes = timezone.now(), []
     for name, _label in choices.CHECK_ITEMS:
         value = items.get(name, "")
         if value not in choices.Check.values:
             raise DomainError("bad_value", _("核查结果不正确。"), field=name)
+        if value != getattr(checklist, name):
+            changes.append(ChecklistChange(household=household, item=name, before=getattr(checklist, name),
+                                           after=value, changed_at=now))
         setattr(checklist, name, value)
     checklist.checked_on, checklist.note = checked_on, note
     checklist.save()
+    ChecklistChange.objects.bulk_create(changes)
     old, new = changed_fields(before, snapshot(checklist))
     _event(actor, "checklist.save", household, before=old, after=new)
     return checklist

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minxin.registry import views, views_io
+from minxin.registry import views, views_io, views_plan
 
 app_name = "registry"
 urlpatterns = [
@@ -25,6 +25,11 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("villages/<str:code>/", views_io.village_file, name="village-file"),
     path("villages/<str:code>/edit/", views_io.village_file_edit, name="village-file-edit"),
+    path("villages/<str:code>/plans/new/", views_plan.plan_new, name="plan-new"),
+    path("plans/<int:pk>/", views_plan.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/edit/", views_plan.plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/items/new/", views_plan.plan_item_new, name="plan-item-new"),
+    path("plan-items/<int:pk>/edit/", views_plan.plan_item_edit, name="plan-item-edit"),
     path("import/", views_io.import_upload, name="import"),
     path("import/template.xlsx", views_io.import_template, name="import-template"),
     path("import/<int:pk>/", views_io.import_job, name="import-job"),

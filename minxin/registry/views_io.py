@@ -178,7 +178,8 @@ def village_file(request, code):
     village = selectors.village_get(user=request.user, code=code)
     data = selectors.village_file(user=request.user, village=village)
     return render(request, "registry/village_file.html", {
-        "village": village, **data, "nav_active": NAV, "can_edit": permissions.can_edit(request.user)})
+        "village": village, **data, "plans": selectors.village_plans(user=request.user, village=village),
+        "nav_active": NAV, "can_edit": permissions.can_edit(request.user)})
 
 
 @login_required

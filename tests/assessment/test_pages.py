@@ -41,12 +41,13 @@ def test_scheme_page_refuses_weights_not_summing_to_100(world, client):
     rules = page.context["rules"]
     data.update({name: rules[name].value() for name in rules.fields if rules[name].value() is not None})
     data["fairness_enabled"] = ""
-    data["plan.plan-weight"] = "9"  # 100 − 5 + 9 = 104
+    assert data["plan.plan-weight"] == 2  # the manual plan quality's default weight
+    data["plan.plan-weight"] = "9"  # 100 − 2 + 9 = 107
     response = client.post(reverse("assessment:scheme"), data)
     assert response.status_code == 200
-    assert "权重合计应为 100，现为 104" in response.content.decode()
+    assert "权重合计应为 100，现为 107" in response.content.decode()
     assert not Scheme.objects.exists()
-    data["plan.plan-weight"] = "5"
+    data["plan.plan-weight"] = "2"
     assert client.post(reverse("assessment:scheme"), data).status_code == 302
     assert Scheme.objects.get().version == 1
 

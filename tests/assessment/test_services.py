@@ -43,10 +43,10 @@ def test_default_weights_add_up_to_100_and_cover_every_heart():
 
 def test_scheme_weights_must_sum_to_100(world):
     admin = world.users["county_admin"]
-    weights = _weights(plan__plan=D(7))  # 100 − 5 + 7 = 102
+    weights = _weights(plan__plan=D(7))  # 100 − 2 + 7 = 105
     with pytest.raises(DomainError) as err:
         services.scheme_save(actor=admin, weights=weights)
-    assert err.value.code == "weights_sum" and "102" in err.value.message
+    assert err.value.code == "weights_sum" and "105" in err.value.message
     assert Scheme.objects.count() == 0
     scheme = services.scheme_save(actor=admin, weights=_weights(), note="初版")
     assert scheme.version == 1 and scheme.weights.count() == len(weights)
@@ -71,7 +71,7 @@ def test_changing_the_scheme_never_changes_a_published_period(world):
     period = services.period_assess(actor=admin, quarter=current_quarter())
     services.period_publish(actor=admin, period=period)
     before = list(CadreResult.objects.filter(period=period).values_list("cadre_id", "total"))
-    weights = _weights(**{"plan__pledge": 0, "plan__plan": 10})
+    weights = _weights(**{"plan__pledge": 0, "plan__plan": 7})  # the pledge's 5 moved to the plan's 2
     services.scheme_save(actor=admin, weights=weights, note="提高规划权重")
     period.refresh_from_db()
     assert period.scheme.version == 1

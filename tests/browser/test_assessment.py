@@ -34,7 +34,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
 
     # 1. Change a weight: the running sum shows 100 only when the weights balance.
     page.goto(f"{live_server.url}/assessment/scheme/")
-    page.fill("input[name='plan.plan-weight']", "4")
+    page.fill("input[name='plan.plan-weight']", "1")  # its default is 2
     assert page.get_by_test_id("weight-sum").inner_text() == "99"
     page.fill("input[name='organize.branch-weight']", "6")
     assert page.get_by_test_id("weight-sum").inner_text() == "100"

@@ -31,6 +31,16 @@ page("registry:village-file", lambda w, s: reverse("registry:village-file", args
 page("registry:village-file-edit", lambda w, s: reverse("registry:village-file-edit", args=[w.village(s).code]))
 page("registry:village-file-edit", lambda w, s: reverse("registry:village-file-edit", args=[w.village(s).code]),
      "POST")
+page("registry:plan-new", lambda w, s: reverse("registry:plan-new", args=[w.village(s).code]))
+page("registry:plan-new", lambda w, s: reverse("registry:plan-new", args=[w.village(s).code]), "POST")
+for name in ("plan-detail", "plan-edit", "plan-item-new"):
+    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[w.registry[s]["plan"].pk]))
+for name in ("plan-edit", "plan-item-new"):
+    page(f"registry:{name}", lambda w, s, name=name: reverse(f"registry:{name}", args=[w.registry[s]["plan"].pk]),
+         "POST")
+for method in ("GET", "POST"):
+    page("registry:plan-item-edit", lambda w, s: reverse("registry:plan-item-edit",
+                                                         args=[w.registry[s]["plan_item"].pk]), method)
 # Filtering the list or the export by a region outside the scope is a 404 too.
 page("registry:household-list", lambda w, s: reverse("registry:household-list") + f"?village={w.village(s).code}")
 page("registry:household-export", lambda w, s: reverse("registry:household-export") + f"?township={w.village(s).parent_id}",

@@ -9,8 +9,8 @@ import xlsxwriter
 import xlwt
 from django.core.management import call_command
 
-from minxin.registry.models import Household, ImportJob, Member
 from minxin.core.errors import PermissionDenied
+from minxin.registry.models import Household, ImportJob, Member
 from minxin.registry.services_io import household_import, import_job_choose_sheet, import_job_run
 from tests.registry.conftest import HEADER, family
 from tests.registry.test_pages import login

@@ -1,14 +1,17 @@
 """Registry objects for the shared test world (tests/world.py calls `add_registry`).
 
 Per side: one household in the first village whose head and child carry the side's marker
-(坳 / 舟), a poverty registration, and an import job and a finished export job (with its file)
-started by the side's township admin.
+(坳 / 舟), a poverty registration, an import job and a finished export job (with its file)
+started by the side's township admin, and a village development plan with one item.
 """
 
+import datetime
 import tempfile
 from pathlib import Path
 
-from minxin.registry import services
+from django.utils import timezone
+
+from minxin.registry import services, services_plan
 from minxin.registry.io.checks import Problem
 from minxin.registry.io.report import write_report
 from minxin.registry.models import ExportJob, ImportJob
@@ -39,6 +42,13 @@ def add_registry(world) -> None:
         export = ExportJob.objects.create(created_by=world.users[f"{side}_admin"], region_code=village.parent_id,
                                           description=f"搜索：{marker}导出", state="done", progress=100, households=1,
                                           rows_written=2, stored_path=str(export_file))
+        year = timezone.localdate().year  # a plan from this year on: last year's quarters have none
+        plan = services_plan.plan_save(actor=None, village=village, title=f"{marker}发展规划", start_year=year,
+                                       end_year=year + 2)
+        item = services_plan.plan_item_save(actor=None, plan=plan, title=f"{marker}规划事项", category="industry",
+                                            due_on=datetime.date(year, 12, 31))
         household.refresh_from_db()
-        world.registry[side] = {"household": household, "member": child, "job": job, "export": export}
-        world.markers[side] += [f"{marker}户主甲", f"{marker}小孩", f"{marker}导入.xlsx", f"搜索：{marker}导出"]
+        world.registry[side] = {"household": household, "member": child, "job": job, "export": export, "plan": plan,
+                                "plan_item": item}
+        world.markers[side] += [f"{marker}户主甲", f"{marker}小孩", f"{marker}导入.xlsx", f"搜索：{marker}导出",
+                                f"{marker}发展规划"]

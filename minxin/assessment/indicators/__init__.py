@@ -21,11 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.assessment.hearts import HEART_CODES
 
 AUTO, MANUAL = "auto", "manual"
+HUNDRED = Decimal(100)
 HIGHER, LOWER = "higher", "lower"
 
 
@@ -98,3 +100,16 @@ def registered() -> list[Indicator]:
 
 def get(code: str) -> Indicator | None:
     return INDICATORS.get(code)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part of whole in per cent (two decimals); None when there is no whole (not applicable)."""
+    return None if not whole else (HUNDRED * part / whole).quantize(Decimal("0.01"))
+
+
+def link(name: str, *args) -> str:
+    """An evidence link, or "" where the page's module is not installed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""

@@ -1,7 +1,9 @@
 """Manual indicators: duties whose records are not (yet) in the platform, scored in supervision.
 
 When a module that holds the records arrives (funds, disputes, party), it registers automatic
-indicators for the same heart and the county moves the weight over in the scheme.
+indicators for the same heart and the county moves the weight over in the scheme — as study and
+training moved to records (learn.hours) and the plan's items to the plan (plan.items): only what
+no record can show stays here (assessment migration 0004 moved the weights in a new version).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +12,8 @@ from minxin.assessment.indicators import manual
 
 MODULE = _("督查评分")
 
-manual("learn.study", heart="learn", label=_("学习培训与虚心求教"), module=MODULE, weight="5",
-       description=_("参加学习培训、向群众和村干部请教的情况"))
-manual("plan.plan", heart="plan", label=_("村发展规划与年度计划落实"), module=MODULE, weight="5",
-       description=_("村发展规划编制质量、年度计划事项推进"))
+manual("plan.plan", heart="plan", label=_("村发展规划编制质量"), module=MODULE, weight="2",
+       description=_("规划是否切合村情、是否经村民代表大会讨论通过（规划事项的完成由自动指标“村发展规划事项完成率”计分）"))
 manual("mediate.disputes", heart="mediate", label=_("矛盾纠纷排查化解"), module=MODULE, weight="6",
        description=_("半月排查、早报告早化解、信访事项办理（矛盾纠纷模块上线后改为自动指标）"))
 manual("industry.projects", heart="industry", label=_("产业项目谋划与推进"), module=MODULE, weight="5",

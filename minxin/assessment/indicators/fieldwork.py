@@ -12,11 +12,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minxin.assessment.indicators import LOWER, automatic
+from minxin.assessment.indicators import LOWER, automatic, link, share
 from minxin.cadres.models import LeaveRequest
 from minxin.fieldwork.models import CheckIn, DiaryEntry, FamilyCall, Meeting, Need, VillagerRequest, Visit
 from minxin.fieldwork.presence import posted_days
@@ -25,14 +24,6 @@ from minxin.registry.models import Helper, Household
 
 MODULE = _("驻村记实")
 DATED = (Visit, Meeting, FamilyCall, DiaryEntry, CheckIn)
-HUNDRED = Decimal(100)
-
-
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _in(window, field: str = "occurred_at") -> Q:
@@ -56,10 +47,6 @@ def _households(village_codes) -> dict[str, int]:
     return dict(Region.objects.filter(code__in=list(village_codes)).values_list("code", "households"))
 
 
-def _share(part: int, whole: int) -> Decimal | None:
-    return None if not whole else (HUNDRED * part / whole).quantize(Decimal("0.01"))
-
-
 # --- 安心: days in the village ----------------------------------------------------------------
 
 def _presence_evidence(cadre_id, village_code, window):
@@ -71,10 +58,10 @@ def _presence_evidence(cadre_id, village_code, window):
 def _presence_url(obj) -> str:
     names = {Visit: "fieldwork:visit-detail", Meeting: "fieldwork:meeting-detail"}
     if type(obj) in names:
-        return _url(names[type(obj)], obj.pk)
+        return link(names[type(obj)], obj.pk)
     if isinstance(obj, LeaveRequest):
-        return _url("cadres:detail", obj.cadre_id)
-    return _url({FamilyCall: "fieldwork:call-list", DiaryEntry: "fieldwork:diary-list"}.get(type(obj), ""))
+        return link("cadres:detail", obj.cadre_id)
+    return link({FamilyCall: "fieldwork:call-list", DiaryEntry: "fieldwork:diary-list"}.get(type(obj), ""))
 
 
 @automatic("settle.presence", heart="settle", label=_("月均在村天数（含批准请假）"), unit=_("天/月"), module=MODULE,
@@ -105,7 +92,7 @@ def presence(window, cohort, scheme=None):
 
 @automatic("learn.diary", heart="learn", label=_("民情日记"), unit=_("篇"), module=MODULE, weight="5", target="12",
            evidence=lambda cid, v, w: DiaryEntry.objects.filter(_in(w), cadre_id=cid),
-           evidence_url=lambda d: _url("fieldwork:diary-list"))
+           evidence_url=lambda d: link("fieldwork:diary-list"))
 def diary(window, cohort, scheme=None):
     return _per_cadre(DiaryEntry.objects.filter(_in(window)))
 
@@ -117,10 +104,10 @@ def _visits(window, **filters):
 
 
 def _visit_url(v) -> str:
-    return _url("fieldwork:visit-detail", v.pk)
+    return link("fieldwork:visit-detail", v.pk)
 
 
-@automatic("pair.coverage", heart="pair", label=_("驻村工作队入户走访覆盖率"), unit="%", module=MODULE, weight="4",
+@automatic("pair.coverage", heart="pair", label=_("驻村工作队入户走访覆盖率"), unit="%", module=MODULE, weight="3",
            target="80", size_sensitive=True, missing=None,
            evidence=lambda cid, v, w: _visits(w, village_id=v).select_related("household", "cadre"),
            evidence_url=_visit_url,
@@ -130,10 +117,10 @@ def coverage(window, cohort, scheme=None):
     visited = dict(_visits(window, village_id__in=list(villages)).values("village_id")
                    .annotate(n=Count("household_id", distinct=True)).values_list("village_id", "n").order_by())
     totals = _households(villages)
-    return cohort.spread({code: _share(visited.get(code, 0), totals.get(code) or 0) for code in villages})
+    return cohort.spread({code: share(visited.get(code, 0), totals.get(code) or 0) for code in villages})
 
 
-@automatic("pair.paired", heart="pair", label=_("结对户本季度走访率"), unit="%", module=MODULE, weight="3",
+@automatic("pair.paired", heart="pair", label=_("结对户本季度走访率"), unit="%", module=MODULE, weight="2",
            target="100", missing=None,
            evidence=lambda cid, v, w: _visits(w, cadre_id=cid, household__helpers__cadre_id=cid).distinct()
            .select_related("household"),
@@ -146,10 +133,10 @@ def paired(window, cohort, scheme=None):
                  .annotate(n=Count("household_id", distinct=True)).values_list("cadre_id", "n").order_by())
     # Visits by a cadre to a household it is paired with (the helper row names the same cadre).
     seen = _per_cadre(_visits(window).filter(household__helpers__cadre_id=F("cadre_id")), distinct="household_id")
-    return {cid: _share(int(seen.get(cid, 0)), n) for cid, n in pairs.items()}
+    return {cid: share(int(seen.get(cid, 0)), n) for cid, n in pairs.items()}
 
 
-@automatic("pair.help", heart="pair", label=_("记录帮扶措施的走访"), unit=_("次"), module=MODULE, weight="3",
+@automatic("pair.help", heart="pair", label=_("记录帮扶措施的走访"), unit=_("次"), module=MODULE, weight="1",
            target="6", evidence=lambda cid, v, w: _visits(w, cadre_id=cid).exclude(help_given="")
            .select_related("household"), evidence_url=_visit_url)
 def help_given(window, cohort, scheme=None):
@@ -167,7 +154,7 @@ def care_visits(window, cohort, scheme=None):
 
 @automatic("care.calls", heart="care", label=_("组织亲情视频聊天"), unit=_("次"), module=MODULE, weight="5",
            target="3", evidence=lambda cid, v, w: FamilyCall.objects.filter(_in(w), cadre_id=cid),
-           evidence_url=lambda c: _url("fieldwork:call-list"))
+           evidence_url=lambda c: link("fieldwork:call-list"))
 def family_calls(window, cohort, scheme=None):
     return _per_cadre(FamilyCall.objects.filter(_in(window)))
 
@@ -180,7 +167,7 @@ def _meetings(window, category=None):
 
 
 def _meeting_url(m) -> str:
-    return _url("fieldwork:meeting-detail", m.pk)
+    return link("fieldwork:meeting-detail", m.pk)
 
 
 @automatic("publicize.meetings", heart="publicize", label=_("召开群众会、院坝会"), unit=_("次"), module=MODULE,
@@ -204,7 +191,7 @@ def lectures(window, cohort, scheme=None):
 def reach(window, cohort, scheme=None):
     attendance = _per_cadre(_meetings(window), total="attendance")
     totals = _households(set(cohort.village_of.values()))
-    return {cid: _share(int(attendance.get(cid, 0)), totals.get(code) or 0) for cid, code in cohort.village_of.items()}
+    return {cid: share(int(attendance.get(cid, 0)), totals.get(code) or 0) for cid, code in cohort.village_of.items()}
 
 
 # --- 公心: mediation ------------------------------------------------------------------------------
@@ -224,11 +211,11 @@ def _requests(window, village_codes=None):
 
 
 def _request_url(r) -> str:
-    return _url("fieldwork:request-detail", r.pk)
+    return link("fieldwork:request-detail", r.pk)
 
 
 @automatic("livelihood.answered", heart="livelihood", label=_("群众诉求按时答复率"), unit="%", module=MODULE,
-           weight="4", target="95", missing=None,
+           weight="3", target="95", missing=None,
            evidence=lambda cid, v, w: _requests(w, [v]), evidence_date="submitted_at", evidence_url=_request_url,
            description=_("本季度本村提出的诉求中，在规定天数内答复的比例（全队共同指标）"))
 def answered(window, cohort, scheme=None):
@@ -240,11 +227,11 @@ def answered(window, cohort, scheme=None):
         made[village] += 1
         if answered_at is not None and answered_at - submitted <= limit:
             in_time[village] += 1
-    return cohort.spread({code: _share(in_time[code], made[code]) for code in made})
+    return cohort.spread({code: share(in_time[code], made[code]) for code in made})
 
 
 @automatic("livelihood.response", heart="livelihood", label=_("诉求平均答复时长"), unit=_("小时"), module=MODULE,
-           weight="3", target="48", step="0.5", direction=LOWER, missing=None,
+           weight="2", target="48", step="0.5", direction=LOWER, missing=None,
            evidence=lambda cid, v, w: _requests(w, [v]).filter(answered_at__isnull=False),
            evidence_date="submitted_at", evidence_url=_request_url,
            description=_("本季度本村已答复诉求从提出到答复的平均小时数；超过目标每小时扣 0.5 分"))
@@ -264,16 +251,16 @@ def _needs(window, village_codes):
                                raised_at__lt=window.end_at, village_id__in=list(village_codes))
 
 
-@automatic("livelihood.needs", heart="livelihood", label=_("民情需求办结率"), unit="%", module=MODULE, weight="3",
+@automatic("livelihood.needs", heart="livelihood", label=_("民情需求办结率"), unit="%", module=MODULE, weight="2",
            target="80", missing=None,
            evidence=lambda cid, v, w: _needs(w, [v]), evidence_date="raised_at",
-           evidence_url=lambda n: _url("fieldwork:need-detail", n.pk),
+           evidence_url=lambda n: link("fieldwork:need-detail", n.pk),
            description=_("本季度在办的民情需求中，本季度内办结的比例（全队共同指标）"))
 def needs_closed(window, cohort, scheme=None):
     villages = set(cohort.village_of.values())
     rows = (_needs(window, villages).values("village_id")
             .annotate(n=Count("pk"), done=Count("pk", filter=Q(closed_at__lt=window.end_at))).order_by())
-    return cohort.spread({row["village_id"]: _share(row["done"], row["n"]) for row in rows})
+    return cohort.spread({row["village_id"]: share(row["done"], row["n"]) for row in rows})
 
 
 # --- 上心: trainings -------------------------------------------------------------------------------

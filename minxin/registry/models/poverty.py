@@ -106,3 +106,26 @@ class Checklist(TimeStampedModel):
     def items(self):
         return [(name, label, getattr(self, name), getattr(self, f"get_{name}_display")())
                 for name, label in choices.CHECK_ITEMS]
+
+
+class ChecklistChange(models.Model):
+    """One item of a household's checklist changing value (未保障 → 已保障 closes a gap): the history the
+    livelihood heart's indicator reads. Written by registry.services.checklist_save, never edited."""
+
+    scope_field = "household__village__code"
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE,
+                                  related_name="checklist_changes", db_index=False)
+    item = models.CharField(_("核查项目"), max_length=16, choices=choices.CHECK_ITEMS)
+    before = models.CharField(_("原结果"), max_length=8, choices=choices.Check.choices, blank=True)
+    after = models.CharField(_("新结果"), max_length=8, choices=choices.Check.choices, blank=True)
+    changed_at = models.DateTimeField(_("变更时间"))
+
+    class Meta:
+        verbose_name = _("两不愁三保障变更")
+        verbose_name_plural = _("两不愁三保障变更")
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["household", "item", "changed_at"]), models.Index(fields=["changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.item} {self.before}→{self.after}"
