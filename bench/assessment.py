@@ -49,14 +49,24 @@ def _floor_queries(window):
     from django.db import connection
 
     from minxin.assessment.models import Finding, Inspection, ManualScore, Pledge
-    from minxin.cadres.models import Assignment, Cadre, LeaveRequest
+    from minxin.cadres.models import Assignment, Cadre, LeaveRequest, StudyAttendance, StudySession
     from minxin.fieldwork.models import CheckIn, DiaryEntry, FamilyCall, Meeting, Need, VillagerRequest, Visit
     from minxin.regions.models import Region
-    from minxin.registry.models import Helper, Household
+    from minxin.registry.models import (
+        ChecklistChange,
+        Helper,
+        Household,
+        Income,
+        PlanItem,
+        Registration,
+        VillagePlan,
+    )
 
     t = {m.__name__: m._meta.db_table for m in (Assignment, Cadre, LeaveRequest, Visit, Meeting, FamilyCall,
                                                  DiaryEntry, CheckIn, Need, VillagerRequest, Household, Helper,
-                                                 Region, ManualScore, Inspection, Finding, Pledge)}
+                                                 Region, ManualScore, Inspection, Finding, Pledge, ChecklistChange,
+                                                 Income, Registration, StudySession, StudyAttendance, VillagePlan,
+                                                 PlanItem)}
     if connection.vendor == "postgresql":
         day = "(occurred_at AT TIME ZONE 'Asia/Shanghai')::date"
     else:
@@ -104,6 +114,37 @@ def _floor_queries(window):
          "WHERE f.unexcused_absence AND i.date >= %s AND i.date <= %s GROUP BY f.cadre_id", [d0, d1]),
         (f"SELECT m.indicator, m.cadre_id, avg(m.score) FROM {t['ManualScore']} m JOIN {t['Inspection']} i "
          "ON i.id = m.inspection_id WHERE i.date >= %s AND i.date <= %s GROUP BY m.indicator, m.cadre_id", [d0, d1]),
+        *_record_queries(t, window),
+    ]
+
+
+def _record_queries(t, window):
+    """The indicators over records (issue 19.3): gaps closed and still open, paired households'
+    incomes and exits, study hours, plan items."""
+    a, b, d0, d1, year = window.start_at, window.end_at, window.start, window.end, window.year
+    change, household = t["ChecklistChange"], t["Household"]
+    return [
+        (f"SELECT h.village_id, count(*) FROM {change} c JOIN {household} h ON h.id = c.household_id "
+         "WHERE c.changed_at >= %s AND c.changed_at < %s AND c.before = 'gap' AND c.after IN ('met', 'na') "
+         "GROUP BY h.village_id", [a, b]),
+        (f"SELECT h.village_id, count(*) FROM {change} c JOIN {household} h ON h.id = c.household_id "
+         f"WHERE c.after = 'gap' AND c.changed_at < %s AND NOT EXISTS (SELECT 1 FROM {change} l "
+         "WHERE l.household_id = c.household_id AND l.item = c.item AND l.changed_at > c.changed_at "
+         "AND l.changed_at < %s) GROUP BY h.village_id", [b, b]),
+        (f"SELECT h.cadre_id, i.household_id, i.year, i.persons, i.wage, i.business, i.transfer, i.assets, i.costs "
+         f"FROM {t['Helper']} h JOIN {t['Income']} i ON i.household_id = h.household_id "
+         "WHERE h.cadre_id IS NOT NULL AND i.year <= %s ORDER BY i.household_id, i.year DESC", [year]),
+        (f"SELECT h.cadre_id, count(DISTINCT r.id), count(DISTINCT CASE WHEN r.status = 'exited' AND "
+         f"(r.exit_year IS NULL OR r.exit_year <= %s) THEN r.id END) FROM {t['Helper']} h "
+         f"JOIN {t['Registration']} r ON r.household_id = h.household_id WHERE h.cadre_id IS NOT NULL "
+         "AND r.status IN ('not_exited', 'exited', 'returned') GROUP BY h.cadre_id", [year]),
+        (f"SELECT a.cadre_id, sum(s.hours) FROM {t['StudyAttendance']} a JOIN {t['StudySession']} s "
+         "ON s.id = a.session_id WHERE s.held_on >= %s AND s.held_on <= %s GROUP BY a.cadre_id", [d0, d1]),
+        (f"SELECT village_id FROM {t['VillagePlan']} WHERE start_year <= %s AND end_year >= %s", [year, year]),
+        (f"SELECT p.village_id, count(*), count(CASE WHEN i.status = 'done' AND i.done_on <= %s THEN 1 END) "
+         f"FROM {t['PlanItem']} i JOIN {t['VillagePlan']} p ON p.id = i.plan_id WHERE p.start_year <= %s "
+         "AND p.end_year >= %s AND i.due_on <= %s AND i.status <> 'dropped' GROUP BY p.village_id",
+         [d1, year, year, d1]),
     ]
 
 
@@ -112,7 +153,7 @@ def run() -> None:
     from django.utils import timezone
 
     from minxin.assessment import engine, services
-    from minxin.assessment.models import Period
+    from minxin.assessment.models import Appeal, Period
     from minxin.assessment.window import parse_quarter
     from minxin.demo.assessment import last_complete_quarter
     from minxin.fieldwork.models import Visit
@@ -120,8 +161,11 @@ def run() -> None:
     _ensure_county()
     window = parse_quarter(os.environ.get("BENCH_QUARTER") or last_complete_quarter(timezone.localdate()).code)
     _ensure_supervision(window)
+    # The benchmark recomputes the quarter: the demo's appeals against its published scores go first
+    # (a published quarter with appeals is never recomputed in real use), then it is a draft again.
+    Appeal.objects.filter(score__result__period__year=window.year, score__result__period__quarter=window.quarter).delete()
     Period.objects.filter(year=window.year, quarter=window.quarter, status=Period.Status.PUBLISHED).update(
-        status=Period.Status.DRAFT)  # the benchmark recomputes the quarter; it never stays published by us
+        status=Period.Status.DRAFT)
     scheme = services.scheme_ensure(actor=None)
     visits = Visit.objects.filter(occurred_at__gte=window.start_at, occurred_at__lt=window.end_at).count()
     cohort = engine.build_cohort(window)

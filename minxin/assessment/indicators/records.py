@@ -4,9 +4,9 @@ village development plan. Like fieldwork.py, each computes every cadre of the qu
 """
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from minxin.assessment.indicators import automatic, link, share
@@ -16,6 +16,7 @@ from minxin.registry.models import ChecklistChange, Helper, Income, PlanItem, Re
 
 MODULE = _("档案记录")
 GAP, CLOSED = choices.Check.GAP, (choices.Check.MET, choices.Check.NA)
+CENT = Decimal("0.01")
 
 
 def _household_url(obj) -> str:
@@ -77,14 +78,16 @@ def _paired_incomes(cid, v, window):
            description=_("本人结对帮扶、已登记两个年度收入的户中，最近一年人均纯收入高于上一年的比例"))
 def income_growth(window, cohort, scheme=None):
     paired = _paired(cohort.cadre_ids)
-    households = set().union(*paired.values()) if paired else set()
     latest: dict[int, list[Decimal]] = defaultdict(list)  # household → per-capita income, newest first (two)
-    incomes = (Income.objects.filter(household_id__in=list(households), year__lte=window.end.year)
-               .order_by("household_id", "-year").only("household_id", "persons", "wage", "business", "transfer",
-                                                       "assets", "costs"))
-    for income in incomes.iterator(chunk_size=2000):
-        if len(latest[income.household_id]) < 2:
-            latest[income.household_id].append(income.per_capita)
+    net = ExpressionWrapper(F("wage") + F("business") + F("transfer") + F("assets") - F("costs"),
+                            output_field=DecimalField(max_digits=14, decimal_places=2))
+    rows = (Income.objects.filter(household_id__in=Helper.objects.filter(cadre_id__in=cohort.cadre_ids)
+                                  .values("household_id"), year__lte=window.end.year)
+            .order_by("household_id", "-year").values_list("household_id", "persons", net))
+    for household_id, persons, total in rows.iterator(chunk_size=5000):
+        kept = latest[household_id]
+        if len(kept) < 2:  # the same rounding as Income.per_capita
+            kept.append((total / persons).quantize(CENT, ROUND_HALF_UP))
     values = {}
     for cadre_id, homes in paired.items():
         compared = [latest[h] for h in homes if len(latest[h]) == 2]
