@@ -56,7 +56,7 @@ def build(scale: str, seed: int) -> Context:
 
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
-        for part in (regions, cadres, registry, fieldwork, records, year, accounts, assessment):
+        for part in (regions, cadres, registry, fieldwork, records, accounts, year, assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)

@@ -1,6 +1,7 @@
 """What a year of real use leaves in the records besides the counts (issue 19.7): each village's file
-(infrastructure, 两委, branch, liaison room), the named participants of meetings, and a few visit
-photos (small generated pictures). Its own random stream: the rest of the demo stays as it was."""
+(infrastructure, 两委, branch, liaison room), the named participants of meetings, a few visit photos
+(small generated pictures), and the township's import of its 建档立卡 sheet. Its own random stream:
+the rest of the demo stays as it was."""
 
 import math
 import random
@@ -9,9 +10,13 @@ import zlib
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db.models import Sum
+from django.utils import timezone
 
+from minxin.accounts.models import User
+from minxin.accounts.roles import Role
 from minxin.fieldwork.models import Meeting, Participant, Visit, VisitPhoto
-from minxin.registry.models import Household, VillageFile
+from minxin.registry.models import Household, ImportJob, VillageFile
 
 MAX_PHOTOS = 120
 
@@ -19,7 +24,28 @@ MAX_PHOTOS = 120
 def generate(ctx) -> None:
     rng = random.Random(ctx.seed + 10)
     ctx.counts.update(village_files=_village_files(ctx, rng), meeting_participants=_participants(ctx, rng),
-                      visit_photos=_photos(rng))
+                      visit_photos=_photos(rng), import_jobs=_imports(ctx))
+
+
+def _imports(ctx) -> int:
+    """Each township account's import of its sheet at the start of the year, as the import page lists it
+    (the file itself is gone: an upload is deleted once read)."""
+    jobs = []
+    for user in User.objects.filter(role=Role.TOWNSHIP_ADMIN).order_by("pk"):
+        households = Household.objects.filter(village__code__startswith=user.scope_id[:9])
+        count, people = households.count(), households.aggregate(n=Sum("member_count"))["n"] or 0
+        jobs.append(ImportJob(
+            created_by=user, region_code=user.scope_id, file_name=f"{timezone.localdate().year}年建档立卡户信息表.xlsx",
+            stored_path="", state=ImportJob.State.DONE, progress=100, rows_total=people,
+            finished_at=timezone.now(), sheet="", layout=[
+                "第 1 行是标题“沿河土家族自治县建档立卡贫困人口信息表”，已跳过。", "表头在第 2 行。",
+                f"合计（总计、小计）行 1 行，已跳过：第 {people + 3} 行。"],
+            counts={"rows": people, "households_in_file": count, "households_invalid": 0,
+                    "households_created": 0, "households_updated": 0, "households_unchanged": count,
+                    "members_created": 0, "members_updated": 0, "members_unchanged": people},
+            message="没有需要更改的数据（与档案一致）。"))
+    ImportJob.objects.bulk_create(jobs)
+    return len(jobs)
 
 
 def _village_files(ctx, rng) -> int:

@@ -320,7 +320,7 @@ def plan_get(*, user: User, pk: int) -> VillagePlan:
     return get_object_or_404(VillagePlan.objects.visible_to(user).select_related("village__parent"), pk=pk)
 
 
-def plan_items(*, plan: VillagePlan):
+def plan_items(*, plan: VillagePlan) -> QuerySet[PlanItem]:
     return plan.items.all()
 
 
