@@ -221,6 +221,10 @@ MINXIN_PHOTO_MAX_BYTES = env_int("MINXIN_PHOTO_MAX_BYTES", 5 * 1024 * 1024, mini
 MINXIN_PHOTOS_PER_VISIT = env_int("MINXIN_PHOTOS_PER_VISIT", 6, minimum=1)
 # Villager requests not answered within this many days are flagged overdue.
 MINXIN_REQUEST_OVERDUE_DAYS = env_int("MINXIN_REQUEST_OVERDUE_DAYS", 7, minimum=1)
+# The to-do inbox: a villager's need is due for follow-up this many days after it was raised, and an
+# appeal is due for the county's decision this many days after it was filed.
+MINXIN_NEED_FOLLOW_UP_DAYS = env_int("MINXIN_NEED_FOLLOW_UP_DAYS", 30, minimum=1)
+MINXIN_APPEAL_DECIDE_DAYS = env_int("MINXIN_APPEAL_DECIDE_DAYS", 10, minimum=1)
 # The public request page (liaison-card QR): hits per client address per window, and body size.
 MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)
 MINXIN_PUBLIC_RATE_WINDOW = env_int("MINXIN_PUBLIC_RATE_WINDOW", 600, minimum=1)

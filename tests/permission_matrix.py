@@ -130,6 +130,9 @@ page("accounts:user-password", lambda w, s: reverse("accounts:user-password", ar
 page("accounts:user-tokens-revoke",
      lambda w, s: reverse("accounts:user-tokens-revoke", args=[w.users[f"{s}_clerk"].pk]), "POST")
 listing("accounts:user-list", lambda w: reverse("accounts:user-list"))
+listing("accounts:todo", lambda w: reverse("accounts:todo"))
+listing("accounts:todo-count", lambda w: reverse("accounts:todo-count"))
+api_list("/api/v1/todo", lambda w: "/api/v1/todo")
 listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.accounts import roles
 from minxin.core import audit, nav
 
+nav.register("todo", label=_("我的待办"), icon="bi-inbox", order=5, url_name="accounts:todo")
 nav.register("users", label=_("用户管理"), icon="bi-person-gear", order=100, url_name="accounts:user-list",
              visible=lambda user: user.can(roles.MANAGE_USERS))
 nav.register("audit", label=_("审计日志"), icon="bi-journal-text", order=110, url_name="audit-log",

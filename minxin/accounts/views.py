@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from minxin.accounts import roles, selectors, services
 from minxin.accounts.forms import AuditFilterForm, PasswordResetForm, UserForm
 from minxin.accounts.models import ApiToken
-from minxin.core import pages
+from minxin.core import pages, todo
 from minxin.core.audit import action_label
 from minxin.core.forms import StyledFormMixin
 from minxin.core.pages import require, run
@@ -31,6 +31,23 @@ _form_page = partial(pages.form_page, nav="users", template="accounts/form.html"
 def profile(request):
     tokens = request.user.api_tokens.all()
     return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None)})
+
+
+@login_required
+def todo_list(request):
+    """我的待办: what waits for the user in every module, overdue and soonest first."""
+    items = todo.inbox(request.user)
+    counts = todo.counts(request.user)
+    labels = {key: str(source.label) for key, source in todo.SOURCES.items()}
+    return render(request, "accounts/todo.html", {
+        "items": items, "kinds": [(key, labels[key], n) for key, n in counts.items()],
+        "shown": len(items), "total": sum(counts.values()), "nav_active": "todo"})
+
+
+@login_required
+def todo_count(request):
+    """The menu's count (fetched by the menu after the page loads, so no page pays for the inbox)."""
+    return render(request, "accounts/_todo_count.html", {"count": todo.total(request.user)})
 
 
 @login_required

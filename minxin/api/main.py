@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from minxin.accounts.api import router as accounts_router
 from minxin.api.auth import ActiveSession, BearerToken
 from minxin.assessment.api import router as assessment_router
 from minxin.cadres.api import router as cadres_router
@@ -121,6 +122,7 @@ def _register_routers() -> None:
     api.add_router("/requests", fieldwork_api.requests_router)
     api.add_router("/coverage", fieldwork_api.coverage_router)
     api.add_router("/households", registry_router)
+    api.add_router("/todo", accounts_router)
 
 
 _register_routers()

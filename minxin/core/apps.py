@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        # Each app declares its menu entries in its own `nav.py` (core.nav).
+        # Each app declares its menu entries in its own `nav.py` (core.nav) and what waits for its
+        # users in its own `todo.py` (core.todo).
         autodiscover_modules("nav")
+        autodiscover_modules("todo")

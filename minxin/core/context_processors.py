@@ -1,4 +1,4 @@
-"""The navigation on every page: the entries the apps registered (core.nav) that the user may see."""
+"""The navigation on every page: the entries the apps registered (core.nav) that the user may see, and\nhow many items wait in the user's to-do inbox (core.todo)."""
 
 from django.http import HttpRequest
 

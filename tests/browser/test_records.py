@@ -93,3 +93,26 @@ def test_a_workbook_with_two_data_sheets_asks_which(browser_world, live_server, 
     layout = page.get_by_test_id("import-layout").inner_text()
     assert "数据取自指定的工作表“2026年”" in layout and "第 1 行是标题" in layout
     shot(page, "import-layout-notes")
+
+
+def test_the_inbox_on_the_landing_page_in_the_menu_and_on_a_phone(browser_world, live_server, page, login, shot):
+    w = browser_world
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/")
+    panel = page.get_by_test_id("todo-panel")
+    assert w.fieldwork["tdw"]["request"].text in panel.inner_text() and "逾期" in panel.inner_text()
+    badge = page.get_by_test_id("todo-count")
+    badge.wait_for()  # fetched by the menu after the page loaded
+    count = int(badge.inner_text())
+    shot(page, "todo-landing")
+    page.get_by_role("link", name="全部").click()
+    page.wait_for_load_state()
+    assert int(page.get_by_test_id("todo-total").inner_text()) == count
+    items = page.get_by_test_id("todo-items").locator("a")
+    assert items.count() == count
+    assert items.first.get_attribute("data-kind") == "fieldwork.request"  # the overdue one first
+    shot(page, "todo-desktop")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "todo-phone")

@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from minxin.core import nav
+from minxin.core import nav, todo
 from minxin.core.audit import action_label
 from minxin.core.identifiers import mask_id_number, mask_phone
 from minxin.core.masking import birth_label
@@ -30,3 +30,20 @@ def render_sections(context: Any, sections: list[tuple[str, dict]]) -> str:
     """Sections a view has already gathered (core.nav.sections_for), rendered."""
     return mark_safe("".join(  # noqa: S308 - each piece is a template rendered with autoescaping
         render_to_string(template, section, request=context.get("request")) for template, section in sections))
+
+
+TODO_ON_HOME = 5  # items the landing page shows; the inbox lists them all
+
+
+@register.inclusion_tag("includes/todo_panel.html", takes_context=True)
+def todo_panel(context: Any, region: Any = None) -> dict:
+    """The most urgent of the user's to-do items, on its landing page: the home page, or the dashboard
+    or village page of its own scope region (not on every region it drills into)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"items": []}
+    if region is not None and region.prefix not in user.scope_prefixes():
+        return {"items": []}
+    items = todo.inbox(user)
+    return {"items": items[:TODO_ON_HOME], "total": len(items)}

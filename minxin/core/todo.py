@@ -1,0 +1,95 @@
+"""The to-do inbox (我的待办): everything waiting for one user across modules, most urgent first.
+
+Each module registers its sources in its own `todo.py` (discovered when core is ready, like its menu
+entries), so core knows no module and a later one (funds, disputes, party) adds its own without
+touching the inbox. A source gives, for a user, the queryset of what waits for that user (already
+narrowed to the user's scope and role: an empty queryset for a user it does not concern), the
+field holding each record's due date, and how a record reads as an item. The inbox counts every
+source with one COUNT each and lists the most urgent records of each.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from minxin.core.types import Actor
+
+PER_SOURCE = 50  # items listed per source (the count is the whole)
+COUNT_SECONDS = 30  # the menu's count is kept this long per user
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # the source's key, e.g. "cadres.leave"
+    label: str  # the source's label, e.g. 请假待审批
+    title: str
+    due: datetime.date | None
+    url: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.localdate()
+
+    @property
+    def days_left(self) -> int | None:
+        return None if self.due is None else (self.due - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -(self.days_left or 0))
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: Any
+    queryset: Callable[[Actor], QuerySet]  # what waits for the user (none: an empty queryset)
+    due: Callable[[Any], datetime.date | None]  # a record's due date
+    title: Callable[[Any], str]
+    url: Callable[[Any], str]
+    order_by: str  # the field the most urgent records come first by
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(key: str, *, label: Any, queryset: Callable[[Actor], QuerySet], due: Callable[[Any], Any],
+             title: Callable[[Any], str], url: Callable[[Any], str], order_by: str) -> None:
+    SOURCES[key] = Source(key, label, queryset, due, title, url, order_by)
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def inbox(user: Actor) -> list[Item]:
+    """The user's items, overdue and soonest first, undated last."""
+    items: list[Item] = []
+    for source in SOURCES.values():
+        rows = source.queryset(user).order_by(F(source.order_by).asc(nulls_last=True), "pk")[:PER_SOURCE]
+        items.extend(Item(source.key, str(source.label), source.title(row), _as_date(source.due(row)), source.url(row))
+                     for row in rows)
+    return sorted(items, key=lambda item: (item.due is None, item.due or datetime.date.max, item.kind, item.title))
+
+
+def counts(user: Actor) -> dict[str, int]:
+    """Source key → how many of its records wait for the user (sources with none left out)."""
+    found = {key: source.queryset(user).count() for key, source in SOURCES.items()}
+    return {key: n for key, n in found.items() if n}
+
+
+def total(user: Actor) -> int:
+    """How many items wait for the user (the menu's count), kept a few seconds per user."""
+    key = f"todo-total:{user.pk}"
+    value = cache.get(key)
+    if value is None:
+        value = sum(counts(user).values())
+        cache.set(key, value, COUNT_SECONDS)
+    return value
