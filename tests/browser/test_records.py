@@ -114,5 +114,6 @@ def test_the_inbox_on_the_landing_page_in_the_menu_and_on_a_phone(browser_world,
     shot(page, "todo-desktop")
     page.set_viewport_size(PHONE)
     page.reload()
+    assert int(page.get_by_test_id("todo-count-phone").inner_text()) == count  # beside the collapsed menu
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "todo-phone")
