@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "minxin.registry",
     "minxin.fieldwork",
     "minxin.fieldapp",
+    "minxin.disputes",
     "minxin.reports",
     "minxin.assessment",
     "minxin.demo",  # `minxin demo`: loads the demo county

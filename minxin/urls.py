@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("minxin.reports.urls")),
     path("assessment/", include("minxin.assessment.urls")),
     path("fieldwork/", include("minxin.fieldwork.urls")),
+    path("disputes/", include("minxin.disputes.urls")),
     path("field/", include("minxin.fieldapp.urls")),
     path("r/", include("minxin.fieldwork.public_urls")),
     path("api/v1/", api.urls),

@@ -4,7 +4,6 @@ first — on its page, in the menu's count and at GET /api/v1/todo."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,11 +15,6 @@ from minxin.registry.models import ImportJob
 from tests.assessment.world import assessment_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    cache.clear()
 
 
 def _kinds(user) -> dict[str, list[todo.Item]]:

@@ -15,6 +15,7 @@ from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit
 from minxin.cadres.services_study import study_session_save
 from minxin.core.pinyin import pinyin_key
+from minxin.disputes.models import Screening
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.services import region_seed_county
@@ -113,6 +114,9 @@ def build_world() -> World:
         world.study[side] = study_session_save(actor=None, title=f"{marker}学习会", kind="collective", held_on=today,
                                                hours="2", attendees=[first])
         world.markers[side].append(f"{marker}学习会")
+        Screening.objects.create(village=world.village(side), screened_on=today - datetime.timedelta(days=20), found=1,
+                                 note=f"{marker}排查纠纷")
+        world.markers[side].append(f"{marker}排查纠纷")
     from tests.fieldwork.world import add_fieldwork
 
     add_fieldwork(world)  # households and field records per side (world.fieldwork)

@@ -105,3 +105,9 @@ VIEW_FIELDWORK = "view_fieldwork"
 for _role in Role:
     if _role != Role.EXPERT:
         CAPABILITIES[_role] |= {VIEW_FIELDWORK}
+
+# Disputes and petitions (SPEC §4.7): screenings are filed by those who work in the village (cadres,
+# clerks: RECORD_FIELDWORK) and read with field work (VIEW_FIELDWORK); the county declares the
+# sensitive periods during which they are weekly.
+DECLARE_SENSITIVE = "declare_sensitive"
+CAPABILITIES[Role.COUNTY_ADMIN] |= {DECLARE_SENSITIVE}

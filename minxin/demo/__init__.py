@@ -51,12 +51,22 @@ def build(scale: str, seed: int) -> Context:
     from django.db import transaction
 
     from minxin.core.audit import audit_record
-    from minxin.demo import accounts, assessment, cadres, fieldwork, records, regions, registry, year
+    from minxin.demo import (
+        accounts,
+        assessment,
+        cadres,
+        disputes,
+        fieldwork,
+        records,
+        regions,
+        registry,
+        year,
+    )
     from minxin.registry.io.bulk import analyze, paused_gc
 
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
-        for part in (regions, cadres, registry, fieldwork, records, accounts, year, assessment):
+        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)

@@ -117,3 +117,25 @@ def test_the_inbox_on_the_landing_page_in_the_menu_and_on_a_phone(browser_world,
     assert int(page.get_by_test_id("todo-count-phone").inner_text()) == count  # beside the collapsed menu
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "todo-phone")
+
+
+def test_a_clerk_files_a_nil_screening_on_a_phone_and_the_county_sees_who_missed(browser_world, live_server, page,
+                                                                                   login, shot):
+    page.set_viewport_size(PHONE)
+    login(page, "tdw_clerk", PASSWORD)
+    page.goto(f"{live_server.url}/accounts/me/todo/")
+    page.locator("[data-kind='disputes.screening']").click()
+    page.wait_for_load_state()
+    assert page.input_value("input[name=found]") == "0"  # a nil report unless something was found
+    shot(page, "screening-form-phone")
+    page.get_by_test_id("submit").click()
+    page.wait_for_load_state()
+    assert "零报告" in page.get_by_test_id("screening-table").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "screening-list-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.context.clear_cookies()
+    login(page, "county_admin", PASSWORD)
+    page.goto(f"{live_server.url}/disputes/screenings/missed/")
+    assert page.get_by_test_id("missed-township").count() == 2
+    shot(page, "screening-missed-desktop")
