@@ -16,21 +16,24 @@ from minxin.disputes.models import Screening, SensitivePeriod
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+COUNTY = "520627000000"
 
 
 def test_half_months_and_the_weeks_of_a_sensitive_period():
-    cycles = cycles_between(D(2026, 9, 1), D(2026, 9, 30))
+    cycles = cycles_between(D(2026, 9, 1), D(2026, 9, 30), COUNTY)
     assert [(c.start, c.end, c.weekly) for c in cycles] == [
         (D(2026, 9, 1), D(2026, 9, 15), False), (D(2026, 9, 16), D(2026, 9, 30), False)]
     assert cycles[1].label() == "9月下半月"
     # National Day: 2026-10-01 (Thursday) to 10-07 (Wednesday) touches the weeks of Sep 28 and Oct 5.
-    SensitivePeriod.objects.create(name="国庆", start=D(2026, 10, 1), end=D(2026, 10, 7))
-    cycles = cycles_between(D(2026, 9, 16), D(2026, 10, 31))
+    SensitivePeriod.objects.create(county_code=COUNTY, name="国庆", start=D(2026, 10, 1), end=D(2026, 10, 7))
+    SensitivePeriod.objects.create(county_code="520628000000", name="另一县", start=D(2026, 10, 16),
+                                   end=D(2026, 10, 20))  # another county's rule changes nothing here
+    cycles = cycles_between(D(2026, 9, 16), D(2026, 10, 31), COUNTY)
     assert [(c.start, c.end, c.weekly) for c in cycles] == [
         (D(2026, 9, 16), D(2026, 9, 27), False),  # the half month keeps its days before the week
         (D(2026, 9, 28), D(2026, 10, 4), True), (D(2026, 10, 5), D(2026, 10, 11), True),
         (D(2026, 10, 12), D(2026, 10, 15), False), (D(2026, 10, 16), D(2026, 10, 31), False)]
-    assert cycle_of(D(2026, 10, 2)) == cycles[1] and cycle_of(D(2026, 10, 20)) == cycles[4]
+    assert cycle_of(D(2026, 10, 2), COUNTY) == cycles[1] and cycle_of(D(2026, 10, 20), COUNTY) == cycles[4]
 
 
 def test_filing_a_screening_and_its_rules(world):
@@ -55,23 +58,23 @@ def test_filing_a_screening_and_its_rules(world):
 
 def test_the_villages_that_missed_a_cycle_per_township(world):
     first = D(timezone.localdate().year - 1, 11, 1)
-    last = D(first.year, 11, 30)
     tdw, tea = world.villages["tdw"]
     Screening.objects.create(village=tdw, screened_on=D(first.year, 11, 3))
     Screening.objects.create(village=tdw, screened_on=D(first.year, 11, 20), found=1, note="宅基地纠纷")
     Screening.objects.create(village=tea, screened_on=D(first.year, 11, 18))
     Screening.objects.create(village=world.villages["gz"][0], screened_on=D(first.year, 11, 2))  # another township
-    (township,) = selectors.missed(user=world.users["tdw_admin"], first=first, last=last)
+    (township,) = selectors.missed(user=world.users["tdw_admin"], month=first)
     rows = {row["village"].code: row for row in township["villages"]}
     assert rows[tdw.code]["missed"] == [] and rows[tdw.code]["filed"] == 2
     assert [c.label() for c in rows[tea.code]["missed"]] == ["11月上半月"] and township["missing"] == 1
-    assert len(selectors.missed(user=world.users["county_admin"], first=first, last=last)) == 2
+    assert len(selectors.missed(user=world.users["county_admin"], month=first)) == 2
 
 
 def test_the_cycles_screening_waits_in_the_inbox_until_filed(world):
     clerk = world.users["tdw_clerk"]
     (item,) = [i for i in todo.inbox(clerk) if i.kind == "disputes.screening"]
-    assert item.due == cycle_of(timezone.localdate()).end and world.village("tdw").name in item.title
+    cycle = cycle_of(timezone.localdate(), COUNTY)
+    assert item.due == cycle.end and world.village("tdw").name in item.title and cycle.label() in item.title
     services.screening_record(actor=clerk, village=world.village("tdw"), screened_on=timezone.localdate())
     assert not [i for i in todo.inbox(clerk) if i.kind == "disputes.screening"]
     assert not [i for i in todo.inbox(world.users["tdw_admin"]) if i.kind == "disputes.screening"]
@@ -129,3 +132,15 @@ def test_dashboard_figures_count_the_years_screenings(world):
     assert (added("disputes.screenings"), added("disputes.nil_reports"), added("disputes.found")) == (2, 1, 2)
     january = after.trends["disputes.screenings"][0] - before.trends["disputes.screenings"][0]
     assert january == 2
+
+
+def test_a_sensitive_period_is_its_countys(world, client):
+    services.sensitive_period_declare(actor=world.users["county_admin"], name="春节", start=D(2027, 2, 1),
+                                      end=D(2027, 2, 10))
+    SensitivePeriod.objects.create(county_code="520628000000", name="另一县的会议", start=D(2027, 3, 1),
+                                   end=D(2027, 3, 5))
+    assert SensitivePeriod.objects.get(name="春节").county_code == COUNTY
+    client.force_login(world.users["tdw_admin"])
+    page = client.get(reverse("disputes:sensitive-list")).content.decode()
+    assert "春节" in page and "另一县的会议" not in page
+    assert "本期" in client.get(reverse("disputes:screening-list")).content.decode()

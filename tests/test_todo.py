@@ -125,3 +125,13 @@ def test_the_landing_page_shows_the_most_urgent_items_and_other_regions_do_not(w
     assert 'data-testid="todo-panel"' in home  # the township's dashboard, its landing page
     village = client.get(reverse("reports:dashboard", args=[world.village("tdw").code])).content.decode()
     assert 'data-testid="todo-panel"' not in village  # drilling down does not repeat it
+
+
+def test_a_pledge_due_on_29_february_falls_on_the_28th_in_other_years(world):
+    from minxin.assessment.indicators.pledges import pledge_deadline, pledge_due_date
+    from minxin.assessment.models import Scheme
+
+    scheme = Scheme(version=99, pledge_due_month=2, pledge_due_day=29)  # the scheme form accepts it (leap years)
+    assert pledge_due_date(2028, scheme) == datetime.date(2028, 2, 29)
+    assert pledge_due_date(2027, scheme) == datetime.date(2027, 2, 28)
+    assert timezone.localdate(pledge_deadline(2027, scheme)) == datetime.date(2027, 3, 1)

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from minxin.accounts import roles
 from minxin.assessment import indicators as registry
-from minxin.assessment.models import Appeal, Pledge, Rectification, Scheme
-from minxin.cadres.models import Cadre
+from minxin.assessment.indicators.pledges import pledge_due_date
+from minxin.assessment.models import Appeal, Pledge, Rectification
+from minxin.assessment.selectors import scheme_current
+from minxin.cadres.models import Assignment, Cadre
 from minxin.core import todo
 
 
@@ -36,19 +38,14 @@ def _rectifications(user):
             .select_related("finding__inspection__village"))
 
 
-def _pledge_due(year: int) -> datetime.date:
-    scheme = Scheme.objects.order_by("-version").first()
-    month, day = (scheme.pledge_due_month, scheme.pledge_due_day) if scheme else (3, 31)
-    return datetime.date(year, month, day)
-
-
 def _own_pledge_missing(user):
     """The cadre itself, while its pledge of this year is not submitted."""
     if not user.can(roles.FILE_PLEDGE):
         return Cadre.objects.none()
     year = timezone.localdate().year
     submitted = Pledge.objects.filter(year=year).exclude(status=Pledge.Status.DRAFT).values("cadre_id")
-    return Cadre.objects.filter(user=user, assignments__status="active").exclude(pk__in=submitted).distinct()
+    return (Cadre.objects.filter(user=user, assignments__status=Assignment.Status.ACTIVE).exclude(pk__in=submitted)
+            .distinct())
 
 
 todo.register(
@@ -65,6 +62,6 @@ todo.register(
     url=lambda r: reverse("assessment:rectification", args=[r.pk]))
 todo.register(
     "assessment.pledge", label=gettext_lazy("年初承诺待提交"), queryset=_own_pledge_missing, order_by="pk",
-    due=lambda cadre: _pledge_due(timezone.localdate().year),
+    due=lambda cadre: pledge_due_date(timezone.localdate().year, scheme_current()),
     title=lambda cadre: _("%(year)d 年的承诺尚未提交") % {"year": timezone.localdate().year},
     url=lambda cadre: reverse("assessment:pledge-edit", args=[timezone.localdate().year]))

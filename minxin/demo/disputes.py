@@ -4,6 +4,7 @@ village's screenings — most cycles filed, most of them nil reports, a few miss
 import datetime
 import random
 
+from django.conf import settings
 from django.utils import timezone
 
 from minxin.disputes.cycles import cycles_between
@@ -16,9 +17,10 @@ FOUND = ["两户因宅基地边界发生争执，已现场调解", "邻里因排
 def generate(ctx) -> None:
     rng = random.Random(ctx.seed + 12)
     today = timezone.localdate()
-    SensitivePeriod.objects.create(name="春节", start=datetime.date(today.year, 1, 25),
+    county = settings.MINXIN_COUNTY_CODE  # every demo village lies in it
+    SensitivePeriod.objects.create(county_code=county, name="春节", start=datetime.date(today.year, 1, 25),
                                    end=datetime.date(today.year, 2, 8))
-    cycles = [c for c in cycles_between(today - datetime.timedelta(days=365), today) if c.end < today]
+    cycles = [c for c in cycles_between(today - datetime.timedelta(days=365), today, county) if c.end < today]
     rows = []
     for village in ctx.villages:
         diligent = rng.random()

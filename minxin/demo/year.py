@@ -16,9 +16,13 @@ from django.utils import timezone
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.fieldwork.models import Meeting, Participant, Visit, VisitPhoto
+from minxin.registry.io.checks import Checked
+from minxin.registry.io.layout import Header
+from minxin.registry.io.notes import layout_notes
 from minxin.registry.models import Household, ImportJob, VillageFile
 
 MAX_PHOTOS = 120
+PICTURES = 6
 
 
 def generate(ctx) -> None:
@@ -34,12 +38,13 @@ def _imports(ctx) -> int:
     for user in User.objects.filter(role=Role.TOWNSHIP_ADMIN).order_by("pk"):
         households = Household.objects.filter(village__code__startswith=user.scope_id[:9])
         count, people = households.count(), households.aggregate(n=Sum("member_count"))["n"] or 0
+        read = Checked()  # how the importer read the sheet: a title above the header, a total below
+        read.header = Header(2, [], complete=True, above=[(1, "title", "沿河土家族自治县建档立卡贫困人口信息表")])
+        read.skipped = {"total": [people + 3]}
         jobs.append(ImportJob(
             created_by=user, region_code=user.scope_id, file_name=f"{timezone.localdate().year}年建档立卡户信息表.xlsx",
             stored_path="", state=ImportJob.State.DONE, progress=100, rows_total=people,
-            finished_at=timezone.now(), sheet="", layout=[
-                "第 1 行是标题“沿河土家族自治县建档立卡贫困人口信息表”，已跳过。", "表头在第 2 行。",
-                f"合计（总计、小计）行 1 行，已跳过：第 {people + 3} 行。"],
+            finished_at=timezone.now(), sheet="", layout=layout_notes(read, None),
             counts={"rows": people, "households_in_file": count, "households_invalid": 0,
                     "households_created": 0, "households_updated": 0, "households_unchanged": count,
                     "members_created": 0, "members_updated": 0, "members_unchanged": people},
@@ -85,11 +90,13 @@ def _participants(ctx, rng) -> int:
 
 
 def _photos(rng) -> int:
-    """One visit in forty, at most MAX_PHOTOS, with a small picture of hills under the sky."""
+    """One visit in forty, at most MAX_PHOTOS, with a small picture of hills under the sky (a few
+    pictures drawn once, each stored as its own file)."""
     visits = list(Visit.objects.order_by("pk").values_list("pk", flat=True))
     chosen = sorted(rng.sample(visits, min(MAX_PHOTOS, len(visits), max(4, len(visits) // 40))))
+    pictures = [_picture(rng) for _ in range(min(PICTURES, len(chosen)))]
     for visit in Visit.objects.filter(pk__in=chosen).order_by("pk"):
-        data = _picture(rng)
+        data = rng.choice(pictures)
         photo = VisitPhoto(visit=visit, content_type="image/png", size=len(data))
         photo.image.save("photo.png", ContentFile(data), save=True)
     return len(chosen)

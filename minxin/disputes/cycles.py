@@ -1,7 +1,7 @@
 """Screening cycles (排查周期): each village screens once every half month (the 1st–15th, the 16th to the
-month's end) — and once every week (Monday to Sunday) during a sensitive period the county declares:
+month's end) — and once every week (Monday to Sunday) during a sensitive period its county declares:
 the days of a week that touches such a period belong to that week's cycle, and a half month keeps
-its other days."""
+its other days. Cycles are a county's: `county` is its 12-digit code."""
 
 import datetime
 from dataclasses import dataclass
@@ -27,14 +27,14 @@ class Cycle:
         return self.start <= day <= self.end
 
 
-def _periods(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    return list(SensitivePeriod.objects.filter(start__lte=last + datetime.timedelta(days=7),
+def _periods(first: datetime.date, last: datetime.date, county: str) -> list[tuple[datetime.date, datetime.date]]:
+    return list(SensitivePeriod.objects.filter(county_code=county, start__lte=last + datetime.timedelta(days=7),
                                                end__gte=first - datetime.timedelta(days=7)).values_list("start", "end"))
 
 
-def cycles_between(first: datetime.date, last: datetime.date) -> list[Cycle]:
-    """The cycles that cover the days from `first` to `last`, cut to them."""
-    periods = _periods(first, last)
+def cycles_between(first: datetime.date, last: datetime.date, county: str) -> list[Cycle]:
+    """The county's cycles that cover the days from `first` to `last`, cut to them."""
+    periods = _periods(first, last, county)
 
     def key(day: datetime.date) -> tuple:
         monday = day - datetime.timedelta(days=day.weekday())
@@ -54,8 +54,8 @@ def cycles_between(first: datetime.date, last: datetime.date) -> list[Cycle]:
     return cycles
 
 
-def cycle_of(day: datetime.date) -> Cycle:
-    """The whole cycle `day` belongs to."""
+def cycle_of(day: datetime.date, county: str) -> Cycle:
+    """The whole cycle of the county `day` belongs to."""
     around = cycles_between(day.replace(day=1) - datetime.timedelta(days=7),
-                            (day.replace(day=28) + datetime.timedelta(days=11)))
+                            (day.replace(day=28) + datetime.timedelta(days=11)), county)
     return next(cycle for cycle in around if day in cycle)

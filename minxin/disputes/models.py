@@ -8,16 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.regions import codes
+
+
+class SensitivePeriodQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The periods of the counties the user's scope lies in (a county's rule, read in all of it)."""
+        return self.filter(county_code__in=codes.counties_of(user.scope_prefixes()))
 
 
 class SensitivePeriod(TimeStampedModel):
-    """A period the county declares sensitive (a festival, a major meeting): screenings are weekly."""
+    """A period a county declares sensitive (a festival, a major meeting): its villages screen weekly."""
 
+    county_code = models.CharField(_("县"), max_length=12, db_index=True)
     name = models.CharField(_("名称"), max_length=100)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+
+    objects = SensitivePeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("敏感时期")

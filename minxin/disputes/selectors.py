@@ -10,7 +10,7 @@ from django.utils import timezone
 from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.core.errors import PermissionDenied
-from minxin.disputes.cycles import cycles_between
+from minxin.disputes.cycles import Cycle, cycle_of, cycles_between
 from minxin.disputes.models import Screening, SensitivePeriod
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -44,28 +44,39 @@ def villages(*, user: User) -> QuerySet[Region]:
     return Region.objects.visible_to(user).filter(level=codes.VILLAGE).select_related("parent").order_by("code")
 
 
-def missed(*, user: User, first: datetime.date, last: datetime.date) -> list[dict]:
-    """Per township (in code order): each village of the user's scope with the cycles between `first`
-    and `last` that have ended without a screening — and how many screenings it filed."""
+def current_cycle(*, user: User) -> Cycle | None:
+    """Today's screening cycle of the user's county (None for a scope above one county)."""
+    found = codes.counties_of(user.scope_prefixes())
+    return cycle_of(timezone.localdate(), found.pop()) if len(found) == 1 else None
+
+
+def missed(*, user: User, month: datetime.date) -> list[dict]:
+    """Per township (in code order): each village of the user's scope with the cycles of `month` (its
+    first day) that have ended without a screening — and how many screenings it filed in it."""
     require_view(user)
+    first = month.replace(day=1)
+    last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
     today = timezone.localdate()
-    cycles = [cycle for cycle in cycles_between(first, last) if cycle.end < today]
     found = villages(user=user)
+    cycles: dict[str, list[Cycle]] = {}
     dates = defaultdict(list)
     for code, day in Screening.objects.filter(village__in=found, screened_on__gte=first,
                                               screened_on__lte=last).values_list("village_id", "screened_on"):
         dates[code].append(day)
     townships: dict[str, dict] = {}
     for village in found:
+        county = codes.county_of(village.code) or ""
+        if county not in cycles:
+            cycles[county] = [cycle for cycle in cycles_between(first, last, county) if cycle.end < today]
         days = dates.get(village.code, [])
         row = {"village": village, "filed": len(days),
-               "missed": [cycle for cycle in cycles if not any(day in cycle for day in days)]}
+               "missed": [cycle for cycle in cycles[county] if not any(day in cycle for day in days)]}
         entry = townships.setdefault(village.parent_id or "", {"township": village.parent, "villages": [], "missing": 0})
         entry["villages"].append(row)
         entry["missing"] += bool(row["missed"])
     return list(townships.values())
 
 
-def sensitive_periods() -> QuerySet[SensitivePeriod]:
-    """The county's sensitive periods (the same for every user: they are rules, not records)."""
-    return SensitivePeriod.objects.select_related("declared_by")
+def sensitive_periods(*, user: User) -> QuerySet[SensitivePeriod]:
+    """The sensitive periods of the user's county."""
+    return SensitivePeriod.objects.visible_to(user).select_related("declared_by")

@@ -3,6 +3,7 @@ checks the actor's right and scope, and writes an audit event."""
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,15 +50,19 @@ def screening_record(*, actor: User | None, village: Region, screened_on: dateti
 @transaction.atomic
 def sensitive_period_declare(*, actor: User | None, name: str, start: datetime.date,
                              end: datetime.date) -> SensitivePeriod:
-    """The county declares a sensitive period: screenings are weekly during it."""
+    """A county declares a sensitive period: its villages screen weekly during it. The county is the
+    declaring administrator's (the system's, MINXIN_COUNTY_CODE, for a command)."""
     require(actor, roles.DECLARE_SENSITIVE)
+    county = codes.county_of(actor.scope_id or "") if actor is not None else settings.MINXIN_COUNTY_CODE
+    if county is None:
+        raise DomainError("not_county", _("敏感时期由县里发布。"))
     name = check_text(name, field="name", required=True, max_length=100)
     if end < start:
         raise DomainError("end_before_start", _("结束日期早于开始日期。"), field="end")
     if (end - start).days > 366:
         raise DomainError("too_long", _("敏感时期不超过一年。"), field="end")
-    period = SensitivePeriod.objects.create(name=name, start=start, end=end,
+    period = SensitivePeriod.objects.create(county_code=county, name=name, start=start, end=end,
                                             declared_by=actor if getattr(actor, "is_authenticated", False) else None)
-    audit_record(actor=actor, action="sensitive_period.declare", obj=period,
-                 region_code=getattr(actor, "scope_id", "") or "", after=snapshot(period, exclude=("declared_by",)))
+    audit_record(actor=actor, action="sensitive_period.declare", obj=period, region_code=county,
+                 after=snapshot(period, exclude=("declared_by",)))
     return period

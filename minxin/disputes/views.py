@@ -15,7 +15,6 @@ from minxin.core import pages
 from minxin.core.pages import require, run
 from minxin.core.params import recent_years, year_param
 from minxin.disputes import selectors, services
-from minxin.disputes.cycles import cycle_of
 from minxin.disputes.forms import ScreeningForm, SensitivePeriodForm
 from minxin.regions.selectors import region_filter
 
@@ -29,7 +28,7 @@ def screening_list(request):
     year = year_param(request.GET.get("year"))
     rows = selectors.screening_list(user=request.user, village=region.prefix if region else None, year=year)
     return pages.list_page(request, rows, "disputes/screening_list.html", nav=NAV, region=region, year=year,
-                           years=recent_years(), cycle=cycle_of(timezone.localdate()),
+                           years=recent_years(), cycle=selectors.current_cycle(user=request.user),
                            can_record=request.user.can(roles.RECORD_FIELDWORK))
 
 
@@ -63,8 +62,7 @@ def _month(text: str | None) -> datetime.date:
 def screening_missed(request):
     """Per township, the villages whose screening cycles of a month ended without one."""
     first = _month(request.GET.get("month"))
-    last = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-    townships = selectors.missed(user=request.user, first=first, last=last)
+    townships = selectors.missed(user=request.user, month=first)
     return render(request, "disputes/screening_missed.html", {
         "townships": townships, "month": first, "nav_active": NAV,
         "villages_missing": sum(t["missing"] for t in townships),
@@ -83,5 +81,5 @@ def sensitive_list(request):
             messages.success(request, _("已发布敏感时期：期间各村每周排查一次。"))
             return redirect("disputes:sensitive-list")
     return render(request, "disputes/sensitive_list.html", {
-        "periods": selectors.sensitive_periods(), "form": form, "nav_active": NAV},
+        "periods": selectors.sensitive_periods(user=request.user), "form": form, "nav_active": NAV},
         status=400 if form is not None and form.errors else 200)

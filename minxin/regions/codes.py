@@ -79,6 +79,17 @@ def parent_code(code: str) -> str | None:
     return code[: PREFIX_LENGTH[parent_level]].ljust(12, "0")
 
 
+def county_of(code: str) -> str | None:
+    """The 12-digit code of the county a code or significant prefix lies in; None above county level."""
+    whole = code.ljust(12, "0")
+    return whole[:6].ljust(12, "0") if len(code) >= 6 and level_of(whole) not in (PROVINCE, PREFECTURE) else None
+
+
+def counties_of(prefixes) -> set[str]:
+    """The counties a scope's prefixes lie in (none for a prefix above county level)."""
+    return {county for county in map(county_of, prefixes) if county is not None}
+
+
 def is_within(code: str, prefix: str) -> bool:
     return code.startswith(prefix)
 

@@ -305,19 +305,23 @@ def unit_pairing(*, user: User, unit: Any) -> dict | None:
     return {"unit": unit, "helpers": rows, "households": helpers.values("household").distinct().count()}
 
 
-def village_plans(*, user: User, village: Region) -> list[VillagePlan]:
-    """The village's plans, newest first, each with `done`, `due` (items due by today, not dropped) and
-    `total` counted in one query."""
-    today = timezone.localdate()
+def _plans(user: User) -> QuerySet[VillagePlan]:
+    """Plans in the user's scope, each with its items counted: `total` (dropped ones aside), `due` (of
+    those, due by today) and `done`."""
     live = ~Q(items__status=PlanItem.Status.DROPPED)
-    return list(VillagePlan.objects.visible_to(user).filter(village=village).annotate(
+    return VillagePlan.objects.visible_to(user).annotate(
         total=Count("items", filter=live),
-        due=Count("items", filter=live & Q(items__due_on__lte=today)),
-        done=Count("items", filter=Q(items__status=PlanItem.Status.DONE))))
+        due=Count("items", filter=live & Q(items__due_on__lte=timezone.localdate())),
+        done=Count("items", filter=Q(items__status=PlanItem.Status.DONE)))
+
+
+def village_plans(*, user: User, village: Region) -> list[VillagePlan]:
+    """The village's plans, newest first, with their counts."""
+    return list(_plans(user).filter(village=village))
 
 
 def plan_get(*, user: User, pk: int) -> VillagePlan:
-    return get_object_or_404(VillagePlan.objects.visible_to(user).select_related("village__parent"), pk=pk)
+    return get_object_or_404(_plans(user).select_related("village__parent"), pk=pk)
 
 
 def plan_items(*, plan: VillagePlan) -> QuerySet[PlanItem]:

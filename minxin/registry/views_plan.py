@@ -26,13 +26,10 @@ def _require_edit(user) -> None:
 
 @login_required
 def plan_detail(request, pk):
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    items = list(selectors.plan_items(plan=plan))
-    counted = [item for item in items if item.status != item.Status.DROPPED]
-    done = sum(1 for item in counted if item.status == item.Status.DONE)
+    plan = selectors.plan_get(user=request.user, pk=pk)  # its items counted
     return render(request, "registry/plan_detail.html", {
-        "plan": plan, "items": items, "done": done, "total": len(counted),
-        "share": round(100 * done / len(counted)) if counted else None,
+        "plan": plan, "items": selectors.plan_items(plan=plan), "done": plan.done, "total": plan.total,
+        "share": round(100 * plan.done / plan.total) if plan.total else None,
         "can_edit": permissions.can_edit(request.user), "nav_active": NAV})
 
 

@@ -26,12 +26,9 @@ from minxin.registry.models import (
     Registration,
     VillagePlan,
 )
+from tests.assessment.test_fieldwork_indicators import _at
 
 pytestmark = pytest.mark.django_db
-
-
-def _at(day: datetime.date, hour=10):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Indicators over this app's pledges: the annual pledge filed on time (精心)."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -13,11 +14,16 @@ from minxin.assessment.models import Pledge, Scheme
 ON_TIME, LATE, NONE = Decimal(100), Decimal(50), Decimal(0)
 
 
-def pledge_deadline(year: int, scheme: Scheme | None = None) -> datetime.datetime:
-    """End of the county's due day (default 31 March), local time."""
+def pledge_due_date(year: int, scheme: Scheme | None = None) -> datetime.date:
+    """The county's due day (default 31 March); a 29 February falls on the 28th in other years."""
     month = scheme.pledge_due_month if scheme else 3
     day = scheme.pledge_due_day if scheme else 31
-    due = datetime.date(year, month, day) + datetime.timedelta(days=1)
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def pledge_deadline(year: int, scheme: Scheme | None = None) -> datetime.datetime:
+    """End of the county's due day, local time."""
+    due = pledge_due_date(year, scheme) + datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(due, datetime.time.min))
 
 
