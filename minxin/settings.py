@@ -226,6 +226,12 @@ MINXIN_REQUEST_OVERDUE_DAYS = env_int("MINXIN_REQUEST_OVERDUE_DAYS", 7, minimum=
 # appeal is due for the county's decision this many days after it was filed.
 MINXIN_NEED_FOLLOW_UP_DAYS = env_int("MINXIN_NEED_FOLLOW_UP_DAYS", 30, minimum=1)
 MINXIN_APPEAL_DECIDE_DAYS = env_int("MINXIN_APPEAL_DECIDE_DAYS", 10, minimum=1)
+# A dispute's mediation normally concludes within a month (calendar days from its report), and a
+# to-do item counts as due this many days before its deadline.
+MINXIN_DISPUTE_DAYS = env_int("MINXIN_DISPUTE_DAYS", 30, minimum=1)
+MINXIN_TODO_SOON_DAYS = env_int("MINXIN_TODO_SOON_DAYS", 7, minimum=0)
+# A dispute counts as reported early (早报告) when reported within this many days of being found.
+MINXIN_DISPUTE_EARLY_DAYS = env_int("MINXIN_DISPUTE_EARLY_DAYS", 3, minimum=0)
 # The public request page (liaison-card QR): hits per client address per window, and body size.
 MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)
 MINXIN_PUBLIC_RATE_WINDOW = env_int("MINXIN_PUBLIC_RATE_WINDOW", 600, minimum=1)

@@ -21,6 +21,7 @@ class ObjectRoute:
     url: Callable  # (world, side) -> str
     method: str = "GET"
     township: bool = False  # the object is a township: village-scoped personas never see it
+    json: dict | None = None  # an API POST's body (valid in form, refused in substance: nothing changes)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ def listing(name: str, url: Callable) -> None:
     LIST_ROUTES.append(ListRoute(name, url))
 
 
-def api_object(path: str, url: Callable, *, township: bool = False) -> None:
-    API_OBJECT_ROUTES.append(ObjectRoute(path, url, township=township))
+def api_object(path: str, url: Callable, *, township: bool = False, json: dict | None = None) -> None:
+    API_OBJECT_ROUTES.append(ObjectRoute(path, url, "POST" if json is not None else "GET", township, json))
 
 
 def api_list(path: str, url: Callable) -> None:
@@ -135,6 +136,38 @@ listing("disputes:screening-list", lambda w: reverse("disputes:screening-list"))
 listing("disputes:screening-new", lambda w: reverse("disputes:screening-new"))
 listing("disputes:screening-missed", lambda w: reverse("disputes:screening-missed"))
 listing("disputes:sensitive-list", lambda w: reverse("disputes:sensitive-list"))
+listing("disputes:dispute-list", lambda w: reverse("disputes:dispute-list"))
+listing("disputes:dispute-new", lambda w: reverse("disputes:dispute-new"))
+listing("disputes:petition-list", lambda w: reverse("disputes:petition-list"))
+listing("disputes:petition-new", lambda w: reverse("disputes:petition-new"))
+listing("disputes:overdue", lambda w: reverse("disputes:overdue"))
+page("disputes:dispute-list", lambda w, s: reverse("disputes:dispute-list") + f"?village={w.village(s).code}")
+page("disputes:petition-list", lambda w, s: reverse("disputes:petition-list") + f"?village={w.village(s).code}")
+page("disputes:dispute-new", lambda w, s: reverse("disputes:dispute-new") + f"?visit={w.fieldwork[s]['visit'].pk}")
+page("disputes:dispute-detail", lambda w, s: reverse("disputes:dispute-detail", args=[w.disputes[s]["dispute"].pk]))
+page("disputes:dispute-detail", lambda w, s: reverse("disputes:dispute-detail", args=[w.disputes[s]["dispute"].pk]),
+     "POST")
+page("disputes:dispute-document",
+     lambda w, s: reverse("disputes:dispute-document", args=[w.disputes[s]["dispute"].pk, "file"]))
+page("disputes:party-reveal", lambda w, s: reverse("disputes:party-reveal", args=[
+    w.disputes[s]["dispute"].pk, w.disputes[s]["party"].pk]), "POST")
+page("disputes:petition-detail", lambda w, s: reverse("disputes:petition-detail", args=[w.disputes[s]["petition"].pk]))
+page("disputes:petition-detail", lambda w, s: reverse("disputes:petition-detail", args=[w.disputes[s]["petition"].pk]),
+     "POST")
+api_list("/api/v1/disputes", lambda w: "/api/v1/disputes")
+api_list("/api/v1/petitions", lambda w: "/api/v1/petitions")
+api_object("/api/v1/disputes", lambda w, s: f"/api/v1/disputes?village={w.village(s).code}")
+api_object("/api/v1/petitions", lambda w, s: f"/api/v1/petitions?village={w.village(s).code}")
+api_object("/api/v1/disputes/{dispute_id}", lambda w, s: f"/api/v1/disputes/{w.disputes[s]['dispute'].pk}")
+api_object("/api/v1/petitions/{petition_id}", lambda w, s: f"/api/v1/petitions/{w.disputes[s]['petition'].pk}")
+api_object("/api/v1/disputes/{dispute_id}/steps",
+           lambda w, s: f"/api/v1/disputes/{w.disputes[s]['dispute'].pk}/steps",
+           json={"step": "follow_up", "done_on": "2026-01-01", "note": "回访"})  # the case is not resolved: 400
+api_object("/api/v1/petitions/{petition_id}/steps",
+           lambda w, s: f"/api/v1/petitions/{w.disputes[s]['petition'].pk}/steps",
+           json={"step": "close", "done_on": "2026-01-01"})  # not yet answered: 400
+page("disputes:petition-reveal", lambda w, s: reverse("disputes:petition-reveal", args=[w.disputes[s]["petition"].pk]),
+     "POST")
 page("disputes:screening-list", lambda w, s: reverse("disputes:screening-list") + f"?village={w.village(s).code}")
 listing("accounts:todo-count", lambda w: reverse("accounts:todo-count"))
 api_list("/api/v1/todo", lambda w: "/api/v1/todo")

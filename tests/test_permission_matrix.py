@@ -33,8 +33,10 @@ def test_every_api_path_is_in_the_matrix():
     assert not missing, f"API paths not in the permission matrix: {sorted(missing)}"
 
 
-def _request(client, method, url):
-    return client.post(url, {}) if method == "POST" else client.get(url)
+def _request(client, route, url):
+    if route.json is not None:
+        return client.post(url, route.json, content_type="application/json")
+    return client.post(url, {}) if route.method == "POST" else client.get(url)
 
 
 @pytest.mark.django_db
@@ -46,7 +48,7 @@ def test_objects_outside_scope_are_404(world, client, persona):
         visible = PERSONA_SIDES[persona] if not route.township else PERSONA_TOWNSHIP_SIDES[persona]
         for side in SIDES:
             url = route.url(world, side)
-            status = _request(client, route.method, url).status_code
+            status = _request(client, route, url).status_code
             if side in visible and status == 404:
                 failures.append(f"{route.method} {url}: in scope but 404")
             if side not in visible and status != 404:

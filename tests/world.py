@@ -123,6 +123,9 @@ def build_world() -> World:
     from tests.registry.world import add_registry
 
     add_registry(world)  # a household with marker names, its registration and an import job per side
+    from tests.disputes.world import add_disputes
+
+    add_disputes(world)  # a dispute case and a petition per side
     return world
 
 

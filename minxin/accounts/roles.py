@@ -111,3 +111,15 @@ for _role in Role:
 # sensitive periods during which they are weekly.
 DECLARE_SENSITIVE = "declare_sensitive"
 CAPABILITIES[Role.COUNTY_ADMIN] |= {DECLARE_SENSITIVE}
+
+# Dispute case files are kept by those who mediate in the village (cadres, clerks) and by the
+# township and county, which alone take over a case escalated to the township (小事不出村、大事不出镇).
+# Petitions are registered by the same people and decided, handled and answered by the township and
+# county offices; the auditor reads all of it, like field work, without identifiers.
+HANDLE_DISPUTES = "handle_disputes"
+HANDLE_ESCALATED = "handle_escalated"
+HANDLE_PETITIONS = "handle_petitions"
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK):
+    CAPABILITIES[_role] |= {HANDLE_DISPUTES}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
+    CAPABILITIES[_role] |= {HANDLE_ESCALATED, HANDLE_PETITIONS}

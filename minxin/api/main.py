@@ -15,6 +15,7 @@ from minxin.api.auth import ActiveSession, BearerToken
 from minxin.assessment.api import router as assessment_router
 from minxin.cadres.api import router as cadres_router
 from minxin.core.errors import DomainError
+from minxin.disputes import api as disputes_api
 from minxin.fieldwork import api as fieldwork_api
 from minxin.regions.api import router as regions_router
 from minxin.regions.codes import InvalidRegionCode
@@ -123,6 +124,8 @@ def _register_routers() -> None:
     api.add_router("/coverage", fieldwork_api.coverage_router)
     api.add_router("/households", registry_router)
     api.add_router("/todo", accounts_router)
+    api.add_router("/disputes", disputes_api.disputes_router)
+    api.add_router("/petitions", disputes_api.petitions_router)
 
 
 _register_routers()

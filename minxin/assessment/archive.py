@@ -11,8 +11,8 @@ from docx.shared import Pt
 from minxin.assessment import selectors
 from minxin.assessment.hearts import heart_label
 from minxin.assessment.models import AnnualGrade, CadreResult, Pledge
-from minxin.assessment.officialdoc import OfficialDocument, date_cn
 from minxin.cadres.models import Cadre
+from minxin.core.officialdoc import OfficialDocument, date_cn
 
 
 @dataclass

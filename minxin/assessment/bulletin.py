@@ -18,7 +18,7 @@ from docx.shared import Pt
 from minxin.assessment import selectors
 from minxin.assessment.hearts import HEART_CODES, heart_label
 from minxin.assessment.models import Finding, IndicatorScore, Period, Scheme
-from minxin.assessment.officialdoc import OfficialDocument, date_cn
+from minxin.core.officialdoc import OfficialDocument, date_cn
 from minxin.core.xlsx import write_xlsx
 from minxin.regions import codes
 from minxin.regions.models import Region

@@ -5,7 +5,6 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
@@ -14,16 +13,12 @@ from minxin.core.audit import audit_record, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import require, require_scope
 from minxin.core.validation import check_text
+from minxin.disputes.checks import past_date
 from minxin.disputes.models import Screening, SensitivePeriod
 from minxin.regions import codes
 from minxin.regions.models import Region
 
 MAX_FOUND = 999
-
-
-def _past_date(day: datetime.date, field: str) -> None:
-    if day > timezone.localdate() or day.year < 2000:
-        raise DomainError("bad_date", _("日期不能晚于今天。"), field=field)
 
 
 @transaction.atomic
@@ -34,7 +29,7 @@ def screening_record(*, actor: User | None, village: Region, screened_on: dateti
     if village.level != codes.VILLAGE:
         raise DomainError("not_village", _("排查按村填报，请选择村。"), field="village")
     require_scope(actor, village.code, field="village")
-    _past_date(screened_on, "screened_on")
+    past_date(screened_on, "screened_on")
     if not 0 <= found <= MAX_FOUND:
         raise DomainError("bad_found", _("件数应在 0 到 %(max)d 之间。") % {"max": MAX_FOUND}, field="found")
     note = check_text(note, field="note")

@@ -1,12 +1,10 @@
 """Annual grades, the use of results, and the cadre archive (page and Word document)."""
 
 from functools import partial
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from minxin.assessment.forms import ConsequenceForm, GradeConfirmForm, YearForm
 from minxin.assessment.models import AnnualGrade, Consequence, Grade
 from minxin.assessment.views.common import form_page
 from minxin.cadres.selectors import cadre_get
+from minxin.core.officialdoc import docx_response
 from minxin.core.pages import list_page, require, run
 from minxin.core.params import recent_years, year_param
 from minxin.core.xlsx import wants_xlsx
@@ -122,10 +121,7 @@ def archive_page(request, pk, year):
 def archive_docx(request, pk, year):
     cadre = cadre_get(user=request.user, pk=pk)
     data = archive.collect(user=request.user, cadre=cadre, year=year)
-    response = HttpResponse(archive.render_docx(data),
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    name = f"驻村工作档案_{cadre.name}_{year}.docx"
-    response["Content-Disposition"] = f"attachment; filename=\"archive.docx\"; filename*=UTF-8''{quote(name)}"
-    return response
+    return docx_response(archive.render_docx(data), name=f"驻村工作档案_{cadre.name}_{year}.docx",
+                         ascii_name="archive.docx")
 
 

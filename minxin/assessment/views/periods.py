@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from minxin.assessment.models import Appeal, Scheme
 from minxin.assessment.views.common import form_page
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.officialdoc import docx_response
 from minxin.core.pages import act, list_page, require, run
 from minxin.regions.selectors import region_filter, township_list, user_root_regions
 
@@ -189,9 +190,7 @@ def bulletin_docx(request, code, region):
     period, data = _bulletin_data(request, code, region)
     body = bulletin.render_docx(data)
     name = f"{bulletin.title(period)}（{data.region.name}）.docx"
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = _attachment(name)
-    return response
+    return docx_response(body, name=name, ascii_name="bulletin.docx")
 
 
 @login_required
@@ -202,12 +201,6 @@ def bulletin_xlsx(request, code, region):
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=f"{period.code}考核排名（{data.region.name}）.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _attachment(name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"bulletin.docx\"; filename*=UTF-8''{quote(name)}"
 
 
 # --- appeals ---------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ a machine without them substitutes its own CJK fonts, keeping sizes and layout.
 
 import datetime
 import io
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -268,3 +270,14 @@ def _row_xml(values: list[str], widths_mm: list[float], size):
         tc.append(p)
         tr.append(tc)
     return tr
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_response(content: bytes, *, name: str, ascii_name: str) -> HttpResponse:
+    """A Word document to download: `name` (Chinese) for browsers that read RFC 5987, `ascii_name`
+    for those that do not."""
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return response

@@ -1,5 +1,5 @@
-"""Disputes and petitions (矛盾纠纷与信访, SPEC §4.7). First: the screenings (排查) every village files
-each half month — each week in a sensitive period the county declares — nil reports included."""
+"""Screenings (排查): every village files one each half month — each week in a sensitive period the
+county declares — nil reports included."""
 
 from django.conf import settings
 from django.db import models
