@@ -11,6 +11,7 @@ a machine without them substitutes its own CJK fonts, keeping sizes and layout.
 
 import datetime
 import io
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -20,7 +21,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 
 RED = RGBColor(0xE6, 0x00, 0x12)
 TITLE_FONT, BODY_FONT, HEI, KAI, SONG = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
@@ -33,7 +34,7 @@ def date_cn(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _font(run, name: str, size, *, bold=False, color=None):
+def _font(run: Any, name: str, size: Length, *, bold: bool = False, color: RGBColor | None = None) -> Any:
     run.font.size = size
     run.font.bold = bold
     run.font.name = name
@@ -49,7 +50,8 @@ def _font(run, name: str, size, *, bold=False, color=None):
     return run
 
 
-def _spacing(paragraph, *, line=LINE, before=0, after=0, indent_chars=0, size=SIZE_3):
+def _spacing(paragraph: Any, *, line: Length = LINE, before: float = 0, after: float = 0, indent_chars: int = 0,
+             size: Length = SIZE_3) -> Any:
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = line
@@ -59,7 +61,7 @@ def _spacing(paragraph, *, line=LINE, before=0, after=0, indent_chars=0, size=SI
     return paragraph
 
 
-def _border(paragraph, edge: str, *, size_eighths: int, color: str = "E60012", space: int = 1):
+def _border(paragraph: Any, edge: str, *, size_eighths: int, color: str = "E60012", space: int = 1) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = ppr.find(qn("w:pBdr"))
     if borders is None:
@@ -76,7 +78,7 @@ def _border(paragraph, edge: str, *, size_eighths: int, color: str = "E60012", s
 class OfficialDocument:
     """Builds one document top to bottom: header, title, body, signature, attachments, 版记."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.doc = Document()
         section = self.doc.sections[0]
         self._page(section)
@@ -88,7 +90,7 @@ class OfficialDocument:
         normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     @staticmethod
-    def _page(section, *, landscape=False):
+    def _page(section: Any, *, landscape: bool = False) -> None:
         long, short = Mm(297), Mm(210)
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (long, short) if landscape else (short, long)
@@ -96,7 +98,7 @@ class OfficialDocument:
         section.left_margin, section.right_margin = Mm(28), Mm(26)
         section.header_distance, section.footer_distance = Mm(15), Mm(25)
 
-    def _page_numbers(self, section):
+    def _page_numbers(self, section: Any) -> None:
         for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
                                                                             WD_ALIGN_PARAGRAPH.LEFT)):
             footer.is_linked_to_previous = False
@@ -109,7 +111,7 @@ class OfficialDocument:
             _font(paragraph.add_run(" —"), SONG, SIZE_4)
 
     @staticmethod
-    def _field(paragraph, code: str):
+    def _field(paragraph: Any, code: str) -> None:
         run = _font(paragraph.add_run(), SONG, SIZE_4)
         for kind, text in (("begin", None), (None, code), ("end", None)):
             if kind:
@@ -121,8 +123,9 @@ class OfficialDocument:
                 element.text = f" {text} "
             run._r.append(element)
 
-    def _paragraph(self, text="", *, font=BODY_FONT, size=SIZE_3, align=None, bold=False, color=None,
-                   indent_chars=0, line=LINE, before=0, after=0):
+    def _paragraph(self, text: str = "", *, font: str = BODY_FONT, size: Length = SIZE_3, align: Any = None,
+                   bold: bool = False, color: RGBColor | None = None, indent_chars: int = 0, line: Length = LINE,
+                   before: float = 0, after: float = 0) -> Any:
         paragraph = self.doc.add_paragraph()
         if align is not None:
             paragraph.alignment = align
@@ -133,7 +136,7 @@ class OfficialDocument:
 
     # --- parts of the document ---------------------------------------------------------------
 
-    def header(self, *, issuer: str, number: str):
+    def header(self, *, issuer: str, number: str) -> None:
         """版头: the red issuing-body mark, the document number and the red rule under it."""
         mark = self._paragraph(issuer, font=TITLE_FONT, size=Pt(30), align=WD_ALIGN_PARAGRAPH.CENTER, color=RED,
                                line=Pt(44), before=12)
@@ -143,29 +146,29 @@ class OfficialDocument:
         _border(doc_no, "bottom", size_eighths=18, space=10)
         self._paragraph()
 
-    def title(self, text: str, *, subtitle: str = ""):
+    def title(self, text: str, *, subtitle: str = "") -> None:
         self._paragraph(text, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, line=Pt(36))
         if subtitle:
             self._paragraph(subtitle, font=KAI, align=WD_ALIGN_PARAGRAPH.CENTER)
         self._paragraph()
 
-    def addressee(self, text: str):
+    def addressee(self, text: str) -> None:
         self._paragraph(text)
 
-    def body(self, text: str):
+    def body(self, text: str) -> Any:
         return self._paragraph(text, indent_chars=2)
 
-    def heading1(self, text: str):
+    def heading1(self, text: str) -> Any:
         return self._paragraph(text, font=HEI, indent_chars=2)
 
-    def attachment_note(self, names: list[str]):
+    def attachment_note(self, names: list[str]) -> None:
         """附件说明: one blank line under the body, "附件：1. …" indented two characters."""
         self._paragraph()
         for n, name in enumerate(names, start=1):
             label = f"附件：{n}．{name}" if len(names) > 1 else f"附件：{name}"
             self._paragraph(label, indent_chars=2)
 
-    def signature(self, *, issuer: str, day: datetime.date):
+    def signature(self, *, issuer: str, day: datetime.date) -> None:
         """发文机关署名 and 成文日期, the date 右空四字, the issuer centred over the date."""
         self._paragraph()
         self._paragraph()
@@ -175,7 +178,7 @@ class OfficialDocument:
         dated.paragraph_format.right_indent = Pt(16 * 4)
 
     def attachment(self, *, number: int | None, title: str, headers: list[str], rows: list[list[str]],
-                   widths_mm: list[float], landscape=True, font_size=SIZE_5):
+                   widths_mm: list[float], landscape: bool = True, font_size: Length = SIZE_5) -> None:
         """An attachment in its own section (landscape for a wide table), 附件 label in 黑体."""
         section = self.doc.add_section()
         self._page(section, landscape=landscape)
@@ -185,7 +188,8 @@ class OfficialDocument:
                         line=Pt(36), after=8)
         self.table(headers, rows, widths_mm=widths_mm, font_size=font_size)
 
-    def table(self, headers: list[str], rows: list[list[str]], *, widths_mm: list[float], font_size=SIZE_5):
+    def table(self, headers: list[str], rows: list[list[str]], *, widths_mm: list[float],
+              font_size: Length = SIZE_5) -> Any:
         """A bordered table; rows are written as raw XML (fast for a county's 1,400 cadres)."""
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Table Grid"]
@@ -210,7 +214,7 @@ class OfficialDocument:
             tbl.append(_row_xml(values, widths_mm, font_size))
         return table
 
-    def imprint(self, *, copy_to: str, printer: str, day: datetime.date, own_page: bool = False):
+    def imprint(self, *, copy_to: str, printer: str, day: datetime.date, own_page: bool = False) -> None:
         """版记: 抄送 and 印发机关/日期 between rules (first and last thicker), at the foot of the last
         page. After a (landscape) attachment it takes a portrait page of its own (版记页)."""
         if own_page:
@@ -226,7 +230,7 @@ class OfficialDocument:
         printed.paragraph_format.tab_stops.add_tab_stop(Mm(210 - 28 - 26) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
         _border(printed, "bottom", size_eighths=8, color="000000", space=4)
 
-    def save(self, target=None):
+    def save(self, target: Any = None) -> Any:
         if target is None:
             buffer = io.BytesIO()
             self.doc.save(buffer)
@@ -235,7 +239,7 @@ class OfficialDocument:
         return target
 
 
-def _row_xml(values: list[str], widths_mm: list[float], size):
+def _row_xml(values: list[str], widths_mm: list[float], size: Length) -> Any:
     tr = OxmlElement("w:tr")
     half_points = str(int(size.pt * 2))
     for value, width in zip(values, widths_mm, strict=True):

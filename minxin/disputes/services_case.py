@@ -5,6 +5,7 @@ judicial confirmation. A step out of order is refused with the rule it breaks; e
 `DisputeStep` row and an audit event."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ State, Step = Dispute.State, DisputeStep.Step
 MAX_PARTIES = 20
 MAX_AMOUNT = Decimal("99999999.99")
 # The five "early" steps: the state each needs, the state it leads to, and the rule quoted on refusal.
-EARLY = {
+EARLY: dict[str, tuple[str, str]] = {
     Step.ASSIGN: (State.REPORTED, State.ASSIGNED),
     Step.PREVENT: (State.ASSIGNED, State.PREVENTED),
     Step.INVESTIGATE: (State.PREVENTED, State.INVESTIGATED),
@@ -262,5 +263,5 @@ def _judicial(dispute, day, note, *, court, **_ignored):
     return {"court": dispute.judicial_court}
 
 
-TAKE = {Step.ASSIGN: _assign, Step.PREVENT: _prevent, Step.INVESTIGATE: _investigate, Step.RESOLVE: _resolve,
+TAKE: dict[str, Callable[..., dict]] = {Step.ASSIGN: _assign, Step.PREVENT: _prevent, Step.INVESTIGATE: _investigate, Step.RESOLVE: _resolve,
         Step.ESCALATE: _escalate, Step.PERFORM: _perform, Step.FOLLOW_UP: _follow_up, Step.JUDICIAL: _judicial}

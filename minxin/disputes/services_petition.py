@@ -4,6 +4,8 @@ after acceptance, a review only after a reply and within 30 days of it, …), re
 with the rule quoted, and keeps `due_on` — the deadline of what the office owes next."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from minxin.regions.models import Region
 State, Step = Petition.State, PetitionStep.Step
 MAX_PERSONS = 9999
 # step → the states it may follow
-ALLOWED = {
+ALLOWED: dict[str, tuple[str, ...]] = {
     Step.ACCEPT: (State.REGISTERED,),
     Step.REJECT: (State.REGISTERED,),
     Step.EXTEND: (State.ACCEPTED,),
@@ -36,7 +38,7 @@ ALLOWED = {
     Step.CLOSE: (State.REPLIED, State.REVIEWED, State.REREVIEWED),
     Step.BACKLOG: tuple(s for s in State.values if s not in (State.REJECTED, State.CLOSED)),
 }
-RULES = {
+RULES: dict[str, Any] = {
     Step.ACCEPT: gettext_lazy("信访事项登记后方可决定是否受理"),
     Step.REJECT: gettext_lazy("信访事项登记后方可决定是否受理"),
     Step.EXTEND: gettext_lazy("只有已受理、尚未答复的信访事项可以延期办理"),
@@ -199,6 +201,6 @@ def _backlog(petition, day, note, *, leader, deadline, **_ignored):
     return {"leader": petition.backlog_leader, "deadline": f"{deadline:%Y-%m-%d}"}
 
 
-TAKE = {Step.ACCEPT: _accept, Step.REJECT: _reject, Step.EXTEND: _extend, Step.REPLY: _reply,
+TAKE: dict[str, Callable[..., dict]] = {Step.ACCEPT: _accept, Step.REJECT: _reject, Step.EXTEND: _extend, Step.REPLY: _reply,
         Step.REQUEST_REVIEW: _request_review, Step.REVIEW: _review, Step.REQUEST_REREVIEW: _request_rereview,
         Step.REREVIEW: _rereview, Step.CLOSE: _close, Step.BACKLOG: _backlog}
