@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.core.paginator import Paginator
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from minxin.core.identifiers import mask_phone
 from minxin.core.params import DbId
@@ -150,7 +150,7 @@ def dispute_open(request, body: DisputeIn):
     village = region_get(user=request.auth, code=data.pop("village"))
     parties = [services_case.Party(**party) for party in data.pop("parties")]
     dispute = services_case.dispute_open(actor=request.auth, village=village, parties=parties, **data)
-    return 201, _dispute_detail(selectors_cases.dispute_get(user=request.auth, pk=dispute.pk))
+    return Status(201, _dispute_detail(selectors_cases.dispute_get(user=request.auth, pk=dispute.pk)))
 
 
 class DisputeStepIn(Schema):
@@ -253,7 +253,7 @@ def petition_register(request, body: PetitionIn):
     data = body.dict()
     region = region_get(user=request.auth, code=data.pop("region"))
     petition = services_petition.petition_register(actor=request.auth, region=region, **data)
-    return 201, _petition_detail(selectors_cases.petition_get(user=request.auth, pk=petition.pk))
+    return Status(201, _petition_detail(selectors_cases.petition_get(user=request.auth, pk=petition.pk)))
 
 
 class PetitionStepIn(Schema):

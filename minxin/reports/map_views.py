@@ -47,6 +47,8 @@ def map_page(request, code):
         "map_config": {"data_url": reverse("reports:map-data", args=[region.code]),
                        "household_url": _household_url_template(),
                        "village_map_url": reverse("reports:map", args=["000000000000"]).replace("000000000000", "{code}"),
+                       "dispute_url": reverse("disputes:dispute-detail", args=[0]).replace("/0/", "/{id}/"),
+                       "words": {"risk_heading": _("在办矛盾纠纷（风险等级）")},
                        "tile_url": settings.MINXIN_TILE_URL,
                        "tile_attribution": settings.MINXIN_TILE_ATTRIBUTION,
                        "tile_key": settings.MINXIN_TILE_KEY,

@@ -7,9 +7,11 @@ Households without coordinates are listed beside the map, never plotted at 0,0.
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from minxin.disputes import selectors as dispute_selectors
+from minxin.disputes.models import Dispute, DisputeParty
 from minxin.fieldwork.models import Visit
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -39,6 +41,8 @@ LAYERS = [
     Layer("visited", _("本季度已走访"), "#1e8449", 1 << 8),
     Layer("not_visited", _("本季度未走访"), "#7f8c8d", 1 << 9),
 ]
+# The risk layer (风险地图): open dispute cases, in their risk colour.
+RISKS = [("red", "#c0392b"), ("orange", "#e67e22"), ("yellow", "#f1c40f"), ("blue", "#2e86c1")]
 _STATUS_LAYER = {"not_exited": "not_exited", "returned": "returned", "monitored": "monitored", "exited": "exited"}
 _BY_KEY = {layer.key: layer for layer in LAYERS}
 
@@ -72,6 +76,8 @@ def county_data(*, user, region: Region) -> dict:
                       dibao=Count("id", filter=Q(has_dibao=True)), lat=Avg("lat"), lon=Avg("lon")))
     rows = [r for r in rows if r["lat"] is not None and r["lon"] is not None]
     names = {r.code: r for r in Region.objects.filter(code__in=[r["village_id"] for r in rows]).select_related("parent")}
+    cases = dict(_open_cases(user, region).values("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+                 .order_by()) if dispute_selectors.can_view(user) else {}
     villages = []
     for r in rows:
         village = names.get(r["village_id"])
@@ -79,10 +85,11 @@ def county_data(*, user, region: Region) -> dict:
                          "township": village.parent.name if village and village.parent else "",
                          "lat": round(float(r["lat"]), 6), "lon": round(float(r["lon"]), 6),
                          "households": r["households"], "registered": r["registered"],
-                         "not_exited": r["not_exited"], "dibao": r["dibao"]})
+                         "not_exited": r["not_exited"], "dibao": r["dibao"], "cases": cases.get(r["village_id"], 0)})
     return {"level": region.level, "villages": villages, "layers": [], "households": [], "missing": [], "areas": [],
             "words": {"households": str(_("农户")), "registered": str(_("建档立卡户")),
-                      "not_exited": str(_("未脱贫户")), "dibao": str(_("低保户")), "open": str(_("打开本村地图")),
+                      "not_exited": str(_("未脱贫户")), "dibao": str(_("低保户")), "cases": str(_("在办矛盾纠纷")),
+                      "open": str(_("打开本村地图")),
                       "note": str(_("每个点是一个村：大小按户数，红色表示有未脱贫户。点击查看该村的数字，再进入本村地图。"))}}
 
 
@@ -117,13 +124,41 @@ def map_data(*, user, region: Region, quarter_start) -> dict:
             "groups": [{"name": name, "lat": sum(p[1] for p in pts) / len(pts), "lon": sum(p[0] for p in pts) / len(pts)}
                        for name, pts in sorted(groups.items()) if name],
         })
+    centres = {code: (sum(p[1] for p in points) / len(points), sum(p[0] for p in points) / len(points))
+               for code, points in by_village.items()}
     return {
         "level": region.level,
         "layers": [{"key": x.key, "label": str(x.label), "color": x.color, "bit": x.bit} for x in LAYERS],
         "households": households,
         "missing": missing,
         "areas": areas,
+        **risk_layer(user=user, region=region, centres=centres),
     }
+
+
+def _open_cases(user, region: Region):
+    return (Dispute.objects.visible_to(user).filter(village__code__startswith=region.prefix)
+            .exclude(state=Dispute.State.RESOLVED))
+
+
+def risk_layer(*, user, region: Region, centres: dict[str, tuple[float, float]]) -> dict:
+    """Open dispute cases as [id, lat, lon, risk, title]: at the home of the first party who is a
+    villager of the registry, else at the centre of the village's households (none without either).
+    Only for those who read disputes."""
+    if not dispute_selectors.can_view(user):
+        return {"cases": [], "risks": []}
+    first = DisputeParty.objects.filter(dispute=OuterRef("pk"), member__isnull=False).order_by("id")
+    rows = _open_cases(user, region).annotate(
+        lat=Subquery(first.values("member__household__lat")[:1]),
+        lon=Subquery(first.values("member__household__lon")[:1])).values_list(
+        "id", "lat", "lon", "risk", "title", "village_id")
+    cases = []
+    for pk, lat, lon, risk, title, village in rows.order_by("id"):
+        where = (float(lat), float(lon)) if lat is not None and lon is not None else centres.get(village)
+        if where is not None:
+            cases.append([pk, round(where[0], 6), round(where[1], 6), risk, title])
+    labels = dict(Dispute.Risk.choices)
+    return {"cases": cases, "risks": [{"key": key, "label": str(labels[key]), "color": color} for key, color in RISKS]}
 
 
 def is_mappable(region: Region) -> bool:

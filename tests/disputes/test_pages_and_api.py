@@ -6,11 +6,11 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import load_workbook
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from minxin.core import todo
 from minxin.core.audit import AuditEvent

@@ -130,7 +130,7 @@ def test_bad_registrations_change_nothing(world):
     for extra, message in (({"received_on": _ago(-1)}, "晚于今天"), ({"persons": 0}, "人数"),
                            ({"channel": "fax"}, "列表"), ({"region": world.village("gz")}, "管辖范围"),
                            ({"member_id": world.registry["gz"]["member"].pk}, "管辖范围"),
-                           ({"petitioner": ""}, ""), ({"phone": "abc"}, "电话号码")):
+                           ({"petitioner": ""}, "请填写内容"), ({"phone": "abc"}, "电话号码")):
         with pytest.raises(DomainError, match=message):
             _register(world, **extra)
     assert Petition.objects.count() == count

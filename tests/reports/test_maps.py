@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from minxin.disputes.models import Dispute
 from minxin.registry.models import Household
 from minxin.reports.maps import LAYERS
 
@@ -117,3 +118,35 @@ def test_the_county_map_is_one_point_per_village_with_its_figures(world, client,
         assert abs(village["lat"] - float(centre["lat"])) < 1e-5 and abs(village["lon"] - float(centre["lon"])) < 1e-5
     client.force_login(world.users["tdw_admin"])  # the county is outside a township's scope
     assert client.get("/reports/map/520627000000/data/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_risk_layer_shows_open_cases_in_their_colour_at_a_partys_home(world, client, mapped):
+    from minxin.disputes import services_case
+    from minxin.disputes.services_case import Party
+
+    village = world.village("tdw")
+    home = world.registry["tdw"]["household"]
+    _place(home, 28.61, 108.41)
+    today = timezone.localdate()
+    outsider = services_case.dispute_open(
+        actor=None, village=village, title="外村人纠纷", summary="x", intake="active", category="other", risk="red",
+        arose_on=today, reported_on=today, parties=[Party(side="first", name="外村人")])
+    Dispute.objects.filter(title="外村人纠纷").update(state="resolved")  # concluded: off the map
+    red = services_case.dispute_open(
+        actor=None, village=village, title="红色纠纷", summary="x", intake="active", category="other", risk="red",
+        arose_on=today, reported_on=today, parties=[Party(side="first", name="外村人")])
+    client.force_login(world.users["tdw_admin"])
+    data = client.get(f"/reports/map/{village.code}/data/").json()
+    cases = {row[4]: row for row in data["cases"]}
+    world_case = world.disputes["tdw"]["dispute"]  # its first party lives in the registry household
+    assert cases[world_case.title][1:4] == [28.61, 108.41, "yellow"]
+    assert cases["红色纠纷"][0] == red.pk and cases["红色纠纷"][3] == "red"  # placed at the village's centre
+    assert "外村人纠纷" not in cases and outsider.pk not in [row[0] for row in data["cases"]]
+    assert world.disputes["gz"]["dispute"].title not in cases
+    assert [r["key"] for r in data["risks"]] == ["red", "orange", "yellow", "blue"]
+    county = client.get(f"/reports/map/{village.parent.parent_id}/data/")
+    assert county.status_code == 404  # a township admin has no county map
+    client.force_login(world.users["county_admin"])
+    villages = {v["code"]: v for v in client.get(f"/reports/map/{village.parent.parent_id}/data/").json()["villages"]}
+    assert villages[village.code]["cases"] == 2

@@ -59,7 +59,7 @@
       const title = document.createElement("strong");
       title.textContent = `${v.township} ${v.name}`;
       div.append(title);
-      ["households", "registered", "not_exited", "dibao"].forEach((key) => {
+      ["households", "registered", "not_exited", "dibao", "cases"].forEach((key) => {
         const line = document.createElement("div");
         line.textContent = `${data.words[key]}：${v[key]}`;
         div.append(line);
@@ -141,6 +141,7 @@
       }
       layersBox.addEventListener("change", draw);
       draw();
+      drawRisks(data);
 
       const list = document.getElementById("missing-list");
       document.getElementById("missing-count").textContent = data.missing.length;
@@ -155,6 +156,42 @@
       });
       document.body.dataset.mapReady = "1";
     });
+
+  // The risk layer: open dispute cases in their risk colour, one check box per colour.
+  function drawRisks(data) {
+    if (!data.risks || !data.risks.length) return;
+    const group = L.layerGroup().addTo(map);
+    const heading = document.createElement("div");
+    heading.className = "small text-muted mt-2";
+    heading.textContent = config.words.risk_heading;
+    layersBox.append(heading);
+    const boxes = data.risks.map((risk) => {
+      const n = data.cases.filter((c) => c[3] === risk.key).length;
+      const wrap = document.createElement("div");
+      wrap.className = "form-check";
+      wrap.innerHTML = `<input class="form-check-input" type="checkbox" id="risk-${risk.key}" checked>` +
+        `<label class="form-check-label" for="risk-${risk.key}"><span class="mx-swatch mx-swatch-risk"></span></label>`;
+      wrap.querySelector(".mx-swatch").style.background = risk.color;
+      wrap.querySelector("label").append(`${risk.label}（${n}）`);
+      wrap.querySelector("input").dataset.risk = risk.key;
+      layersBox.append(wrap);
+      return wrap.querySelector("input");
+    });
+    function redraw() {
+      group.clearLayers();
+      const shown = new Set(boxes.filter((b) => b.checked).map((b) => b.dataset.risk));
+      data.cases.filter((c) => shown.has(c[3])).forEach((c) => {
+        const color = data.risks.find((r) => r.key === c[3]).color;
+        const icon = L.divIcon({ className: "mx-risk-marker", html: `<span style="background:${color}"></span>`, iconSize: [18, 18] });
+        const link = document.createElement("a");
+        link.href = config.dispute_url.replace("{id}", String(c[0]));
+        link.textContent = c[4];
+        L.marker([c[1], c[2]], { icon, zIndexOffset: 1000, title: c[4] }).bindPopup(link).addTo(group);
+      });
+    }
+    boxes.forEach((b) => b.addEventListener("change", redraw));
+    redraw();
+  }
 
   function centre(points, index) {
     return points.reduce((sum, p) => sum + p[index], 0) / Math.max(points.length, 1);
