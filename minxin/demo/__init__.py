@@ -55,6 +55,7 @@ def build(scale: str, seed: int) -> Context:
         accounts,
         assessment,
         cadres,
+        cases,
         disputes,
         fieldwork,
         records,
@@ -66,7 +67,7 @@ def build(scale: str, seed: int) -> Context:
 
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
-        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, assessment):
+        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)

@@ -1,8 +1,10 @@
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from minxin.accounts import roles
 from minxin.core import audit, nav
-from minxin.disputes import selectors
+from minxin.disputes import selectors, selectors_cases
 from minxin.disputes.models import DisputeStep, PetitionStep
 
 nav.register("disputes", label=_("矛盾纠纷"), icon="bi-shield-check", order=45, url_name="disputes:dispute-list",
@@ -13,3 +15,21 @@ audit.register_action_labels({
     **{f"dispute.{step.value}": format_lazy("{}{}", _("矛盾纠纷："), step.label) for step in DisputeStep.Step},
     **{f"petition.{step.value}": format_lazy("{}{}", _("信访事项："), step.label) for step in PetitionStep.Step},
 })
+
+
+def _source_section(kind: str):
+    """The cases filed from a visit, need or villager request, on its page, and the button that files
+    one from it (for those who keep case files)."""
+    def context(user, record):
+        if not selectors.can_view(user):
+            return None
+        cases = selectors_cases.dispute_list(user=user).filter(**{f"source_{kind}": record})
+        new_url = (f"{reverse('disputes:dispute-new')}?{kind}={record.pk}" if user.can(roles.HANDLE_DISPUTES)
+                   else "")
+        return {"cases": list(cases), "new_url": new_url}
+    return context
+
+
+for _kind in ("visit", "need", "request"):
+    nav.register_section(f"fieldwork.{_kind}", "disputes", order=60, template="disputes/_source_section.html",
+                         context=_source_section(_kind))
