@@ -161,7 +161,7 @@ class DisputeStepIn(Schema):
     result: str = Field("", max_length=16)
     agreement: str = Field("", max_length=8)
     agreement_terms: str = Text
-    amount: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     perform_by: datetime.date | None = None
     court: str = Field("", max_length=100)
 

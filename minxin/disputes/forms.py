@@ -36,12 +36,12 @@ def _party_fields(side, *, required: bool) -> tuple:
     """One party as the page asks for it (`side` names it): a villager found by household number and
     name, or an outsider by name, with a phone."""
     return (
-        forms.CharField(label=format_lazy("{}{}", side, _("姓名或名称")), max_length=64, required=required),
-        forms.CharField(label=format_lazy("{}{}", side, _("户编号")), max_length=32, required=False,
+        forms.CharField(label=format_lazy(_("{side}{field}"), side=side, field=_("姓名或名称")), max_length=64, required=required),
+        forms.CharField(label=format_lazy(_("{side}{field}"), side=side, field=_("户编号")), max_length=32, required=False,
                         help_text=_("本村建档户填户编号，当事人即该户同名的成员；外村人员留空")),
-        forms.CharField(label=format_lazy("{}{}", side, _("联系电话")), max_length=20, required=False,
+        forms.CharField(label=format_lazy(_("{side}{field}"), side=side, field=_("联系电话")), max_length=20, required=False,
                         help_text=_("外村人员填写；本村村民的电话在户档案中")),
-        forms.CharField(label=format_lazy("{}{}", side, _("住址")), max_length=200, required=False),
+        forms.CharField(label=format_lazy(_("{side}{field}"), side=side, field=_("住址")), max_length=200, required=False),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from minxin.accounts.models import User
 from minxin.core.errors import DomainError
+from minxin.core.params import id_param
 from minxin.disputes.models import Dispute, DisputeParty, DisputeStep, Petition, PetitionStep
 from minxin.disputes.selectors import require_view
 from minxin.fieldwork.models import Need, VillagerRequest, Visit
@@ -89,9 +90,10 @@ def source_record(*, user: User, visit: str | None, need: str | None, request_id
     is named); one the user does not see is a 404, like a missing one."""
     for kind, model, value in (("visit", Visit, visit), ("need", Need, need), ("request", VillagerRequest, request_id)):
         if value:
-            if not str(value).isdigit():
+            pk = id_param(value)
+            if pk is None:
                 raise Http404(kind)
-            return kind, get_object_or_404(model.objects.visible_to(user).select_related("household"), pk=int(value))
+            return kind, get_object_or_404(model.objects.visible_to(user).select_related("household"), pk=pk)
     return None
 
 

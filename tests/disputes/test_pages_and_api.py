@@ -187,3 +187,31 @@ def test_the_api_files_a_case_refuses_a_step_out_of_order_and_lists_in_scope(wor
                               {"step": "reply", "done_on": str(_ago(0)), "result": "supported", "note": "好"},
                               content_type="application/json")
     assert early_reply.status_code == 400 and "须先受理" in early_reply.json()["error"]["message"]
+
+
+def test_hostile_input_is_a_clear_4xx_and_changes_nothing(world, client):
+    client.force_login(world.users["tdw_clerk"])
+    dispute = world.disputes["tdw"]["dispute"]
+    before = (Dispute.objects.count(), Petition.objects.count(), dispute.steps.count())
+    base = {"village": world.village("tdw").code, "title": "x", "summary": "x", "intake": "active",
+            "category": "family", "risk": "blue", "arose_on": str(_ago(1)), "reported_on": str(_ago(1)),
+            "parties": [{"side": "first", "name": "甲"}]}
+    for bad in ({"title": "纠纷\x00"}, {"arose_on": "2026-02-30"}, {"risk": "purple"}, {"reported_on": "9999-12-31"},
+                {"parties": [{"side": "third", "name": "甲"}]}, {"parties": [{"side": "first", "name": "甲" * 65}]},
+                {"village": "52062710620"}, {"summary": "长" * 5001}):
+        response = client.post("/api/v1/disputes", {**base, **bad}, content_type="application/json")
+        assert 400 <= response.status_code < 500 and "error" in response.json(), (bad, response.status_code)
+    for bad in ({"amount": "1e20"}, {"amount": "-5"}, {"step": "report"}, {"step": "x" * 40},
+                {"done_on": "2026-13-01"}):
+        body = {"step": "assign", "done_on": str(_ago(0)), "mediator": "王", **bad}
+        response = client.post(f"/api/v1/disputes/{dispute.pk}/steps", body, content_type="application/json")
+        assert 400 <= response.status_code < 500 and "error" in response.json(), (bad, response.status_code)
+    page = client.post(reverse("disputes:dispute-new"), {
+        "village": world.village("tdw").code, "title": "纠纷\x00", "category": "family", "risk": "blue",
+        "intake": "active", "arose_on": "2026-02-30", "reported_on": _ago(1), "summary": "x", "first_name": "甲"})
+    assert page.status_code == 200 and "is-invalid" in page.content.decode()
+    for guess in ("99999999999999999999999", "1e3", "-1"):
+        assert client.get(reverse("disputes:dispute-new") + f"?visit={guess}").status_code == 404
+    assert client.post(reverse("disputes:dispute-detail", args=[dispute.pk]), {"step": "\x00"},
+                       follow=True).status_code == 200
+    assert (Dispute.objects.count(), Petition.objects.count(), dispute.steps.count()) == before
