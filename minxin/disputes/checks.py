@@ -2,10 +2,12 @@
 they follow), a party or petitioner from the registry inside the actor's scope, an outsider's phone."""
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.accounts.models import User
 from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
@@ -56,3 +58,21 @@ def member_in_scope(actor: Actor | None, member_id: int | None, *, field: str) -
         raise DomainError("member_outside", message, field=field)
     require_scope(actor, member.village_code, field=field, error="member_outside", message=message)
     return member
+
+
+def step_date(day: datetime.date, case: Any) -> None:
+    """The date of a case's step: not in the future, not before the case's last step."""
+    past_date(day, "done_on")
+    last = case.steps.order_by("-done_on").values_list("done_on", flat=True).first()
+    not_before(day, last, field="done_on", what=_("上一环节的日期"))
+
+
+def needs_note(note: str, message: str) -> None:
+    """A step whose note is what it records (measures, findings, a reason) refuses it empty."""
+    if not note:
+        raise DomainError("note_required", message, field="note")
+
+
+def acting_user(actor: User | None) -> User | None:
+    """The user a record names as its author (none for the system: a command, a job)."""
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -45,10 +45,6 @@ class Party:
     address: str = ""
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _source(actor, village: Region, *, visit_id=None, need_id=None, request_id=None) -> dict:
     """The visit, villager need or request the case starts from: one at most, of the same village."""
     given = [(field, model, pk) for field, model, pk in (("source_visit", Visit, visit_id),
@@ -108,7 +104,7 @@ def dispute_open(*, actor: User | None, village: Region, title: str, summary: st
     dispute = Dispute(village=village, title=check_text(title, field="title", required=True, max_length=100),
                       summary=check_text(summary, field="summary", required=True), intake=intake,
                       category=category, risk=risk, arose_on=arose_on, reported_on=reported_on,
-                      due_on=deadlines.dispute_due(reported_on), recorded_by=_user(actor),
+                      due_on=deadlines.dispute_due(reported_on), recorded_by=checks.acting_user(actor),
                       **_source(actor, village, visit_id=visit_id, need_id=need_id, request_id=request_id))
     rows = _parties(actor, dispute, parties)
     dispute.save()
@@ -120,13 +116,9 @@ def dispute_open(*, actor: User | None, village: Region, title: str, summary: st
 
 
 def _record(actor, dispute: Dispute, step: str, day: datetime.date, note: str, data: dict) -> None:
-    DisputeStep.objects.create(dispute=dispute, step=step, done_on=day, note=note, by=_user(actor))
+    DisputeStep.objects.create(dispute=dispute, step=step, done_on=day, note=note, by=checks.acting_user(actor))
     audit_record(actor=actor, action=f"dispute.{step}", obj=dispute, region_code=dispute.village_id,
                  after={"done_on": f"{day:%Y-%m-%d}", **data})
-
-
-def _last_date(dispute: Dispute) -> datetime.date | None:
-    return dispute.steps.order_by("-done_on").values_list("done_on", flat=True).first()
 
 
 def _refuse(code: str, message: str) -> None:
@@ -166,19 +158,13 @@ def dispute_step(*, actor: User | None, dispute: Dispute, step: str, done_on: da
     if step not in Step.values or step == Step.REPORT:
         _refuse("bad_step", _("没有这个办理环节。"))
     _check_order(dispute, step)
-    checks.past_date(done_on, "done_on")
-    checks.not_before(done_on, _last_date(dispute), field="done_on", what=_("上一环节的日期"))
+    checks.step_date(done_on, dispute)
     note = check_text(note, field="note")
     data = TAKE[step](dispute, done_on, note, mediator=mediator, result=result, agreement=agreement,
                       agreement_terms=agreement_terms, amount=amount, perform_by=perform_by, court=court)
     dispute.save()
     _record(actor, dispute, step, done_on, note, data)
     return dispute
-
-
-def _needs(note: str, message: str) -> None:
-    if not note:
-        raise DomainError("note_required", message, field="note")
 
 
 def _assign(dispute, day, note, *, mediator, **_ignored):
@@ -188,13 +174,13 @@ def _assign(dispute, day, note, *, mediator, **_ignored):
 
 
 def _prevent(dispute, day, note, **_ignored):
-    _needs(note, _("请写明采取的预防措施（稳控、劝导、隔离等）。"))
+    checks.needs_note(note, _("请写明采取的预防措施（稳控、劝导、隔离等）。"))
     dispute.measures, dispute.state = note, State.PREVENTED
     return {}
 
 
 def _investigate(dispute, day, note, **_ignored):
-    _needs(note, _("请写明排查核实的情况（事实、诉求、证据）。"))
+    checks.needs_note(note, _("请写明排查核实的情况（事实、诉求、证据）。"))
     dispute.findings, dispute.state = note, State.INVESTIGATED
     return {}
 
@@ -202,7 +188,7 @@ def _investigate(dispute, day, note, **_ignored):
 def _resolve(dispute, day, note, *, result, agreement, agreement_terms, amount, perform_by, **_ignored):
     if result not in Dispute.Result.values:
         raise DomainError("result_required", _("请选择调解结果。"), field="result")
-    _needs(note, _("请填写调解记录（调解经过和双方意见）。"))
+    checks.needs_note(note, _("请填写调解记录（调解经过和双方意见）。"))
     if result == Dispute.Result.SUCCESS:
         if agreement not in (Dispute.Agreement.WRITTEN, Dispute.Agreement.ORAL):
             raise DomainError("agreement_required", _("调解成功须写明达成的是书面协议还是口头协议。"), field="agreement")
@@ -220,7 +206,7 @@ def _resolve(dispute, day, note, *, result, agreement, agreement_terms, amount, 
 
 
 def _escalate(dispute, day, note, **_ignored):
-    _needs(note, _("请写明上报乡镇的理由（如涉及人数多、金额大、村级调解不成）。"))
+    checks.needs_note(note, _("请写明上报乡镇的理由（如涉及人数多、金额大、村级调解不成）。"))
     dispute.level, dispute.escalated_on, dispute.escalation_reason = Dispute.Level.TOWNSHIP, day, note
     return {"level": dispute.level}
 
@@ -241,7 +227,7 @@ def _perform(dispute, day, note, **_ignored):
 def _follow_up(dispute, day, note, **_ignored):
     if dispute.follow_up_on:
         _refuse("done", _("回访已登记。"))
-    _needs(note, _("请写明回访情况（协议是否履行、当事人是否满意、有无反复）。"))
+    checks.needs_note(note, _("请写明回访情况（协议是否履行、当事人是否满意、有无反复）。"))
     dispute.follow_up_on, dispute.follow_up_note = day, note
     return {}
 

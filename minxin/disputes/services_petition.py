@@ -52,10 +52,6 @@ RULES: dict[str, Any] = {
 }
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def petition_register(*, actor: User | None, region: Region, petitioner: str = "", member_id: int | None = None,
                       phone: str = "", persons: int = 1, channel: str, nature: str, title: str, content: str,
@@ -78,14 +74,14 @@ def petition_register(*, actor: User | None, region: Region, petitioner: str = "
         persons=persons, channel=channel, nature=nature,
         title=check_text(title, field="title", required=True, max_length=100),
         content=check_text(content, field="content", required=True), received_on=received_on,
-        due_on=after(received_on, deadlines.ACCEPT_DAYS), recorded_by=_user(actor))
+        due_on=after(received_on, deadlines.ACCEPT_DAYS), recorded_by=checks.acting_user(actor))
     _record(actor, petition, Step.REGISTER, received_on, "", {
         "title": petition.title, "petitioner": name, "phone": petition.phone, "channel": channel, "nature": nature})
     return petition
 
 
 def _record(actor, petition: Petition, step: str, day: datetime.date, note: str, data: dict) -> None:
-    PetitionStep.objects.create(petition=petition, step=step, done_on=day, note=note, by=_user(actor))
+    PetitionStep.objects.create(petition=petition, step=step, done_on=day, note=note, by=checks.acting_user(actor))
     audit_record(actor=actor, action=f"petition.{step}", obj=petition, region_code=petition.region_id,
                  after={"done_on": f"{day:%Y-%m-%d}", **data})
 
@@ -103,19 +99,12 @@ def petition_step(*, actor: User | None, petition: Petition, step: str, done_on:
     if petition.state not in ALLOWED[step]:
         raise DomainError("out_of_order", _("%(rule)s；本事项现在“%(now)s”。") % {
             "rule": RULES[step], "now": petition.get_state_display()}, field="step")
-    checks.past_date(done_on, "done_on")
-    last = petition.steps.order_by("-done_on").values_list("done_on", flat=True).first()
-    checks.not_before(done_on, last, field="done_on", what=_("上一环节的日期"))
+    checks.step_date(done_on, petition)
     note = check_text(note, field="note")
     data = TAKE[step](petition, done_on, note, handler=handler, result=result, leader=leader, deadline=deadline)
     petition.save()
     _record(actor, petition, step, done_on, note, data)
     return petition
-
-
-def _needs(note: str, message: str) -> None:
-    if not note:
-        raise DomainError("note_required", message, field="note")
 
 
 def _accept(petition, day, note, *, handler, **_ignored):
@@ -126,7 +115,7 @@ def _accept(petition, day, note, *, handler, **_ignored):
 
 
 def _reject(petition, day, note, **_ignored):
-    _needs(note, _("不予受理须写明理由，并告知信访人向哪个机关提出（《信访工作条例》第三十一条）。"))
+    checks.needs_note(note, _("不予受理须写明理由，并告知信访人向哪个机关提出（《信访工作条例》第三十一条）。"))
     petition.decided_on, petition.decision_note, petition.state, petition.due_on = day, note, State.REJECTED, None
     return {}
 
@@ -134,7 +123,7 @@ def _reject(petition, day, note, **_ignored):
 def _extend(petition, day, note, **_ignored):
     if petition.extended:
         raise DomainError("extended", _("办理期限只能延长一次，且不超过 30 日（《信访工作条例》第三十二条）。"), field="step")
-    _needs(note, _("延期办理须写明理由，并告知信访人。"))
+    checks.needs_note(note, _("延期办理须写明理由，并告知信访人。"))
     if day > petition.handling_due:
         raise DomainError("extend_late", _("延期须在办理期限（%(due)s）届满前决定。") % {
             "due": f"{petition.handling_due:%Y-%m-%d}"}, field="done_on")
@@ -146,7 +135,7 @@ def _extend(petition, day, note, **_ignored):
 def _reply(petition, day, note, *, result, **_ignored):
     if result not in Petition.Result.values:
         raise DomainError("result_required", _("请选择处理意见。"), field="result")
-    _needs(note, _("请填写答复意见。"))
+    checks.needs_note(note, _("请填写答复意见。"))
     petition.replied_on, petition.result, petition.reply, petition.state = day, result, note, State.REPLIED
     petition.due_on = None
     return {"result": result, "in_time": day <= petition.handling_due}
@@ -167,7 +156,7 @@ def _request_review(petition, day, note, **_ignored):
 
 
 def _review(petition, day, note, **_ignored):
-    _needs(note, _("请填写复查意见。"))
+    checks.needs_note(note, _("请填写复查意见。"))
     petition.reviewed_on, petition.review_note, petition.state, petition.due_on = day, note, State.REVIEWED, None
     return {"in_time": day <= after(petition.review_requested_on, deadlines.REVIEW_DAYS)}
 
@@ -180,7 +169,7 @@ def _request_rereview(petition, day, note, **_ignored):
 
 
 def _rereview(petition, day, note, **_ignored):
-    _needs(note, _("请填写复核意见。"))
+    checks.needs_note(note, _("请填写复核意见。"))
     petition.rereviewed_on, petition.rereview_note, petition.state, petition.due_on = (
         day, note, State.REREVIEWED, None)
     return {"in_time": day <= after(petition.rereview_requested_on, deadlines.REVIEW_DAYS)}

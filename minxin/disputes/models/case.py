@@ -149,9 +149,23 @@ class DisputeParty(models.Model):
         return self.name
 
 
-class DisputeStep(models.Model):
+class CaseStep(models.Model):
     """One step of a case as it was taken: which, on what day, by whom, with what note."""
 
+    done_on = models.DateField(_("日期"))
+    note = models.TextField(_("情况"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.done_on:%Y-%m-%d}"
+
+
+class DisputeStep(CaseStep):
     class Step(models.TextChoices):
         REPORT = "report", _("早报告")
         ASSIGN = "assign", _("早部署")
@@ -165,16 +179,8 @@ class DisputeStep(models.Model):
 
     dispute = models.ForeignKey(Dispute, verbose_name=_("矛盾纠纷"), on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(_("环节"), max_length=16, choices=Step.choices)
-    done_on = models.DateField(_("日期"))
-    note = models.TextField(_("情况"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
-                           on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("办理环节")
         verbose_name_plural = _("办理环节")
         ordering = ["dispute", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.done_on:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.disputes.models.case import CaseStep
 
 
 class Petition(TimeStampedModel):
@@ -103,7 +104,7 @@ class Petition(TimeStampedModel):
         return bool(self.extension_reason)
 
 
-class PetitionStep(models.Model):
+class PetitionStep(CaseStep):
     class Step(models.TextChoices):
         REGISTER = "register", _("登记")
         ACCEPT = "accept", _("受理")
@@ -120,16 +121,8 @@ class PetitionStep(models.Model):
     petition = models.ForeignKey(Petition, verbose_name=_("信访事项"), on_delete=models.CASCADE,
                                  related_name="steps")
     step = models.CharField(_("环节"), max_length=20, choices=Step.choices)
-    done_on = models.DateField(_("日期"))
-    note = models.TextField(_("情况"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
-                           on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("信访办理环节")
         verbose_name_plural = _("信访办理环节")
         ordering = ["petition", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.done_on:%Y-%m-%d}"
