@@ -110,14 +110,19 @@ def _parties(rng, ctx, dispute, members) -> list[DisputeParty]:
     return rows
 
 
+def _home_village(ctx):
+    """The demo clerk's and cadre's village: the first of 土地坳镇 (as the demo accounts pick it)."""
+    return next((v for v in ctx.villages if v.parent_id == "520627106000"), ctx.villages[0])
+
+
 def _disputes(rng, ctx, today) -> int:
     members = _members_by_village(ctx.villages)
     visits = defaultdict(list)
     for code, pk in Visit.objects.filter(kind=Visit.Kind.MEDIATION).values_list("village_id", "id").iterator():
         visits[code].append(pk)
-    first = ctx.villages[0]
+    first = _home_village(ctx)
     cases = []
-    for village in ctx.villages:
+    for village in sorted(ctx.villages, key=lambda v: v != first):
         count = rng.choices([0, 1, 2, 3, 4], [15, 30, 30, 15, 10])[0] + (2 if village == first else 0)
         for index in range(count):
             recent = index == 0 and village == first or rng.random() < 0.12
@@ -186,12 +191,11 @@ def _petitions(rng, ctx, today) -> int:
     townships = defaultdict(list)
     for village in ctx.villages:
         townships[village.parent_id].append(village)
-    rows = []
-    for index, (_code, villages) in enumerate(sorted(townships.items())):
+    home = _home_village(ctx)
+    rows = [_petition(rng, ctx, home, today, age=10, undecided=True)]  # the demo township admin's: due this week
+    for _code, villages in sorted(townships.items()):
         for _n in range(rng.randint(5, 12)):
             rows.append(_petition(rng, ctx, rng.choice(villages), today, age=rng.randint(3, 360)))
-        if index == 0:  # the demo township admin: one acceptance due within the week
-            rows.append(_petition(rng, ctx, villages[0], today, age=10, undecided=True))
     for petition, _steps in rows:
         if petition.state not in ("closed", "rejected") and rng.random() < 0.1:
             petition.backlog_leader = rng.choice(["乡党委书记", "乡长", "分管政法副书记"])
