@@ -15,19 +15,9 @@ database first; re-runs reuse it). BENCH_QUARTER picks the quarter (default: the
 import os
 import re
 
-from bench.common import median_seconds, record, run_sql
+from bench.common import ensure_county, median_seconds, record, run_sql
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-
-
-def _ensure_county():
-    from django.core.management import call_command
-
-    from minxin.regions.models import Region
-
-    if not Region.objects.filter(level="village").exists():
-        print("loading the county demo (minxin demo --scale county) …", flush=True)
-        call_command("demo", scale="county", verbosity=0)
 
 
 def _ensure_supervision(window) -> None:
@@ -158,7 +148,7 @@ def run() -> None:
     from minxin.demo.assessment import last_complete_quarter
     from minxin.fieldwork.models import Visit
 
-    _ensure_county()
+    ensure_county()
     window = parse_quarter(os.environ.get("BENCH_QUARTER") or last_complete_quarter(timezone.localdate()).code)
     _ensure_supervision(window)
     # The benchmark recomputes the quarter: the demo's appeals against its published scores go first

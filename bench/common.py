@@ -51,3 +51,22 @@ def run_sql(queries: list[tuple[str, list]]) -> None:
         for sql, params in queries:
             cursor.execute(sql, params)
             cursor.fetchall()
+
+
+def ensure_county() -> None:
+    """Load the county-scale demo into an empty database; refuse a database holding something else
+    (its figures would not be the county's)."""
+    from django.core.management import call_command
+
+    from minxin.fieldwork.models import Visit
+    from minxin.regions.models import Region
+
+    if not Region.objects.filter(level="village").exists():
+        print("loading the county demo (minxin demo --scale county) …", flush=True)
+        started = time.perf_counter()
+        call_command("demo", scale="county", verbosity=0)
+        print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    visits = Visit.objects.count()
+    if visits < 100_000:
+        raise SystemExit(f"this database has {visits} visits; run the benchmark on an empty database "
+                         "or one loaded with `minxin demo --scale county`")

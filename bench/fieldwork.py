@@ -25,6 +25,8 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from bench.common import ensure_county
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 LINES: list[str] = []
@@ -59,24 +61,6 @@ def _record(vendor: str) -> None:
 
 def _median(samples):
     return statistics.median(samples)
-
-
-def _ensure_county():
-    from django.core.management import call_command
-
-    from minxin.fieldwork.models import Visit
-    from minxin.regions.models import Region
-
-    if not Region.objects.exists():
-        print("loading the county demo (minxin demo --scale county) …", flush=True)
-        started = time.perf_counter()
-        call_command("demo", scale="county", verbosity=0)
-        print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
-    visits = Visit.objects.count()
-    if visits < 100_000:
-        raise SystemExit(f"this database has {visits} visits; run the benchmark on an empty database "
-                         "or one loaded with `minxin demo --scale county`")
-    return visits
 
 
 def _cadre_and_households():
@@ -303,8 +287,11 @@ def run() -> None:
     from django.db import connection
     from django.test import Client
 
+    from minxin.fieldwork.models import Visit
+
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    visits = _ensure_county()
+    ensure_county()
+    visits = Visit.objects.count()
     _say(f"database: {connection.vendor}; {visits:,} visits (county demo)")
     user, households = _cadre_and_households()
     client = Client()

@@ -211,3 +211,22 @@ def test_today_is_the_county_clock_not_utc(world, monkeypatch):
     assert timezone.localdate() == D(2027, 1, 1)
     dispute = _open(world, arose_on=D(2027, 1, 1), reported_on=D(2027, 1, 1))
     assert dispute.due_on == D(2027, 1, 31)
+
+
+def test_a_party_removed_from_the_registry_stays_in_the_case_by_name(world):
+    from minxin.fieldwork.models import Visit
+    from minxin.registry import services as registry_services
+
+    dispute = world.disputes["tdw"]["dispute"]
+    member = world.registry["tdw"]["member"]
+    household = world.registry["tdw"]["household"]
+    household.refresh_from_db()
+    registry_services.member_remove(actor=None, member=member, version=household.version, reason="迁出")
+    party = dispute.parties.get(side="first")
+    assert party.member is None and party.name == member.name  # the file keeps who it was
+    visit = Visit.objects.get(pk=dispute.source_visit_id)
+    visit.needs.all().delete()
+    visit.photos.all().delete()
+    visit.delete()
+    dispute.refresh_from_db()
+    assert dispute.source_visit is None and dispute.title

@@ -74,11 +74,11 @@ class Dispute(TimeStampedModel):
     # The date the mediation is due (reported + MINXIN_DISPUTE_DAYS); empty once concluded.
     due_on = models.DateField(_("办结期限"), null=True, blank=True, db_index=True)
     source_visit = models.ForeignKey("fieldwork.Visit", verbose_name=_("来自走访"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+")
     source_need = models.ForeignKey("fieldwork.Need", verbose_name=_("来自民情"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="+")
     source_request = models.ForeignKey("fieldwork.VillagerRequest", verbose_name=_("来自群众诉求"), null=True,
-                                       blank=True, on_delete=models.PROTECT, related_name="+")
+                                       blank=True, on_delete=models.SET_NULL, related_name="+")
     mediator = models.CharField(_("调解员"), max_length=64, blank=True)
     measures = models.TextField(_("预防措施"), blank=True)
     findings = models.TextField(_("排查核实情况"), blank=True)
@@ -135,7 +135,7 @@ class DisputeParty(models.Model):
     dispute = models.ForeignKey(Dispute, verbose_name=_("矛盾纠纷"), on_delete=models.CASCADE, related_name="parties")
     side = models.CharField(_("身份"), max_length=8, choices=Side.choices)
     member = models.ForeignKey("registry.Member", verbose_name=_("本村村民"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(_("姓名或名称"), max_length=64)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)

@@ -47,7 +47,7 @@ class Petition(TimeStampedModel):
     region = models.ForeignKey("regions.Region", verbose_name=_("所在村（乡镇）"), on_delete=models.PROTECT,
                                related_name="+")
     member = models.ForeignKey("registry.Member", verbose_name=_("信访人（本村村民）"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.SET_NULL, related_name="+")
     petitioner = models.CharField(_("信访人"), max_length=64)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     persons = models.PositiveSmallIntegerField(_("人数"), default=1)
