@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "minxin.core",
     "minxin.regions",
     "minxin.accounts",
+    "minxin.ledger",
     "minxin.cadres",
     "minxin.registry",
     "minxin.fieldwork",
