@@ -149,6 +149,7 @@ page("disputes:dispute-detail", lambda w, s: reverse("disputes:dispute-detail", 
      "POST")
 page("disputes:dispute-document",
      lambda w, s: reverse("disputes:dispute-document", args=[w.disputes[s]["dispute"].pk, "file"]))
+page("disputes:party-add", lambda w, s: reverse("disputes:party-add", args=[w.disputes[s]["dispute"].pk]), "POST")
 page("disputes:party-reveal", lambda w, s: reverse("disputes:party-reveal", args=[
     w.disputes[s]["dispute"].pk, w.disputes[s]["party"].pk]), "POST")
 page("disputes:petition-detail", lambda w, s: reverse("disputes:petition-detail", args=[w.disputes[s]["petition"].pk]))

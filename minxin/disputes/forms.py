@@ -4,7 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
-from minxin.disputes.models import Dispute, Petition, Screening, SensitivePeriod
+from minxin.disputes.models import Dispute, DisputeParty, Petition, Screening, SensitivePeriod
 from minxin.regions.models import Region
 
 
@@ -60,6 +60,11 @@ class DisputeForm(StyledFormMixin, ModelFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages if villages is not None else Region.objects.none()
         self.order_fields(["village", "title", "category", "risk", "intake", "arose_on", "reported_on", "summary"])
+
+
+class PartyForm(StyledFormMixin, forms.Form):
+    side = forms.ChoiceField(label=_("身份"), choices=DisputeParty.Side.choices)
+    name, household, phone, address = _party_fields(_("当事人"), required=True)
 
 
 class StepForm(StyledFormMixin, forms.Form):

@@ -12,6 +12,7 @@ nav.register("disputes", label=_("矛盾纠纷"), icon="bi-shield-check", order=
 
 audit.register_action_labels({
     "screening.record": _("填报矛盾纠纷排查"), "sensitive_period.declare": _("发布敏感时期"),
+    "dispute.party_add": _("矛盾纠纷：添加当事人"),
     **{f"dispute.{step.value}": format_lazy("{}{}", _("矛盾纠纷："), step.label) for step in DisputeStep.Step},
     **{f"petition.{step.value}": format_lazy("{}{}", _("信访事项："), step.label) for step in PetitionStep.Step},
 })
@@ -33,3 +34,15 @@ def _source_section(kind: str):
 for _kind in ("visit", "need", "request"):
     nav.register_section(f"fieldwork.{_kind}", "disputes", order=60, template="disputes/_source_section.html",
                          context=_source_section(_kind))
+
+
+def _household_section(user, household):
+    """The cases a member of the household is a party to (none shown: no section)."""
+    if not selectors.can_view(user):
+        return None
+    cases = list(selectors_cases.dispute_list(user=user).filter(parties__member__household=household).distinct())
+    return {"cases": cases} if cases else None
+
+
+nav.register_section("registry.household", "disputes", order=70, template="disputes/_household_section.html",
+                     context=_household_section)

@@ -61,26 +61,52 @@ def _source(actor, village: Region, *, visit_id=None, need_id=None, request_id=N
     return {field: found}
 
 
+def _party_row(actor, dispute: Dispute, party: Party, index: int) -> DisputeParty:
+    if party.side not in DisputeParty.Side.values:
+        raise DomainError("bad_side", _("第 %(n)d 名当事人的身份不正确。") % {"n": index}, field="parties")
+    member = checks.member_in_scope(actor, party.member_id, field="parties")
+    name = member.name if member else check_text(party.name, field="parties", max_length=64)
+    if not name:
+        raise DomainError("party_name", _("第 %(n)d 名当事人：请选择本村村民或填写姓名。") % {"n": index},
+                          field="parties")
+    return DisputeParty(dispute=dispute, side=party.side, member=member, name=name,
+                        phone="" if member else checks.phone(party.phone, "parties"),
+                        address=check_text(party.address, field="parties", max_length=200))
+
+
 def _parties(actor, dispute: Dispute, parties: list[Party]) -> list[DisputeParty]:
     if not parties:
         raise DomainError("no_party", _("请至少填写一名当事人。"), field="parties")
     if len(parties) > MAX_PARTIES:
         raise DomainError("too_many_parties", _("当事人不超过 %(n)d 名。") % {"n": MAX_PARTIES}, field="parties")
-    rows = []
-    for index, party in enumerate(parties, start=1):
-        if party.side not in DisputeParty.Side.values:
-            raise DomainError("bad_side", _("第 %(n)d 名当事人的身份不正确。") % {"n": index}, field="parties")
-        member = checks.member_in_scope(actor, party.member_id, field="parties")
-        name = member.name if member else check_text(party.name, field="parties", max_length=64)
-        if not name:
-            raise DomainError("party_name", _("第 %(n)d 名当事人：请选择本村村民或填写姓名。") % {"n": index},
-                              field="parties")
-        rows.append(DisputeParty(dispute=dispute, side=party.side, member=member, name=name,
-                                 phone="" if member else checks.phone(party.phone, "parties"),
-                                 address=check_text(party.address, field="parties", max_length=200)))
+    rows = [_party_row(actor, dispute, party, index) for index, party in enumerate(parties, start=1)]
     if {row.side for row in rows} != set(DisputeParty.Side.values) and len(rows) > 1:
         raise DomainError("one_side", _("纠纷须有双方当事人：请分别填写一方和另一方。"), field="parties")
     return rows
+
+
+def _party_data(rows: list[DisputeParty]) -> list[dict]:
+    return [{"side": row.side, "name": row.name, "phone": row.phone} for row in rows]
+
+
+@transaction.atomic
+def dispute_party_add(*, actor: User | None, dispute: Dispute, party: Party) -> DisputeParty:
+    """A party found after the case was filed (another household drawn in): while the case is open."""
+    require(actor, roles.HANDLE_DISPUTES)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    require_scope(actor, dispute.village_id)
+    if dispute.level == Dispute.Level.TOWNSHIP:
+        require(actor, roles.HANDLE_ESCALATED)
+    if not dispute.is_open:
+        raise DomainError("closed", _("已化解办结的纠纷不再添加当事人。"))
+    count = dispute.parties.count()
+    if count >= MAX_PARTIES:
+        raise DomainError("too_many_parties", _("当事人不超过 %(n)d 名。") % {"n": MAX_PARTIES}, field="parties")
+    row = _party_row(actor, dispute, party, count + 1)
+    row.save()
+    audit_record(actor=actor, action="dispute.party_add", obj=dispute, region_code=dispute.village_id,
+                 after={"parties": _party_data([row])})
+    return row
 
 
 @transaction.atomic
@@ -111,7 +137,7 @@ def dispute_open(*, actor: User | None, village: Region, title: str, summary: st
     DisputeParty.objects.bulk_create(rows)
     _record(actor, dispute, Step.REPORT, reported_on, dispute.title, {
         "title": dispute.title, "category": category, "risk": risk, "intake": intake,
-        "parties": [{"side": row.side, "name": row.name, "phone": row.phone} for row in rows]})
+        "parties": _party_data(rows)})
     return dispute
 
 

@@ -26,7 +26,7 @@ from minxin.disputes import (
     services_petition,
     steps,
 )
-from minxin.disputes.forms import DisputeForm, PetitionForm, StepForm
+from minxin.disputes.forms import DisputeForm, PartyForm, PetitionForm, StepForm
 from minxin.disputes.models import Dispute, DisputeStep, Petition, PetitionStep
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -70,14 +70,15 @@ def _from_source(request) -> dict:
     return initial
 
 
-def _party(user, data: dict, side: str) -> services_case.Party | None:
-    name, number = data[f"{side}_name"].strip(), data[f"{side}_household"].strip()
+def _party(user, data: dict, side: str, prefix: str = "") -> services_case.Party | None:
+    """The party a form describes (its fields named `{prefix}name` …), or None when it is left empty."""
+    name, number = data[f"{prefix}name"].strip(), data[f"{prefix}household"].strip()
     if not name and not number:
         return None
-    member_id = selectors_cases.member_id(user=user, household=number, name=name, field=f"{side}_household") \
+    member_id = selectors_cases.member_id(user=user, household=number, name=name, field=f"{prefix}household") \
         if number else None
-    return services_case.Party(side=side, member_id=member_id, name=name, phone=data[f"{side}_phone"],
-                               address=data[f"{side}_address"])
+    return services_case.Party(side=side, member_id=member_id, name=name, phone=data[f"{prefix}phone"],
+                               address=data[f"{prefix}address"])
 
 
 @login_required
@@ -91,7 +92,8 @@ def dispute_new(request):
         data = dict(form.cleaned_data)
 
         def call():
-            parties = [p for p in (_party(request.user, data, "first"), _party(request.user, data, "second")) if p]
+            parties = [p for p in (_party(request.user, data, "first", "first_"),
+                                   _party(request.user, data, "second", "second_")) if p]
             fields = {key: data[key] for key in ("village", "title", "summary", "intake", "category", "risk",
                                                   "arose_on", "reported_on")}
             return services_case.dispute_open(actor=request.user, parties=parties, **fields, **source)
@@ -144,6 +146,7 @@ def dispute_detail(request, pk):
     return render(request, "disputes/dispute_detail.html", {
         "dispute": dispute, "forms": forms, "nav_active": NAV, "today": timezone.localdate(),
         "can_reveal": may_reveal(request.user), "early": [s for s in Dispute.State],
+        "party_form": PartyForm() if may_act and dispute.is_open else None,
         "done_states": _done_states(dispute)},
         status=400 if any(form.errors for _step, form in forms) else 200)
 
@@ -151,6 +154,22 @@ def dispute_detail(request, pk):
 def _done_states(dispute: Dispute) -> set[str]:
     order = list(Dispute.State.values)
     return set(order[:order.index(dispute.state) + 1])
+
+
+@login_required
+@require_POST
+def party_add(request, pk):
+    dispute = selectors_cases.dispute_get(user=request.user, pk=pk)
+    require(request.user, roles.HANDLE_DISPUTES)
+    form = PartyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        data = form.cleaned_data
+        pages.act(request, lambda: services_case.dispute_party_add(
+            actor=request.user, dispute=dispute, party=_party(request.user, data, data["side"])),
+            done=_("当事人已添加。"))
+    return redirect("disputes:dispute-detail", dispute.pk)
 
 
 @login_required

@@ -215,3 +215,31 @@ def test_hostile_input_is_a_clear_4xx_and_changes_nothing(world, client):
     assert client.post(reverse("disputes:dispute-detail", args=[dispute.pk]), {"step": "\x00"},
                        follow=True).status_code == 200
     assert (Dispute.objects.count(), Petition.objects.count(), dispute.steps.count()) == before
+
+
+def test_a_party_drawn_in_later_is_added_while_the_case_is_open(world, client):
+    dispute = world.disputes["tdw"]["dispute"]
+    url = reverse("disputes:party-add", args=[dispute.pk])
+    client.force_login(world.users["county_auditor"])
+    assert client.post(url, {"side": "second", "name": "王五"}).status_code == 403
+    client.force_login(world.users["tdw_clerk"])
+    page = client.post(url, {"side": "second", "name": "邻居王五", "phone": "13800005555"}, follow=True)
+    assert "当事人已添加" in page.content.decode() and "138****5555" in page.content.decode()
+    assert dispute.parties.filter(name="邻居王五", phone="13800005555").exists()
+    event = AuditEvent.objects.get(action="dispute.party_add", object_id=str(dispute.pk))
+    assert event.after["parties"][0]["phone"] == "138****5555"
+    refused = client.post(url, {"side": "second", "name": "外人", "household": "NOPE"}, follow=True)
+    assert "户编号 NOPE 中没有名为“外人”的成员" in refused.content.decode()
+    Dispute.objects.filter(pk=dispute.pk).update(state="resolved")
+    closed = client.post(url, {"side": "second", "name": "迟来的人"}, follow=True)
+    assert "不再添加当事人" in closed.content.decode() and not dispute.parties.filter(name="迟来的人").exists()
+
+
+def test_the_household_page_lists_the_cases_its_members_are_parties_to(world, client):
+    household = world.registry["tdw"]["household"]
+    client.force_login(world.users["tdw_admin"])
+    page = client.get(reverse("registry:household-detail", args=[household.pk])).content.decode()
+    assert 'data-testid="household-disputes"' in page and world.disputes["tdw"]["dispute"].title in page
+    other = world.fieldwork["tdw"]["households"][0]  # no member of it is a party
+    assert 'data-testid="household-disputes"' not in client.get(
+        reverse("registry:household-detail", args=[other.pk])).content.decode()
