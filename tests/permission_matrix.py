@@ -149,6 +149,9 @@ page("disputes:dispute-detail", lambda w, s: reverse("disputes:dispute-detail", 
      "POST")
 page("disputes:dispute-document",
      lambda w, s: reverse("disputes:dispute-document", args=[w.disputes[s]["dispute"].pk, "file"]))
+page("disputes:dispute-edit", lambda w, s: reverse("disputes:dispute-edit", args=[w.disputes[s]["dispute"].pk]))
+page("disputes:dispute-edit", lambda w, s: reverse("disputes:dispute-edit", args=[w.disputes[s]["dispute"].pk]),
+     "POST")
 page("disputes:party-add", lambda w, s: reverse("disputes:party-add", args=[w.disputes[s]["dispute"].pk]), "POST")
 page("disputes:party-reveal", lambda w, s: reverse("disputes:party-reveal", args=[
     w.disputes[s]["dispute"].pk, w.disputes[s]["party"].pk]), "POST")

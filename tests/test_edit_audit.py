@@ -29,6 +29,7 @@ EDITS = {
     "registry:plan-edit": {"field": "title", "new": "改过的发展规划"},
     "registry:plan-item-edit": {"field": "progress_note", "new": "已开工建设"},
     "cadres:study-edit": {"field": "title", "new": "改过的学习主题"},
+    "disputes:dispute-edit": {"field": "title", "new": "改过的案由"},
 }
 
 

@@ -62,6 +62,13 @@ class DisputeForm(StyledFormMixin, ModelFieldsForm):
         self.order_fields(["village", "title", "category", "risk", "intake", "arose_on", "reported_on", "summary"])
 
 
+class DisputeEditForm(StyledFormMixin, ModelFieldsForm):
+    class Meta:
+        model = Dispute
+        fields = ["title", "category", "risk", "intake", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+
 class PartyForm(StyledFormMixin, forms.Form):
     side = forms.ChoiceField(label=_("身份"), choices=DisputeParty.Side.choices)
     name, household, phone, address = _party_fields(_("当事人"), required=True)

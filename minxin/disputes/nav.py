@@ -12,7 +12,7 @@ nav.register("disputes", label=_("矛盾纠纷"), icon="bi-shield-check", order=
 
 audit.register_action_labels({
     "screening.record": _("填报矛盾纠纷排查"), "sensitive_period.declare": _("发布敏感时期"),
-    "dispute.party_add": _("矛盾纠纷：添加当事人"),
+    "dispute.party_add": _("矛盾纠纷：添加当事人"), "dispute.edit": _("矛盾纠纷：修改案件信息"),
     **{f"dispute.{step.value}": format_lazy("{}{}", _("矛盾纠纷："), step.label) for step in DisputeStep.Step},
     **{f"petition.{step.value}": format_lazy("{}{}", _("信访事项："), step.label) for step in PetitionStep.Step},
 })

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
 from minxin.accounts.models import User
-from minxin.core.audit import audit_record
+from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import require, require_scope
 from minxin.core.validation import check_text
@@ -138,6 +138,34 @@ def dispute_open(*, actor: User | None, village: Region, title: str, summary: st
     _record(actor, dispute, Step.REPORT, reported_on, dispute.title, {
         "title": dispute.title, "category": category, "risk": risk, "intake": intake,
         "parties": _party_data(rows)})
+    return dispute
+
+
+@transaction.atomic
+def dispute_edit(*, actor: User | None, dispute: Dispute, title: str, summary: str, intake: str, category: str,
+                 risk: str) -> Dispute:
+    """Correct what the case is about (a risk re-rated, a category mistaken) while it is open; its
+    dates and steps are history and stay as taken."""
+    require(actor, roles.HANDLE_DISPUTES)
+    dispute = locked(dispute)
+    require_scope(actor, dispute.village_id)
+    if dispute.level == Dispute.Level.TOWNSHIP:
+        require(actor, roles.HANDLE_ESCALATED)
+    if not dispute.is_open:
+        raise DomainError("closed", _("已化解办结的纠纷不再修改。"))
+    for field, value, choices in (("intake", intake, Dispute.Intake), ("category", category, Dispute.Category),
+                                  ("risk", risk, Dispute.Risk)):
+        if value not in choices.values:
+            raise DomainError("bad_choice", _("请从列表中选择。"), field=field)
+    before = snapshot(dispute)
+    dispute.title = check_text(title, field="title", required=True, max_length=100)
+    dispute.summary = check_text(summary, field="summary", required=True)
+    dispute.intake, dispute.category, dispute.risk = intake, category, risk
+    dispute.save()
+    old, new = changed_fields(before, snapshot(dispute))
+    if new:
+        audit_record(actor=actor, action="dispute.edit", obj=dispute, region_code=dispute.village_id,
+                     before=old, after=new)
     return dispute
 
 

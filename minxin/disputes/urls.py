@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/new/", views_cases.dispute_new, name="dispute-new"),
     path("cases/<int:pk>/", views_cases.dispute_detail, name="dispute-detail"),
     path("cases/<int:pk>/<str:kind>.docx", views_cases.dispute_document, name="dispute-document"),
+    path("cases/<int:pk>/edit/", views_cases.dispute_edit, name="dispute-edit"),
     path("cases/<int:pk>/parties/", views_cases.party_add, name="party-add"),
     path("cases/<int:pk>/parties/<int:party_pk>/reveal/", views_cases.party_reveal, name="party-reveal"),
     path("petitions/", views_cases.petition_list, name="petition-list"),

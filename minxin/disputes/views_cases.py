@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +27,7 @@ from minxin.disputes import (
     services_petition,
     steps,
 )
-from minxin.disputes.forms import DisputeForm, PartyForm, PetitionForm, StepForm
+from minxin.disputes.forms import DisputeEditForm, DisputeForm, PartyForm, PetitionForm, StepForm
 from minxin.disputes.models import Dispute, DisputeStep, Petition, PetitionStep
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -147,6 +148,7 @@ def dispute_detail(request, pk):
         "dispute": dispute, "forms": forms, "nav_active": NAV, "today": timezone.localdate(),
         "can_reveal": may_reveal(request.user), "early": [s for s in Dispute.State],
         "party_form": PartyForm() if may_act and dispute.is_open else None,
+        "can_edit": may_act and dispute.is_open,
         "done_states": _done_states(dispute)},
         status=400 if any(form.errors for _step, form in forms) else 200)
 
@@ -154,6 +156,19 @@ def dispute_detail(request, pk):
 def _done_states(dispute: Dispute) -> set[str]:
     order = list(Dispute.State.values)
     return set(order[:order.index(dispute.state) + 1])
+
+
+@login_required
+def dispute_edit(request, pk):
+    dispute = selectors_cases.dispute_get(user=request.user, pk=pk)
+    require(request.user, roles.HANDLE_DISPUTES)
+    form = DisputeEditForm(request.POST or None, instance=dispute)
+    if request.method == "POST" and form.is_valid() and run(
+            form, lambda: services_case.dispute_edit(actor=request.user, dispute=dispute, **form.cleaned_data)):
+        messages.success(request, _("已保存。"))
+        return redirect("disputes:dispute-detail", dispute.pk)
+    return pages.form_page(request, form, _("修改纠纷：%(title)s") % {"title": dispute.title},
+                           back=reverse("disputes:dispute-detail", args=[dispute.pk]), nav=NAV)
 
 
 @login_required

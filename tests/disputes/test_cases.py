@@ -230,3 +230,19 @@ def test_a_party_removed_from_the_registry_stays_in_the_case_by_name(world):
     visit.delete()
     dispute.refresh_from_db()
     assert dispute.source_visit is None and dispute.title
+
+
+def test_a_case_is_corrected_while_open_logged_and_never_once_concluded(world):
+    dispute = world.disputes["tdw"]["dispute"]
+    edited = services_case.dispute_edit(actor=world.users["tdw_clerk"], dispute=dispute, title=dispute.title,
+                                        summary=dispute.summary, intake="active", category="house", risk="red")
+    event = AuditEvent.objects.get(action="dispute.edit", object_id=str(dispute.pk))
+    assert edited.risk == "red" and (event.before, event.after) == ({"risk": "yellow"}, {"risk": "red"})
+    with pytest.raises(DomainError, match="列表"):
+        services_case.dispute_edit(actor=world.users["tdw_clerk"], dispute=dispute, title="x", summary="x",
+                                   intake="active", category="house", risk="purple")
+    Dispute.objects.filter(pk=dispute.pk).update(state="resolved")
+    with pytest.raises(DomainError, match="不再修改"):
+        services_case.dispute_edit(actor=world.users["tdw_clerk"], dispute=dispute, title="改", summary="x",
+                                   intake="active", category="house", risk="red")
+    assert Dispute.objects.get(pk=dispute.pk).title == dispute.title
