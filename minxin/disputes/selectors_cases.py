@@ -1,5 +1,10 @@
 """Scoped reads of dispute case files and petitions, and what is overdue in them per township."""
 
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,6 +17,7 @@ from minxin.core.params import id_param
 from minxin.disputes.models import Dispute, DisputeParty, DisputeStep, Petition, PetitionStep
 from minxin.disputes.selectors import require_view
 from minxin.fieldwork.models import Need, VillagerRequest, Visit
+from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry.models import Member
 
@@ -85,16 +91,39 @@ def overdue_by_township(*, user: User) -> list[dict]:
     return [{**townships[code], "township": names.get(code)} for code in sorted(townships)]
 
 
-def source_record(*, user: User, visit: str | None, need: str | None, request_id: str | None):
-    """(kind, record) of the visit, need or villager request a new case starts from (None when none
-    is named); one the user does not see is a 404, like a missing one."""
-    for kind, model, value in (("visit", Visit, visit), ("need", Need, need), ("request", VillagerRequest, request_id)):
+@dataclass(frozen=True)
+class Source:
+    """The record a new case starts from, with what the case's form begins with."""
+
+    kind: str  # "visit", "need" or "request": the case's `<kind>_id`
+    record: Any
+    text: str
+    day: datetime.date
+
+
+# kind → the model, its text field and its time field
+SOURCES = {"visit": (Visit, "notes", "occurred_at"), "need": (Need, "text", "raised_at"),
+           "request": (VillagerRequest, "text", "submitted_at")}
+
+
+def source_record(*, user: User, params: Mapping[str, str]) -> Source | None:
+    """The visit, need or villager request a query string names (?visit= / ?need= / ?request=), or
+    None when it names none; one the user does not see is a 404, like a missing one."""
+    for kind, (model, text, at) in SOURCES.items():
+        value = params.get(kind)
         if value:
             pk = id_param(value)
             if pk is None:
                 raise Http404(kind)
-            return kind, get_object_or_404(model.objects.visible_to(user).select_related("household"), pk=pk)
+            record = get_object_or_404(model.objects.visible_to(user).select_related("household"), pk=pk)
+            return Source(kind, record, getattr(record, text), timezone.localdate(getattr(record, at)))
     return None
+
+
+def petition_regions(*, user: User) -> QuerySet[Region]:
+    """The villages and townships of the user's scope a petition may be registered in."""
+    return (Region.objects.visible_to(user).filter(level__in=[codes.TOWNSHIP, codes.VILLAGE])
+            .select_related("parent").order_by("code"))
 
 
 def member_id(*, user: User, household: str, name: str, field: str) -> int:

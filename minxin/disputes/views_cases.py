@@ -29,8 +29,6 @@ from minxin.disputes import (
 )
 from minxin.disputes.forms import DisputeEditForm, DisputeForm, PartyForm, PetitionForm, StepForm
 from minxin.disputes.models import Dispute, DisputeStep, Petition, PetitionStep
-from minxin.regions import codes
-from minxin.regions.models import Region
 from minxin.regions.selectors import region_filter
 
 NAV = "disputes"
@@ -52,22 +50,16 @@ def dispute_list(request):
 
 def _from_source(request) -> dict:
     """What a case started from a visit, need or request (?visit= / ?need= / ?request=) begins with."""
-    source = selectors_cases.source_record(user=request.user, visit=request.GET.get("visit"),
-                                           need=request.GET.get("need"), request_id=request.GET.get("request"))
+    source = selectors_cases.source_record(user=request.user, params=request.GET)
     if source is None:
         return {}
-    kind, record = source
-    household = getattr(record, "household", None)
-    text = getattr(record, "notes", None) or getattr(record, "text", "")
-    initial = {"village": record.village_id, "summary": text, "title": text[:30],
-               "arose_on": timezone.localdate(timezone.localtime(getattr(record, "occurred_at", None)
-                                                                 or getattr(record, "raised_at", None)
-                                                                 or record.submitted_at)),
-               f"{kind}_id": record.pk}
+    initial = {"village": source.record.village_id, "summary": source.text, "title": source.text[:30],
+               "arose_on": source.day, f"{source.kind}_id": source.record.pk}
+    household = source.record.household
     if household is not None:
         initial.update(first_household=household.number, first_name=household.head_name)
-    elif getattr(record, "contact_name", ""):
-        initial["first_name"] = record.contact_name
+    elif getattr(source.record, "contact_name", ""):
+        initial["first_name"] = source.record.contact_name
     return initial
 
 
@@ -228,9 +220,7 @@ def petition_list(request):
 @login_required
 def petition_new(request):
     require(request.user, roles.HANDLE_DISPUTES)
-    regions = Region.objects.visible_to(request.user).filter(level__in=[codes.TOWNSHIP, codes.VILLAGE]).order_by(
-        "code").select_related("parent")
-    form = PetitionForm(request.POST or None, regions=regions,
+    form = PetitionForm(request.POST or None, regions=selectors_cases.petition_regions(user=request.user),
                         initial={"received_on": timezone.localdate(), "persons": 1, "channel": "visit"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -105,6 +105,11 @@ def test_the_township_sees_the_overdue_list_and_escalates(browser_world, live_se
     _take(page, "assign", mediator="乡司法所 李所长")  # the township takes the case from here
     assert "乡司法所 李所长" in page.content()
     page.set_viewport_size(PHONE)
+    page.reload()  # an open case on a phone: its edit link and the folded party form fit
+    assert page.get_by_test_id("dispute-edit").count() == 1 and page.get_by_test_id("party-add").count() == 1
+    page.locator("[data-testid=party-add] > summary").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "dispute-open-phone")
     page.goto(f"{live_server.url}/disputes/overdue/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "disputes-overdue-phone")
