@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "minxin.fieldwork",
     "minxin.fieldapp",
     "minxin.disputes",
+    "minxin.rooms",
     "minxin.reports",
     "minxin.assessment",
     "minxin.demo",  # `minxin demo`: loads the demo county
@@ -233,6 +234,17 @@ MINXIN_DISPUTE_DAYS = env_int("MINXIN_DISPUTE_DAYS", 30, minimum=1)
 MINXIN_TODO_SOON_DAYS = env_int("MINXIN_TODO_SOON_DAYS", 7, minimum=0)
 # A dispute counts as reported early (早报告) when reported within this many days of being found.
 MINXIN_DISPUTE_EARLY_DAYS = env_int("MINXIN_DISPUTE_EARLY_DAYS", 3, minimum=0)
+# The liaison rooms (干群连心室, SPEC §4.5), in whole yuan: each room's yearly working fund, paid by
+# city : county : sending unit in the ratio of MINXIN_ROOM_SPLIT (due by the end of the month
+# MINXIN_ROOM_DUE_MONTH of its year), the provincial subsidy once per room, the county's
+# construction budget (the amount its allotment form starts from); the semi-annual grade thresholds
+# are the lowest total scores (of 100) of 好, 较好 and 一般 — below the last is 较差.
+MINXIN_ROOM_WORKING_FUND = env_int("MINXIN_ROOM_WORKING_FUND", 10000, minimum=1)
+MINXIN_ROOM_SPLIT = [int(part) for part in env_list("MINXIN_ROOM_SPLIT", ["2", "3", "5"])]
+MINXIN_ROOM_DUE_MONTH = env_int("MINXIN_ROOM_DUE_MONTH", 6, minimum=1)
+MINXIN_ROOM_SUBSIDY = env_int("MINXIN_ROOM_SUBSIDY", 20000, minimum=0)
+MINXIN_ROOM_CONSTRUCTION_BUDGET = env_int("MINXIN_ROOM_CONSTRUCTION_BUDGET", 1300000, minimum=0)
+MINXIN_ROOM_GRADES = [int(part) for part in env_list("MINXIN_ROOM_GRADES", ["90", "75", "60"])]
 # The public request page (liaison-card QR): hits per client address per window, and body size.
 MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)
 MINXIN_PUBLIC_RATE_WINDOW = env_int("MINXIN_PUBLIC_RATE_WINDOW", 600, minimum=1)

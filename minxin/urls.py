@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessment/", include("minxin.assessment.urls")),
     path("fieldwork/", include("minxin.fieldwork.urls")),
     path("disputes/", include("minxin.disputes.urls")),
+    path("rooms/", include("minxin.rooms.urls")),
     path("field/", include("minxin.fieldapp.urls")),
     path("r/", include("minxin.fieldwork.public_urls")),
     path("api/v1/", api.urls),

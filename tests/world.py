@@ -126,6 +126,9 @@ def build_world() -> World:
     from tests.disputes.world import add_disputes
 
     add_disputes(world)  # a dispute case and a petition per side
+    from tests.rooms.world import add_rooms
+
+    add_rooms(world)  # a liaison room per side with its money and an evaluation
     return world
 
 

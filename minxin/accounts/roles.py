@@ -123,3 +123,23 @@ for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_C
     CAPABILITIES[_role] |= {HANDLE_DISPUTES}
 for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
     CAPABILITIES[_role] |= {HANDLE_ESCALATED, HANDLE_PETITIONS}
+
+# The liaison rooms (干群连心室): everyone but the expert reads them; those who work in the village
+# keep a room's checklist and record what its working fund pays for; the township and county open
+# rooms and grade them every half year; the county alone allots the construction budget, records
+# what the city, the county and the province pay and reverses a wrong entry; a sending unit's
+# liaison records what its own unit pays.
+VIEW_ROOMS = "view_rooms"
+KEEP_ROOMS = "keep_rooms"
+MANAGE_ROOMS = "manage_rooms"
+FUND_ROOMS = "fund_rooms"
+PAY_ROOMS = "pay_rooms"
+for _role in Role:
+    if _role != Role.EXPERT:
+        CAPABILITIES[_role] |= {VIEW_ROOMS}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK):
+    CAPABILITIES[_role] |= {KEEP_ROOMS}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
+    CAPABILITIES[_role] |= {MANAGE_ROOMS}
+CAPABILITIES[Role.COUNTY_ADMIN] |= {FUND_ROOMS}
+CAPABILITIES[Role.SENDING_UNIT] |= {PAY_ROOMS}

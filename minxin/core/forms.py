@@ -1,6 +1,7 @@
 """Form plumbing: model-described forms that never touch a model instance, Bootstrap styling, and
 the errors services raise shown on forms."""
 
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -120,3 +121,14 @@ class ModelFieldsForm(forms.Form, metaclass=_ModelFieldsMetaclass):
         if instance is not None:
             initial = {**model_to_dict(instance, fields=list(self.base_fields)), **(initial or {})}
         super().__init__(data, files, initial=initial, **kwargs)
+
+
+class IdempotentFormMixin(_FormBase):
+    """A money-changing form carries an idempotency key, made when the form is first shown and sent
+    back with it: a double click or a resent POST posts once (the service answers the first result),
+    and the same key with another payload is refused. A fresh form (after a success) gets a new key."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"] = forms.CharField(widget=forms.HiddenInput, max_length=64,
+                                                         initial=uuid.uuid4().hex)

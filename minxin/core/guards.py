@@ -34,3 +34,8 @@ def check_model(obj: Model, *, exclude: Collection[str] | None = None) -> None:
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("invalid", messages[0], field=None if field == NON_FIELD_ERRORS else field) from None
+
+
+def acting_user(actor: Actor | None) -> Actor | None:
+    """The user a record names as its author (none for the system: a command, a job)."""
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -2,6 +2,9 @@
 length is checked here (SQLite stores any length, PostgreSQL raises), and so is the NUL character
 (PostgreSQL refuses it in text)."""
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError
@@ -22,3 +25,22 @@ def check_text(value: object, *, field: str, required: bool = False, max_length:
     if "\x00" in text:
         raise DomainError("nul_character", _("内容含有不可见的空字符（NUL），请删去后再提交。"), field=field)
     return text
+
+
+def past_date(day: datetime.date | None, field: str, *, required: bool = True) -> None:
+    """A date of something done: not in the future (in Asia/Shanghai), not before 2000."""
+    if day is None:
+        if required:
+            raise DomainError("date_required", _("请填写日期。"), field=field)
+        return
+    if day > timezone.localdate():
+        raise DomainError("future_date", _("日期不能晚于今天。"), field=field)
+    if day.year < 2000:
+        raise DomainError("bad_date", _("日期不能早于 2000 年。"), field=field)
+
+
+def not_before(day: datetime.date, earlier: datetime.date | None, *, field: str, what: str) -> None:
+    """`day` is on or after `earlier` (the date of the step it follows, named by `what`)."""
+    if earlier is not None and day < earlier:
+        raise DomainError("before_previous", _("日期不能早于%(what)s（%(date)s）。") % {
+            "what": what, "date": f"{earlier:%Y-%m-%d}"}, field=field)

@@ -1,37 +1,18 @@
-"""The checks the disputes module's writes share: dates (none in the future, none before the step
-they follow), a party or petitioner from the registry inside the actor's scope, an outsider's phone."""
+"""The checks the disputes module's writes share (dates not in the future and not before the step
+they follow are `core.validation`'s): a deadline, a party or petitioner from the registry inside the
+actor's scope, an outsider's phone."""
 
 import datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minxin.accounts.models import User
 from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.core.types import Actor
+from minxin.core.validation import not_before, past_date
 from minxin.registry.models import Member
-
-
-def past_date(day: datetime.date | None, field: str, *, required: bool = True) -> None:
-    """A date of something done: not in the future (in Asia/Shanghai), not before 2000."""
-    if day is None:
-        if required:
-            raise DomainError("date_required", _("请填写日期。"), field=field)
-        return
-    if day > timezone.localdate():
-        raise DomainError("future_date", _("日期不能晚于今天。"), field=field)
-    if day.year < 2000:
-        raise DomainError("bad_date", _("日期不能早于 2000 年。"), field=field)
-
-
-def not_before(day: datetime.date, earlier: datetime.date | None, *, field: str, what: str) -> None:
-    """`day` is on or after `earlier` (the date of the step it follows, named by `what`)."""
-    if earlier is not None and day < earlier:
-        raise DomainError("before_previous", _("日期不能早于%(what)s（%(date)s）。") % {
-            "what": what, "date": f"{earlier:%Y-%m-%d}"}, field=field)
 
 
 def deadline_not_before(day: datetime.date | None, start: datetime.date, *, field: str) -> None:
@@ -71,8 +52,3 @@ def needs_note(note: str, message: str) -> None:
     """A step whose note is what it records (measures, findings, a reason) refuses it empty."""
     if not note:
         raise DomainError("note_required", message, field="note")
-
-
-def acting_user(actor: User | None) -> User | None:
-    """The user a record names as its author (none for the system: a command, a job)."""
-    return actor if getattr(actor, "is_authenticated", False) else None

@@ -16,8 +16,8 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
-from minxin.core.guards import require, require_scope
-from minxin.core.validation import check_text
+from minxin.core.guards import acting_user, require, require_scope
+from minxin.core.validation import check_text, past_date
 from minxin.disputes import checks, deadlines
 from minxin.disputes.models import Dispute, DisputeParty, DisputeStep
 from minxin.fieldwork.models import Need, VillagerRequest, Visit
@@ -119,8 +119,8 @@ def dispute_open(*, actor: User | None, village: Region, title: str, summary: st
     if village.level != codes.VILLAGE:
         raise DomainError("not_village", _("矛盾纠纷按村登记，请选择村。"), field="village")
     require_scope(actor, village.code, field="village")
-    checks.past_date(reported_on, "reported_on")
-    checks.past_date(arose_on, "arose_on")
+    past_date(reported_on, "reported_on")
+    past_date(arose_on, "arose_on")
     if arose_on > reported_on:
         raise DomainError("reported_before_found", _("报告日期不能早于发现日期。"), field="reported_on")
     for field, value, choices in (("intake", intake, Dispute.Intake), ("category", category, Dispute.Category),
@@ -130,7 +130,7 @@ def dispute_open(*, actor: User | None, village: Region, title: str, summary: st
     dispute = Dispute(village=village, title=check_text(title, field="title", required=True, max_length=100),
                       summary=check_text(summary, field="summary", required=True), intake=intake,
                       category=category, risk=risk, arose_on=arose_on, reported_on=reported_on,
-                      due_on=deadlines.dispute_due(reported_on), recorded_by=checks.acting_user(actor),
+                      due_on=deadlines.dispute_due(reported_on), recorded_by=acting_user(actor),
                       **_source(actor, village, visit_id=visit_id, need_id=need_id, request_id=request_id))
     rows = _parties(actor, dispute, parties)
     dispute.save()
@@ -170,7 +170,7 @@ def dispute_edit(*, actor: User | None, dispute: Dispute, title: str, summary: s
 
 
 def _record(actor, dispute: Dispute, step: str, day: datetime.date, note: str, data: dict) -> None:
-    DisputeStep.objects.create(dispute=dispute, step=step, done_on=day, note=note, by=checks.acting_user(actor))
+    DisputeStep.objects.create(dispute=dispute, step=step, done_on=day, note=note, by=acting_user(actor))
     audit_record(actor=actor, action=f"dispute.{step}", obj=dispute, region_code=dispute.village_id,
                  after={"done_on": f"{day:%Y-%m-%d}", **data})
 

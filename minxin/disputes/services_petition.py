@@ -15,8 +15,8 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
-from minxin.core.guards import require, require_scope
-from minxin.core.validation import check_text
+from minxin.core.guards import acting_user, require, require_scope
+from minxin.core.validation import check_text, past_date
 from minxin.disputes import checks, deadlines
 from minxin.disputes.deadlines import after
 from minxin.disputes.models import Petition, PetitionStep
@@ -61,7 +61,7 @@ def petition_register(*, actor: User | None, region: Region, petitioner: str = "
     if region.level not in (codes.VILLAGE, codes.TOWNSHIP):
         raise DomainError("not_local", _("信访事项按村或乡镇登记。"), field="region")
     require_scope(actor, region.code, field="region")
-    checks.past_date(received_on, "received_on")
+    past_date(received_on, "received_on")
     for field, value, choices in (("channel", channel, Petition.Channel), ("nature", nature, Petition.Nature)):
         if value not in choices.values:
             raise DomainError("bad_choice", _("请从列表中选择。"), field=field)
@@ -74,14 +74,14 @@ def petition_register(*, actor: User | None, region: Region, petitioner: str = "
         persons=persons, channel=channel, nature=nature,
         title=check_text(title, field="title", required=True, max_length=100),
         content=check_text(content, field="content", required=True), received_on=received_on,
-        due_on=after(received_on, deadlines.ACCEPT_DAYS), recorded_by=checks.acting_user(actor))
+        due_on=after(received_on, deadlines.ACCEPT_DAYS), recorded_by=acting_user(actor))
     _record(actor, petition, Step.REGISTER, received_on, "", {
         "title": petition.title, "petitioner": name, "phone": petition.phone, "channel": channel, "nature": nature})
     return petition
 
 
 def _record(actor, petition: Petition, step: str, day: datetime.date, note: str, data: dict) -> None:
-    PetitionStep.objects.create(petition=petition, step=step, done_on=day, note=note, by=checks.acting_user(actor))
+    PetitionStep.objects.create(petition=petition, step=step, done_on=day, note=note, by=acting_user(actor))
     audit_record(actor=actor, action=f"petition.{step}", obj=petition, region_code=petition.region_id,
                  after={"done_on": f"{day:%Y-%m-%d}", **data})
 

@@ -58,6 +58,19 @@ def _payload_hash(kind: str, memo: str, region_code: str, occurred_on: datetime.
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def replayed(*, kind: str, memo: str, region_code: str, legs: list[tuple[Account, int]],
+             occurred_on: datetime.date | None = None, idempotency_key: str | None = None,
+             reverses: Transaction | None = None) -> Transaction | None:
+    """The transaction an earlier call with this idempotency key posted, if any (refused when its
+    payload differs): a caller checks it before its own rules, so that a retry after success answers
+    the first result instead of tripping over the state that success left (a due now paid)."""
+    if not idempotency_key:
+        return None
+    memo = check_text(memo, field="memo", required=True, max_length=200)
+    digest = _payload_hash(kind, memo, region_code, occurred_on or timezone.localdate(), legs, reverses)
+    return _replayed(idempotency_key, digest)
+
+
 def _replayed(key: str, digest: str) -> Transaction | None:
     earlier = Transaction.objects.filter(idempotency_key=key).first()
     if earlier is None:

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -47,3 +48,24 @@ def todo_panel(context: Any, region: Any = None) -> dict:
         return {"items": []}
     items = todo.inbox(user)
     return {"items": items[:TODO_ON_HOME], "total": len(items)}
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    """Whole fen shown as yuan with thousands separators (1234567 → 12,345.67); the ledger's
+    amounts are fen, every page shows yuan."""
+    if fen is None or fen == "":
+        return ""
+    return f"{Decimal(int(fen)) / 100:,.2f}"
+
+
+@register.filter
+def neg_yuan(fen: int | None) -> str:
+    """A credit (a negative amount of fen) shown as the positive yuan of its column."""
+    return yuan(-int(fen)) if fen not in (None, "") else ""
+
+
+@register.filter
+def get(mapping: dict, key: Any) -> Any:
+    """`mapping[key]` in a template (a per-row figure read for the whole page at once)."""
+    return mapping.get(key) if mapping else None
