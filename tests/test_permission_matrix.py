@@ -33,9 +33,9 @@ def test_every_api_path_is_in_the_matrix():
     assert not missing, f"API paths not in the permission matrix: {sorted(missing)}"
 
 
-def _request(client, route, url):
+def _request(client, route, url, body=None):
     if route.json is not None:
-        return client.post(url, route.json, content_type="application/json")
+        return client.post(url, body if body is not None else route.json, content_type="application/json")
     return client.post(url, {}) if route.method == "POST" else client.get(url)
 
 
@@ -48,7 +48,8 @@ def test_objects_outside_scope_are_404(world, client, persona):
         visible = PERSONA_SIDES[persona] if not route.township else PERSONA_TOWNSHIP_SIDES[persona]
         for side in SIDES:
             url = route.url(world, side)
-            status = _request(client, route, url).status_code
+            body = route.json(world, side) if callable(route.json) else None
+            status = _request(client, route, url, body).status_code
             if side in visible and status == 404:
                 failures.append(f"{route.method} {url}: in scope but 404")
             if side not in visible and status != 404:

@@ -21,6 +21,7 @@ from minxin.regions.api import router as regions_router
 from minxin.regions.codes import InvalidRegionCode
 from minxin.registry.api import router as registry_router
 from minxin.reports.api import router as reports_router
+from minxin.rooms import api as rooms_api
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -126,6 +127,7 @@ def _register_routers() -> None:
     api.add_router("/todo", accounts_router)
     api.add_router("/disputes", disputes_api.disputes_router)
     api.add_router("/petitions", disputes_api.petitions_router)
+    api.add_router("/rooms", rooms_api.router)
 
 
 _register_routers()

@@ -128,6 +128,11 @@ def room_edit(*, actor: Actor | None, room: Room, **fields) -> Room:
     if unknown:
         raise DomainError("not_editable", _("这些信息不能在这里修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     checked = _check_facts(actor, fields)
+    first_levied = room.dues.order_by("year").values_list("year", flat=True).first()
+    if first_levied is not None and "opened_on" in checked and (
+            checked["opened_on"] is None or checked["opened_on"].year > first_levied):
+        raise DomainError("opened_levied", _("已生成 %(year)d 年度的应拨经费，启用日期不能清空或晚于该年度。") % {
+            "year": first_levied}, field="opened_on")
     if "sending_unit" in checked and not actor_can_manage(actor):
         raise PermissionDenied()  # who pays is the township's and county's to set
     before = snapshot(room)
