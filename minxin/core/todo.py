@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -54,6 +55,11 @@ class Source:
 
 
 SOURCES: dict[str, Source] = {}
+
+
+def soon() -> datetime.date:
+    """The last due date a source lists: today + MINXIN_TODO_SOON_DAYS (overdue ones included)."""
+    return timezone.localdate() + datetime.timedelta(days=settings.MINXIN_TODO_SOON_DAYS)
 
 
 def register(key: str, *, label: Any, queryset: Callable[[Actor], QuerySet], due: Callable[[Any], Any],

@@ -27,8 +27,3 @@ def after(day: datetime.date, days: int) -> datetime.date:
 
 def dispute_due(reported_on: datetime.date) -> datetime.date:
     return after(reported_on, settings.MINXIN_DISPUTE_DAYS)
-
-
-def soon(today: datetime.date) -> datetime.date:
-    """The last due date a to-do list shows: today + MINXIN_TODO_SOON_DAYS (overdue ones included)."""
-    return after(today, settings.MINXIN_TODO_SOON_DAYS)

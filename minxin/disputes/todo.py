@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from minxin.accounts import roles
 from minxin.accounts.roles import Role
 from minxin.core import todo
-from minxin.disputes import deadlines
 from minxin.disputes.cycles import cycle_of
 from minxin.disputes.models import Dispute, Petition, Screening
 from minxin.disputes.selectors_cases import OPEN_PETITION
@@ -55,21 +54,21 @@ def _cases_due(user):
     if not user.can(roles.HANDLE_DISPUTES):
         return Dispute.objects.none()
     level = Dispute.Level.TOWNSHIP if user.can(roles.HANDLE_ESCALATED) else Dispute.Level.VILLAGE
-    return Dispute.objects.visible_to(user).filter(level=level, due_on__lte=deadlines.soon(timezone.localdate())
+    return Dispute.objects.visible_to(user).filter(level=level, due_on__lte=todo.soon()
                                                    ).select_related("village")
 
 
 def _petitions_due(user):
     if not user.can(roles.HANDLE_PETITIONS):
         return Petition.objects.none()
-    return Petition.objects.visible_to(user).filter(due_on__lte=deadlines.soon(timezone.localdate()))
+    return Petition.objects.visible_to(user).filter(due_on__lte=todo.soon())
 
 
 def _backlog_due(user):
     if not user.can(roles.HANDLE_PETITIONS):
         return Petition.objects.none()
     return Petition.objects.visible_to(user).filter(OPEN_PETITION).exclude(backlog_leader="").filter(
-        backlog_deadline__lte=deadlines.soon(timezone.localdate()))
+        backlog_deadline__lte=todo.soon())
 
 
 OWED = {

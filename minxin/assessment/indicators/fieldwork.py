@@ -215,7 +215,7 @@ def _request_url(r) -> str:
 
 
 @automatic("livelihood.answered", heart="livelihood", label=_("群众诉求按时答复率"), unit="%", module=MODULE,
-           weight="3", target="95", missing=None,
+           weight="2.4", target="95", missing=None,
            evidence=lambda cid, v, w: _requests(w, [v]), evidence_date="submitted_at", evidence_url=_request_url,
            description=_("本季度本村提出的诉求中，在规定天数内答复的比例（全队共同指标）"))
 def answered(window, cohort, scheme=None):
@@ -231,7 +231,7 @@ def answered(window, cohort, scheme=None):
 
 
 @automatic("livelihood.response", heart="livelihood", label=_("诉求平均答复时长"), unit=_("小时"), module=MODULE,
-           weight="2", target="48", step="0.5", direction=LOWER, missing=None,
+           weight="1.6", target="48", step="0.5", direction=LOWER, missing=None,
            evidence=lambda cid, v, w: _requests(w, [v]).filter(answered_at__isnull=False),
            evidence_date="submitted_at", evidence_url=_request_url,
            description=_("本季度本村已答复诉求从提出到答复的平均小时数；超过目标每小时扣 0.5 分"))
@@ -251,7 +251,7 @@ def _needs(window, village_codes):
                                raised_at__lt=window.end_at, village_id__in=list(village_codes))
 
 
-@automatic("livelihood.needs", heart="livelihood", label=_("民情需求办结率"), unit="%", module=MODULE, weight="2",
+@automatic("livelihood.needs", heart="livelihood", label=_("民情需求办结率"), unit="%", module=MODULE, weight="1.6",
            target="80", missing=None,
            evidence=lambda cid, v, w: _needs(w, [v]), evidence_date="raised_at",
            evidence_url=lambda n: link("fieldwork:need-detail", n.pk),

@@ -39,7 +39,7 @@ def _open_at_end(window, village_codes):
 
 
 @automatic("livelihood.gaps", heart="livelihood", label=_("两不愁三保障问题清零率"), unit="%", module=MODULE,
-           weight="3", target="100", missing=None,
+           weight="2.4", target="100", missing=None,
            evidence=lambda cid, v, w: _closings(w, [v]).select_related("household"), evidence_date="changed_at",
            evidence_url=_household_url,
            description=_("本季度本村解决的两不愁三保障问题 ÷（本季度解决的 + 季度末仍未保障的）；"
