@@ -61,13 +61,15 @@ def build(scale: str, seed: int) -> Context:
         records,
         regions,
         registry,
+        rooms,
         year,
     )
     from minxin.registry.io.bulk import analyze, paused_gc
 
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
-        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, assessment):
+        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, rooms,
+                     assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)
