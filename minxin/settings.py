@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minxin.fieldapp",
     "minxin.disputes",
     "minxin.rooms",
+    "minxin.fund",
     "minxin.reports",
     "minxin.assessment",
     "minxin.demo",  # `minxin demo`: loads the demo county
@@ -245,6 +246,21 @@ MINXIN_ROOM_DUE_MONTH = env_int("MINXIN_ROOM_DUE_MONTH", 6, minimum=1)
 MINXIN_ROOM_SUBSIDY = env_int("MINXIN_ROOM_SUBSIDY", 20000, minimum=0)
 MINXIN_ROOM_CONSTRUCTION_BUDGET = env_int("MINXIN_ROOM_CONSTRUCTION_BUDGET", 1300000, minimum=0)
 MINXIN_ROOM_GRADES = [int(part) for part in env_list("MINXIN_ROOM_GRADES", ["90", "75", "60"])]
+# The precision poverty-alleviation fund (精准扶贫基金, SPEC §4.6): applications and decisions are
+# posted publicly for MINXIN_FUND_NOTICE_DAYS; an expert panel of MINXIN_FUND_PANEL_SIZE (odd)
+# scores each application, aggregated by the mean or the trimmed mean (without the highest and
+# lowest score when there are at least 5); a grant is paid in tranches — advance, on completion,
+# after acceptance — the percentages of MINXIN_FUND_TRANCHES, the last one the retention; the
+# county's target share of productive (造血) money; and the negative list of 财农〔2017〕8号: words that
+# refuse a budget line that contains one.
+MINXIN_FUND_NOTICE_DAYS = env_int("MINXIN_FUND_NOTICE_DAYS", 10, minimum=0)
+MINXIN_FUND_PANEL_SIZE = env_int("MINXIN_FUND_PANEL_SIZE", 5, minimum=1)
+MINXIN_FUND_AGGREGATE = env_choice("MINXIN_FUND_AGGREGATE", "trimmed", ["mean", "trimmed"])
+MINXIN_FUND_TRANCHES = [int(part) for part in env_list("MINXIN_FUND_TRANCHES", ["50", "40", "10"])]
+MINXIN_FUND_PRODUCTIVE_TARGET = env_int("MINXIN_FUND_PRODUCTIVE_TARGET", 70, minimum=0)
+MINXIN_FUND_NEGATIVE_LIST = env_list("MINXIN_FUND_NEGATIVE_LIST", [
+    "行政", "办公经费", "会议费", "差旅", "招待", "车辆", "汽车", "交通工具", "手机", "通讯费", "话费", "楼堂馆所",
+    "办公楼", "办公用房", "偿还债务", "还债", "还贷", "债务", "企业亏损", "弥补亏损"])
 # The public request page (liaison-card QR): hits per client address per window, and body size.
 MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)
 MINXIN_PUBLIC_RATE_WINDOW = env_int("MINXIN_PUBLIC_RATE_WINDOW", 600, minimum=1)

@@ -30,6 +30,7 @@ EDITS = {
     "registry:plan-item-edit": {"field": "progress_note", "new": "已开工建设"},
     "cadres:study-edit": {"field": "title", "new": "改过的学习主题"},
     "disputes:dispute-edit": {"field": "title", "new": "改过的案由"},
+    "rooms:room-edit": {"field": "address", "new": "村委会二楼"},
 }
 
 
@@ -138,12 +139,13 @@ def _stored() -> dict:
     from minxin.cadres.models import Cadre, SendingUnit
     from minxin.regions.models import Region
     from minxin.registry.models import Checklist, Helper, Household, Income, Member, Registration, VillageFile
+    from minxin.rooms.models import Room
 
     moving = {"updated_at", "version", "last_login"}
     return {model._meta.label: sorted(str(sorted((k, str(v)) for k, v in row.items() if k not in moving))
                                       for row in model.objects.values())
             for model in (Region, Cadre, SendingUnit, User, Household, Member, VillageFile, Registration, Income,
-                          Checklist, Helper)}
+                          Checklist, Helper, Room)}
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))

@@ -143,3 +143,22 @@ for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
     CAPABILITIES[_role] |= {MANAGE_ROOMS}
 CAPABILITIES[Role.COUNTY_ADMIN] |= {FUND_ROOMS}
 CAPABILITIES[Role.SENDING_UNIT] |= {PAY_ROOMS}
+
+# The precision poverty fund (精准扶贫基金): villages apply (cadres, clerks and the offices above
+# them draft and submit), the township checks, the county records contributions, posts notices,
+# draws expert panels, decides and pays; the expert scores the applications of the panels it sits
+# on and sees nothing else; supervisors and auditors read (the auditor every ledger line). Sending
+# units' liaisons have no part in it.
+VIEW_FUND = "view_fund"
+APPLY_FUND = "apply_fund"
+CHECK_FUND = "check_fund"
+MANAGE_FUND = "manage_fund"
+SCORE_FUND = "score_fund"
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.SUPERVISOR, Role.CADRE, Role.VILLAGE_CLERK, Role.AUDITOR):
+    CAPABILITIES[_role] |= {VIEW_FUND}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK):
+    CAPABILITIES[_role] |= {APPLY_FUND}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
+    CAPABILITIES[_role] |= {CHECK_FUND}
+CAPABILITIES[Role.COUNTY_ADMIN] |= {MANAGE_FUND}
+CAPABILITIES[Role.EXPERT] |= {SCORE_FUND}

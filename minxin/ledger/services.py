@@ -58,6 +58,15 @@ def _payload_hash(kind: str, memo: str, region_code: str, occurred_on: datetime.
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def caller_key(actor: User | None, key: str | None) -> str | None:
+    """An idempotency key as the ledger stores it: the caller's own (two users' keys never meet, so
+    nobody can answer or block another's request by guessing its key)."""
+    if not key:
+        return None
+    key = check_text(key, field="idempotency_key", max_length=64)
+    return f"{actor.pk if getattr(actor, 'is_authenticated', False) else 0}:{key}"
+
+
 def replayed(*, kind: str, memo: str, region_code: str, legs: list[tuple[Account, int]],
              occurred_on: datetime.date | None = None, idempotency_key: str | None = None,
              reverses: Transaction | None = None) -> Transaction | None:

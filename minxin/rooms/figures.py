@@ -48,9 +48,7 @@ def rooms(prefix, year, group_len):
     ("rooms.due", _("连心室应拨经费"), _("元"), 84),
     ("rooms.received", _("连心室经费已到账"), _("元"), 85),
     ("rooms.arrears", _("连心室经费欠拨"), _("元"), 86),
-    module=MODULE,
-    links={"rooms.arrears": list_link("rooms:arrears", region=lambda code: {"village": code},
-                                      visible=selectors.can_view)},
+    module=MODULE,  # money, not a count of rows: no tile links to a list
 )
 def money(prefix, year, group_len):
     dues = selectors.with_received(Due.objects.all())

@@ -43,14 +43,6 @@ EDITABLE = ("opened_on", "address", "area", "equipment", "sending_unit", "standa
 MAX_AREA = Decimal("99999.9")
 
 
-def _key(actor: Actor | None, key: str | None) -> str | None:
-    """An idempotency key is the caller's own: two users' keys never meet."""
-    if not key:
-        return None
-    key = check_text(key, field="idempotency_key", max_length=64)
-    return f"{actor.pk if acting_user(actor) else 0}:{key}"
-
-
 def _post(actor, *, kind: str, memo: str, region_code: str, legs, occurred_on, idempotency_key=None,
           ) -> Transaction:
     return ledger.post(actor=actor, kind=kind, memo=memo, region_code=region_code, legs=legs,
@@ -107,7 +99,7 @@ def room_open(*, actor: Actor | None, village: Region, **fields) -> Room:
     if Room.objects.filter(village=village).exists():
         raise DomainError("room_exists", _("%(village)s已有干群连心室（每村一个）。") % {"village": village.name},
                           field="village")
-    checked = _check_facts(actor, {key: value for key, value in fields.items() if key in EDITABLE})
+    checked = _check_facts(actor, {"standards": {}, **{key: value for key, value in fields.items() if key in EDITABLE}})
     if checked.get("sending_unit") is None:
         checked["sending_unit"] = _unit_of(village)
     room = Room.objects.create(village=village, **checked)
@@ -242,7 +234,7 @@ def receipt_record(*, actor: Actor | None, due: Due, amount, received_on: dateti
             "room": room, "year": due.year, "payer": due.get_payer_display(),
             "ref": f"（{reference}）" if reference else ""},
         "legs": [(books.fund(room), fen), (books.receivable(room, due.payer), -fen)],
-        "idempotency_key": _key(actor, idempotency_key)}
+        "idempotency_key": ledger.caller_key(actor, idempotency_key)}
     with transaction.atomic():
         earlier = _replayed(Receipt, **posting)
         if earlier is not None:
@@ -276,7 +268,7 @@ def spending_record(*, actor: Actor | None, room: Room, kind: str, amount, spent
         else books.fund(room)
     posting = {"kind": f"rooms.spending.{kind}", "region_code": room.village_id, "occurred_on": spent_on,
                "memo": f"{room} {purpose}"[:200], "legs": [(books.spent(room, kind), fen), (source, -fen)],
-               "idempotency_key": _key(actor, idempotency_key)}
+               "idempotency_key": ledger.caller_key(actor, idempotency_key)}
     with transaction.atomic():
         earlier = _replayed(Spending, **posting)
         if earlier is not None:
@@ -307,7 +299,7 @@ def budget_allot(*, actor: Actor | None, county_code: str, amount, allotted_on: 
     with transaction.atomic():
         posted = _post(actor, kind="rooms.budget", memo=memo, region_code=county_code, occurred_on=allotted_on,
                        legs=[(books.budget(county_code), fen), (books.appropriation(county_code), -fen)],
-                       idempotency_key=_key(actor, idempotency_key))
+                       idempotency_key=ledger.caller_key(actor, idempotency_key))
         audit_record(actor=actor, action="room.budget", object_type="ledger.transaction", object_id=str(posted.pk),
                      object_repr=memo, region_code=county_code,
                      after={"amount": str(to_yuan(fen)), "allotted_on": allotted_on.isoformat()})
