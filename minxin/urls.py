@@ -19,6 +19,7 @@ urlpatterns = [
     path("fieldwork/", include("minxin.fieldwork.urls")),
     path("disputes/", include("minxin.disputes.urls")),
     path("rooms/", include("minxin.rooms.urls")),
+    path("ledger/", include("minxin.ledger.urls")),
     path("field/", include("minxin.fieldapp.urls")),
     path("r/", include("minxin.fieldwork.public_urls")),
     path("api/v1/", api.urls),

@@ -180,10 +180,12 @@ listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))
 
 # --- liaison rooms ---------------------------------------------------------------------------
-for _name in ("room-list", "room-new", "arrears", "levy", "construction", "ledger"):
+for _name in ("room-list", "room-new", "arrears", "levy", "construction"):
     listing(f"rooms:{_name}", lambda w, name=_name: reverse(f"rooms:{name}"))
-for _name in ("room-list", "arrears", "ledger"):
+for _name in ("room-list", "arrears"):
     page(f"rooms:{_name}", lambda w, s, name=_name: reverse(f"rooms:{name}") + f"?village={w.village(s).code}")
+listing("ledger:lines", lambda w: reverse("ledger:lines", args=["rooms"]))
+page("ledger:lines", lambda w, s: reverse("ledger:lines", args=["rooms"]) + f"?village={w.village(s).code}")
 for _name in ("room-detail", "room-edit", "receipt-new", "spending-new", "evaluation-new"):
     for _method in ("GET", "POST") if _name != "room-detail" else ("GET",):
         page(f"rooms:{_name}", lambda w, s, name=_name: reverse(f"rooms:{name}", args=[w.rooms[s]["room"].pk]),

@@ -1,5 +1,5 @@
 """Excel exports of the liaison rooms: the rooms, the dues with what remains (arrears), the
-spendings and the ledger lines — exactly the rows the page shows, scoped like it. Amounts in yuan."""
+spendings — exactly the rows the page shows, scoped like it. Amounts in yuan."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,14 +37,6 @@ SPENDINGS = [
     (_("支出日期"), lambda s: s.spent_on), (_("用途"), lambda s: s.purpose), (_("金额（元）"), _yuan("amount_fen")),
     (_("凭证号"), lambda s: s.transaction_id), (_("已冲销"), lambda s: _("是") if _reversed(s.transaction) else ""),
 ]
-LEDGER = [
-    (_("业务日期"), lambda e: e.transaction.occurred_on), (_("凭证号"), lambda e: e.transaction_id),
-    (_("业务类型"), lambda e: e.transaction.kind), (_("摘要"), lambda e: e.transaction.memo),
-    (_("科目编码"), lambda e: e.account.code), (_("科目名称"), lambda e: e.account.name),
-    (_("借方（元）"), lambda e: to_yuan(e.amount_fen) if e.amount_fen > 0 else ""),
-    (_("贷方（元）"), lambda e: to_yuan(-e.amount_fen) if e.amount_fen < 0 else ""),
-    (_("冲销凭证号"), lambda e: e.transaction.reverses_id or ""),
-]
 
 
 def _period(room) -> str:
@@ -69,6 +61,3 @@ def spendings(rows):
     return columns_response(filename="干群连心室经费支出.xlsx", sheet="经费支出", columns=SPENDINGS,
                             objects=rows.iterator())
 
-
-def ledger(rows):
-    return columns_response(filename="干群连心室记账明细.xlsx", sheet="记账明细", columns=LEDGER, objects=rows.iterator())

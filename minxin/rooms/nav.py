@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
+from minxin.ledger import books
 from minxin.rooms import selectors
 
 nav.register("rooms", label=_("干群连心室"), icon="bi-house-heart", order=47, url_name="rooms:room-list",
@@ -12,3 +13,5 @@ audit.register_action_labels({
     "room.budget": _("干群连心室：下达建设经费预算"), "room.reverse": _("干群连心室：冲销记账"),
     "room.evaluate": _("干群连心室：半年评估"),
 })
+
+books.register("rooms", label=_("干群连心室"), kind_prefix="rooms.", visible=selectors.can_view, back="rooms:room-list")

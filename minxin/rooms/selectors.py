@@ -10,8 +10,7 @@ from django.utils import timezone
 from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.core.errors import PermissionDenied
-from minxin.core.scoping import scope_q
-from minxin.ledger.models import Account, Entry
+from minxin.ledger.models import Account
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.rooms.models import Due, Evaluation, Payer, Receipt, Room, Spending
@@ -125,19 +124,6 @@ def balances(rooms: list[Room]) -> dict[str, int]:
     found = dict(Account.objects.filter(code__in=[f"room:{room.village_id}:fund" for room in rooms]).values_list(
         "code", "balance_fen"))
     return {room.village_id: found.get(f"room:{room.village_id}:fund", 0) for room in rooms}
-
-
-def ledger_lines(*, user: User, region: str | None = None, year: int | None = None) -> QuerySet[Entry]:
-    """Every ledger line of the rooms' money in the user's scope (each leg of each transaction, with
-    its account), newest first — what an auditor follows from payer to room."""
-    require_view(user)
-    qs = Entry.objects.filter(transaction__kind__startswith="rooms.", transaction__posted=True).filter(
-        scope_q(user, "transaction__region_code")).select_related("transaction", "account")
-    if region:
-        qs = qs.filter(transaction__region_code__startswith=region)
-    if year:
-        qs = qs.filter(transaction__occurred_on__year=year)
-    return qs.order_by("-transaction__occurred_on", "-transaction_id", "id")
 
 
 def construction(*, user: User) -> dict | None:

@@ -15,5 +15,4 @@ urlpatterns = [
     path("arrears/", views.arrears, name="arrears"),
     path("levy/", views.levy, name="levy"),
     path("construction/", views.construction, name="construction"),
-    path("ledger/", views.ledger, name="ledger"),
 ]

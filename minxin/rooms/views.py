@@ -231,12 +231,3 @@ def construction(request):
     rows = selectors.spendings(user=user, kind=Spending.Kind.CONSTRUCTION)
     return pages.list_page(request, rows, "rooms/construction.html", nav=NAV, export=exports.spendings, budget=budget,
                            form=form)
-
-
-@login_required
-def ledger(request):
-    region = _region(request)
-    year = year_param(request.GET.get("year"))
-    rows = selectors.ledger_lines(user=request.user, region=region.prefix if region else None, year=year)
-    return pages.list_page(request, rows, "rooms/ledger.html", nav=NAV, export=exports.ledger, region=region,
-                           year=year, years=recent_years(), per_page=100)

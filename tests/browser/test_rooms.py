@@ -97,7 +97,7 @@ def test_the_township_grades_a_room_on_a_phone_and_the_county_reads_arrears_and_
     totals = page.get_by_test_id("payer-totals").inner_text()
     assert "省级补助" in totals and "40,000.00" in totals
     shot(page, "room-arrears-desktop")
-    page.goto(f"{live_server.url}/rooms/ledger/")
+    page.goto(f"{live_server.url}/ledger/rooms/")
     assert "干群连心室建设经费预算" in page.get_by_test_id("ledger-table").inner_text()
     shot(page, "room-ledger-desktop")
     page.goto(f"{live_server.url}/rooms/{room.pk}/")

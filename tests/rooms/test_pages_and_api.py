@@ -29,7 +29,7 @@ def test_every_page_renders_for_those_who_read_rooms(world, as_user, persona):
     client = as_user(world.users[persona])
     room = _room(world)
     for url in (reverse("rooms:room-list"), reverse("rooms:room-detail", args=[room.pk]), reverse("rooms:arrears"),
-                reverse("rooms:construction"), reverse("rooms:ledger")):
+                reverse("rooms:construction"), reverse("ledger:lines", args=["rooms"])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "五七村" in response.content.decode()
@@ -139,7 +139,7 @@ def test_the_exports_hold_the_rows_of_the_page(world, as_user):
     assert len(rooms) == 2 and rooms[1][0].endswith("五七村") and rooms[1][-1] == "较好"
     dues = _sheet(client.get(reverse("rooms:arrears") + "?format=xlsx&payer=unit"))
     assert [row[2] for row in dues[1:]] == ["派出单位"] and dues[1][-1] == 5000
-    ledger = _sheet(client.get(reverse("rooms:ledger") + "?format=xlsx"))
+    ledger = _sheet(client.get(reverse("ledger:lines", args=["rooms"]) + "?format=xlsx"))
     debits = sum(row[6] or 0 for row in ledger[1:])
     credits = sum(row[7] or 0 for row in ledger[1:])
     assert debits == credits > 0 and not any("龙门村" in str(cell) for row in ledger for cell in row)
