@@ -259,7 +259,7 @@ MINXIN_FUND_AGGREGATE = env_choice("MINXIN_FUND_AGGREGATE", "trimmed", ["mean", 
 MINXIN_FUND_TRANCHES = [int(part) for part in env_list("MINXIN_FUND_TRANCHES", ["50", "40", "10"])]
 MINXIN_FUND_PRODUCTIVE_TARGET = env_int("MINXIN_FUND_PRODUCTIVE_TARGET", 70, minimum=0)
 MINXIN_FUND_NEGATIVE_LIST = env_list("MINXIN_FUND_NEGATIVE_LIST", [
-    "行政", "办公经费", "会议费", "差旅", "招待", "车辆", "汽车", "交通工具", "手机", "通讯费", "话费", "楼堂馆所",
+    "行政", "办公经费", "会议费", "差旅", "招待", "车辆", "汽车", "用车", "公车", "交通工具", "手机", "通讯费", "话费", "楼堂馆所",
     "办公楼", "办公用房", "偿还债务", "还债", "还贷", "债务", "企业亏损", "弥补亏损"])
 # The public request page (liaison-card QR): hits per client address per window, and body size.
 MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("fieldwork/", include("minxin.fieldwork.urls")),
     path("disputes/", include("minxin.disputes.urls")),
     path("rooms/", include("minxin.rooms.urls")),
+    path("fund/", include("minxin.fund.urls")),
+    path("gs/", include("minxin.fund.public_urls")),
     path("ledger/", include("minxin.ledger.urls")),
     path("field/", include("minxin.fieldapp.urls")),
     path("r/", include("minxin.fieldwork.public_urls")),

@@ -129,6 +129,9 @@ def build_world() -> World:
     from tests.rooms.world import add_rooms
 
     add_rooms(world)  # a liaison room per side with its money and an evaluation
+    from tests.fund.world import add_fund
+
+    add_fund(world)  # the fund: a contribution, the expert pool, an application per side under review
     return world
 
 

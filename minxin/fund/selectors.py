@@ -4,6 +4,7 @@ contributions are the county's (a county-wide user's). Out of scope is a 404 lik
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
@@ -152,6 +153,7 @@ def shares(*, county: str, start: datetime.date, end: datetime.date) -> dict:
         name = townships.get(village[:9] + "000", village[:9])
         by_township[name] = by_township.get(name, 0) + fen
     return {"productive": productive, "relief": by_kind.get(Application.Kind.RELIEF, 0), "approved_total": total,
+            "target": settings.MINXIN_FUND_PRODUCTIVE_TARGET,
             "productive_share": round(productive * 100 / total, 1) if total else None,
             "by_beneficiary": [(label, by_beneficiary.get(value, 0))
                                for value, label in Application.Beneficiary.choices],

@@ -54,7 +54,7 @@ def contribution_record(*, actor: Actor | None, county_code: str, source: str, d
     past_date(received_on, "received_on")
     label = Contribution.Source(source).label
     posting = {"kind": "fund.contribution", "region_code": county, "occurred_on": received_on,
-               "memo": _("%(donor)s（%(source)s）收据 %(no)s") % {"donor": donor, "source": label, "no": receipt_no}[:200],
+               "memo": (_("%(donor)s（%(source)s）收据 %(no)s") % {"donor": donor, "source": label, "no": receipt_no})[:200],
                "legs": [(books.available(county), fen), (books.income(county, source, str(label)), -fen)],
                "idempotency_key": ledger.caller_key(actor, idempotency_key)}
     with transaction.atomic():
@@ -239,6 +239,9 @@ def application_check(*, actor: Actor | None, application: Application, on: date
     the county; any failed, it returns to the village with the notes."""
     require(actor, roles.CHECK_FUND)
     require_scope(actor, application.village_id)
+    application = locked(application)
+    if application.state != State.SUBMITTED:
+        raise DomainError("bad_state", _("只有待乡镇审核的申报可以审核。"))
     past_date(on, "on")
     not_before(on, application.submitted_on, field="on", what=_("报送日期"))
     if set(results) != set(CHECKLIST_CODES) or not all(isinstance(v, bool) for v in results.values()):

@@ -141,8 +141,8 @@ def decide(*, actor: Actor | None, application: Application, on: datetime.date, 
     posting = None
     if approve:
         posting = {"kind": "fund.grant", "region_code": application.village_id, "occurred_on": on,
-                   "memo": _("批准 %(number)s %(title)s") % {"number": application.number,
-                                                             "title": application.title}[:200],
+                   "memo": (_("批准 %(number)s %(title)s") % {"number": application.number,
+                                                              "title": application.title})[:200],
                    "legs": [(books.grant(application), fen), (books.available(county), -fen)],
                    "idempotency_key": ledger.caller_key(actor, idempotency_key)}
     with transaction.atomic():

@@ -69,3 +69,9 @@ def neg_yuan(fen: int | None) -> str:
 def get(mapping: dict, key: Any) -> Any:
     """`mapping[key]` in a template (a per-row figure read for the whole page at once)."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def can(user: Any, capability: str) -> bool:
+    """`{% if user|can:"manage_fund" %}`: whether the user's role has the capability."""
+    return bool(getattr(user, "is_authenticated", False) and user.can(capability))
