@@ -31,6 +31,7 @@ EDITS = {
     "cadres:study-edit": {"field": "title", "new": "改过的学习主题"},
     "disputes:dispute-edit": {"field": "title", "new": "改过的案由"},
     "rooms:room-edit": {"field": "address", "new": "村委会二楼"},
+    "fund:application-edit": {"field": "title", "new": "改过的项目名称"},
 }
 
 
@@ -137,6 +138,7 @@ def test_an_edit_through_its_page_logs_the_field_before_and_after(world, client,
 def _stored() -> dict:
     from minxin.accounts.models import User
     from minxin.cadres.models import Cadre, SendingUnit
+    from minxin.fund.models import Application, BudgetLine
     from minxin.regions.models import Region
     from minxin.registry.models import Checklist, Helper, Household, Income, Member, Registration, VillageFile
     from minxin.rooms.models import Room
@@ -145,7 +147,7 @@ def _stored() -> dict:
     return {model._meta.label: sorted(str(sorted((k, str(v)) for k, v in row.items() if k not in moving))
                                       for row in model.objects.values())
             for model in (Region, Cadre, SendingUnit, User, Household, Member, VillageFile, Registration, Income,
-                          Checklist, Helper, Room)}
+                          Checklist, Helper, Room, Application, BudgetLine)}
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))

@@ -54,6 +54,11 @@ def applications(*, user: User, region: str | None = None, state: str = "", kind
 
 
 def application_get(*, user: User, pk: int) -> Application:
+    """One application the user may read; outside its scope (or, for an expert, off its panels) a
+    404 like a missing one — also for a role that may not read the fund at all (then 403 inside)."""
+    if not can_view(user):
+        get_object_or_404(Application.objects.visible_to(user), pk=pk)
+        raise PermissionDenied()
     return get_object_or_404(applications(user=user), pk=pk)
 
 
@@ -73,7 +78,7 @@ def experts(*, user: User) -> QuerySet[Expert]:
     if not user.can(roles.MANAGE_FUND):
         raise PermissionDenied()
     return Expert.objects.visible_to(user).select_related("user", "sending_unit").prefetch_related(
-        "tied_villages").annotate(seats_count=Count("seats"))
+        "tied_villages").annotate(seats_count=Count("seats")).order_by("name", "id")
 
 
 def seats(*, application: Application) -> list[PanelSeat]:

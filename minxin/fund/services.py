@@ -199,9 +199,11 @@ def application_save(*, actor: Actor | None, village: Region, title: str, benefi
             for key, value in fields.items():
                 setattr(application, key, value)
             application.save()
+        stored = list(application.lines.order_by("id").values_list("category", "item", "amount_fen"))
+        if stored != checked:  # saved untouched, the lines stay the rows they were
             application.lines.all().delete()
-        BudgetLine.objects.bulk_create([BudgetLine(application=application, category=c, item=i, amount_fen=fen)
-                                        for c, i, fen in checked])
+            BudgetLine.objects.bulk_create([BudgetLine(application=application, category=c, item=i, amount_fen=fen)
+                                            for c, i, fen in checked])
         changed_before, changed_after = changed_fields(before, snapshot(application))
         audit_record(actor=actor, action="fund.application_save", obj=application, region_code=village.code,
                      before=changed_before, after={**changed_after, "lines": len(checked)})

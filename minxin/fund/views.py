@@ -38,7 +38,7 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
 def overview(request):
     selectors.require_view(request.user)
     if not request.user.can(roles.VIEW_FUND):
-        return redirect("fund:my-reviews")
+        return my_reviews(request)  # an expert's fund is its reviews
     start, end = _period(request)
     statement = selectors.statement(user=request.user, start=start, end=end)
     if statement is not None and request.GET.get("format") == "docx":

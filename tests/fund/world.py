@@ -56,5 +56,9 @@ def add_fund(world) -> None:
     for side in world.villages:
         application = noticed(apply(world, side))
         PanelSeat.objects.bulk_create([PanelSeat(application=application, expert=expert) for expert in pool])
-        world.fund[side] = {"application": application}
-        world.markers[side].append(application.title)
+        draft = services.application_save(
+            actor=None, village=world.village(side), title=f"{world.markers[side][0][0]}村辣椒烘干", beneficiary="village",
+            kind="productive", plan="建烘干房一座", mechanism="收购贫困户辣椒", targets="带动 30 户", beneficiaries=30,
+            lines=[services.Line("facilities", "烘干房设备", "30000")])
+        world.fund[side] = {"application": application, "draft": draft}
+        world.markers[side] += [application.title, draft.title]
