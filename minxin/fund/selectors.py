@@ -54,11 +54,13 @@ def applications(*, user: User, region: str | None = None, state: str = "", kind
 
 
 def application_get(*, user: User, pk: int) -> Application:
-    """One application the user may read; outside its scope (or, for an expert, off its panels) a
-    404 like a missing one — also for a role that may not read the fund at all (then 403 inside)."""
-    if not can_view(user):
-        get_object_or_404(Application.objects.visible_to(user), pk=pk)
-        raise PermissionDenied()
+    """One application the user may read. Outside the user's region it is a 404 like a missing one,
+    whatever the role; inside it, a role that may not read it gets a 403 — the expert too, for an
+    application of a panel it does not sit on."""
+    if not user.can(roles.VIEW_FUND):
+        found = get_object_or_404(Application.objects.visible_to(user), pk=pk)
+        if not (user.can(roles.SCORE_FUND) and found.seats.filter(expert__user=user).exists()):
+            raise PermissionDenied()
     return get_object_or_404(applications(user=user), pk=pk)
 
 
