@@ -2,9 +2,10 @@
 
 When a module that holds the records arrives (funds, disputes, party), it registers automatic
 indicators for the same heart and the county moves the weight over in the scheme — as study and
-training moved to records (learn.hours), the plan's items to the plan (plan.items) and the
-dispute screening and mediation to the disputes module (mediate.*): only what no record can show
-stays here (assessment migrations 0004 and 0005 moved the weights in new versions).
+training moved to records (learn.hours), the plan's items to the plan (plan.items), the
+dispute screening and mediation to the disputes module (mediate.*) and the industry projects to the
+fund (industry.*): only what no record can show stays here (assessment migrations 0004, 0005 and
+0007 moved the weights in new versions).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +16,6 @@ MODULE = _("督查评分")
 
 manual("plan.plan", heart="plan", label=_("村发展规划编制质量"), module=MODULE, weight="2",
        description=_("规划是否切合村情、是否经村民代表大会讨论通过（规划事项的完成由自动指标“村发展规划事项完成率”计分）"))
-manual("industry.projects", heart="industry", label=_("产业项目谋划与推进"), module=MODULE, weight="5",
-       description=_("扶贫基金项目申报、在建产业项目（扶贫基金模块上线后改为自动指标）"))
 manual("organize.branch", heart="organize", label=_("村党组织建设"), module=MODULE, weight="5",
        description=_("三会一课、主题党日、软弱涣散整顿（党建模块上线后改为自动指标）"))
 manual("organize.pipeline", heart="organize", label=_("培养积极分子和后备干部"), module=MODULE, weight="5",
