@@ -58,6 +58,7 @@ def build(scale: str, seed: int) -> Context:
         cases,
         disputes,
         fieldwork,
+        fund,
         records,
         regions,
         registry,
@@ -68,7 +69,7 @@ def build(scale: str, seed: int) -> Context:
 
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
-        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, rooms,
+        for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, rooms, fund,
                      assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",

@@ -40,7 +40,10 @@ def _open(rng, village, index: int, today: datetime.date) -> Room:
 
 
 def _pay(rng, room: Room, today: datetime.date, first: bool) -> int:
-    """Tranches against every due: past years in full (two tranches), this year's mostly."""
+    """Every year's dues since the opening, and tranches against them: past years in full (two
+    tranches), this year's mostly."""
+    for year in range(room.opened_on.year + 1, today.year + 1):
+        services.levy(actor=None, room=room, year=year)
     receipts = 0
     for due in room.dues.select_related("room__village").order_by("year", "payer"):
         current = due.year == today.year
