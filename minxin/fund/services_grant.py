@@ -93,7 +93,7 @@ def score_submit(*, actor: Actor | None, application: Application, levels: dict,
     must recuse itself."""
     require(actor, roles.SCORE_FUND)
     seat = locked(seat_of(actor, application))
-    if application.state != State.NOTICE:
+    if Application.objects.filter(pk=application.pk).values_list("state", flat=True).get() != State.NOTICE:
         raise DomainError("bad_state", _("这个申报现在不在评审阶段。"))
     if seat.scored_at is not None:
         raise DomainError("scored", _("您已评过分，不能重复评分。"))

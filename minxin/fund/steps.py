@@ -65,8 +65,6 @@ STEPS = [
     Step("draw", _("抽取评审专家"), roles.MANAGE_FUND, (State.NOTICE,), None,
          lambda actor, app, form: services_grant.panel_draw(actor=actor, application=app),
          ready=lambda app: not app.seats.exists()),
-    Step("objection", _("登记公示异议"), roles.MANAGE_FUND, (State.NOTICE, State.APPROVED, State.REJECTED),
-         ObjectionForm, _objection),
     Step("decide", _("县级决定"), roles.MANAGE_FUND, (State.NOTICE,), DecideForm, _decide,
          ready=lambda app: app.seats.exists()),
     Step("tranche", _("拨付资金"), roles.MANAGE_FUND, (State.APPROVED,), TrancheForm, _tranche),
@@ -75,6 +73,8 @@ STEPS = [
          lambda actor, app, form: services_grant.application_accept(actor=actor, application=app,
                                                                     on=form.cleaned_data["on"]),
          ready=lambda app: app.closed_on is None and app.tranches.filter(stage="completion").exists()),
+    Step("objection", _("登记公示异议"), roles.MANAGE_FUND, (State.NOTICE, State.APPROVED, State.REJECTED),
+         ObjectionForm, _objection),
 ]
 BY_KEY = {step.key: step for step in STEPS}
 
