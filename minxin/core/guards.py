@@ -2,6 +2,7 @@
 (`core.pages.run`, `DomainErrorMiddleware`) and the API (`api.main`) turn into the same answers."""
 
 from collections.abc import Collection
+from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.types import Actor
+
+A = TypeVar("A", bound=Actor)
 
 
 def require(actor: Actor | None, capability: str) -> None:
@@ -36,6 +39,6 @@ def check_model(obj: Model, *, exclude: Collection[str] | None = None) -> None:
         raise DomainError("invalid", messages[0], field=None if field == NON_FIELD_ERRORS else field) from None
 
 
-def acting_user(actor: Actor | None) -> Actor | None:
+def acting_user(actor: A | None) -> A | None:
     """The user a record names as its author (none for the system: a command, a job)."""
     return actor if getattr(actor, "is_authenticated", False) else None

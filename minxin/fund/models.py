@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
 from minxin.fund.rules import LINE_CATEGORIES
+from minxin.ledger.models import Posted
 from minxin.ledger.money import to_yuan
 
 
-class Contribution(models.Model):
+class Contribution(Posted):
     """政府拨一点、企业帮一点、社会捐一点: money into the county's fund."""
 
     class Source(models.TextChoices):
@@ -27,25 +28,18 @@ class Contribution(models.Model):
     county_code = models.CharField(_("县"), max_length=12, db_index=True)
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
     donor = models.CharField(_("出资单位或个人"), max_length=100)
-    amount_fen = models.BigIntegerField(_("金额（分）"))
     received_on = models.DateField(_("到账日期"))
     receipt_no = models.CharField(_("收据编号"), max_length=64)
     memo = models.CharField(_("备注"), max_length=200, blank=True)
-    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Posted.Meta):
         verbose_name = _("基金筹集")
         verbose_name_plural = _("基金筹集")
         ordering = ["-received_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["county_code", "receipt_no"], name="fund_receipt_no_once"),
-            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="fund_contribution_positive"),
-        ]
+        constraints = [*Posted.Meta.constraints,
+                       models.UniqueConstraint(fields=["county_code", "receipt_no"], name="fund_receipt_no_once")]
 
     def __str__(self) -> str:
         return f"{self.donor} {to_yuan(self.amount_fen)}"
@@ -211,7 +205,7 @@ class PanelSeat(models.Model):
         return f"{self.application} {self.expert}"
 
 
-class Tranche(models.Model):
+class Tranche(Posted):
     """A payment of an approved grant: the advance, on completion, after acceptance (the retention)."""
 
     class Stage(models.TextChoices):
@@ -224,20 +218,15 @@ class Tranche(models.Model):
     application = models.ForeignKey(Application, verbose_name=_("项目申报"), on_delete=models.PROTECT,
                                     related_name="tranches")
     stage = models.CharField(_("拨付阶段"), max_length=12, choices=Stage.choices)
-    amount_fen = models.BigIntegerField(_("金额（分）"))
     paid_on = models.DateField(_("拨付日期"))
     voucher = models.CharField(_("拨付凭证号"), max_length=64, blank=True)
-    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Posted.Meta):
         verbose_name = _("资金拨付")
         verbose_name_plural = _("资金拨付")
         ordering = ["application", "paid_on", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="fund_tranche_positive")]
 
     def __str__(self) -> str:
         return f"{self.application} {self.get_stage_display()}"

@@ -157,6 +157,7 @@ def shares(*, county: str, start: datetime.date, end: datetime.date) -> dict:
         "code", "name"))
     by_township: dict[str, int] = {}
     for village, fen in approved.values_list("village_id", "approved_fen"):
+        fen = fen or 0
         name = townships.get(village[:9] + "000", village[:9])
         by_township[name] = by_township.get(name, 0) + fen
     return {"productive": productive, "relief": by_kind.get(Application.Kind.RELIEF, 0), "approved_total": total,

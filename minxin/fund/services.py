@@ -5,7 +5,9 @@ notice and the objections raised during it. Panels, scores, decisions and tranch
 `services_grant`. Every write is an audit event."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
+from minxin.cadres.models import SendingUnit
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import acting_user, require, require_scope
-from minxin.core.types import Actor
 from minxin.core.validation import check_text, not_before, past_date
 from minxin.fund import books
 from minxin.fund.models import Application, BudgetLine, Contribution, Expert, Objection
@@ -32,14 +35,14 @@ MAX_LINES = 50
 CATEGORY_LABELS = dict(LINE_CATEGORIES)
 
 
-def _county_of(actor: Actor | None, county_code: str) -> str:
+def _county_of(actor: User | None, county_code: str) -> str:
     if codes.level_of(county_code) != codes.COUNTY:
         raise DomainError("not_county", _("基金按县设立，请选择县。"))
     require_scope(actor, county_code)
     return county_code
 
 
-def contribution_record(*, actor: Actor | None, county_code: str, source: str, donor: str, amount,
+def contribution_record(*, actor: User | None, county_code: str, source: str, donor: str, amount: object,
                         received_on: datetime.date, receipt_no: str, memo: str = "",
                         idempotency_key: str | None = None) -> Contribution:
     """Money received into the fund (the county's), from a government, enterprise or society source."""
@@ -53,7 +56,7 @@ def contribution_record(*, actor: Actor | None, county_code: str, source: str, d
     fen = to_fen(amount)
     past_date(received_on, "received_on")
     label = Contribution.Source(source).label
-    posting = {"kind": "fund.contribution", "region_code": county, "occurred_on": received_on,
+    posting: dict[str, Any] = {"kind": "fund.contribution", "region_code": county, "occurred_on": received_on,
                "memo": (_("%(donor)s（%(source)s）收据 %(no)s") % {"donor": donor, "source": label, "no": receipt_no})[:200],
                "legs": [(books.available(county), fen), (books.income(county, source, str(label)), -fen)],
                "idempotency_key": ledger.caller_key(actor, idempotency_key)}
@@ -73,8 +76,9 @@ def contribution_record(*, actor: Actor | None, county_code: str, source: str, d
 
 
 @transaction.atomic
-def expert_save(*, actor: Actor | None, county_code: str, name: str, organisation: str, specialty: str = "",
-                user=None, sending_unit=None, tied_villages=(), active: bool = True,
+def expert_save(*, actor: User | None, county_code: str, name: str, organisation: str, specialty: str = "",
+                user: User | None = None, sending_unit: SendingUnit | None = None,
+                tied_villages: Iterable[Region] = (), active: bool = True,
                 expert: Expert | None = None) -> Expert:
     """Add an expert to the county's pool, or correct one (who it may not judge included)."""
     require(actor, roles.MANAGE_FUND)
@@ -83,8 +87,8 @@ def expert_save(*, actor: Actor | None, county_code: str, name: str, organisatio
               "organisation": check_text(organisation, field="organisation", required=True, max_length=100),
               "specialty": check_text(specialty, field="specialty", max_length=100), "user": user,
               "sending_unit": sending_unit, "active": bool(active)}
-    if user is not None and (user.role != "expert" or Expert.objects.filter(user=user).exclude(
-            pk=getattr(expert, "pk", None)).exists()):
+    others = Expert.objects.filter(user=user).exclude(pk=expert.pk) if expert else Expert.objects.filter(user=user)
+    if user is not None and (user.role != "expert" or others.exists()):
         raise DomainError("bad_user", _("登录账号须是评审专家角色，且未关联其他专家。"), field="user")
     villages = list(tied_villages)
     if any(not village.code.startswith(county[:6]) or village.level != codes.VILLAGE for village in villages):
@@ -140,7 +144,7 @@ def _lines(lines: list[Line]) -> list[tuple[str, str, int]]:
     return checked
 
 
-def _beneficiary(actor, village: Region, beneficiary: str, household_id: int | None) -> Household | None:
+def _beneficiary(actor: User | None, village: Region, beneficiary: str, household_id: int | None) -> Household | None:
     if beneficiary not in Application.Beneficiary.values:
         raise DomainError("bad_beneficiary", _("受益对象不正确。"), field="beneficiary")
     if beneficiary == Application.Beneficiary.VILLAGE:
@@ -156,7 +160,7 @@ def _number(village: Region, year: int) -> str:
     return f"{year}{village.code[6:9]}{count:05d}"
 
 
-def application_save(*, actor: Actor | None, village: Region, title: str, beneficiary: str, kind: str, plan: str,
+def application_save(*, actor: User | None, village: Region, title: str, beneficiary: str, kind: str, plan: str,
                      mechanism: str, targets: str, beneficiaries: int, lines: list[Line],
                      household_id: int | None = None, application: Application | None = None) -> Application:
     """Draft an application (or correct a draft, or one the township returned): the village's
@@ -210,8 +214,8 @@ def application_save(*, actor: Actor | None, village: Region, title: str, benefi
     return application
 
 
-def _move(actor, application: Application, *, allowed: tuple[str, ...], to: str, action: str, rule: str,
-          **fields) -> Application:
+def _move(actor: User | None, application: Application, *, allowed: tuple[str, ...], to: str, action: str, rule: str,
+          **fields: Any) -> Application:
     application = locked(application)
     if application.state not in allowed:
         raise DomainError("bad_state", rule)
@@ -225,7 +229,7 @@ def _move(actor, application: Application, *, allowed: tuple[str, ...], to: str,
 
 
 @transaction.atomic
-def application_submit(*, actor: Actor | None, application: Application, on: datetime.date) -> Application:
+def application_submit(*, actor: User | None, application: Application, on: datetime.date) -> Application:
     """The village sends its proposal to the township."""
     require(actor, roles.APPLY_FUND)
     require_scope(actor, application.village_id)
@@ -235,7 +239,7 @@ def application_submit(*, actor: Actor | None, application: Application, on: dat
 
 
 @transaction.atomic
-def application_check(*, actor: Actor | None, application: Application, on: datetime.date,
+def application_check(*, actor: User | None, application: Application, on: datetime.date,
                       results: dict[str, bool], notes: dict[str, str] | None = None) -> Application:
     """The township's check on every item of the checklist: all passed, the application goes on to
     the county; any failed, it returns to the village with the notes."""
@@ -264,7 +268,7 @@ def notice_end(start: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def notice_start(*, actor: Actor | None, application: Application, on: datetime.date) -> Application:
+def notice_start(*, actor: User | None, application: Application, on: datetime.date) -> Application:
     """Post a checked application publicly (its experts may be drawn from then on)."""
     require(actor, roles.MANAGE_FUND)
     require_scope(actor, application.village_id)
@@ -285,7 +289,7 @@ def in_notice(application: Application, day: datetime.date) -> bool:
 
 
 @transaction.atomic
-def objection_record(*, actor: Actor | None, application: Application, received_on: datetime.date, content: str,
+def objection_record(*, actor: User | None, application: Application, received_on: datetime.date, content: str,
                      raised_by: str = "", answer: str = "") -> Objection:
     """An objection raised while the application or its decision is posted (a name is optional)."""
     require(actor, roles.MANAGE_FUND)

@@ -7,6 +7,7 @@ completion, after acceptance), each a ledger transaction out of the grant, never
 import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.cadres.models import Assignment
 from minxin.core.audit import audit_record, locked
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import acting_user, require, require_scope
-from minxin.core.types import Actor
 from minxin.core.validation import check_text, past_date
 from minxin.fund import books
 from minxin.fund.models import Application, Expert, PanelSeat, Tranche
@@ -54,7 +55,7 @@ def eligible(application: Application) -> list[Expert]:
 
 
 @transaction.atomic
-def panel_draw(*, actor: Actor | None, application: Application) -> list[PanelSeat]:
+def panel_draw(*, actor: User | None, application: Application) -> list[PanelSeat]:
     """Draw the panel (MINXIN_FUND_PANEL_SIZE experts, odd) at random among the eligible; too few
     eligible experts is said so — the panel is never silently smaller."""
     require(actor, roles.MANAGE_FUND)
@@ -78,9 +79,9 @@ def panel_draw(*, actor: Actor | None, application: Application) -> list[PanelSe
     return seats
 
 
-def seat_of(actor: Actor | None, application: Application) -> PanelSeat:
+def seat_of(actor: User | None, application: Application) -> PanelSeat:
     """The actor's seat on the application's panel (404-like refusal when it has none)."""
-    expert = Expert.objects.filter(user_id=getattr(actor, "pk", None)).first()
+    expert = Expert.objects.filter(user=actor).first() if actor is not None else None
     seat = application.seats.filter(expert=expert).first() if expert else None
     if seat is None:
         raise DomainError("not_on_panel", _("您不是这个申报的评审专家。"))
@@ -88,7 +89,7 @@ def seat_of(actor: Actor | None, application: Application) -> PanelSeat:
 
 
 @transaction.atomic
-def score_submit(*, actor: Actor | None, application: Application, levels: dict, comment: str = "") -> PanelSeat:
+def score_submit(*, actor: User | None, application: Application, levels: dict, comment: str = "") -> PanelSeat:
     """An expert's score: a level 1–5 on every criterion of the rubric, once; never by an expert who
     must recuse itself."""
     require(actor, roles.SCORE_FUND)
@@ -127,7 +128,7 @@ def aggregate(totals: list[Decimal]) -> Decimal | None:
     return (sum(ordered, Decimal(0)) / len(ordered)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def decide(*, actor: Actor | None, application: Application, on: datetime.date, approve: bool, amount=None,
+def decide(*, actor: User | None, application: Application, on: datetime.date, approve: bool, amount=None,
            direction: str = "", idempotency_key: str | None = None) -> Application:
     """The county's decision, once the notice period is over and every expert has scored: approval
     fixes the amount (not above the request) and moves it from the fund's available balance to the
@@ -138,8 +139,8 @@ def decide(*, actor: Actor | None, application: Application, on: datetime.date, 
     direction = check_text(direction, field="direction", required=True)
     fen = to_fen(amount) if approve else None
     county = codes.county_of(application.village_id) or ""
-    posting = None
-    if approve:
+    posting: dict[str, Any] | None = None
+    if fen is not None:
         posting = {"kind": "fund.grant", "region_code": application.village_id, "occurred_on": on,
                    "memo": (_("批准 %(number)s %(title)s") % {"number": application.number,
                                                               "title": application.title})[:200],
@@ -151,14 +152,14 @@ def decide(*, actor: Actor | None, application: Application, on: datetime.date, 
         application = locked(application)
         if application.state != State.NOTICE:
             raise DomainError("bad_state", _("只有公示和评审中的申报可以作出决定。"))
-        if on <= application.notice_until:
+        if application.notice_until is None or on <= application.notice_until:
             raise DomainError("notice_running", _("公示期至 %(until)s，公示期满后才能作出决定。") % {
                 "until": f"{application.notice_until:%Y-%m-%d}"}, field="on")
         seats = list(application.seats.all())
         if not seats or any(seat.scored_at is None for seat in seats):
             raise DomainError("scores_missing", _("专家评分尚未全部完成（%(done)d/%(all)d）。") % {
                 "done": sum(seat.scored_at is not None for seat in seats), "all": len(seats)})
-        if approve and fen > application.requested_fen:
+        if fen is not None and fen > application.requested_fen:
             raise DomainError("above_request", _("批准金额不能超过申请金额 %(max)s 元。") % {
                 "max": to_yuan(application.requested_fen)}, field="amount")
         if posting is not None:
@@ -173,7 +174,7 @@ def decide(*, actor: Actor | None, application: Application, on: datetime.date, 
         application.save()
         audit_record(actor=actor, action="fund.decide", obj=application, region_code=application.village_id,
                      after={"approve": approve, "amount": str(to_yuan(fen)) if fen else None,
-                            "score": str(aggregate([s.total for s in seats]))})
+                            "score": str(aggregate([s.total for s in seats if s.total is not None]))})
     return application
 
 
@@ -181,7 +182,7 @@ def paid_fen(application: Application) -> int:
     return Tranche.objects.filter(application=application).aggregate(n=Sum("amount_fen"))["n"] or 0
 
 
-def tranche_pay(*, actor: Actor | None, application: Application, stage: str, amount, paid_on: datetime.date,
+def tranche_pay(*, actor: User | None, application: Application, stage: str, amount, paid_on: datetime.date,
                 voucher: str = "", idempotency_key: str | None = None) -> Tranche:
     """A payment of an approved grant, after its decision's notice: the advance first, then on
     completion, then — once accepted — the retention; never above what remains of the grant."""
@@ -192,7 +193,7 @@ def tranche_pay(*, actor: Actor | None, application: Application, stage: str, am
     fen = to_fen(amount)
     past_date(paid_on, "paid_on")
     voucher = check_text(voucher, field="voucher", max_length=64)
-    posting = {"kind": "fund.tranche", "region_code": application.village_id, "occurred_on": paid_on,
+    posting: dict[str, Any] = {"kind": "fund.tranche", "region_code": application.village_id, "occurred_on": paid_on,
                "memo": _("%(number)s %(stage)s") % {"number": application.number, "stage": Stage(stage).label},
                "legs": [(books.paid(application), fen), (books.grant(application), -fen)],
                "idempotency_key": ledger.caller_key(actor, idempotency_key)}
@@ -204,7 +205,7 @@ def tranche_pay(*, actor: Actor | None, application: Application, stage: str, am
         _check_tranche(application, stage, fen, paid_on)
         posted = ledger.post(actor=acting_user(actor), **posting)
         tranche = Tranche.objects.create(application=application, stage=stage, amount_fen=fen, paid_on=paid_on,
-                                         voucher=voucher, transaction=posted, paid_by=acting_user(actor))
+                                         voucher=voucher, transaction=posted, recorded_by=acting_user(actor))
         if stage == Stage.ACCEPTANCE:
             _close(actor, application, paid_on)
         audit_record(actor=actor, action="fund.tranche", obj=tranche, region_code=application.village_id,
@@ -215,7 +216,7 @@ def tranche_pay(*, actor: Actor | None, application: Application, stage: str, am
 def _check_tranche(application: Application, stage: str, fen: int, paid_on: datetime.date) -> None:
     if application.state != State.APPROVED:
         raise DomainError("bad_state", _("只有已批准、未结项的项目可以拨付。"))
-    if paid_on <= application.decision_notice_until:
+    if application.decision_notice_until is None or paid_on <= application.decision_notice_until:
         raise DomainError("decision_notice", _("决定公示期至 %(until)s，期满后才能拨付。") % {
             "until": f"{application.decision_notice_until:%Y-%m-%d}"}, field="paid_on")
     done = set(application.tranches.values_list("stage", flat=True))
@@ -227,7 +228,7 @@ def _check_tranche(application: Application, stage: str, fen: int, paid_on: date
         raise DomainError("stage_order", _("请先拨付“%(stage)s”。") % {"stage": missing[0]}, field="stage")
     if stage == Stage.ACCEPTANCE and application.closed_on is None:
         raise DomainError("not_accepted", _("项目验收合格后才能拨付质保金。"), field="stage")
-    remaining = application.approved_fen - paid_fen(application)
+    remaining = (application.approved_fen or 0) - paid_fen(application)
     if fen > remaining:
         raise DomainError("above_grant", _("拨付金额 %(amount)s 元超过该项目尚未拨付的 %(remaining)s 元。") % {
             "amount": to_yuan(fen), "remaining": to_yuan(remaining)}, field="amount")
@@ -241,7 +242,7 @@ def planned(application: Application) -> dict[str, int]:
 
 
 @transaction.atomic
-def application_accept(*, actor: Actor | None, application: Application, on: datetime.date) -> Application:
+def application_accept(*, actor: User | None, application: Application, on: datetime.date) -> Application:
     """The project passed its acceptance (验收): the retention may now be paid."""
     require(actor, roles.MANAGE_FUND)
     require_scope(actor, application.village_id)
@@ -260,7 +261,7 @@ def application_accept(*, actor: Actor | None, application: Application, on: dat
 
 def _close(actor, application: Application, on: datetime.date) -> None:
     """The retention paid: the project is closed, and what the grant still holds goes back to the fund."""
-    left = application.approved_fen - paid_fen(application)
+    left = (application.approved_fen or 0) - paid_fen(application)
     if left:
         county = codes.county_of(application.village_id) or ""
         ledger.post(actor=acting_user(actor), kind="fund.release", region_code=application.village_id,
@@ -274,7 +275,7 @@ def grant_transactions(application: Application):
     return Transaction.objects.filter(entries__account__code__in=[f"fund:grant:{application.number}"]).distinct()
 
 
-def may_score(actor: Actor | None, application: Application) -> bool:
+def may_score(actor: User | None, application: Application) -> bool:
     try:
         seat = seat_of(actor, application)
     except DomainError:
@@ -282,7 +283,7 @@ def may_score(actor: Actor | None, application: Application) -> bool:
     return seat.scored_at is None and not recused(seat.expert, application)
 
 
-def require_seat(actor: Actor | None, application: Application) -> None:
+def require_seat(actor: User | None, application: Application) -> None:
     if not actor or not actor.can(roles.SCORE_FUND):
         raise PermissionDenied()
     seat_of(actor, application)

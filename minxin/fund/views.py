@@ -189,7 +189,7 @@ def application_detail(request, pk):
         "application": application, "nav_active": NAV, "forms": forms, "seats": seats,
         "score": services_grant.aggregate([s.total for s in seats if s.total is not None]),
         "check": [(label, application.check_result.get(code)) for code, label in CHECKLIST],
-        "objections": application.objections.all(), "tranches": application.tranches.select_related("paid_by"),
+        "objections": application.objections.all(), "tranches": application.tranches.select_related("recorded_by"),
         "paid": services_grant.paid_fen(application), "today": timezone.localdate(),
         "see_experts": user.can(roles.MANAGE_FUND) or user.role == "auditor",
         "can_edit": user.can(roles.APPLY_FUND) and application.state in (Application.State.DRAFT,

@@ -16,12 +16,15 @@ The cached balance (`Account.balance_fen`) is kept by the posting service in the
 transaction; `minxin reconcile` rebuilds every balance from the entries and reports any difference.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.scoping import ScopedQuerySet
+from minxin.ledger.money import to_yuan
 
 
 class Account(models.Model):
@@ -100,3 +103,24 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.amount_fen}"
+
+
+class Posted(models.Model):
+    """A business record one ledger transaction posted — a contribution, a tranche, a receipt, a
+    spending: its amount in fen (above zero), the transaction, who recorded it and when. Each module
+    keeps its own table of them (what the money was for); the ledger keeps the money."""
+
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    transaction = models.OneToOneField(Transaction, verbose_name=_("记账凭证"), on_delete=models.PROTECT,
+                                       related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="%(app_label)s_%(class)s_positive")]
+
+    @property
+    def amount(self) -> Decimal:
+        return to_yuan(self.amount_fen)

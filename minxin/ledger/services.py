@@ -21,8 +21,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minxin.accounts.models import User
 from minxin.core.errors import DomainError
+from minxin.core.types import Actor
 from minxin.core.validation import check_text
 from minxin.ledger import sql
 from minxin.ledger.models import Account, Entry, Transaction
@@ -58,13 +58,14 @@ def _payload_hash(kind: str, memo: str, region_code: str, occurred_on: datetime.
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def caller_key(actor: User | None, key: str | None) -> str | None:
+def caller_key(actor: Actor | None, key: str | None) -> str | None:
     """An idempotency key as the ledger stores it: the caller's own (two users' keys never meet, so
     nobody can answer or block another's request by guessing its key)."""
     if not key:
         return None
     key = check_text(key, field="idempotency_key", max_length=64)
-    return f"{actor.pk if getattr(actor, 'is_authenticated', False) else 0}:{key}"
+    owner = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    return f"{owner or 0}:{key}"
 
 
 def replayed(*, kind: str, memo: str, region_code: str, legs: list[tuple[Account, int]],
@@ -110,7 +111,7 @@ def _apply(legs: list[tuple[Account, int]]) -> None:
     sql.move_balances(delta)
 
 
-def post(*, actor: User | None, kind: str, memo: str, region_code: str, legs: list[tuple[Account, int]],
+def post(*, actor: Actor | None, kind: str, memo: str, region_code: str, legs: list[tuple[Account, int]],
          occurred_on: datetime.date | None = None, idempotency_key: str | None = None,
          reverses: Transaction | None = None) -> Transaction:
     """Post one balanced transaction (or answer the earlier one its idempotency key names)."""
@@ -139,11 +140,11 @@ def post(*, actor: User | None, kind: str, memo: str, region_code: str, legs: li
             raise
         return earlier
     return Transaction(pk=pk, kind=kind, memo=memo, region_code=region_code, occurred_on=occurred_on, posted=True,
-                       posted_at=posted_at, posted_by=poster, reverses=reverses, idempotency_key=key,
+                       posted_at=posted_at, posted_by_id=poster.pk if poster else None, reverses=reverses, idempotency_key=key,
                        payload_hash=digest)
 
 
-def reverse(*, actor: User | None, original: Transaction, memo: str = "", occurred_on: datetime.date | None = None,
+def reverse(*, actor: Actor | None, original: Transaction, memo: str = "", occurred_on: datetime.date | None = None,
             idempotency_key: str | None = None) -> Transaction:
     """Correct a posted transaction by its mirror image (never by editing it): once per transaction,
     and never a reversal itself (post the right transaction instead)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.ledger.models import Posted
 from minxin.ledger.money import to_yuan
 from minxin.rooms.checklist import GRADES, STANDARD_CODES
 
@@ -90,37 +91,27 @@ class Due(models.Model):
         return to_yuan(self.amount_fen)
 
 
-class Receipt(models.Model):
+class Receipt(Posted):
     """A tranche received from a payer against one of its dues."""
 
     scope_field = "due__room__village__code"
 
     due = models.ForeignKey(Due, verbose_name=_("应拨经费"), on_delete=models.PROTECT, related_name="receipts")
-    amount_fen = models.BigIntegerField(_("到账金额（分）"))
     received_on = models.DateField(_("到账日期"))
     reference = models.CharField(_("凭证号"), max_length=64, blank=True)
-    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Posted.Meta):
         verbose_name = _("经费到账")
         verbose_name_plural = _("经费到账")
         ordering = ["-received_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="rooms_receipt_positive")]
 
     def __str__(self) -> str:
         return f"{self.due} {to_yuan(self.amount_fen)}"
 
-    @property
-    def amount(self):
-        return to_yuan(self.amount_fen)
 
-
-class Spending(models.Model):
+class Spending(Posted):
     """Money spent on a room: its construction (from the county's construction budget) or its work
     (from its working fund)."""
 
@@ -132,28 +123,18 @@ class Spending(models.Model):
 
     room = models.ForeignKey(Room, verbose_name=_("干群连心室"), on_delete=models.PROTECT, related_name="spendings")
     kind = models.CharField(_("经费类别"), max_length=12, choices=Kind.choices)
-    amount_fen = models.BigIntegerField(_("金额（分）"))
     spent_on = models.DateField(_("支出日期"))
     purpose = models.CharField(_("用途"), max_length=200)
-    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Posted.Meta):
         verbose_name = _("经费支出")
         verbose_name_plural = _("经费支出")
         ordering = ["-spent_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="rooms_spending_positive")]
 
     def __str__(self) -> str:
         return f"{self.room} {self.purpose}"
-
-    @property
-    def amount(self):
-        return to_yuan(self.amount_fen)
 
 
 class Evaluation(models.Model):

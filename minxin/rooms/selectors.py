@@ -25,7 +25,7 @@ def require_view(user: User) -> None:
         raise PermissionDenied()
 
 
-def _latest(field: str):
+def _latest(field: str) -> Subquery:
     return Subquery(Evaluation.objects.filter(room=OuterRef("pk")).order_by("-year", "-half").values(field)[:1])
 
 
@@ -83,7 +83,7 @@ def dues(*, user: User, region: str | None = None, year: int | None = None, paye
     if payer:
         qs = qs.filter(payer=payer)
     if outstanding or overdue:
-        qs = qs.filter(remaining_fen__gt=0)
+        qs = qs.filter(remaining_fen__gt=0)  # type: ignore[misc]  # an annotation (with_received) the plugin cannot see
     if overdue:
         qs = qs.filter(due_on__lt=timezone.localdate())
     return qs.order_by("-year", "room__village__code", "payer")

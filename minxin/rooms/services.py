@@ -16,6 +16,7 @@ call with the same idempotency key from posting twice. Each write is also an aud
 import calendar
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,11 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts import roles
+from minxin.accounts.models import User
 from minxin.cadres.models import Assignment, SendingUnit
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import acting_user, require, require_scope
-from minxin.core.types import Actor
 from minxin.core.validation import check_text, not_before, past_date
 from minxin.ledger import services as ledger
 from minxin.ledger.models import Transaction
@@ -43,13 +44,14 @@ EDITABLE = ("opened_on", "address", "area", "equipment", "sending_unit", "standa
 MAX_AREA = Decimal("99999.9")
 
 
-def _post(actor, *, kind: str, memo: str, region_code: str, legs, occurred_on, idempotency_key=None,
+def _post(actor: User | None, *, kind: str, memo: str, region_code: str, legs: list, occurred_on: datetime.date,
+          idempotency_key: str | None = None,
           ) -> Transaction:
     return ledger.post(actor=actor, kind=kind, memo=memo, region_code=region_code, legs=legs,
                        occurred_on=occurred_on, idempotency_key=idempotency_key)
 
 
-def _replayed(model, **posting):
+def _replayed(model: Any, **posting: Any) -> Any:
     """The record an earlier call with this key made (a double click, a retried request), or None."""
     earlier = ledger.replayed(**posting)
     return None if earlier is None else model.objects.get(transaction=earlier)
@@ -62,7 +64,7 @@ def _unit_of(village: Region) -> SendingUnit | None:
     return first.cadre.sending_unit if first else None
 
 
-def _check_facts(actor, fields: dict) -> dict:
+def _check_facts(actor: User | None, fields: dict) -> dict:
     checked = dict(fields)
     for name in ("address",):
         if name in checked:
@@ -89,7 +91,7 @@ def _check_facts(actor, fields: dict) -> dict:
 
 
 @transaction.atomic
-def room_open(*, actor: Actor | None, village: Region, **fields) -> Room:
+def room_open(*, actor: User | None, village: Region, **fields: Any) -> Room:
     """The room of `village` (one per village); once it has an opening date, its opening year's
     working fund and the provincial subsidy are levied."""
     require(actor, roles.MANAGE_ROOMS)
@@ -110,7 +112,7 @@ def room_open(*, actor: Actor | None, village: Region, **fields) -> Room:
 
 
 @transaction.atomic
-def room_edit(*, actor: Actor | None, room: Room, **fields) -> Room:
+def room_edit(*, actor: User | None, room: Room, **fields: Any) -> Room:
     """Correct a room's facts and checklist (logged before and after). Opening it for the first time
     levies its opening year."""
     require(actor, roles.KEEP_ROOMS)
@@ -141,7 +143,7 @@ def room_edit(*, actor: Actor | None, room: Room, **fields) -> Room:
     return room
 
 
-def actor_can_manage(actor: Actor | None) -> bool:
+def actor_can_manage(actor: User | None) -> bool:
     return actor is None or actor.can(roles.MANAGE_ROOMS)
 
 
@@ -156,7 +158,7 @@ def shares(total_fen: int) -> dict[str, int]:
 
 
 @transaction.atomic
-def levy(*, actor: Actor | None, room: Room, year: int) -> list[Due]:
+def levy(*, actor: User | None, room: Room, year: int) -> list[Due]:
     """What each payer owes `room` for `year` (and the provincial subsidy, once per room), posted as
     one transaction: receivable from each payer against the room's pledged income. Levying a year
     again changes nothing and answers its dues."""
@@ -165,7 +167,7 @@ def levy(*, actor: Actor | None, room: Room, year: int) -> list[Due]:
     return _levy(actor, room, year)
 
 
-def _levy(actor: Actor | None, room: Room, year: int) -> list[Due]:
+def _levy(actor: User | None, room: Room, year: int) -> list[Due]:
     room = locked(room)
     if room.opened_on is None:
         raise DomainError("not_open", _("干群连心室还没有启用日期，不能生成应拨经费。"), field="year")
@@ -192,7 +194,7 @@ def _levy(actor: Actor | None, room: Room, year: int) -> list[Due]:
     return dues
 
 
-def levy_all(*, actor: Actor | None, year: int) -> int:
+def levy_all(*, actor: User | None, year: int) -> int:
     """Levy `year` for every open room in the actor's scope that lacks it; answers how many."""
     require(actor, roles.MANAGE_ROOMS)
     rooms = Room.objects.visible_to(actor) if actor is not None else Room.objects.all()
@@ -209,7 +211,7 @@ def received_fen(due: Due) -> int:
     return due.receipts.filter(transaction__reversed_by__isnull=True).aggregate(n=Sum("amount_fen"))["n"] or 0
 
 
-def _may_receive(actor: Actor | None, due: Due) -> None:
+def _may_receive(actor: User | None, due: Due) -> None:
     """The county records every payer's tranche; a sending unit's liaison its own unit's only."""
     if actor is None or actor.can(roles.FUND_ROOMS):
         return
@@ -219,7 +221,7 @@ def _may_receive(actor: Actor | None, due: Due) -> None:
     raise PermissionDenied()
 
 
-def receipt_record(*, actor: Actor | None, due: Due, amount, received_on: datetime.date, reference: str = "",
+def receipt_record(*, actor: User | None, due: Due, amount: object, received_on: datetime.date, reference: str = "",
                    idempotency_key: str | None = None) -> Receipt:
     """A tranche received against `due`: into the room's working fund, out of what the payer owes."""
     require_scope(actor, due.room.village_id)
@@ -228,7 +230,7 @@ def receipt_record(*, actor: Actor | None, due: Due, amount, received_on: dateti
     past_date(received_on, "received_on")
     reference = check_text(reference, field="reference", max_length=64)
     room = due.room
-    posting = {
+    posting: dict[str, Any] = {
         "kind": "rooms.receipt", "region_code": room.village_id, "occurred_on": received_on,
         "memo": _("%(room)s 收到%(year)d 年度%(payer)s经费%(ref)s") % {
             "room": room, "year": due.year, "payer": due.get_payer_display(),
@@ -253,7 +255,7 @@ def receipt_record(*, actor: Actor | None, due: Due, amount, received_on: dateti
     return receipt
 
 
-def spending_record(*, actor: Actor | None, room: Room, kind: str, amount, spent_on: datetime.date, purpose: str,
+def spending_record(*, actor: User | None, room: Room, kind: str, amount: object, spent_on: datetime.date, purpose: str,
                     idempotency_key: str | None = None) -> Spending:
     """Money spent on a room: its work from its working fund (those who keep it), its construction
     from the county's construction budget (the county). Neither can be spent below zero."""
@@ -266,7 +268,7 @@ def spending_record(*, actor: Actor | None, room: Room, kind: str, amount, spent
     purpose = check_text(purpose, field="purpose", required=True, max_length=200)
     source = books.budget(codes.county_of(room.village_id) or "") if kind == Spending.Kind.CONSTRUCTION \
         else books.fund(room)
-    posting = {"kind": f"rooms.spending.{kind}", "region_code": room.village_id, "occurred_on": spent_on,
+    posting: dict[str, Any] = {"kind": f"rooms.spending.{kind}", "region_code": room.village_id, "occurred_on": spent_on,
                "memo": f"{room} {purpose}"[:200], "legs": [(books.spent(room, kind), fen), (source, -fen)],
                "idempotency_key": ledger.caller_key(actor, idempotency_key)}
     with transaction.atomic():
@@ -286,7 +288,7 @@ def spending_record(*, actor: Actor | None, room: Room, kind: str, amount, spent
     return spending
 
 
-def budget_allot(*, actor: Actor | None, county_code: str, amount, allotted_on: datetime.date, memo: str,
+def budget_allot(*, actor: User | None, county_code: str, amount: object, allotted_on: datetime.date, memo: str,
                  idempotency_key: str | None = None) -> Transaction:
     """The county's construction budget for its rooms, filled by an appropriation."""
     require(actor, roles.FUND_ROOMS)
@@ -306,7 +308,7 @@ def budget_allot(*, actor: Actor | None, county_code: str, amount, allotted_on: 
     return posted
 
 
-def entry_reverse(*, actor: Actor | None, record: Receipt | Spending, reason: str) -> Transaction:
+def entry_reverse(*, actor: User | None, record: Receipt | Spending, reason: str) -> Transaction:
     """Correct a wrong receipt or spending by its reversing transaction (the county only). A receipt
     whose money was already spent cannot be reversed below zero: the ledger refuses it."""
     require(actor, roles.FUND_ROOMS)
@@ -325,7 +327,7 @@ def half_start(year: int, half: int) -> datetime.date:
     return datetime.date(year, 1 if half == 1 else 7, 1)
 
 
-def evaluation_record(*, actor: Actor | None, room: Room, year: int, half: int, evaluated_on: datetime.date,
+def evaluation_record(*, actor: User | None, room: Room, year: int, half: int, evaluated_on: datetime.date,
                       scores: dict, note: str = "") -> Evaluation:
     """The semi-annual evaluation: every rubric item scored in whole points within its maximum, once
     per room and half year, not before the half year begins; the grade follows the county's thresholds."""

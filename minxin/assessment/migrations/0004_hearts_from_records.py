@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import migrations
 
+from minxin.assessment.migrations._versions import new_version
+
 CENT = Decimal("0.01")
 NOTE = ("新增自动指标：参加学习培训学时（取代手工评分的“学习培训与虚心求教”）、村发展规划事项完成率、"
         "结对户人均纯收入增长户比例、结对贫困户脱贫率、两不愁三保障问题清零率；各颗心的总权重不变。")
@@ -51,20 +53,7 @@ def _moved(weights: dict) -> dict:
 
 
 def forward(apps, schema_editor):
-    Scheme = apps.get_model("assessment", "Scheme")
-    SchemeWeight = apps.get_model("assessment", "SchemeWeight")
-    latest = Scheme.objects.order_by("-version").first()
-    if latest is None:
-        return
-    weights = {row.indicator: {"weight": row.weight, "target": row.target, "step": row.step}
-               for row in SchemeWeight.objects.filter(scheme=latest)}
-    if "learn.hours" in weights:
-        return
-    rules = {field.name: getattr(latest, field.name) for field in Scheme._meta.concrete_fields
-             if field.name not in ("id", "version", "note", "created_at", "created_by")}
-    scheme = Scheme.objects.create(version=latest.version + 1, note=NOTE, created_by=None, **rules)
-    SchemeWeight.objects.bulk_create([SchemeWeight(scheme=scheme, indicator=code, **row)
-                                      for code, row in sorted(_moved(weights).items())])
+    new_version(apps, note=NOTE, moved=_moved, done_when="learn.hours")
 
 
 class Migration(migrations.Migration):

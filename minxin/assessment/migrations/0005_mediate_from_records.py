@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import migrations
 
+from minxin.assessment.migrations._versions import new_version
+
 CENT = Decimal("0.01")
 OLD = "mediate.disputes"
 NOTE = ("新增矛盾纠纷模块的自动指标：按期排查率、早报告率、按期化解率、村级化解率、信访事项按期受理办结率"
@@ -38,20 +40,7 @@ def moved(weights: dict) -> dict:
 
 
 def forward(apps, schema_editor):
-    Scheme = apps.get_model("assessment", "Scheme")
-    SchemeWeight = apps.get_model("assessment", "SchemeWeight")
-    latest = Scheme.objects.order_by("-version").first()
-    if latest is None:
-        return
-    weights = {row.indicator: {"weight": row.weight, "target": row.target, "step": row.step}
-               for row in SchemeWeight.objects.filter(scheme=latest)}
-    if OLD not in weights:
-        return
-    rules = {field.name: getattr(latest, field.name) for field in Scheme._meta.concrete_fields
-             if field.name not in ("id", "version", "note", "created_at", "created_by")}
-    scheme = Scheme.objects.create(version=latest.version + 1, note=NOTE, created_by=None, **rules)
-    SchemeWeight.objects.bulk_create([SchemeWeight(scheme=scheme, indicator=code, **row)
-                                      for code, row in sorted(moved(weights).items())])
+    new_version(apps, note=NOTE, moved=moved, done_when="mediate.screened", needs=OLD)
 
 
 class Migration(migrations.Migration):

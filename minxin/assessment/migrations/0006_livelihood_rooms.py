@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import migrations
 
+from minxin.assessment.migrations._versions import new_version
+
 CENT = Decimal("0.01")
 NEW, PART, TARGET = "livelihood.room", Decimal("0.2"), Decimal(90)
 HEART = ("livelihood.answered", "livelihood.response", "livelihood.needs", "livelihood.gaps")
@@ -34,20 +36,7 @@ def moved(weights: dict) -> dict:
 
 
 def forward(apps, schema_editor):
-    Scheme = apps.get_model("assessment", "Scheme")
-    SchemeWeight = apps.get_model("assessment", "SchemeWeight")
-    latest = Scheme.objects.order_by("-version").first()
-    if latest is None:
-        return
-    weights = {row.indicator: {"weight": row.weight, "target": row.target, "step": row.step}
-               for row in SchemeWeight.objects.filter(scheme=latest)}
-    if NEW in weights:
-        return
-    rules = {field.name: getattr(latest, field.name) for field in Scheme._meta.concrete_fields
-             if field.name not in ("id", "version", "note", "created_at", "created_by")}
-    scheme = Scheme.objects.create(version=latest.version + 1, note=NOTE, created_by=None, **rules)
-    SchemeWeight.objects.bulk_create([SchemeWeight(scheme=scheme, indicator=code, **row)
-                                      for code, row in sorted(moved(weights).items())])
+    new_version(apps, note=NOTE, moved=moved, done_when=NEW)
 
 
 class Migration(migrations.Migration):
