@@ -19,6 +19,7 @@ from minxin.core import todo
 from minxin.fund import services, services_grant
 from minxin.fund.models import Application, Contribution, Tranche
 from minxin.fund.rules import CHECKLIST_CODES
+from minxin.ledger.models import Transaction
 from tests.fund.world import apply
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,34 @@ def test_the_api_reads_and_pays_with_the_same_rules(world, as_user):
                           content_type="application/json")
     assert refused.status_code == 400 and "已批准" in refused.json()["error"]["message"]
     assert as_user(world.users["tdw_admin"]).get("/api/v1/fund/balance").status_code == 403  # the county's fund
+
+
+@pytest.mark.parametrize("field, value", [
+    ("donor", "爱心\x00企业"), ("received_on", "2026-02-30"), ("amount", "1e20"), ("amount", "-5.00"),
+    ("amount", "0.001"), ("receipt_no", "x" * 65), ("source", "lottery"),
+])
+def test_hostile_contributions_are_refused_with_nothing_written(world, as_user, field, value):
+    county = as_user(world.users["county_admin"])
+    body = {"source": "society", "donor": "爱心企业", "amount": "10.00", "received_on": _today().isoformat(),
+            "receipt_no": "H-1", field: value}
+    before = (Contribution.objects.count(), Transaction.objects.count())
+    response = county.post("/api/v1/fund/contributions", body, content_type="application/json")
+    assert response.status_code in (400, 422) and "error" in response.json()
+    assert (Contribution.objects.count(), Transaction.objects.count()) == before
+
+
+def test_hostile_application_forms_are_refused(world, as_user):
+    clerk = as_user(world.users["tdw_clerk"])
+    base = {"village": world.village("tdw").code, "title": "t", "beneficiary": "household", "household": "99999",
+            "kind": "productive", "beneficiaries": "3", "plan": "p", "mechanism": "m", "targets": "t",
+            "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-0-category": "seedlings",
+            "lines-0-item": "苗", "lines-0-amount": "100"}
+    before = Application.objects.count()
+    response = clerk.post(reverse("fund:application-new"), base)  # an unknown household
+    assert response.status_code == 200 and "建档户" in response.content.decode()
+    response = clerk.post(reverse("fund:application-new"), {**base, "lines-TOTAL_FORMS": "1000000"})
+    assert response.status_code == 200  # a formset declaring a million rows is capped, not built
+    response = clerk.post(reverse("fund:application-new"), {**base, "village": world.village("gz").code,
+                                                            "beneficiary": "village", "household": ""})
+    assert response.status_code == 200 and "有效" in response.content.decode()  # not a village of hers
+    assert Application.objects.count() == before
