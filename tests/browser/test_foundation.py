@@ -26,7 +26,7 @@ def test_township_admin_sees_own_villages_and_teams_and_404_elsewhere(browser_wo
     assert "五七村" in children and "茶园村" in children and "龙门村" not in children
     shot(page, "foundation-township")
 
-    page.click("text=五七村")
+    page.get_by_test_id("children").get_by_role("link", name="五七村", exact=True).click()
     team = page.get_by_test_id("resident-team").inner_text()
     for cadre in w.cadres["tdw"]:
         assert cadre.name in team
