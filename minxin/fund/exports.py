@@ -28,6 +28,14 @@ CONTRIBUTIONS = [
     (_("收据编号"), lambda c: c.receipt_no), (_("凭证号"), lambda c: c.transaction_id), (_("备注"), lambda c: c.memo),
 ]
 
+EXPERTS = [
+    (_("姓名"), lambda e: e.name), (_("工作单位"), lambda e: e.organisation), (_("专业领域"), lambda e: e.specialty),
+    (_("登录账号"), lambda e: e.user.username if e.user else ""),
+    (_("所属派出单位"), lambda e: e.sending_unit.name if e.sending_unit else ""),
+    (_("回避的村"), lambda e: "、".join(v.name for v in e.tied_villages.all())),
+    (_("在库"), lambda e: _("是") if e.active else _("否")), (_("参评"), lambda e: e.seats_count),
+]
+
 
 def applications(rows):
     return columns_response(filename="精准扶贫基金项目申报.xlsx", sheet="项目申报", columns=APPLICATIONS,
@@ -37,3 +45,8 @@ def applications(rows):
 def contributions(rows):
     return columns_response(filename="精准扶贫基金筹集.xlsx", sheet="基金筹集", columns=CONTRIBUTIONS,
                             objects=rows.iterator())
+
+
+def experts(rows):
+    return columns_response(filename="扶贫基金评审专家库.xlsx", sheet="专家库", columns=EXPERTS,
+                            objects=rows.iterator(chunk_size=500))

@@ -209,7 +209,7 @@ def decision_document(request, pk):
 @login_required
 def expert_list(request):
     rows = selectors.experts(user=request.user)
-    return pages.list_page(request, rows, "fund/expert_list.html", nav=NAV)
+    return pages.list_page(request, rows, "fund/expert_list.html", nav=NAV, export=exports.experts)
 
 
 @login_required

@@ -241,3 +241,13 @@ def test_hostile_application_forms_are_refused(world, as_user):
                                                             "beneficiary": "village", "household": ""})
     assert response.status_code == 200 and "有效" in response.content.decode()  # not a village of hers
     assert Application.objects.count() == before
+
+
+def test_the_expert_pool_and_its_export_are_the_countys(world, as_user):
+    county = as_user(world.users["county_admin"])
+    sheet = load_workbook(io.BytesIO(b"".join(county.get(reverse("fund:expert-list") + "?format=xlsx")
+                                              .streaming_content))).active
+    rows = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    assert len(rows) == 7 and rows["回避专家"][5] == "五七村" and rows["评审专家甲"][3] == "expert"
+    assert rows["评审专家甲"][7] == 2  # it sits on both sides' panels
+    assert as_user(world.users["tdw_admin"]).get(reverse("fund:expert-list") + "?format=xlsx").status_code == 403

@@ -3,6 +3,7 @@ the test world, the half-year evaluation in season, and dues late or near their 
 pays them."""
 
 import datetime
+import io
 from types import SimpleNamespace
 
 import pytest
@@ -82,3 +83,15 @@ def test_dues_late_or_near_their_date_wait_for_their_payer(world):
     services.receipt_record(actor=liaison, due=unit_due, amount="5000", received_on=timezone.localdate())
     assert _items(liaison, "rooms.arrears") == []
     assert _items(world.users["tdw_cadre"], "rooms.arrears") == []
+
+
+def test_levy_rooms_levies_a_new_year_once(world):
+    from django.core.management import call_command
+
+    year = timezone.localdate().year + 1
+    out = io.StringIO()
+    call_command("levy-rooms", "--year", str(year), stdout=out)
+    assert f"{year}: dues levied for 2 liaison rooms." in out.getvalue()
+    assert Due.objects.filter(year=year).count() == 6  # city, county and unit for each of the two rooms
+    call_command("levy-rooms", "--year", str(year), stdout=out)
+    assert Due.objects.filter(year=year).count() == 6 and "for 0 liaison rooms" in out.getvalue()
