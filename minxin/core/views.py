@@ -1,8 +1,10 @@
 """The error pages (Django's handler400/403/404/500)."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -12,6 +14,13 @@ def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refused before any view ran. An API client gets the API's JSON error
+    format (core.schemas) — 413 for a body above DATA_UPLOAD_MAX_MEMORY_SIZE — a browser the page."""
+    if request.path.startswith("/api/"):
+        too_big = isinstance(exception, RequestDataTooBig)
+        message = _("请求内容过大。") if too_big else _("请求无效。")
+        return JsonResponse({"error": {"code": "too_large" if too_big else "bad_request", "message": str(message),
+                                       "details": []}}, status=413 if too_big else 400)
     return _error(request, 400, "errors/400.html")
 
 

@@ -251,3 +251,12 @@ def test_the_expert_pool_and_its_export_are_the_countys(world, as_user):
     assert len(rows) == 7 and rows["回避专家"][5] == "五七村" and rows["评审专家甲"][3] == "expert"
     assert rows["评审专家甲"][7] == 2  # it sits on both sides' panels
     assert as_user(world.users["tdw_admin"]).get(reverse("fund:expert-list") + "?format=xlsx").status_code == 403
+
+
+def test_an_oversized_api_body_is_a_json_413_and_writes_nothing(world, as_user):
+    county = as_user(world.users["county_admin"])
+    body = '{"source": "society", "donor": "' + "x" * (3 * 1024 * 1024) + '"}'
+    before = Contribution.objects.count()
+    response = county.post("/api/v1/fund/contributions", body, content_type="application/json")
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+    assert Contribution.objects.count() == before
