@@ -17,6 +17,7 @@ from minxin.accounts.models import User
 from minxin.fund import services, services_grant
 from minxin.fund.models import Application, Expert, PanelSeat
 from minxin.fund.rules import CHECKLIST_CODES, RUBRIC_CODES, points
+from minxin.ledger.money import to_yuan
 from minxin.registry.models import Household
 
 COUNTY = "520627000000"
@@ -133,7 +134,7 @@ def _application(rng, village, today: datetime.date, state: str, households, per
     decided = _day(rng, until, 1, 6)
     approve = state != "rejected"
     services_grant.decide(actor=None, application=application, on=decided, approve=approve,
-                          amount=Decimal(application.requested_fen * rng.choice([8, 9, 10]) // 10) / 100 if approve
+                          amount=to_yuan(application.requested_fen * rng.choice([8, 9, 10]) // 10) if approve
                           else None, direction="同意，专款专用，按方案实施" if approve else "带贫机制不明确，不予支持")
     application.refresh_from_db()
     if state in ("rejected", "approved"):
@@ -141,16 +142,16 @@ def _application(rng, village, today: datetime.date, state: str, households, per
     plan = services_grant.planned(application)
     paid_on = _day(rng, application.decision_notice_until, 1, 10)
     services_grant.tranche_pay(actor=None, application=application, stage="advance",
-                               amount=Decimal(plan["advance"]) / 100, paid_on=min(paid_on, today))
+                               amount=to_yuan(plan["advance"]), paid_on=min(paid_on, today))
     if state == "approved_paid":
         return
     done = min(_day(rng, paid_on, 30, 90), today)
     services_grant.tranche_pay(actor=None, application=application, stage="completion",
-                               amount=Decimal(plan["completion"]) / 100, paid_on=done)
+                               amount=to_yuan(plan["completion"]), paid_on=done)
     accepted = min(_day(rng, done, 5, 20), today)
     services_grant.application_accept(actor=None, application=application, on=accepted)
     services_grant.tranche_pay(actor=None, application=application, stage="acceptance",
-                               amount=Decimal(plan["acceptance"]) / 100, paid_on=min(_day(rng, accepted, 1, 10), today))
+                               amount=to_yuan(plan["acceptance"]), paid_on=min(_day(rng, accepted, 1, 10), today))
 
 
 def generate(ctx) -> None:

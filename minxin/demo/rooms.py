@@ -8,12 +8,12 @@ Own random stream."""
 
 import datetime
 import random
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
 from minxin.core.errors import DomainError
+from minxin.ledger.money import to_yuan
 from minxin.rooms import services
 from minxin.rooms.checklist import RUBRIC, STANDARD_CODES
 from minxin.rooms.models import Payer, Room
@@ -54,7 +54,7 @@ def _pay(rng, room: Room, today: datetime.date, first: bool) -> int:
             halves = halves[:1]
         for part, fen in enumerate(halves):
             day = _day(rng, due.year, 3 + part * 5, 6 + part * 5, today)
-            services.receipt_record(actor=None, due=due, amount=Decimal(fen) / 100, received_on=day,
+            services.receipt_record(actor=None, due=due, amount=to_yuan(fen), received_on=day,
                                     reference=f"拨款{due.year}-{room.pk}-{due.payer}-{part + 1}")
             receipts += 1
     return receipts

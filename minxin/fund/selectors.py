@@ -15,6 +15,7 @@ from minxin.fund.models import Application, Contribution, Expert, PanelSeat, Tra
 from minxin.ledger.models import Account
 from minxin.regions import codes
 from minxin.regions.models import Region
+from minxin.registry.models import Household
 
 
 def can_view(user: User) -> bool:
@@ -173,8 +174,15 @@ def notice_villages(*, village: Region, today: datetime.date) -> QuerySet[Applic
     decisions in theirs (no identifiers: the page shows no household)."""
     return Application.objects.filter(village=village).filter(
         Q(notice_from__lte=today, notice_until__gte=today)
-        | Q(decided_on__lte=today, decision_notice_until__gte=today)).prefetch_related("lines").order_by("id")
+        | Q(decided_on__lte=today, decision_notice_until__gte=today)).prefetch_related("lines", "seats").order_by("id")
 
 
-def evaluated(application: Application) -> bool:
-    return application.seats.exists() and not application.seats.filter(scored_at__isnull=True).exists()
+
+def household_id(*, user: User, village: Region, number: str) -> int | None:
+    """The id of the village's household numbered `number` in the user's scope: None when no number
+    is given, -1 when none matches (the service then refuses it like a missing household)."""
+    number = number.strip()
+    if not number:
+        return None
+    found = Household.objects.visible_to(user).filter(village=village, number=number).values_list("pk", flat=True)
+    return found.first() or -1

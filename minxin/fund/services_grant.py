@@ -27,8 +27,7 @@ from minxin.fund.models import Application, Expert, PanelSeat, Tranche
 from minxin.fund.rules import LEVELS, RUBRIC, RUBRIC_CODES, points
 from minxin.fund.services import notice_end
 from minxin.ledger import services as ledger
-from minxin.ledger.models import Transaction
-from minxin.ledger.money import to_fen, to_yuan
+from minxin.ledger.money import split, to_fen, to_yuan
 from minxin.regions import codes
 
 State, Stage = Application.State, Tranche.Stage
@@ -236,8 +235,6 @@ def _check_tranche(application: Application, stage: str, fen: int, paid_on: date
 
 def planned(application: Application) -> dict[str, int]:
     """Each stage's share of the approved amount (MINXIN_FUND_TRANCHES per cent), exact to the fen."""
-    from minxin.ledger.money import split
-
     return dict(zip(Stage.values, split(application.approved_fen or 0, settings.MINXIN_FUND_TRANCHES), strict=True))
 
 
@@ -269,10 +266,6 @@ def _close(actor, application: Application, on: datetime.date) -> None:
                     legs=[(books.available(county), left), (books.grant(application), -left)])
     application.state = State.CLOSED
     application.save(update_fields=["state", "updated_at"])
-
-
-def grant_transactions(application: Application):
-    return Transaction.objects.filter(entries__account__code__in=[f"fund:grant:{application.number}"]).distinct()
 
 
 def may_score(actor: User | None, application: Application) -> bool:

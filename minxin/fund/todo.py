@@ -55,7 +55,7 @@ def _to_score(user):
 
 
 def _title(application) -> str:
-    return f"{application.village.name}：{application.title}"
+    return _("%(village)s：%(title)s") % {"village": application.village.name, "title": application.title}
 
 
 def _url(application) -> str:

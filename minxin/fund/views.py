@@ -21,10 +21,10 @@ from minxin.fund import documents, exports, selectors, services, services_grant,
 from minxin.fund.forms import ApplicationForm, ContributionForm, ExpertForm, LineFormSet, ScoreForm
 from minxin.fund.models import Application, Contribution, Tranche
 from minxin.fund.rules import CHECKLIST, RUBRIC
+from minxin.ledger.money import to_yuan
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.selectors import region_filter
-from minxin.registry.models import Household
 
 NAV = "fund"
 
@@ -93,14 +93,6 @@ def _line_values(formset) -> list[services.Line]:
             if f.cleaned_data.get("item") or f.cleaned_data.get("amount") or f.cleaned_data.get("category")]
 
 
-def _household_id(user, village, number: str) -> int | None:
-    number = number.strip()
-    if not number:
-        return None
-    found = Household.objects.visible_to(user).filter(village=village, number=number).values_list("pk", flat=True)
-    return found.first() or -1  # an unknown number is refused by the service like a missing household
-
-
 @login_required
 def application_form(request, pk=None):
     user = request.user
@@ -112,7 +104,7 @@ def application_form(request, pk=None):
                                                               "targets", "beneficiaries")}
         initial.update(village=application.village, household=application.household.number
                        if application.household_id else "")
-        lines = [{"category": line.category, "item": line.item, "amount": line.amount_fen / 100}
+        lines = [{"category": line.category, "item": line.item, "amount": to_yuan(line.amount_fen)}
                  for line in application.lines.all()]
     form = ApplicationForm(request.POST or None, villages=_villages(user), initial=initial)
     formset = LineFormSet(request.POST or None, initial=lines, prefix="lines")
@@ -123,7 +115,7 @@ def application_form(request, pk=None):
 
         def call():
             return services.application_save(actor=user, village=village, lines=_line_values(formset),
-                                             household_id=_household_id(user, village, household),
+                                             household_id=selectors.household_id(user=user, village=village, number=household),
                                              application=application, **data)
 
         saved = run(form, call)
@@ -172,7 +164,7 @@ def _initial(step, application) -> dict:
     stage = next((s for s in Tranche.Stage.values if s not in done), Tranche.Stage.ACCEPTANCE)
     left = (application.approved_fen or 0) - services_grant.paid_fen(application)
     amount = left if stage == Tranche.Stage.ACCEPTANCE else min(services_grant.planned(application)[stage], left)
-    return {"initial": {"stage": stage, "amount": amount / 100, "paid_on": timezone.localdate()}}
+    return {"initial": {"stage": stage, "amount": to_yuan(amount), "paid_on": timezone.localdate()}}
 
 
 @login_required

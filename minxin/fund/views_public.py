@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,6 +37,7 @@ def notice(request, code):
     for application in selectors.notice_villages(village=village, today=today).select_related("household"):
         seats = [seat.total for seat in application.seats.all() if seat.total is not None]
         rows.append({"application": application, "score": aggregate(seats) if application.decided_on else None,
-                     "who": f"{application.household.head_name[:1]}某户" if application.household_id else "",
+                     "who": _("%(surname)s某户") % {"surname": application.household.head_name[:1]}
+                     if application.household_id else "",
                      "deciding": bool(application.decided_on and application.decided_on <= today)})
     return render(request, "fund/public_notice.html", {"village": village, "rows": rows, "today": today})

@@ -34,8 +34,6 @@ RUBRIC = [
     ("records", _("台账资料（会议、活动记录）"), 15),
 ]
 RUBRIC_CODES = [code for code, _label, _max in RUBRIC]
-RUBRIC_MAX = {code: most for code, _label, most in RUBRIC}
-TOTAL = sum(RUBRIC_MAX.values())
 
 GOOD, FAIR, AVERAGE, POOR = "good", "fair", "average", "poor"
 GRADES = [(GOOD, _("好")), (FAIR, _("较好")), (AVERAGE, _("一般")), (POOR, _("较差"))]

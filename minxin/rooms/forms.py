@@ -11,7 +11,6 @@ from minxin.regions.models import Region
 from minxin.rooms.checklist import RUBRIC, STANDARDS
 from minxin.rooms.models import Due, Room, Spending
 
-Amount = forms.DecimalField
 AMOUNT = {"label": _("金额（元）"), "max_digits": 14, "decimal_places": 2, "min_value": 0, "max_value": MAX_YUAN}
 
 
@@ -59,7 +58,7 @@ def unit_choices(user):
 
 class ReceiptForm(IdempotentFormMixin, StyledFormMixin, forms.Form):
     due = forms.ModelChoiceField(label=_("应拨经费"), queryset=Due.objects.none())
-    amount = Amount(**AMOUNT)
+    amount = forms.DecimalField(**AMOUNT)
     received_on = forms.DateField(label=_("到账日期"), widget=DateInput())
     reference = forms.CharField(label=_("凭证号"), max_length=64, required=False)
 
@@ -72,7 +71,7 @@ class ReceiptForm(IdempotentFormMixin, StyledFormMixin, forms.Form):
 
 class SpendingForm(IdempotentFormMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("经费类别"), choices=Spending.Kind.choices)
-    amount = Amount(**AMOUNT)
+    amount = forms.DecimalField(**AMOUNT)
     spent_on = forms.DateField(label=_("支出日期"), widget=DateInput())
     purpose = forms.CharField(label=_("用途"), max_length=200)
 
@@ -83,7 +82,7 @@ class SpendingForm(IdempotentFormMixin, StyledFormMixin, forms.Form):
 
 
 class BudgetForm(IdempotentFormMixin, StyledFormMixin, forms.Form):
-    amount = Amount(**AMOUNT)
+    amount = forms.DecimalField(**AMOUNT)
     allotted_on = forms.DateField(label=_("下达日期"), widget=DateInput())
     memo = forms.CharField(label=_("文件或摘要"), max_length=200)
 

@@ -166,3 +166,11 @@ def test_contribution_application_check_notice_scores_decision_tranche_statement
     page.goto(f"{live_server.url}/fund/applications/{application.pk}/")
     _fits(page)
     shot(page, "fund-application-phone")
+    # Every list of the two modules fits a phone, for the county (which sees the most columns).
+    for name, path in (("fund-overview", "/fund/"), ("fund-contributions", "/fund/contributions/"),
+                       ("fund-applications", "/fund/applications/"), ("fund-experts", "/fund/experts/"),
+                       ("fund-ledger", "/ledger/fund/"), ("room-arrears", "/rooms/arrears/"),
+                       ("room-construction", "/rooms/construction/"), ("room-ledger", "/ledger/rooms/")):
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        _fits(page)
+        shot(page, f"{name}-phone")
