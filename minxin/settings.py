@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "minxin.disputes",
     "minxin.rooms",
     "minxin.fund",
+    "minxin.party",
     "minxin.reports",
     "minxin.assessment",
     "minxin.demo",  # `minxin demo`: loads the demo county
@@ -261,6 +262,33 @@ MINXIN_FUND_PRODUCTIVE_TARGET = env_int("MINXIN_FUND_PRODUCTIVE_TARGET", 70, min
 MINXIN_FUND_NEGATIVE_LIST = env_list("MINXIN_FUND_NEGATIVE_LIST", [
     "行政", "办公经费", "会议费", "差旅", "招待", "车辆", "汽车", "用车", "公车", "交通工具", "手机", "通讯费", "话费", "楼堂馆所",
     "办公楼", "办公用房", "偿还债务", "还债", "还贷", "债务", "企业亏损", "弥补亏损"])
+# The village party branch (基层党建, SPEC §4.8). The development pipeline's time rules, by version:
+# a case follows the version in force on the day it was opened (the latest whose "from" is not
+# after its application) and keeps it. Days are calendar days, "notice_workdays" Monday–Friday.
+# The county corrects these values here; a new revision is a new key, never an edit of an old one.
+MINXIN_PARTY_RULES = {
+    "2014": {"from": "2014-06-10", "title": "中国共产党发展党员工作细则（2014）", "min_age": 18, "talk_days": 30,
+             "activist_months": 12, "review_months": 6, "sponsors": 2, "training_hours": 24, "notice_workdays": 5,
+             "approval_months": 3, "probation_months": 12},
+    "2026": {"from": "2026-01-01", "title": "发展党员工作细则（2026 年修订，县委组织部执行口径）", "min_age": 18,
+             "talk_days": 30, "activist_months": 12, "review_months": 6, "sponsors": 2, "training_hours": 32,
+             "notice_workdays": 7, "approval_months": 3, "probation_months": 12},
+}
+# The weak-branch early warning (软弱涣散五级预警): each rule that fires adds its points; the level is
+# the highest of MINXIN_PARTY_WARNING_LEVELS whose threshold the points reach (1–5; 0 = no warning),
+# and never lower than a manual flag's. Villager satisfaction is the latest survey's share.
+MINXIN_PARTY_WARNING_LEVELS = [int(part) for part in env_list("MINXIN_PARTY_WARNING_LEVELS", ["1", "2", "3", "5", "7"])]
+MINXIN_PARTY_WARNING_RULES = {
+    "secretary_vacant": {"points": 3, "months": 3},
+    "no_life": {"points": 3, "months": 3},
+    "no_target": {"points": 1, "years": 2},
+    "petitions": {"points": 2, "count": 3, "days": 90},
+    "last_assessed": {"points": 2},
+    "satisfaction": {"points": 2, "below": 60},
+}
+# Rectification acceptance: the lowest score, and the largest share of "dissatisfied" villagers.
+MINXIN_PARTY_ACCEPT_SCORE = env_int("MINXIN_PARTY_ACCEPT_SCORE", 70, minimum=0)
+MINXIN_PARTY_FOLLOW_UP_MONTHS = env_int("MINXIN_PARTY_FOLLOW_UP_MONTHS", 12, minimum=1)
 # The public request page (liaison-card QR): hits per client address per window, and body size.
 MINXIN_PUBLIC_RATE_LIMIT = env_int("MINXIN_PUBLIC_RATE_LIMIT", 30, minimum=1)
 MINXIN_PUBLIC_RATE_WINDOW = env_int("MINXIN_PUBLIC_RATE_WINDOW", 600, minimum=1)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("disputes/", include("minxin.disputes.urls")),
     path("rooms/", include("minxin.rooms.urls")),
     path("fund/", include("minxin.fund.urls")),
+    path("party/", include("minxin.party.urls")),
     path("gs/", include("minxin.fund.public_urls")),
     path("ledger/", include("minxin.ledger.urls")),
     path("field/", include("minxin.fieldapp.urls")),

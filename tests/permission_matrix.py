@@ -48,6 +48,7 @@ EXEMPT_URL_NAMES = {
     "set_language": "language switch",
     "javascript-catalog": "translations for scripts",
     "home": "redirects to the user's own region",
+    "party:warnings-refresh": "recomputes the user's own scope (no object in the URL; tests/party checks it)",
 }
 # API paths that carry no region data.
 EXEMPT_API_PATHS = {"/api/v1/openapi.json", "/api/v1/docs"}
@@ -183,6 +184,7 @@ listing("audit-log", lambda w: reverse("audit-log"))
 import tests.assessment.matrix  # noqa: E402, F401
 import tests.fieldwork.matrix  # noqa: E402, F401
 import tests.fund.matrix  # noqa: E402, F401
+import tests.party.matrix  # noqa: E402, F401
 import tests.registry.matrix  # noqa: E402, F401
 import tests.reports.matrix  # noqa: E402, F401
 import tests.rooms.matrix  # noqa: E402, F401

@@ -132,6 +132,9 @@ def build_world() -> World:
     from tests.fund.world import add_fund
 
     add_fund(world)  # the fund: a contribution, the expert pool, an application per side under review
+    from tests.party.world import add_party
+
+    add_party(world)  # the party branch of each side's first village, its records and a rectification
     return world
 
 

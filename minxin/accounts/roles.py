@@ -162,3 +162,22 @@ for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
     CAPABILITIES[_role] |= {CHECK_FUND}
 CAPABILITIES[Role.COUNTY_ADMIN] |= {MANAGE_FUND}
 CAPABILITIES[Role.EXPERT] |= {SCORE_FUND}
+
+# The village party branch (基层党建): everyone but the expert reads it; those who work in the village
+# (cadres, clerks) and the township and county keep its records — committees, members, organisational
+# life, development cases up to the branch meeting, reserve cadres, surveys, monthly rectification
+# progress. The township and county (上级党委) approve admissions and confirmations, flag a branch by
+# hand and sign rectification items off; the county alone lists weak branches, accepts a
+# rectification and its follow-up, and names demonstration sites.
+VIEW_PARTY = "view_party"
+KEEP_PARTY = "keep_party"
+APPROVE_PARTY = "approve_party"
+DIRECT_PARTY = "direct_party"
+for _role in Role:
+    if _role != Role.EXPERT:
+        CAPABILITIES[_role] |= {VIEW_PARTY}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.CADRE, Role.VILLAGE_CLERK):
+    CAPABILITIES[_role] |= {KEEP_PARTY}
+for _role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN):
+    CAPABILITIES[_role] |= {APPROVE_PARTY}
+CAPABILITIES[Role.COUNTY_ADMIN] |= {DIRECT_PARTY}

@@ -18,6 +18,7 @@ from minxin.core.errors import DomainError
 from minxin.disputes import api as disputes_api
 from minxin.fieldwork import api as fieldwork_api
 from minxin.fund.api import router as fund_router
+from minxin.party import api as party_api
 from minxin.regions.api import router as regions_router
 from minxin.regions.codes import InvalidRegionCode
 from minxin.registry.api import router as registry_router
@@ -130,6 +131,7 @@ def _register_routers() -> None:
     api.add_router("/petitions", disputes_api.petitions_router)
     api.add_router("/rooms", rooms_api.router)
     api.add_router("/fund", fund_router)
+    api.add_router("/party", party_api.router)
 
 
 _register_routers()

@@ -22,5 +22,7 @@ class AssessmentConfig(AppConfig):
             from minxin.assessment.indicators import rooms  # noqa: F401
         if apps.is_installed("minxin.fund"):
             from minxin.assessment.indicators import fund  # noqa: F401
+        if apps.is_installed("minxin.party"):
+            from minxin.assessment.indicators import party  # noqa: F401
         # Any app may declare more in its own `indicators.py` (funds, disputes, party …).
         autodiscover_modules("indicators")

@@ -27,16 +27,17 @@ def check_text(value: object, *, field: str, required: bool = False, max_length:
     return text
 
 
-def past_date(day: datetime.date | None, field: str, *, required: bool = True) -> None:
-    """A date of something done: not in the future (in Asia/Shanghai), not before 2000."""
+def past_date(day: datetime.date | None, field: str, *, required: bool = True, earliest: int = 2000) -> None:
+    """A date of something done: not in the future (in Asia/Shanghai), not before the year `earliest`
+    (2000: the platform's records; a branch's founding or a member's joining may go back to 1921)."""
     if day is None:
         if required:
             raise DomainError("date_required", _("请填写日期。"), field=field)
         return
     if day > timezone.localdate():
         raise DomainError("future_date", _("日期不能晚于今天。"), field=field)
-    if day.year < 2000:
-        raise DomainError("bad_date", _("日期不能早于 2000 年。"), field=field)
+    if day.year < earliest:
+        raise DomainError("bad_date", _("日期不能早于 %(year)d 年。") % {"year": earliest}, field=field)
 
 
 def not_before(day: datetime.date, earlier: datetime.date | None, *, field: str, what: str) -> None:

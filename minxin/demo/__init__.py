@@ -59,6 +59,7 @@ def build(scale: str, seed: int) -> Context:
         disputes,
         fieldwork,
         fund,
+        party,
         records,
         regions,
         registry,
@@ -70,7 +71,7 @@ def build(scale: str, seed: int) -> Context:
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
         for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, rooms, fund,
-                     assessment):
+                     party, assessment):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)

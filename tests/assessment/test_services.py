@@ -112,7 +112,7 @@ def test_manual_score_range_scope_and_kind(world):
     for bad in ("101", "-1", "abc", "NaN"):
         with pytest.raises(DomainError) as err:
             services.manual_score_record(actor=supervisor, inspection=inspection, cadre=cadre,
-                                         indicator="organize.branch", score=bad)
+                                         indicator="plan.plan", score=bad)
         assert err.value.code == "score_out_of_range"
     with pytest.raises(DomainError, match="自动指标"):
         services.manual_score_record(actor=supervisor, inspection=inspection, cadre=cadre,
@@ -120,17 +120,17 @@ def test_manual_score_range_scope_and_kind(world):
     # A county supervisor scoring a 官舟 cadre on a 土地坳 inspection: not in that village.
     with pytest.raises(DomainError):
         services.manual_score_record(actor=world.users["county_supervisor"], inspection=inspection,
-                                     cadre=world.cadres["gz"][0], indicator="organize.branch", score="80")
+                                     cadre=world.cadres["gz"][0], indicator="plan.plan", score="80")
     # A township supervisor scoring a cadre outside its township.
     with pytest.raises(DomainError) as err:
         services.manual_score_record(actor=supervisor, inspection=inspection, cadre=world.cadres["gz"][0],
-                                     indicator="organize.branch", score="80")
+                                     indicator="plan.plan", score="80")
     assert err.value.code == "scope_outside"
     assert not ManualScore.objects.exists()
     saved = services.manual_score_record(actor=supervisor, inspection=inspection, cadre=cadre,
-                                         indicator="organize.branch", score="88.5")
+                                         indicator="plan.plan", score="88.5")
     again = services.manual_score_record(actor=supervisor, inspection=inspection, cadre=cadre,
-                                         indicator="organize.branch", score="90")
+                                         indicator="plan.plan", score="90")
     assert saved.pk == again.pk and again.score == D("90.00")
 
 
@@ -140,7 +140,7 @@ def test_manual_score_into_a_published_quarter_is_refused(world):
     services.period_publish(actor=admin, period=services.period_assess(actor=admin, quarter=current_quarter()))
     with pytest.raises(DomainError) as err:
         services.manual_score_record(actor=world.users["tdw_supervisor"], inspection=inspection,
-                                     cadre=world.cadres["tdw"][0], indicator="organize.branch", score="80")
+                                     cadre=world.cadres["tdw"][0], indicator="plan.plan", score="80")
     assert err.value.code == "period_published"
 
 
@@ -150,12 +150,12 @@ def test_manual_scores_average_into_the_quarter_and_weights_redistribute(world):
     for score in ("80", "90"):
         inspection = _inspection(world)
         services.manual_score_record(actor=world.users["tdw_supervisor"], inspection=inspection, cadre=cadre,
-                                     indicator="organize.branch", score=score)
+                                     indicator="plan.plan", score=score)
     period = services.period_assess(actor=admin, quarter=current_quarter())
-    score = IndicatorScore.objects.get(result__period=period, result__cadre=cadre, indicator="organize.branch")
+    score = IndicatorScore.objects.get(result__period=period, result__cadre=cadre, indicator="plan.plan")
     assert score.raw == D(85) and score.score == D(85)
     other = IndicatorScore.objects.get(result__period=period, result__cadre=world.cadres["tdw"][1],
-                                       indicator="organize.branch")
+                                       indicator="plan.plan")
     assert other.score is None and other.points == 0  # never scored: left out, weight shared
     result = score.result
     assert result.total == sum(s.points for s in result.scores.all())
@@ -165,14 +165,14 @@ def _published(world):
     admin = world.users["county_admin"]
     inspection = _inspection(world)
     services.manual_score_record(actor=world.users["tdw_supervisor"], inspection=inspection,
-                                 cadre=world.cadres["tdw"][0], indicator="organize.branch", score="60")
+                                 cadre=world.cadres["tdw"][0], indicator="plan.plan", score="60")
     return services.period_publish(actor=admin, period=services.period_assess(actor=admin, quarter=current_quarter()))
 
 
 def test_appeal_by_the_cadre_itself_within_the_deadline_and_decision(world):
     period = _published(world)
     score = IndicatorScore.objects.get(result__period=period, result__cadre=world.cadres["tdw"][0],
-                                       indicator="organize.branch")
+                                       indicator="plan.plan")
     with pytest.raises(PermissionDenied) as err:
         services.appeal_file(actor=world.users["gz_cadre"], score=score, reason="不服")
     assert err.value.code == "not_own_score"

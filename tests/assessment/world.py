@@ -55,7 +55,7 @@ def assessment_world(world) -> AssessmentWorld:
         inspection = services.inspection_record(actor=world.users[f"{side}_supervisor"], kind="annual",
                                                 village=world.village(side), date=today, summary="年终考核")
         services.manual_score_record(actor=world.users[f"{side}_supervisor"], inspection=inspection, cadre=cadre,
-                                     indicator="organize.branch", score="85", note="支部活动规范")
+                                     indicator="plan.plan", score="85", note="支部活动规范")
         finding = services.finding_record(actor=world.users[f"{side}_supervisor"], inspection=inspection, cadre=cadre,
                                           text="民情日记不全", deadline=today + datetime.timedelta(days=30))
         a.inspections[side], a.rectifications[side] = inspection, finding.rectification
@@ -64,7 +64,7 @@ def assessment_world(world) -> AssessmentWorld:
     for side in SIDES:
         result = CadreResult.objects.get(period=a.period, cadre=world.cadres[side][0])
         a.results[side] = result
-        a.scores[side] = result.scores.get(indicator="organize.branch")
+        a.scores[side] = result.scores.get(indicator="plan.plan")
         a.appeals[side] = services.appeal_file(actor=world.users[f"{side}_cadre"], score=a.scores[side],
                                                reason="支部活动记录已补齐")
     services.grades_compute(actor=admin, year=today.year)

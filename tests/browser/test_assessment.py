@@ -22,7 +22,7 @@ def browser_world(transactional_db):
                                             village=world.village("tdw"), date=timezone.localdate(),
                                             summary="季度督查：查阅支部台账")
     services.manual_score_record(actor=world.users["tdw_supervisor"], inspection=inspection,
-                                 cadre=world.cadres["tdw"][0], indicator="organize.branch", score="72",
+                                 cadre=world.cadres["tdw"][0], indicator="plan.plan", score="72",
                                  note="三会一课记录不全")
     return world
 
@@ -36,7 +36,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     page.goto(f"{live_server.url}/assessment/scheme/")
     page.fill("input[name='plan.plan-weight']", "1")  # its default is 2
     assert page.get_by_test_id("weight-sum").inner_text() == "99"
-    page.fill("input[name='organize.branch-weight']", "6")
+    page.fill("input[name='plan.plan-weight']", "6")
     assert page.get_by_test_id("weight-sum").inner_text() == "100"
     shot(page, "assessment-1-scheme")
     page.get_by_test_id("save-scheme").click()
@@ -70,7 +70,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     assert all(name in radar for name in ("安心", "倾心", "尽心"))
     assert "本乡镇平均" in page.get_by_test_id("heart-rates").inner_text()
     shot(page, "assessment-3-result")
-    page.get_by_test_id("score-organize.branch").click()
+    page.get_by_test_id("score-plan.plan").click()
     page.wait_for_load_state()
     evidence = page.get_by_test_id("evidence").inner_text()
     assert "72" in evidence
@@ -114,7 +114,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     cadre_page.goto(f"{live_server.url}/assessment/")
     cadre_page.get_by_test_id("my-result").first.click()
     cadre_page.wait_for_load_state()
-    cadre_page.get_by_test_id("score-organize.branch").click()
+    cadre_page.get_by_test_id("score-plan.plan").click()
     cadre_page.get_by_test_id("appeal").click()
     cadre_page.fill("textarea[name=reason]", "本季度三会一课记录已在支部台账补齐，请复核。")
     cadre_page.get_by_test_id("submit").click()

@@ -3,9 +3,10 @@
 When a module that holds the records arrives (funds, disputes, party), it registers automatic
 indicators for the same heart and the county moves the weight over in the scheme — as study and
 training moved to records (learn.hours), the plan's items to the plan (plan.items), the
-dispute screening and mediation to the disputes module (mediate.*) and the industry projects to the
-fund (industry.*): only what no record can show stays here (assessment migrations 0004, 0005 and
-0007 moved the weights in new versions).
+dispute screening and mediation to the disputes module (mediate.*), the industry projects to the
+fund (industry.*) and the party branch's work to the party module (organize.*): only what no record
+can show stays here (assessment migrations 0004, 0005, 0007 and 0008 moved the weights in new
+versions).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,3 @@ MODULE = _("督查评分")
 
 manual("plan.plan", heart="plan", label=_("村发展规划编制质量"), module=MODULE, weight="2",
        description=_("规划是否切合村情、是否经村民代表大会讨论通过（规划事项的完成由自动指标“村发展规划事项完成率”计分）"))
-manual("organize.branch", heart="organize", label=_("村党组织建设"), module=MODULE, weight="5",
-       description=_("三会一课、主题党日、软弱涣散整顿（党建模块上线后改为自动指标）"))
-manual("organize.pipeline", heart="organize", label=_("培养积极分子和后备干部"), module=MODULE, weight="5",
-       description=_("入党积极分子、村级后备干部培养情况"))

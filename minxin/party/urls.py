@@ -1,0 +1,40 @@
+from django.urls import path
+
+from minxin.party import views, views_case, views_rect
+
+app_name = "party"
+urlpatterns = [
+    path("", views.branch_list, name="branch-list"),
+    path("new/", views.branch_new, name="branch-new"),
+    path("<int:pk>/", views.branch_detail, name="branch-detail"),
+    path("<int:pk>/edit/", views.branch_edit, name="branch-edit"),
+    path("<int:pk>/record.docx", views.branch_docx, name="branch-docx"),
+    path("<int:pk>/posts/new/", views.post_edit, name="post-new"),
+    path("<int:pk>/posts/<int:post_pk>/", views.post_edit, name="post-edit"),
+    path("<int:pk>/members/new/", views.member_new, name="member-new"),
+    path("<int:pk>/events/new/", views.event_new, name="event-new"),
+    path("<int:pk>/surveys/new/", views.survey_new, name="survey-new"),
+    path("<int:pk>/flags/new/", views.flag_new, name="flag-new"),
+    path("flags/<int:pk>/clear/", views.flag_clear, name="flag-clear"),
+    path("<int:pk>/cases/new/", views_case.case_new, name="case-new"),
+    path("<int:pk>/reserves/new/", views_case.reserve_edit, name="reserve-new"),
+    path("<int:pk>/reserves/<int:reserve_pk>/", views_case.reserve_edit, name="reserve-edit"),
+    path("cases/", views_case.case_list, name="case-list"),
+    path("cases/<int:pk>/", views_case.case_detail, name="case-detail"),
+    path("cases/<int:pk>/steps/<str:kind>/", views_case.step_new, name="step-new"),
+    path("reserves/", views_case.reserve_list, name="reserve-list"),
+    path("warnings/", views_rect.warning_list, name="warning-list"),
+    path("warnings/refresh/", views_rect.warnings_refresh, name="warnings-refresh"),
+    path("rectifications/", views_rect.rect_list, name="rect-list"),
+    path("rectifications/new/", views_rect.rect_new, name="rect-new"),
+    path("rectifications/<int:pk>/", views_rect.rect_detail, name="rect-detail"),
+    path("rectifications/<int:pk>/items/new/", views_rect.item_new, name="item-new"),
+    path("items/<int:pk>/sign-off/", views_rect.item_sign_off, name="item-sign-off"),
+    path("rectifications/<int:pk>/progress/new/", views_rect.progress_new, name="progress-new"),
+    path("rectifications/<int:pk>/accept/", views_rect.accept, name="accept"),
+    path("rectifications/<int:pk>/follow-ups/new/", views_rect.follow_up_new, name="follow-up-new"),
+    path("rectifications/<int:pk>/close/", views_rect.rect_close, name="rect-close"),
+    path("sites/", views_rect.site_list, name="site-list"),
+    path("sites/new/", views_rect.site_new, name="site-new"),
+    path("sites/<int:pk>/review/", views_rect.site_review, name="site-review"),
+]
