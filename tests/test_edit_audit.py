@@ -32,6 +32,9 @@ EDITS = {
     "disputes:dispute-edit": {"field": "title", "new": "改过的案由"},
     "rooms:room-edit": {"field": "address", "new": "村委会二楼"},
     "fund:application-edit": {"field": "title", "new": "改过的项目名称"},
+    "party:branch-edit": {"field": "name", "new": "改过的党组织名称"},
+    "party:post-edit": {"field": "term_start", "new": "2022"},
+    "party:reserve-edit": {"field": "training", "new": "跟班学习村务和财务"},
 }
 
 
@@ -139,6 +142,7 @@ def _stored() -> dict:
     from minxin.accounts.models import User
     from minxin.cadres.models import Cadre, SendingUnit
     from minxin.fund.models import Application, BudgetLine
+    from minxin.party.models import Branch, Post, Reserve
     from minxin.regions.models import Region
     from minxin.registry.models import Checklist, Helper, Household, Income, Member, Registration, VillageFile
     from minxin.rooms.models import Room
@@ -147,7 +151,7 @@ def _stored() -> dict:
     return {model._meta.label: sorted(str(sorted((k, str(v)) for k, v in row.items() if k not in moving))
                                       for row in model.objects.values())
             for model in (Region, Cadre, SendingUnit, User, Household, Member, VillageFile, Registration, Income,
-                          Checklist, Helper, Room, Application, BudgetLine)}
+                          Checklist, Helper, Room, Application, BudgetLine, Branch, Post, Reserve)}
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))

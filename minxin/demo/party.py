@@ -2,7 +2,8 @@
 and the village's party cadres, the two committees (a few secretaries' posts vacant), a year of
 organisational life (weak branches fall silent for months), development cases at every stage
 through the pipeline's services and rules — the applicant, the activist, the target voted on and
-waiting for the township's approval, the probationer near confirmation, members confirmed —, two
+waiting for the township's approval, the probationer near confirmation (full members come from the
+registry's 中共党员) —, two
 reserve cadres, a satisfaction survey, the warnings computed today and a quarter ago, the
 rectification of the weak branches (last year's accepted and followed up), and demonstration sites.
 The demo accounts' village (the first) has an applicant waiting for the talk and a target waiting
@@ -17,7 +18,7 @@ from django.utils import timezone
 from minxin.cadres.models import Assignment
 from minxin.party import services, services_case, services_rect, warnings
 from minxin.party.models import Branch, Case, Event, PartyMember, Post, Step
-from minxin.party.rules import LIFE_EVERY, MONTH, QUARTER, SITE_CODES, add_months, age_on, rules, version_on
+from minxin.party.rules import LIFE_EVERY, MONTH, QUARTER, SITE_CODES, add_months, rules, version_on
 from minxin.registry.models import Member
 
 TOPICS = {"member_meeting": "学习传达上级会议精神，讨论村级重大事项", "committee": "研究本月重点工作",
@@ -29,16 +30,21 @@ PROBLEMS = [("村党组织书记长期空缺", "选优配强书记，从致富�
             ("群众反映问题回应不及时", "落实干群连心室值班和说事制度", "驻村工作队长")]
 
 
-def _adults(people: list[Member], today, *, exclude: set[int], low: int = 24, high: int = 45) -> list[Member]:
-    """Villagers aged `low`–`high` (24: still 18 when a four-year-old case began), not in `exclude`."""
-    return [p for p in people if p.pk not in exclude and low <= age_on(p.birth_date, today) <= high]
+def _adults(village, today, *, exclude: set[int] = frozenset(), low: int = 24, high: int = 45, members: bool = False,
+            limit: int = 40) -> list[Member]:
+    """Up to `limit` villagers aged `low`–`high` (24: still 18 when a four-year-old case began), party
+    members or not, outside `exclude` — chosen in SQL, a village holding a thousand people."""
+    youngest, oldest = add_months(today, -12 * low), add_months(today, -12 * (high + 1))
+    rows = Member.objects.filter(household__village=village, party_member=members, birth_date__lte=youngest,
+                                 birth_date__gt=oldest).exclude(pk__in=exclude).only(
+        "id", "birth_date", "name", "village_code", "party_member", "household_id").order_by("household_id", "id")[:limit]
+    return list(rows)
 
 
-def _members(rng, branch, village, people, today) -> list[PartyMember]:
-    registered = [p for p in _adults(people, today, exclude=set(), low=18, high=90) if p.party_member][:60]
+def _members(rng, branch, village, today) -> list[PartyMember]:
+    registered = _adults(village, today, low=18, high=90, members=True, limit=60)
     if len(registered) < 5:
-        extra = rng.sample(_adults(people, today, exclude={p.pk for p in registered}, low=30, high=70),
-                           5 - len(registered))
+        extra = rng.sample(_adults(village, today, low=30, high=70), 5 - len(registered))
         Member.objects.filter(pk__in=[p.pk for p in extra]).update(party_member=True)
         for person in extra:
             person.party_member = True
@@ -126,17 +132,17 @@ def _case(rng, branch, person, sponsors, applied: datetime.date, stop_at: str, t
     return case
 
 
-def _cases(rng, branch, members, people, today, *, first: bool, weak: bool) -> int:
+def _cases(rng, branch, members, village, today, *, first: bool, weak: bool) -> int:
     sponsors = [m for m in members if m.person_id][:2]
-    pool = _adults(people, today, exclude={p.pk for p in people if p.party_member})
+    pool = _adults(village, today)
     rng.shuffle(pool)
     made = 0
     # (how long ago the application was, the step the case stops at)
     plans = [(10, Step.Kind.APPLY), (300, Step.Kind.REVIEW)]
     if not weak:
-        plans += [(480 if first else rng.randint(470, 520), Step.Kind.MEETING)] if first or rng.random() < 0.3 else []
+        plans += [(rng.randint(430, 460), Step.Kind.TARGET)] if rng.random() < 0.45 else []
+        plans += [(480 if first else rng.randint(470, 520), Step.Kind.MEETING)] if first or rng.random() < 0.25 else []
         plans += [(rng.randint(815, 835), Step.Kind.OATH)] if rng.random() < 0.25 else []
-        plans += [(rng.randint(1200, 1500), Step.Kind.CONFIRM)] if rng.random() < 0.5 else []
     for (days, stop_at), person in zip(plans, pool, strict=False):
         if stop_at == Step.Kind.APPLY:
             services_case.case_open(actor=None, branch=branch, person=person,
@@ -151,9 +157,9 @@ def _cases(rng, branch, members, people, today, *, first: bool, weak: bool) -> i
     return made
 
 
-def _reserves(rng, branch, members, village, people, today) -> int:
+def _reserves(rng, branch, members, village, today) -> int:
     taken = set(Case.objects.filter(branch=branch).values_list("person_id", flat=True))
-    pool = _adults(people, today, exclude=taken | {p.pk for p in people if p.party_member}, low=22, high=40)
+    pool = _adults(village, today, exclude=taken, low=22, high=40, limit=20)
     for person, kind in zip(rng.sample(pool, min(2, len(pool))), ("reserve", "goose"), strict=False):
         services.reserve_save(actor=None, village=village, person=person, pool=kind,
                               since=today - datetime.timedelta(days=rng.randint(60, 700)),
@@ -197,13 +203,11 @@ def generate(ctx) -> None:
                                       founded_on=datetime.date(rng.randint(1952, 1998), 7, 1),
                                       joint_unit=rng.choice(ctx.units) if ctx.units and rng.random() < 0.3 else None,
                                       contact_unit=rng.choice(ctx.units) if ctx.units else None)
-        people = list(Member.objects.filter(village_code=village.code).only("id", "birth_date", "name", "village_code",
-                                                                            "party_member").order_by("id"))
-        members = _members(rng, branch, village, people, today)
+        members = _members(rng, branch, village, today)
         _posts(rng, branch, members, today, weak)
         counts["party_events"] += _life(rng, branch, members, today, weak)
-        counts["party_cases"] += _cases(rng, branch, members, people, today, first=index == 0, weak=weak)
-        counts["party_reserves"] += _reserves(rng, branch, members, village, people, today)
+        counts["party_cases"] += _cases(rng, branch, members, village, today, first=index == 0, weak=weak)
+        counts["party_reserves"] += _reserves(rng, branch, members, village, today)
         share = rng.uniform(0.45, 0.58) if weak else rng.uniform(0.78, 0.97)
         services.survey_record(actor=None, branch=branch, held_on=today - datetime.timedelta(days=rng.randint(20, 80)),
                                respondents=50, satisfied=int(50 * share), dissatisfied=50 - int(50 * share) - 2)

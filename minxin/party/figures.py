@@ -1,7 +1,7 @@
-"""Dashboard figures of the party branch (the seed's 倾心 figures): party members, activists
-developed in the year, development targets, reserve cadres and 领头雁 in training, branches under a
-warning of level 3 or more at the latest computation, rectifications accepted in the year, and
-demonstration sites named."""
+"""Dashboard figures of the party branch (the seed's 倾心 figures): party members at the year's end;
+the activists, development targets and reserve cadres (with 领头雁) in training now — stocks, each
+tile linking to exactly the cases or people it counts; branches under a warning of level 3 or more
+at the latest computation; rectifications accepted and demonstration sites named in the year."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import aggregate_by_group, count_by_group, figure_set, list_link
 from minxin.party import selectors
-from minxin.party.models import Branch, PartyMember, Rectification, Reserve, Site, Step, Warning
+from minxin.party.models import Branch, Case, PartyMember, Rectification, Reserve, Site, Warning
 
 MODULE = _("基层党建")
 SERIOUS = 3  # the level from which a branch counts as "weak" on the dashboard
@@ -22,23 +22,25 @@ def _link(url_name: str, **params):
 
 @figure_set(
     ("party.members", _("党员"), _("名"), 90),
-    ("party.activists", _("本年确定入党积极分子"), _("名"), 91),
-    ("party.targets", _("本年确定发展对象"), _("名"), 92),
+    ("party.activists", _("入党积极分子（现有）"), _("名"), 91),
+    ("party.targets", _("发展对象（现有）"), _("名"), 92),
     ("party.reserves", _("在培后备干部和领头雁"), _("名"), 93),
-    module=MODULE, links={"party.members": _link("party:branch-list"), "party.reserves": _link("party:reserve-list",
-                                                                                            outcome="training"),
-                          "party.activists": _link("party:case-list", stage="activist")},
+    module=MODULE, links={"party.reserves": _link("party:reserve-list", outcome="training"),
+                          "party.activists": _link("party:case-list", stage="activist"),
+                          "party.targets": _link("party:case-list", stage="target")},
 )
 def people(prefix, year, group_len):
+    """Members at the year's end (no list of members to link to: the branch pages name them)."""
     end = datetime.date(year, 12, 31)
-    steps = aggregate_by_group(Step.objects.filter(on__year=year), "case__branch__village__code", prefix, group_len, {
-        "activists": Count("pk", filter=Q(kind=Step.Kind.ACTIVIST)), "targets": Count("pk", filter=Q(kind=Step.Kind.TARGET))})
+    stages = aggregate_by_group(Case.objects.all(), "branch__village__code", prefix, group_len, {
+        "activists": Count("pk", filter=Q(stage=Case.Stage.ACTIVIST)),
+        "targets": Count("pk", filter=Q(stage=Case.Stage.TARGET))})
     return {
         "party.members": count_by_group(PartyMember.objects.filter(joined_on__lte=end).exclude(left_on__lte=end),
                                         "branch__village__code", prefix, group_len),
-        "party.activists": steps["activists"], "party.targets": steps["targets"],
-        "party.reserves": count_by_group(Reserve.objects.filter(since__lte=end, outcome=Reserve.Outcome.TRAINING),
-                                         "village__code", prefix, group_len),
+        "party.activists": stages["activists"], "party.targets": stages["targets"],
+        "party.reserves": count_by_group(Reserve.objects.filter(outcome=Reserve.Outcome.TRAINING), "village__code",
+                                         prefix, group_len),
     }
 
 
@@ -47,7 +49,8 @@ def people(prefix, year, group_len):
     ("party.rectified", _("本年整顿验收的村党组织"), _("个"), 95),
     ("party.sites", _("民心党建示范点"), _("个"), 96),
     module=MODULE, links={"party.weak": _link("party:warning-list", level=SERIOUS),
-                          "party.sites": _link("party:site-list", status="named")},
+                          "party.sites": list_link("party:site-list", region=lambda code: {"village": code},
+                                                   visible=selectors.can_view, status="named")},
 )
 def branches(prefix, year, group_len):
     latest = Warning.objects.filter(branch__village__code__startswith=prefix, computed_on__year__lte=year).aggregate(
@@ -58,6 +61,6 @@ def branches(prefix, year, group_len):
         "party.weak": weak,
         "party.rectified": count_by_group(Rectification.objects.filter(accepted_on__year=year), "branch__village__code",
                                           prefix, group_len),
-        "party.sites": count_by_group(Site.objects.filter(status=Site.Status.NAMED, year__lte=year),
-                                      "branch__village__code", prefix, group_len, distinct="branch"),
+        "party.sites": count_by_group(Site.objects.filter(status=Site.Status.NAMED, year=year), "branch__village__code",
+                                      prefix, group_len),
     }

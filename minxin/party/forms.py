@@ -22,7 +22,7 @@ from minxin.party.models import (
 )
 from minxin.party.rules import LIFE_CHOICES, SITE_CRITERIA
 from minxin.regions.models import Region
-from minxin.registry.models import Member
+from minxin.registry.models import Household, Member
 
 
 def _person_field(label, *, required: bool = True) -> forms.ModelChoiceField:
@@ -85,6 +85,20 @@ class MemberForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = _people(villagers)
         self.fields["cadre"].queryset = cadres if cadres is not None else Cadre.objects.none()
+
+
+class ContactForm(StyledFormMixin, forms.Form):
+    member = forms.ModelChoiceField(label=_("联系党员"), queryset=PartyMember.objects.none())
+    household = forms.ModelChoiceField(label=_("联系农户"), queryset=Household.objects.none(),
+                                       widget=SearchableSelect(search_text=lambda h: h.name_pinyin,
+                                                               placeholder=_("输入户主姓名、拼音或户编号筛选")))
+    since = forms.DateField(label=_("起始日期"), widget=DateInput())
+
+    def __init__(self, *args, members=None, households=None, **kwargs):
+        super().__init__(*args, initial={"since": timezone.localdate()}, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = _member_label
+        self.fields["household"].queryset = households
 
 
 class EventForm(StyledFormMixin, forms.Form):

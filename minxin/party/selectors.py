@@ -5,7 +5,7 @@ Out of scope is a 404 like a missing record."""
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +16,7 @@ from minxin.core.errors import PermissionDenied
 from minxin.party.models import (
     Branch,
     Case,
+    Contact,
     Event,
     Flag,
     PartyMember,
@@ -29,7 +30,7 @@ from minxin.party.models import (
 from minxin.party.rules import LIFE, MONTH, periods_in
 from minxin.regions import codes
 from minxin.regions.models import Region
-from minxin.registry.models import Member
+from minxin.registry.models import Household, Member
 
 
 def can_view(user: User) -> bool:
@@ -41,8 +42,8 @@ def require_view(user: User) -> None:
         raise PermissionDenied()
 
 
-def _count(model, field: str, **filters) -> Coalesce:
-    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field).annotate(
+def _count(model: type[Model], field: str, **filters: object) -> Coalesce:
+    rows = model._default_manager.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field).annotate(
         n=Count("pk")).values("n")
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
@@ -86,6 +87,15 @@ def members(branch: Branch, *, current: bool = True) -> QuerySet[PartyMember]:
 
 def posts(branch: Branch) -> QuerySet[Post]:
     return Post.objects.filter(branch=branch).select_related("holder").order_by("committee", "title", "id")
+
+
+def contacts(branch: Branch) -> QuerySet[Contact]:
+    return Contact.objects.filter(branch=branch).select_related("member__person", "member__cadre", "household").order_by(
+        "member_id", "household__number")
+
+
+def households(branch: Branch) -> QuerySet[Household]:
+    return Household.objects.filter(village_id=branch.village_id).order_by("number")
 
 
 def villagers(branch: Branch) -> QuerySet[Member]:

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ MAX_LEVEL = 5
 PARTY_FOUNDED = 1921  # the earliest year a branch was founded or a member joined
 
 
-def _audit(actor, action: str, obj, village: str, **change) -> None:
+def _audit(actor: User | None, action: str, obj: Model, village: str, **change: dict) -> None:
     audit_record(actor=actor, action=action, obj=obj, region_code=village, **change)
 
 

@@ -145,9 +145,10 @@ def _check_notice(case: Case, on: datetime.date, done: dict, r: Rules, details: 
 def _check_meeting(case: Case, on: datetime.date, done: dict, r: Rules, details: dict) -> dict:
     if on <= done[K.NOTICE]:
         raise _refuse("meeting_in_notice", _("支部大会应在公示期满后召开。"), r)
-    votes = {key: details.get(key) for key in ("entitled", "present", "for", "against", "abstain")}
-    if any(not isinstance(value, int) or value < 0 for value in votes.values()):
+    given = {key: details.get(key) for key in ("entitled", "present", "for", "against", "abstain")}
+    if any(not isinstance(value, int) or value < 0 for value in given.values()):
         raise DomainError("votes", _("请填写应到、实到有表决权的正式党员人数和赞成、反对、弃权票数。"), field="entitled")
+    votes: dict[str, int] = {key: int(value or 0) for key, value in given.items()}
     if votes["present"] > votes["entitled"] or votes["for"] + votes["against"] + votes["abstain"] > votes["present"]:
         raise DomainError("votes", _("票数之和不能多于实到人数，实到人数不能多于应到人数。"), field="present")
     if votes["present"] * 2 <= votes["entitled"]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/posts/<int:post_pk>/", views.post_edit, name="post-edit"),
     path("<int:pk>/members/new/", views.member_new, name="member-new"),
     path("<int:pk>/events/new/", views.event_new, name="event-new"),
+    path("<int:pk>/contacts/new/", views.contact_new, name="contact-new"),
     path("<int:pk>/surveys/new/", views.survey_new, name="survey-new"),
     path("<int:pk>/flags/new/", views.flag_new, name="flag-new"),
     path("flags/<int:pk>/clear/", views.flag_clear, name="flag-clear"),

@@ -20,7 +20,7 @@ from minxin.core.officialdoc import docx_response
 from minxin.core.pages import act, require, run
 from minxin.core.params import recent_years, year_param
 from minxin.party import documents, exports, selectors, services
-from minxin.party.forms import BranchForm, EventForm, FlagForm, MemberForm, PostForm, SurveyForm
+from minxin.party.forms import BranchForm, ContactForm, EventForm, FlagForm, MemberForm, PostForm, SurveyForm
 from minxin.party.models import Post, Site
 from minxin.party.rules import branch_kind
 from minxin.regions.selectors import region_filter
@@ -84,6 +84,7 @@ def branch_detail(request, pk):
     return render(request, "party/branch_detail.html", {
         "branch": branch, "nav_active": NAV, "today": today, "year": year, "years": recent_years(),
         "kind": branch_kind(len(members)), "members": members, "posts": selectors.posts(branch),
+        "contacts": selectors.contacts(branch),
         "calendar": selectors.calendar(branch, year, today), "cases": selectors.cases(user=user, branch=branch)[:50],
         "reserves": selectors.reserves(user=user, region=branch.village_id),
         "surveys": selectors.surveys(branch)[:5], "flags": selectors.flags(branch), "warning": latest,
@@ -135,6 +136,16 @@ def member_new(request, pk):
     return save_form(request, form, lambda data: services.member_add(actor=request.user, branch=branch, **data),
                      title=_("登记党员：%(branch)s") % {"branch": branch}, back=_branch_url(branch) + "#members",
                      done=_("党员已登记。"), intro=_("登记此前已入党的党员（本村村民或驻村干部）；新发展的党员在发展党员流程审批后自动进入名册。"))
+
+
+@login_required
+def contact_new(request, pk):
+    branch = selectors.branch_get(user=request.user, pk=pk)
+    require(request.user, roles.KEEP_PARTY)
+    form = ContactForm(request.POST or None, members=selectors.members(branch), households=selectors.households(branch))
+    return save_form(request, form, lambda data: services.contact_add(actor=request.user, branch=branch, **data),
+                     title=_("党员联系户：%(branch)s") % {"branch": branch}, back=_branch_url(branch) + "#contacts",
+                     done=_("联系户已登记。"), intro=_("党员干部联系群众：每名党员联系若干农户，经常走访，听取意见。"))
 
 
 @login_required

@@ -72,3 +72,13 @@ def login(live_server):
         return page
 
     return do
+
+
+@pytest.fixture
+def browser_world(transactional_db, settings, tmp_path):
+    """The shared test world (tests/world.py), committed so the live server's threads see it; uploads
+    go to a temporary media folder. A module that needs more builds on it under the same name."""
+    from tests.world import build_world
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()

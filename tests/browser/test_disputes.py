@@ -5,19 +5,10 @@ escalates; the inbox shows a due petition and clears it once handled — on a de
 import datetime
 import zipfile
 
-import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
-
-
-@pytest.fixture
-def browser_world(transactional_db, settings, tmp_path):
-    from tests.world import build_world
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def _ago(days):

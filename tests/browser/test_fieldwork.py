@@ -12,13 +12,6 @@ from tests.world import PASSWORD
 
 
 @pytest.fixture
-def browser_world(transactional_db):
-    from tests.world import build_world
-
-    return build_world()
-
-
-@pytest.fixture
 def phone(browser):
     context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", is_mobile=True,
                                   has_touch=True)

@@ -1,16 +1,8 @@
 """The platform's pages in a real browser: login, scope, resident teams, 404 outside the scope."""
 
-import pytest
 
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
-
-
-@pytest.fixture
-def browser_world(transactional_db):
-    from tests.world import build_world
-
-    return build_world()
 
 
 def test_township_admin_sees_own_villages_and_teams_and_404_elsewhere(browser_world, live_server, page, login, shot):

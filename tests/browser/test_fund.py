@@ -6,20 +6,11 @@ once the notice is over the county decides and pays the advance; the fund statem
 import datetime
 import zipfile
 
-import pytest
 from django.utils import timezone
 
 from minxin.fund.models import Application, PanelSeat
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
-
-
-@pytest.fixture
-def browser_world(transactional_db, settings, tmp_path):
-    from tests.world import build_world
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def _fits(page):

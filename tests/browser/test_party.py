@@ -4,21 +4,12 @@ on a phone; the county sees which branches are weak, why, and how each rectifica
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from minxin.party import services_case
 from minxin.party.models import Case, Step
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
-
-
-@pytest.fixture
-def browser_world(transactional_db, settings, tmp_path):
-    from tests.world import build_world
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def _fits(page):

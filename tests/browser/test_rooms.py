@@ -3,21 +3,12 @@ and records the tranche — a double click posts once; a cadre is refused spendi
 working fund holds, then spends; the township grades the room on a phone; the county reads the
 arrears by payer and the ledger."""
 
-import pytest
 from django.utils import timezone
 
 from minxin.ledger.models import Transaction
 from minxin.rooms.models import Receipt
 from tests.browser.conftest import PHONE
 from tests.world import PASSWORD
-
-
-@pytest.fixture
-def browser_world(transactional_db, settings, tmp_path):
-    from tests.world import build_world
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def _fits(page):

@@ -16,7 +16,7 @@ def _branch(w, s):
 
 
 for _name, _methods in (("branch-detail", ("GET",)), ("branch-docx", ("GET",)), ("branch-edit", ("GET", "POST")),
-                        ("post-new", ("GET", "POST")), ("member-new", ("GET", "POST")), ("event-new", ("GET", "POST")),
+                        ("post-new", ("GET", "POST")), ("member-new", ("GET", "POST")), ("event-new", ("GET", "POST")), ("contact-new", ("GET", "POST")),
                         ("survey-new", ("GET", "POST")), ("flag-new", ("GET", "POST")), ("case-new", ("GET", "POST")),
                         ("reserve-new", ("GET", "POST"))):
     for _method in _methods:

@@ -101,6 +101,31 @@ def test_recording_organisational_life_from_the_page(world, as_user):
     assert event.expected == 3 and event.attendees.count() == 3
 
 
+def test_a_member_keeps_in_touch_with_households_of_the_village_only(world, as_user):
+    from minxin.core.errors import DomainError
+    from minxin.party import services
+    from minxin.party.models import Contact
+
+    client = as_user(world.users["tdw_cadre"])
+    branch, members = _party(world)["branch"], _party(world)["members"]
+    url = reverse("party:contact-new", args=[branch.pk])
+    foreign = world.registry["gz"]["household"]
+    response = client.post(url, {"member": members[0].pk, "household": foreign.pk,
+                                 "since": timezone.localdate().isoformat()})
+    assert response.status_code == 200 and not Contact.objects.filter(household=foreign, member=members[0]).exists()
+    own = _party(world)["people"]["党员甲"].household
+    assert client.post(url, {"member": members[0].pk, "household": own.pk,
+                             "since": timezone.localdate().isoformat()}).status_code == 302
+    page = client.get(reverse("party:branch-detail", args=[branch.pk])).content.decode()
+    assert "坳户主甲户" in page and "坳党员甲户" in page
+    with pytest.raises(DomainError) as caught:
+        services.contact_add(actor=None, branch=branch, member=members[0], household=own, since=timezone.localdate())
+    assert caught.value.code == "duplicate"
+    with pytest.raises(DomainError) as caught:
+        services.contact_add(actor=None, branch=branch, member=members[0], household=foreign, since=timezone.localdate())
+    assert caught.value.code == "not_in_village"
+
+
 def test_a_township_recomputes_the_warnings_of_its_own_scope_only(world, as_user):
     client = as_user(world.users["tdw_clerk"])
     assert client.post(reverse("party:warnings-refresh")).status_code == 403

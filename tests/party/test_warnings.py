@@ -72,8 +72,10 @@ def test_satisfaction_no_target_and_the_annual_grade(world):
     assert (_rules(result), result["points"], result["level"]) == (["no_target"], 1, 1)
     services.survey_record(actor=None, branch=branch, held_on=today, respondents=50, satisfied=29, dissatisfied=15)
     cadre = world.cadres["tdw"][0]
-    AnnualGrade.objects.create(year=today.year - 1, cadre=cadre, village_code=branch.village_id,
-                               composite=Decimal("55"), computed_grade="incompetent", grade="incompetent")
+    grade = AnnualGrade.objects.create(year=today.year - 1, cadre=cadre, village_code=branch.village_id,
+                                       composite=Decimal("55"), computed_grade="incompetent", grade="incompetent")
+    assert _rules(warnings.evaluate([branch], today)[branch.pk]) == ["no_target", "satisfaction"]  # only proposed
+    AnnualGrade.objects.filter(pk=grade.pk).update(status="confirmed", confirmed_at=timezone.now())
     result = warnings.evaluate([branch], today)[branch.pk]
     assert _rules(result) == ["last_assessed", "no_target", "satisfaction"]
     assert (result["points"], result["level"]) == (5, 4)  # 1 + 2 + 2

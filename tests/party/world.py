@@ -39,6 +39,8 @@ def add_party(world) -> None:
                    for name in ("党员甲", "党员乙", "党员丙")]
         post = services.post_save(actor=None, branch=branch, committee="party", title="secretary",
                                   term_start=2021, holder=people["党员甲"], since=datetime.date(2021, 3, 15))
+        contact = services.contact_add(actor=None, branch=branch, member=members[1],
+                                       household=world.registry[side]["household"], since=today)
         event = services.event_record(actor=None, branch=branch, kind="member_meeting", held_on=today,
                                       topic=f"{marker}党员大会", attendees=members[:2])
         applied = today - datetime.timedelta(days=420)
@@ -61,7 +63,7 @@ def add_party(world) -> None:
                                       owner="组织委员", deadline=today + datetime.timedelta(days=60))
         progress = services_rect.progress_record(actor=None, rect=rect, month=today, note=f"{marker}本月进展")
         site = services.site_propose(actor=None, branch=branch, year=today.year, feature=f"{marker}示范特色")
-        world.party[side] = {"branch": branch, "members": members, "people": people, "post": post, "event": event,
+        world.party[side] = {"branch": branch, "members": members, "people": people, "post": post, "event": event, "contact": contact,
                              "case": case, "reserve": reserve, "survey": survey, "flag": flag, "rect": rect,
                              "item": item, "progress": progress, "site": site}
         world.markers[side] += [f"{marker}村党支部", f"{marker}党员大会", f"{marker}申请人", f"{marker}整改问题",

@@ -11,7 +11,8 @@ over this app's own records. The village team's figures (every cadre of the vill
 
 They replace the hand-scored 村党组织建设 and 培养积极分子和后备干部 (assessment migration 0008 moved
 their weight in a new scheme version). The warning rule `last_assessed` fires for a village whose
-cadre was graded 不称职 in the latest annual assessment, or had the county's lowest composite."""
+cadre was graded 不称职 in the latest annual assessment the county confirmed, or had the county's
+lowest composite."""
 
 import datetime
 from collections import Counter, defaultdict
@@ -106,16 +107,17 @@ def standing(window, cohort, scheme=None):
 
 @warnings.rule("last_assessed", gettext_lazy("年度考核末位"))
 def _last_assessed(branches, day: datetime.date, params: dict):
-    """A cadre of the village graded 不称职 in the latest year graded before `day`, or with the
-    county's lowest composite that year."""
+    """A cadre of the village graded 不称职 in the latest year whose grades the county confirmed by
+    `day`, or with the county's lowest composite that year (proposed grades do not count)."""
     villages = {branch.village_id: branch.pk for branch in branches}
-    year = AnnualGrade.objects.filter(year__lte=day.year, village_code__in=villages).aggregate(year=Max("year"))["year"]
+    confirmed = AnnualGrade.objects.filter(status=AnnualGrade.Status.CONFIRMED, confirmed_at__date__lte=day)
+    year = confirmed.filter(village_code__in=villages).aggregate(year=Max("year"))["year"]
     if year is None:
         return {}
-    lowest = {county: AnnualGrade.objects.filter(year=year, village_code__startswith=county).aggregate(
+    lowest = {county: confirmed.filter(year=year, village_code__startswith=county).aggregate(
         low=Min("composite"))["low"] for county in {code[:6] for code in villages}}
     found: dict[int, list] = defaultdict(list)
-    for grade in AnnualGrade.objects.filter(year=year, village_code__in=villages).select_related("cadre"):
+    for grade in confirmed.filter(year=year, village_code__in=villages).select_related("cadre"):
         if grade.grade == Grade.INCOMPETENT or grade.composite == lowest[grade.village_code[:6]]:
             found[villages[grade.village_code]].append((_("%(year)d 年度考核：%(cadre)s %(grade)s（综合 %(score)s 分）") % {
                 "year": year, "cadre": grade.cadre.name, "grade": grade.get_grade_display(), "score": grade.composite},
