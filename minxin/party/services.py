@@ -26,6 +26,7 @@ from minxin.regions.models import Region
 from minxin.registry.models import Household, Member
 
 MAX_LEVEL = 5
+MAX_SURVEYED = 100_000  # more villagers than any village has; keeps the counts inside a database integer
 PARTY_FOUNDED = 1921  # the earliest year a branch was founded or a member joined
 
 
@@ -154,6 +155,8 @@ def survey_record(*, actor: User | None, branch: Branch, held_on: datetime.date,
     require(actor, roles.KEEP_PARTY)
     require_scope(actor, branch.village_id)
     past_date(held_on, "held_on")
+    if respondents > MAX_SURVEYED:
+        raise DomainError("too_many", _("参加测评人数不能超过 %(n)d。") % {"n": MAX_SURVEYED}, field="respondents")
     if respondents <= 0 or satisfied < 0 or dissatisfied < 0 or satisfied + dissatisfied > respondents:
         raise DomainError("counts", _("满意和不满意人数之和不能超过参加测评人数，参加人数须大于 0。"), field="satisfied")
     survey = Survey.objects.create(branch=branch, held_on=held_on, respondents=respondents, satisfied=satisfied,

@@ -126,6 +126,19 @@ def test_a_member_keeps_in_touch_with_households_of_the_village_only(world, as_u
     assert caught.value.code == "not_in_village"
 
 
+def test_a_survey_with_absurd_counts_is_refused_on_its_form(world, as_user):
+    from minxin.party.models import Survey
+
+    client = as_user(world.users["tdw_clerk"])
+    url = reverse("party:survey-new", args=[_party(world)["branch"].pk])
+    surveys = Survey.objects.count()
+    for respondents, satisfied, dissatisfied in ((99999999999, 1, 1), (10, 8, 5), (0, 0, 0)):
+        response = client.post(url, {"held_on": timezone.localdate().isoformat(), "respondents": respondents,
+                                     "satisfied": satisfied, "dissatisfied": dissatisfied})
+        assert response.status_code == 200 and "invalid-feedback" in response.content.decode(), respondents
+    assert Survey.objects.count() == surveys
+
+
 def test_a_township_recomputes_the_warnings_of_its_own_scope_only(world, as_user):
     client = as_user(world.users["tdw_clerk"])
     assert client.post(reverse("party:warnings-refresh")).status_code == 403
