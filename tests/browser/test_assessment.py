@@ -20,10 +20,10 @@ def browser_world(transactional_db):
     world = build_world()
     inspection = services.inspection_record(actor=world.users["tdw_supervisor"], kind="quarterly",
                                             village=world.village("tdw"), date=timezone.localdate(),
-                                            summary="季度督查：查阅支部台账")
+                                            summary="季度督查：查阅村发展规划")
     services.manual_score_record(actor=world.users["tdw_supervisor"], inspection=inspection,
                                  cadre=world.cadres["tdw"][0], indicator="plan.plan", score="72",
-                                 note="三会一课记录不全")
+                                 note="规划未经村民代表大会讨论")
     return world
 
 
@@ -36,7 +36,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     page.goto(f"{live_server.url}/assessment/scheme/")
     page.fill("input[name='plan.plan-weight']", "1")  # its default is 2
     assert page.get_by_test_id("weight-sum").inner_text() == "99"
-    page.fill("input[name='plan.plan-weight']", "6")
+    page.fill("input[name='organize.life-weight']", "4")  # its default is 3
     assert page.get_by_test_id("weight-sum").inner_text() == "100"
     shot(page, "assessment-1-scheme")
     page.get_by_test_id("save-scheme").click()
@@ -63,7 +63,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     page.get_by_role("link", name=cadre.name, exact=True).first.click()
     page.wait_for_load_state()
     scores = page.get_by_test_id("scores").inner_text()
-    assert "村党组织建设" in scores and "72" in scores
+    assert "村发展规划编制质量" in scores and "72" in scores and "组织生活按期开展率" in scores
     # The ten-hearts radar is drawn (ten axis names in the SVG), with its figures in a table beside it.
     page.wait_for_selector("[data-testid=heart-radar] svg")
     radar = page.get_by_test_id("heart-radar").inner_text()
@@ -77,7 +77,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     shot(page, "assessment-4-evidence")
     page.get_by_test_id("evidence-link").first.click()
     page.wait_for_load_state()
-    assert "三会一课记录不全" in page.content() and "季度督查" in page.content()
+    assert "规划未经村民代表大会讨论" in page.content() and "季度督查" in page.content()
     shot(page, "assessment-5-record")
     # Field records behind days present (the shared world logs visits, meetings, calls, diary).
     page.go_back()
@@ -116,7 +116,7 @@ def test_admin_runs_publishes_and_cadre_appeals(browser, browser_world, live_ser
     cadre_page.wait_for_load_state()
     cadre_page.get_by_test_id("score-plan.plan").click()
     cadre_page.get_by_test_id("appeal").click()
-    cadre_page.fill("textarea[name=reason]", "本季度三会一课记录已在支部台账补齐，请复核。")
+    cadre_page.fill("textarea[name=reason]", "规划已于本季度经村民代表大会讨论通过，请复核。")
     cadre_page.get_by_test_id("submit").click()
     cadre_page.wait_for_load_state()
     status = cadre_page.get_by_test_id("appeal-status").inner_text()
