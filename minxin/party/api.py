@@ -136,7 +136,7 @@ def branch_list(request, village: str | None = None, level: int | None = Query(N
 def branch_detail(request, branch_id: DbId):
     branch = selectors.branch_get(user=request.auth, pk=branch_id)
     today = timezone.localdate()
-    latest = branch.warnings.order_by("-computed_on").first()
+    latest = selectors.latest_warning(branch)
     members = selectors.members(branch).count()
     return {**_branch(branch), "kind": branch_kind(members), "joint_unit": branch.joint_unit.name if branch.joint_unit else None,
             "posts": [{"committee": post.committee, "title": post.title, "holder": post.holder.name if post.holder else None,

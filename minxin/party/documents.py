@@ -52,7 +52,7 @@ def branch_record(branch: Branch, *, user, today: datetime.date) -> bytes:
     else:
         doc.body("无。")
     doc.heading1("五、预警与整顿")
-    warning = branch.warnings.order_by("-computed_on").first()
+    warning = selectors.latest_warning(branch)
     if warning is None or not warning.level:
         doc.body("目前无软弱涣散预警。")
     else:

@@ -181,6 +181,11 @@ def flag_get(*, user: User, pk: int) -> Flag:
     return get_object_or_404(Flag.objects.visible_to(user).select_related("branch"), pk=pk)
 
 
+def latest_warning(branch: Branch) -> Warning | None:
+    """The branch's warning as last computed (None before the first computation)."""
+    return branch.warnings.order_by("-computed_on").first()
+
+
 def warning_history(branch: Branch, *, limit: int = 12) -> list[Warning]:
     """The branch's warning on each day it changed level (newest first), from the daily rows."""
     changes: list[Warning] = []
@@ -209,9 +214,12 @@ def rectification_get(*, user: User, pk: int) -> Rectification:
     return get_object_or_404(rectifications(user=user), pk=pk)
 
 
-def sites(*, user: User, region: str | None = None, year: int | None = None, status: str = "") -> QuerySet[Site]:
+def sites(*, user: User, region: str | None = None, year: int | None = None, status: str = "",
+          branch: Branch | None = None) -> QuerySet[Site]:
     require_view(user)
     qs = Site.objects.visible_to(user).select_related("branch__village__parent")
+    if branch is not None:
+        qs = qs.filter(branch=branch)
     if region:
         qs = qs.filter(branch__village__code__startswith=region)
     if year:

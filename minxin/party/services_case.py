@@ -86,7 +86,7 @@ def case_open(*, actor: User | None, branch: Branch, person: Member, applied_on:
     return case
 
 
-def _dates(case: Case) -> dict[str, datetime.date]:
+def step_dates(case: Case) -> dict[str, datetime.date]:
     """The date of each step on record (a review: the latest)."""
     out: dict[str, datetime.date] = {}
     for kind, on in case.steps.values_list("kind", "on"):
@@ -201,7 +201,7 @@ def step_record(*, actor: User | None, case: Case, kind: str, on: datetime.date,
             raise _refuse("wrong_stage", _("“%(step)s”须在%(stages)s阶段办理，本案当前为%(stage)s。") % {
                 "step": label, "stages": "、".join(str(S(stage).label) for stage in stages),
                 "stage": case.get_stage_display()}, r, field="kind")
-        done = _dates(case)
+        done = step_dates(case)
         if kind != K.REVIEW and kind in done:
             raise DomainError("step_done", _("“%(step)s”已办理。") % {"step": label}, field="kind")
         missing = [K(need).label for need in NEEDS.get(kind, ()) if need not in done]
@@ -233,3 +233,23 @@ def _move(case: Case, stage: str, on: datetime.date) -> None:
     elif stage == S.FULL and case.member is not None:
         PartyMember.objects.filter(pk=case.member.pk).update(status=PartyMember.Status.FULL, full_on=on)
     case.save(update_fields=["stage", "stage_on", "member", "updated_at"])
+
+
+def next_steps(case: Case, actor: User) -> list[dict]:
+    """The steps `actor` may record on `case` now (by FLOW, NEEDS and its capabilities), each with the
+    earliest date its rule allows where one sets it (a target after the activist's months, the
+    confirmation after the probation) — what the case page offers."""
+    dates = step_dates(case)
+    r = rules(case.rules_version)
+    earliest: dict[str, datetime.date | None] = {
+        K.TARGET: add_months(dates[K.ACTIVIST], r.activist_months) if K.ACTIVIST in dates else None,
+        K.CONFIRM: add_months(dates[K.APPROVE], r.probation_months) if K.APPROVE in dates else None}
+    out = []
+    for kind, (stages, _moves) in FLOW.items():
+        if case.stage not in stages or (kind in dates and kind != K.REVIEW):
+            continue
+        if any(need not in dates for need in NEEDS.get(kind, ())):
+            continue
+        if actor.can(roles.APPROVE_PARTY if kind in SUPERIOR else roles.KEEP_PARTY):
+            out.append({"kind": kind, "label": K(kind).label, "earliest": earliest.get(kind)})
+    return out

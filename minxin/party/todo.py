@@ -22,11 +22,12 @@ from minxin.accounts import roles
 from minxin.core import todo
 from minxin.party.models import Branch, Case, Event, Item, Progress, Rectification, Step
 from minxin.party.rules import QUARTER, add_months, period_of, rules
+from minxin.party.services_case import step_dates
 
 
 def _deadline(case: Case) -> datetime.date | None:
     r = rules(case.rules_version)
-    dates = dict(case.steps.values_list("kind", "on"))
+    dates = step_dates(case)
     if case.stage == Case.Stage.APPLICANT:
         return case.applied_on + datetime.timedelta(days=r.talk_days)
     if case.stage == Case.Stage.TARGET and Step.Kind.MEETING in dates:

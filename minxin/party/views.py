@@ -21,7 +21,7 @@ from minxin.core.pages import act, require, run
 from minxin.core.params import recent_years, year_param
 from minxin.party import documents, exports, selectors, services
 from minxin.party.forms import BranchForm, ContactForm, EventForm, FlagForm, MemberForm, PostForm, SurveyForm
-from minxin.party.models import Post, Site
+from minxin.party.models import Post
 from minxin.party.rules import branch_kind
 from minxin.regions.selectors import region_filter
 
@@ -80,7 +80,7 @@ def branch_detail(request, pk):
     today = timezone.localdate()
     year = year_param(request.GET.get("year")) or today.year
     members = list(selectors.members(branch))
-    latest = branch.warnings.order_by("-computed_on").first()
+    latest = selectors.latest_warning(branch)
     return render(request, "party/branch_detail.html", {
         "branch": branch, "nav_active": NAV, "today": today, "year": year, "years": recent_years(),
         "kind": branch_kind(len(members)), "members": members, "posts": selectors.posts(branch),
@@ -90,7 +90,7 @@ def branch_detail(request, pk):
         "surveys": selectors.surveys(branch)[:5], "flags": selectors.flags(branch), "warning": latest,
         "history": selectors.warning_history(branch), "team": selectors.team(branch),
         "rectifications": selectors.rectifications(user=user, branch=branch),
-        "sites": Site.objects.filter(branch=branch),
+        "sites": selectors.sites(user=user, branch=branch),
         "can_keep": user.can(roles.KEEP_PARTY), "can_approve": user.can(roles.APPROVE_PARTY),
         "can_direct": user.can(roles.DIRECT_PARTY)})
 

@@ -14,9 +14,9 @@ from minxin.core.pages import require
 from minxin.party import exports, selectors, services_case
 from minxin.party.forms import CaseForm, ReserveForm, StepForm
 from minxin.party.models import Case, PartyMember, Reserve, Step
-from minxin.party.rules import add_months, rules
+from minxin.party.rules import rules
 from minxin.party.services import reserve_save
-from minxin.party.services_case import FLOW, NEEDS, SUPERIOR
+from minxin.party.services_case import FLOW, SUPERIOR
 from minxin.party.views import NAV, region_of, save_form
 
 
@@ -42,33 +42,13 @@ def case_new(request, pk):
                      intro=_("申请人须年满 18 周岁。受理之日适用的发展党员规定版本记入本案，以后修订不影响本案。"))
 
 
-def next_steps(case: Case, user) -> list[dict]:
-    """The steps the case may take now, with the date each becomes possible where a rule sets one."""
-    done = {step.kind for step in case.steps.all()}
-    r = rules(case.rules_version)
-    dates = {step.kind: step.on for step in case.steps.all()}
-    earliest = {Step.Kind.TARGET: add_months(dates[Step.Kind.ACTIVIST], r.activist_months)
-                if Step.Kind.ACTIVIST in dates else None,
-                Step.Kind.CONFIRM: add_months(dates[Step.Kind.APPROVE], r.probation_months)
-                if Step.Kind.APPROVE in dates else None}
-    out = []
-    for kind, (stages, _moves) in FLOW.items():
-        if case.stage not in stages or (kind in done and kind != Step.Kind.REVIEW):
-            continue
-        if any(need not in done for need in NEEDS.get(kind, ())):
-            continue
-        capability = roles.APPROVE_PARTY if kind in SUPERIOR else roles.KEEP_PARTY
-        if user.can(capability):
-            out.append({"kind": kind, "label": Step.Kind(kind).label, "earliest": earliest.get(kind)})
-    return out
-
-
 @login_required
 def case_detail(request, pk):
     case = selectors.case_get(user=request.user, pk=pk)
     return render(request, "party/case_detail.html", {
         "case": case, "nav_active": NAV, "rules": rules(case.rules_version),
-        "steps": case.steps.select_related("recorded_by"), "next_steps": next_steps(case, request.user),
+        "steps": case.steps.select_related("recorded_by"),
+        "next_steps": services_case.next_steps(case, request.user),
         "today": timezone.localdate()})
 
 
