@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "minxin.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "minxin.core.clientip.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,6 +144,7 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS, for a deployment behind a TLS-terminating proxy (docs/operations.md, "Production environment").
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes on loopback speak plain HTTP
 # Trust the proxy's X-Forwarded-Proto: only when nginx sets it (and strips any the client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", False) else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
@@ -172,12 +174,26 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the source folders too (no 
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Logs go to standard error, as text or one JSON object per line (LOG_FORMAT=json, for a collector);
+# every record carries the request's id (core.requestlog). At INFO each request writes one line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "minxin.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "timestamp": "time",
+                 "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+                 "rename_fields": {"levelname": "level", "name": "logger"}},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": env_choice("LOG_FORMAT", "text", ["text", "json"])}},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "warning",
+                                                          ["debug", "info", "warning", "error", "critical"]).upper()},
 }
+# The background worker's heartbeat (core.health): written this often; /readyz fails without one this recent.
+MINXIN_WORKER_BEAT_SECONDS = env_int("MINXIN_WORKER_BEAT_SECONDS", 30, minimum=1)
+MINXIN_WORKER_STALE_SECONDS = env_int("MINXIN_WORKER_STALE_SECONDS", 120, minimum=2)
 
 # --- Minxin's own settings -------------------------------------------------------------------
 # The county this installation serves (GB/T 2260 code, 12-digit form).

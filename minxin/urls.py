@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from minxin.accounts import views as accounts_views
 from minxin.api.main import api
+from minxin.core import views as core_views
 from minxin.regions import views as regions_views
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Browsers ask for /favicon.ico whatever the page says: answer with the icon, not a 404.
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("favicon.ico", RedirectView.as_view(url=static("minxin/favicon.svg"), permanent=True)),
 ]
 

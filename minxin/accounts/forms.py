@@ -61,6 +61,8 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
                               help_text=_("户主、家庭成员、驻村干部的姓名或户编号等"))
     since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
     until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+    request_id = forms.CharField(label=_("请求编号"), required=False, max_length=64,
+                                 help_text=_("服务器日志中的 request_id，同一请求写入的全部事件"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,11 +30,14 @@ def token_for_key(raw: str) -> ApiToken | None:
 
 
 def audit_event_list(*, user: User, action: str = "", actor: str = "", subject: str = "",
-                     since: datetime.date | None = None, until: datetime.date | None = None) -> QuerySet[AuditEvent]:
+                     since: datetime.date | None = None, until: datetime.date | None = None,
+                     request_id: str = "") -> QuerySet[AuditEvent]:
     """The audit events of the user's scope, newest first, narrowed to one action, an actor (user name
-    or full name), a subject (the object's label: a household, a person, a cadre…) and a date range
-    (local days, both ends included)."""
+    or full name), a subject (the object's label: a household, a person, a cadre…), a date range
+    (local days, both ends included) and the request that wrote them (its id in the server log)."""
     events = AuditEvent.objects.visible_to(user).select_related("actor")
+    if request_id:
+        events = events.filter(request_id=request_id.strip())
     if action:
         events = events.filter(action=action)
     if actor:

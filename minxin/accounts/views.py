@@ -169,4 +169,5 @@ def _audit_xlsx(events):
         (_("动作"), lambda e: action_label(e.action)), (_("动作代码"), lambda e: e.action), (_("对象"), lambda e: e.object_repr), (_("区划"), lambda e: e.region_code),
         (_("变更前"), lambda e: json.dumps(e.before, ensure_ascii=False) if e.before else ""),
         (_("变更后"), lambda e: json.dumps(e.after, ensure_ascii=False) if e.after else ""),
+        (_("请求编号"), lambda e: e.request_id),
     ])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.core.clientip import current_client_ip
 from minxin.core.masking import mask_change
 from minxin.core.models import AuditEvent
+from minxin.core.requestlog import current_request_id
 from minxin.core.types import Actor
 
 M = TypeVar("M", bound=Model)
@@ -72,6 +73,7 @@ def audit_event(
         before=before,
         after=after,
         ip_address=ip_address,
+        request_id=current_request_id(),
     )
 
 

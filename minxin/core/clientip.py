@@ -66,6 +66,12 @@ def client_ip(request: HttpRequest) -> str | None:
     return str(remote)  # only proxies: the request came from the proxy itself
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request reached us through one of MINXIN_TRUSTED_PROXIES (so the headers that
+    proxy sets — X-Forwarded-For, X-Request-ID — are its own, not the client's)."""
+    return _trusted(_address(request.META.get("REMOTE_ADDR") or ""), _networks(tuple(settings.MINXIN_TRUSTED_PROXIES)))
+
+
 def current_client_ip() -> str | None:
     """The address of the request being served (None outside a request: the CLI, the worker)."""
     return _current.get()

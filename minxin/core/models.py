@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The request that wrote it (its X-Request-ID and its server log lines); empty from the CLI and the worker.
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -63,7 +65,9 @@ class AuditEvent(models.Model):
         # one that every write maintains for nothing). Other databases ignore opclasses.
         indexes = [models.Index(fields=["object_type", "object_id"]),
                    models.Index(fields=["action"], name="audit_action", opclasses=["varchar_pattern_ops"]),
-                   models.Index(fields=["region_code"], name="audit_region_code", opclasses=["varchar_pattern_ops"])]
+                   models.Index(fields=["region_code"], name="audit_region_code", opclasses=["varchar_pattern_ops"]),
+                   # Only events written by a request (the CLI and the worker leave it empty).
+                   models.Index(fields=["request_id"], name="audit_request_id", condition=~models.Q(request_id=""))]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
@@ -75,3 +79,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life, written every MINXIN_WORKER_BEAT_SECONDS while it runs
+    and deleted when it stops: readiness reports no worker when none is recent (core.health)."""
+
+    worker_id = models.CharField(_("工作进程"), max_length=64, unique=True)
+    hostname = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"))
+    beat_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台工作进程")
+        verbose_name_plural = _("后台工作进程")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

@@ -1,11 +1,15 @@
-"""The error pages (Django's handler400/403/404/500)."""
+"""The error pages (Django's handler400/403/404/500), and the health endpoints."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
+
+from minxin.core.health import readiness
 
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
@@ -38,3 +42,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database.
     return HttpResponseServerError(loader.get_template("errors/500.html").render({}))
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers (no database touched)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database answers, migrations are applied and a worker beats; else 503."""
+    ready, checks = readiness()
+    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503)
