@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from minxin.cadres.models import Assignment, UnitStaff
 from minxin.core.audit import audit_record
 from minxin.core.models import AuditEvent
+from minxin.core.requestlog import current_request_id
 from minxin.core.pinyin import pinyin_key
 from minxin.registry import derive
 from minxin.registry.io import bulk, template
@@ -417,7 +418,7 @@ _MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "n
                   "birth_date", *MEMBER_KEYS, "medical_insurance", "pension_insurance", "party_member"]
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 _AUDIT_INSERT = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-                 "region_code", "before", "after", "ip_address"]
+                 "region_code", "before", "after", "ip_address", "request_id"]
 
 
 class _WriteContext:
@@ -430,6 +431,7 @@ class _WriteContext:
         self.checked, self.existing, self.run, self.now = checked, existing, run, now
         self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.actor_name = getattr(actor, "username", "") or "system"
+        self.request_id = current_request_id()  # empty in the worker and the CLI, like audit_record's
         new = sum(1 for household in valid if household.number not in existing.households)
         self.new_ids = iter(bulk.allocate_ids(Household, new))
         self.pk_of: dict[str, int] = {}
@@ -474,7 +476,7 @@ class _WriteContext:
                 after = afters[counts] = bulk.JsonText(json.dumps(
                     {"import": self.run, "members_created": counts[0], "members_updated": counts[1]}))
             yield (self.now, self.actor_id, self.actor_name, f"household.import.{action}", "registry.household",
-                   str(self.pk(key)), number, village, None, after, None)
+                   str(self.pk(key)), number, village, None, after, None, self.request_id)
 
     def changes(self, plan) -> None:
         """The plan's updates and deletions of existing rows (before its INSERTs: a head demoted
