@@ -48,6 +48,8 @@ EXEMPT_URL_NAMES = {
     "set_language": "language switch",
     "javascript-catalog": "translations for scripts",
     "home": "redirects to the user's own region",
+    "healthz": "liveness probe: no data (tests/test_operations.py)",
+    "readyz": "readiness probe: the checks' results only (tests/test_operations.py)",
     "party:warnings-refresh": "recomputes the user's own scope (no object in the URL; tests/party checks it)",
 }
 # API paths that carry no region data.

@@ -81,7 +81,7 @@ class BranchPage(Page):
     items: list[BranchOut]
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     kind: str
     label: str
     on: datetime.date
@@ -100,7 +100,7 @@ class CaseOut(Schema):
 
 
 class CaseDetail(CaseOut):
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
 
 
 class CasePage(Page):

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from minxin.cadres.models import Assignment, UnitStaff
 from minxin.core.audit import audit_record
 from minxin.core.models import AuditEvent
-from minxin.core.requestlog import current_request_id
 from minxin.core.pinyin import pinyin_key
+from minxin.core.requestlog import current_request_id
 from minxin.registry import derive
 from minxin.registry.io import bulk, template
 from minxin.registry.io.checks import MEMBER_DEFAULTS, MEMBER_KEYS, HeaderError, Problem, read_rows
