@@ -15,41 +15,23 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+from prodstack import ROOT, Stack, check
+
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
 PASSWORD = "Minxin-2026"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def step(text: str) -> None:
     print(f"smoke: {text}", flush=True)
-
-
-class Failed(Exception):
-    pass
-
-
-def check(condition: object, message: str) -> None:
-    if not condition:
-        raise Failed(message)
 
 
 class Client:
@@ -101,100 +83,12 @@ class Client:
         return response, data
 
 
-class Stack:
-    """The processes, started in order and stopped in reverse, each in its own process group."""
-
-    def __init__(self, work: Path, env: dict) -> None:
-        self.work, self.env = work, env
-        self.processes: list[tuple[str, subprocess.Popen]] = []
-
-    def run(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
-        """A command to its end (the CLI logs warnings only: the servers' INFO lines are what is checked)."""
-        return subprocess.run(args, env={**self.env, "LOG_LEVEL": "WARNING"}, check=True, cwd=ROOT, **kwargs)
-
-    def start(self, name: str, *args: str) -> None:
-        log = (self.work / f"{name}.log").open("wb")
-        process = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        self.processes.append((name, process))
-
-    def alive(self) -> None:
-        for name, process in self.processes:
-            check(process.poll() is None, f"{name} exited with {process.returncode}: see {self.work / name}.log")
-
-    def stop(self) -> None:
-        for name, process in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-            step(f"stopped {name}")
-
-
-def database_url(pg_url: str, name: str) -> str:
-    parts = urlsplit(pg_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
-
-
-def fresh_database(pg_url: str, name: str) -> None:
-    import psycopg
-
-    drop_database(pg_url, name)
-    with psycopg.connect(pg_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(pg_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def nginx_config(work: Path, ports: dict, cert: Path, key: Path) -> Path:
-    site = (ROOT / "deploy" / "nginx-minxin.conf").read_text()
-    for name, value in {"APP_PORT": ports["app"], "HTTP_PORT": ports["http"], "HTTPS_PORT": ports["https"],
-                        "SERVER_NAME": "127.0.0.1", "PUBLIC_ORIGIN": f"https://127.0.0.1:{ports['https']}",
-                        "LOG_DIR": work, "TLS_CERT": cert, "TLS_KEY": key}.items():
-        site = site.replace(f"@{name}@", str(value))
-    left = re.findall(r"^[^#]*(@[A-Z_]+@)", site, re.MULTILINE)
-    check(not left, f"placeholders of deploy/nginx-minxin.conf not filled: {left}")
-    (work / "site.conf").write_text(site)
-    temp = "\n".join(f"    {kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    main = (f"{user}worker_processes 2;\npid {work}/nginx.pid;\nerror_log {work}/nginx-error.log warn;\n"
-            f"events {{ worker_connections 512; }}\n"
-            f"http {{\n    include /etc/nginx/mime.types;\n{temp}\n    include {work}/site.conf;\n}}\n")
-    path = work / "nginx.conf"
-    path.write_text(main)
-    return path
-
-
-def wait_ready(client: Client, stack: Stack, seconds: int = 90) -> dict:
-    deadline = time.monotonic() + seconds
-    last = None
-    while time.monotonic() < deadline:
-        stack.alive()
-        try:
-            response, data = client.request("GET", "/readyz")
-            last = (response.status, data[:300])
-            if response.status == 200:
-                return json.loads(data)
-        except OSError as exc:
-            last = exc
-        time.sleep(1)
-    raise Failed(f"not ready within {seconds} s: {last}")
-
-
 def changed_sheet(stack: Stack, work: Path, village: str) -> tuple[bytes, str]:
     """The village's households exported in the import template, one member's months away changed."""
     import openpyxl
 
     path = work / "village.xlsx"
-    stack.run(str(BIN / "minxin"), "export-households", "--scope", village, "-o", str(path), stdout=subprocess.DEVNULL)
+    stack.minxin("export-households", "--scope", village, "-o", str(path), stdout=subprocess.DEVNULL)
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     header = [cell.value for cell in sheet[1]]
@@ -208,12 +102,12 @@ def changed_sheet(stack: Stack, work: Path, village: str) -> tuple[bytes, str]:
     return path.read_bytes(), changed_name
 
 
-def smoke(stack: Stack, work: Path, ports: dict, env: dict) -> None:
-    origin = f"https://127.0.0.1:{ports['https']}"
-    client = Client("127.0.0.1", ports["https"], work / "tls.crt", origin)
+def smoke(stack: Stack) -> None:
+    work, ports, origin = stack.work, stack.ports, stack.origin
+    client = Client("127.0.0.1", ports["https"], stack.cafile, origin)
 
     step("liveness, then readiness once the worker beats")
-    ready = wait_ready(client, stack)
+    ready = stack.wait_ready()
     response, data = client.get("/healthz")
     check(json.loads(data) == {"status": "ok"}, data)
     check(all(check["ok"] for check in ready["checks"].values()), ready)
@@ -273,8 +167,8 @@ def smoke(stack: Stack, work: Path, ports: dict, env: dict) -> None:
           f"import ended {state}: {' '.join(text.split())[:400]}")
 
     step("a cadre syncs a visit; the same batch again changes nothing")
-    token = stack.run(str(BIN / "minxin"), "issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]
-    api = Client("127.0.0.1", ports["https"], work / "tls.crt", origin)
+    token = stack.minxin("issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]
+    api = Client("127.0.0.1", ports["https"], stack.cafile, origin)
     api.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     response, data = api.get("/api/v1/households?page_size=1")
     target = json.loads(data)["results"][0]["id"]
@@ -322,46 +216,23 @@ def main() -> int:
     work = Path(os.environ.get("MINXIN_VAR_DIR", ROOT / "var")).resolve() / "smoke"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    ports = {"app": free_port(), "http": free_port(), "https": free_port()}
-    origin = f"https://127.0.0.1:{ports['https']}"
-    env = {**os.environ, "DATABASE_URL": database_url(pg_url, "minxin_smoke"), "MINXIN_VAR_DIR": str(work / "var"),
-           # docs/operations.md, "Production environment" (the name is the loopback address here):
-           "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-           "CSRF_TRUSTED_ORIGINS": origin, "SECURE_COOKIES": "1", "SECURE_SSL_REDIRECT": "1",
-           "SECURE_PROXY_SSL_HEADER": "1", "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
-           "SECURE_HSTS_PRELOAD": "1", "MINXIN_TRUSTED_PROXIES": "127.0.0.1", "LOG_FORMAT": "json",
-           "LOG_LEVEL": "INFO", "MINXIN_WORKER_BEAT_SECONDS": "2"}
-    stack = Stack(work, env)
+    stack = Stack(work, pg_url, "minxin_smoke")
     started = time.monotonic()
     try:
-        step(f"database minxin_smoke on {urlsplit(pg_url).hostname or 'a local socket'}; migrate, collect static, demo")
-        fresh_database(pg_url, "minxin_smoke")
-        stack.run(str(BIN / "minxin"), "check", "--deploy", "--fail-level", "WARNING")
-        stack.run(str(BIN / "minxin"), "migrate", "--noinput", "-v0")
-        stack.run(str(BIN / "minxin"), "collectstatic", "--noinput", "-v0")
-        stack.run(str(BIN / "minxin"), "demo", "--scale", "small", stdout=subprocess.DEVNULL)
-        stack.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                  "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(work / "tls.key"),
-                  "-out", str(work / "tls.crt"), stderr=subprocess.DEVNULL)
-        config = nginx_config(work, ports, work / "tls.crt", work / "tls.key")
-        stack.run("nginx", "-t", "-q", "-c", str(config), "-g", "daemon off;")
+        step(f"database minxin_smoke on {urlsplit(pg_url).hostname or 'a local socket'}; check --deploy, migrate, "
+             "collect static, demo, certificate, nginx -t")
+        stack.prepare(scale="small")
+        ports = stack.ports
         step(f"starting gunicorn (:{ports['app']}), the worker, nginx (:{ports['http']} → :{ports['https']})")
-        stack.start("gunicorn", str(BIN / "gunicorn"), "minxin.wsgi", "-w", "2", "-b", f"127.0.0.1:{ports['app']}",
-                    "--timeout", "120")
-        stack.start("worker", str(BIN / "minxin"), "worker", "--interval", "1")
-        stack.start("nginx", "nginx", "-c", str(config), "-g", "daemon off;")
-        smoke(stack, work, ports, env)
+        stack.start()
+        smoke(stack)
     except Exception as exc:  # whatever failed, the stack is stopped and its logs shown
         print(f"smoke: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
-        for name in ("gunicorn", "worker", "nginx", "nginx-error"):
-            log = work / f"{name}.log"
-            if log.exists():
-                print(f"--- {name}.log (last lines)", file=sys.stderr)
-                print("\n".join(log.read_text(errors="replace").splitlines()[-15:]), file=sys.stderr)
+        print(stack.show_logs(), file=sys.stderr)
         return 1
     finally:
         stack.stop()
-        drop_database(pg_url, "minxin_smoke")
+        stack.drop_database()
     step(f"passed in {time.monotonic() - started:.0f} s")
     return 0
 
