@@ -65,9 +65,10 @@ class Stack:
     def cafile(self) -> Path:
         return self.work / "tls.crt"
 
-    def run(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    def run(self, *args: str, env_extra: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
         """A command to its end (the CLI logs warnings only: the servers' INFO lines are what is read)."""
-        return subprocess.run(args, env={**self.env, "LOG_LEVEL": "WARNING"}, check=True, cwd=ROOT, **kwargs)
+        env = {**self.env, "LOG_LEVEL": "WARNING", **(env_extra or {})}
+        return subprocess.run(args, env=env, check=True, cwd=ROOT, **kwargs)
 
     def minxin(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         return self.run(str(BIN / "minxin"), *args, **kwargs)

@@ -1,0 +1,95 @@
+"""The load test (run by `scripts/load`): the production stack on loopback (scripts/prodstack.py) with
+the county demo on PostgreSQL, and locust's users (scripts/locustfile.py) for a bounded time.
+
+Prints, per request kind, the requests, errors, throughput, median and p95 once every user has
+started (the sign-ins of the ramp-up are not counted), and the p95's ratio to
+the floor's (/healthz through the same nginx and gunicorn under the same load). The database is
+kept between runs with --keep (the county demo takes minutes to load).
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from prodstack import BIN, ROOT, Stack
+
+_SAMPLE = r'''
+import json, random
+import django
+django.setup()
+from minxin.accounts.models import User
+from minxin.registry.models import Household, Member
+
+random.seed(7)
+def ids(user, n=500):
+    pks = list(Household.objects.visible_to(user).values_list("pk", flat=True)[:20000])
+    return random.sample(pks, min(n, len(pks)))
+officials = [{"username": u.username, "region": u.scope_id, "households": ids(u)}
+             for u in User.objects.filter(username__in=["admin", "township"])]
+names = list(Member.objects.values_list("name", flat=True)[:50000])
+words = random.sample(names, 100) + [name[0] for name in random.sample(names, 50)]
+cadre = User.objects.get(username="cadre")
+print(json.dumps({"officials": officials, "words": words, "cadre_households": ids(cadre, 200)}))
+'''
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--scale", default="county")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--database", default="minxin_load")
+    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database and its demo")
+    args = parser.parse_args()
+
+    pg_url = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    work = Path(os.environ.get("MINXIN_VAR_DIR", ROOT / "var")).resolve() / args.database
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    stack = Stack(work, pg_url, args.database, gunicorn_workers=args.workers)
+    try:
+        started = time.monotonic()
+        stack.prepare(scale=args.scale, fresh=not args.keep)
+        print(f"load: database ready ({time.monotonic() - started:.0f} s)", flush=True)
+        sample = json.loads(stack.run(str(BIN / "python"), "-c", _SAMPLE, capture_output=True, text=True,
+                                      env_extra={"DJANGO_SETTINGS_MODULE": "minxin.settings"}).stdout)
+        token = stack.minxin("issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]
+        data = work / "load-data.json"
+        data.write_text(json.dumps({**sample, "cadre_token": token, "cafile": str(stack.cafile)}, ensure_ascii=False))
+        stack.start()
+        stack.wait_ready()
+        print(f"load: {args.users} users (+{args.spawn_rate}/s) for {args.seconds} s against {stack.origin}", flush=True)
+        subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"), "--headless",
+                        "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
+                        "--host", stack.origin, "--csv", str(work / "locust"), "--only-summary",
+                        "--reset-stats", "--loglevel", "WARNING"],
+                       env={**os.environ, "LOAD_DATA": str(data)}, cwd=ROOT, check=False)
+        stack.alive()
+    finally:
+        stack.stop()
+        if not args.keep:
+            stack.drop_database()
+    report(work / "locust_stats.csv")
+    return 0
+
+
+def report(path: Path) -> None:
+    rows = [row for row in csv.DictReader(path.open(encoding="utf-8")) if row["Name"] != "Aggregated"]
+    floor = next(float(row["95%"]) for row in rows if row["Name"].startswith("floor"))
+    print(f"\n{'kind':<22}{'requests':>9}{'errors':>8}{'req/s':>8}{'median ms':>11}{'p95 ms':>9}{'p95 / floor':>13}")
+    for row in sorted(rows, key=lambda row: -float(row["95%"])):
+        p95 = float(row["95%"])
+        print(f"{row['Name']:<22}{row['Request Count']:>9}{row['Failure Count']:>8}{float(row['Requests/s']):>8.1f}"
+              f"{float(row['Median Response Time']):>11.0f}{p95:>9.0f}{p95 / floor:>13.1f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The load test's users (locust), run by scripts/load.py against the production stack on loopback.
+
+Officials (county and township admins, signed in through the login form) search households, open
+household pages, the dashboard and the map's data; cadres (API token) sync batches of 50 visits. A
+few requests to /healthz measure the floor: what nginx + gunicorn cost under the same load, with
+no application work. LOAD_DATA names the JSON file scripts/load.py wrote (accounts, household ids,
+search words, the cadre's token and households, the CA file).
+"""
+
+import datetime
+import json
+import os
+import random
+import re
+import uuid
+
+from locust import HttpUser, between, task
+
+DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115 - read once at import
+PASSWORD = "Minxin-2026"
+
+
+class Official(HttpUser):
+    weight = 4
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.client.verify = DATA["cafile"]
+        self.account = random.choice(DATA["officials"])
+        page = self.client.get("/accounts/login/", name="login form").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.client.post("/accounts/login/", name="login", allow_redirects=False,
+                         data={"csrfmiddlewaretoken": token, "username": self.account["username"], "password": PASSWORD},
+                         headers={"Referer": self.host + "/accounts/login/", "Origin": self.host})
+
+    @task(4)
+    def household_search(self) -> None:
+        self.client.get("/registry/households/", params={"q": random.choice(DATA["words"])}, name="household search")
+
+    @task(4)
+    def household_page(self) -> None:
+        household = random.choice(self.account["households"])
+        self.client.get(f"/registry/households/{household}/", name="household page")
+
+    @task(2)
+    def dashboard(self) -> None:
+        self.client.get(f"/reports/dashboard/{self.account['region']}/", name="dashboard")
+
+    @task(1)
+    def map_data(self) -> None:
+        self.client.get(f"/reports/map/{self.account['region']}/data/", name="map data")
+
+    @task(1)
+    def floor(self) -> None:
+        self.client.get("/healthz", name="floor (/healthz)")
+
+
+class Cadre(HttpUser):
+    weight = 1
+    wait_time = between(2, 6)
+
+    def on_start(self) -> None:
+        self.client.verify = DATA["cafile"]
+        self.client.headers["Authorization"] = f"Bearer {DATA['cadre_token']}"
+
+    @task
+    def sync_50_visits(self) -> None:
+        now = datetime.datetime.now(datetime.UTC)
+        records = [{"type": "visit", "uuid": str(uuid.uuid4()), "data": {
+            "household_id": random.choice(DATA["cadre_households"]), "kind": "home", "notes": "负载测试走访",
+            "occurred_at": (now - datetime.timedelta(minutes=random.randint(5, 600))).isoformat()}}
+            for _ in range(50)]
+        with self.client.post("/api/v1/sync", json={"records": records}, name="sync 50 visits",
+                              catch_response=True) as response:
+            if response.status_code == 200:
+                statuses = {result["status"] for result in response.json()["results"]}
+                if statuses != {"created"}:
+                    response.failure(f"statuses {statuses}")
