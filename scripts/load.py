@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,11 @@ import time
 from pathlib import Path
 
 from prodstack import BIN, ROOT, Stack
+
+# The view that serves each request kind, as py-spy names its frame (the profile of the slowest kind).
+VIEWS = {"household page": "household_detail (minxin/registry/views.py", "household search":
+         "household_list (minxin/registry/views.py", "dashboard": "dashboard (minxin/reports/views.py",
+         "map data": "map_data (minxin/reports/map_views.py", "sync 50 visits": "sync (minxin/fieldwork/api.py"}
 
 _SAMPLE = r'''
 import json, random
@@ -48,6 +54,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--database", default="minxin_load")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database and its demo")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="without py-spy's CPU profile of the gunicorn workers")
     args = parser.parse_args()
 
     pg_url = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -67,21 +75,31 @@ def main() -> int:
         stack.start()
         stack.wait_ready()
         print(f"load: {args.users} users (+{args.spawn_rate}/s) for {args.seconds} s against {stack.origin}", flush=True)
+        profiler = subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(stack.pid("gunicorn")),
+                                     "--subprocesses", "--nonblocking", "--rate", "50", "--format", "raw",
+                                     "--duration", str(args.seconds + 60), "-o", str(work / "profile.txt")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if args.profile else None
         subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"), "--headless",
                         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                         "--host", stack.origin, "--csv", str(work / "locust"), "--only-summary",
                         "--reset-stats", "--loglevel", "WARNING"],
                        env={**os.environ, "LOAD_DATA": str(data)}, cwd=ROOT, check=False)
         stack.alive()
+        if profiler is not None:
+            profiler.send_signal(2)  # SIGINT: py-spy writes what it sampled
+            profiler.wait(timeout=60)
     finally:
         stack.stop()
         if not args.keep:
             stack.drop_database()
-    report(work / "locust_stats.csv")
+    slowest = report(work / "locust_stats.csv")
+    if args.profile and slowest in VIEWS and (work / "profile.txt").exists():
+        profile(work / "profile.txt", slowest)
     return 0
 
 
-def report(path: Path) -> None:
+def report(path: Path) -> str:
+    """The table; returns the slowest kind by p95 (of those with a view of their own)."""
     rows = [row for row in csv.DictReader(path.open(encoding="utf-8")) if row["Name"] != "Aggregated"]
     floor = next(float(row["95%"]) for row in rows if row["Name"].startswith("floor"))
     print(f"\n{'kind':<22}{'requests':>9}{'errors':>8}{'req/s':>8}{'median ms':>11}{'p95 ms':>9}{'p95 / floor':>13}")
@@ -89,6 +107,33 @@ def report(path: Path) -> None:
         p95 = float(row["95%"])
         print(f"{row['Name']:<22}{row['Request Count']:>9}{row['Failure Count']:>8}{float(row['Requests/s']):>8.1f}"
               f"{float(row['Median Response Time']):>11.0f}{p95:>9.0f}{p95 / floor:>13.1f}")
+    return max((row for row in rows if row["Name"] in VIEWS), key=lambda row: float(row["95%"]))["Name"]
+
+
+def profile(path: Path, kind: str, top: int = 15) -> None:
+    """Where the gunicorn workers spent the samples taken inside the slowest kind's view: the
+    functions by own time, and the project's functions by inclusive time."""
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if VIEWS[kind] not in stack or not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]  # a function, not its lines
+        own[frames[-1]] = own.get(frames[-1], 0) + samples
+        for frame in set(frames[frames.index(next(f for f in frames if VIEWS[kind] in f)):]):
+            if "(minxin/" in frame:
+                inclusive[frame] = inclusive.get(frame, 0) + samples
+    print(f"\nCPU profile of '{kind}' ({total} samples at 50 Hz in its view, all workers)")
+    print("own time:")
+    for frame, samples in sorted(own.items(), key=lambda item: -item[1])[:top]:
+        print(f"  {100 * samples / total:5.1f} %  {frame}")
+    print("the project's functions, inclusive:")
+    for frame, samples in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
+        print(f"  {100 * samples / total:5.1f} %  {frame}")
 
 
 if __name__ == "__main__":

@@ -125,6 +125,9 @@ class Stack:
         self._start("worker", str(BIN / "minxin"), "worker", "--interval", "1")
         self._start("nginx", "nginx", "-c", str(self.work / "nginx.conf"), "-g", "daemon off;")
 
+    def pid(self, name: str) -> int:
+        return next(process.pid for started, process in self.processes if started == name)
+
     def alive(self) -> None:
         for name, process in self.processes:
             check(process.poll() is None, f"{name} exited with {process.returncode}: see {self.work / name}.log")
