@@ -146,11 +146,12 @@ def smoke(stack: Stack) -> None:
     check("查看完整身份证号" in data.decode() and revealed.group() not in data.decode(),
           "the reveal's audit event is not found by its request id (or holds the number)")
 
-    step("import a changed sheet through the upload page; the worker imports it")
+    step("import a changed sheet through the upload page; the worker imports it, under the upload's request id")
     village = re.search(r"/regions/(\d{12})/", page)
     check(village, "no village link on the household page")
     content, name = changed_sheet(stack, work, village.group(1))
     response, _ = client.post_file("/registry/import/", "file", "village.xlsx", content)
+    upload_request = response.getheader("X-Request-ID")
     job = re.search(r"/registry/import/(\d+)/", response.getheader("Location") or "")
     check(job, f"the upload went to {response.getheader('Location')}")
     deadline = time.monotonic() + 120
@@ -165,6 +166,9 @@ def smoke(stack: Stack) -> None:
     text = re.sub(r"<[^>]+>", " ", data.decode())
     check(state == "done" and re.search(r"人：新增 / 更新 / 无变化\s+0 / 1 / \d+", text),
           f"import ended {state}: {' '.join(text.split())[:400]}")
+    response, data = client.get("/audit/?" + urlencode({"request_id": upload_request}))
+    check('title="household.import.upload"' in data.decode() and 'title="household.import.update"' in data.decode(),
+          "the upload's request id is not on the worker's import events")
 
     step("a cadre syncs a visit; the same batch again changes nothing")
     token = stack.minxin("issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]

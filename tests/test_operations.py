@@ -135,3 +135,19 @@ def test_one_json_line_per_request_with_its_id_and_never_the_query_string(world,
     django_404 = [line for line in lines if line["logger"] == "django.request"]
     assert answered.status_code == 200 and len(django_404) == 1 and django_404[0]["request_id"] == missing["X-Request-ID"]
     assert django_404[0]["request"] == "GET /registry/households/999999999/"
+
+
+def test_a_background_job_carries_the_id_of_the_request_that_queued_it(world, settings, tmp_path):
+    from minxin.core.requestlog import request_bound
+    from minxin.registry import services_io
+    from minxin.registry.selectors import HouseholdFilters
+
+    settings.MEDIA_ROOT = tmp_path
+    with request_bound("queued-by-request-0001"):
+        job = services_io.export_job_create(actor=world.users["tdw_admin"], filters=HouseholdFilters(q="ahzj"))
+    assert job.request_id == "queued-by-request-0001"
+    services_io.export_job_run(job_id=job.pk)  # in the worker: no request of its own
+    job.refresh_from_db()
+    assert job.state == "done", job.message
+    event = AuditEvent.objects.filter(action="household.export").latest("id")
+    assert event.request_id == "queued-by-request-0001"

@@ -9,10 +9,12 @@ No log line holds a query string (this line names the path, Django's error recor
 by the filter): a search by ID number or phone must not leave the number in a log file.
 """
 
+import contextlib
 import logging
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from contextvars import ContextVar
 
 from django.http import HttpRequest
@@ -29,6 +31,17 @@ logger = logging.getLogger("minxin.request")
 def current_request_id() -> str:
     """The id of the request being served ("" outside a request: the CLI, the worker)."""
     return _current.get()
+
+
+@contextlib.contextmanager
+def request_bound(request_id: str) -> Iterator[None]:
+    """Work done later for a request (a background job) carries its id: in the log lines and on the
+    audit events the work writes."""
+    token = _current.set(request_id)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 class RequestIdFilter(logging.Filter):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.requestlog import current_request_id, request_bound
 from minxin.registry import permissions, selectors
 from minxin.registry.io import exporter, importer, report
 from minxin.registry.models import ExportJob, ImportJob
@@ -99,16 +100,22 @@ def import_job_create(*, actor: User, upload: Any, dry_run: bool = False, skip_i
             handle.write(chunk)
     job = ImportJob.objects.create(created_by=actor, region_code=_job_region(actor),
                                    file_name=os.path.basename(upload.name)[:255], stored_path=str(path),
-                                   dry_run=dry_run, skip_invalid=skip_invalid)
+                                   dry_run=dry_run, skip_invalid=skip_invalid, request_id=current_request_id())
     audit_record(actor=actor, action="household.import.upload", obj=job, region_code=job.region_code,
                  after={"file": job.file_name, "bytes": size, "dry_run": dry_run, "skip_invalid": skip_invalid})
     return job
 
 
 def import_job_run(*, job_id: int) -> None:
-    """Run a queued import job, keeping its progress and report up to date (called by the task).
+    """Run a queued import job, keeping its progress and report up to date (called by the task),
+    as part of the request that queued it (its id in the log and on the audit events).
     The uploaded file is deleted once read: the records (or the report) are what remains."""
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with request_bound(job.request_id):
+        _import_job_run(job)
+
+
+def _import_job_run(job: ImportJob) -> None:
     if job.finished:
         return
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, progress=1, phase=_("开始处理"),
@@ -177,13 +184,20 @@ def export_job_create(*, actor: User, filters: selectors.HouseholdFilters, unmas
     if unmasked and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
     return ExportJob.objects.create(created_by=actor, region_code=_job_region(actor), filters=asdict(filters),
-                                    description=filters.description()[:500], unmasked=unmasked)
+                                    description=filters.description()[:500], unmasked=unmasked,
+                                    request_id=current_request_id())
 
 
 def export_job_run(*, job_id: int) -> None:
     """Write a queued export to a file under MEDIA_ROOT/exports, as the user who asked for it: the
-    rows are those the user may see when it runs, and a user who has lost the right gets nothing."""
+    rows are those the user may see when it runs, and a user who has lost the right gets nothing.
+    It runs as part of the request that queued it (its id in the log and on the audit events)."""
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
+    with request_bound(job.request_id):
+        _export_job_run(job)
+
+
+def _export_job_run(job: ExportJob) -> None:
     if job.finished:
         return
     actor = job.created_by

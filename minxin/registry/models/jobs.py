@@ -38,6 +38,8 @@ class Job(models.Model):
     # Set when the job starts and with each progress report: a "running" job whose heartbeat is
     # older than MINXIN_JOB_STALE_MINUTES was cut off by a crash or restart (services_io.jobs_recover).
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    # The request that queued it: the worker's log lines and audit events for the job carry its id.
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
 
     objects = JobQuerySet.as_manager()
 
