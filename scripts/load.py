@@ -48,8 +48,8 @@ print(json.dumps({"officials": officials, "words": words, "cadre_households": id
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--spawn-rate", type=float, default=10)
-    parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--spawn-rate", type=float, default=4, help="users started per second (each signs in)")
+    parser.add_argument("--seconds", type=int, default=240, help="the whole run, the ramp-up included")
     parser.add_argument("--scale", default="county")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--database", default="minxin_load")

@@ -20,9 +20,11 @@ DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noq
 PASSWORD = "Minxin-2026"
 
 
+# Think time: an official reads a page for 5–15 s before the next; a cadre's phone syncs a batch
+# every 10–30 s (a phone back in coverage syncs once: this is many phones).
 class Official(HttpUser):
     weight = 4
-    wait_time = between(1, 3)
+    wait_time = between(5, 15)
 
     def on_start(self) -> None:
         self.client.verify = DATA["cafile"]
@@ -57,7 +59,7 @@ class Official(HttpUser):
 
 class Cadre(HttpUser):
     weight = 1
-    wait_time = between(2, 6)
+    wait_time = between(10, 30)
 
     def on_start(self) -> None:
         self.client.verify = DATA["cafile"]
