@@ -313,6 +313,11 @@ MINXIN_PUBLIC_MAX_BODY_BYTES = env_int("MINXIN_PUBLIC_MAX_BODY_BYTES", 16 * 1024
 # the address the printing page was opened with.
 MINXIN_PUBLIC_BASE_URL = env_str("MINXIN_PUBLIC_BASE_URL", "")
 
+# The dashboard's figures are counted again after every change to the records (0). A county whose
+# cadres sync all day may let them be up to this many seconds older than the records: the dashboard
+# then counts at most that often and says when it counted (bench/RESULTS.md, the load test).
+MINXIN_DASHBOARD_STALE_SECONDS = env_int("MINXIN_DASHBOARD_STALE_SECONDS", 0, minimum=0)
+
 # --- maps ------------------------------------------------------------------------------------
 # An optional tile server for the interactive map (e.g. an intranet tile service); empty = no
 # tiles, the map draws village outlines only. The origin is added to the CSP img-src.

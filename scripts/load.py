@@ -54,6 +54,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--database", default="minxin_load")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database and its demo")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the stack, e.g. MINXIN_DASHBOARD_STALE_SECONDS=60 (repeatable)")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="without py-spy's CPU profile of the gunicorn workers")
     args = parser.parse_args()
@@ -63,6 +65,7 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     stack = Stack(work, pg_url, args.database, gunicorn_workers=args.workers)
+    stack.env.update(item.split("=", 1) for item in args.set)
     try:
         started = time.monotonic()
         stack.prepare(scale=args.scale, fresh=not args.keep)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -55,4 +56,5 @@ def dashboard(request, code):
         "tiles": [(f, summary.totals[f.key], f.url(request.user, region.code, year)) for f in summary.figures],
         "table": [(child, [values[key] for key in keys]) for child, values in summary.rows],
         "totals": [summary.totals[key] for key in keys],
+        "stale_seconds": settings.MINXIN_DASHBOARD_STALE_SECONDS,
     })

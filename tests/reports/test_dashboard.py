@@ -92,6 +92,27 @@ def test_cached_figures_change_as_soon_as_the_records_do(world, client):
 
 
 @pytest.mark.django_db
+def test_a_county_may_let_the_figures_be_counted_at_most_every_so_many_seconds(world, client, settings, monkeypatch):
+    import datetime
+
+    from minxin.cadres import services
+
+    settings.MINXIN_DASHBOARD_STALE_SECONDS = 60
+    client.force_login(world.users["county_admin"])
+    _, before = _summary(client, "520627")
+    services.assignment_end(actor=world.users["county_admin"], assignment=world.assignments["gz"][2],
+                            end_date=timezone.localdate(), reason="违反驻村纪律", recall=True)
+    _, within = _summary(client, "520627")
+    assert within == before  # counted less than 60 s ago: not again
+    page = client.get("/reports/dashboard/520627000000/").content.decode()
+    assert 'data-testid="counted-at"' in page and "最迟 60 秒重新统计" in page
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    monkeypatch.setattr("minxin.reports.selectors.timezone.now", lambda: later)
+    _, after = _summary(client, "520627")
+    assert after["cadres.recalled"] == before["cadres.recalled"] + 1
+
+
+@pytest.mark.django_db
 def test_the_dashboard_and_the_village_file_count_registered_households_alike(world, client):
     """A cancelled registration (注销) no longer counts, on either page (they once said 55 and 58)."""
     from minxin.registry.models import Registration
