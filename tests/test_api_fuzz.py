@@ -96,3 +96,24 @@ def test_no_two_schemas_share_a_name():
     names = [cls.__name__ for cls in set(subclasses(Schema)) if cls.__module__.startswith("minxin.")
              and getattr(sys.modules[cls.__module__], cls.__name__, None) is cls]  # not ninja's own copies
     assert sorted({name for name in names if names.count(name) > 1}) == []
+
+
+BODY_OPERATIONS = sorted(label for label, operation in OPERATIONS.items() if operation.body)
+
+
+def test_the_documented_413_is_real_for_every_operation_with_a_body(world, client, settings):
+    """Each operation that takes a body documents 413; a body above the limit gets it, in the error
+    format, before the view runs (so before any lookup of the object in its path)."""
+    assert BODY_OPERATIONS and all("413" in OPERATIONS[label].definition.raw["responses"] for label in BODY_OPERATIONS)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    token = token_issue(actor=None, user=world.users["county_admin"])[1]
+    for label in BODY_OPERATIONS:
+        operation = OPERATIONS[label]
+        path = "/".join("1" if segment.startswith("{") else segment for segment in operation.full_path.split("/"))
+        if "multipart/form-data" in operation.definition.raw["requestBody"]["content"]:  # an upload: a big field
+            response = client.post(path, {"note": "x" * 5_000}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        else:
+            response = client.generic("POST", path, data=b'{"notes": "' + b"x" * 5_000 + b'"}',
+                                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 413, (label, response.status_code)
+        _json_error(response)

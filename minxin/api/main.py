@@ -41,6 +41,8 @@ ERROR_ANSWERS = {
     "422": "参数格式不正确",
     "429": "请求过于频繁",
 }
+# … and those that take a body (JSON or a file) beyond DATA_UPLOAD_MAX_MEMORY_SIZE or their own cap.
+BODY_TOO_LARGE = "请求内容过大"
 _ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["code", "message", "details"], "properties": {
@@ -57,6 +59,8 @@ class MinxinAPI(NinjaAPI):
             for operation in operations.values():
                 for status, description in ERROR_ANSWERS.items():
                     operation["responses"].setdefault(status, {"description": description, "content": body})
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("413", {"description": BODY_TOO_LARGE, "content": body})
         return schema
 
 
