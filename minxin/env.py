@@ -102,8 +102,9 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
     return config
 
 
-def secret_key_file(path) -> str:
-    """Read the key kept in `path`, creating it (mode 600) on first use."""
+def secret_key_file(path, make=None) -> str:
+    """Read the key kept in `path`, creating it (mode 600) with `make()` (default: 50 random bytes,
+    URL-safe) on first use."""
     import secrets
     from pathlib import Path
 
@@ -117,7 +118,15 @@ def secret_key_file(path) -> str:
             )
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
+    key = make() if make else secrets.token_urlsafe(50)
     path.touch(mode=0o600)
     path.write_text(key)
     return key
+
+
+def random_key() -> str:
+    """32 random bytes in URL-safe base64: an identifier or lookup key (core.sealing)."""
+    import base64
+    import secrets
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()

@@ -7,7 +7,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from minxin.env import database_config, env_bool, env_choice, env_int, env_list, env_str, secret_key_file
+from minxin.env import (
+    database_config,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    random_key,
+    secret_key_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MINXIN_VAR_DIR", str(BASE_DIR / "var")))
@@ -18,6 +27,12 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "") or secret_key_file(VAR_DIR / "secret_key")
 if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+# Identifiers (ID numbers, phones) are stored sealed (core.sealing, docs/operations.md "Keys"): the
+# identifier keys (<id>:<base64>, comma-separated, the current one first) and the lookup key. Without
+# them in the environment, they are generated once into var/ (one-machine installs, the demo).
+MINXIN_IDENTIFIER_KEYS = env_str("MINXIN_IDENTIFIER_KEYS", "") or secret_key_file(
+    VAR_DIR / "identifier_keys", make=lambda: f"k1:{random_key()}")
+MINXIN_LOOKUP_KEY = env_str("MINXIN_LOOKUP_KEY", "") or secret_key_file(VAR_DIR / "lookup_key", make=random_key)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
 

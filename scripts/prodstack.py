@@ -3,6 +3,7 @@
 docs/operations.md, `minxin worker`, and nginx with deploy/nginx-minxin.conf (TLS with a throwaway
 self-signed certificate), each process in its own process group, stopped in reverse order."""
 
+import base64
 import http.client
 import json
 import os
@@ -43,6 +44,17 @@ def _admin(pg_url: str, *statements: str) -> None:
             connection.execute(statement)
 
 
+def _keys(path: Path) -> dict:
+    """The stack's identifier keys, kept beside its work directory (which the load test empties) so
+    that a database kept between runs stays readable."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        key = lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()  # noqa: E731
+        path.write_text(json.dumps({"MINXIN_IDENTIFIER_KEYS": f"k1:{key()}", "MINXIN_LOOKUP_KEY": key()}))
+    return json.loads(path.read_text())
+
+
 class Stack:
     def __init__(self, work: Path, pg_url: str, database: str, *, gunicorn_workers: int = 2) -> None:
         self.work, self.pg_url, self.database = work, pg_url, database
@@ -59,7 +71,9 @@ class Stack:
             "CSRF_TRUSTED_ORIGINS": self.origin, "SECURE_COOKIES": "1", "SECURE_SSL_REDIRECT": "1",
             "SECURE_PROXY_SSL_HEADER": "1", "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
             "SECURE_HSTS_PRELOAD": "1", "MINXIN_TRUSTED_PROXIES": "127.0.0.1", "LOG_FORMAT": "json",
-            "LOG_LEVEL": "INFO", "MINXIN_WORKER_BEAT_SECONDS": "2"}
+            "LOG_LEVEL": "INFO", "MINXIN_WORKER_BEAT_SECONDS": "2",
+            # docs/operations.md, "Keys": from the environment, never from var/
+            **_keys(work.parent / f"{database}.keys.json")}
 
     @property
     def cafile(self) -> Path:

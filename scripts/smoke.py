@@ -144,6 +144,13 @@ def smoke(stack: Stack) -> None:
     check("查看完整身份证号" in data.decode() and revealed.group() not in data.decode(),
           "the reveal's audit event is not found by its request id (or holds the number)")
 
+    step("the database, as a backup holds it, has the revealed number sealed, never in clear")
+    backup = work / "smoke.bak"
+    stack.minxin("backup", str(backup), stdout=subprocess.DEVNULL)
+    dump = stack.run("pg_restore", "--file=-", str(backup), capture_output=True).stdout
+    check(b"registry_member" in dump and b"mx1." in dump, "the backup holds no sealed identifiers")
+    check(revealed.group().encode() not in dump, "the backup holds the revealed ID number in clear")
+
     step("import a changed sheet through the upload page; the worker imports it, under the upload's request id")
     village = re.search(r"/regions/(\d{12})/", page)
     check(village, "no village link on the household page")

@@ -15,6 +15,7 @@ from minxin.core.models import AuditEvent
 from minxin.core.privacy import reveal_identifier
 from minxin.regions import services as region_services
 from minxin.regions.models import Region
+from tests.sealed import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_unchanged_update_writes_no_event(world):
     clerk = world.users["tdw_clerk"]
     since = _last_id()
     account_services.user_update(actor=world.users["tdw_admin"], user=clerk, role=clerk.role, scope=clerk.scope,
-                                 full_name=clerk.full_name, phone=clerk.phone)
+                                 full_name=clerk.full_name, phone=plain(clerk, "phone"))
     assert _new_events(since) == []
 
 

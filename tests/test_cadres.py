@@ -13,7 +13,9 @@ from minxin.cadres.selectors import insurance_status
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.identifiers import mask_id_number, mask_phone
 from minxin.core.models import AuditEvent
+from minxin.core.sealing import digest
 from minxin.regions.models import Region
+from tests.sealed import plain
 from tests.world import make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -344,9 +346,9 @@ def test_valid_cadre_form_derives_sex_and_birth_date(world, as_user):
         "sending_unit": world.units["tdw"].pk, "is_party_member": "on", "post": "副科长",
     })
     assert response.status_code == 302, response.context["form"].errors
-    cadre = Cadre.objects.get(id_number=id_number)
+    cadre = Cadre.objects.get(id_number_hash=digest(id_number))
     assert cadre.sex == "F" and cadre.birth_date == datetime.date(1976, 2, 29)
-    assert cadre.phone == "13912345678"
+    assert plain(cadre, "phone") == "13912345678"
     assert cadre.region_code == "520627000000"
 
 
@@ -354,11 +356,11 @@ def test_duplicate_id_number_is_a_form_error(world, as_user):
     client = as_user(world.users["county_admin"])
     existing = world.cadres["gz"][0]
     response = client.post(reverse("cadres:new"), {
-        "name": "重复", "id_number": existing.id_number, "phone": "13912345678",
+        "name": "重复", "id_number": plain(existing), "phone": "13912345678",
         "sending_unit": world.units["tdw"].pk,
     })
     assert response.status_code == 200 and "id_number" in response.context["form"].errors
-    assert Cadre.objects.filter(id_number=existing.id_number).count() == 1
+    assert Cadre.objects.filter(id_number_hash=digest(plain(existing))).count() == 1
 
 
 def test_assignment_form_offers_only_villages_in_scope_and_posts(world, as_user):
@@ -396,14 +398,14 @@ def test_search_by_hidden_id_digits_is_not_an_oracle(world, as_user):
     cadre = world.cadres["tdw"][0]
     auditor = as_user(world.users["county_auditor"])
     found = lambda client, q: {c.pk for c in client.get(reverse("cadres:list"), {"q": q}).context["page"].object_list}  # noqa: E731
-    assert cadre.pk in found(auditor, cadre.id_number[-4:])  # the visible part of the mask
-    assert cadre.pk not in found(auditor, cadre.id_number[-5:])
-    assert cadre.pk not in found(auditor, cadre.id_number)
-    api_rows = auditor.get("/api/v1/cadres", {"q": cadre.id_number[-6:]}).json()
+    assert cadre.pk in found(auditor, plain(cadre)[-4:])  # the visible part of the mask
+    assert cadre.pk not in found(auditor, plain(cadre)[-5:])
+    assert cadre.pk not in found(auditor, plain(cadre))
+    api_rows = auditor.get("/api/v1/cadres", {"q": plain(cadre)[-6:]}).json()
     assert cadre.pk not in {row["id"] for row in api_rows}
     # an administrator who may reveal identifiers finds a cadre by the whole number
     admin = as_user(world.users["county_admin"])
-    assert found(admin, cadre.id_number) == {cadre.pk}
+    assert found(admin, plain(cadre)) == {cadre.pk}
 
 
 # --- which village manages a cadre -------------------------------------------------------------
@@ -432,7 +434,7 @@ def test_a_future_posting_does_not_take_the_cadre_from_its_current_village(world
 @pytest.mark.django_db
 def test_the_edit_form_shows_identifiers_masked_and_keeps_them_when_sent_back(world, client):
     cadre = world.cadres["tdw"][0]
-    number, phone = cadre.id_number, cadre.phone
+    number, phone = plain(cadre), plain(cadre, "phone")
     client.force_login(world.users["tdw_admin"])
     page = client.get(f"/cadres/{cadre.pk}/edit/").content.decode()
     assert number not in page and phone not in page
@@ -442,11 +444,11 @@ def test_the_edit_form_shows_identifiers_masked_and_keeps_them_when_sent_back(wo
             "sending_unit": cadre.sending_unit_id, "is_party_member": "on", "post": "科员"}
     assert client.post(f"/cadres/{cadre.pk}/edit/", form).status_code == 302
     cadre.refresh_from_db()
-    assert (cadre.name, cadre.id_number, cadre.phone) == ("坳干部甲改", number, phone)
+    assert (cadre.name, plain(cadre), plain(cadre, "phone")) == ("坳干部甲改", number, phone)
     corrected = make_id_number("19850502", 71)  # a corrected number is typed in full
     assert client.post(f"/cadres/{cadre.pk}/edit/", {**form, "id_number": corrected}).status_code == 302
     cadre.refresh_from_db()
-    assert cadre.id_number == corrected
+    assert plain(cadre) == corrected
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Every page a role can reach by following links, crawled as that role: no link may answer 404,
-403 or 500. A link the role may not follow is not shown as a link (a breadcrumb above the user's
+403 or 500, and no page may print a sealed identifier as stored. A link the role may not follow is not shown as a link (a breadcrumb above the user's
 scope is plain text)."""
 
 from collections import Counter, deque
@@ -15,6 +15,7 @@ ROLES = ["county_admin", "county_supervisor", "county_auditor", "expert", "tdw_a
 SKIP_PREFIXES = ("/api/", "/static/", "/media/", "/accounts/logout", "/i18n/", "/jsi18n/", "/field/sw.js")
 PER_PATH = 2  # variants (query strings) of one path worth following: filters and pages repeat the template
 MAX_PAGES = 160
+SEALED = "mx1."  # core.sealing.PREFIX
 
 
 class _Links(HTMLParser):
@@ -45,8 +46,9 @@ def _links(base: str, html: str) -> list[str]:
     return found
 
 
-def crawl(client, start: str = "/", *, per_path: int = PER_PATH) -> tuple[set[str], list[tuple[str, str, int]]]:
-    """(pages reached, [(referrer, link, status)] of links that failed); `per_path` variants of a path."""
+def crawl(client, start: str = "/", *, per_path: int = PER_PATH) -> tuple[set[str], list[tuple[str, str, object]]]:
+    """(pages reached, [(referrer, link, status)] of links that failed or pages showing a sealed value);
+    `per_path` variants of a path."""
     seen, broken, variants = {start}, [], Counter()
     queue = deque([("(start)", start)])
     pages = set()
@@ -65,7 +67,10 @@ def crawl(client, start: str = "/", *, per_path: int = PER_PATH) -> tuple[set[st
         if "text/html" not in response.get("Content-Type", ""):
             continue  # a download (a template, a document): followed, not a page
         pages.add(url)
-        for link in _links(url, response.content.decode()):
+        body = response.content.decode()
+        if SEALED in body:  # a stored identifier printed as it is stored, not through its mask
+            broken.append((referrer, url, SEALED))
+        for link in _links(url, body):
             path = urlsplit(link).path
             if link in seen or variants[path] >= per_path:
                 continue

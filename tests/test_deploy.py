@@ -1,6 +1,7 @@
 """`minxin check --deploy` is clean with exactly the production environment docs/operations.md documents;
 what may be cached (Cache-Control) is decided by the response, not by the proxy."""
 
+import base64
 import os
 import re
 import secrets
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from minxin.core.sealing import new_key_entry
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,22 +21,35 @@ def documented_environment() -> dict:
     block = re.search(r"<!-- production-env -->\s*```sh\n(.*?)```\s*<!-- /production-env -->", text, re.S)
     assert block, "docs/operations.md lost its production environment block"
     pairs = dict(line.split("=", 1) for line in block.group(1).splitlines() if line.strip())
-    assert pairs["SECRET_KEY"].startswith("<")  # a placeholder, never a real key in the docs
-    return {**pairs, "SECRET_KEY": secrets.token_urlsafe(50)}
+    for name in ("SECRET_KEY", "MINXIN_IDENTIFIER_KEYS", "MINXIN_LOOKUP_KEY"):
+        assert pairs[name].startswith("<")  # a placeholder, never a real key in the docs
+    return {**pairs, "SECRET_KEY": secrets.token_urlsafe(50), "MINXIN_IDENTIFIER_KEYS": new_key_entry("k1"),
+            "MINXIN_LOOKUP_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
 
 
-def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_path):
-    environment = documented_environment()
+def _check_deploy(tmp_path, environment: dict) -> subprocess.CompletedProcess:
     # The machine's environment without what the tests set for themselves (the browser tests allow
     # async-unsafe calls) or what the documented block decides.
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("SECURE_", "DEBUG", "ALLOWED_HOSTS", "CSRF_", "MINXIN_TRUSTED",
-                                  "DJANGO_ALLOW_ASYNC_UNSAFE"))}
+                                  "MINXIN_IDENTIFIER_KEYS", "MINXIN_LOOKUP_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     env.update(environment, MINXIN_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
-    result = subprocess.run([sys.executable, "-m", "minxin.cli", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "minxin.cli", "check", "--deploy", "--fail-level", "WARNING"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_path):
+    result = _check_deploy(tmp_path, documented_environment())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_identifier_keys_sit_in_var(tmp_path):
+    environment = {key: value for key, value in documented_environment().items()
+                   if key not in ("MINXIN_IDENTIFIER_KEYS", "MINXIN_LOOKUP_KEY")}
+    result = _check_deploy(tmp_path, environment)
+    assert result.returncode == 1 and "minxin.W001" in result.stderr + result.stdout
+    assert (tmp_path / "identifier_keys").stat().st_mode & 0o777 == 0o600
 
 
 def test_the_documented_environment_turns_https_on():

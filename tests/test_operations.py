@@ -16,6 +16,7 @@ from pythonjsonlogger.json import JsonFormatter
 from minxin.core import health
 from minxin.core.models import AuditEvent, WorkerBeat
 from minxin.core.requestlog import RequestIdFilter
+from tests.sealed import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def json_log():
 
 def test_one_json_line_per_request_with_its_id_and_never_the_query_string(world, client, json_log):
     client.force_login(world.users["tdw_admin"])
-    number = world.registry["tdw"]["member"].id_number
+    number = plain(world.registry["tdw"]["member"])
     answered = client.get("/registry/households/", {"q": number})
     missing = client.get("/registry/households/999999999/", {"q": number})
     assert missing.status_code == 404

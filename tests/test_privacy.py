@@ -18,6 +18,7 @@ from minxin.core.models import AuditEvent
 from minxin.registry import services as registry
 from minxin.registry.models import Member
 from tests import permission_matrix as matrix
+from tests.sealed import plain
 from tests.world import PERSONA_SIDES
 
 # Every persona whose role may not reveal identifiers and that sees 土地坳镇 (side "tdw").
@@ -70,7 +71,7 @@ def edited(world):
                               address="坳路1号", phone=VILLAGER_PHONE, lat=None, lon=None)
     household.refresh_from_db()
     registry.member_save(actor=admin, household=household, version=household.version, member=child,
-                         id_number=same_mask_other_birth(child.id_number), name=child.name, relation="son",
+                         id_number=same_mask_other_birth(plain(child)), name=child.name, relation="son",
                          migrant="")
     request = world.fieldwork["tdw"]["request"]
     request.contact_phone = CALLER_PHONE
@@ -105,7 +106,7 @@ def test_nothing_readable_puts_an_identifier_back_together(edited, persona):
     leaks = []
     for person in people:
         person.refresh_from_db()
-        if person.id_number in corpus:
+        if plain(person) in corpus:
             leaks.append(f"{person.name}: full ID number")
         leaks += [f"{person.name}: birth date {form}" for form in _birth_forms(person.birth_date) if form in corpus]
     leaks += [f"phone {phone}" for phone in (VILLAGER_PHONE, "13800004321", CALLER_PHONE) if phone in corpus]
@@ -117,10 +118,10 @@ def test_the_audit_log_keeps_no_birth_date_and_shows_a_change_of_hidden_digits(e
     child = Member.objects.get(pk=edited.registry["tdw"]["member"].pk)
     household = edited.registry["tdw"]["household"]
     event = AuditEvent.objects.filter(action="member.update", object_id=str(household.pk)).latest("id")
-    assert event.before["id_number"] == event.after["id_number"].split("（")[0] == mask_id_number(child.id_number)
+    assert event.before["id_number"] == event.after["id_number"].split("（")[0] == mask_id_number(plain(child))
     assert event.after["id_number"] != event.before["id_number"]  # marked as changed, in no clear digits
     assert set(event.before["birth_date"]) <= set("0123456789") and len(event.before["birth_date"]) == 4
-    assert child.id_number[6:14] not in str(event.before) + str(event.after)
+    assert plain(child)[6:14] not in str(event.before) + str(event.after)
 
 
 def _household_ids(client, term: str) -> set[int]:
@@ -135,12 +136,12 @@ def test_searches_by_id_number_match_the_last_four_only_without_the_reveal_right
     client = Client()
     client.force_login(world.users[persona])
     household = world.registry["tdw"]["household"]
-    number = world.registry["tdw"]["member"].id_number
+    number = plain(world.registry["tdw"]["member"])
     assert household.pk in _household_ids(client, number[-4:])
     for length in (5, 8, 12, 18):
         assert household.pk not in _household_ids(client, number[-length:]), length
     cadre = world.cadres["tdw"][0]
-    found = {row["id"] for row in client.get("/api/v1/cadres?q=" + cadre.id_number[-5:]).json()}
+    found = {row["id"] for row in client.get("/api/v1/cadres?q=" + plain(cadre)[-5:]).json()}
     assert cadre.pk not in found
     page = client.get("/registry/households/?q=" + number[-6:]).content.decode()
     assert world.registry["tdw"]["member"].name not in page
@@ -150,7 +151,7 @@ def test_searches_by_id_number_match_the_last_four_only_without_the_reveal_right
 def test_a_role_that_may_reveal_finds_a_person_by_the_whole_number(world):
     client = Client()
     client.force_login(world.users["tdw_admin"])
-    number = world.registry["tdw"]["member"].id_number
+    number = plain(world.registry["tdw"]["member"])
     assert world.registry["tdw"]["household"].pk in _household_ids(client, number)
 
 
@@ -160,7 +161,7 @@ def test_identifier_searches_are_logged_masked_and_rate_limited(world, settings)
     client = Client()
     user = world.users["county_auditor"]
     client.force_login(user)
-    number = world.registry["tdw"]["member"].id_number
+    number = plain(world.registry["tdw"]["member"])
     _household_ids(client, number[-4:])
     client.get("/api/v1/households?q=zsf")  # a name search is no identifier search
     events = AuditEvent.objects.filter(action="search.identifier", actor=user)
@@ -180,7 +181,7 @@ def test_a_whole_number_searched_by_a_role_that_may_reveal_is_logged_by_its_last
     client = Client()
     user = world.users["tdw_admin"]
     client.force_login(user)
-    number = world.registry["tdw"]["member"].id_number
+    number = plain(world.registry["tdw"]["member"])
     _household_ids(client, number)
     event = AuditEvent.objects.get(action="search.identifier", actor=user)
     assert event.after == {"term": "*" * 14 + number[-4:]}
@@ -212,7 +213,7 @@ def test_checking_typed_id_numbers_cannot_confirm_hidden_digits_unnoticed(world,
     client = Client()
     client.force_login(clerk)
     household = world.registry["tdw"]["household"]
-    number = world.registry["tdw"]["member"].id_number
+    number = plain(world.registry["tdw"]["member"])
     answer = client.post("/registry/households/validate/?field=id_number", {"id_number": number})
     assert "已登记" in answer.content.decode()
     hit = AuditEvent.objects.get(action="search.identifier.match", actor=clerk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.accounts import scoping
 from minxin.accounts.roles import CAPABILITIES, RANK, Role
 from minxin.core.scoping import ScopedQuerySet
+from minxin.core.sealedfields import SealedField
 from minxin.regions import codes
 
 
@@ -42,7 +43,7 @@ class User(AbstractUser):
         "cadres.SendingUnit", verbose_name=_("派出单位"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="liaisons",
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = SealedField(_("联系电话"), blank=True)
 
     objects = UserManager()
 

@@ -16,6 +16,7 @@ from minxin.accounts.models import ApiToken
 from minxin.core import pages, todo
 from minxin.core.audit import action_label
 from minxin.core.forms import StyledFormMixin
+from minxin.core.masking import masked_initial, unmasked_input
 from minxin.core.pages import require, run
 from minxin.core.xlsx import columns_response, xlsx_response
 
@@ -119,12 +120,13 @@ def user_new(request):
 def user_edit(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
     require(request.user, roles.MANAGE_USERS)
-    initial = {"username": target.username, "full_name": target.full_name, "phone": target.phone,
+    initial = {"username": target.username, "full_name": target.full_name, **masked_initial(target, "phone"),
                "role": target.role, "scope": target.scope, "sending_unit": target.sending_unit,
                "is_active": target.is_active}
     form = UserForm(request.POST or None, actor=request.user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        data["phone"] = unmasked_input(data["phone"], target, "phone")
         if run(form, lambda: services.user_update(actor=request.user, user=target, **data)):
             messages.success(request, _("已保存用户 %(name)s。") % {"name": target.username})
             return redirect("accounts:user-list")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.accounts.roles import Role
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet, scope_q
+from minxin.core.sealedfields import LookupField, SealedField
 
 
 class SendingUnitQuerySet(models.QuerySet):
@@ -45,7 +46,7 @@ class SendingUnit(TimeStampedModel):
     kind = models.CharField(_("单位性质"), max_length=32, choices=Kind.choices)
     county_code = models.CharField(_("服务县"), max_length=12, db_index=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = SealedField(_("联系电话"), blank=True)
 
     objects = SendingUnitQuerySet.as_manager()
 
@@ -114,8 +115,10 @@ class Cadre(TimeStampedModel):
     name = models.CharField(_("姓名"), max_length=64)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
-    phone = models.CharField(_("联系电话"), max_length=20)
+    id_number = SealedField(_("身份证号"), kind="id_number")  # sealed: core.sealing
+    id_number_hash = LookupField(source="id_number", unique=True)
+    id_number_tail = LookupField(source="id_number", part="tail", db_index=True)
+    phone = SealedField(_("联系电话"))
     is_party_member = models.BooleanField(_("中共党员"), default=True)
     post = models.CharField(_("原单位职务"), max_length=100, blank=True)
     sending_unit = models.ForeignKey(

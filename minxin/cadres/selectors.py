@@ -21,6 +21,7 @@ from minxin.cadres.models import (
     UnitStaff,
 )
 from minxin.core.privacy import identifier_search
+from minxin.core.sealedfields import lookup_q
 
 
 def assigned_village_codes(*, user: User) -> list[str]:
@@ -71,9 +72,9 @@ def cadre_list(*, user: User, village: str | None = None, q: str = "", sending_u
     if q:
         term = q.strip().lower()
         match = Q(name__contains=term) | Q(name_pinyin__contains=term)
-        tail = identifier_search(actor=user, term=term)  # the last four, unless the role may reveal
+        tail = identifier_search(actor=user, term=term)  # the last four, or the whole if the role may reveal
         if tail:
-            match |= Q(id_number__endswith=tail)
+            match |= lookup_q("id_number", tail)
         qs = qs.filter(match)
     return qs.order_by("name_pinyin", "id")
 

@@ -14,24 +14,30 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre, Insurance, LeaveRequest, SendingUnit, UnitStaff
+from minxin.core import sealing
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import check_model, require, require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.masking import kept
 from minxin.core.pinyin import pinyin_key
 from minxin.regions import codes
 from minxin.regions.models import Region
 
 
-def _clean_identity(*, id_number: str, phone: str) -> tuple:
-    try:
-        person = parse_id_number(id_number)
-    except InvalidIdentifier as exc:
-        raise DomainError("invalid_id_number", str(exc), field="id_number") from None
-    try:
-        phone = normalize_phone(phone)
-    except InvalidIdentifier as exc:
-        raise DomainError("invalid_phone", str(exc), field="phone") from None
+def _clean_identity(*, id_number: str, phone: str, cadre: Cadre | None) -> tuple:
+    """(parsed ID number or None if the stored one is kept, phone)."""
+    person = None
+    if cadre is None or not kept(id_number, cadre.id_number):
+        try:
+            person = parse_id_number(id_number)
+        except InvalidIdentifier as exc:
+            raise DomainError("invalid_id_number", str(exc), field="id_number") from None
+    if cadre is None or not kept(phone, cadre.phone):
+        try:
+            phone = normalize_phone(phone)
+        except InvalidIdentifier as exc:
+            raise DomainError("invalid_phone", str(exc), field="phone") from None
     return person, phone
 
 
@@ -47,7 +53,7 @@ def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, na
     clash = SendingUnit.objects.filter(name=name)
     if (clash if unit is None else clash.exclude(pk=unit.pk)).exists():
         raise DomainError("duplicate_name", _("已有同名派出单位“%(name)s”。") % {"name": name}, field="name")
-    if contact_phone:
+    if contact_phone and not (unit is not None and kept(contact_phone, unit.contact_phone)):
         try:
             contact_phone = normalize_phone(contact_phone)
         except InvalidIdentifier as exc:
@@ -112,8 +118,8 @@ def cadre_save(*, actor: User | None, cadre: Cadre | None = None, name: str, id_
                region_code: str | None = None) -> Cadre:
     """Register a cadre (cadre=None) or change one. Sex and birth date come from the ID number."""
     require(actor, roles.MANAGE_CADRES)
-    person, phone = _clean_identity(id_number=id_number, phone=phone)
-    clash = Cadre.objects.filter(id_number=person.number)
+    person, phone = _clean_identity(id_number=id_number, phone=phone, cadre=cadre)
+    clash = Cadre.objects.filter(id_number_hash=sealing.digest(person.number)) if person else Cadre.objects.none()
     if (clash if cadre is None else clash.exclude(pk=cadre.pk)).exists():
         raise DomainError("duplicate_id_number", _("该身份证号已登记为其他驻村干部。"), field="id_number")
     creating = cadre is None
@@ -124,8 +130,9 @@ def cadre_save(*, actor: User | None, cadre: Cadre | None = None, name: str, id_
     else:
         cadre = locked(cadre)
         before = snapshot(cadre)
-    cadre.name, cadre.id_number, cadre.phone = name.strip(), person.number, phone
-    cadre.sex, cadre.birth_date = person.sex, person.birth_date
+    cadre.name, cadre.phone = name.strip(), phone
+    if person is not None:
+        cadre.id_number, cadre.sex, cadre.birth_date = person.number, person.sex, person.birth_date
     cadre.sending_unit, cadre.is_party_member, cadre.post = sending_unit, is_party_member, post
     cadre.name_pinyin = pinyin_key(cadre.name)
     cadre.save()

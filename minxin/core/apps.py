@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,6 @@ class CoreConfig(AppConfig):
         # users in its own `todo.py` (core.todo).
         autodiscover_modules("nav")
         autodiscover_modules("todo")
+        from minxin.core import sealing
+
+        checks.register(sealing.check_keys, checks.Tags.security, deploy=True)

@@ -102,6 +102,7 @@ _ACTION_LABELS: dict[str, Any] = {
     "reveal.id_number": _("查看完整身份证号"), "reveal.phone": _("查看完整电话"),
     "reveal.contact_phone": _("查看诉求人完整电话"), "search.identifier": _("按证件号码搜索"),
     "search.identifier.match": _("按完整证件号码查找"), "demo.load": _("载入演示数据"),
+    "identifiers.reseal": _("重新加密证件号码和电话"),
 }
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
 
+_SEALED = "mx1."  # the prefix of a stored (sealed) identifier: core.sealing.PREFIX
+
 
 class InvalidIdentifier(ValueError):
     """The value is not a valid identifier; the message says why, in the user's language."""
@@ -108,7 +110,16 @@ def _birth_date(digits: str) -> datetime.date:
 
 
 def mask_id_number(number: str) -> str:
-    """520627199001011234 → 520627********1234 (area code and last four kept)."""
+    """520627199001011234 → 520627********1234 (area code and last four kept). A stored number is
+    sealed (core.sealing): its mask is opened, the number itself never."""
+    if number and number.startswith(_SEALED):
+        from minxin.core import sealing
+
+        return sealing.masked(number, "id_number")
+    return mask_id_number_text(number)
+
+
+def mask_id_number_text(number: str) -> str:
     if not number:
         return ""
     if len(number) < 10:
@@ -136,7 +147,15 @@ def normalize_phone(value: object) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """13912345678 → 139****5678."""
+    """13912345678 → 139****5678; a sealed phone's mask is opened (core.sealing)."""
+    if phone and phone.startswith(_SEALED):
+        from minxin.core import sealing
+
+        return sealing.masked(phone, "phone")
+    return mask_phone_text(phone)
+
+
+def mask_phone_text(phone: str) -> str:
     if not phone:
         return ""
     if len(phone) < 7:

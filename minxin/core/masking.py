@@ -24,6 +24,7 @@ from minxin.core.types import Actor
 REVEAL_IDENTIFIERS = "reveal_identifiers"
 # How many trailing characters of an ID number a role without the reveal right may search by.
 SEARCH_TAIL = 4
+ID_LENGTH = 18
 
 
 def birth_year(value: datetime.date | str | None) -> str:
@@ -92,14 +93,16 @@ _ID_TAIL = re.compile(r"^\d{1,17}[\dX]?$")
 def id_search_tail(user: Actor, term: str) -> str | None:
     """The ID-number suffix a search term may match for this user, or None if it is no ID search.
 
-    Roles that may reveal identifiers find a person by any tail (or the whole number); the others by
-    at most the last four characters, which the mask shows anyway — a longer term matches no ID
-    number, so the hidden digits cannot be guessed one search at a time.
+    Everyone finds a person by the last four characters, which the mask shows anyway; roles that may
+    reveal identifiers also by the whole number. Nothing in between: the stored numbers are sealed
+    and found only by the keyed digest of their last four or of the whole (core.sealing) — and a
+    longer term from another role matches nothing, so hidden digits cannot be guessed one search at
+    a time.
     """
     term = term.strip().upper()
-    if not _ID_TAIL.match(term) or len(term) < SEARCH_TAIL:
+    if not _ID_TAIL.match(term) or len(term) not in (SEARCH_TAIL, ID_LENGTH):
         return None
-    if len(term) > SEARCH_TAIL and not may_reveal(user):
+    if len(term) == ID_LENGTH and not may_reveal(user):
         return None
     return term
 
@@ -117,6 +120,13 @@ def masked_initial(obj: Model | None, field: str) -> dict:
 
 
 def unmasked_input(value: str, obj: Model | None, field: str) -> str:
-    """A masked value sent back unchanged means "keep the stored one"."""
+    """A masked value sent back unchanged means "keep the stored one": its sealed envelope, which the
+    services take as such (`kept`), never opened."""
     stored = getattr(obj, field, "") if obj is not None else ""
     return stored if stored and value == MASKS[field](stored) else value
+
+
+def kept(value: str, stored: str) -> bool:
+    """True if a service's input is the stored (sealed) value itself: nothing to check or change.
+    Any other sealed value fails the checks as it should (it is no number)."""
+    return bool(stored) and value == stored

@@ -12,6 +12,7 @@ from minxin.core.audit import audit_record
 from minxin.core.errors import PermissionDenied, RateLimited
 from minxin.core.masking import id_search_tail, may_reveal, search_log_term
 from minxin.core.ratelimit import rate_limited
+from minxin.core.sealedfields import reveal_field
 from minxin.core.types import Actor
 
 
@@ -22,7 +23,7 @@ def reveal_identifier(*, actor: Actor, obj: Model, field: str, region_code: str,
         raise PermissionDenied(_("您的角色不能查看完整的身份证号或电话。"))
     audit_record(actor=actor, action=f"reveal.{field}", obj=obj, region_code=region_code,
                  after={"field": field})
-    return getattr(obj, field)
+    return reveal_field(obj, field)
 
 
 def identifier_search(*, actor: Actor, term: str) -> str | None:

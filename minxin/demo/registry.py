@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from minxin.core.pinyin import pinyin_key
+from minxin.core.sealing import seal, seal_with_digests
 from minxin.regions.models import Region
 from minxin.registry import derive
 from minxin.registry.io import bulk
@@ -155,7 +156,7 @@ def generate(ctx) -> None:
     h_fields = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat", "lon",
                 "version", *derive.DERIVED_FIELDS]
     m_fields = ["created_at", "updated_at", "household_id", "village_code", "name", "name_pinyin", "id_number",
-                "sex", "birth_date", "relation", "ethnicity", "education", "school_status", "health",
+                "id_number_hash", "id_number_tail", "sex", "birth_date", "relation", "ethnicity", "education", "school_status", "health",
                 "labour", "migrant", "migrant_months", "medical_insurance", "pension_insurance", "dibao",
                 "extreme_support", "disabled", "family_planning", "party_member"]
 
@@ -192,11 +193,11 @@ def generate(ctx) -> None:
             coords = (None, None) if offset is None else (
                 Decimal(f"{hamlet[0] + offset[0]:.6f}"), Decimal(f"{hamlet[1] + offset[1]:.6f}"))
             households.append((hid, now, now, village.code, f"{village.code}{index + 1:04d}",
-                               f"{group}组", "", people.mobile() if rng.random() < 0.7 else "",
+                               f"{group}组", "", seal(people.mobile(), "phone") if rng.random() < 0.7 else "",
                                coords[0], coords[1], 1, *(fields[n] for n in derive.DERIVED_FIELDS)))
             for p in family:
-                members.append((now, now, hid, village.code, p.name, pinyin_key(p.name), p.id_number,
-                                p.sex, p.birth_date, p.relation, ethnicity, p.education, p.school_status, p.health,
+                members.append((now, now, hid, village.code, p.name, pinyin_key(p.name),
+                                *seal_with_digests(p.id_number, "id_number"), p.sex, p.birth_date, p.relation, ethnicity, p.education, p.school_status, p.health,
                                 p.labour, p.migrant, p.migrant_months, True, p.birth_date.year < today.year - 16,
                                 p.dibao, p.extreme_support, p.disabled, p.family_planning,
                                 p.relation == "head" and rng.random() < 0.08))

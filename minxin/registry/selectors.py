@@ -20,6 +20,7 @@ from minxin.accounts.models import User
 from minxin.cadres.selectors import village_team
 from minxin.core.models import AuditEvent
 from minxin.core.privacy import identifier_search
+from minxin.core.sealedfields import lookup_q
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry import choices, derive, permissions
@@ -82,8 +83,8 @@ class HouseholdFilters:
 
 
 def search_q(q: str, *, user: User) -> Q:
-    """Name (characters, full pinyin or initials: 'zsf' finds 张三丰), household number, or the end of
-    a member's ID number — the last four characters, or more for roles that may reveal (the search is
+    """Name (characters, full pinyin or initials: 'zsf' finds 张三丰), household number, or a member's
+    ID number — its last four characters, or the whole for roles that may reveal (the search is
     logged and rate-limited: privacy.identifier_search)."""
     term = q.strip().lower()
     if not term:
@@ -91,9 +92,7 @@ def search_q(q: str, *, user: User) -> Q:
     query = Q(search_key__contains=term) | Q(number__startswith=term.upper())
     tail = identifier_search(actor=user, term=term)
     if tail:
-        # A scan of the members' unique ID column (tens of ms at county scale); no extra index to
-        # maintain on every import for this rarer way of searching.
-        query |= Q(pk__in=Member.objects.filter(id_number__endswith=tail).values("household_id"))
+        query |= Q(pk__in=Member.objects.filter(lookup_q("id_number", tail)).values("household_id"))
     return query
 
 

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from minxin.accounts.models import User
 from minxin.cadres.models import Cadre
 from minxin.cadres.selectors import village_unit_staff
+from minxin.core import sealing
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied, RateLimited
 from minxin.core.guards import require_scope
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
-from minxin.core.masking import may_reveal, search_log_term
+from minxin.core.masking import kept, may_reveal, search_log_term
 from minxin.core.pinyin import pinyin_key
 from minxin.core.ratelimit import rate_limited
 from minxin.core.validation import check_text
@@ -93,7 +94,7 @@ def clean_id_number(value: str, *, actor: Any = None, exclude_pk: int | None = N
         # Typing guesses and watching for "already registered" would confirm a masked number's hidden
         # digits; checks by roles that may not reveal are limited (and the hits logged, below).
         raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
-    others = Member.objects.filter(id_number=person.number)
+    others = Member.objects.filter(id_number_hash=sealing.digest(person.number))
     clash = (others if exclude_pk is None else others.exclude(pk=exclude_pk)).select_related("household").first()
     if clash is not None:
         if oracle:
@@ -207,7 +208,8 @@ def household_update(*, actor: User | None, household: Household, version: int, 
     before = snapshot(household, exclude=("search_key",))
     _claim_version(household, version)
     address = check_text(address, field="address", max_length=Household._meta.get_field("address").max_length)
-    household.group, household.address, household.phone = _clean_group(group), address, clean_phone(phone)
+    phone = phone if kept(phone, household.phone) else clean_phone(phone)
+    household.group, household.address, household.phone = _clean_group(group), address, phone
     household.lat, household.lon = lat, lon
     household.save(update_fields=["group", "address", "phone", "lat", "lon", "updated_at"])
     old, new = changed_fields(before, snapshot(household, exclude=("search_key",)))
@@ -226,7 +228,8 @@ def member_save(*, actor: User | None, household: Household, version: int, membe
     """
     _require_edit(actor)
     # Checked before the transaction: a refused guess still counts against the limit and stays logged.
-    person = clean_id_number(id_number, actor=actor, exclude_pk=getattr(member, "pk", None))
+    person = None if member is not None and kept(id_number, member.id_number) else clean_id_number(
+        id_number, actor=actor, exclude_pk=getattr(member, "pk", None))
     with transaction.atomic():
         member = None if member is None else locked(member)
         relation = fields.get("relation")
@@ -249,8 +252,9 @@ def member_save(*, actor: User | None, household: Household, version: int, membe
                 setattr(member, name, fields[name])
         member.name = member.name.strip()
         member.name_pinyin = pinyin_key(member.name)
-        member.id_number = person.number
-        member.sex, member.birth_date = person.sex, person.birth_date
+        if person is not None:
+            member.id_number = person.number
+            member.sex, member.birth_date = person.sex, person.birth_date
         member.save()
         household_refresh(household)
         old, new = changed_fields(before, snapshot(member))

@@ -9,6 +9,7 @@ from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.privacy import reveal_identifier
 from minxin.registry import derive, selectors, services
 from minxin.registry.io.importer import Person
+from tests.sealed import plain
 from tests.world import make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -108,10 +109,10 @@ def test_a_household_keeps_exactly_one_head(world):
     head = household.members.get(relation="head")
     with pytest.raises(DomainError, match="户主不能直接改为"):
         services.member_save(actor=None, household=household, version=household.version, member=head,
-                             id_number=head.id_number, name=head.name, relation="spouse")
+                             id_number=plain(head), name=head.name, relation="spouse")
     child = household.members.get(relation="son")
     services.member_save(actor=None, household=household, version=household.version, member=child,
-                         id_number=child.id_number, name=child.name, relation="head")
+                         id_number=plain(child), name=child.name, relation="head")
     assert list(household.members.filter(relation="head")) == [child]
     head.refresh_from_db()
     assert head.relation == "other"
@@ -125,7 +126,7 @@ def test_one_person_one_record_and_clear_messages(world):
     member = other.members.first()
     with pytest.raises(DomainError, match="不在您的管辖范围内"):
         services.member_save(actor=world.users["tdw_admin"], household=household, version=household.version,
-                             id_number=member.id_number, name="某", relation="other")
+                             id_number=plain(member), name="某", relation="other")
     with pytest.raises(DomainError, match="校验码"):
         services.member_save(actor=None, household=household, version=household.version,
                              id_number=make_id_number("19900101", 5)[:17] + "0", name="某", relation="other")

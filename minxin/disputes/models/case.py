@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.core.sealedfields import SealedField
 
 
 class Dispute(TimeStampedModel):
@@ -137,7 +138,7 @@ class DisputeParty(models.Model):
     member = models.ForeignKey("registry.Member", verbose_name=_("本村村民"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(_("姓名或名称"), max_length=64)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = SealedField(_("联系电话"), blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
 
     class Meta:

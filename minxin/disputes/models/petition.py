@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.core.sealedfields import SealedField
 from minxin.disputes.models.case import CaseStep
 
 
@@ -49,7 +50,7 @@ class Petition(TimeStampedModel):
     member = models.ForeignKey("registry.Member", verbose_name=_("信访人（本村村民）"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
     petitioner = models.CharField(_("信访人"), max_length=64)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = SealedField(_("联系电话"), blank=True)
     persons = models.PositiveSmallIntegerField(_("人数"), default=1)
     channel = models.CharField(_("信访形式"), max_length=8, choices=Channel.choices)
     nature = models.CharField(_("信访事项性质"), max_length=12, choices=Nature.choices)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.core.sealedfields import SealedField
 
 
 class Need(TimeStampedModel):
@@ -133,7 +134,7 @@ class VillagerRequest(TimeStampedModel):
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     text = models.TextField(_("诉求内容"))
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = SealedField(_("联系电话"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NEW)
     submitted_at = models.DateTimeField(_("提出时间"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,

@@ -19,6 +19,7 @@ from minxin.core.masking import may_reveal
 from minxin.core.pages import act, require, run
 from minxin.core.params import year_param
 from minxin.core.privacy import reveal_identifier
+from minxin.core.sealing import reveal
 from minxin.fieldwork import exports, selectors, services
 from minxin.fieldwork.forms import AnswerForm, AssignForm, CloseForm, NeedUpdateForm, RequestForm
 from minxin.fieldwork.models import Need, VillagerRequest
@@ -225,7 +226,8 @@ def card_print(request, code):
     village = _village_or_404(request, code)
     require(request.user, roles.ISSUE_CARDS)
     households = [h for h in selectors.village_cards(user=request.user, village_code=village.code) if h.card_token]
-    team = village_team(user=request.user, village_code=village.code)
+    # The card is where the cadres' phones are published to the villagers: opened here, on purpose.
+    team = [(a, reveal(a.cadre.phone, "phone")) for a in village_team(user=request.user, village_code=village.code)]
     cards = []
     for household in households:
         qr = segno.make(public_url(request, household.card_token), error="m")

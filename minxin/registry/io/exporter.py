@@ -9,6 +9,7 @@ import xlsxwriter
 from django.db.models import Prefetch
 
 from minxin.core.identifiers import mask_id_number, mask_phone
+from minxin.core.sealing import reveal
 from minxin.core.xlsx import escape_formula
 from minxin.regions.models import Region
 from minxin.registry import choices
@@ -51,13 +52,13 @@ def rows_for(households, *, unmasked: bool, progress=None):
             reg_cells = [labels["attribute"].get(reg.attribute, ""), labels["status"].get(reg.status, ""),
                          labels["cause"].get(reg.main_cause, ""),
                          "、".join(labels["cause"][c] for c in reg.other_causes), str(reg.year or "")]
-        phone = household.phone if unmasked else mask_phone(household.phone)
+        phone = reveal(household.phone, "phone") if unmasked else mask_phone(household.phone)
         helper_names = "、".join(h.name for h in household.helpers.all())
         people = sorted(household.members.all(), key=lambda m: (choices.RELATION_ORDER.get(m.relation, 99), m.pk))
         for m in people:
             yield [
                 region_names.get(township, ""), region_names.get(village, ""), household.group, household.number,
-                m.name, m.id_number if unmasked else mask_id_number(m.id_number), labels["relation"][m.relation],
+                m.name, reveal(m.id_number, "id_number") if unmasked else mask_id_number(m.id_number), labels["relation"][m.relation],
                 m.ethnicity, labels["education"].get(m.education, ""), labels["school_status"].get(m.school_status, ""),
                 labels["health"].get(m.health, ""), labels["labour"].get(m.labour, ""),
                 labels["migrant"].get(m.migrant, "") if m.migrant else "",

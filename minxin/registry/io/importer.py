@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.cadres.models import Assignment, UnitStaff
+from minxin.core import sealing
 from minxin.core.audit import audit_record
+from minxin.core.identifiers import mask_id_number
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
 from minxin.core.requestlog import current_request_id
@@ -55,7 +57,9 @@ class Outcome:
 class Person:
     """A member as the derivation rules see it (from the registry, updated by the sheet)."""
 
-    __slots__ = ("pk", "id_number", "household_id", "sex", "birth_date", *MEMBER_KEYS)
+    # id_number: the number as the sheet gives it, or (someone the sheet does not name) its digest;
+    # sealed: the stored envelope (core.sealing), whose mask an error message may quote.
+    __slots__ = ("pk", "id_number", "sealed", "household_id", "sex", "birth_date", *MEMBER_KEYS)
 
     def __init__(self, **values):
         for name in self.__slots__:
@@ -178,7 +182,7 @@ def _skipped_rows(checked) -> list:
 @dataclass
 class Existing:
     households: dict = field(default_factory=dict)  # number -> dict
-    members_by_id: dict = field(default_factory=dict)  # id_number -> Person
+    members_by_id: dict = field(default_factory=dict)  # id_number (as in the sheet) -> Person
     members_of: dict = field(default_factory=dict)  # household pk -> [Person]
     registrations: dict = field(default_factory=dict)  # household pk -> dict
     helpers: dict = field(default_factory=dict)  # household pk -> {name: cadre_id}
@@ -187,7 +191,13 @@ class Existing:
 
 
 _HOUSEHOLD_LOAD = ["id", "number", "village_id", "group", "phone", "lat", "lon", "version", *derive.DERIVED_FIELDS]
-_MEMBER_LOAD = ["id", "id_number", "household_id", "sex", "birth_date", *MEMBER_KEYS]
+_MEMBER_LOAD = ["id", "id_number", "id_number_hash", "household_id", "sex", "birth_date", *MEMBER_KEYS]
+
+
+def _person(row: dict, numbers: dict) -> Person:
+    """A stored member, keyed by the number the sheet gives for its digest (else by the digest)."""
+    digest = row.pop("id_number_hash")
+    return Person(pk=row.pop("id"), sealed=row.pop("id_number"), id_number=numbers.get(digest, digest), **row)
 
 
 def _chunks(items, size=_CHUNK):
@@ -203,14 +213,16 @@ def _load_existing(checked, actor) -> Existing:
     for chunk in _chunks(checked.households):
         for row in Household.objects.filter(number__in=chunk).values(*_HOUSEHOLD_LOAD):
             existing.households[row["number"]] = row
-    ids = [r.member.id_number for h in checked.households.values() for r in h.rows if r.person is not None]
-    for chunk in _chunks(ids):
-        for row in Member.objects.filter(id_number__in=chunk).values(*_MEMBER_LOAD):
-            existing.members_by_id[row["id_number"]] = Person(pk=row.pop("id"), **row)
+    numbers = {sealing.digest(r.member.id_number): r.member.id_number
+               for h in checked.households.values() for r in h.rows if r.person is not None}
+    for chunk in _chunks(numbers):
+        for row in Member.objects.filter(id_number_hash__in=chunk).values(*_MEMBER_LOAD):
+            person = _person(row, numbers)
+            existing.members_by_id[person.id_number] = person
     pks = [h["id"] for h in existing.households.values()]
     for chunk in _chunks(pks):
         for row in Member.objects.filter(household_id__in=chunk).values(*_MEMBER_LOAD):
-            person = existing.members_by_id.get(row["id_number"]) or Person(pk=row.pop("id"), **row)
+            person = existing.members_by_id.get(numbers.get(row["id_number_hash"])) or _person(row, numbers)
             existing.members_of.setdefault(person.household_id, []).append(person)
         for row in Registration.objects.filter(household_id__in=chunk).values("household_id", *REG_FIELDS):
             existing.registrations[row.pop("household_id")] = row
@@ -257,7 +269,7 @@ def _check_against_registry(checked, existing, actor) -> None:
                 if person.relation == "head" and person.id_number not in in_file:
                     checked.problem(household.rows[0].row, "relation", "户主",
                                     _("档案中本户已有户主（证件号码尾号 %(tail)s），且不在本文件中；一户只能有一位户主。")
-                                    % {"tail": person.id_number[-4:]}, number)
+                                    % {"tail": mask_id_number(person.sealed)[-4:]}, number)
 
 
 # --- the plan ----------------------------------------------------------------------------------------
@@ -341,6 +353,10 @@ def _plan(checked, valid, existing) -> Plan:
         for name in HOUSEHOLD_KEYS:
             if name in present:
                 fields[name] = household.values.get(name, None if name in ("lat", "lon") else "")
+        if "phone" in fields:  # sealed, or the stored envelope kept when the number is the same
+            stored = current["phone"] if current else ""
+            fields["phone"] = stored if sealing.same_value(stored, fields["phone"]) else sealing.seal(
+                fields["phone"], "phone")
         overrides = existing.overrides.get(current["id"], {}) if current else {}
         fields.update(derive.household_fields(people.values(), overrides, today))
         reg_current = existing.registrations.get(current["id"]) if current else None
@@ -414,8 +430,8 @@ def _add(counts: dict, more: dict) -> None:
 _HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "group", "address", "phone", "lat",
                      "lon", "version", *derive.DERIVED_FIELDS]
 # The order of a new member's row: a checks.MemberRow after the first columns.
-_MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name_pinyin", "id_number", "sex",
-                  "birth_date", *MEMBER_KEYS, "medical_insurance", "pension_insurance", "party_member"]
+_MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name_pinyin", "id_number",
+                  "id_number_hash", "id_number_tail", "sex", "birth_date", *MEMBER_KEYS, "medical_insurance", "pension_insurance", "party_member"]
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 _AUDIT_INSERT = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
                  "region_code", "before", "after", "ip_address", "request_id"]
@@ -451,7 +467,8 @@ class _WriteContext:
                 (self.pk_of[number], now, now, village, number, group, "", phone, lat, lon, 1, *derived)
                 for number, village, group, phone, lat, lon, *derived in plan.new_households)),
             pipe.prepare(Member, _MEMBER_INSERT, (
-                (now, now, hid, village_of[hid], pinyin_key(p.name), *p, False, False, False)
+                (now, now, hid, village_of[hid], pinyin_key(p.name), *sealing.seal_with_digests(p.id_number, "id_number"),
+                 *p[1:], False, False, False)
                 for hid, p in ((pk(key), p) for key, p in plan.new_members))),
             pipe.prepare(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], (
                 (now, now, pk(key), *(reg[f] for f in REG_FIELDS), None)

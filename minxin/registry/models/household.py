@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.core.sealedfields import LookupField, SealedField
 from minxin.registry import choices
 
 
@@ -26,7 +27,7 @@ class Household(TimeStampedModel):
     number = models.CharField(_("户编号"), max_length=32)  # unique: see Meta
     group = models.CharField(_("村民小组"), max_length=32, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = SealedField(_("联系电话"), blank=True)
     lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     # Optimistic locking: a save names the version it was based on (see services.household_update).
@@ -85,7 +86,10 @@ class Member(TimeStampedModel):
     village_code = models.CharField(_("所在村"), max_length=12)
     name = models.CharField(_("姓名"), max_length=64)
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
-    id_number = models.CharField(_("证件号码"), max_length=18)  # unique: see Meta
+    # Sealed (core.sealing): found by its digests, unique by the whole number's (see Meta).
+    id_number = SealedField(_("证件号码"), kind="id_number")
+    id_number_hash = LookupField(source="id_number")
+    id_number_tail = LookupField(source="id_number", part="tail")
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     relation = models.CharField(_("与户主关系"), max_length=16, choices=choices.Relation.choices)
@@ -113,12 +117,13 @@ class Member(TimeStampedModel):
         ordering = ["household", "id"]
         constraints = [
             # A constraint rather than unique=True, which would add an unused LIKE-pattern index on
-            # PostgreSQL (ID numbers are searched by their last digits, which no index serves).
-            models.UniqueConstraint(fields=["id_number"], name="member_unique_id_number"),
+            # PostgreSQL.
+            models.UniqueConstraint(fields=["id_number_hash"], name="member_unique_id_number"),
             models.UniqueConstraint(fields=["household"], condition=Q(relation="head"), name="member_one_head"),
             models.CheckConstraint(condition=Q(migrant_months__isnull=True) | Q(migrant_months__lte=12),
                                    name="member_migrant_months_max_12"),
         ]
+        indexes = [models.Index(fields=["id_number_tail"], name="member_id_tail")]
 
     def __str__(self) -> str:
         return self.name

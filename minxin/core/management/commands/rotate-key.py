@@ -1,0 +1,48 @@
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from minxin.core import sealing
+from minxin.core.audit import audit_record
+from minxin.core.sealedfields import reseal, sealed_fields
+
+
+class Command(BaseCommand):
+    help = ("Re-seal every stored identifier under the current key (the first of MINXIN_IDENTIFIER_KEYS), "
+            "then say which keys are still in use. See docs/operations.md, \"Keys\".")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--generate", metavar="ID",
+                            help="only print a new key entry ID:KEY, to put first in MINXIN_IDENTIFIER_KEYS")
+        parser.add_argument("--all", action="store_true",
+                            help="re-seal every value, not only those under an older key (after a change of "
+                                 "MINXIN_LOOKUP_KEY: the lookup digests are computed anew)")
+
+    def handle(self, *args: Any, generate: str | None, all: bool, **options: Any) -> None:  # noqa: A002
+        if generate:
+            self.stdout.write(sealing.new_key_entry(generate))
+            return
+        current = sealing.keys().current
+        changed, census = 0, Counter[str]()
+        # One transaction: a run that stops half-way leaves every value as it was (and under a key
+        # still configured), and a run of --all never leaves old and new digests side by side.
+        with transaction.atomic():
+            for model, field in sealed_fields():
+                count, keys = reseal(model, field, mode="all" if all else "rotate")
+                changed += count
+                census.update(keys)
+                self.stdout.write(f"{model._meta.label}.{field.name}: {count} re-sealed")
+            audit_record(actor=None, action="identifiers.reseal", object_type="core.keys", object_id=current,
+                         object_repr=current, region_code=settings.MINXIN_COUNTY_CODE, after={"resealed": changed, "key": current})
+        self.stdout.write(self.style.SUCCESS(f"{changed} values re-sealed under key {current}."))
+        older = sorted(key for key in census if key != current)
+        if older:
+            self.stdout.write(self.style.WARNING(f"Still sealed under {', '.join(older)}: run again."))
+        else:
+            unused = sorted(set(sealing.keys().ciphers) - {current})
+            if unused:
+                self.stdout.write(f"No value is sealed under {', '.join(unused)} any more: it may be removed "
+                                  "from MINXIN_IDENTIFIER_KEYS.")
