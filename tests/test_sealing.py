@@ -52,6 +52,17 @@ def test_an_envelope_opens_its_mask_without_its_value_and_refuses_tampering():
     assert mask_phone(sealing.seal("13912345678", "phone")) == "139****5678"
 
 
+def test_an_envelope_that_cannot_be_opened_masks_as_stars_and_is_logged(caplog):
+    parts = sealing.seal(NUMBER, "id_number").split(".")
+    for index in (4, 5):  # the sealed mask and the sealed value, each with a byte changed
+        parts[index] = parts[index][:-6] + ("AAAAAA" if not parts[index].endswith("AAAAAA") else "BBBBBB")
+    altered = ".".join(parts)
+    assert mask_id_number(altered) == "*" * 18 and "cannot be opened" in caplog.text
+    assert mask_phone("mx1.not.an.envelope") == "*" * 11
+    with pytest.raises(sealing.SealError):
+        sealing.reveal(altered, "id_number")
+
+
 @pytest.mark.django_db
 def test_a_stored_number_is_sealed_found_by_its_digests_and_never_compared_in_clear(world):
     member = world.registry["tdw"]["member"]

@@ -12,6 +12,8 @@ from minxin.accounts.models import ApiToken, User
 from minxin.accounts.roles import MANAGE_USERS, RANK, SCOPE_LEVELS, Role
 from minxin.core.audit import audit_record, changed_fields, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.masking import kept
+from minxin.core.validation import check_phone
 from minxin.regions import codes
 from minxin.regions.models import Region
 
@@ -68,7 +70,7 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("duplicate_username", _("用户名 %(name)s 已被使用。") % {"name": username}, field="username")
     user = User(
-        username=username, role=role, scope=scope, full_name=full_name, phone=phone,
+        username=username, role=role, scope=scope, full_name=full_name, phone=check_phone(phone),
         sending_unit=sending_unit if role == Role.SENDING_UNIT else None,
     )
     if password:
@@ -95,6 +97,7 @@ def user_update(*, actor: User, user: User, role: str, scope: Region, full_name:
     if user.pk == actor.pk and (role != user.role or not is_active):
         raise DomainError("self_demotion", _("不能修改自己的角色或停用自己的账号。"), field="role")
     before = snapshot(user, exclude=_USER_SNAPSHOT_EXCLUDE)
+    phone = phone if kept(phone, user.phone) else check_phone(phone)
     user.role, user.scope, user.full_name, user.phone, user.is_active = role, scope, full_name, phone, is_active
     user.sending_unit = sending_unit if role == Role.SENDING_UNIT else None
     user.save()

@@ -18,9 +18,10 @@ from minxin.core import sealing
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import check_model, require, require_scope
-from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.identifiers import InvalidIdentifier, parse_id_number
 from minxin.core.masking import kept
 from minxin.core.pinyin import pinyin_key
+from minxin.core.validation import check_phone
 from minxin.regions import codes
 from minxin.regions.models import Region
 
@@ -34,10 +35,7 @@ def _clean_identity(*, id_number: str, phone: str, cadre: Cadre | None) -> tuple
         except InvalidIdentifier as exc:
             raise DomainError("invalid_id_number", str(exc), field="id_number") from None
     if cadre is None or not kept(phone, cadre.phone):
-        try:
-            phone = normalize_phone(phone)
-        except InvalidIdentifier as exc:
-            raise DomainError("invalid_phone", str(exc), field="phone") from None
+        phone = check_phone(phone)
     return person, phone
 
 
@@ -53,11 +51,8 @@ def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, na
     clash = SendingUnit.objects.filter(name=name)
     if (clash if unit is None else clash.exclude(pk=unit.pk)).exists():
         raise DomainError("duplicate_name", _("已有同名派出单位“%(name)s”。") % {"name": name}, field="name")
-    if contact_phone and not (unit is not None and kept(contact_phone, unit.contact_phone)):
-        try:
-            contact_phone = normalize_phone(contact_phone)
-        except InvalidIdentifier as exc:
-            raise DomainError("invalid_phone", str(exc), field="contact_phone") from None
+    if not (unit is not None and kept(contact_phone, unit.contact_phone)):
+        contact_phone = check_phone(contact_phone, field="contact_phone")
     creating = unit is None
     if unit is None:
         unit, before = SendingUnit(county_code=settings.MINXIN_COUNTY_CODE), {}

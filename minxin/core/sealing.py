@@ -20,6 +20,7 @@ beside it would give the whole ID number back. `minxin rotate-key` re-seals unde
 
 import base64
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from functools import lru_cache
@@ -33,6 +34,7 @@ from django.dispatch import receiver
 
 from minxin.core.identifiers import mask_id_number_text, mask_phone_text
 
+logger = logging.getLogger(__name__)
 PREFIX = "mx1."  # identifiers._SEALED
 TAIL = 4  # characters of an ID number that the tail digest covers (masking.SEARCH_TAIL)
 _NONCE = 12
@@ -146,9 +148,15 @@ def _cipher(key_id: str) -> AESGCM:
 
 
 def masked(envelope: str, kind: str) -> str:
-    """What any page may show of a sealed identifier (its mask), opened without the value."""
-    key_id, whole, tail, mask, _value = _parts(envelope)
-    return _open_part(_cipher(key_id), mask, f"{kind}.{whole}.{tail}.mask".encode())
+    """What any page may show of a sealed identifier (its mask), opened without the value. An
+    envelope that cannot be opened (altered, or its key removed too early) shows as stars and is
+    logged: a page never fails for it, and never shows more."""
+    try:
+        key_id, whole, tail, mask, _value = _parts(envelope)
+        return _open_part(_cipher(key_id), mask, f"{kind}.{whole}.{tail}.mask".encode())
+    except SealError as exc:
+        logger.error("A sealed %s cannot be opened: %s", kind, exc)
+        return "*" * (18 if kind == "id_number" else 11)
 
 
 def reveal(envelope: str, kind: str) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError
+from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 
 
 def check_text(value: object, *, field: str, required: bool = False, max_length: int | None = 5000) -> str:
@@ -25,6 +26,14 @@ def check_text(value: object, *, field: str, required: bool = False, max_length:
     if "\x00" in text:
         raise DomainError("nul_character", _("内容含有不可见的空字符（NUL），请删去后再提交。"), field=field)
     return text
+
+
+def check_phone(value: str, *, field: str = "phone") -> str:
+    """A phone number in its national form ("" when blank), or DomainError naming `field` and why."""
+    try:
+        return normalize_phone(value or "")
+    except InvalidIdentifier as exc:
+        raise DomainError("invalid_phone", str(exc), field=field) from None
 
 
 def past_date(day: datetime.date | None, field: str, *, required: bool = True, earliest: int = 2000) -> None:

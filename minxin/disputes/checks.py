@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
-from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.core.types import Actor
 from minxin.core.validation import not_before, past_date
 from minxin.registry.models import Member
@@ -20,13 +19,6 @@ def deadline_not_before(day: datetime.date | None, start: datetime.date, *, fiel
     if day is not None and day < start:
         raise DomainError("deadline_before", _("期限不能早于记录日期（%(date)s）。") % {"date": f"{start:%Y-%m-%d}"},
                           field=field)
-
-
-def phone(value: str, field: str = "phone") -> str:
-    try:
-        return normalize_phone(value)
-    except InvalidIdentifier as exc:
-        raise DomainError("bad_phone", str(exc), field=field) from None
 
 
 def member_in_scope(actor: Actor | None, member_id: int | None, *, field: str) -> Member | None:

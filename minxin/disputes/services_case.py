@@ -17,7 +17,7 @@ from minxin.accounts.models import User
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import acting_user, require, require_scope
-from minxin.core.validation import check_text, past_date
+from minxin.core.validation import check_phone, check_text, past_date
 from minxin.disputes import checks, deadlines
 from minxin.disputes.models import Dispute, DisputeParty, DisputeStep
 from minxin.fieldwork.models import Need, VillagerRequest, Visit
@@ -70,7 +70,7 @@ def _party_row(actor, dispute: Dispute, party: Party, index: int) -> DisputePart
         raise DomainError("party_name", _("第 %(n)d 名当事人：请选择本村村民或填写姓名。") % {"n": index},
                           field="parties")
     return DisputeParty(dispute=dispute, side=party.side, member=member, name=name,
-                        phone="" if member else checks.phone(party.phone, "parties"),
+                        phone="" if member else check_phone(party.phone, field="parties"),
                         address=check_text(party.address, field="parties", max_length=200))
 
 

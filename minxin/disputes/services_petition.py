@@ -16,7 +16,7 @@ from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.guards import acting_user, require, require_scope
-from minxin.core.validation import check_text, past_date
+from minxin.core.validation import check_phone, check_text, past_date
 from minxin.disputes import checks, deadlines
 from minxin.disputes.deadlines import after
 from minxin.disputes.models import Petition, PetitionStep
@@ -70,7 +70,7 @@ def petition_register(*, actor: User | None, region: Region, petitioner: str = "
     member = checks.member_in_scope(actor, member_id, field="member")
     name = member.name if member else check_text(petitioner, field="petitioner", required=True, max_length=64)
     petition = Petition.objects.create(
-        region=region, member=member, petitioner=name, phone="" if member else checks.phone(phone),
+        region=region, member=member, petitioner=name, phone="" if member else check_phone(phone),
         persons=persons, channel=channel, nature=nature,
         title=check_text(title, field="title", required=True, max_length=100),
         content=check_text(content, field="content", required=True), received_on=received_on,

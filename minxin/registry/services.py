@@ -22,11 +22,11 @@ from minxin.core import sealing
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied, RateLimited
 from minxin.core.guards import require_scope
-from minxin.core.identifiers import InvalidIdentifier, normalize_phone, parse_id_number
+from minxin.core.identifiers import InvalidIdentifier, parse_id_number
 from minxin.core.masking import kept, may_reveal, search_log_term
 from minxin.core.pinyin import pinyin_key
 from minxin.core.ratelimit import rate_limited
-from minxin.core.validation import check_text
+from minxin.core.validation import check_phone, check_text
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry import choices, derive, permissions
@@ -109,13 +109,6 @@ def clean_id_number(value: str, *, actor: Any = None, exclude_pk: int | None = N
     return person
 
 
-def clean_phone(value: str, field: str = "phone") -> str:
-    try:
-        return normalize_phone(value or "")
-    except InvalidIdentifier as exc:
-        raise DomainError("invalid_phone", str(exc), field=field) from None
-
-
 def _clean_number(value: str) -> str:
     try:
         return parse_number(value or "")
@@ -189,7 +182,7 @@ def household_create(*, actor: User | None, village: Region, number: str, group:
         if Household.objects.filter(number=number).exists():
             raise DomainError("duplicate_number", _("户编号 %(n)s 已被使用。") % {"n": number}, field="number")
         household = Household.objects.create(village=village, number=number, group=group, address=address,
-                                             phone=clean_phone(phone), lat=lat, lon=lon)
+                                             phone=check_phone(phone), lat=lat, lon=lon)
         Member.objects.create(household=household, village_code=village.code, id_number=person.number,
                               sex=person.sex, birth_date=person.birth_date,
                               name_pinyin=pinyin_key(head["name"]),
@@ -208,7 +201,7 @@ def household_update(*, actor: User | None, household: Household, version: int, 
     before = snapshot(household, exclude=("search_key",))
     _claim_version(household, version)
     address = check_text(address, field="address", max_length=Household._meta.get_field("address").max_length)
-    phone = phone if kept(phone, household.phone) else clean_phone(phone)
+    phone = phone if kept(phone, household.phone) else check_phone(phone)
     household.group, household.address, household.phone = _clean_group(group), address, phone
     household.lat, household.lon = lat, lon
     household.save(update_fields=["group", "address", "phone", "lat", "lon", "updated_at"])

@@ -12,7 +12,7 @@ from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
-from minxin.core.identifiers import InvalidIdentifier, normalize_phone
+from minxin.core.validation import check_phone
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import LiaisonCard, Meeting, Need, VillagerRequest, Visit
 from minxin.fieldwork.models.followup import new_reference
@@ -88,15 +88,6 @@ def need_update(*, actor: User | None, need: Need, status: str, owner: User | No
 # --- villager requests -----------------------------------------------------------------------
 
 
-def _contact_phone(phone: str) -> str:
-    if not (phone or "").strip():
-        return ""
-    try:
-        return normalize_phone(phone)
-    except InvalidIdentifier as exc:
-        raise DomainError("invalid_phone", str(exc), field="contact_phone") from None
-
-
 def _save_new(request: VillagerRequest) -> None:
     """Insert a new request; draw its reference again on the (rare) chance it is taken."""
     while VillagerRequest.objects.filter(reference=request.reference).exists():
@@ -116,7 +107,7 @@ def request_record(*, actor: User | None, text: str, source: str, village: Regio
         village_id=village_code, household=household, visit=visit, meeting=meeting, source=source,
         text=checks.check_text(text, field="text", required=True, max_length=2000),
         contact_name=checks.check_text(contact_name, field="contact_name", max_length=64),
-        contact_phone=_contact_phone(contact_phone), recorded_by=actor,
+        contact_phone=check_phone(contact_phone, field="contact_phone"), recorded_by=actor,
         submitted_at=checks.check_time(submitted_at or timezone.now(), field="submitted_at"),
     )
     if uuid is not None:
@@ -137,7 +128,7 @@ def request_submit_public(*, card: LiaisonCard, text: str, contact_name: str = "
         village_id=card.village_id, household_id=card.household_id, card=card, source=VillagerRequest.Source.CARD,
         text=checks.check_text(text, field="text", required=True, max_length=1000),
         contact_name=checks.check_text(contact_name, field="contact_name", max_length=64),
-        contact_phone=_contact_phone(contact_phone), submitted_at=timezone.now(),
+        contact_phone=check_phone(contact_phone, field="contact_phone"), submitted_at=timezone.now(),
     )
     _save_new(request)
     audit_record(actor=None, action="request.submit_public", obj=request, region_code=card.village_id,
