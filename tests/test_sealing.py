@@ -236,3 +236,58 @@ def test_a_household_saved_with_its_masked_phone_keeps_the_stored_number(world, 
     assert response.status_code == 302, response.content.decode()[:2000]
     household.refresh_from_db()
     assert household.phone == stored
+
+
+# --- the migrations of a database an older version wrote in clear -----------------------------------
+
+BEFORE = [("registry", "0011_job_request_id"), ("cadres", "0004_study_sessions"), ("accounts", "0002_initial")]
+AFTER = [("registry", "0014_seal_identifiers_constraints"), ("cadres", "0007_seal_identifiers_constraints"),
+         ("accounts", "0004_seal_identifiers_data")]
+
+
+def _migrate(targets):
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_seal_what_an_older_version_stored_in_clear_and_a_rollback_opens_it():
+    from django.db.migrations.executor import MigrationExecutor
+
+    old = _migrate(BEFORE)
+    region = old.get_model("regions", "Region")
+    county = region.objects.create(code="520627000000", name="沿河", level="county")
+    township = region.objects.create(code="520627106000", name="土地坳镇", level="township", parent=county)
+    village = region.objects.create(code="520627106201", name="五七村", level="village", parent=township)
+    household = old.get_model("registry", "Household").objects.create(village=village, number="M1", phone="13912345678")
+    members = [old.get_model("registry", "Member").objects.create(
+        household=household, village_code=village.code, name=f"人{i}", id_number=number, sex="M",
+        birth_date="1985-01-01", relation="head" if i == 0 else "son") for i, number in enumerate([NUMBER, OTHER])]
+    unit = old.get_model("cadres", "SendingUnit").objects.create(name="县局", level="county", kind="party",
+                                                                 county_code="520627", contact_phone="13800001111")
+    cadre = old.get_model("cadres", "Cadre").objects.create(
+        name="干部", sex="M", birth_date="1985-01-01", id_number="520627198501010014", phone="13900002222",
+        sending_unit=unit, region_code=village.code)
+    try:
+        _migrate(AFTER)
+        stored = {column: _stored(Member, members[0].pk, column) for column in ("id_number", "id_number_hash")}
+        assert stored["id_number"].startswith("mx1.") and NUMBER not in stored["id_number"]
+        assert stored["id_number_hash"] == sealing.digest(NUMBER)
+        assert Member.objects.get(lookup_q("id_number", OTHER)).pk == members[1].pk
+        assert plain(Member.objects.get(pk=members[0].pk)) == NUMBER
+        saved = Cadre.objects.get(pk=cadre.pk)
+        assert (plain(saved), plain(saved, "phone"), plain(saved.sending_unit, "contact_phone")) == (
+            "520627198501010014", "13900002222", "13800001111")
+        assert Cadre.objects.get(lookup_q("id_number", "520627198501010014")).pk == cadre.pk
+        from minxin.registry.models import Household
+
+        assert plain(Household.objects.get(pk=household.pk), "phone") == "13912345678"
+        _migrate(BEFORE)  # a rollback to the version before: the values back in clear
+        assert _stored(Member, members[1].pk, "id_number") == OTHER
+        assert _stored(Cadre, cadre.pk, "phone") == "13900002222"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -8,7 +8,7 @@ and `lookup_q` builds the filter on them.
 """
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from django import forms
@@ -134,8 +134,9 @@ def reseal_table(table: str, column: str, kind: str, *, mode: str, digest_column
     """Seal a column's values anew, by primary key in chunks, one UPDATE statement per chunk:
     mode "plain" seals the values still in clear (the migration of older rows); "rotate" also
     re-seals those under an older key; "all" re-seals everything (after a change of lookup key,
-    which the digests follow). Returns how many values were sealed anew, and how many are now under
-    each key id."""
+    which the digests follow); "open" writes every value back in clear, digests emptied (the
+    migration undone, for a rollback to a version before sealing). Returns how many values were
+    written, and how many are now under each key id."""
     current = sealing.keys().current
     quote = connection.ops.quote_name
     sets = [f"{quote(column)} = %s"] + [f"{quote(c)} = %s" for c in (digest_column, tail_column) if c]
@@ -154,6 +155,11 @@ def reseal_table(table: str, column: str, kind: str, *, mode: str, digest_column
             last = rows[-1][0]
             batch = []
             for pk, value in rows:
+                if mode == "open":
+                    if sealing.is_sealed(value):
+                        clear = sealing.reveal(value, kind)
+                        batch.append([clear, *[""] * (bool(digest_column) + bool(tail_column)), pk])
+                    continue
                 if sealing.is_sealed(value):
                     if mode == "plain" or (mode == "rotate" and sealing.key_id(value) == current):
                         census[sealing.key_id(value)] += 1
@@ -166,15 +172,17 @@ def reseal_table(table: str, column: str, kind: str, *, mode: str, digest_column
             if batch:
                 cursor.executemany(update, batch)
                 changed += len(batch)
-                census[current] += len(batch)
+                census["" if mode == "open" else current] += len(batch)
 
 
 def seal_existing(table: str, column: str, kind: str, digest_column: str | None = None,
                   tail_column: str | None = None) -> migrations.RunPython:
-    """A migration step sealing the plaintext values a column already holds (irreversible: going back
-    would write identifiers in clear)."""
-    def forwards(apps: Any, schema_editor: Any) -> None:
-        reseal_table(table, column, kind, mode="plain", digest_column=digest_column, tail_column=tail_column,
-                     connection=schema_editor.connection)
+    """A migration step sealing the plaintext values a column already holds; undone, it writes them
+    back in clear (a rollback to a version before sealing: docs/operations.md, "Keys")."""
+    def run(mode: str) -> Callable[[Any, Any], None]:
+        def step(apps: Any, schema_editor: Any) -> None:
+            reseal_table(table, column, kind, mode=mode, digest_column=digest_column, tail_column=tail_column,
+                         connection=schema_editor.connection)
+        return step
 
-    return migrations.RunPython(forwards)
+    return migrations.RunPython(run("plain"), run("open"))
