@@ -291,3 +291,15 @@ def test_the_migrations_seal_what_an_older_version_stored_in_clear_and_a_rollbac
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_audit_log_keeps_an_id_number_by_its_area_code_only(world):
+    """The log is stored beside the person's birth date: a mask with the last four would give the
+    whole number back to whoever holds the database."""
+    household = world.registry["tdw"]["household"]  # made through the services: its events are logged
+    logged = []
+    for event in AuditEvent.objects.filter(object_type="registry.household", object_id=str(household.pk)):
+        for data in (event.before or {}, event.after or {}):
+            logged += [value for key, value in data.items() if key == "id_number" and value is not None]
+    assert logged and all(re.fullmatch(r"\d{6}\*{12}(（.*）)?", value) for value in logged), logged
