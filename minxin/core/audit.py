@@ -21,8 +21,9 @@ _encoder = DjangoJSONEncoder()
 
 def snapshot(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict:
     """A JSON-safe picture of a model instance's own fields, for before/after in the log. It holds
-    identifiers in clear, so that a change of hidden digits is seen: audit_record masks them, and
-    anything else that sends a snapshot out passes it through masking.mask_dict."""
+    identifiers as stored, sealed (core.sealing): a changed number is another envelope, an unchanged
+    one the same, so a change of hidden digits is seen. audit_record masks them, and anything else
+    that sends a snapshot out passes it through masking.mask_dict."""
     data = model_to_dict(obj, exclude=list(exclude))
     for name, value in list(data.items()):
         if hasattr(value, "pk"):
