@@ -28,11 +28,14 @@ def test_liveness_answers_without_login_and_is_never_cached(client):
     assert client.post("/healthz").status_code == 405
 
 
-def test_readiness_needs_a_worker_beat_that_is_recent(client):
+def test_readiness_needs_a_worker_beat_that_is_recent(client, caplog):
     response = client.get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["database"]["ok"] and checks["migrations"]["ok"] and not checks["worker"]["ok"]
+    # logged once, as a warning naming what fails (a probe polls it: no ERROR line each time)
+    logged = [r for r in caplog.records if r.name == "django.request" and "/readyz" in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in logged] == [("WARNING", "Not ready (worker): /readyz")]
 
     health.beat("w1", timezone.now())
     response = client.get("/readyz")

@@ -4,6 +4,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -56,4 +57,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: 200 when the database answers, migrations are applied and a worker beats; else 503."""
     ready, checks = readiness()
-    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503)
+    response = JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks},
+                            status=200 if ready else 503)
+    if not ready:  # a state a probe polls every few seconds: one WARNING per poll, not Django's ERROR
+        failing = ", ".join(name for name, check in checks.items() if not check["ok"])
+        log_response("Not ready (%s): %s", failing, request.path, response=response, request=request,
+                     level="warning")
+    return response
