@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 
 from bench.common import ensure_county, record
 from minxin.core import sealing
-from minxin.core.sealedfields import LookupField, reseal, sealed_fields
+from minxin.core.sealedfields import companions, reseal, sealed_fields
 
 
 class _RolledBack(Exception):
@@ -23,8 +23,7 @@ def _floor(model, field, chunk: int = 5000) -> int:
     """reseal's reads and writes without the cryptography: the same columns (the value and its
     digests, indexed) written back as they are."""
     quote = connection.ops.quote_name
-    columns = [field.column] + [f.column for f in model._meta.concrete_fields
-                                if isinstance(f, LookupField) and f.source == field.name]
+    columns = [field.column, *companions(model, field).values()]
     table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
     sets = ", ".join(f"{quote(c)} = %s" for c in columns)
     select = (f"SELECT id, {names} FROM {table} WHERE id > %s AND {quote(field.column)} <> '' "  # noqa: S608

@@ -8,6 +8,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+from minxin.core.identifiers import SEALED_PREFIX
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["county_admin", "county_supervisor", "county_auditor", "expert", "tdw_admin", "tdw_supervisor",
@@ -15,7 +17,7 @@ ROLES = ["county_admin", "county_supervisor", "county_auditor", "expert", "tdw_a
 SKIP_PREFIXES = ("/api/", "/static/", "/media/", "/accounts/logout", "/i18n/", "/jsi18n/", "/field/sw.js")
 PER_PATH = 2  # variants (query strings) of one path worth following: filters and pages repeat the template
 MAX_PAGES = 160
-SEALED = "mx1."  # core.sealing.PREFIX
+SEALED = SEALED_PREFIX
 
 
 class _Links(HTMLParser):

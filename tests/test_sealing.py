@@ -303,3 +303,25 @@ def test_the_audit_log_keeps_an_id_number_by_its_area_code_only(world):
         for data in (event.before or {}, event.after or {}):
             logged += [value for key, value in data.items() if key == "id_number" and value is not None]
     assert logged and all(re.fullmatch(r"\d{6}\*{12}(（.*）)?", value) for value in logged), logged
+
+
+@pytest.mark.django_db
+def test_rotate_key_refuses_bad_input_and_changes_nothing_when_a_key_is_missing(world, settings):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="letters and digits"):
+        call_command("rotate-key", "--generate", "k-2,x")
+    member = world.registry["tdw"]["member"]
+    stored = _stored(Member, member.pk, "id_number")
+    settings.MINXIN_IDENTIFIER_KEYS = sealing.new_key_entry("k9")  # k1, which sealed everything, removed
+    with pytest.raises(CommandError, match="'k1'"):
+        call_command("rotate-key", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert _stored(Member, member.pk, "id_number") == stored
+    assert not AuditEvent.objects.filter(action="identifiers.reseal").exists()
+
+
+def test_a_malformed_key_is_a_deploy_check_error_and_a_damaged_value_is_simply_replaced(settings):
+    settings.MINXIN_IDENTIFIER_KEYS = "k1:short"
+    assert [error.id for error in sealing.check_keys()] == ["minxin.E001"]
+    settings.MINXIN_IDENTIFIER_KEYS = sealing.new_key_entry("k1")
+    assert not sealing.same_value("mx1.damaged", NUMBER)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
 
-_SEALED = "mx1."  # the prefix of a stored (sealed) identifier: core.sealing.PREFIX
+SEALED_PREFIX = "mx1."  # how a stored identifier's envelope begins (core.sealing)
 
 
 class InvalidIdentifier(ValueError):
@@ -112,7 +112,7 @@ def _birth_date(digits: str) -> datetime.date:
 def mask_id_number(number: str) -> str:
     """520627199001011234 → 520627********1234 (area code and last four kept). A stored number is
     sealed (core.sealing): its mask is opened, the number itself never."""
-    if number and number.startswith(_SEALED):
+    if number and number.startswith(SEALED_PREFIX):
         from minxin.core import sealing
 
         return sealing.masked(number, "id_number")
@@ -148,7 +148,7 @@ def normalize_phone(value: object) -> str:
 
 def mask_phone(phone: str) -> str:
     """13912345678 → 139****5678; a sealed phone's mask is opened (core.sealing)."""
-    if phone and phone.startswith(_SEALED):
+    if phone and phone.startswith(SEALED_PREFIX):
         from minxin.core import sealing
 
         return sealing.masked(phone, "phone")

@@ -118,14 +118,17 @@ def sealed_fields() -> Iterator[tuple[type[models.Model], SealedField]]:
                 yield model, field
 
 
+def companions(model: type[models.Model], field: SealedField) -> dict[str, str]:
+    """The columns of `field`'s digests on `model`, by part ("digest", "tail"): none for a phone."""
+    return {f.part: cast(str, f.column) for f in model._meta.concrete_fields
+            if isinstance(f, LookupField) and f.source == field.name}
+
+
 def reseal(model: type[models.Model], field: SealedField, *, mode: str, chunk: int = 5000) -> tuple[int, Counter]:
     """Re-seal one column (see reseal_table); its companions' digests follow."""
-    def companion(part: str) -> str | None:
-        return next((f.column for f in model._meta.concrete_fields
-                     if isinstance(f, LookupField) and f.source == field.name and f.part == part), None)
-
+    columns = companions(model, field)
     return reseal_table(model._meta.db_table, cast(str, field.column), field.kind, mode=mode, chunk=chunk,
-                        digest_column=companion("digest"), tail_column=companion("tail"))
+                        digest_column=columns.get("digest"), tail_column=columns.get("tail"))
 
 
 def reseal_table(table: str, column: str, kind: str, *, mode: str, digest_column: str | None = None,

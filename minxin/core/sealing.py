@@ -32,11 +32,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from minxin.core.identifiers import mask_id_number_text, mask_phone_text
+from minxin.core.identifiers import SEALED_PREFIX, mask_id_number_text, mask_phone_text
+from minxin.core.masking import SEARCH_TAIL
 
 logger = logging.getLogger(__name__)
-PREFIX = "mx1."  # identifiers._SEALED
-TAIL = 4  # characters of an ID number that the tail digest covers (masking.SEARCH_TAIL)
+PREFIX = SEALED_PREFIX
+TAIL = SEARCH_TAIL  # the characters of an ID number the tail digest covers: the search any role may make
 _NONCE = 12
 MASKS: dict[str, Callable[[str], str]] = {"id_number": mask_id_number_text, "phone": mask_phone_text}
 
@@ -181,16 +182,23 @@ def key_id(envelope: str) -> str:
 
 
 def same_value(envelope: str, plaintext: str) -> bool:
-    """True if `envelope` seals `plaintext` (compared by digest: nothing is opened)."""
-    return bool(envelope) and bool(plaintext) and envelope_digest(envelope) == digest(plaintext)
+    """True if `envelope` seals `plaintext` (compared by digest: nothing is opened). An envelope that
+    is no envelope (a damaged row) seals nothing: the new value replaces it."""
+    try:
+        return bool(envelope) and bool(plaintext) and envelope_digest(envelope) == digest(plaintext)
+    except SealError:
+        return False
 
 
 def check_keys(**kwargs: object) -> list:
-    """Deploy check: the keys come from the environment, not from files beside the database, and
-    they parse (a malformed key stops the check, with its message, rather than the first reveal)."""
+    """Deploy check: the keys parse (an error naming what is wrong, before any page needs them), and
+    they come from the environment, not from files beside the database."""
     from django.core import checks
 
-    keys()
+    try:
+        keys()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="minxin.E001")]
     if os.environ.get("MINXIN_IDENTIFIER_KEYS") and os.environ.get("MINXIN_LOOKUP_KEY"):
         return []
     return [checks.Warning(

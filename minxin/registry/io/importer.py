@@ -431,7 +431,8 @@ _HOUSEHOLD_INSERT = ["id", "created_at", "updated_at", "village_id", "number", "
                      "lon", "version", *derive.DERIVED_FIELDS]
 # The order of a new member's row: a checks.MemberRow after the first columns.
 _MEMBER_INSERT = ["created_at", "updated_at", "household_id", "village_code", "name_pinyin", "id_number",
-                  "id_number_hash", "id_number_tail", "sex", "birth_date", *MEMBER_KEYS, "medical_insurance", "pension_insurance", "party_member"]
+                  "id_number_hash", "id_number_tail", "sex", "birth_date", *MEMBER_KEYS, "medical_insurance",
+                  "pension_insurance", "party_member"]
 _MEMBER_UPDATE = ["updated_at", "village_code", "name", "name_pinyin", "sex", "birth_date", *MEMBER_KEYS[1:]]
 _AUDIT_INSERT = ["created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
                  "region_code", "before", "after", "ip_address", "request_id"]
@@ -467,8 +468,8 @@ class _WriteContext:
                 (self.pk_of[number], now, now, village, number, group, "", phone, lat, lon, 1, *derived)
                 for number, village, group, phone, lat, lon, *derived in plan.new_households)),
             pipe.prepare(Member, _MEMBER_INSERT, (
-                (now, now, hid, village_of[hid], pinyin_key(p.name), *sealing.seal_with_digests(p.id_number, "id_number"),
-                 *p[1:], False, False, False)
+                (now, now, hid, village_of[hid], pinyin_key(p.name),
+                 *sealing.seal_with_digests(p.id_number, "id_number"), *p[1:], False, False, False)
                 for hid, p in ((pk(key), p) for key, p in plan.new_members))),
             pipe.prepare(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], (
                 (now, now, pk(key), *(reg[f] for f in REG_FIELDS), None)

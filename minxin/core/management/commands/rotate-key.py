@@ -1,8 +1,7 @@
-from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from minxin.core import sealing
@@ -23,26 +22,27 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, generate: str | None, all: bool, **options: Any) -> None:  # noqa: A002
         if generate:
+            if not generate.isalnum():
+                raise CommandError("A key id is letters and digits only (k2, 2027 …).")
             self.stdout.write(sealing.new_key_entry(generate))
             return
         current = sealing.keys().current
-        changed, census = 0, Counter[str]()
+        changed = 0
         # One transaction: a run that stops half-way leaves every value as it was (and under a key
         # still configured), and a run of --all never leaves old and new digests side by side.
-        with transaction.atomic():
-            for model, field in sealed_fields():
-                count, keys = reseal(model, field, mode="all" if all else "rotate")
-                changed += count
-                census.update(keys)
-                self.stdout.write(f"{model._meta.label}.{field.name}: {count} re-sealed")
-            audit_record(actor=None, action="identifiers.reseal", object_type="core.keys", object_id=current,
-                         object_repr=current, region_code=settings.MINXIN_COUNTY_CODE, after={"resealed": changed, "key": current})
+        try:
+            with transaction.atomic():
+                for model, field in sealed_fields():
+                    count, _keys = reseal(model, field, mode="all" if all else "rotate")
+                    changed += count
+                    self.stdout.write(f"{model._meta.label}.{field.name}: {count} re-sealed")
+                audit_record(actor=None, action="identifiers.reseal", object_type="core.keys", object_id=current,
+                             object_repr=current, region_code=settings.MINXIN_COUNTY_CODE,
+                             after={"resealed": changed, "key": current})
+        except sealing.SealError as exc:  # nothing was changed
+            raise CommandError(f"{exc} Nothing was re-sealed; put that key back in MINXIN_IDENTIFIER_KEYS.") from None
         self.stdout.write(self.style.SUCCESS(f"{changed} values re-sealed under key {current}."))
-        older = sorted(key for key in census if key != current)
-        if older:
-            self.stdout.write(self.style.WARNING(f"Still sealed under {', '.join(older)}: run again."))
-        else:
-            unused = sorted(set(sealing.keys().ciphers) - {current})
-            if unused:
-                self.stdout.write(f"No value is sealed under {', '.join(unused)} any more: it may be removed "
-                                  "from MINXIN_IDENTIFIER_KEYS.")
+        unused = sorted(set(sealing.keys().ciphers) - {current})
+        if unused:  # every value is under the current key now
+            self.stdout.write(f"No value is sealed under {', '.join(unused)} any more: it may be removed "
+                              "from MINXIN_IDENTIFIER_KEYS.")
