@@ -25,6 +25,21 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the browser tests' database is a file, not Django's shared in-memory one.
+
+    With an in-memory database the live server hands every request thread the test thread's one
+    connection; two requests a page makes at once (the to-do count and a list) then wait on each
+    other inside SQLite and the run hangs. A file gives each thread its own connection (WAL, a busy
+    timeout and IMMEDIATE transactions, as in production: minxin.env.database_config)."""
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    if database["ENGINE"].endswith("sqlite3"):
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
