@@ -1,7 +1,9 @@
 """Dashboard and map benchmarks (issue #6), on the county-scale demo.
 
 1. County dashboard page (all figures, township breakdown, trends): p95 server time — target
-   < 300 ms. Floor: the same aggregates in hand-written SQL, one GROUP BY per figure; goal ≤ 1.5×.
+   < 300 ms, cached and just after a change to one household (the changed township counted again,
+   reports.counting). Floor: the same aggregates in hand-written SQL, one GROUP BY per figure;
+   goal ≤ 1.5×. Also shown: the page when everything is counted again (a change above the townships).
 2. Map data: the busiest village — target < 100 ms; the biggest township (~8,000 households) —
    target < 500 ms.
 
@@ -10,6 +12,8 @@ database first).
 """
 
 import datetime
+import statistics
+import time
 
 from bench.common import median_seconds, record, run_sql
 
@@ -117,15 +121,41 @@ def run() -> None:
         cache.clear()
         region_summary(user=admin, region=county, year=year, with_trends=False)
 
+    household = Household.objects.order_by("pk").first()
+
+    def change(run: int) -> None:
+        """An edit of one household (its address), as a user makes it: one audit event in its village."""
+        from minxin.registry.services import household_update
+
+        current = Household.objects.get(pk=household.pk)
+        household_update(actor=admin, household=current, version=current.version, group=current.group,
+                         address=f"{household.address[:80]} ({run})", phone=current.phone, lat=current.lat,
+                         lon=current.lon)
+
+    def after_changes(runs=RUNS):
+        """The page just after each change; the change itself is not timed."""
+        page()
+        samples = []
+        for run in range(runs):
+            change(run)
+            started = time.perf_counter()
+            page()
+            samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(samples), _p95(samples)
+
     queries = _hand_sql(year)
     floor_med, floor_p95 = _time(lambda: run_sql(queries))
     sel_med, sel_p95 = _time(figures_cold)
     cold_med, cold_p95 = _time(lambda: page(cold=True), runs=11)
+    changed_med, changed_p95 = after_changes()
     page_med, page_p95 = _time(page)
     say(f"households {Household.objects.count():,}; hand-written floor: {len(queries)} grouped queries")
     say(f"county dashboard page, data unchanged (cached)  median {page_med:7.1f} ms  p95 {page_p95:7.1f} ms"
           "  (target p95 < 300 ms)")
-    say(f"county dashboard page, just after a change      median {cold_med:7.1f} ms  p95 {cold_p95:7.1f} ms")
+    say(f"county dashboard page, just after a change      median {changed_med:7.1f} ms  p95 {changed_p95:7.1f} ms"
+        "  (one household edited; target p95 < 300 ms)")
+    say(f"county dashboard page, everything counted again median {cold_med:7.1f} ms  p95 {cold_p95:7.1f} ms"
+        "  (a change above the townships, or a new day)")
     say(f"  figures computed from records (no cache)      median {sel_med:7.1f} ms  p95 {sel_p95:7.1f} ms")
     say(f"  floor: the same aggregates in hand-written SQL median {floor_med:7.1f} ms  p95 {floor_p95:7.1f} ms")
     say(f"  ratio figures / floor {sel_med / floor_med:5.2f}x (goal <= 1.5x)")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres.models import Assignment, LeaveRequest
-from minxin.core.figures import count_by_group, figure, monthly_counts, sum_by_group
+from minxin.core.figures import count_by_group, figure, monthly_trend, sum_by_group
 
 MODULE = _("驻村干部")
 
@@ -30,8 +30,7 @@ def first_secretaries(prefix, year, group_len):
 
 
 @figure("cadres.recalled", label=_("召回干部"), module=MODULE, unit=_("人"), order=12,
-        trend=lambda prefix, year: monthly_counts(Assignment.objects.filter(status=Assignment.Status.RECALLED),
-                                                  "village__code", "end_date", prefix, year))
+        trend=monthly_trend(Assignment.objects.filter(status=Assignment.Status.RECALLED), "village__code", "end_date"))
 def recalled(prefix, year, group_len):
     return count_by_group(Assignment.objects.all(), "village__code", prefix, group_len, distinct="cadre",
                           status=Assignment.Status.RECALLED, end_date__year=year)

@@ -8,7 +8,13 @@ A figure's numbers come from a *source*: a function `(prefix, year, group_len) -
 number}}` that counts the region's records for the year per code prefix of `group_len` digits
 (9 = per township, 12 = per village). Several figures may share one source, so that one scan of a
 big table (households, visits) yields all of them. A region's value is the sum of its groups, so a
-county always equals the sum of its townships.
+county always equals the sum of its townships. A trend is counted the same way: `(prefix, year,
+group_len) -> {group: [12 monthly numbers]}`.
+
+Because every number belongs to one group, the dashboard can count again only the groups a change
+touched (reports.selectors). That holds as long as a record is counted under its own region code and
+the service that changes it writes its audit event under that code (or a region above it, which
+makes the dashboard count everything again) — as every service does (DESIGN §3).
 """
 
 import datetime
@@ -25,7 +31,7 @@ from django.utils import timezone
 SourceFn = Callable[[str, int, int], dict[str, dict[str, int]]]
 GroupFn = Callable[[str, int, int], dict[str, int]]
 StrOrPromise = Any  # a str or a lazy translation
-TrendFn = Callable[[str, int], list[int]]
+TrendFn = Callable[[str, int, int], dict[str, list[int]]]
 # A figure's records: `(user, region_code, year) -> URL` of the list that shows exactly the rows
 # counted (the tile links to it), or "" where no list shows them at that level or the user may not
 # open that list (an expert sees the county's figures, not its household records).
@@ -105,11 +111,30 @@ def compute_all(figures: list[Figure], prefix: str, year: int, group_len: int) -
     return {item.key: results.get(item.key, {}) for item in figures}
 
 
+def compute_trends(figures: list[Figure], prefix: str, year: int, group_len: int) -> dict[str, dict[str, list[int]]]:
+    """Every trend's monthly numbers per group."""
+    return {item.key: item.trend(prefix, year, group_len) for item in figures if item.trend is not None}
+
+
+def within(code_field: str, prefix: str) -> Q:
+    """Rows whose code lies inside `prefix`, as a range of codes rather than a LIKE: an index on the
+    code serves a range on both databases (SQLite's LIKE is case-insensitive and uses none), so a
+    township's or a village's numbers cost its own rows, not a scan of the whole table. Codes are
+    digits, so the end of the range is the prefix plus one, with its carry."""
+    if not prefix:
+        return Q()
+    digits = prefix.rstrip("9")
+    if not digits:  # all nines: no code comes after the range
+        return Q(**{f"{code_field}__gte": prefix})
+    end = digits[:-1] + str(int(digits[-1]) + 1)
+    return Q(**{f"{code_field}__gte": prefix, f"{code_field}__lt": end})
+
+
 def aggregate_by_group(queryset: QuerySet, code_field: str, prefix: str, group_len: int, aggregates: dict,
                        **filters: Any) -> dict[str, dict[str, int]]:
     """Several aggregates (name → Count/Sum expression) per code prefix in one query."""
     rows = (
-        queryset.filter(Q(**{f"{code_field}__startswith": prefix}), **filters)
+        queryset.filter(within(code_field, prefix), **filters)
         .annotate(code_group=Substr(code_field, 1, group_len))
         .values("code_group")
         .annotate(**aggregates)
@@ -140,8 +165,9 @@ def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def monthly_counts(queryset: QuerySet, code_field: str, date_field: str, prefix: str, year: int, **filters: Any) -> list[int]:
-    """Rows per local month of `year` (12 numbers) inside `prefix`.
+def monthly_counts(queryset: QuerySet, code_field: str, date_field: str, prefix: str, year: int, group_len: int,
+                   **filters: Any) -> dict[str, list[int]]:
+    """Rows per local month of `year` (12 numbers) per code prefix of `group_len` digits, inside `prefix`.
 
     Months are told apart by comparing with their boundaries, not by extracting the month from each
     row: SQLite would call a Python function per row to apply the time zone.
@@ -155,11 +181,23 @@ def monthly_counts(queryset: QuerySet, code_field: str, date_field: str, prefix:
     month = Case(*[When(**{f"{date_field}__lt": bounds[m + 1]}, then=m) for m in range(12)],
                  output_field=IntegerField())
     rows = (
-        queryset.filter(**{f"{code_field}__startswith": prefix, f"{date_field}__gte": bounds[0],
-                           f"{date_field}__lt": bounds[12]}, **filters)
-        .annotate(month=month).values("month").annotate(n=Count("pk")).order_by()
+        queryset.filter(within(code_field, prefix), **{f"{date_field}__gte": bounds[0], f"{date_field}__lt": bounds[12]},
+                        **filters)
+        .annotate(code_group=Substr(code_field, 1, group_len), month=month)
+        .values("code_group", "month").annotate(n=Count("pk")).order_by()
     )
-    months = [0] * 12
+    months: dict[str, list[int]] = {}
     for row in rows:
-        months[row["month"]] = row["n"]
+        months.setdefault(row["code_group"], [0] * 12)[row["month"]] = row["n"]
     return months
+
+
+def monthly_trend(queryset: QuerySet, code_field: str, date_field: str, **filters: Any) -> TrendFn:
+    """A figure's trend: its rows counted per month of the year by `date_field` (monthly_counts)."""
+    return lambda prefix, year, group_len: monthly_counts(queryset, code_field, date_field, prefix, year, group_len,
+                                                          **filters)
+
+
+def total_trend(groups: dict[str, list[int]]) -> list[int]:
+    """A region's trend: the sum, month by month, of its groups'."""
+    return [sum(months) for months in zip(*groups.values(), strict=True)] if groups else [0] * 12

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.figures import aggregate_by_group, figure_set, list_link, monthly_counts
+from minxin.core.figures import aggregate_by_group, figure_set, list_link, monthly_trend
 from minxin.disputes import selectors
 from minxin.disputes.models import Dispute, Petition, Screening
 
@@ -15,7 +15,7 @@ MODULE = _("矛盾纠纷")
 
 @figure_set(
     ("disputes.screenings", _("矛盾纠纷排查"), _("次"), 60,
-     lambda prefix, year: monthly_counts(Screening.objects.all(), "village__code", "screened_on", prefix, year)),
+     monthly_trend(Screening.objects.all(), "village__code", "screened_on")),
     ("disputes.nil_reports", _("零报告"), _("次"), 61),
     ("disputes.found", _("排查出矛盾纠纷"), _("件"), 62),
     module=MODULE,
@@ -32,7 +32,7 @@ def screenings(prefix, year, group_len):
 
 @figure_set(
     ("disputes.cases", _("登记矛盾纠纷"), _("件"), 63,
-     lambda prefix, year: monthly_counts(Dispute.objects.all(), "village__code", "reported_on", prefix, year)),
+     monthly_trend(Dispute.objects.all(), "village__code", "reported_on")),
     ("disputes.resolved", _("调解成功"), _("件"), 64),
     ("disputes.in_village", _("村级化解（小事不出村）"), _("件"), 65),
     ("disputes.escalated", _("上报乡镇"), _("件"), 66),
@@ -56,7 +56,7 @@ def cases(prefix, year, group_len):
 
 @figure_set(
     ("disputes.petitions", _("信访事项"), _("件"), 69,
-     lambda prefix, year: monthly_counts(Petition.objects.all(), "region__code", "received_on", prefix, year)),
+     monthly_trend(Petition.objects.all(), "region__code", "received_on")),
     ("disputes.petitions_replied", _("信访事项已答复"), _("件"), 70),
     ("disputes.petitions_overdue", _("信访事项超期"), _("件"), 71),
     ("disputes.backlog", _("积案（领导包案）"), _("件"), 72),

@@ -10,7 +10,7 @@ from minxin.core.figures import (
     figure,
     figure_set,
     list_link,
-    monthly_counts,
+    monthly_trend,
 )
 from minxin.fieldwork import selectors
 from minxin.fieldwork.models import FamilyCall, LiaisonCard, Meeting, Need, VillagerRequest, Visit
@@ -25,8 +25,7 @@ def _records(url_name, **params):
 
 
 def _trend(model, date_field="occurred_at", **filters):
-    return lambda prefix, year: monthly_counts(model.objects.filter(**filters), "village__code", date_field,
-                                               prefix, year)
+    return monthly_trend(model.objects.filter(**filters), "village__code", date_field)
 
 
 @figure_set(

@@ -107,7 +107,7 @@ def test_a_county_may_let_the_figures_be_counted_at_most_every_so_many_seconds(w
     page = client.get("/reports/dashboard/520627000000/").content.decode()
     assert 'data-testid="counted-at"' in page and "最迟 60 秒重新统计" in page
     later = timezone.now() + datetime.timedelta(seconds=61)
-    monkeypatch.setattr("minxin.reports.selectors.timezone.now", lambda: later)
+    monkeypatch.setattr("minxin.reports.counting.timezone.now", lambda: later)
     _, after = _summary(client, "520627")
     assert after["cadres.recalled"] == before["cadres.recalled"] + 1
 
