@@ -325,3 +325,18 @@ def test_a_malformed_key_is_a_deploy_check_error_and_a_damaged_value_is_simply_r
     assert [error.id for error in sealing.check_keys()] == ["minxin.E001"]
     settings.MINXIN_IDENTIFIER_KEYS = sealing.new_key_entry("k1")
     assert not sealing.same_value("mx1.damaged", NUMBER)
+
+
+@pytest.mark.django_db
+def test_a_number_sealed_under_a_removed_key_is_refused_with_a_message_not_a_500(world, settings, client, caplog):
+    member = world.registry["tdw"]["member"]
+    settings.MINXIN_IDENTIFIER_KEYS = sealing.new_key_entry("k9")  # k1, which sealed everything, removed
+    client.force_login(world.users["county_admin"])
+    url = f"/registry/members/{member.pk}/reveal/"
+    fragment = client.post(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 503 and fragment["X-Minxin-Error"] == "1"
+    assert "密钥已不在服务器的配置中" in fragment.content.decode() and 'data-testid="inline-error"' in fragment.content.decode()
+    page = client.post(url)
+    assert page.status_code == 503 and "暂时无法完成" in page.content.decode()
+    assert not AuditEvent.objects.filter(action="reveal.id_number").exists()  # nothing was shown
+    assert any("cannot be opened" in r.getMessage() and "k1" in r.getMessage() for r in caplog.records)

@@ -40,3 +40,9 @@ class TooLarge(DomainError):
     """A request body larger than the route accepts (413)."""
 
     status = 413
+
+
+class Unavailable(DomainError):
+    """The server cannot do this now, through no fault of the request (503): the message says whom to ask."""
+
+    status = 503

@@ -56,7 +56,13 @@ class DomainErrorMiddleware(Middleware):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        template = {403: "errors/403.html", 429: "errors/429.html"}.get(exception.status, "errors/400.html")
+        if request.headers.get("HX-Request"):  # a fragment: the message goes where the answer would have
+            response = render(request, "includes/error_inline.html", {"message": exception.message},
+                              status=exception.status)
+            response["X-Minxin-Error"] = "1"  # minxin.js swaps it in (htmx leaves error answers out)
+            return response
+        template = {403: "errors/403.html", 429: "errors/429.html", 503: "errors/503.html"}.get(
+            exception.status, "errors/400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 

@@ -4,16 +4,21 @@ Both are allowed only as far as the role's rights go and both are written to the
 the log keeps of them is masked like everything else (core.masking).
 """
 
+import logging
+
 from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from minxin.core.audit import audit_record
-from minxin.core.errors import PermissionDenied, RateLimited
+from minxin.core.errors import PermissionDenied, RateLimited, Unavailable
 from minxin.core.masking import id_search_tail, may_reveal, search_log_term
 from minxin.core.ratelimit import rate_limited
 from minxin.core.sealedfields import reveal_field
+from minxin.core.sealing import SealError
 from minxin.core.types import Actor
+
+logger = logging.getLogger(__name__)
 
 
 def reveal_identifier(*, actor: Actor, obj: Model, field: str, region_code: str, allowed: bool = False) -> str:
@@ -21,9 +26,15 @@ def reveal_identifier(*, actor: Actor, obj: Model, field: str, region_code: str,
     caller grant a narrower right of its own (a request's handler calling the villager back)."""
     if not (allowed or may_reveal(actor)):
         raise PermissionDenied(_("您的角色不能查看完整的身份证号或电话。"))
+    try:
+        value = reveal_field(obj, field)
+    except SealError as exc:  # sealed under a key no longer configured, or altered in the database
+        logger.error("reveal: %s of %s %s cannot be opened: %s", field, obj._meta.label_lower, obj.pk, exc)
+        raise Unavailable("sealed_value_unavailable", _(
+            "无法解密这个号码：加密它的密钥已不在服务器的配置中，或数据已被改动。已记录，请联系系统管理员。")) from None
     audit_record(actor=actor, action=f"reveal.{field}", obj=obj, region_code=region_code,
                  after={"field": field})
-    return reveal_field(obj, field)
+    return value
 
 
 def identifier_search(*, actor: Actor, term: str) -> str | None:

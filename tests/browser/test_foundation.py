@@ -51,6 +51,21 @@ def test_cadre_page_masks_and_reveals_id_number(browser_world, live_server, page
     assert AuditEvent.objects.filter(action="reveal.id_number", object_id=str(cadre.pk)).count() == 1
 
 
+def test_a_refused_reveal_shows_its_reason_in_place(browser_world, live_server, page, login, shot, settings):
+    from minxin.core import sealing
+
+    cadre = browser_world.cadres["tdw"][1]
+    settings.MINXIN_IDENTIFIER_KEYS = sealing.new_key_entry("k9")  # the key that sealed it removed
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/cadres/{cadre.pk}/")
+    page.get_by_test_id("reveal-id").click()
+    error = page.get_by_test_id("inline-error")
+    error.wait_for()
+    assert "请联系系统管理员" in error.inner_text()
+    assert page.get_by_test_id("revealed").count() == 0
+    shot(page, "foundation-reveal-refused")
+
+
 def test_phone_layout_and_language_switch(browser, browser_world, live_server, login, shot):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()

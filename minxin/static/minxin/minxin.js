@@ -13,6 +13,15 @@ document.body.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
 
+// A refused fragment (a rule broken, a rate limit, a number that cannot be opened) carries its
+// message: it is shown where the answer would have gone, instead of nothing (core.middleware).
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.isError && event.detail.xhr.getResponseHeader("X-Minxin-Error")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 // A long select with a filter box (core.forms.SearchableSelect): typing narrows its options to
 // those whose label or search words (name, pinyin, initials, number) contain what was typed.
 document.querySelectorAll("select[data-searchable]").forEach((select) => {
