@@ -133,9 +133,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # e.g. "127.0.0.1,10.0.0.0/8"); rate limits, the login lockout and the audit log use it (core.clientip).
 MINXIN_TRUSTED_PROXIES = env_list("MINXIN_TRUSTED_PROXIES", [])
 
-# "default" is per process. "shared" holds what every worker process must agree on or reuse — rate
-# limits, the dashboard's numbers (docs/operations.md) —: the database (table minxin_cache, created by
-# migrate) unless REDIS_URL names a Redis server.
+# "default" caches the dashboard's figures per process (correct with any number of workers: see
+# docs/operations.md). "shared" holds what every worker process must agree on — rate limits —: the
+# database (table minxin_cache, created by migrate) unless REDIS_URL names a Redis server.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -41,9 +41,8 @@ def _fast_password_hashing(settings):
 def _fresh_cache(request, django_db_blocker):
     # Each test starts from a fresh database, where audit ids (the dashboard's data version) can
     # repeat on SQLite after a rollback; a cache left by an earlier test must not answer for it.
-    # The "shared" cache (rate limits, the dashboard's numbers) lives in the database: a test's
-    # rollback empties it, but a test that commits (live server, transactional) leaves its entries,
-    # which are cleared here.
+    # The "shared" cache (rate limits) lives in the database: a test's rollback empties it, but a
+    # test that commits (live server, transactional) leaves its counters, which are cleared here.
     from django.core.cache import caches
 
     caches["default"].clear()

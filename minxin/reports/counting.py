@@ -1,9 +1,8 @@
 """The dashboard's numbers, kept per group and counted again only where the records changed.
 
 A region's figures are sums of its groups (core.figures): a county's of its townships, a township's
-of its villages. The numbers are kept per region, year and level with the audit events they have
-counted, in the shared cache (the database table or Redis), so that one worker process's count serves
-every other; the next view reads the events written since. Every service writes an audit event in the
+of its villages. The numbers are cached per region, year and level with the audit events they have
+counted; the next view reads the events written since. Every service writes an audit event in the
 same transaction as its change, under the changed record's region (DESIGN §3), so those events name
 the groups to count again:
 
@@ -17,8 +16,7 @@ and at least every FULL_EVERY, so that no mistake in an event's region can last.
 
 Events are told apart by id. On PostgreSQL ids are handed out before commit, so an event may appear
 after one with a higher id: the ids of the newest WINDOW events already counted are kept, and any
-event in that window not among them is new. The newest event counted is kept with its time too: if
-the log no longer holds it as it was (a database restored from a backup), everything is counted again.
+event in that window not among them is new.
 """
 
 import datetime
@@ -26,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache
 from django.utils import timezone
 
 from minxin.core.figures import Figure, compute_all, compute_trends
@@ -43,7 +41,6 @@ FULL_EVERY = datetime.timedelta(hours=1)
 @dataclass(frozen=True)
 class Counted:
     version: int  # the newest event counted
-    mark: tuple[int, datetime.datetime] | None  # that event's id and time: the log it belongs to
     seen: frozenset[int]  # the ids counted among the WINDOW ids up to `version`
     counted_at: datetime.datetime  # when a group was last counted (MINXIN_DASHBOARD_STALE_SECONDS)
     full_at: datetime.datetime  # when everything was last counted
@@ -54,47 +51,31 @@ class Counted:
 def counted(region: Region, year: int, group_len: int, figures: list[Figure], with_trends: bool) -> Counted:
     """The figures' numbers per group for `region` and `year`, up to date with the records (or at most
     MINXIN_DASHBOARD_STALE_SECONDS old, where a busy county chooses so)."""
-    store = caches["shared"]
     key = f"summary:{region.code}:{year}:{group_len}:{int(with_trends)}"
-    old: Counted | None = store.get(key)
+    old: Counted | None = cache.get(key)
     now = timezone.now()
-    events = _events_after(old.version - WINDOW) if old is not None else []
-    if old is not None and not _same_log(old, events):
-        old = None  # not the log that was counted (a database restored or replaced): count afresh
-    if old is None:
-        events = _events_after(_newest() - WINDOW)
-    new = [(pk, code) for pk, code, _at in events if old is None or pk not in old.seen]
+    low = (old.version if old else _newest()) - WINDOW
+    events = list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list("id", "region_code")[:MAX_EVENTS])
+    new = [(pk, code) for pk, code in events if old is None or pk not in old.seen]
     if old is not None and (not new or (now - old.counted_at).total_seconds() < settings.MINXIN_DASHBOARD_STALE_SECONDS):
         return old
     full = old is None or len(events) == MAX_EVENTS or _due_in_full(old, now)
     if len(events) == MAX_EVENTS:  # too many to read one by one: everything is counted again
-        events = _events_after(_newest() - WINDOW)
-    newest = max(events, default=None)
-    version = max(newest[0] if newest else 0, old.version if old else 0)
-    mark = (newest[0], newest[2]) if newest and newest[0] == version else old.mark if old else None
-    seen = frozenset(pk for pk, _code, _at in events if pk > version - WINDOW)
+        events = list(AuditEvent.objects.filter(id__gt=_newest() - WINDOW).values_list("id", "region_code"))
+    version = max([pk for pk, _code in events] + ([old.version] if old else [0]))
+    seen = frozenset(pk for pk, _code in events if pk > version - WINDOW)
     touched = None if full else _touched([code for _pk, code in new], region, group_len)
     if old is not None and touched is not None:
-        result = replace(old, version=version, mark=mark, seen=seen, counted_at=now,
+        result = replace(old, version=version, seen=seen, counted_at=now,
                          groups=_recount(old.groups, touched, lambda g: compute_all(figures, g, year, group_len)),
                          trends=_recount(old.trends, touched, lambda g: compute_trends(figures, g, year, group_len))
                          if with_trends else {})
     else:
-        result = Counted(version=version, mark=mark, seen=seen, counted_at=now, full_at=now,
+        result = Counted(version=version, seen=seen, counted_at=now, full_at=now,
                          groups=compute_all(figures, region.prefix, year, group_len),
                          trends=compute_trends(figures, region.prefix, year, group_len) if with_trends else {})
-    store.set(key, result, timeout=int(FULL_EVERY.total_seconds()) * 2)
+    cache.set(key, result, timeout=int(FULL_EVERY.total_seconds()) * 2)
     return result
-
-
-def _events_after(low: int) -> list[tuple[int, str, datetime.datetime]]:
-    return list(AuditEvent.objects.filter(id__gt=low).order_by("id")
-                .values_list("id", "region_code", "created_at")[:MAX_EVENTS])
-
-
-def _same_log(old: Counted, events: list) -> bool:
-    """Whether the newest event counted is still in the log as it was counted."""
-    return old.mark is None or any(pk == old.mark[0] and at == old.mark[1] for pk, _code, at in events)
 
 
 def _newest() -> int:

@@ -1,10 +1,9 @@
 """The dashboard counts again only the groups a change touched, and its numbers stay those of a full count."""
 
 import datetime
-from dataclasses import replace
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache
 from django.utils import timezone
 
 from minxin.core import figures
@@ -38,7 +37,7 @@ def _summary(user, code=COUNTY):
 
 def _full(user, code=COUNTY):
     """What a count from scratch gives: totals, every row and every trend."""
-    caches["shared"].clear()
+    cache.clear()
     summary = _summary(user, code)
     return summary.totals, summary.rows, summary.trends
 
@@ -161,29 +160,3 @@ def test_changes_through_several_services_keep_every_number_and_trend_equal_to_a
     _new_household(world, "tdw", "N7", 83, index=1)
     assert _seen(_summary(admin)) == _full(admin)
     assert recalled.trends["cadres.recalled"][timezone.localdate().month - 1] >= 1
-
-
-@pytest.mark.django_db
-def test_numbers_counted_from_another_log_are_counted_afresh(world, counts):
-    """After a restore the newest event counted is gone, or another one holds its id."""
-    admin = world.users["county_admin"]
-    _summary(admin)
-    store, key = caches["shared"], f"summary:{COUNTY}:{YEAR}:9:1"
-    kept = store.get(key)
-    store.set(key, replace(kept, mark=(kept.mark[0], kept.mark[1] - datetime.timedelta(days=1))))
-    _summary(admin)
-    assert counts == ["520627", "520627"]
-    store.set(key, replace(store.get(key), version=kept.version + 5, mark=(kept.version + 5, kept.mark[1])))
-    _summary(admin)
-    assert counts == ["520627", "520627", "520627"]
-
-
-@pytest.mark.django_db
-def test_the_numbers_are_shared_by_every_worker_process(world, counts):
-    """Kept in the shared cache (the database table or Redis): a second gunicorn worker, whose own
-    memory is empty, counts nothing again."""
-    admin = world.users["county_admin"]
-    _summary(admin)
-    caches["default"].clear()  # another process's memory
-    _summary(admin)
-    assert counts == ["520627"]
