@@ -39,7 +39,7 @@ RANK: dict[str, int] = {
 SCOPE_LEVELS: dict[str, set[str]] = {
     Role.COUNTY_ADMIN: {codes.COUNTY},
     Role.TOWNSHIP_ADMIN: {codes.TOWNSHIP},
-    Role.SUPERVISOR: {codes.COUNTY, codes.TOWNSHIP},
+    Role.SUPERVISOR: {codes.PREFECTURE, codes.COUNTY, codes.TOWNSHIP},  # 市/县督查组
     Role.SENDING_UNIT: {codes.COUNTY},
     Role.CADRE: {codes.COUNTY, codes.TOWNSHIP, codes.VILLAGE},
     Role.VILLAGE_CLERK: {codes.VILLAGE},

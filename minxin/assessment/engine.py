@@ -21,12 +21,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Avg, Q
 
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import ManualScore, Scheme
 from minxin.assessment.window import Cohort, VillageFacts, Window
 from minxin.cadres.models import Assignment
+from minxin.core.figures import within
+from minxin.regions import codes
 from minxin.regions.models import Region
 
 CENT = Decimal("0.01")
@@ -105,12 +108,14 @@ class CadreRow:
 
 
 def build_cohort(window: Window) -> Cohort:
-    """Cadres with an assignment overlapping the window; each counted in the village of its latest
-    such assignment."""
-    rows = (Assignment.objects.filter(start_date__lte=window.end)
+    """Cadres of the assessed county (MINXIN_COUNTY_CODE; a prefecture's database holds others) with
+    an assignment there overlapping the window; each counted in the village of its latest such
+    assignment."""
+    county = codes.prefix_of(settings.MINXIN_COUNTY_CODE)
+    rows = (Assignment.objects.filter(within("village_id", county), start_date__lte=window.end)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=window.start))
             .order_by("start_date", "id").values_list("cadre_id", "village_id", "cadre__user_id"))
-    cohort = Cohort()
+    cohort = Cohort(prefix=county)
     for cadre_id, village_code, user_id in rows:
         cohort.village_of[cadre_id] = village_code
         if user_id:

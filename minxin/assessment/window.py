@@ -4,11 +4,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from minxin.core.errors import DomainError
+from minxin.core.figures import within
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 
@@ -88,6 +90,12 @@ class Cohort:
     village_of: dict[int, str] = field(default_factory=dict)  # cadre id -> village code
     villages: dict[str, VillageFacts] = field(default_factory=dict)
     user_of: dict[int, int] = field(default_factory=dict)  # cadre id -> login user id (if any)
+    prefix: str = ""  # the assessed county's code prefix: records outside it are not counted
+
+    def inside(self, code_field: str = "village_id") -> Q:
+        """Records of the assessed county, so that a quarter costs the county's rows however many
+        counties the database holds (all rows for a cohort without a county)."""
+        return within(code_field, self.prefix)
 
     @property
     def cadre_ids(self) -> list[int]:

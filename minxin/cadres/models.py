@@ -41,7 +41,7 @@ class SendingUnit(TimeStampedModel):
         STATE_ENTERPRISE = "state_enterprise", _("国有企业")
         OTHER = "other", _("其他")
 
-    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     kind = models.CharField(_("单位性质"), max_length=32, choices=Kind.choices)
     county_code = models.CharField(_("服务县"), max_length=12, db_index=True)
@@ -54,6 +54,8 @@ class SendingUnit(TimeStampedModel):
         verbose_name = _("派出单位")
         verbose_name_plural = _("派出单位")
         ordering = ["level", "name"]
+        # Each county has its own 县委组织部, 县财政局 …: a name is unique within its county.
+        constraints = [models.UniqueConstraint(fields=["county_code", "name"], name="sending_unit_name_once")]
 
     def __str__(self) -> str:
         return self.name

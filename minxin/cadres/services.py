@@ -48,14 +48,17 @@ def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, na
     require(actor, roles.MANAGE_CADRES)
     if actor is not None and actor.scope and actor.scope.level != codes.COUNTY:
         raise PermissionDenied(_("派出单位由县级管理员维护。"))
-    clash = SendingUnit.objects.filter(name=name)
+    # A unit serves its administrator's county (the deployment's county for a command).
+    county = unit.county_code if unit is not None else (
+        actor.scope_id if actor is not None and actor.scope_id else settings.MINXIN_COUNTY_CODE)
+    clash = SendingUnit.objects.filter(county_code=county, name=name)
     if (clash if unit is None else clash.exclude(pk=unit.pk)).exists():
         raise DomainError("duplicate_name", _("已有同名派出单位“%(name)s”。") % {"name": name}, field="name")
     if not (unit is not None and kept(contact_phone, unit.contact_phone)):
         contact_phone = check_phone(contact_phone, field="contact_phone")
     creating = unit is None
     if unit is None:
-        unit, before = SendingUnit(county_code=settings.MINXIN_COUNTY_CODE), {}
+        unit, before = SendingUnit(county_code=county), {}
     else:
         unit = locked(unit)
         before = snapshot(unit)

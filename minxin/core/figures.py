@@ -116,17 +116,22 @@ def compute_trends(figures: list[Figure], prefix: str, year: int, group_len: int
     return {item.key: item.trend(prefix, year, group_len) for item in figures if item.trend is not None}
 
 
+def prefix_end(prefix: str) -> str | None:
+    """The first code after every code inside `prefix` (None when none comes after): codes are
+    digits, so it is the prefix plus one, with its carry."""
+    digits = prefix.rstrip("9")
+    return digits[:-1] + str(int(digits[-1]) + 1) if digits else None
+
+
 def within(code_field: str, prefix: str) -> Q:
     """Rows whose code lies inside `prefix`, as a range of codes rather than a LIKE: an index on the
     code serves a range on both databases (SQLite's LIKE is case-insensitive and uses none), so a
-    township's or a village's numbers cost its own rows, not a scan of the whole table. Codes are
-    digits, so the end of the range is the prefix plus one, with its carry."""
+    township's or a village's numbers cost its own rows, not a scan of the whole table."""
     if not prefix:
         return Q()
-    digits = prefix.rstrip("9")
-    if not digits:  # all nines: no code comes after the range
+    end = prefix_end(prefix)
+    if end is None:
         return Q(**{f"{code_field}__gte": prefix})
-    end = digits[:-1] + str(int(digits[-1]) + 1)
     return Q(**{f"{code_field}__gte": prefix, f"{code_field}__lt": end})
 
 

@@ -1,4 +1,4 @@
-"""Deterministic demo data at three scales (DESIGN §4: `minxin demo --scale … --seed …`).
+"""Deterministic demo data at four scales (DESIGN §4: `minxin demo --scale … --seed …`).
 
 Each part is a module with a `generate(ctx)` function; `build` runs them in order. The demo writes
 in bulk for speed (the county scale is hundreds of thousands of rows) and records one
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from minxin.regions import data
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -18,12 +20,14 @@ class Scale:
     villages_per_township: tuple[int, int]
     households_per_village: tuple[int, int]
     cadres_per_village: tuple[int, int]
+    prefecture: bool = False  # the other nine counties of 铜仁市 too (demo.prefecture)
 
 
 SCALES = {
     "tiny": Scale("tiny", ["106"], (2, 2), (28, 32), (3, 3)),
     "small": Scale("small", ["106", "105"], (4, 4), (230, 270), (3, 4)),
     "county": Scale("county", [], (17, 22), (330, 420), (3, 4)),
+    "prefecture": Scale("prefecture", [], (17, 22), (330, 420), (3, 4), prefecture=True),
 }
 
 
@@ -33,6 +37,8 @@ class Context:
     seed: int
     rng: random.Random
     faker: Faker
+    county: str = data.COUNTY[0]  # the county being generated
+    id_numbers: set = field(default_factory=set)  # every ID number made so far (shared by the counties)
     villages: list = field(default_factory=list)
     units: list = field(default_factory=list)
     unit_staff: dict = field(default_factory=dict)  # sending unit id → its helping staff
@@ -60,6 +66,7 @@ def build(scale: str, seed: int) -> Context:
         fieldwork,
         fund,
         party,
+        prefecture,
         records,
         regions,
         registry,
@@ -71,7 +78,7 @@ def build(scale: str, seed: int) -> Context:
     ctx = new_context(scale, seed)
     with paused_gc(), transaction.atomic():
         for part in (regions, cadres, registry, fieldwork, records, accounts, year, disputes, cases, rooms, fund,
-                     party, assessment):
+                     party, assessment, prefecture):
             part.generate(ctx)
         audit_record(actor=None, action="demo.load", object_type="demo", object_repr=f"{scale} seed={seed}",
                      region_code="520627000000", after=ctx.counts)

@@ -5,7 +5,7 @@ from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment
 from minxin.demo.cadres import create_leaves
 from minxin.demo.fieldwork import assign_requests
-from minxin.regions import codes
+from minxin.regions import codes, data
 from minxin.regions.models import Region
 
 DEMO_PASSWORD = "Minxin-2026"  # noqa: S105 - printed for the demo on purpose
@@ -20,19 +20,21 @@ def _user(ctx, username, role, scope, full_name, **extra) -> User:
 
 
 def generate(ctx) -> None:
-    county = Region.objects.get(code="520627000000")
+    county = Region.objects.get(code=data.COUNTY[0])
     townships = sorted({v.parent_id for v in ctx.villages})
     # 土地坳镇 (106) first: the article's township.
     townships.sort(key=lambda code: (code != "520627106000", code))
     _user(ctx, "admin", Role.COUNTY_ADMIN, county, "县委组织部管理员")
     first_township = None
-    for index, code in enumerate(townships[:2] if ctx.scale.name != "county" else townships):
+    for index, code in enumerate(townships if not ctx.scale.townships else townships[:2]):
         township = Region.objects.get(code=code)
         name = "township" if index == 0 else f"township{index + 1}"
         user = _user(ctx, name, Role.TOWNSHIP_ADMIN, township, f"{township.name}党委管理员")
         first_township = first_township or user
     _user(ctx, "supervisor", Role.SUPERVISOR, county, "县督查组")
     _user(ctx, "auditor", Role.AUDITOR, county, "县纪委审计")
+    if ctx.scale.prefecture:
+        _user(ctx, "city", Role.SUPERVISOR, Region.objects.get(code=data.PREFECTURE[0]), "市驻村工作督查组")
     _user(ctx, "expert", Role.EXPERT, county, "基金评审专家")
 
     first_village = next(v for v in ctx.villages if v.parent_id == townships[0])

@@ -4,7 +4,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from faker import Faker
 
@@ -27,7 +26,7 @@ def _units(ctx) -> list[SendingUnit]:
         name, level, kind = UNIT_BASES[index % len(UNIT_BASES)]
         if index >= len(UNIT_BASES):  # county scale: more units than the base list, e.g. 县财政局（二组）
             name = f"{name}（第{index // len(UNIT_BASES) + 1}批）"
-        units.append(SendingUnit(name=name, level=level, kind=kind, county_code=settings.MINXIN_COUNTY_CODE,
+        units.append(SendingUnit(name=name, level=level, kind=kind, county_code=ctx.county,
                                  contact_name=ctx.faker.name()))
     return SendingUnit.objects.bulk_create(units)
 
@@ -54,7 +53,7 @@ def _unit_staff(ctx) -> None:
 
 def generate(ctx) -> None:
     today = timezone.localdate()
-    people = IdentityMaker(ctx.rng)
+    people = IdentityMaker(ctx.rng, ctx.county, ctx.id_numbers)
     ctx.people = people
     units = _units(ctx)
     for unit in units:

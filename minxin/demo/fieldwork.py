@@ -70,7 +70,7 @@ def generate(ctx) -> None:
     households = list(Household.objects.filter(village_id__in=[v.code for v in ctx.villages])
                       .order_by("id").values_list("id", "village_id", "care_child", "care_elderly", "care_women"))
     # tiny/small keep fewer visits so that the coverage lists are not all green.
-    visit_weights = VISITS_PER_HOUSEHOLD[1] if ctx.scale.name == "county" else [30, 45, 20, 5]
+    visit_weights = [30, 45, 20, 5] if ctx.scale.townships else VISITS_PER_HOUSEHOLD[1]
     visits, needs, requests, cards = [], [], [], []
     need_visits = []  # the uuid of the visit each need was voiced on
     visit_fields = ["uuid", "created_at", "updated_at", "village_id", "device_time", "received_at", "late", "cadre_id",
@@ -169,7 +169,7 @@ def _village_records(ctx, rng, now, teams) -> tuple[int, int, int]:
     """Meetings, lectures and trainings (≈ 11 a village a year at county scale), family calls and
     the cadres' diary entries."""
     meetings, calls, diary = [], [], []
-    per_village = {"county": 11, "small": 14, "tiny": 10}[ctx.scale.name]
+    per_village = {"small": 14, "tiny": 10}.get(ctx.scale.name, 11)
     for village in ctx.villages:
         team = teams.get(village.code)
         if not team:

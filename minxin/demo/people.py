@@ -6,22 +6,27 @@ from faker.providers.person.zh_CN import Provider as _ChineseNames
 from stdnum.cn import ric
 
 from minxin.demo.names import MOBILE_PREFIXES
+from minxin.regions import data
 
-# Yanhe's current code, its former code (before 2011), and a few other Guizhou counties.
-AREA_CODES = ["520627"] * 6 + ["522228"] * 3 + ["520602", "520624", "520626", "520102"]
+FORMER_CODES = {code[:6]: former for code, _name, former in data.COUNTIES}
+NEIGHBOURS = ["520602", "520624", "520626", "520102"]  # a few other Guizhou counties
 
 
 class IdentityMaker:
-    """Makes ID numbers that pass the GB 11643 checksum, with real area codes, never twice."""
+    """Makes ID numbers that pass the GB 11643 checksum, with real area codes, never twice: mostly
+    the county's current code or its former one (before 2011), now and then a neighbour's. Makers
+    that share `seen` never repeat each other's numbers."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, county: str = data.COUNTY[0], seen: set[str] | None = None):
         self.rng = rng
-        self.seen: set[str] = set()
+        self.seen: set[str] = set() if seen is None else seen
+        self.county, self.former = county[:6], FORMER_CODES[county[:6]]
+        self.areas = [self.county] * 6 + [self.former] * 3 + NEIGHBOURS
 
     def id_number(self, *, birth: datetime.date, sex: str, area: str | None = None) -> str:
-        area = area or self.rng.choice(AREA_CODES)
-        if birth.year < 2011 and area == "520627" and self.rng.random() < 0.5:
-            area = "522228"  # older residents kept the number first issued under the old code
+        area = area or self.rng.choice(self.areas)
+        if birth.year < 2011 and area == self.county and self.rng.random() < 0.5:
+            area = self.former  # older residents kept the number first issued under the old code
         while True:
             seq = self.rng.randrange(0, 1000)
             if (seq % 2 == 1) != (sex == "M"):

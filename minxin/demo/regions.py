@@ -1,26 +1,45 @@
-"""Demo villages under the real Yanhe township tree."""
+"""Demo villages: under the real Yanhe township tree, or (for the prefecture's other counties) under
+generated townships."""
 
 from decimal import Decimal
 
-from minxin.demo.names import VILLAGE_STEMS
+from minxin.demo.names import TOWNSHIP_STEMS, VILLAGE_STEMS
 from minxin.regions import codes, data
 from minxin.regions.models import Region
 from minxin.regions.services import region_seed_county
 
 
+def _townships(rng, count: int) -> list[tuple[str, str]]:
+    """`count` townships: a few 街道 (001–) and 乡 (201–) in a full county, the rest 镇 (101–)."""
+    stems = rng.sample(TOWNSHIP_STEMS, count)
+    streets, rural = (rng.randint(2, 4), rng.randint(1, 3)) if count >= 10 else (0, 0)
+    kinds = [("街道", 1)] * streets + [("镇", 101)] * (count - streets - rural) + [("乡", 201)] * rural
+    numbers = {1: 0, 101: 0, 201: 0}
+    townships = []
+    for stem, (suffix, first) in zip(stems, kinds, strict=True):
+        townships.append((f"{first + numbers[first]:03d}", f"{stem}{suffix}"))
+        numbers[first] += 1
+    return townships
+
+
 def generate(ctx) -> None:
-    region_seed_county()
-    numbers = ctx.scale.townships or [digits for digits, _name in data.TOWNSHIPS]
-    townships = {r.code: r for r in Region.objects.filter(code__in=[data.township_code(n) for n in numbers])}
+    yanhe = ctx.county == data.COUNTY[0]
+    if yanhe:
+        county = region_seed_county()
+        numbers = ctx.scale.townships or [digits for digits, _name in data.TOWNSHIPS]
+    else:
+        tree = _townships(ctx.rng, len(ctx.scale.townships) or len(data.TOWNSHIPS))
+        county = region_seed_county((ctx.county, {c: n for c, n, _f in data.COUNTIES}[ctx.county]), tree)
+        numbers = [digits for digits, _name in tree]
+    codes_of = {number: f"{county.prefix}{number}000" for number in numbers}
+    townships = {r.code: r for r in Region.objects.filter(code__in=codes_of.values())}
     villages = []
     for number in numbers:
-        township = townships[data.township_code(number)]
+        township = townships[codes_of[number]]
         count = ctx.rng.randint(*ctx.scale.villages_per_township)
         stems = ctx.rng.sample(VILLAGE_STEMS, count)
-        if number == "106" and "五七" in stems:  # the article's 土地坳镇五七村 comes first
-            stems.remove("五七")
-        if number == "106":
-            stems = ["五七", *stems[: count - 1]]
+        if yanhe and number == "106":  # the article's 土地坳镇五七村 comes first
+            stems = ["五七", *[stem for stem in stems if stem != "五七"][: count - 1]]
         is_subdistrict = codes.township_kind(township.code) == "subdistrict"
         for index, stem in enumerate(stems):
             # 街道 have 社区 (001–199); towns and 乡 have 村委会 (200–399).

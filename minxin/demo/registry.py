@@ -29,7 +29,14 @@ CAUSES = (["illness"] * 25 + ["disability"] * 10 + ["education"] * 8 + ["disaste
           + ["skills"] * 12 + ["labour"] * 10 + ["capital"] * 15 + ["transport"] * 5 + ["motivation"] * 3 + ["other"] * 2)
 STATUSES = ["exited"] * 85 + ["not_exited"] * 3 + ["monitored"] * 7 + ["returned"] * 1 + ["cancelled"] * 4
 ATTRIBUTES = ["general"] * 70 + ["dibao"] * 22 + ["extreme"] * 8
-COUNTY_BOX = ((28.25, 28.85), (108.25, 108.65))  # lat, lon: inside Yanhe county
+# (lat, lon) ranges inside each county of 铜仁市, apart from each other; the demo's villages lie in them.
+COUNTY_BOXES = {
+    "520602": ((27.60, 27.82), (109.05, 109.30)), "520603": ((27.40, 27.58), (109.10, 109.35)),
+    "520621": ((27.60, 27.90), (108.70, 108.98)), "520622": ((27.15, 27.35), (108.80, 109.02)),
+    "520623": ((27.35, 27.65), (108.05, 108.40)), "520624": ((27.80, 28.05), (108.10, 108.33)),
+    "520625": ((27.92, 28.18), (108.36, 108.62)), "520626": ((28.12, 28.40), (107.95, 108.25)),
+    "520627": ((28.25, 28.85), (108.25, 108.65)), "520628": ((27.95, 28.40), (109.05, 109.40)),
+}
 
 
 class Pools:
@@ -136,7 +143,7 @@ def _hamlets(seed, code, lat0: float, lon0: float, count: int) -> list[tuple[flo
 
 def _centre(seed, code):
     """A village's centre: near its township's (a township's villages lie together, as on the ground)."""
-    (lat0, lat1), (lon0, lon1) = COUNTY_BOX
+    (lat0, lat1), (lon0, lon1) = COUNTY_BOXES[code[:6]]
     township = random.Random(f"{seed}-{code[:9]}")
     lat, lon = township.uniform(lat0 + 0.04, lat1 - 0.04), township.uniform(lon0 + 0.04, lon1 - 0.04)
     rng = random.Random(f"{seed}-{code}")

@@ -1,10 +1,25 @@
-"""The Yanhe county tree (SPEC §2): the county above it and its 23 township-level units."""
+"""The Yanhe county tree (SPEC §2): the county above it and its 23 township-level units, and the
+ten county-level divisions of its prefecture, 铜仁市 (SPEC §5: a prefecture is ten such counties)."""
 
 PROVINCE = ("520000000000", "贵州省")
 PREFECTURE = ("520600000000", "铜仁市")
 COUNTY = ("520627000000", "沿河土家族自治县")
 # Former code of the county, valid in ID numbers first issued before 2011 (SPEC §4.2 note).
 HISTORIC_COUNTY_CODES = {"522228": "沿河土家族自治县（2011 年前，铜仁地区）"}
+
+# (code, name, code before 2011 when 铜仁地区 became 铜仁市): older ID numbers keep the former code.
+COUNTIES = [
+    ("520602000000", "碧江区", "522201"),
+    ("520603000000", "万山区", "522230"),
+    ("520621000000", "江口县", "522222"),
+    ("520622000000", "玉屏侗族自治县", "522223"),
+    ("520623000000", "石阡县", "522224"),
+    ("520624000000", "思南县", "522225"),
+    ("520625000000", "印江土家族苗族自治县", "522226"),
+    ("520626000000", "德江县", "522227"),
+    ("520627000000", "沿河土家族自治县", "522228"),
+    ("520628000000", "松桃苗族自治县", "522229"),
+]
 
 TOWNSHIPS = [
     ("001", "团结街道"), ("002", "和平街道"), ("003", "沙子街道"), ("004", "祐溪街道"),
@@ -14,7 +29,3 @@ TOWNSHIPS = [
     ("116", "新景镇"), ("117", "塘坝镇"),
     ("203", "晓景乡"), ("211", "后坪乡"),
 ]
-
-
-def township_code(digits: str) -> str:
-    return f"520627{digits}000"

@@ -20,39 +20,30 @@ VILLAGE_FACTS = ("name", "is_poor", "terrain", "distance_km", "households", "pop
 
 
 @transaction.atomic
-def region_seed_county() -> Region:
-    """Create (or leave as they are) the province, prefecture, Yanhe county and its 23 townships.
+def region_seed_county(county: tuple[str, str] = data.COUNTY, townships: list[tuple[str, str]] | None = None) -> Region:
+    """Create (or leave as they are) the province, the prefecture, a county of it and its townships:
+    by default Yanhe and its 23; `townships` are (three digits, name) pairs.
 
     Logged once (`region.seed`, with what was created) when anything was missing.
     """
     created = []
-    province, new = Region.objects.get_or_create(
-        code=data.PROVINCE[0], defaults={"name": data.PROVINCE[1], "level": codes.PROVINCE}
-    )
-    created += [province.code] if new else []
-    prefecture, new = Region.objects.get_or_create(
-        code=data.PREFECTURE[0],
-        defaults={"name": data.PREFECTURE[1], "level": codes.PREFECTURE, "parent": province},
-    )
-    created += [prefecture.code] if new else []
-    county, new = Region.objects.get_or_create(
-        code=data.COUNTY[0], defaults={"name": data.COUNTY[1], "level": codes.COUNTY, "parent": prefecture}
-    )
-    created += [county.code] if new else []
-    for digits, name in data.TOWNSHIPS:
-        code = data.township_code(digits)
-        _township, new = Region.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name, "level": codes.TOWNSHIP, "parent": county,
-                "kind": _TOWNSHIP_KINDS[codes.township_kind(code)],
-            },
-        )
-        created += [code] if new else []
+
+    def ensure(code: str, name: str, level: str, parent: Region | None, **extra) -> Region:
+        region, new = Region.objects.get_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": parent, **extra})
+        created.extend([code] if new else [])
+        return region
+
+    province = ensure(*data.PROVINCE, codes.PROVINCE, None)
+    prefecture = ensure(*data.PREFECTURE, codes.PREFECTURE, province)
+    region = ensure(*county, codes.COUNTY, prefecture)
+    for digits, name in data.TOWNSHIPS if townships is None else townships:
+        code = f"{region.prefix}{digits}000"
+        ensure(code, name, codes.TOWNSHIP, region, kind=_TOWNSHIP_KINDS[codes.township_kind(code)])
     if created:
-        audit_record(actor=None, action="region.seed", object_type="regions.region", object_repr=county.name,
-                     region_code=county.code, after={"created": len(created), "codes": created})
-    return county
+        audit_record(actor=None, action="region.seed", object_type="regions.region", object_repr=region.name,
+                     region_code=region.code, after={"created": len(created), "codes": created})
+    return region
 
 
 @transaction.atomic

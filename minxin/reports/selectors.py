@@ -11,7 +11,7 @@ from minxin.regions.selectors import region_children
 from minxin.reports.counting import counted
 
 # The level each region's figures are broken down by.
-_GROUP_LEN = {codes.COUNTY: 9, codes.TOWNSHIP: 12, codes.VILLAGE: 12}
+_GROUP_LEN = {codes.PROVINCE: 4, codes.PREFECTURE: 6, codes.COUNTY: 9, codes.TOWNSHIP: 12, codes.VILLAGE: 12}
 
 
 @dataclass

@@ -70,13 +70,14 @@ def _presence_url(obj) -> str:
            description=_("由走访、会议、亲情聊天、民情日记等当日记录得出在村天数（不强制打卡），批准的请假天数视同在岗"))
 def presence(window, cohort, scheme=None):
     tz = timezone.get_current_timezone()
-    parts = [model.objects.filter(_in(window), cadre_id__isnull=False)
+    parts = [model.objects.filter(_in(window), cohort.inside(), cadre_id__isnull=False)
              .annotate(day=TruncDate("occurred_at", tzinfo=tz)).values_list("cadre_id", "day").order_by()
              for model in DATED]
     days: dict[int, int] = defaultdict(int)
     for cadre_id, _day in parts[0].union(*parts[1:]):  # UNION: one query, distinct (cadre, day) pairs
         days[cadre_id] += 1
-    leaves = LeaveRequest.objects.filter(status=LeaveRequest.Status.APPROVED, start_date__lte=window.end,
+    leaves = LeaveRequest.objects.filter(cohort.inside("village_code"), status=LeaveRequest.Status.APPROVED,
+                                         start_date__lte=window.end,
                                          end_date__gte=window.start).values_list("cadre_id", "start_date", "end_date")
     last = min(window.end, timezone.localdate())  # a quarter in progress counts up to today
     for cadre_id, start, end in leaves:
@@ -94,13 +95,13 @@ def presence(window, cohort, scheme=None):
            evidence=lambda cid, v, w: DiaryEntry.objects.filter(_in(w), cadre_id=cid),
            evidence_url=lambda d: link("fieldwork:diary-list"))
 def diary(window, cohort, scheme=None):
-    return _per_cadre(DiaryEntry.objects.filter(_in(window)))
+    return _per_cadre(DiaryEntry.objects.filter(_in(window), cohort.inside()))
 
 
 # --- 真心: coverage, paired households, help given ------------------------------------------------
 
-def _visits(window, **filters):
-    return Visit.objects.filter(_in(window), **filters)
+def _visits(window, *conditions, **filters):
+    return Visit.objects.filter(_in(window), *conditions, **filters)
 
 
 def _visit_url(v) -> str:
@@ -129,10 +130,11 @@ def paired(window, cohort, scheme=None):
     if not apps.is_installed("minxin.registry"):
         return {}
 
-    pairs = dict(Helper.objects.filter(cadre_id__isnull=False).values("cadre_id")
+    pairs = dict(Helper.objects.filter(cohort.inside("household__village_id"), cadre_id__isnull=False).values("cadre_id")
                  .annotate(n=Count("household_id", distinct=True)).values_list("cadre_id", "n").order_by())
     # Visits by a cadre to a household it is paired with (the helper row names the same cadre).
-    seen = _per_cadre(_visits(window).filter(household__helpers__cadre_id=F("cadre_id")), distinct="household_id")
+    seen = _per_cadre(_visits(window, cohort.inside()).filter(household__helpers__cadre_id=F("cadre_id")),
+                      distinct="household_id")
     return {cid: share(int(seen.get(cid, 0)), n) for cid, n in pairs.items()}
 
 
@@ -140,7 +142,7 @@ def paired(window, cohort, scheme=None):
            target="6", evidence=lambda cid, v, w: _visits(w, cadre_id=cid).exclude(help_given="")
            .select_related("household"), evidence_url=_visit_url)
 def help_given(window, cohort, scheme=None):
-    return _per_cadre(_visits(window).exclude(help_given=""))
+    return _per_cadre(_visits(window, cohort.inside()).exclude(help_given=""))
 
 
 # --- 关心: left-behind families -------------------------------------------------------------------
@@ -149,20 +151,20 @@ def help_given(window, cohort, scheme=None):
            evidence=lambda cid, v, w: _visits(w, cadre_id=cid, kind=Visit.Kind.CARE).select_related("household"),
            evidence_url=_visit_url)
 def care_visits(window, cohort, scheme=None):
-    return _per_cadre(_visits(window, kind=Visit.Kind.CARE))
+    return _per_cadre(_visits(window, cohort.inside(), kind=Visit.Kind.CARE))
 
 
 @automatic("care.calls", heart="care", label=_("组织亲情视频聊天"), unit=_("次"), module=MODULE, weight="5",
            target="3", evidence=lambda cid, v, w: FamilyCall.objects.filter(_in(w), cadre_id=cid),
            evidence_url=lambda c: link("fieldwork:call-list"))
 def family_calls(window, cohort, scheme=None):
-    return _per_cadre(FamilyCall.objects.filter(_in(window)))
+    return _per_cadre(FamilyCall.objects.filter(_in(window), cohort.inside()))
 
 
 # --- 耐心: meetings and lectures ------------------------------------------------------------------
 
-def _meetings(window, category=None):
-    qs = Meeting.objects.filter(_in(window))
+def _meetings(window, category=None, *conditions):
+    qs = Meeting.objects.filter(_in(window), *conditions)
     return qs.filter(category=category) if category else qs.exclude(category=Meeting.Category.TRAINING)
 
 
@@ -174,14 +176,14 @@ def _meeting_url(m) -> str:
            weight="4", target="2", evidence=lambda cid, v, w: _meetings(w, Meeting.Category.MEETING).filter(cadre_id=cid),
            evidence_url=_meeting_url)
 def meetings(window, cohort, scheme=None):
-    return _per_cadre(_meetings(window, Meeting.Category.MEETING))
+    return _per_cadre(_meetings(window, Meeting.Category.MEETING, cohort.inside()))
 
 
 @automatic("publicize.lectures", heart="publicize", label=_("开展宣讲、讲堂"), unit=_("次"), module=MODULE, weight="3",
            target="2", evidence=lambda cid, v, w: _meetings(w, Meeting.Category.LECTURE).filter(cadre_id=cid),
            evidence_url=_meeting_url)
 def lectures(window, cohort, scheme=None):
-    return _per_cadre(_meetings(window, Meeting.Category.LECTURE))
+    return _per_cadre(_meetings(window, Meeting.Category.LECTURE, cohort.inside()))
 
 
 @automatic("publicize.reach", heart="publicize", label=_("会议宣讲参加人次占户数比例"), unit="%", module=MODULE,
@@ -189,7 +191,7 @@ def lectures(window, cohort, scheme=None):
            evidence=lambda cid, v, w: _meetings(w).filter(cadre_id=cid), evidence_url=_meeting_url,
            description=_("本人主持的群众会和宣讲的参加人次 ÷ 本村户数"))
 def reach(window, cohort, scheme=None):
-    attendance = _per_cadre(_meetings(window), total="attendance")
+    attendance = _per_cadre(_meetings(window, None, cohort.inside()), total="attendance")
     totals = _households(set(cohort.village_of.values()))
     return {cid: share(int(attendance.get(cid, 0)), totals.get(code) or 0) for cid, code in cohort.village_of.items()}
 
@@ -200,7 +202,7 @@ def reach(window, cohort, scheme=None):
            target="3", evidence=lambda cid, v, w: _visits(w, cadre_id=cid, kind=Visit.Kind.MEDIATION)
            .select_related("household"), evidence_url=_visit_url)
 def mediation_visits(window, cohort, scheme=None):
-    return _per_cadre(_visits(window, kind=Visit.Kind.MEDIATION))
+    return _per_cadre(_visits(window, cohort.inside(), kind=Visit.Kind.MEDIATION))
 
 
 # --- 尽心: requests answered, how fast, needs closed -----------------------------------------------
@@ -269,4 +271,4 @@ def needs_closed(window, cohort, scheme=None):
            weight="5", target="1", evidence=lambda cid, v, w: _meetings(w, Meeting.Category.TRAINING).filter(cadre_id=cid),
            evidence_url=_meeting_url)
 def trainings(window, cohort, scheme=None):
-    return _per_cadre(_meetings(window, Meeting.Category.TRAINING))
+    return _per_cadre(_meetings(window, Meeting.Category.TRAINING, cohort.inside()))
