@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 
 NOT_BENCHMARKS = {"common"}
+ON_REQUEST = {"prefecture"}  # run only when named: it needs the prefecture demo (half an hour to load)
 
 
 def modules() -> list[str]:
     here = Path(__file__).resolve().parent
     return sorted(m.name for m in pkgutil.iter_modules([str(here)])
-                  if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS)
+                  if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS | ON_REQUEST)
 
 
 def main(argv: list[str]) -> int:

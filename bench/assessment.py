@@ -34,7 +34,7 @@ def _ensure_supervision(window) -> None:
     add_quarter_supervision(window, random.Random(5))
 
 
-def _floor_queries(window):
+def floor_queries(window):
     """The engine's aggregates in hand-written SQL, one query per indicator."""
     from django.db import connection
 
@@ -161,7 +161,7 @@ def run() -> None:
     cohort = engine.build_cohort(window)
     print(f"database: {connection.vendor}; {window.code}: {len(cohort.village_of):,} cadres, {visits:,} visits "
           f"in the quarter; {len(engine.scheme_weights(scheme))} weighted indicators", flush=True)
-    queries = _floor_queries(window)
+    queries = floor_queries(window)
     run_sql(queries)  # warm caches for everyone alike
     engine.compute(window, scheme)
     floor, floor_runs = median_seconds(lambda: run_sql(queries), RUNS)

@@ -107,11 +107,11 @@ class CadreRow:
     rank_township: int = 0
 
 
-def build_cohort(window: Window) -> Cohort:
-    """Cadres of the assessed county (MINXIN_COUNTY_CODE; a prefecture's database holds others) with
-    an assignment there overlapping the window; each counted in the village of its latest such
-    assignment."""
-    county = codes.prefix_of(settings.MINXIN_COUNTY_CODE)
+def build_cohort(window: Window, county_code: str | None = None) -> Cohort:
+    """Cadres of the assessed county (MINXIN_COUNTY_CODE unless named; a prefecture's database holds
+    others) with an assignment there overlapping the window; each counted in the village of its
+    latest such assignment."""
+    county = codes.prefix_of(county_code or settings.MINXIN_COUNTY_CODE)
     rows = (Assignment.objects.filter(within("village_id", county), start_date__lte=window.end)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=window.start))
             .order_by("start_date", "id").values_list("cadre_id", "village_id", "cadre__user_id"))

@@ -28,7 +28,7 @@ def region_seed_county(county: tuple[str, str] = data.COUNTY, townships: list[tu
     """
     created = []
 
-    def ensure(code: str, name: str, level: str, parent: Region | None, **extra) -> Region:
+    def ensure(code: str, name: str, level: str, parent: Region | None, **extra: str) -> Region:
         region, new = Region.objects.get_or_create(
             code=code, defaults={"name": name, "level": level, "parent": parent, **extra})
         created.extend([code] if new else [])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from minxin.accounts.models import User
 from minxin.cadres.selectors import village_team
+from minxin.core.figures import within
 from minxin.core.models import AuditEvent
 from minxin.core.privacy import identifier_search
 from minxin.core.sealedfields import lookup_q
@@ -102,7 +103,7 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
     f = filters or HouseholdFilters()
     qs = Household.objects.visible_to(user)
     if f.region:
-        qs = qs.filter(village__code__startswith=f.region)
+        qs = qs.filter(within("village_id", f.region))
     if f.group:
         qs = qs.filter(group=f.group)
     if f.registered == "yes":

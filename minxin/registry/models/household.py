@@ -55,11 +55,12 @@ class Household(TimeStampedModel):
         ordering = ["name_pinyin", "id"]
         # Indexes in Meta, one per need: a field's db_index (or unique=True) adds a plain and a
         # LIKE-pattern index on PostgreSQL, and every import maintains both. The village is
-        # filtered by equality and by prefix (the scope): one pattern-ops index serves both (other
-        # databases ignore opclasses); a village's few hundred households are sorted after it.
+        # filtered by equality and by a range of codes (the scope, core.figures.within): one plain
+        # index serves both, and a county's households cost the same however many counties the
+        # table holds; a village's few hundred households are sorted after it.
         # The household number is unique; it is searched only beside the search key's scan.
         constraints = [models.UniqueConstraint(fields=["number"], name="household_unique_number")]
-        indexes = [models.Index(fields=["village"], name="household_village", opclasses=["varchar_pattern_ops"]),
+        indexes = [models.Index(fields=["village"], name="household_village"),
                    models.Index(fields=["name_pinyin"], name="household_name_pinyin")]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minxin.core.figures import within
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry.models import Household
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if not Region.objects.filter(code=code).exists():
             raise CommandError(f"No region with code {code}.")
         prefix = codes.prefix_of(code)
-        households = Household.objects.filter(village__code__startswith=prefix)
+        households = Household.objects.filter(within("village_id", prefix))
         count = household_export(actor=None, households=households, target=output, unmasked=True,
                                  description=f"CLI export-households --scope {prefix}", region_code=code)
         self.stdout.write(self.style.SUCCESS(f"Exported {count:,} people of {households.count():,} households "

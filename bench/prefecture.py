@@ -1,0 +1,116 @@
+"""Prefecture scale (issue 20, item 6): how each cost grows from one county to the ten counties of 铜仁市.
+
+Runs on a PostgreSQL database loaded with `minxin demo --scale prefecture` (an empty one is loaded
+first, and the time it took printed). Each figure is set beside its floor measured in the same run;
+the same figures on the county demo (`python -m bench dashboard`, `registry`, `assessment`) are the
+growth's reference in bench/RESULTS.md.
+
+- the county dashboard as the county administrator (Yanhe) opens it — target: what it costs in one
+  county; floor: the county's aggregates in hand-written SQL;
+- the household list with a filter and a pinyin search, and unfiltered, as the county administrator;
+- the prefecture dashboard as the city supervisor — target p95 < 300 ms cached, < 2 s fresh; floor:
+  the prefecture's aggregates in hand-written SQL, grouped by county;
+- the county's quarterly assessment (engine, no writes; and `period_assess`) — target: unchanged
+  from one county; the prefecture's: the engine for each of the ten counties in turn — target < 60 s.
+
+Usage: DATABASE_URL=postgresql://…/prefecture python -m bench prefecture (not part of `make bench`:
+loading the prefecture takes about half an hour on two cores).
+"""
+
+import os
+import time
+
+from bench.common import median_seconds, record
+from bench.dashboard import page_figures
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def ensure_prefecture(say) -> None:
+    from django.core.management import call_command
+
+    from minxin.regions import data
+    from minxin.regions.models import Region
+    from minxin.registry.models import Household
+
+    if not Region.objects.filter(level="village").exists():
+        say("loading the prefecture demo (minxin demo --scale prefecture) …")
+        started = time.perf_counter()
+        call_command("demo", scale="prefecture", verbosity=0)
+        say(f"loaded in {time.perf_counter() - started:.0f} s")
+    filled = {code[:6] for code in Region.objects.filter(level="village").values_list("code", flat=True)}
+    if filled != {code[:6] for code, _name, _former in data.COUNTIES}:
+        raise SystemExit("this database does not hold the ten counties: run the benchmark on an empty database "
+                         "or one loaded with `minxin demo --scale prefecture`")
+    say(f"{Household.objects.count():,} households in {len(filled)} counties")
+
+
+def household_list(say) -> None:
+    from bench._registry_worker import list_
+
+    result = list_("40")
+    say(f"household list as the county administrator, filter + pinyin search: p95 {result['p95'] * 1000:.0f} ms; "
+        f"floor (the same count and page in raw SQL) p95 {result['floor_p95'] * 1000:.0f} ms, ratio "
+        f"{result['p95'] / result['floor_p95']:.2f}; unfiltered (the first view) p95 "
+        f"{result['unfiltered_p95'] * 1000:.0f} ms")
+
+
+def assessment(say) -> None:
+    from django.utils import timezone
+
+    from bench.assessment import floor_queries
+    from bench.common import run_sql
+    from minxin.assessment import engine, services
+    from minxin.assessment.models import Appeal, Period
+    from minxin.demo.assessment import last_complete_quarter
+    from minxin.regions import data
+
+    window = last_complete_quarter(timezone.localdate())
+    # As bench.assessment: the demo's appeals go and the quarter is a draft again, so it can be recomputed.
+    Appeal.objects.filter(score__result__period__year=window.year, score__result__period__quarter=window.quarter).delete()
+    Period.objects.filter(year=window.year, quarter=window.quarter).update(status=Period.Status.DRAFT)
+    scheme = services.scheme_ensure(actor=None)
+    queries = floor_queries(window)
+    run_sql(queries)
+    floor, _runs = median_seconds(lambda: run_sql(queries), RUNS)
+    cohort = engine.build_cohort(window)
+    compute, _runs = median_seconds(lambda: engine.compute(window, scheme), RUNS)
+    assess, _runs = median_seconds(lambda: services.period_assess(actor=None, quarter=window.code), RUNS)
+    say(f"county quarterly assessment {window.code} ({len(cohort.village_of):,} cadres of Yanhe): compute median "
+        f"{compute:.2f} s, assess (compute + store) median {assess:.2f} s; floor (the engine's aggregates in "
+        f"hand-written SQL over every county's rows) {floor:.2f} s")
+    started = time.perf_counter()
+    cadres = 0
+    for code, _name, _former in data.COUNTIES:
+        county = engine.build_cohort(window, code)
+        cadres += len(county.village_of)
+        engine.compute(window, scheme, cohort=county)
+    say(f"the prefecture's quarter: the engine for each of the ten counties in turn ({cadres:,} cadres): "
+        f"{time.perf_counter() - started:.1f} s (target < 60 s)")
+
+
+def run() -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from minxin.accounts.models import User
+    from minxin.regions import data
+    from minxin.regions.models import Region
+
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    ensure_prefecture(say)
+    year = timezone.localdate().year
+    admin = User.objects.get(username="admin")
+    page_figures(say, admin, Region.objects.get(code=data.COUNTY[0]), year,
+                 "county dashboard, county administrator (target: as in one county)")
+    page_figures(say, User.objects.get(username="city"), Region.objects.get(code=data.PREFECTURE[0]), year,
+                 "prefecture dashboard, city supervisor (target p95 < 300 ms cached, < 2 s fresh)", editor=admin)
+    household_list(say)
+    assessment(say)
+    record(f"Prefecture scale (issue 20.6), {connection.vendor}",
+           ["command: DATABASE_URL=… python -m bench prefecture", *[f"`{line}`" for line in lines]])
