@@ -34,30 +34,6 @@ def prep(seed="2026"):
     return {"villages": len(ctx.villages)}
 
 
-def prep_prefecture(path, seed="2026"):
-    """Yanhe's regions (as `prep`) and the prefecture's nine other counties in full (demo.prefecture):
-    the county sheet then goes into a database holding the whole prefecture. The sheet's ID numbers
-    are kept out of the generated counties (nobody is registered twice)."""
-    from django.db import transaction
-
-    from minxin import demo
-    from minxin.demo import prefecture
-    from minxin.registry.io.bulk import analyze, paused_gc
-    from minxin.registry.io.reader import open_sheet
-
-    start = time.perf_counter()
-    prep(seed)
-    rows = open_sheet(path).rows
-    _n, header = next(rows)
-    column = [str(name).strip() for name in header].index("证件号码")
-    ctx = demo.new_context("prefecture", int(seed))
-    ctx.id_numbers.update(str(row[column]) for _n, row in rows)
-    with paused_gc(), transaction.atomic():
-        prefecture.generate(ctx)
-    analyze()
-    return {"seconds": time.perf_counter() - start, "counts": ctx.counts}
-
-
 def floor(path):
     """Read the sheet with calamine and insert the same rows raw (executemany / COPY)."""
     from django.db import connection, transaction
@@ -176,7 +152,7 @@ def list_(requests="40"):
             "unfiltered_p95": unfiltered[int(0.95 * (len(unfiltered) - 1))]}
 
 
-STEPS = {"prep": prep, "prep_prefecture": prep_prefecture, "floor": floor, "import": import_, "export": export, "demo": demo_, "list": list_}
+STEPS = {"prep": prep, "floor": floor, "import": import_, "export": export, "demo": demo_, "list": list_}
 
 if __name__ == "__main__":
     _setup()

@@ -39,13 +39,12 @@ def pg_available() -> bool:
         return False
 
 
-def fresh_pg(name: str = "minxin_bench", template: str | None = None) -> str:
-    """An empty database, or a copy of `template` (PostgreSQL copies its files: seconds, not a reload)."""
+def fresh_pg(name: str = "minxin_bench") -> str:
     import psycopg
 
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        conn.execute(f'CREATE DATABASE "{name}"')
     return PG_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -98,34 +97,23 @@ def bench_demo() -> str:
     return url
 
 
-PREFECTURE_BASE = "minxin_bench_prefecture"
-
-
-def bench_import(sheet: str, backend: str, *, prefecture: bool = False) -> None:
-    """The county sheet into an empty registry (Yanhe's regions only), or with `prefecture` into a
-    copy of a database holding the prefecture's nine other counties."""
+def bench_import(sheet: str, backend: str) -> None:
     floors, imports, memory, floor_memory = [], [], [], []
-
-    def fresh():
-        if prefecture:
-            return fresh_pg(template=PREFECTURE_BASE)
+    for _run in range(RUNS):
         url = fresh_sqlite("import.sqlite3") if backend == "sqlite" else fresh_pg()
         worker("_registry_worker", "prep", database_url=url)
-        return url
-
-    for _run in range(RUNS):
-        url = fresh()
         floor = worker("_registry_worker", "floor", sheet, database_url=url)
         floors.append(floor["seconds"])
         floor_memory.append(floor["max_rss_mb"])
-        url = fresh()
+        url = fresh_sqlite("import.sqlite3") if backend == "sqlite" else fresh_pg()
+        worker("_registry_worker", "prep", database_url=url)
         result = worker("_registry_worker", "import", sheet, database_url=url)
         assert result["exit"] == 0, result
         imports.append(result["seconds"])
         # The importer and its sheet-reading child run side by side: their peaks are added.
         memory.append(result["max_rss_mb"] + result["child_max_rss_mb"])
     ratio = median(imports) / median(floors)
-    report(f"import county sheet ({backend}{', into the prefecture' if prefecture else ''}, {result['counts']['rows']:,} rows, "
+    report(f"import county sheet ({backend}, {result['counts']['rows']:,} rows, "
            f"{result['counts']['households_created']:,} households): median {median(imports):.1f} s "
            f"{[round(t, 1) for t in imports]}; floor (calamine read + raw {'COPY' if backend != 'sqlite' else 'executemany'}) "
            f"median {median(floors):.1f} s {[round(t, 1) for t in floors]}; ratio {ratio:.2f} (budget {RATIO_BUDGET}); "
@@ -144,9 +132,7 @@ def bench_list(url: str, backend: str) -> None:
 
 
 def run() -> None:
-    """BENCH_REGISTRY_STEPS (e.g. "list") runs only some steps, reusing bench/out/county.sqlite3;
-    "prefecture-prep" then "prefecture" (not in the default steps; PostgreSQL) make a database holding
-    the other nine counties of the prefecture and import the county sheet into copies of it (issue 20.6)."""
+    """BENCH_REGISTRY_STEPS (e.g. "list") runs only some steps, reusing bench/out/county.sqlite3."""
     steps = set(os.environ.get("BENCH_REGISTRY_STEPS", "demo,export,list,import").split(","))
     report(f"--- {datetime.datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({platform.processor() or platform.machine()}), "
            f"runs={RUNS}")
@@ -159,7 +145,7 @@ def run() -> None:
         bench_list(county, "sqlite")
     if "import" in steps:
         bench_import(sheet, "sqlite")
-    if pg_available() and steps & {"list", "import", "demo", "prefecture-prep", "prefecture"}:
+    if pg_available() and steps & {"list", "import", "demo"}:
         if steps & {"list", "demo"}:
             url = fresh_pg()
             result = worker("_registry_worker", "demo", "county", database_url=url)
@@ -168,12 +154,6 @@ def run() -> None:
                 bench_list(url, "postgresql")
         if "import" in steps:
             bench_import(sheet, "postgresql")
-        if "prefecture-prep" in steps:
-            prepared = worker("_registry_worker", "prep_prefecture", sheet, database_url=fresh_pg(PREFECTURE_BASE))
-            report(f"the prefecture's nine other counties generated in {prepared['seconds']:.0f} s "
-                   f"({prepared['counts']['households']:,} households, {prepared['counts']['people']:,} people)")
-        if "prefecture" in steps:
-            bench_import(sheet, "postgresql", prefecture=True)
     elif not pg_available():
         report("PostgreSQL not reachable: PostgreSQL figures skipped")
     record("Registry: county demo, county-scale import, household list", LINES[1:])

@@ -21,10 +21,10 @@ def _link(url_name: str, **params):
 
 
 @figure_set(
-    ("party.members", _("党员"), _("名"), 90),
-    ("party.activists", _("入党积极分子（现有）"), _("名"), 91),
-    ("party.targets", _("发展对象（现有）"), _("名"), 92),
-    ("party.reserves", _("在培后备干部和领头雁"), _("名"), 93),
+    ("party.members", _("党员"), _("名"), 100),
+    ("party.activists", _("入党积极分子（现有）"), _("名"), 101),
+    ("party.targets", _("发展对象（现有）"), _("名"), 102),
+    ("party.reserves", _("在培后备干部和领头雁"), _("名"), 103),
     module=MODULE, links={"party.reserves": _link("party:reserve-list", outcome="training"),
                           "party.activists": _link("party:case-list", stage="activist"),
                           "party.targets": _link("party:case-list", stage="target")},
@@ -45,9 +45,9 @@ def people(prefix, year, group_len):
 
 
 @figure_set(
-    ("party.weak", _("三级以上预警的村党组织"), _("个"), 94),
-    ("party.rectified", _("本年整顿验收的村党组织"), _("个"), 95),
-    ("party.sites", _("民心党建示范点"), _("个"), 96),
+    ("party.weak", _("三级以上预警的村党组织"), _("个"), 104),
+    ("party.rectified", _("本年整顿验收的村党组织"), _("个"), 105),
+    ("party.sites", _("民心党建示范点"), _("个"), 106),
     module=MODULE, links={"party.weak": _link("party:warning-list", level=SERIOUS),
                           "party.sites": list_link("party:site-list", region=lambda code: {"village": code},
                                                    visible=selectors.can_view, status="named")},
