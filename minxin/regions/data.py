@@ -4,8 +4,6 @@ ten county-level divisions of its prefecture, 铜仁市 (SPEC §5: a prefecture 
 PROVINCE = ("520000000000", "贵州省")
 PREFECTURE = ("520600000000", "铜仁市")
 COUNTY = ("520627000000", "沿河土家族自治县")
-# Former code of the county, valid in ID numbers first issued before 2011 (SPEC §4.2 note).
-HISTORIC_COUNTY_CODES = {"522228": "沿河土家族自治县（2011 年前，铜仁地区）"}
 
 # (code, name, code before 2011 when 铜仁地区 became 铜仁市): older ID numbers keep the former code.
 COUNTIES = [

@@ -163,7 +163,7 @@ def family_calls(window, cohort, scheme=None):
 
 # --- 耐心: meetings and lectures ------------------------------------------------------------------
 
-def _meetings(window, category=None, *conditions):
+def _meetings(window, *conditions, category=None):
     qs = Meeting.objects.filter(_in(window), *conditions)
     return qs.filter(category=category) if category else qs.exclude(category=Meeting.Category.TRAINING)
 
@@ -173,17 +173,17 @@ def _meeting_url(m) -> str:
 
 
 @automatic("publicize.meetings", heart="publicize", label=_("召开群众会、院坝会"), unit=_("次"), module=MODULE,
-           weight="4", target="2", evidence=lambda cid, v, w: _meetings(w, Meeting.Category.MEETING).filter(cadre_id=cid),
+           weight="4", target="2", evidence=lambda cid, v, w: _meetings(w, category=Meeting.Category.MEETING).filter(cadre_id=cid),
            evidence_url=_meeting_url)
 def meetings(window, cohort, scheme=None):
-    return _per_cadre(_meetings(window, Meeting.Category.MEETING, cohort.inside()))
+    return _per_cadre(_meetings(window, cohort.inside(), category=Meeting.Category.MEETING))
 
 
 @automatic("publicize.lectures", heart="publicize", label=_("开展宣讲、讲堂"), unit=_("次"), module=MODULE, weight="3",
-           target="2", evidence=lambda cid, v, w: _meetings(w, Meeting.Category.LECTURE).filter(cadre_id=cid),
+           target="2", evidence=lambda cid, v, w: _meetings(w, category=Meeting.Category.LECTURE).filter(cadre_id=cid),
            evidence_url=_meeting_url)
 def lectures(window, cohort, scheme=None):
-    return _per_cadre(_meetings(window, Meeting.Category.LECTURE, cohort.inside()))
+    return _per_cadre(_meetings(window, cohort.inside(), category=Meeting.Category.LECTURE))
 
 
 @automatic("publicize.reach", heart="publicize", label=_("会议宣讲参加人次占户数比例"), unit="%", module=MODULE,
@@ -191,7 +191,7 @@ def lectures(window, cohort, scheme=None):
            evidence=lambda cid, v, w: _meetings(w).filter(cadre_id=cid), evidence_url=_meeting_url,
            description=_("本人主持的群众会和宣讲的参加人次 ÷ 本村户数"))
 def reach(window, cohort, scheme=None):
-    attendance = _per_cadre(_meetings(window, None, cohort.inside()), total="attendance")
+    attendance = _per_cadre(_meetings(window, cohort.inside()), total="attendance")
     totals = _households(set(cohort.village_of.values()))
     return {cid: share(int(attendance.get(cid, 0)), totals.get(code) or 0) for cid, code in cohort.village_of.items()}
 
@@ -268,7 +268,7 @@ def needs_closed(window, cohort, scheme=None):
 # --- 上心: trainings -------------------------------------------------------------------------------
 
 @automatic("industry.trainings", heart="industry", label=_("农村电商和技能培训"), unit=_("次"), module=MODULE,
-           weight="5", target="1", evidence=lambda cid, v, w: _meetings(w, Meeting.Category.TRAINING).filter(cadre_id=cid),
+           weight="5", target="1", evidence=lambda cid, v, w: _meetings(w, category=Meeting.Category.TRAINING).filter(cadre_id=cid),
            evidence_url=_meeting_url)
 def trainings(window, cohort, scheme=None):
-    return _per_cadre(_meetings(window, Meeting.Category.TRAINING, cohort.inside()))
+    return _per_cadre(_meetings(window, cohort.inside(), category=Meeting.Category.TRAINING))
