@@ -43,13 +43,15 @@ lint: $(VENV)/.installed
 	$(BIN)/minxin check --fail-level WARNING
 	$(BIN)/minxin makemigrations --check --dry-run
 
-# The database tests run on SQLite, then on PostgreSQL; the browser tests run once (on SQLite).
+# The database tests run on SQLite, then on PostgreSQL, each spread over the machine's cores
+# (pytest-xdist: one test database per worker); the browser tests run once (on SQLite).
+TEST_WORKERS ?= auto
 test-sqlite:
-	DATABASE_URL=sqlite:///$(MINXIN_VAR_DIR)/test.sqlite3 $(BIN)/pytest -m "not browser" -q
+	DATABASE_URL=sqlite:///$(MINXIN_VAR_DIR)/test.sqlite3 $(BIN)/pytest -m "not browser" -q -n $(TEST_WORKERS) --maxprocesses 4
 
 # PG_URL when it answers, else a throwaway cluster under var/ (scripts/with-postgres); never skipped.
 test-postgres:
-	PG_URL=$(PG_URL) scripts/with-postgres $(BIN)/pytest -m "not browser" -q
+	PG_URL=$(PG_URL) scripts/with-postgres $(BIN)/pytest -m "not browser" -q -n $(TEST_WORKERS) --maxprocesses 4
 
 test-browser:
 	DATABASE_URL=sqlite:///$(MINXIN_VAR_DIR)/test.sqlite3 $(BIN)/pytest -m browser -q
