@@ -1,6 +1,6 @@
 """One measured step of the registry benchmarks, in its own process (clean memory figures).
 
-python -m bench.registry_worker prep|floor|import|export|list|demo ARGS — prints a JSON line.
+python -m bench._registry_worker prep|others|floor|import|export|list|demo ARGS — prints a JSON line.
 """
 
 import json
@@ -32,6 +32,29 @@ def prep(seed="2026"):
     with transaction.atomic():
         regions.generate(ctx)
     return {"villages": len(ctx.villages)}
+
+
+def others(sheet, seed="2026"):
+    """Around prep's county: the other nine counties of the prefecture, as `minxin demo --scale
+    prefecture` makes them (townships, units, cadres, households, members, visits). As in the demo,
+    nobody is given an ID number the county's sheet already holds (its people are born all over the
+    prefecture): the import would rightly refuse them as registered in another household."""
+    from django.db import transaction
+
+    from minxin import demo
+    from minxin.demo import prefecture
+    from minxin.registry.io import template
+    from minxin.registry.io.reader import open_sheet
+
+    rows = open_sheet(sheet).rows
+    _number, header = next(rows)
+    column = next(index for index, cell in enumerate(header) if template.column_for(cell) == "id_number")
+    start = time.perf_counter()
+    ctx = demo.new_context("prefecture", int(seed))
+    ctx.id_numbers.update(str(cells[column]) for _number, cells in rows)
+    with transaction.atomic():
+        prefecture.generate(ctx)
+    return {"seconds": time.perf_counter() - start, "counts": ctx.counts}
 
 
 def floor(path):
@@ -152,7 +175,7 @@ def list_(requests="40"):
             "unfiltered_p95": unfiltered[int(0.95 * (len(unfiltered) - 1))]}
 
 
-STEPS = {"prep": prep, "floor": floor, "import": import_, "export": export, "demo": demo_, "list": list_}
+STEPS = {"prep": prep, "others": others, "floor": floor, "import": import_, "export": export, "demo": demo_, "list": list_}
 
 if __name__ == "__main__":
     _setup()

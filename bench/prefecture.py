@@ -11,10 +11,15 @@ growth's reference in bench/RESULTS.md.
 - the prefecture dashboard as the city supervisor — target p95 < 300 ms cached, < 2 s fresh; floor:
   the prefecture's aggregates in hand-written SQL, grouped by county;
 - the county's quarterly assessment (engine, no writes; and `period_assess`) — target: unchanged
-  from one county; the prefecture's: the engine for each of the ten counties in turn — target < 60 s.
+  from one county; the prefecture's: the engine for each of the ten counties in turn — target < 60 s;
+- the import of the county's sheet (bench/out/county.xlsx, written by `python -m bench registry`)
+  into an empty county database and into a database that holds the nine other counties — target:
+  the same ratio to its floor (calamine read + raw COPY) in both. Each database is its own
+  (BENCH_PG_URL's server); one run each, for the nine counties take about half an hour to load.
 
 Usage: DATABASE_URL=postgresql://…/prefecture python -m bench prefecture (not part of `make bench`:
-loading the prefecture takes about half an hour on two cores).
+loading the prefecture takes about half an hour on two cores). BENCH_PREFECTURE_STEPS (default
+"pages,list,assessment,import") runs only some of the steps.
 """
 
 import os
@@ -89,6 +94,32 @@ def assessment(say) -> None:
         f"{time.perf_counter() - started:.1f} s (target < 60 s)")
 
 
+def county_import(say) -> None:
+    from bench.registry import OUT, fresh_pg, worker
+
+    sheet = OUT / "county.xlsx"
+    if not sheet.exists():
+        raise SystemExit(f"{sheet} is missing: run `python -m bench registry` (its export step) first")
+    ratios = {}
+    for label, name, around in (("an empty county database", "minxin_bench", False),
+                                ("beside the nine other counties", "minxin_bench_prefecture_import", True)):
+        url = fresh_pg(name)
+        worker("_registry_worker", "prep", database_url=url)
+        if around:
+            loaded = worker("_registry_worker", "others", str(sheet), database_url=url)
+            say(f"the nine other counties loaded in {loaded['seconds']:.0f} s: {loaded['counts']['households']:,} "
+                f"households, {loaded['counts']['people']:,} people")
+        floor = worker("_registry_worker", "floor", str(sheet), database_url=url)
+        result = worker("_registry_worker", "import", str(sheet), database_url=url)
+        if result["exit"] != 0:
+            raise SystemExit(f"the import into {label} failed: {result['problems']}")
+        ratios[label] = result["seconds"] / floor["seconds"]
+        say(f"import of the county sheet ({result['counts']['rows']:,} rows) into {label}: {result['seconds']:.1f} s; "
+            f"floor (calamine read + raw COPY) {floor['seconds']:.1f} s; ratio {ratios[label]:.2f}")
+    county, prefecture = ratios.values()
+    say(f"the ratio grows {prefecture / county:.2f}x from one county to the prefecture (target: unchanged)")
+
+
 def run() -> None:
     from django.db import connection
     from django.utils import timezone
@@ -103,14 +134,21 @@ def run() -> None:
         print(text, flush=True)
         lines.append(text)
 
-    ensure_prefecture(say)
-    year = timezone.localdate().year
-    admin = User.objects.get(username="admin")
-    page_figures(say, admin, Region.objects.get(code=data.COUNTY[0]), year,
-                 "county dashboard, county administrator (target: as in one county)")
-    page_figures(say, User.objects.get(username="city"), Region.objects.get(code=data.PREFECTURE[0]), year,
-                 "prefecture dashboard, city supervisor (target p95 < 300 ms cached, < 2 s fresh)", editor=admin)
-    household_list(say)
-    assessment(say)
+    steps = set(os.environ.get("BENCH_PREFECTURE_STEPS", "pages,list,assessment,import").split(","))
+    if steps & {"pages", "list", "assessment"}:
+        ensure_prefecture(say)
+    if "pages" in steps:
+        year = timezone.localdate().year
+        admin = User.objects.get(username="admin")
+        page_figures(say, admin, Region.objects.get(code=data.COUNTY[0]), year,
+                     "county dashboard, county administrator (target: as in one county)")
+        page_figures(say, User.objects.get(username="city"), Region.objects.get(code=data.PREFECTURE[0]), year,
+                     "prefecture dashboard, city supervisor (target p95 < 300 ms cached, < 2 s fresh)", editor=admin)
+    if "list" in steps:
+        household_list(say)
+    if "assessment" in steps:
+        assessment(say)
+    if "import" in steps:
+        county_import(say)
     record(f"Prefecture scale (issue 20.6), {connection.vendor}",
            ["command: DATABASE_URL=… python -m bench prefecture", *[f"`{line}`" for line in lines]])
