@@ -43,7 +43,7 @@ def others(sheet, seed="2026"):
 
     from minxin import demo
     from minxin.demo import prefecture
-    from minxin.registry.io import template
+    from minxin.registry.io import bulk, template
     from minxin.registry.io.reader import open_sheet
 
     rows = open_sheet(sheet).rows
@@ -54,6 +54,7 @@ def others(sheet, seed="2026"):
     ctx.id_numbers.update(str(cells[column]) for _number, cells in rows)
     with transaction.atomic():
         prefecture.generate(ctx)
+    bulk.analyze()  # as docs/operations.md says to after loading the prefecture
     return {"seconds": time.perf_counter() - start, "counts": ctx.counts}
 
 

@@ -102,7 +102,7 @@ def county_import(say) -> None:
         raise SystemExit(f"{sheet} is missing: run `python -m bench registry` (its export step) first")
     ratios = {}
     for label, name, around in (("an empty county database", "minxin_bench", False),
-                                ("beside the nine other counties", "minxin_bench_prefecture_import", True)):
+                                ("a database that holds the nine other counties", "minxin_bench_prefecture_import", True)):
         url = fresh_pg(name)
         worker("_registry_worker", "prep", database_url=url)
         if around:
@@ -121,7 +121,6 @@ def county_import(say) -> None:
 
 
 def run() -> None:
-    from django.db import connection
     from django.utils import timezone
 
     from minxin.accounts.models import User
@@ -150,5 +149,5 @@ def run() -> None:
         assessment(say)
     if "import" in steps:
         county_import(say)
-    record(f"Prefecture scale (issue 20.6), {connection.vendor}",
+    record("Prefecture scale (issue 20.6), postgresql",  # the prefecture demo, and the import's databases
            ["command: DATABASE_URL=… python -m bench prefecture", *[f"`{line}`" for line in lines]])
