@@ -179,3 +179,15 @@ def test_the_worker_command_and_purge_files_recover_stale_jobs(world, tmp_path, 
     call_command("worker")
     second.refresh_from_db()
     assert second.state == "failed"
+
+
+def test_a_control_character_in_a_cell_is_a_refused_row_not_a_database_error(world, sheet):
+    """An .xlsx cell may hold a NUL (a CSV with one is refused as not text): PostgreSQL cannot store it
+    in text, and it must not get as far as the registry lookup or the write."""
+    household_import(actor=None, path=sheet(family()))
+    before = Household.objects.count()
+    outcome = household_import(actor=None, path=sheet(family(number="H0\x0002", seq=31), kind="xlsx"))
+    assert outcome.exit_code == 1
+    refused = [p for p in outcome.problems if p.column == "户编号"]
+    assert refused and refused[0].row == 2 and "控制字符" in refused[0].reason
+    assert Household.objects.count() == before

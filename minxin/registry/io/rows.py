@@ -52,6 +52,17 @@ def _choice(choices_cls, label: str, column: str, aliases=None) -> str:
 _DIGIT = re.compile(r"\d")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def visible(raw):
+    """The cell as read, refused if it holds a control character (a NUL, say): PostgreSQL cannot
+    store one in text, and no export could write it back."""
+    if isinstance(raw, str) and _CONTROL.search(raw):
+        raise RowError(_("含有不可见的控制字符（如 NUL），无法保存；请删去后重新填写。"))
+    return raw
+
+
 def plain_text(text: str) -> str:
     """Free text (names, groups, numbers) that no spreadsheet program would take for a formula: one
     that would is refused, never stored to reach a later export or a clerk's Excel."""
@@ -256,7 +267,7 @@ class Parser:
         if key == "id_number":  # the cell as read (see parse_id), and the day of the run
             return partial(parse_id, today=self.today)
         parse = PARSERS[key]
-        return lambda raw: parse(clean(raw))
+        return lambda raw: parse(clean(visible(raw)))
 
     def parse_column(self, key: str, raws: list, failed_value=None) -> tuple[list, dict]:
         """(values, failures): the parsed value of each raw cell (`failed_value` where it failed) and
@@ -282,7 +293,7 @@ class Parser:
             if raw in cache:
                 continue
             try:
-                cache[raw] = parse(clean(raw))
+                cache[raw] = parse(clean(visible(raw)))
             except RowError as exc:
                 failures[raw] = str(exc)
         return list(map(cache.get, raws, repeat(failed_value))), failures
