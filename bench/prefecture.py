@@ -15,7 +15,7 @@ growth's reference in bench/RESULTS.md.
 - the import of the county's sheet (bench/out/county.xlsx, written by `python -m bench registry`)
   into an empty county database and into a database that holds the nine other counties — target:
   the same ratio to its floor (calamine read + raw COPY) in both. Each database is its own
-  (BENCH_PG_URL's server); one run each, for the nine counties take about half an hour to load.
+  (BENCH_PG_URL's server); one run each, for the nine counties take ~10 minutes to load.
 
 Usage: DATABASE_URL=postgresql://…/prefecture python -m bench prefecture (not part of `make bench`:
 loading the prefecture takes about half an hour on two cores). BENCH_PREFECTURE_STEPS (default
