@@ -194,7 +194,7 @@ def smoke(stack: Stack) -> None:
 
     step("the quarterly bulletin downloads as .docx")
     response, data = client.get("/assessment/")
-    period = re.search(r'href="(/assessment/periods/[^"/]+/)"', data.decode())
+    period = re.search(r'href="(/assessment/periods/[0-9]{6}/[^"/]+/)"', data.decode())
     check(period, "no assessment period listed")
     response, data = client.get(period.group(1))
     link = re.search(r'href="(/assessment/periods/[^"]+\.docx)"', data.decode())

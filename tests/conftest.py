@@ -15,6 +15,20 @@ def world(db):
 
 
 @pytest.fixture
+def small_prefecture(db, monkeypatch):
+    """The prefecture demo on a small copy of its scale: the ten counties of 铜仁市, one township of
+    two villages each, Yanhe as the tiny county demo makes it."""
+    import dataclasses
+
+    from django.core.management import call_command
+
+    from minxin import demo
+
+    monkeypatch.setitem(demo.SCALES, "tiny", dataclasses.replace(demo.SCALES["tiny"], prefecture=True))
+    call_command("demo", scale="tiny", seed=1, stdout=None)
+
+
+@pytest.fixture
 def as_user(client):
     """Log the test client in as a given user (bypassing the lockout backend's request check)."""
 

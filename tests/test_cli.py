@@ -226,7 +226,7 @@ def test_the_demo_fills_the_pairing_staff_pledge_audiences_and_use_of_results():
     assert grades.count() == Cadre.objects.count()
     from minxin.assessment import grading, selectors
 
-    cap = grading.excellent_cap(grades.count(), selectors.scheme_current().excellent_cap_pct)
+    cap = grading.excellent_cap(grades.count(), selectors.scheme_current("520627000000").excellent_cap_pct)
     assert grades.filter(grade="excellent").count() <= cap
     # Needs come from the visit they were voiced on; handled requests have their handler, in scope.
     from django.db.models import F

@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 YANHE = data.COUNTY[0][:6]
 
 
-@pytest.fixture
-def small_prefecture(monkeypatch):
-    monkeypatch.setitem(demo.SCALES, "tiny", dataclasses.replace(demo.SCALES["tiny"], prefecture=True))
-    call_command("demo", scale="tiny", seed=1, stdout=None)
-
-
 def _yanhe_shape():
     villages = list(Region.objects.filter(code__startswith=YANHE, level="village")
                     .order_by("code").values_list("code", "name", "households"))

@@ -25,6 +25,8 @@ class IndicatorOut(Schema):
 
 
 class PeriodOut(Schema):
+    county_code: str
+    county: str
     code: str
     status: str
     scheme_version: int | None
@@ -70,7 +72,7 @@ class EvidenceListOut(Schema):
 
 
 def _period(p) -> dict:
-    return {"code": p.code, "status": p.status, "scheme_version": p.scheme.version if p.scheme_id else None,
+    return {"county_code": p.county_code, "county": p.county_name, "code": p.code, "status": p.status, "scheme_version": p.scheme.version if p.scheme_id else None,
             "computed_at": p.computed_at, "published_at": p.published_at, "appeal_deadline": p.appeal_deadline,
             "document": p.document_code if p.is_published else None}
 
@@ -89,12 +91,13 @@ def indicator_list(request):
 
 @router.get("/periods", response=list[PeriodOut], summary="考核季度")
 def period_list(request):
-    return [_period(p) for p in selectors.period_list()]
+    return [_period(p) for p in selectors.period_list(user=request.auth)]
 
 
 @router.get("/periods/{code}/results", response=list[ResultOut], summary="季度考核排名（按管辖范围）")
-def period_results(request, code: str, region: str | None = None):
-    period = selectors.period_get(code=code)
+def period_results(request, code: str, county: str | None = None, region: str | None = None):
+    """`county` (520627) is needed only by a user over several counties; it defaults to the user's own."""
+    period = selectors.period_get(user=request.auth, code=code, county=county)
     prefix = region_get(user=request.auth, code=region).prefix if region else None
     return [_result(r) for r in selectors.result_list(user=request.auth, period=period, prefix=prefix)]
 

@@ -13,6 +13,7 @@ from minxin.assessment.hearts import heart_label
 from minxin.assessment.models import AnnualGrade, CadreResult, Pledge
 from minxin.cadres.models import Cadre
 from minxin.core.officialdoc import OfficialDocument, date_cn
+from minxin.regions import issuers
 
 
 @dataclass
@@ -91,7 +92,7 @@ def render_docx(data: ArchiveData) -> bytes:
         doc.body("年度考核等次尚未评定。")
     for c in data.consequences:
         doc.body(f"{date_cn(c.decided_on)}，{c.get_kind_display()}：{c.title}。依据：{c.basis}")
-    doc.signature(issuer="中共沿河土家族自治县委组织部", day=timezone.localdate())
+    doc.signature(issuer=issuers.organisation_department(issuers.county_name(cadre.region_code)), day=timezone.localdate())
     return doc.save()
 
 

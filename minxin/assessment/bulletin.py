@@ -20,10 +20,13 @@ from minxin.assessment.hearts import HEART_CODES, heart_label
 from minxin.assessment.models import Finding, IndicatorScore, Period, Scheme
 from minxin.core.officialdoc import OfficialDocument, date_cn
 from minxin.core.xlsx import write_xlsx
-from minxin.regions import codes
+from minxin.regions import codes, issuers
 from minxin.regions.models import Region
 
-ISSUER = "中共沿河土家族自治县委组织部"
+
+def issuer(period: Period) -> str:
+    """The county party committee's organisation department that issues the quarter's bulletin."""
+    return issuers.organisation_department(period.county_name)
 
 
 @dataclass
@@ -140,10 +143,10 @@ def render_docx(data: BulletinData, *, target=None):
     period = data.period
     day = timezone.localdate(period.published_at) if period.published_at else timezone.localdate()
     doc = OfficialDocument()
-    county_number = period.document_code if period.is_published else f"沿组通〔{period.year}〕　号（草稿）"
+    county_number = period.document_code if period.is_published else f"{period.issuer_code}〔{period.year}〕　号（草稿）"
     # The 文号 belongs to the county's document: a township's or village's version carries other
     # figures, so it is an extract that names the document it comes from, never that number itself.
-    doc.header(issuer=ISSUER, number=county_number if data.is_county else "")
+    doc.header(issuer=issuer(period), number=county_number if data.is_county else "")
     subtitle = "" if data.is_county else (f"（{data.region.full_name().split(' ', 1)[-1]}部分，"
                                           f"摘自{county_number}）")
     doc.title(title(period), subtitle=subtitle)
@@ -188,13 +191,13 @@ def render_docx(data: BulletinData, *, target=None):
              "进百家门、办百家事；各派出单位要落实“一人驻村、单位全员帮扶”责任，支持驻村干部开展工作。"
              "对考核结果有异议的，可在规定期限内通过平台提出申诉。")
     doc.attachment_note([f"{period.year}年第{q}季度“十颗心”驻村工作考核排名表"])
-    doc.signature(issuer=ISSUER, day=day)
+    doc.signature(issuer=issuer(period), day=day)
     widths = [16, 16, 20, 18] + [14] * 10 + [16, 14]
     doc.attachment(number=None, title=f"{period.year}年第{q}季度“十颗心”驻村工作考核排名表",
                    headers=table_headers(), rows=[[_fmt(v) for v in row] for row in table_rows(data)],
                    widths_mm=widths, font_size=Pt(9))
     # GB/T 9704: attachments come before the 版记, which closes the document.
-    doc.imprint(copy_to="县委党建工作领导小组成员单位", printer="中共沿河土家族自治县委组织部办公室", day=day,
+    doc.imprint(copy_to="县委党建工作领导小组成员单位", printer=f"{issuer(period)}办公室", day=day,
                 own_page=True)
     return doc.save(target)
 

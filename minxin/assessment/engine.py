@@ -133,9 +133,9 @@ def scheme_weights(scheme: Scheme) -> dict[str, tuple[Decimal, Decimal, Decimal]
             if w.weight > 0 and registry.get(w.indicator) is not None}
 
 
-def manual_values(window: Window, codes: list[str]) -> dict[str, dict[int, Decimal]]:
-    rows = (ManualScore.objects.filter(inspection__date__gte=window.start, inspection__date__lte=window.end,
-                                       indicator__in=codes)
+def manual_values(window: Window, codes: list[str], prefix: str) -> dict[str, dict[int, Decimal]]:
+    rows = (ManualScore.objects.filter(within("inspection__village_id", prefix), inspection__date__gte=window.start,
+                                       inspection__date__lte=window.end, indicator__in=codes)
             .values("indicator", "cadre_id").annotate(avg=Avg("score")).order_by())
     values: dict[str, dict[int, Decimal]] = defaultdict(dict)
     for row in rows:
@@ -146,7 +146,7 @@ def manual_values(window: Window, codes: list[str]) -> dict[str, dict[int, Decim
 def raw_values(window: Window, cohort: Cohort, scheme: Scheme, weights: dict) -> dict[str, dict]:
     """{indicator: {cadre_id: raw}} — one grouped query per automatic indicator."""
     manual_codes = [code for code in weights if not registry.get(code).is_auto]
-    values = manual_values(window, manual_codes) if manual_codes else {}
+    values = manual_values(window, manual_codes, cohort.prefix) if manual_codes else {}
     for code in weights:
         ind = registry.get(code)
         if ind.is_auto:
@@ -155,7 +155,8 @@ def raw_values(window: Window, cohort: Cohort, scheme: Scheme, weights: dict) ->
 
 
 def compute(window: Window, scheme: Scheme, *, cohort: Cohort | None = None) -> list[CadreRow]:
-    cohort = cohort or build_cohort(window)
+    """Every cadre's scores and ranks in the scheme's county (or the cohort given)."""
+    cohort = cohort or build_cohort(window, scheme.county_code)
     weights = scheme_weights(scheme)
     values = raw_values(window, cohort, scheme, weights)
     rows = []

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
@@ -30,29 +31,51 @@ from minxin.assessment.models import (
 )
 from minxin.assessment.window import parse_quarter
 from minxin.core.errors import DomainError
+from minxin.core.figures import within
 from minxin.core.scoping import scope_q
+from minxin.regions import codes
+from minxin.regions.models import Region
+from minxin.regions.selectors import counties_q
 
 # --- scheme and periods ----------------------------------------------------------------------
 
-def scheme_current() -> Scheme | None:
-    return Scheme.objects.prefetch_related("weights").order_by("-version").first()
+def own_county(user: User) -> str | None:
+    """The one county the user's scope lies in (a township's or a village's user too), whose scheme
+    and quarters it reads; None for a scope across counties (the prefecture's)."""
+    counties = codes.counties_of(user.scope_prefixes())
+    return counties.pop() if len(counties) == 1 else None
 
 
-def scheme_list() -> QuerySet[Scheme]:
-    return Scheme.objects.select_related("created_by").annotate(n_periods=Count("periods")).order_by("-version")
+def scheme_current(county: str | None) -> Scheme | None:
+    if county is None:
+        return None
+    return Scheme.objects.filter(county_code=county).prefetch_related("weights").order_by("-version").first()
 
 
-def period_list() -> QuerySet[Period]:
-    """Periods carry no personal data (their results are scoped separately)."""
-    return Period.objects.select_related("scheme", "published_by").order_by("-year", "-quarter")
+def scheme_list(county: str) -> QuerySet[Scheme]:
+    return (Scheme.objects.filter(county_code=county).select_related("created_by")
+            .annotate(n_periods=Count("periods")).order_by("-version"))
 
 
-def period_get(*, code: str) -> Period:
+def period_list(*, user: User) -> QuerySet[Period]:
+    """The quarters of the counties the user works in or above. Periods carry no personal data
+    (their results are scoped separately)."""
+    names = Region.objects.filter(code=OuterRef("county_code")).values("name")[:1]
+    return (Period.objects.filter(counties_q(user, "county_code")).annotate(annotated_county_name=Subquery(names))
+            .select_related("scheme", "published_by").order_by("-year", "-quarter", "county_code"))
+
+
+def period_get(*, user: User, code: str, county: str | None = None) -> Period:
+    """A county's quarter by its code (2026Q3); the county defaults to the user's own. Unknown,
+    malformed and out-of-scope answer alike (404)."""
     try:
         window = parse_quarter(code)
-    except DomainError:
+        county_code = codes.normalize_code(county) if county else own_county(user)
+    except (DomainError, codes.InvalidRegionCode):
         raise Http404 from None
-    return get_object_or_404(period_list(), year=window.year, quarter=window.quarter)
+    if county_code is None:
+        raise DomainError("county_required", _("您的管辖范围包括多个县（区），请指定县（区）。"), field="county")
+    return get_object_or_404(period_list(user=user), county_code=county_code, year=window.year, quarter=window.quarter)
 
 
 def result_list(*, user: User, period: Period, prefix: str | None = None, q: str = "") -> QuerySet[CadreResult]:
@@ -270,6 +293,12 @@ def finding_list(*, user: User, cadre_id: int, year: int) -> QuerySet[Finding]:
 def grade_list(*, user: User, year: int) -> QuerySet[AnnualGrade]:
     return (AnnualGrade.objects.visible_to(user).filter(year=year)
             .select_related("cadre__sending_unit", "confirmed_by").order_by("-composite", "cadre__name_pinyin"))
+
+
+def grade_count(*, county: str, year: int) -> int:
+    """How many of the county's cadres are graded for the year (the 优秀 cap is a share of it): a
+    count, no rows shown."""
+    return AnnualGrade.objects.filter(within("village_code", codes.prefix_of(county)), year=year).count()
 
 
 def grade_get(*, user: User, pk: int) -> AnnualGrade:

@@ -17,6 +17,7 @@ from minxin.assessment.models import Appeal, Pledge, Rectification
 from minxin.assessment.selectors import scheme_current
 from minxin.cadres.models import Assignment, Cadre
 from minxin.core import todo
+from minxin.regions import codes
 
 
 def _indicator(code: str) -> str:
@@ -62,6 +63,6 @@ todo.register(
     url=lambda r: reverse("assessment:rectification", args=[r.pk]))
 todo.register(
     "assessment.pledge", label=gettext_lazy("年初承诺待提交"), queryset=_own_pledge_missing, order_by="pk",
-    due=lambda cadre: pledge_due_date(timezone.localdate().year, scheme_current()),
+    due=lambda cadre: pledge_due_date(timezone.localdate().year, scheme_current(codes.county_of(cadre.region_code))),
     title=lambda cadre: _("%(year)d 年的承诺尚未提交") % {"year": timezone.localdate().year},
     url=lambda cadre: reverse("assessment:pledge-edit", args=[timezone.localdate().year]))

@@ -15,7 +15,7 @@ from minxin.core.schemas import Page
 from minxin.fund import selectors, services, services_grant
 from minxin.fund.models import Application
 from minxin.ledger.money import to_yuan
-from minxin.regions.selectors import region_get
+from minxin.regions.selectors import region_get, user_county
 
 router = Router(tags=["fund"])
 PAGE_SIZE = 100
@@ -123,7 +123,7 @@ class ContributionOut(Schema):
              summary="登记基金筹集（带 Idempotency-Key 请求头，重试只记一次）")
 def contribution_record(request, body: ContributionIn,
                         idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64)):
-    county = selectors.county_of(request.auth)
+    county = user_county(request.auth)
     if county is None:
         raise PermissionDenied()
     contribution = services.contribution_record(actor=request.auth, county_code=county,

@@ -10,8 +10,7 @@ from minxin.core.officialdoc import OfficialDocument, date_cn
 from minxin.fund.models import Application
 from minxin.fund.services_grant import aggregate
 from minxin.ledger.money import to_yuan
-
-ISSUER = "中共沿河土家族自治县委组织部"
+from minxin.regions import issuers
 
 
 def _yuan(fen: int | None) -> str:
@@ -21,7 +20,9 @@ def _yuan(fen: int | None) -> str:
 def statement_docx(statement: dict) -> bytes:
     doc = OfficialDocument()
     start, end = statement["start"], statement["end"]
-    doc.header(issuer=ISSUER, number=f"沿组扶基〔{end.year}〕号")
+    county = issuers.county_name(statement["county"])
+    issuer = issuers.organisation_department(county)
+    doc.header(issuer=issuer, number=f"{issuers.abbreviation(county)}组扶基〔{end.year}〕号")
     doc.title("精准扶贫基金收支情况表", subtitle=f"{date_cn(start)}至{date_cn(end)}")
     doc.heading1("一、基金收支")
     doc.table(["项目", "金额（元）"], [
@@ -42,7 +43,7 @@ def statement_docx(statement: dict) -> bytes:
     if statement["by_township"]:
         doc.table(["乡镇", "批准金额（元）"], [[name, _yuan(fen)] for name, fen in statement["by_township"]],
                   widths_mm=[100, 56])
-    doc.signature(issuer=ISSUER, day=timezone.localdate())
+    doc.signature(issuer=issuer, day=timezone.localdate())
     return doc.save()
 
 
@@ -55,7 +56,9 @@ def _beneficiary(application: Application) -> str:
 def decision_docx(application: Application) -> bytes:
     doc = OfficialDocument()
     day = application.decided_on or datetime.date.today()
-    doc.header(issuer=ISSUER, number=f"沿组扶基决〔{day.year}〕{application.number[-5:]}号")
+    county = issuers.county_name(application.village_id)
+    issuer = issuers.organisation_department(county)
+    doc.header(issuer=issuer, number=f"{issuers.abbreviation(county)}组扶基决〔{day.year}〕{application.number[-5:]}号")
     approved = application.state in (Application.State.APPROVED, Application.State.CLOSED)
     doc.title("关于精准扶贫基金项目申报的决定", subtitle=application.title)
     doc.addressee(f"{application.village.parent.name}党委、{application.village.name}党组织：")
@@ -70,5 +73,5 @@ def decision_docx(application: Application) -> bytes:
     else:
         doc.body(f"不予支持。{application.direction}")
     doc.body(f"本决定公示至{date_cn(application.decision_notice_until)}，公示期内如有异议，可向县委组织部反映。")
-    doc.signature(issuer=ISSUER, day=day)
+    doc.signature(issuer=issuer, day=day)
     return doc.save()

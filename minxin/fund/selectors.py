@@ -15,6 +15,7 @@ from minxin.fund.models import Application, Contribution, Expert, PanelSeat, Tra
 from minxin.ledger.models import Account
 from minxin.regions import codes
 from minxin.regions.models import Region
+from minxin.regions.selectors import user_county
 from minxin.registry.models import Household
 
 
@@ -25,13 +26,6 @@ def can_view(user: User) -> bool:
 def require_view(user: User) -> None:
     if not can_view(user):
         raise PermissionDenied()
-
-
-def county_of(user: User) -> str | None:
-    """The county a county-wide user sees (None for narrower or wider scopes)."""
-    counties = codes.counties_of(user.scope_prefixes())
-    county = counties.pop() if len(counties) == 1 else None
-    return county if county and user.in_scope(county) else None
 
 
 def applications(*, user: User, region: str | None = None, state: str = "", kind: str = "",
@@ -108,7 +102,7 @@ def tranches(*, user: User, region: str | None = None) -> QuerySet[Tranche]:
 def balance(*, user: User) -> dict | None:
     """The county fund's available balance and what approved grants still hold (fen), for a
     county-wide user; None for others (the fund is the county's)."""
-    county = county_of(user)
+    county = user_county(user)
     if county is None or not user.can(roles.VIEW_FUND):
         return None
     available = Account.objects.filter(code=f"fund:{county}:available").values_list("balance_fen", flat=True).first()
@@ -120,7 +114,7 @@ def balance(*, user: User) -> dict | None:
 def statement(*, user: User, start: datetime.date, end: datetime.date) -> dict | None:
     """The fund statement for [start, end]: the opening balance, contributions by source, grants
     approved, tranches paid, releases, the closing balance — each from the ledger (fen)."""
-    county = county_of(user)
+    county = user_county(user)
     if county is None or not user.can(roles.VIEW_FUND):
         return None
     from minxin.ledger.models import Entry

@@ -24,7 +24,7 @@ from minxin.fund.rules import CHECKLIST, RUBRIC
 from minxin.ledger.money import to_yuan
 from minxin.regions import codes
 from minxin.regions.models import Region
-from minxin.regions.selectors import region_filter
+from minxin.regions.selectors import region_filter, user_county
 
 NAV = "fund"
 
@@ -53,7 +53,7 @@ def overview(request):
 def contribution_list(request):
     user = request.user
     form = None
-    county = selectors.county_of(user)
+    county = user_county(user)
     if user.can(roles.MANAGE_FUND) and county:
         form = ContributionForm(request.POST or None, initial={"received_on": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
@@ -208,7 +208,7 @@ def expert_list(request):
 def expert_form(request, pk=None):
     user = request.user
     expert = get_object_or_404(selectors.experts(user=user), pk=pk) if pk else None
-    county = selectors.county_of(user)
+    county = user_county(user)
     if county is None:
         raise PermissionDenied()
     initial = {}

@@ -9,8 +9,7 @@ from minxin.core.officialdoc import OfficialDocument, date_cn
 from minxin.party import selectors
 from minxin.party.models import Branch, PartyMember
 from minxin.party.rules import branch_kind
-
-ISSUER = "中共沿河土家族自治县委组织部"
+from minxin.regions import issuers
 
 
 def branch_record(branch: Branch, *, user, today: datetime.date) -> bytes:
@@ -63,5 +62,5 @@ def branch_record(branch: Branch, *, user, today: datetime.date) -> bytes:
                  f"整改事项 {rect.item_count} 项，已销号 {rect.done_count} 项")
         doc.body(f"{rect.year} 年列入软弱涣散整顿（{date_cn(rect.listed_on)}），联系县领导{rect.leader}，"
                  f"结对共建单位{rect.unit.name}；{state}。")
-    doc.signature(issuer=ISSUER, day=today)
+    doc.signature(issuer=issuers.organisation_department(issuers.county_name(branch.village_id)), day=today)
     return doc.save()

@@ -1,8 +1,9 @@
 """Scoped reads of the region tree."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from minxin.core.figures import within
 from minxin.core.types import Actor
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -48,3 +49,23 @@ def village_list(*, user: Actor) -> QuerySet[Region]:
 def township_list(*, user: Actor) -> QuerySet[Region]:
     """The townships the user's scope covers (filters offer them; a village user has none)."""
     return Region.objects.visible_to(user).townships().order_by("code")
+
+
+def user_county(user: Actor) -> str | None:
+    """The one county a county-wide user acts for (None for narrower or wider scopes)."""
+    counties = codes.counties_of(user.scope_prefixes())
+    county = counties.pop() if len(counties) == 1 else None
+    return county if county and user.in_scope(county) else None
+
+
+def counties_q(user: Actor | None, field: str) -> Q:
+    """Rows whose `field` (a county's 12-digit code) names a county the user works in or above:
+    its own county for a township's or a village's user, every county of a prefecture for the
+    prefecture's. County-wide things (a quarter, a scheme) are read by the users under them too."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    query = Q(pk__in=[])
+    for prefix in user.scope_prefixes():
+        county = codes.county_of(prefix)
+        query |= Q(**{field: county}) if county else within(field, prefix)
+    return query

@@ -17,14 +17,14 @@ for _name, _fn in [
     ("assessment:inspection", lambda w, s: reverse("assessment:inspection", args=[_aw(w).inspections[s].pk])),
     ("assessment:archive", lambda w, s: reverse("assessment:archive", args=[w.cadres[s][0].pk, _YEAR(w)])),
     ("assessment:archive-docx", lambda w, s: reverse("assessment:archive-docx", args=[w.cadres[s][0].pk, _YEAR(w)])),
-    ("assessment:period", lambda w, s: reverse("assessment:period", args=[_aw(w).code]) + f"?region={w.village(s).code}"),
-    ("assessment:bulletin-docx", lambda w, s: reverse("assessment:bulletin-docx", args=[_aw(w).code, w.village(s).code])),
-    ("assessment:bulletin-xlsx", lambda w, s: reverse("assessment:bulletin-xlsx", args=[_aw(w).code, w.village(s).code])),
+    ("assessment:period", lambda w, s: reverse("assessment:period", args=[_aw(w).period.county, _aw(w).code]) + f"?region={w.village(s).code}"),
+    ("assessment:bulletin-docx", lambda w, s: reverse("assessment:bulletin-docx", args=[_aw(w).period.county, _aw(w).code, w.village(s).code])),
+    ("assessment:bulletin-xlsx", lambda w, s: reverse("assessment:bulletin-xlsx", args=[_aw(w).period.county, _aw(w).code, w.village(s).code])),
 ]:
     page(_name, _fn)
 for _name, _fn in [
-    ("assessment:bulletin-docx", lambda w, s: reverse("assessment:bulletin-docx", args=[_aw(w).code, w.village(s).parent_id])),
-    ("assessment:bulletin-xlsx", lambda w, s: reverse("assessment:bulletin-xlsx", args=[_aw(w).code, w.village(s).parent_id])),
+    ("assessment:bulletin-docx", lambda w, s: reverse("assessment:bulletin-docx", args=[_aw(w).period.county, _aw(w).code, w.village(s).parent_id])),
+    ("assessment:bulletin-xlsx", lambda w, s: reverse("assessment:bulletin-xlsx", args=[_aw(w).period.county, _aw(w).code, w.village(s).parent_id])),
 ]:
     page(_name, _fn, township=True)
 for _name, _fn in [
@@ -45,8 +45,8 @@ page("assessment:pledge-publish", lambda w, s: reverse("assessment:pledge-publis
 listing("assessment:index", lambda w: _aw(w) and reverse("assessment:index"))
 listing("assessment:scheme", lambda w: _aw(w) and reverse("assessment:scheme"))
 listing("assessment:run", lambda w: _aw(w) and reverse("assessment:run"))
-listing("assessment:period", lambda w: reverse("assessment:period", args=[_aw(w).code]))
-listing("assessment:period-publish", lambda w: reverse("assessment:period-publish", args=[_aw(w).code]))
+listing("assessment:period", lambda w: reverse("assessment:period", args=[_aw(w).period.county, _aw(w).code]))
+listing("assessment:period-publish", lambda w: reverse("assessment:period-publish", args=[_aw(w).period.county, _aw(w).code]))
 listing("assessment:appeal-list", lambda w: _aw(w) and reverse("assessment:appeal-list"))
 listing("assessment:pledge-list", lambda w: _aw(w) and reverse("assessment:pledge-list"))
 listing("assessment:pledge-edit", lambda w: reverse("assessment:pledge-edit", args=[_YEAR(w) + 1]))

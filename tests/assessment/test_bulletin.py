@@ -34,7 +34,7 @@ def test_bulletin_docx_layout_and_table_match_the_ranking(world, client):
     # The world's first cadres have a supervision score, the others tie: ranks 1, 1, 3, 3, 3, 3 or so.
     assert len(set(CadreResult.objects.filter(period=a.period).values_list("rank_county", flat=True))) > 1
     client.force_login(world.users["county_admin"])
-    response = client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"]))
+    response = client.get(reverse("assessment:bulletin-docx", args=[a.period.county, a.code, "520627000000"]))
     assert response.status_code == 200
     doc = Document(io.BytesIO(response.content))
     texts = _texts(doc)
@@ -56,7 +56,7 @@ def test_bulletin_docx_layout_and_table_match_the_ranking(world, client):
         assert abs(sum(D(x) for x in r[4:14]) - D(r[14])) <= D("0.05")
     assert any(t == "中共沿河土家族自治县委组织部" for t in texts[-12:])  # the signature near the end
     # The same table as .xlsx.
-    response = client.get(reverse("assessment:bulletin-xlsx", args=[a.code, "520627000000"]))
+    response = client.get(reverse("assessment:bulletin-xlsx", args=[a.period.county, a.code, "520627000000"]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == header
@@ -67,7 +67,7 @@ def test_township_bulletin_holds_only_its_cadres(world, client):
     a = assessment_world(world)
     client.force_login(world.users["tdw_admin"])
     township = world.village("tdw").parent_id
-    doc = Document(io.BytesIO(client.get(reverse("assessment:bulletin-docx", args=[a.code, township])).content))
+    doc = Document(io.BytesIO(client.get(reverse("assessment:bulletin-docx", args=[a.period.county, a.code, township])).content))
     names = {row.cells[1].text for row in doc.tables[-1].rows[1:]}
     assert names == {c.name for c in world.cadres["tdw"]}
     body = "\n".join(_texts(doc))
@@ -76,7 +76,7 @@ def test_township_bulletin_holds_only_its_cadres(world, client):
     texts = _texts(doc)
     assert a.period.document_code not in texts
     assert any(f"摘自{a.period.document_code}" in t for t in texts)
-    assert client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"])).status_code == 404
+    assert client.get(reverse("assessment:bulletin-docx", args=[a.period.county, a.code, "520627000000"])).status_code == 404
 
 
 def test_commendation_and_criticism_follow_the_schemes_rules(world, client):
@@ -105,9 +105,9 @@ def test_commendation_and_criticism_follow_the_schemes_rules(world, client):
     v = bulletin.verdicts(bulletin.collect(user=world.users["county_admin"], period=a.period, region=county))
     assert v.criticised == [] and [r.name for r in v.reminded] == [r.cadre.name for r in results[-2:]]
     client.force_login(world.users["county_admin"])
-    page = client.get(reverse("assessment:period", args=[a.code])).content.decode()
+    page = client.get(reverse("assessment:period", args=[a.period.county, a.code])).content.decode()
     assert 'data-testid="verdicts-preview"' in page and results[-1].cadre.name in page
-    doc = Document(io.BytesIO(client.get(reverse("assessment:bulletin-docx", args=[a.code, "520627000000"])).content))
+    doc = Document(io.BytesIO(client.get(reverse("assessment:bulletin-docx", args=[a.period.county, a.code, "520627000000"])).content))
     body = "\n".join(_texts(doc))
     assert "予以提醒" in body and "予以通报批评" not in body
 

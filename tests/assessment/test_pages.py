@@ -22,7 +22,7 @@ def test_pages_render_for_the_county_admin(world, client):
     client.force_login(world.users["county_admin"])
     year = a.period.year
     urls = [reverse("assessment:index"), reverse("assessment:scheme"), reverse("assessment:run"),
-            reverse("assessment:period", args=[a.code]), reverse("assessment:result", args=[a.results["tdw"].pk]),
+            reverse("assessment:period", args=[a.period.county, a.code]), reverse("assessment:result", args=[a.results["tdw"].pk]),
             reverse("assessment:score", args=[a.scores["tdw"].pk]), reverse("assessment:appeal-list"),
             reverse("assessment:pledge-list"), reverse("assessment:pledge", args=[a.pledges["tdw"].pk]),
             reverse("assessment:inspection-list"), reverse("assessment:inspection", args=[a.inspections["tdw"].pk]),
@@ -56,7 +56,7 @@ def test_scheme_page_refuses_weights_not_summing_to_100(world, client):
 def test_ranking_page_query_count_does_not_grow(world, client):
     a = assessment_world(world)
     client.force_login(world.users["county_admin"])
-    url = reverse("assessment:period", args=[a.code])
+    url = reverse("assessment:period", args=[a.period.county, a.code])
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     assert len(ctx.captured_queries) <= 15, [q["sql"] for q in ctx.captured_queries]
@@ -113,7 +113,7 @@ def _heart_sums(scores, code, field):
 
 def test_ranking_has_a_column_per_heart_and_a_township_filter(world, client):
     a = assessment_world(world)
-    url = reverse("assessment:period", args=[a.code])
+    url = reverse("assessment:period", args=[a.period.county, a.code])
     client.force_login(world.users["county_admin"])
     page = client.get(url)
     ranked = page.context["ranked"]

@@ -4,12 +4,22 @@ of the migration graph by its leading underscore; stable like the migrations tha
 
 
 def new_version(apps, *, note: str, moved, done_when: str, needs: str | None = None) -> None:
-    """A new scheme version whose weights are `moved(latest weights)`; nothing when there is no
-    scheme yet (a county starts from the defaults), when `done_when` is already weighted (run once),
-    or when `needs` (the indicator it moves from) is absent."""
+    """For each county's scheme (one before 0009 made schemes the county's), a new version whose
+    weights are `moved(latest weights)`; nothing when there is no scheme yet (a county starts from
+    the defaults), when `done_when` is already weighted (run once), or when `needs` (the indicator
+    it moves from) is absent."""
+    Scheme = apps.get_model("assessment", "Scheme")
+    if any(field.name == "county_code" for field in Scheme._meta.concrete_fields):
+        for county in Scheme.objects.values_list("county_code", flat=True).distinct().order_by("county_code"):
+            _new_version(apps, Scheme.objects.filter(county_code=county), note, moved, done_when, needs)
+    else:
+        _new_version(apps, Scheme.objects.all(), note, moved, done_when, needs)
+
+
+def _new_version(apps, versions, note: str, moved, done_when: str, needs: str | None) -> None:
     Scheme = apps.get_model("assessment", "Scheme")
     SchemeWeight = apps.get_model("assessment", "SchemeWeight")
-    latest = Scheme.objects.order_by("-version").first()
+    latest = versions.order_by("-version").first()
     if latest is None:
         return
     weights = {row.indicator: {"weight": row.weight, "target": row.target, "step": row.step}

@@ -2,20 +2,24 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from minxin.assessment.window import Window
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.regions import issuers
 
 
 class Period(TimeStampedModel):
-    """A quarter of assessment. Draft until published; publishing freezes it."""
+    """A county's quarter of assessment (a prefecture's database holds one per county). Draft until
+    published; publishing freezes it."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
+    county_code = models.CharField(_("县"), max_length=12)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -34,7 +38,7 @@ class Period(TimeStampedModel):
         verbose_name = _("考核季度")
         verbose_name_plural = _("考核季度")
         ordering = ["-year", "-quarter"]
-        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter")]
+        constraints = [models.UniqueConstraint(fields=["county_code", "year", "quarter"], name="period_unique_quarter")]
 
     def __str__(self) -> str:
         return self.window.label()
@@ -52,9 +56,25 @@ class Period(TimeStampedModel):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def county(self) -> str:
+        """The county's significant prefix (520627), as in the period's address."""
+        return self.county_code[:6]
+
+    @cached_property
+    def county_name(self) -> str:
+        """The county's name: annotated by selectors.period_list, otherwise one query."""
+        annotated = getattr(self, "annotated_county_name", None)
+        return annotated if annotated is not None else issuers.county_name(self.county_code)
+
+    @property
+    def issuer_code(self) -> str:
+        """The county organisation department's abbreviation in a document number: 沿组通 for 沿河."""
+        return f"{issuers.abbreviation(self.county_name)}组通"
+
+    @property
     def document_code(self) -> str:
-        """沿组通〔2026〕N号 (GB/T 9704 发文字号)."""
-        return f"沿组通〔{self.year}〕{self.document_number or '×'}号"
+        """沿组通〔2026〕N号 (GB/T 9704 发文字号), numbered per county and year."""
+        return f"{self.issuer_code}〔{self.year}〕{self.document_number or '×'}号"
 
 
 class CadreResult(models.Model):

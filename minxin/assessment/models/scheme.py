@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Scheme(models.Model):
-    """One version of the county's settings. Rows are never edited: a change is a new version."""
+    """One version of a county's settings (each county of a prefecture's database keeps its own).
+    Rows are never edited: a change is a new version."""
 
-    version = models.PositiveIntegerField(_("版本"), unique=True)
+    county_code = models.CharField(_("县"), max_length=12)
+    version = models.PositiveIntegerField(_("版本"))
     note = models.CharField(_("修改说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
@@ -60,6 +62,7 @@ class Scheme(models.Model):
         verbose_name = _("考核方案")
         verbose_name_plural = _("考核方案")
         ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["county_code", "version"], name="scheme_unique_version")]
 
     def __str__(self) -> str:
         return _("考核方案第 %(v)s 版") % {"v": self.version}

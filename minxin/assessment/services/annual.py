@@ -4,7 +4,6 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -24,52 +23,60 @@ from minxin.assessment.models import (
     Period,
     PledgeItem,
 )
-from minxin.assessment.services.common import clean_text
+from minxin.assessment.services.common import assessed_county, clean_text
 from minxin.assessment.services.scheme import scheme_ensure
 from minxin.cadres.models import Assignment, Cadre
 from minxin.cadres.services import assignment_end
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
+from minxin.core.figures import within
 from minxin.core.guards import require, require_scope
+from minxin.regions import codes
 
 
-def _year_records(year: int) -> tuple:
-    """Per cadre: quarterly totals (published quarters), pledge results, year-end supervision
-    average and unexcused absences — four grouped queries for the whole county."""
+def _year_records(year: int, county: str) -> tuple:
+    """Per cadre: quarterly totals (the county's published quarters), pledge results, year-end
+    supervision average and unexcused absences — four grouped queries for the whole county."""
+    prefix = codes.prefix_of(county)
     quarters = defaultdict(list)
     villages = {}
     for cadre_id, total, village, _quarter in (
-            CadreResult.objects.filter(period__year=year, period__status=Period.Status.PUBLISHED)
+            CadreResult.objects.filter(period__county_code=county, period__year=year,
+                                       period__status=Period.Status.PUBLISHED)
             .order_by("period__quarter").values_list("cadre_id", "total", "village_code", "period__quarter")):
         quarters[cadre_id].append(total)
         villages[cadre_id] = village
     pledges = defaultdict(list)
-    for cadre_id, result in PledgeItem.objects.filter(pledge__year=year).values_list("pledge__cadre_id", "result"):
+    for cadre_id, result in PledgeItem.objects.filter(within("pledge__village_id", prefix), pledge__year=year).values_list("pledge__cadre_id", "result"):
         pledges[cadre_id].append(result)
     supervision = {
         row["cadre_id"]: Decimal(str(row["avg"])).quantize(Decimal("0.01"))
-        for row in ManualScore.objects.filter(inspection__kind=Inspection.Kind.ANNUAL, inspection__date__year=year)
+        for row in ManualScore.objects.filter(within("inspection__village_id", prefix), inspection__kind=Inspection.Kind.ANNUAL,
+                                   inspection__date__year=year)
         .values("cadre_id").annotate(avg=Avg("score")).order_by()
     }
     absences = {
         row["cadre_id"]: row["n"]
-        for row in Finding.objects.filter(unexcused_absence=True, inspection__date__year=year, cadre__isnull=False)
+        for row in Finding.objects.filter(within("inspection__village_id", prefix), unexcused_absence=True,
+                               inspection__date__year=year, cadre__isnull=False)
         .values("cadre_id").annotate(n=Count("pk")).order_by()
     }
     return quarters, villages, pledges, supervision, absences
 
 
 @transaction.atomic
-def grades_compute(*, actor: User | None, year: int) -> list[AnnualGrade]:
-    """Propose every cadre's grade for the year from its published quarters. Refused once any
-    grade of the year is confirmed (the county would lose its decisions)."""
+def grades_compute(*, actor: User | None, year: int, county_code: str | None = None) -> list[AnnualGrade]:
+    """Propose the grade for the year of every cadre of the county from its published quarters.
+    Refused once any of the county's grades of the year is confirmed (it would lose its decisions)."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
-    if not Period.objects.filter(year=year, status=Period.Status.PUBLISHED).exists():
+    county = assessed_county(actor, county_code)
+    if not Period.objects.filter(county_code=county, year=year, status=Period.Status.PUBLISHED).exists():
         raise DomainError("no_published_quarter", _("%(year)s 年还没有已发布的季度考核。") % {"year": year})
-    if AnnualGrade.objects.filter(year=year, status=AnnualGrade.Status.CONFIRMED).exists():
+    county_grades = AnnualGrade.objects.filter(within("village_code", codes.prefix_of(county)), year=year)
+    if county_grades.filter(status=AnnualGrade.Status.CONFIRMED).exists():
         raise DomainError("grades_confirmed", _("%(year)s 年已有等次经县级确认，不能重新计算。") % {"year": year})
-    scheme = scheme_ensure(actor=actor)
-    quarters, villages, pledges, supervision, absences = _year_records(year)
+    scheme = scheme_ensure(actor=actor, county_code=county)
+    quarters, villages, pledges, supervision, absences = _year_records(year, county)
     rows, parts = [], {}
     for cadre_id, totals in quarters.items():
         q = (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01"))
@@ -80,7 +87,7 @@ def grades_compute(*, actor: User | None, year: int) -> list[AnnualGrade]:
                                    (s, scheme.annual_supervision_pct)])
         rows.append(grading.Proposal(cadre_id, value, absences.get(cadre_id, 0)))
     grading.propose(rows, scheme)
-    AnnualGrade.objects.filter(year=year).delete()
+    county_grades.delete()
     grades = AnnualGrade.objects.bulk_create([
         AnnualGrade(year=year, cadre_id=r.cadre_id, village_code=villages[r.cadre_id], quarters_score=parts[r.cadre_id][0],
                     quarters_count=parts[r.cadre_id][1], pledge_score=parts[r.cadre_id][2],
@@ -92,7 +99,7 @@ def grades_compute(*, actor: User | None, year: int) -> list[AnnualGrade]:
     for r in rows:
         counts[r.grade] += 1
     audit_record(actor=actor, action="grades.compute", object_type="assessment.annualgrade", object_id=str(year),
-                 object_repr=_("%(year)s 年度考核等次") % {"year": year}, region_code=settings.MINXIN_COUNTY_CODE,
+                 object_repr=_("%(year)s 年度考核等次") % {"year": year}, region_code=county,
                  after={"year": year, "scheme": scheme.version, "counts": dict(counts)})
     return grades
 
@@ -102,8 +109,11 @@ def grade_confirm(*, actor: User | None, grade: AnnualGrade, final: str, reason:
     """The county confirms the proposed grade or overrides it with a reason. The absence rules and
     the cap on 优秀 still hold: a breach is refused with the numbers."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
-    # Lock the year's grades: two confirmations at once must not both take the last 优秀 place.
-    year_grades = list(AnnualGrade.objects.select_for_update().filter(year=grade.year).order_by("pk"))
+    # Lock the county's grades of the year: two confirmations at once must not both take its last
+    # 优秀 place (the cap is the county's).
+    county = codes.county_of(grade.village_code) or ""
+    year_grades = list(AnnualGrade.objects.select_for_update().filter(within("village_code", codes.prefix_of(county)),
+                                                                      year=grade.year).order_by("pk"))
     grade = next(g for g in year_grades if g.pk == grade.pk)
     require_scope(actor, grade.village_code)
     if final not in Grade.values:
@@ -115,7 +125,7 @@ def grade_confirm(*, actor: User | None, grade: AnnualGrade, final: str, reason:
     if grading.at_most(final, ceiling) != final:
         raise DomainError("absence_rule", _("抽查发现无故不在岗 %(n)d 次，最高只能评为“%(grade)s”。")
                           % {"n": grade.unexcused_absences, "grade": Grade(ceiling).label}, field="final")
-    scheme = scheme_ensure(actor=actor)
+    scheme = scheme_ensure(actor=actor, county_code=county)
     if final == Grade.EXCELLENT:
         cap = grading.excellent_cap(len(year_grades), scheme.excellent_cap_pct)
         others = sum(1 for g in year_grades if g.pk != grade.pk and g.grade == Grade.EXCELLENT)

@@ -1,6 +1,13 @@
 """Checks shared by the assessment services (the guards every service uses are core.guards)."""
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from minxin.accounts.models import User
 from minxin.core.errors import DomainError
+from minxin.core.guards import require_scope
+from minxin.regions import codes
+from minxin.regions.selectors import user_county
 
 
 def clean_text(value: str, *, field: str, message: str) -> str:
@@ -8,3 +15,25 @@ def clean_text(value: str, *, field: str, message: str) -> str:
     if not value:
         raise DomainError("required", message, field=field)
     return value
+
+
+def assessed_county(actor: User | None, county_code: str | None = None) -> str:
+    """The county (12 digits) an assessment write is for — each county of a prefecture's database
+    keeps its own scheme, quarters and grades: the one named (inside the actor's scope), else the
+    actor's own county, else, for the system (a command), the deployment's (MINXIN_COUNTY_CODE)."""
+    if county_code:
+        try:
+            code = codes.normalize_code(county_code)
+        except codes.InvalidRegionCode:
+            code = ""
+        if not code or codes.level_of(code) != codes.COUNTY:
+            raise DomainError("not_county", _("考核按县（区）进行：“%(code)s”不是县级区划代码。") % {"code": county_code},
+                              field="county")
+        require_scope(actor, code, field="county")
+        return code
+    if actor is None:
+        return settings.MINXIN_COUNTY_CODE
+    county = user_county(actor)
+    if county is None:
+        raise DomainError("not_county", _("考核按县（区）进行，您的账号不属于某一个县（区）。"), field="county")
+    return county

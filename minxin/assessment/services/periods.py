@@ -5,7 +5,6 @@ from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,7 +14,7 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.assessment import engine
 from minxin.assessment.models import Appeal, CadreResult, IndicatorScore, Period, Scheme
-from minxin.assessment.services.common import clean_text
+from minxin.assessment.services.common import assessed_county, clean_text
 from minxin.assessment.services.scheme import scheme_ensure
 from minxin.assessment.window import parse_quarter
 from minxin.core.audit import audit_record
@@ -29,19 +28,20 @@ def _published_error(period: Period) -> DomainError:
 
 
 @transaction.atomic
-def period_assess(*, actor: User | None, quarter: str) -> Period:
-    """Compute (or recompute) a quarter for every cadre with the current scheme. Refused once the
-    quarter is published."""
+def period_assess(*, actor: User | None, quarter: str, county_code: str | None = None) -> Period:
+    """Compute (or recompute) a county's quarter for every cadre serving there, with the county's
+    current scheme. Refused once the quarter is published."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
+    county = assessed_county(actor, county_code)
     window = parse_quarter(quarter)
     if window.start > timezone.localdate():
         raise DomainError("quarter_not_started", _("%(period)s尚未开始，不能考核。") % {"period": window.label()},
                           field="quarter")
-    period, _created = Period.objects.get_or_create(year=window.year, quarter=window.quarter)
+    period, _created = Period.objects.get_or_create(county_code=county, year=window.year, quarter=window.quarter)
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.is_published:
         raise _published_error(period)
-    scheme = scheme_ensure(actor=actor)
+    scheme = scheme_ensure(actor=actor, county_code=county)
     rows = engine.compute(window, scheme)
     # A draft quarter has no appeals (they need a published one), so its old rows can go in two
     # plain DELETEs instead of Django's cascade collector loading ~35,000 rows first.
@@ -64,7 +64,7 @@ def period_assess(*, actor: User | None, quarter: str) -> Period:
     IndicatorScore.objects.bulk_create(scores, batch_size=5000)
     period.scheme, period.computed_at, period.computed_by = scheme, timezone.now(), actor
     period.save()
-    audit_record(actor=actor, action="period.assess", obj=period, region_code=settings.MINXIN_COUNTY_CODE,
+    audit_record(actor=actor, action="period.assess", obj=period, region_code=county,
                  after={"quarter": period.code, "scheme": scheme.version, "cadres": len(rows), "scores": len(scores)})
     return period
 
@@ -84,11 +84,13 @@ def period_publish(*, actor: User | None, period: Period) -> Period:
     appeal_days = period.scheme.appeal_days if period.scheme else Scheme._meta.get_field("appeal_days").get_default()
     last_day = timezone.localdate(now) + datetime.timedelta(days=appeal_days)
     period.appeal_deadline = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time(23, 59, 59)))
-    number = Period.objects.filter(year=period.year).aggregate(n=Max("document_number"))["n"] or 0
+    require_scope(actor, period.county_code)
+    number = Period.objects.filter(county_code=period.county_code, year=period.year).aggregate(
+        n=Max("document_number"))["n"] or 0
     period.status, period.published_at, period.published_by = Period.Status.PUBLISHED, now, actor
     period.document_number = number + 1
     period.save()
-    audit_record(actor=actor, action="period.publish", obj=period, region_code=settings.MINXIN_COUNTY_CODE,
+    audit_record(actor=actor, action="period.publish", obj=period, region_code=period.county_code,
                  before={"status": "draft"}, after={"status": "published", "document": period.document_code,
                                                     "appeal_deadline": period.appeal_deadline.isoformat()})
     return period

@@ -12,6 +12,7 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import Scheme, SchemeWeight
+from minxin.assessment.services.common import assessed_county
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
@@ -78,10 +79,12 @@ def _check_rules(rules: dict) -> None:
 
 
 @transaction.atomic
-def scheme_save(*, actor: User | None, weights: dict[str, dict], rules: dict | None = None, note: str = "") -> Scheme:
-    """Save a new version of the scheme. Weights must add up to exactly 100; every indicator code
-    must be registered. Published periods keep the version they were computed with."""
+def scheme_save(*, actor: User | None, weights: dict[str, dict], rules: dict | None = None, note: str = "",
+                county_code: str | None = None) -> Scheme:
+    """Save a new version of the county's scheme. Weights must add up to exactly 100; every
+    indicator code must be registered. Published periods keep the version they were computed with."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
+    county = assessed_county(actor, county_code)
     rules = dict(rules or {})
     unknown = sorted(set(weights) - set(registry.INDICATORS))
     if unknown:
@@ -101,39 +104,36 @@ def scheme_save(*, actor: User | None, weights: dict[str, dict], rules: dict | N
                           % {"total": total.normalize()}, field="weights",
                           details=[{"field": "weights", "sum": str(total)}])
     _check_rules(rules)
-    previous = Scheme.objects.select_for_update().order_by("-version").first()
+    versions = Scheme.objects.filter(county_code=county)
+    previous = versions.select_for_update().order_by("-version").first()
     base = {name: getattr(previous, name) for name in Scheme.RULE_FIELDS} if previous else {}
     base.update({name: value for name, value in rules.items() if name in Scheme.RULE_FIELDS})
-    version = (Scheme.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-    scheme = Scheme.objects.create(version=version, note=note.strip()[:500], created_by=actor, **base)
+    version = (versions.aggregate(v=Max("version"))["v"] or 0) + 1
+    scheme = Scheme.objects.create(county_code=county, version=version, note=note.strip()[:500], created_by=actor,
+                                   **base)
     SchemeWeight.objects.bulk_create([
         SchemeWeight(scheme=scheme, indicator=code, weight=w, target=t, step=s) for code, (w, t, s) in clean.items()
     ])
-    audit_record(actor=actor, action="scheme.save", obj=scheme, region_code=_county(),
+    audit_record(actor=actor, action="scheme.save", obj=scheme, region_code=county,
                  after={"version": version, "note": scheme.note,
                         "weights": {code: str(w) for code, (w, _t, _s) in clean.items()}})
     return scheme
 
 
-def scheme_ensure(*, actor: User | None) -> Scheme:
-    """The current scheme; the first run saves the registered defaults as version 1."""
-    current = Scheme.objects.order_by("-version").first()
+def scheme_ensure(*, actor: User | None, county_code: str | None = None) -> Scheme:
+    """The county's current scheme; its first run saves the registered defaults as version 1."""
+    county = assessed_county(actor, county_code)
+    current = Scheme.objects.filter(county_code=county).order_by("-version").first()
     if current is not None:
         return current
-    return _save_defaults(actor)
+    return _save_defaults(actor, county)
 
 
 @transaction.atomic
-def _save_defaults(actor: User | None) -> Scheme:
-    scheme = Scheme.objects.create(version=1, note=_("默认方案"), created_by=actor if actor else None)
+def _save_defaults(actor: User | None, county: str) -> Scheme:
+    scheme = Scheme.objects.create(county_code=county, version=1, note=_("默认方案"), created_by=actor if actor else None)
     SchemeWeight.objects.bulk_create([
         SchemeWeight(scheme=scheme, indicator=code, **values) for code, values in default_weights().items()
     ])
-    audit_record(actor=actor, action="scheme.default", obj=scheme, region_code=_county(), after={"version": 1})
+    audit_record(actor=actor, action="scheme.default", obj=scheme, region_code=county, after={"version": 1})
     return scheme
-
-
-def _county() -> str:
-    from django.conf import settings
-
-    return settings.MINXIN_COUNTY_CODE

@@ -77,9 +77,11 @@ def finding_record(*, actor: User | None, inspection: Inspection, text: str, cad
     return finding
 
 
-def _window_published(day: datetime.date) -> Period | None:
-    quarter = (day.month - 1) // 3 + 1
-    return Period.objects.filter(year=day.year, quarter=quarter, status=Period.Status.PUBLISHED).first()
+def _window_published(inspection: Inspection) -> Period | None:
+    """The inspected county's quarter of the inspection, if it is published already."""
+    day = inspection.date
+    return Period.objects.filter(county_code=codes.county_of(inspection.village_id), year=day.year,
+                                 quarter=(day.month - 1) // 3 + 1, status=Period.Status.PUBLISHED).first()
 
 
 @transaction.atomic
@@ -101,7 +103,7 @@ def manual_score_record(*, actor: User | None, inspection: Inspection, cadre: Ca
         raise DomainError("score_out_of_range", _("得分应在 0 到 100 之间，您填写的是 %(value)s。") % {"value": score},
                           field="score")
     _cadre_here(actor, inspection, cadre)
-    published = _window_published(inspection.date)
+    published = _window_published(inspection)
     if published is not None:
         raise DomainError("period_published", _("%(period)s已发布，不能再为该季度评分。") % {"period": published})
     existing = ManualScore.objects.filter(inspection=inspection, cadre=cadre, indicator=indicator).first()

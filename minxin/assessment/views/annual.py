@@ -13,7 +13,7 @@ from minxin.accounts import roles
 from minxin.assessment import archive, exports, grading, selectors, services
 from minxin.assessment.forms import ConsequenceForm, GradeConfirmForm, YearForm
 from minxin.assessment.models import AnnualGrade, Consequence, Grade
-from minxin.assessment.views.common import form_page
+from minxin.assessment.views.common import configured_county, form_page
 from minxin.cadres.selectors import cadre_get
 from minxin.core.officialdoc import docx_response
 from minxin.core.pages import list_page, require, run
@@ -29,8 +29,9 @@ def grade_list(request, year):
     grades = list(selectors.grade_list(user=request.user, year=year))
     if wants_xlsx(request):
         return exports.export("grades", grades, name=str(_("%(year)s年度考核等次") % {"year": year}))
-    scheme = selectors.scheme_current()
-    total = AnnualGrade.objects.filter(year=year).count()  # the cap is county-wide: a count, no rows shown
+    county = selectors.own_county(request.user)
+    scheme = selectors.scheme_current(county)
+    total = selectors.grade_count(county=county, year=year) if county else 0  # the cap is the county's
     counts = {value: sum(1 for g in grades if g.grade == value) for value in Grade.values}
     uses: dict[int, list] = {}
     for use in selectors.consequence_list(user=request.user, year=year):
@@ -67,9 +68,11 @@ def consequence_list(request):
 @login_required
 def grades_compute(request, year):
     require(request.user, roles.CONFIGURE_ASSESSMENT)
+    county = configured_county(request.user)
     form = YearForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
-        grades = run(form, lambda: services.grades_compute(actor=request.user, year=form.cleaned_data["year"]))
+        grades = run(form, lambda: services.grades_compute(actor=request.user, year=form.cleaned_data["year"],
+                                                           county_code=county))
         if grades is not None:
             messages.success(request, _("已计算 %(n)d 名驻村干部的年度考核等次建议，请逐一确认。") % {"n": len(grades)})
             return redirect("assessment:grade-list", year=form.cleaned_data["year"])

@@ -24,11 +24,13 @@ from minxin.assessment.forms import (
 )
 from minxin.assessment.hearts import HEARTS
 from minxin.assessment.models import Appeal, Scheme
-from minxin.assessment.views.common import form_page
+from minxin.assessment.views.common import configured_county, form_page
 from minxin.core.errors import DomainError
+from minxin.core.figures import within
 from minxin.core.forms import apply_domain_error
 from minxin.core.officialdoc import docx_response
 from minxin.core.pages import act, list_page, require, run
+from minxin.regions.models import Region
 from minxin.regions.selectors import region_filter, township_list, user_root_regions
 
 NAV = "assessment"
@@ -37,11 +39,13 @@ NAV = "assessment"
 @login_required
 def index(request):
     user = request.user
-    periods = list(selectors.period_list())
+    periods = list(selectors.period_list(user=user))
     mine = list(selectors.my_results(user=user))
     roots = list(user_root_regions(user=user))
+    county = selectors.own_county(user)
     return render(request, "assessment/index.html", {
-        "periods": periods, "scheme": selectors.scheme_current(), "nav_active": NAV, "mine": mine,
+        "periods": periods, "scheme": selectors.scheme_current(county), "nav_active": NAV, "mine": mine,
+        "several_counties": county is None,
         "root": roots[0] if len(roots) == 1 else None,
         "can_configure": user.can(roles.CONFIGURE_ASSESSMENT), "year": timezone.localdate().year,
     })
@@ -50,7 +54,8 @@ def index(request):
 @login_required
 def scheme(request):
     require(request.user, roles.CONFIGURE_ASSESSMENT)
-    current = selectors.scheme_current()
+    county = configured_county(request.user)
+    current = selectors.scheme_current(county)
     values = ({w.indicator: (w.weight, w.target, w.step) for w in current.weights.all()} if current else
               {code: (v["weight"], v["target"], v["step"]) for code, v in services.default_weights().items()})
     data = request.POST if request.method == "POST" else None
@@ -61,7 +66,7 @@ def scheme(request):
         rule_values = {f: rules.cleaned_data[f] for f in Scheme.RULE_FIELDS}
         try:
             saved = services.scheme_save(actor=request.user, weights=weights.weights(), rules=rule_values,
-                                         note=rules.cleaned_data.get("note", ""))
+                                         note=rules.cleaned_data.get("note", ""), county_code=county)
         except DomainError as exc:
             target = rules if exc.field in rules.fields else weights
             apply_domain_error(target, exc)
@@ -73,7 +78,7 @@ def scheme(request):
     hearts = [(code, label, [row for row in weights.rows if row[0].heart == code]) for code, label, _duty in HEARTS]
     return render(request, "assessment/scheme.html", {
         "weights": weights, "rules": rules, "hearts": hearts, "current": current, "nav_active": NAV,
-        "history": selectors.scheme_list()[:10],
+        "history": selectors.scheme_list(county)[:10],
     })
 
 
@@ -81,36 +86,46 @@ def scheme(request):
 def run_quarter(request):
     """Confirm and run `assess` for a quarter (county administrators)."""
     require(request.user, roles.CONFIGURE_ASSESSMENT)
+    county = configured_county(request.user)
     today = timezone.localdate()
     last = f"{today.year}Q{(today.month - 1) // 3}" if today.month > 3 else f"{today.year - 1}Q4"
     form = QuarterForm(request.POST or None, initial={"quarter": request.GET.get("quarter", last)})
     if request.method == "POST" and form.is_valid():
-        period = run(form, lambda: services.period_assess(actor=request.user, quarter=form.cleaned_data["quarter"]))
+        period = run(form, lambda: services.period_assess(actor=request.user, quarter=form.cleaned_data["quarter"],
+                                                          county_code=county))
         if period:
             messages.success(request, _("%(period)s考核已完成：%(n)d 名驻村干部。") % {"period": period,
                                                                                 "n": period.results.count()})
-            return redirect("assessment:period", code=period.code)
+            return redirect("assessment:period", county=period.county, code=period.code)
     return form_page(request, form, _("运行季度考核"), back="assessment:index", submit=_("运行考核"),
                      intro=_("按当前考核方案，从平台记录计算每名驻村干部每项指标的原始值、得分和总分，并排出全县和乡镇名次。"
                              "已发布的季度不能重新计算。"))
 
 
 @login_required
-def period_detail(request, code):
-    period = selectors.period_get(code=code)
+def period_detail(request, county, code):
+    period = selectors.period_get(user=request.user, county=county, code=code)
     q = request.GET.get("q", "").strip()
     region = region_filter(user=request.user, code=request.GET.get("region"))
     results = selectors.result_list(user=request.user, period=period, prefix=region.prefix if region else None, q=q)
-    roots = list(user_root_regions(user=request.user))
-    bulletin_region = roots[0] if len(roots) == 1 else None
+    bulletin_region = _bulletin_region(request.user, period)
     can_configure = request.user.can(roles.CONFIGURE_ASSESSMENT)
     # Before publishing, whoever configures the assessment sees whom the bulletin will name.
     preview = (bulletin.verdicts(bulletin.collect(user=request.user, period=period, region=bulletin_region))
                if can_configure and bulletin_region and period.computed_at else None)
     return list_page(request, results, "assessment/period.html", nav=NAV, per_page=100, period=period, q=q,
                      region=region, bulletin_region=bulletin_region, can_configure=can_configure, preview=preview,
-                     townships=township_list(user=request.user), hearts=HEARTS,
+                     townships=township_list(user=request.user).filter(within("code", period.county)), hearts=HEARTS,
                      page_extra=_with_heart_points)
+
+
+def _bulletin_region(user, period):
+    """What the user's bulletin covers: the period's county for a user over it (a prefecture's
+    too), else the user's own region (a township), else none (a cadre's several villages)."""
+    if user.in_scope(period.county_code):
+        return Region.objects.get(code=period.county_code)
+    roots = list(user_root_regions(user=user))
+    return roots[0] if len(roots) == 1 else None
 
 
 def _with_heart_points(rows: list) -> dict:
@@ -119,14 +134,14 @@ def _with_heart_points(rows: list) -> dict:
 
 
 @login_required
-def period_publish(request, code):
-    period = selectors.period_get(code=code)
+def period_publish(request, county, code):
+    period = selectors.period_get(user=request.user, county=county, code=code)
     require(request.user, roles.CONFIGURE_ASSESSMENT)
     form = QuarterForm(request.POST or None, initial={"quarter": period.code})
     if request.method == "POST":
         act(request, lambda: services.period_publish(actor=request.user, period=period),
             done=_("%(period)s已发布，考核结果已冻结。") % {"period": period})
-        return redirect("assessment:period", code=period.code)
+        return redirect("assessment:period", county=period.county, code=period.code)
     return render(request, "assessment/publish.html", {"period": period, "form": form, "nav_active": NAV,
                                                        "count": period.results.count()})
 
@@ -177,8 +192,8 @@ def score_detail(request, pk):
     })
 
 
-def _bulletin_data(request, code, region_code):
-    period = selectors.period_get(code=code)
+def _bulletin_data(request, county, code, region_code):
+    period = selectors.period_get(user=request.user, county=county, code=code)
     region = region_filter(user=request.user, code=region_code)
     if period.computed_at is None:
         raise Http404
@@ -186,16 +201,16 @@ def _bulletin_data(request, code, region_code):
 
 
 @login_required
-def bulletin_docx(request, code, region):
-    period, data = _bulletin_data(request, code, region)
+def bulletin_docx(request, county, code, region):
+    period, data = _bulletin_data(request, county, code, region)
     body = bulletin.render_docx(data)
     name = f"{bulletin.title(period)}（{data.region.name}）.docx"
     return docx_response(body, name=name, ascii_name="bulletin.docx")
 
 
 @login_required
-def bulletin_xlsx(request, code, region):
-    period, data = _bulletin_data(request, code, region)
+def bulletin_xlsx(request, county, code, region):
+    period, data = _bulletin_data(request, county, code, region)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     bulletin.render_xlsx(data, handle)
     handle.seek(0)

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
+from minxin.regions import codes
 
 
 def acting_user(username: str | None):
@@ -17,6 +18,23 @@ def acting_user(username: str | None):
     return user
 
 
-def county_viewer() -> User:
-    """An unsaved county-level viewer, so that the command reads through the same scoped selectors."""
-    return User(username="system", role=Role.COUNTY_ADMIN, scope_id=settings.MINXIN_COUNTY_CODE, is_active=True)
+def county_viewer(county: str) -> User:
+    """An unsaved viewer of the county, so that the command reads through the same scoped selectors."""
+    return User(username="system", role=Role.COUNTY_ADMIN, scope_id=county, is_active=True)
+
+
+def add_county_argument(parser) -> None:
+    parser.add_argument("--county", default=settings.MINXIN_COUNTY_CODE,
+                        help="The county assessed, 520627 or 520627000000 (default: MINXIN_COUNTY_CODE). A "
+                             "prefecture's database assesses each of its counties apart.")
+
+
+def county_code(text: str) -> str:
+    """A county's 12-digit code from --county, or a CommandError."""
+    try:
+        code = codes.normalize_code(text)
+    except codes.InvalidRegionCode as exc:
+        raise CommandError(str(exc)) from None
+    if codes.level_of(code) != codes.COUNTY:
+        raise CommandError(f"--county {text}: not a county's code.")
+    return code

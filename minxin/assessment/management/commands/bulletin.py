@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from minxin.assessment import bulletin, selectors
-from minxin.assessment.management.commands._common import county_viewer
+from minxin.assessment.management.commands._common import add_county_argument, county_code, county_viewer
 from minxin.regions.models import Region
 
 
@@ -16,10 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help="e.g. 2026Q3")
         parser.add_argument("-o", "--output", required=True, help="the .docx to write")
+        add_county_argument(parser)
 
-    def handle(self, *args, quarter, output, **options):
+    def handle(self, *args, quarter, output, county, **options):
+        viewer = county_viewer(county_code(county))
         try:
-            period = selectors.period_get(code=quarter)
+            period = selectors.period_get(user=viewer, code=quarter)
         except Http404:
             raise CommandError(f"No assessment for {quarter}: run `minxin assess --quarter {quarter}` first.") from None
         if period.computed_at is None:
@@ -28,8 +29,7 @@ class Command(BaseCommand):
         if path.suffix.lower() != ".docx":
             raise CommandError("The output must be a .docx file.")
         path.parent.mkdir(parents=True, exist_ok=True)
-        county = Region.objects.get(code=settings.MINXIN_COUNTY_CODE)
-        data = bulletin.collect(user=county_viewer(), period=period, region=county)
+        data = bulletin.collect(user=viewer, period=period, region=Region.objects.get(code=period.county_code))
         bulletin.render_docx(data, target=str(path))
         table = path.with_suffix(".xlsx")
         bulletin.render_xlsx(data, str(table))
