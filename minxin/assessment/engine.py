@@ -79,7 +79,7 @@ def competition_ranks(totals: dict) -> dict:
 @dataclass
 class ScoreRow:
     """One indicator's score for one cadre: exactly the fields of an `IndicatorScore` row, which
-    is written from it (`dataclasses.asdict`) and which the API shows (`SCORE_FIELDS`)."""
+    is written from it and which the API shows (`SCORE_FIELDS`)."""
 
     indicator: str
     heart: str

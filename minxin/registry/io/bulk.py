@@ -1,8 +1,9 @@
 """Raw bulk writes for the importer and the demo: executemany on SQLite, binary COPY on PostgreSQL.
 
 Building 600,000 model instances costs more than the whole insert, so the county-scale paths write
-plain tuples, converted once per column. Only the registry's own tables are written this way, only
-inside a service's transaction, and the values come from the same validation as the forms.
+plain tuples, converted once per column. Only the registry's own tables and the assessment's
+computed scores are written this way, only inside a service's transaction, and the values come
+from the same validation as the forms (or from the assessment engine).
 """
 
 import contextlib
