@@ -138,3 +138,36 @@ def test_each_countys_documents_name_its_own_organisation_department(small_prefe
     assert issuers.county_name("520600000000") == "" and issuers.county_name("520699000000") == ""
     assert issuers.organisation_department("碧江区") == "中共碧江区委组织部"
     assert issuers.abbreviation("沿河土家族自治县") == "沿"
+
+
+def test_a_prefecture_user_cannot_configure_or_run_a_quarter_without_a_county(small_prefecture, as_user):
+    city = User.objects.get(username="city")
+    city.role = Role.COUNTY_ADMIN  # the right to configure, over ten counties: no one county to act for
+    city.save()
+    client = as_user(city)
+    for url in (reverse("assessment:scheme"), reverse("assessment:run")):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"quarter": "2026Q3"}).status_code == 403, url
+    assert not Period.objects.exclude(county_code=YANHE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_quarters_and_schemes_to_the_deployments_county():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.migrate([("assessment", target)])
+        return executor.loader.project_state([("assessment", target)]).apps
+
+    old = migrate("0008_organize_from_party")
+    try:
+        scheme = old.get_model("assessment", "Scheme").objects.create(version=1)
+        old.get_model("assessment", "Period").objects.create(year=2026, quarter=3, scheme_id=scheme.pk)
+        migrate("0009_county_quarters")
+        assert list(Scheme.objects.values_list("county_code", "version")) == [(YANHE, 1)]
+        assert list(Period.objects.values_list("county_code", "year", "quarter")) == [(YANHE, 2026, 3)]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -156,3 +156,35 @@ def test_use_of_results_and_pledge_audiences_on_desktop_and_phone(browser, brows
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         shot(page, f"assessment-pledge-audiences-{name}")
         context.close()
+
+
+def test_the_prefecture_reads_each_countys_quarter_on_a_phone_and_a_desktop(browser, small_prefecture, live_server,
+                                                                             login, shot):
+    """In a prefecture's database, Sinan's county administrator runs its own quarter beside Yanhe's;
+    the city's supervisor lists both, with their counties, and opens Sinan's."""
+    from minxin.accounts.models import User
+    from minxin.accounts.roles import Role
+    from minxin.assessment import services
+    from minxin.demo.accounts import DEMO_PASSWORD
+    from minxin.demo.assessment import last_complete_quarter
+
+    window = last_complete_quarter(timezone.localdate())
+    sinan_admin = User.objects.create(username="sinan_admin", role=Role.COUNTY_ADMIN, scope_id="520624000000")
+    services.period_publish(actor=sinan_admin, period=services.period_assess(actor=sinan_admin, quarter=window.code))
+    for name, viewport in (("desktop", {"width": 1366, "height": 900}), ("phone", {"width": 390, "height": 844})):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, "city", DEMO_PASSWORD)
+        page.goto(f"{live_server.url}/assessment/")
+        periods = page.get_by_test_id("periods").inner_text()
+        assert "思南县" in periods and "沿河土家族自治县" in periods
+        shot(page, f"assessment-prefecture-{name}")
+        page.locator(f"a[href='/assessment/periods/520624/{window.code}/']").click()
+        page.wait_for_load_state()
+        assert f"思组通〔{window.year}〕1号" in page.get_by_test_id("period-status").inner_text()
+        assert page.get_by_test_id("ranking").inner_text().strip()
+        # Not wider than the screen: the ranking scrolls inside its own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shot(page, f"assessment-prefecture-period-{name}")
+        context.close()
