@@ -35,16 +35,9 @@ from minxin.core.figures import within
 from minxin.core.scoping import scope_q
 from minxin.regions import codes
 from minxin.regions.models import Region
-from minxin.regions.selectors import counties_q
+from minxin.regions.selectors import counties_q, home_county
 
 # --- scheme and periods ----------------------------------------------------------------------
-
-def own_county(user: User) -> str | None:
-    """The one county the user's scope lies in (a township's or a village's user too), whose scheme
-    and quarters it reads; None for a scope across counties (the prefecture's)."""
-    counties = codes.counties_of(user.scope_prefixes())
-    return counties.pop() if len(counties) == 1 else None
-
 
 def scheme_current(county: str | None) -> Scheme | None:
     if county is None:
@@ -66,11 +59,11 @@ def period_list(*, user: User) -> QuerySet[Period]:
 
 
 def period_get(*, user: User, code: str, county: str | None = None) -> Period:
-    """A county's quarter by its code (2026Q3); the county defaults to the user's own. Unknown,
+    """A county's quarter by its code (2026Q3); the county defaults to the user's (home_county). Unknown,
     malformed and out-of-scope answer alike (404)."""
     try:
         window = parse_quarter(code)
-        county_code = codes.normalize_code(county) if county else own_county(user)
+        county_code = codes.normalize_code(county) if county else home_county(user)
     except (DomainError, codes.InvalidRegionCode):
         raise Http404 from None
     if county_code is None:

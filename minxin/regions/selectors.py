@@ -51,10 +51,16 @@ def township_list(*, user: Actor) -> QuerySet[Region]:
     return Region.objects.visible_to(user).townships().order_by("code")
 
 
+def home_county(user: Actor) -> str | None:
+    """The one county the user's scope lies in (a township's or a village's user too); None for a
+    scope across counties (a prefecture's)."""
+    counties = codes.counties_of(user.scope_prefixes())
+    return counties.pop() if len(counties) == 1 else None
+
+
 def user_county(user: Actor) -> str | None:
     """The one county a county-wide user acts for (None for narrower or wider scopes)."""
-    counties = codes.counties_of(user.scope_prefixes())
-    county = counties.pop() if len(counties) == 1 else None
+    county = home_county(user)
     return county if county and user.in_scope(county) else None
 
 

@@ -12,7 +12,7 @@ from docx import Document
 from docx.shared import Mm
 
 from minxin.assessment import services
-from minxin.assessment.models import CadreResult
+from minxin.assessment.models import CadreResult, Period
 from tests.assessment.world import assessment_world
 from tests.sealed import plain
 
@@ -131,6 +131,14 @@ def test_assess_command_runs_and_publishes(world, capsys):
 
     with pytest.raises(CommandError, match="不能再修改"):
         call_command("assess", "--quarter", current_quarter())
+    # --county: a county's code, of a county this database holds; anything else is refused unwritten.
+    periods = Period.objects.count()
+    for county, reason in (("abc", "格式不正确"), ("520627106", "not a county"), ("520624", "没有区划代码为 520624000000")):
+        with pytest.raises(CommandError, match=reason):
+            call_command("assess", "--quarter", current_quarter(), "--county", county)
+    with pytest.raises(CommandError, match="No assessment"):
+        call_command("bulletin", "--quarter", current_quarter(), "--county", "520624", "-o", "/tmp/x.docx")
+    assert Period.objects.count() == periods
 
 
 def test_archive_docx_has_the_years_record(world, client):

@@ -145,7 +145,10 @@ def test_a_prefecture_user_cannot_configure_or_run_a_quarter_without_a_county(sm
     city.role = Role.COUNTY_ADMIN  # the right to configure, over ten counties: no one county to act for
     city.save()
     client = as_user(city)
-    for url in (reverse("assessment:scheme"), reverse("assessment:run")):
+    yanhe = Period.objects.get(county_code=YANHE)
+    assert client.get(reverse("assessment:period", args=["520627", yanhe.code])).status_code == 200  # it reads
+    for url in (reverse("assessment:scheme"), reverse("assessment:run"),
+                reverse("assessment:period-publish", args=["520627", yanhe.code])):
         assert client.get(url).status_code == 403, url
         assert client.post(url, {"quarter": "2026Q3"}).status_code == 403, url
     assert not Period.objects.exclude(county_code=YANHE).exists()

@@ -7,6 +7,7 @@ from minxin.accounts.models import User
 from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
 from minxin.regions import codes
+from minxin.regions.models import Region
 from minxin.regions.selectors import user_county
 
 
@@ -30,6 +31,8 @@ def assessed_county(actor: User | None, county_code: str | None = None) -> str:
             raise DomainError("not_county", _("考核按县（区）进行：“%(code)s”不是县级区划代码。") % {"code": county_code},
                               field="county")
         require_scope(actor, code, field="county")
+        if not Region.objects.filter(code=code).exists():
+            raise DomainError("unknown_county", _("没有区划代码为 %(code)s 的县（区）。") % {"code": code}, field="county")
         return code
     if actor is None:
         return settings.MINXIN_COUNTY_CODE

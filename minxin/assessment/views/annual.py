@@ -19,7 +19,7 @@ from minxin.core.officialdoc import docx_response
 from minxin.core.pages import list_page, require, run
 from minxin.core.params import recent_years, year_param
 from minxin.core.xlsx import wants_xlsx
-from minxin.regions.selectors import region_filter, township_list
+from minxin.regions.selectors import home_county, region_filter, township_list
 
 NAV = "assessment"
 
@@ -29,7 +29,7 @@ def grade_list(request, year):
     grades = list(selectors.grade_list(user=request.user, year=year))
     if wants_xlsx(request):
         return exports.export("grades", grades, name=str(_("%(year)s年度考核等次") % {"year": year}))
-    county = selectors.own_county(request.user)
+    county = home_county(request.user)
     scheme = selectors.scheme_current(county)
     total = selectors.grade_count(county=county, year=year) if county else 0  # the cap is the county's
     counts = {value: sum(1 for g in grades if g.grade == value) for value in Grade.values}

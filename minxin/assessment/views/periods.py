@@ -31,7 +31,7 @@ from minxin.core.forms import apply_domain_error
 from minxin.core.officialdoc import docx_response
 from minxin.core.pages import act, list_page, require, run
 from minxin.regions.models import Region
-from minxin.regions.selectors import region_filter, township_list, user_root_regions
+from minxin.regions.selectors import home_county, region_filter, township_list, user_county, user_root_regions
 
 NAV = "assessment"
 
@@ -42,7 +42,7 @@ def index(request):
     periods = list(selectors.period_list(user=user))
     mine = list(selectors.my_results(user=user))
     roots = list(user_root_regions(user=user))
-    county = selectors.own_county(user)
+    county = home_county(user)
     return render(request, "assessment/index.html", {
         "periods": periods, "scheme": selectors.scheme_current(county), "nav_active": NAV, "mine": mine,
         "several_counties": county is None,
@@ -109,7 +109,7 @@ def period_detail(request, county, code):
     region = region_filter(user=request.user, code=request.GET.get("region"))
     results = selectors.result_list(user=request.user, period=period, prefix=region.prefix if region else None, q=q)
     bulletin_region = _bulletin_region(request.user, period)
-    can_configure = request.user.can(roles.CONFIGURE_ASSESSMENT)
+    can_configure = request.user.can(roles.CONFIGURE_ASSESSMENT) and user_county(request.user) == period.county_code
     # Before publishing, whoever configures the assessment sees whom the bulletin will name.
     preview = (bulletin.verdicts(bulletin.collect(user=request.user, period=period, region=bulletin_region))
                if can_configure and bulletin_region and period.computed_at else None)
@@ -137,6 +137,8 @@ def _with_heart_points(rows: list) -> dict:
 def period_publish(request, county, code):
     period = selectors.period_get(user=request.user, county=county, code=code)
     require(request.user, roles.CONFIGURE_ASSESSMENT)
+    if configured_county(request.user) != period.county_code:
+        raise PermissionDenied  # the county's own administrator publishes its quarter
     form = QuarterForm(request.POST or None, initial={"quarter": period.code})
     if request.method == "POST":
         act(request, lambda: services.period_publish(actor=request.user, period=period),
