@@ -174,3 +174,46 @@ def test_the_migration_gives_existing_quarters_and_schemes_to_the_deployments_co
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_every_assessment_page_answers_the_prefecture_and_a_county_without_error(sinan_quarter, as_user):
+    """Lists that span counties (the prefecture's) and the county's own, for each kind of reader."""
+    _admin, sinan = sinan_quarter
+    pages = [reverse("assessment:index"), reverse("assessment:pledge-list"), reverse("assessment:inspection-list"),
+             reverse("assessment:rectification-list"), reverse("assessment:appeal-list"),
+             reverse("assessment:consequence-list"), reverse("assessment:grade-list", args=[sinan.year]),
+             reverse("assessment:period", args=["520624", sinan.code]),
+             reverse("assessment:bulletin-xlsx", args=["520624", sinan.code, SINAN]),
+             "/api/v1/assessment/periods", f"/api/v1/assessment/periods/{sinan.code}/results?county=520624"]
+    for username in ("city", "sinan_admin", "admin"):
+        client = as_user(User.objects.get(username=username))
+        for url in pages:
+            status = client.get(url).status_code
+            expected = {404} if username == "admin" and "520624" in url else {200}
+            assert status in expected, (username, url, status)
+
+
+def test_a_quarter_published_in_one_county_leaves_anothers_open_to_supervision(small_prefecture):
+    """Yanhe's quarter is published (the demo's); Sinan's supervisors still score that quarter in
+    Sinan until Sinan publishes its own."""
+    import datetime
+
+    from django.utils import timezone
+
+    from minxin.cadres.models import Assignment
+
+    window = last_complete_quarter(timezone.localdate())
+    assert Period.objects.get(county_code=YANHE, year=window.year, quarter=window.quarter).is_published
+    supervisor = User.objects.create(username="sinan_supervisor", role=Role.SUPERVISOR, scope_id=SINAN)
+    posting = Assignment.objects.filter(within("village_id", "520624")).select_related("cadre", "village").first()
+    inspection = services.inspection_record(actor=supervisor, kind="quarterly", village=posting.village,
+                                            date=window.start + datetime.timedelta(days=10), summary="季度督查")
+    score = services.manual_score_record(actor=supervisor, inspection=inspection, cadre=posting.cadre,
+                                         indicator="plan.plan", score="80")
+    assert score.score == 80
+    admin = User.objects.create(username="sinan_admin", role=Role.COUNTY_ADMIN, scope_id=SINAN)
+    services.period_publish(actor=admin, period=services.period_assess(actor=admin, quarter=window.code))
+    with pytest.raises(DomainError) as err:
+        services.manual_score_record(actor=supervisor, inspection=inspection, cadre=posting.cadre,
+                                     indicator="plan.plan", score="90")
+    assert err.value.code == "period_published"
