@@ -138,3 +138,11 @@ def test_normalize_code_never_returns_garbage(text):
         return
     assert len(code) == 12 and code.isascii() and code.isdigit()
     assert codes.normalize_code(code) == code
+
+
+def test_county_code_takes_a_county_whole_or_as_its_prefix_and_nothing_else():
+    assert codes.county_code("520627") == codes.county_code("５２０６２７") == "520627000000"
+    assert codes.county_code("520627000000") == "520627000000"
+    for text in ("5206", "520627106", "520627106201", "52062x", "", "520627\x00"):
+        with pytest.raises(codes.InvalidRegionCode):
+            codes.county_code(text)

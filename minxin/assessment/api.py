@@ -72,8 +72,9 @@ class EvidenceListOut(Schema):
 
 
 def _period(p) -> dict:
-    return {"county_code": p.county_code, "county": p.county_name, "code": p.code, "status": p.status, "scheme_version": p.scheme.version if p.scheme_id else None,
-            "computed_at": p.computed_at, "published_at": p.published_at, "appeal_deadline": p.appeal_deadline,
+    return {"county_code": p.county_code, "county": p.county_name, "code": p.code, "status": p.status,
+            "scheme_version": p.scheme.version if p.scheme_id else None, "computed_at": p.computed_at,
+            "published_at": p.published_at, "appeal_deadline": p.appeal_deadline,
             "document": p.document_code if p.is_published else None}
 
 

@@ -31,7 +31,6 @@ from minxin.assessment.models import (
 )
 from minxin.assessment.window import parse_quarter
 from minxin.core.errors import DomainError
-from minxin.core.figures import within
 from minxin.core.scoping import scope_q
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -291,7 +290,7 @@ def grade_list(*, user: User, year: int) -> QuerySet[AnnualGrade]:
 def grade_count(*, county: str, year: int) -> int:
     """How many of the county's cadres are graded for the year (the 优秀 cap is a share of it): a
     count, no rows shown."""
-    return AnnualGrade.objects.filter(within("village_code", codes.prefix_of(county)), year=year).count()
+    return AnnualGrade.objects.of_county(county).filter(year=year).count()
 
 
 def grade_get(*, user: User, pk: int) -> AnnualGrade:

@@ -52,6 +52,15 @@ def normalize_code(text: str) -> str:
     return code
 
 
+def county_code(text: str) -> str:
+    """A county's 12-digit code, given whole or as its prefix (520627); InvalidRegionCode for a
+    malformed code or one of another level."""
+    code = normalize_code(text)
+    if level_of(code) != COUNTY:
+        raise InvalidRegionCode(_("区划代码“%(code)s”不是县级区划。") % {"code": text})
+    return code
+
+
 def level_of(code: str) -> str:
     """The level of a 12-digit code, read from which digit groups are non-zero."""
     if code[9:] != "000":

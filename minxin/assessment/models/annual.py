@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core.figures import within
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
+from minxin.regions import codes
 
 
 class Grade(models.TextChoices):
@@ -16,6 +18,13 @@ class Grade(models.TextChoices):
 
 
 GRADE_ORDER = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT]
+
+
+class AnnualGradeQuerySet(ScopedQuerySet):
+    def of_county(self, county: str) -> "AnnualGradeQuerySet":
+        """The grades of the county's cadres (by the village they served in): its 优秀 cap is counted
+        among them, and it computes and confirms them apart from other counties'."""
+        return self.filter(within("village_code", codes.prefix_of(county)))
 
 
 class AnnualGrade(TimeStampedModel):
@@ -48,7 +57,7 @@ class AnnualGrade(TimeStampedModel):
                                      on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AnnualGradeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("年度考核等次")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.assessment.window import Window
 from minxin.core.models import TimeStampedModel
 from minxin.core.scoping import ScopedQuerySet
-from minxin.regions import issuers
+from minxin.regions import codes, issuers
 
 
 class Period(TimeStampedModel):
@@ -58,7 +58,7 @@ class Period(TimeStampedModel):
     @property
     def county(self) -> str:
         """The county's significant prefix (520627), as in the period's address."""
-        return self.county_code[:6]
+        return codes.prefix_of(self.county_code)
 
     @cached_property
     def county_name(self) -> str:

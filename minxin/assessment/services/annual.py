@@ -47,18 +47,19 @@ def _year_records(year: int, county: str) -> tuple:
         quarters[cadre_id].append(total)
         villages[cadre_id] = village
     pledges = defaultdict(list)
-    for cadre_id, result in PledgeItem.objects.filter(within("pledge__village_id", prefix), pledge__year=year).values_list("pledge__cadre_id", "result"):
+    for cadre_id, result in (PledgeItem.objects.filter(within("pledge__village_id", prefix), pledge__year=year)
+                             .values_list("pledge__cadre_id", "result")):
         pledges[cadre_id].append(result)
     supervision = {
         row["cadre_id"]: Decimal(str(row["avg"])).quantize(Decimal("0.01"))
-        for row in ManualScore.objects.filter(within("inspection__village_id", prefix), inspection__kind=Inspection.Kind.ANNUAL,
-                                   inspection__date__year=year)
+        for row in ManualScore.objects.filter(within("inspection__village_id", prefix),
+                                              inspection__kind=Inspection.Kind.ANNUAL, inspection__date__year=year)
         .values("cadre_id").annotate(avg=Avg("score")).order_by()
     }
     absences = {
         row["cadre_id"]: row["n"]
         for row in Finding.objects.filter(within("inspection__village_id", prefix), unexcused_absence=True,
-                               inspection__date__year=year, cadre__isnull=False)
+                                          inspection__date__year=year, cadre__isnull=False)
         .values("cadre_id").annotate(n=Count("pk")).order_by()
     }
     return quarters, villages, pledges, supervision, absences
@@ -72,7 +73,7 @@ def grades_compute(*, actor: User | None, year: int, county_code: str | None = N
     county = assessed_county(actor, county_code)
     if not Period.objects.filter(county_code=county, year=year, status=Period.Status.PUBLISHED).exists():
         raise DomainError("no_published_quarter", _("%(year)s 年还没有已发布的季度考核。") % {"year": year})
-    county_grades = AnnualGrade.objects.filter(within("village_code", codes.prefix_of(county)), year=year)
+    county_grades = AnnualGrade.objects.of_county(county).filter(year=year)
     if county_grades.filter(status=AnnualGrade.Status.CONFIRMED).exists():
         raise DomainError("grades_confirmed", _("%(year)s 年已有等次经县级确认，不能重新计算。") % {"year": year})
     scheme = scheme_ensure(actor=actor, county_code=county)
@@ -112,8 +113,7 @@ def grade_confirm(*, actor: User | None, grade: AnnualGrade, final: str, reason:
     # Lock the county's grades of the year: two confirmations at once must not both take its last
     # 优秀 place (the cap is the county's).
     county = codes.county_of(grade.village_code) or ""
-    year_grades = list(AnnualGrade.objects.select_for_update().filter(within("village_code", codes.prefix_of(county)),
-                                                                      year=grade.year).order_by("pk"))
+    year_grades = list(AnnualGrade.objects.of_county(county).select_for_update().filter(year=grade.year).order_by("pk"))
     grade = next(g for g in year_grades if g.pk == grade.pk)
     require_scope(actor, grade.village_code)
     if final not in Grade.values:

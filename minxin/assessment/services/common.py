@@ -24,12 +24,10 @@ def assessed_county(actor: User | None, county_code: str | None = None) -> str:
     actor's own county, else, for the system (a command), the deployment's (MINXIN_COUNTY_CODE)."""
     if county_code:
         try:
-            code = codes.normalize_code(county_code)
+            code = codes.county_code(county_code)
         except codes.InvalidRegionCode:
-            code = ""
-        if not code or codes.level_of(code) != codes.COUNTY:
             raise DomainError("not_county", _("考核按县（区）进行：“%(code)s”不是县级区划代码。") % {"code": county_code},
-                              field="county")
+                              field="county") from None
         require_scope(actor, code, field="county")
         if not Region.objects.filter(code=code).exists():
             raise DomainError("unknown_county", _("没有区划代码为 %(code)s 的县（区）。") % {"code": code}, field="county")

@@ -76,6 +76,7 @@ def period_publish(*, actor: User | None, period: Period) -> Period:
     """Freeze the quarter, number its bulletin (沿组通〔year〕N号) and open the appeal window."""
     require(actor, roles.CONFIGURE_ASSESSMENT)
     period = Period.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=period.pk)
+    require_scope(actor, period.county_code)
     if period.is_published:
         raise DomainError("already_published", _("%(period)s已经发布过（%(date)s），不能重复发布。")
                           % {"period": period,
@@ -86,7 +87,6 @@ def period_publish(*, actor: User | None, period: Period) -> Period:
     appeal_days = period.scheme.appeal_days if period.scheme else Scheme._meta.get_field("appeal_days").get_default()
     last_day = timezone.localdate(now) + datetime.timedelta(days=appeal_days)
     period.appeal_deadline = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time(23, 59, 59)))
-    require_scope(actor, period.county_code)
     number = Period.objects.filter(county_code=period.county_code, year=period.year).aggregate(
         n=Max("document_number"))["n"] or 0
     period.status, period.published_at, period.published_by = Period.Status.PUBLISHED, now, actor

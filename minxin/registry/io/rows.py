@@ -273,8 +273,8 @@ class Parser:
         """(values, failures): the parsed value of each raw cell (`failed_value` where it failed) and
         raw → reason for the cells that failed."""
         failures = {}
+        cell = self._cell_parser(key)
         if key in DISTINCT:
-            cell = self._cell_parser(key)
             values = []
             for raw in raws:
                 try:
@@ -283,7 +283,6 @@ class Parser:
                     failures[raw] = str(exc)
                     values.append(failed_value)
             return values, failures
-        parse = PARSERS[key]
         cache = self.cache.get(key)
         if cache is None:
             cache = {}
@@ -293,7 +292,7 @@ class Parser:
             if raw in cache:
                 continue
             try:
-                cache[raw] = parse(clean(visible(raw)))
+                cache[raw] = cell(raw)
             except RowError as exc:
                 failures[raw] = str(exc)
         return list(map(cache.get, raws, repeat(failed_value))), failures

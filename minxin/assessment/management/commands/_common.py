@@ -32,9 +32,6 @@ def add_county_argument(parser) -> None:
 def county_code(text: str) -> str:
     """A county's 12-digit code from --county, or a CommandError."""
     try:
-        code = codes.normalize_code(text)
+        return codes.county_code(text)
     except codes.InvalidRegionCode as exc:
-        raise CommandError(str(exc)) from None
-    if codes.level_of(code) != codes.COUNTY:
-        raise CommandError(f"--county {text}: not a county's code.")
-    return code
+        raise CommandError(f"--county {text}: not a county's code ({exc}).") from None
