@@ -8,6 +8,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
+def today():
+    """The county's date when the test runs, not when the module was imported: a run that crosses
+    midnight in Asia/Shanghai (16:00 UTC) would otherwise compare against yesterday."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
 def world(db):
     from tests.world import build_world
 

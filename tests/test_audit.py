@@ -19,7 +19,6 @@ from tests.sealed import plain
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 STRONG = "Qingshan-Lvshui-2026"
 
 
@@ -41,7 +40,7 @@ def _one_event(since, action, actor, region_prefix):
     return event
 
 
-def test_every_service_writes_an_audit_event(world):
+def test_every_service_writes_an_audit_event(world, today):
     county, tdw = world.users["county_admin"], world.users["tdw_admin"]
     tdw_village = world.village("tdw")
 
@@ -106,26 +105,26 @@ def test_every_service_writes_an_audit_event(world):
 
     since = _last_id()
     assignment = cadre_services.assignment_create(actor=tdw, cadre=cadre, village=tdw_village,
-                                                  role=Assignment.Role.TEAM_MEMBER, start_date=TODAY)
+                                                  role=Assignment.Role.TEAM_MEMBER, start_date=today)
     _one_event(since, "assignment.create", tdw, tdw_village.code)
     cadre.refresh_from_db()  # as the next request would read it: now managed by its village
     assert cadre.region_code == tdw_village.code
 
     since = _last_id()
     cadre_services.insurance_record(actor=county, cadre=cadre, policy_number="A1", insurer="人保",
-                                    start_date=TODAY, end_date=TODAY + datetime.timedelta(days=365))
+                                    start_date=today, end_date=today + datetime.timedelta(days=365))
     _one_event(since, "insurance.create", county, tdw_village.code)
 
     since = _last_id()
-    leave = cadre_services.leave_request(actor=tdw, cadre=cadre, start_date=TODAY + datetime.timedelta(days=3),
-                                         end_date=TODAY + datetime.timedelta(days=4), reason="体检")
+    leave = cadre_services.leave_request(actor=tdw, cadre=cadre, start_date=today + datetime.timedelta(days=3),
+                                         end_date=today + datetime.timedelta(days=4), reason="体检")
     _one_event(since, "leave.request", tdw, tdw_village.code)
     since = _last_id()
     cadre_services.leave_decide(actor=tdw, leave=leave, approve=True)
     assert _one_event(since, "leave.approve", tdw, tdw_village.code).after["status"] == "approved"
 
-    leave2 = cadre_services.leave_request(actor=tdw, cadre=cadre, start_date=TODAY + datetime.timedelta(days=10),
-                                          end_date=TODAY + datetime.timedelta(days=10), reason="家事")
+    leave2 = cadre_services.leave_request(actor=tdw, cadre=cadre, start_date=today + datetime.timedelta(days=10),
+                                          end_date=today + datetime.timedelta(days=10), reason="家事")
     since = _last_id()
     cadre_services.leave_decide(actor=tdw, leave=leave2, approve=False, note="村里有检查")
     assert _one_event(since, "leave.reject", tdw, tdw_village.code).after["note"] == "村里有检查"
@@ -142,7 +141,7 @@ def test_every_service_writes_an_audit_event(world):
     _one_event(since, "cadre.link_user", tdw, tdw_village.code)
 
     since = _last_id()
-    cadre_services.assignment_end(actor=tdw, assignment=assignment, end_date=TODAY, reason="工作需要", recall=True)
+    cadre_services.assignment_end(actor=tdw, assignment=assignment, end_date=today, reason="工作需要", recall=True)
     _one_event(since, "assignment.recall", tdw, tdw_village.code)
 
 

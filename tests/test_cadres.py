@@ -20,7 +20,6 @@ from tests.world import make_id_number
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -32,109 +31,109 @@ def new_cadre(world, side="tdw", seq=900, name="新来的"):
 
 # --- assignments -------------------------------------------------------------------------------
 
-def test_assignment_that_ends_before_it_starts_is_refused(world):
+def test_assignment_that_ends_before_it_starts_is_refused(world, today):
     cadre = new_cadre(world)
     with pytest.raises(DomainError) as info:
         services.assignment_create(actor=world.users["tdw_admin"], cadre=cadre, village=world.village("tdw"),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY, end_date=TODAY - DAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today, end_date=today - DAY)
     assert info.value.code == "end_before_start" and info.value.field == "end_date"
     assert not cadre.assignments.exists()
 
 
-def test_overlapping_active_assignment_is_refused_with_a_clear_message(world):
+def test_overlapping_active_assignment_is_refused_with_a_clear_message(world, today):
     cadre = world.cadres["tdw"][0]  # active in 五七村 since 100 days ago, open-ended
     with pytest.raises(DomainError) as info:
         services.assignment_create(actor=world.users["tdw_admin"], cadre=cadre, village=world.village("tdw", 1),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY + 30 * DAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today + 30 * DAY)
     assert info.value.code == "overlapping_assignment"
     assert cadre.name in info.value.message and "五七村" in info.value.message and "重叠" in info.value.message
     assert cadre.assignments.count() == 1
 
 
-def test_overlap_with_a_bounded_assignment(world):
+def test_overlap_with_a_bounded_assignment(world, today):
     cadre = new_cadre(world)
     admin = world.users["tdw_admin"]
     services.assignment_create(actor=admin, cadre=cadre, village=world.village("tdw"),
-                               role=Assignment.Role.TEAM_MEMBER, start_date=TODAY, end_date=TODAY + 60 * DAY)
+                               role=Assignment.Role.TEAM_MEMBER, start_date=today, end_date=today + 60 * DAY)
     # starts on the last day of the first: overlaps by one day
     with pytest.raises(DomainError):
         services.assignment_create(actor=admin, cadre=cadre, village=world.village("tdw", 1),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY + 60 * DAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today + 60 * DAY)
     # an earlier, open-ended one would run into it too
     with pytest.raises(DomainError):
         services.assignment_create(actor=admin, cadre=cadre, village=world.village("tdw", 1),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY - 30 * DAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today - 30 * DAY)
     # the day after is fine
     later = services.assignment_create(actor=admin, cadre=cadre, village=world.village("tdw", 1),
-                                       role=Assignment.Role.TEAM_LEADER, start_date=TODAY + 61 * DAY)
+                                       role=Assignment.Role.TEAM_LEADER, start_date=today + 61 * DAY)
     assert later.status == Assignment.Status.ACTIVE
     assert cadre.assignments.count() == 2
 
 
-def test_ended_assignments_do_not_block_a_new_one(world):
+def test_ended_assignments_do_not_block_a_new_one(world, today):
     cadre = world.cadres["tdw"][0]
     admin = world.users["tdw_admin"]
-    services.assignment_end(actor=admin, assignment=world.assignments["tdw"][0], end_date=TODAY, reason="期满")
+    services.assignment_end(actor=admin, assignment=world.assignments["tdw"][0], end_date=today, reason="期满")
     assignment = services.assignment_create(actor=admin, cadre=cadre, village=world.village("tdw", 1),
-                                            role=Assignment.Role.FIRST_SECRETARY, start_date=TODAY + DAY)
+                                            role=Assignment.Role.FIRST_SECRETARY, start_date=today + DAY)
     cadre.refresh_from_db()
     assert cadre.region_code == assignment.village_id == world.village("tdw", 1).code
 
 
-def test_assignment_outside_scope_or_not_to_a_village_is_refused(world):
+def test_assignment_outside_scope_or_not_to_a_village_is_refused(world, today):
     cadre = new_cadre(world)
     admin = world.users["tdw_admin"]
     with pytest.raises(DomainError) as info:
         services.assignment_create(actor=admin, cadre=cadre, village=world.village("gz"),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today)
     assert info.value.code == "scope_outside"
     with pytest.raises(DomainError) as info:
         services.assignment_create(actor=admin, cadre=cadre, village=Region.objects.get(code="520627106000"),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today)
     assert info.value.code == "not_a_village"
     with pytest.raises(PermissionDenied):
         services.assignment_create(actor=world.users["tdw_clerk"], cadre=cadre, village=world.village("tdw"),
-                                   role=Assignment.Role.TEAM_MEMBER, start_date=TODAY)
+                                   role=Assignment.Role.TEAM_MEMBER, start_date=today)
     assert not cadre.assignments.exists()
 
 
-def test_recall_requires_a_reason_and_sets_recalled(world):
+def test_recall_requires_a_reason_and_sets_recalled(world, today):
     assignment = world.assignments["tdw"][1]
     admin = world.users["tdw_admin"]
     with pytest.raises(DomainError) as info:
-        services.assignment_end(actor=admin, assignment=assignment, end_date=TODAY, reason="  ", recall=True)
+        services.assignment_end(actor=admin, assignment=assignment, end_date=today, reason="  ", recall=True)
     assert info.value.code == "reason_required"
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ACTIVE and assignment.end_date is None
 
-    services.assignment_end(actor=admin, assignment=assignment, end_date=TODAY, reason="违反驻村纪律", recall=True)
+    services.assignment_end(actor=admin, assignment=assignment, end_date=today, reason="违反驻村纪律", recall=True)
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.RECALLED
-    assert assignment.end_reason == "违反驻村纪律" and assignment.end_date == TODAY
+    assert assignment.end_reason == "违反驻村纪律" and assignment.end_date == today
     with pytest.raises(DomainError) as info:
-        services.assignment_end(actor=admin, assignment=assignment, end_date=TODAY, reason="again")
+        services.assignment_end(actor=admin, assignment=assignment, end_date=today, reason="again")
     assert info.value.code == "not_active"
 
 
-def test_ending_at_term_needs_no_reason_and_not_before_the_start(world):
+def test_ending_at_term_needs_no_reason_and_not_before_the_start(world, today):
     assignment = world.assignments["tdw"][2]
     admin = world.users["tdw_admin"]
     with pytest.raises(DomainError) as info:
         services.assignment_end(actor=admin, assignment=assignment, end_date=assignment.start_date - DAY, reason="")
     assert info.value.code == "end_before_start"
-    services.assignment_end(actor=admin, assignment=assignment, end_date=TODAY, reason="")
+    services.assignment_end(actor=admin, assignment=assignment, end_date=today, reason="")
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ENDED
 
 
-def test_recall_through_the_page(world, as_user):
+def test_recall_through_the_page(world, as_user, today):
     client = as_user(world.users["tdw_admin"])
     assignment = world.assignments["tdw"][1]
     url = reverse("cadres:assignment-end", args=[assignment.pk])
-    client.post(url, {"end_date": TODAY.isoformat(), "recall": "on", "reason": ""})
+    client.post(url, {"end_date": today.isoformat(), "recall": "on", "reason": ""})
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ACTIVE
-    response = client.post(url, {"end_date": TODAY.isoformat(), "recall": "on", "reason": "工作调动"}, follow=True)
+    response = client.post(url, {"end_date": today.isoformat(), "recall": "on", "reason": "工作调动"}, follow=True)
     assert "任职已召回" in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.RECALLED
@@ -142,11 +141,11 @@ def test_recall_through_the_page(world, as_user):
 
 # --- insurance ---------------------------------------------------------------------------------
 
-def test_cadre_without_cover_is_flagged_in_the_list_and_on_its_page(world, as_user):
+def test_cadre_without_cover_is_flagged_in_the_list_and_on_its_page(world, as_user, today):
     uninsured = world.cadres["tdw"][1]
     Insurance.objects.filter(cadre=uninsured).delete()
     lapsed = world.cadres["tdw"][2]
-    Insurance.objects.filter(cadre=lapsed).update(start_date=TODAY - 400 * DAY, end_date=TODAY - DAY)
+    Insurance.objects.filter(cadre=lapsed).update(start_date=today - 400 * DAY, end_date=today - DAY)
     client = as_user(world.users["tdw_admin"])
 
     response = client.get(reverse("cadres:list") + "?uninsured=1")
@@ -167,10 +166,10 @@ def test_unassigned_cadre_without_cover_is_not_in_the_uninsured_list(world, as_u
     assert cadre.pk not in listed
 
 
-def test_expiring_cover_gets_a_warning_unless_renewed(world, as_user):
+def test_expiring_cover_gets_a_warning_unless_renewed(world, as_user, today):
     cadre = world.cadres["tdw"][0]
     warn_days = settings.MINXIN_INSURANCE_WARNING_DAYS
-    Insurance.objects.filter(cadre=cadre).update(end_date=TODAY + (warn_days - 1) * DAY)
+    Insurance.objects.filter(cadre=cadre).update(end_date=today + (warn_days - 1) * DAY)
     status = insurance_status(cadre=cadre)
     assert status["covered"] and status["expiring"]
     client = as_user(world.users["tdw_admin"])
@@ -178,47 +177,48 @@ def test_expiring_cover_gets_a_warning_unless_renewed(world, as_user):
     assert 'data-testid="insurance-expiring"' in body
     # a renewal starting the day after removes the warning
     services.insurance_record(actor=world.users["county_admin"], cadre=cadre, policy_number="R1", insurer="人寿",
-                              start_date=TODAY + warn_days * DAY, end_date=TODAY + (warn_days + 365) * DAY)
+                              start_date=today + warn_days * DAY, end_date=today + (warn_days + 365) * DAY)
     assert not insurance_status(cadre=cadre)["expiring"]
 
 
-def test_cover_beyond_the_warning_window_is_not_expiring(world):
+def test_cover_beyond_the_warning_window_is_not_expiring(world, today):
     cadre = world.cadres["tdw"][0]
-    Insurance.objects.filter(cadre=cadre).update(end_date=TODAY + (settings.MINXIN_INSURANCE_WARNING_DAYS + 1) * DAY)
+    Insurance.objects.filter(cadre=cadre).update(end_date=today + (settings.MINXIN_INSURANCE_WARNING_DAYS + 1) * DAY)
     assert insurance_status(cadre=cadre) == {**insurance_status(cadre=cadre), "covered": True, "expiring": False}
 
 
-def test_cover_that_starts_later_is_not_valid_today(world):
+def test_cover_that_starts_later_is_not_valid_today(world, today):
     cadre = world.cadres["tdw"][0]
-    Insurance.objects.filter(cadre=cadre).update(start_date=TODAY + DAY, end_date=TODAY + 300 * DAY)
+    Insurance.objects.filter(cadre=cadre).update(start_date=today + DAY, end_date=today + 300 * DAY)
     assert insurance_status(cadre=cadre)["covered"] is False
 
 
-def test_insurance_rules(world):
+def test_insurance_rules(world, today):
     cadre = world.cadres["tdw"][0]
     county = world.users["county_admin"]
     with pytest.raises(DomainError) as info:
         services.insurance_record(actor=county, cadre=cadre, policy_number="Z", insurer="人寿",
-                                  start_date=TODAY, end_date=TODAY - DAY)
+                                  start_date=today, end_date=today - DAY)
     assert info.value.code == "end_before_start"
     with pytest.raises(DomainError) as info:  # world already holds 人寿 Ptdw0
         services.insurance_record(actor=county, cadre=cadre, policy_number="Ptdw0", insurer="人寿",
-                                  start_date=TODAY, end_date=TODAY + DAY)
+                                  start_date=today, end_date=today + DAY)
     assert info.value.code == "duplicate_policy"
     # a liaison insures only its own unit's cadres
     with pytest.raises(PermissionDenied):
         services.insurance_record(actor=world.users["gz_liaison"], cadre=cadre, policy_number="Z", insurer="人寿",
-                                  start_date=TODAY, end_date=TODAY + DAY)
+                                  start_date=today, end_date=today + DAY)
     services.insurance_record(actor=world.users["tdw_liaison"], cadre=cadre, policy_number="Z", insurer="人寿",
-                              start_date=TODAY, end_date=TODAY + DAY)
+                              start_date=today, end_date=today + DAY)
     assert cadre.insurances.filter(policy_number="Z").exists()
 
 
 # --- leave -------------------------------------------------------------------------------------
 
 def _leave(world, days, side="tdw", index=1, offset=5):
+    today = timezone.localdate()
     cadre = world.cadres[side][index]
-    start = TODAY + offset * DAY
+    start = today + offset * DAY
     return services.leave_request(actor=world.users[f"{side}_admin"], cadre=cadre, start_date=start,
                                   end_date=start + (days - 1) * DAY, reason="家中有事")
 
@@ -261,19 +261,19 @@ def test_township_admin_cannot_approve_long_leave_through_the_page(world, as_use
     assert leave.status == LeaveRequest.Status.PENDING
 
 
-def test_cadre_may_request_leave_only_for_itself(world):
+def test_cadre_may_request_leave_only_for_itself(world, today):
     cadre_user = world.users["tdw_cadre"]  # linked to world.cadres["tdw"][0]
     with pytest.raises(PermissionDenied):
-        services.leave_request(actor=cadre_user, cadre=world.cadres["tdw"][1], start_date=TODAY + DAY,
-                               end_date=TODAY + DAY, reason="x")
-    leave = services.leave_request(actor=cadre_user, cadre=world.cadres["tdw"][0], start_date=TODAY + 3 * DAY,
-                                   end_date=TODAY + 3 * DAY, reason="看病")
+        services.leave_request(actor=cadre_user, cadre=world.cadres["tdw"][1], start_date=today + DAY,
+                               end_date=today + DAY, reason="x")
+    leave = services.leave_request(actor=cadre_user, cadre=world.cadres["tdw"][0], start_date=today + 3 * DAY,
+                                   end_date=today + 3 * DAY, reason="看病")
     assert leave.requested_by == cadre_user and leave.village_code == world.village("tdw").code
 
 
-def test_cadre_cannot_decide_its_own_leave(world):
+def test_cadre_cannot_decide_its_own_leave(world, today):
     leave = services.leave_request(actor=world.users["tdw_cadre"], cadre=world.cadres["tdw"][0],
-                                   start_date=TODAY + 3 * DAY, end_date=TODAY + 3 * DAY, reason="看病")
+                                   start_date=today + 3 * DAY, end_date=today + 3 * DAY, reason="看病")
     with pytest.raises(PermissionDenied):
         services.leave_decide(actor=world.users["tdw_cadre"], leave=leave, approve=True)
 
@@ -296,15 +296,15 @@ def test_rejecting_needs_a_note_and_deciding_twice_is_refused(world):
     assert leave.status == LeaveRequest.Status.REJECTED
 
 
-def test_leave_request_rules(world):
+def test_leave_request_rules(world, today):
     admin = world.users["tdw_admin"]
     cadre = world.cadres["tdw"][1]
     with pytest.raises(DomainError) as info:
-        services.leave_request(actor=admin, cadre=cadre, start_date=TODAY + 2 * DAY, end_date=TODAY + DAY,
+        services.leave_request(actor=admin, cadre=cadre, start_date=today + 2 * DAY, end_date=today + DAY,
                                reason="x")
     assert info.value.code == "end_before_start"
     with pytest.raises(DomainError) as info:
-        services.leave_request(actor=admin, cadre=cadre, start_date=TODAY, end_date=TODAY, reason=" ")
+        services.leave_request(actor=admin, cadre=cadre, start_date=today, end_date=today, reason=" ")
     assert info.value.code == "reason_required"
     _leave(world, 3, offset=5)
     with pytest.raises(DomainError) as info:  # overlaps days 5–7
@@ -312,7 +312,7 @@ def test_leave_request_rules(world):
     assert info.value.code == "overlapping_leave"
     unassigned = new_cadre(world)
     with pytest.raises(DomainError) as info:
-        services.leave_request(actor=admin, cadre=unassigned, start_date=TODAY, end_date=TODAY, reason="x")
+        services.leave_request(actor=admin, cadre=unassigned, start_date=today, end_date=today, reason="x")
     assert info.value.code == "not_assigned"
 
 
@@ -363,28 +363,28 @@ def test_duplicate_id_number_is_a_form_error(world, as_user):
     assert Cadre.objects.filter(id_number_hash=digest(plain(existing))).count() == 1
 
 
-def test_assignment_form_offers_only_villages_in_scope_and_posts(world, as_user):
+def test_assignment_form_offers_only_villages_in_scope_and_posts(world, as_user, today):
     cadre = new_cadre(world)
     client = as_user(world.users["tdw_admin"])
     url = reverse("cadres:assignment-new", args=[cadre.pk])
     villages = set(client.get(url).context["form"].fields["village"].queryset.values_list("code", flat=True))
     assert villages == {v.code for v in world.villages["tdw"]}
     response = client.post(url, {"village": world.village("tdw", 1).code, "role": "team_member",
-                                 "start_date": TODAY.isoformat()})
+                                 "start_date": today.isoformat()})
     assert response.status_code == 302
     assert cadre.assignments.get().village_id == world.village("tdw", 1).code
     response = client.post(url, {"village": world.village("tdw").code, "role": "team_member",
-                                 "start_date": TODAY.isoformat()})
+                                 "start_date": today.isoformat()})
     assert response.status_code == 200
     assert "重叠" in response.content.decode()
     assert cadre.assignments.count() == 1
 
 
-def test_leave_page_for_a_cadre(world, as_user):
+def test_leave_page_for_a_cadre(world, as_user, today):
     client = as_user(world.users["tdw_cadre"])
     own = world.cadres["tdw"][0]
     response = client.post(reverse("cadres:leave-new", args=[own.pk]), {
-        "start_date": (TODAY + 2 * DAY).isoformat(), "end_date": (TODAY + 6 * DAY).isoformat(), "reason": "探亲",
+        "start_date": (today + 2 * DAY).isoformat(), "end_date": (today + 6 * DAY).isoformat(), "reason": "探亲",
     })
     assert response.status_code == 302
     leave = own.leaves.get(reason="探亲")
@@ -410,23 +410,23 @@ def test_search_by_hidden_id_digits_is_not_an_oracle(world, as_user):
 
 # --- which village manages a cadre -------------------------------------------------------------
 
-def test_a_future_posting_does_not_take_the_cadre_from_its_current_village(world):
+def test_a_future_posting_does_not_take_the_cadre_from_its_current_village(world, today):
     county, tdw_admin = world.users["county_admin"], world.users["tdw_admin"]
     cadre = new_cadre(world)
     current = services.assignment_create(actor=county, cadre=cadre, village=world.village("tdw"),
-                                         role=Assignment.Role.TEAM_MEMBER, start_date=TODAY - 10 * DAY,
-                                         end_date=TODAY + 20 * DAY)
+                                         role=Assignment.Role.TEAM_MEMBER, start_date=today - 10 * DAY,
+                                         end_date=today + 20 * DAY)
     services.assignment_create(actor=county, cadre=cadre, village=world.village("gz"),
-                               role=Assignment.Role.TEAM_MEMBER, start_date=TODAY + 21 * DAY)
+                               role=Assignment.Role.TEAM_MEMBER, start_date=today + 21 * DAY)
     cadre.refresh_from_db()
     assert cadre.region_code == world.village("tdw").code
     assert Cadre.objects.visible_to(tdw_admin).filter(pk=cadre.pk).exists()
     # leave during the current posting belongs to the current village
-    leave = services.leave_request(actor=tdw_admin, cadre=cadre, start_date=TODAY + DAY, end_date=TODAY + DAY,
+    leave = services.leave_request(actor=tdw_admin, cadre=cadre, start_date=today + DAY, end_date=today + DAY,
                                    reason="x")
     assert leave.village_code == world.village("tdw").code
     # once the current posting ends, the next one manages the cadre
-    services.assignment_end(actor=tdw_admin, assignment=current, end_date=TODAY, reason="")
+    services.assignment_end(actor=tdw_admin, assignment=current, end_date=today, reason="")
     cadre.refresh_from_db()
     assert cadre.region_code == world.village("gz").code
 

@@ -15,7 +15,6 @@ from minxin.reports.selectors import region_summary
 from tests.world import make_id_number
 
 COUNTY = "520627000000"
-YEAR = timezone.localdate().year
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def counts(monkeypatch):
 
 
 def _summary(user, code=COUNTY):
-    return region_summary(user=user, region=Region.objects.get(code=code), year=YEAR)
+    return region_summary(user=user, region=Region.objects.get(code=code), year=timezone.localdate().year)
 
 
 def _full(user, code=COUNTY):
