@@ -120,13 +120,14 @@ def seal(value: str, kind: str) -> str:
     return seal_with_digests(value, kind)[0]
 
 
-def seal_with_digests(value: str, kind: str) -> tuple[str, str, str]:
-    """(envelope, digest, tail digest): a row's three columns (the raw bulk writers take them so)."""
+def seal_with_digests(value: str, kind: str, k: Keys | None = None) -> tuple[str, str, str]:
+    """(envelope, digest, tail digest): a row's three columns (the raw bulk writers take them so).
+    `k`: the keys to use, where settings are not at hand (presealing's worker process)."""
     if not value:
         return "", "", ""
     if is_sealed(value):
         return value, envelope_digest(value), envelope_tail(value)
-    k = keys()
+    k = k or keys()
     whole, tail = digest(value, k.lookup), tail_digest(value, k.lookup)
     cipher, nonces = k.ciphers[k.current], os.urandom(2 * _NONCE)
     mask = _seal_part(cipher, nonces[:_NONCE], MASKS[kind](value), f"{kind}.{whole}.{tail}.mask".encode())

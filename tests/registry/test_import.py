@@ -495,3 +495,76 @@ def test_an_imported_helper_named_like_a_cadre_or_unit_staff_is_linked_to_that_p
                for h in Helper.objects.filter(household__number="H0001")}
     assert helpers == {cadre.name: (cadre.pk, None), "坳单位王科长": (None, staff.pk),
                        "舟单位刘干事": (None, None), "村民代表张叔": (None, None)}
+
+
+def test_an_import_stores_the_workers_envelopes(world, sheet, monkeypatch):
+    """A sheet large enough has its ID numbers and phones sealed by a worker process while it is
+    checked; what is stored opens to the file's values and carries their digests."""
+    from minxin.core import presealing, sealing
+
+    monkeypatch.setattr(presealing, "START_AT", 1)
+    started = []
+    real_start = presealing.Presealed._start
+    monkeypatch.setattr(presealing.Presealed, "_start", lambda self: (started.append(1), real_start(self)))
+    def not_here(value, kind, k=None):
+        raise AssertionError(f"{kind} sealed in the importing process")
+
+    monkeypatch.setattr(sealing, "seal_with_digests", not_here)  # the worker is a fresh process: not patched
+    rows = family("H0801", seq=801, head="赵大山")
+    outcome = run(sheet(rows))
+    monkeypatch.undo()
+    assert outcome.exit_code == 0, outcome.problems
+    assert started == [1]
+    household = Household.objects.get(number="H0801")
+    members = Member.objects.filter(household=household)
+    assert members.count() == 3 and plain(household, "phone") == "13912345678"
+    for member in members:
+        number = plain(member)
+        assert member.id_number_hash == sealing.digest(number) and member.id_number_tail == sealing.tail_digest(number)
+
+
+def test_a_first_load_builds_the_registrys_indexes_once_its_rows_are_in(world, monkeypatch):
+    """Into an empty registry, a county's first load drops the secondary indexes and builds each once
+    at the end; a load that fails leaves them as they were, and a partial unique index (one head a
+    household) still refuses what breaks it, when it is built."""
+    import contextlib
+
+    from django.db import IntegrityError, connection, transaction
+
+    from minxin.registry.io import bulk, importer
+
+    def indexes():
+        with connection.cursor() as cursor:
+            return {table: bulk._secondary_indexes(cursor, table) for table in ("registry_household", "registry_member")}
+
+    before = indexes()
+    assert "member_one_head" in dict(before["registry_member"]) and "household_village" in dict(before["registry_household"])
+    assert "member_unique_id_number" not in dict(before["registry_member"])  # a constraint's index stays
+    monkeypatch.setattr(importer, "_FIRST_LOAD", 1)
+    assert isinstance(importer._first_load(["one household"]), contextlib.nullcontext)  # the registry is not empty
+
+    with transaction.atomic(), bulk.indexes_rebuilt([Household, Member]):
+        assert indexes() == {"registry_household": [], "registry_member": []}
+    assert indexes() == before
+
+    with pytest.raises(RuntimeError), transaction.atomic(), bulk.indexes_rebuilt([Member]):
+        raise RuntimeError("the load failed")
+    assert indexes() == before
+
+    head = Member.objects.filter(relation="head").first()
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.indexes_rebuilt([Member]):
+        Member.objects.filter(household_id=head.household_id).update(relation="head")
+    assert indexes() == before
+    assert Member.objects.filter(household_id=head.household_id, relation="head").count() == 1
+
+
+
+def test_only_a_large_load_into_an_empty_registry_rebuilds_its_indexes(db, monkeypatch):
+    import contextlib
+
+    from minxin.registry.io import importer
+
+    assert not Household.objects.exists() and not Member.objects.exists()
+    monkeypatch.setattr(importer, "_FIRST_LOAD", 2)
+    assert isinstance(importer._first_load(["one household"]), contextlib.nullcontext)
+    assert not isinstance(importer._first_load(["one", "two"]), contextlib.nullcontext)

@@ -314,6 +314,43 @@ def analyze(models=None) -> None:
                 cursor.execute(f"ANALYZE {table}")
 
 
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes that no constraint owns: not the primary key,
+    not a UNIQUE constraint (those keep checking every row as it comes in)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                       "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+                       "AND NOT x.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                       "WHERE c.conindid = x.indexrelid) ORDER BY i.relname", [table])
+    else:  # an index that SQLite made for a UNIQUE constraint has no statement and cannot be dropped
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                       "AND sql IS NOT NULL ORDER BY name", [table])
+    return list(cursor.fetchall())
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(models):
+    """Load empty tables without maintaining their secondary indexes row by row: drop them, and
+    build each once when the load is done (a sorted build, as pg_restore does). Use inside the
+    load's transaction: DDL is transactional on both databases, so a load that fails (or is rolled
+    back) leaves every index as it was. A partial unique index rebuilt here checks the loaded rows
+    when it is built. On PostgreSQL the dropped indexes' tables are locked until the commit."""
+    rebuild = []
+    with connection.cursor() as cursor:
+        for model in models:
+            for name, statement in _secondary_indexes(cursor, model._meta.db_table):
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                rebuild.append(statement)
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a table with foreign-key checks pending cannot be indexed
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for statement in rebuild:
+            cursor.execute(statement)
+
+
 @contextlib.contextmanager
 def paused_gc():
     """Run a county-scale job without Python's cyclic garbage collector. Such a job keeps millions of

@@ -144,11 +144,12 @@ _CHUNK_ROWS = 5000
 _HOUSEHOLD_KEYS = [c.key for c in template.COLUMNS if c.household and c.key not in ("township", "village", "number")]
 
 
-def read_rows(sheet_rows, *, actor, progress=None) -> Checked:
+def read_rows(sheet_rows, *, actor, progress=None, presealed=None) -> Checked:
     """Find the header (layout.find_header); parse every row after it; group by household number;
-    check the rules inside the file."""
+    check the rules inside the file. `presealed` (core.presealing) is given the ID numbers and phones
+    as they are parsed, to seal them while the rest of the sheet is checked."""
     checked = Checked()
-    reader = _ChunkReader(checked, actor)  # its lookups, made while an .xlsx is still loading
+    reader = _ChunkReader(checked, actor, presealed)  # its lookups, made while an .xlsx is still loading
     rows = iter(sheet_rows)
     head = list(islice(rows, layout.HEAD_ROWS))
     header = layout.find_header(head)
@@ -184,8 +185,8 @@ class _ChunkReader:
     """Reads the rows after the header a chunk at a time: each column of the chunk is parsed in one
     pass (see rows.Parser); the rules that span rows run per row, on parsed values."""
 
-    def __init__(self, checked, actor):
-        self.checked, self.actor, self.parser = checked, actor, Parser()
+    def __init__(self, checked, actor, presealed=None):
+        self.checked, self.actor, self.parser, self.presealed = checked, actor, Parser(), presealed
         self.villages = village_lookup()
         self.village_codes: dict[tuple[str, str], str] = {}
         self.village_errors: dict[tuple[str, str], str] = {}
@@ -269,6 +270,10 @@ class _ChunkReader:
             numbers = [None if number is ABSENT else number for number in numbers]
         file_rows = list(map(_new_file_row, zip(row_numbers, numbers, members, strict=True)))
         valid_ids = [number for number in id_numbers if number is not ABSENT]
+        if self.presealed is not None:
+            self.presealed.submit("id_number", valid_ids)
+            if "phone" in column:
+                self.presealed.submit("phone", [p for p in set(column["phone"]) if p and p is not ABSENT])
         repeats = len(set(valid_ids)) != len(valid_ids) or not self.seen_ids.keys().isdisjoint(valid_ids)
         if errors or late_errors or repeats:
             self._report(file_rows, errors, late_errors, repeats, column["village"])

@@ -24,6 +24,7 @@ from minxin.core.audit import audit_record
 from minxin.core.identifiers import mask_id_number
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
+from minxin.core.presealing import Presealed
 from minxin.core.requestlog import current_request_id
 from minxin.registry import derive
 from minxin.registry.io import bulk, template
@@ -74,12 +75,13 @@ def run_import(path: str, *, actor=None, name: str | None = None, dry_run: bool 
                skip_invalid: bool = False, progress=None, sheet: str = "") -> Outcome:
     """Import the sheet at `path` as `actor` (None: the system, county-wide); of a workbook, the sheet
     named `sheet`, or else the one that holds the template."""
-    with bulk.paused_gc():
+    # ID numbers and phones are sealed in a second process while the sheet is checked (core.presealing)
+    with bulk.paused_gc(), contextlib.closing(Presealed()) as presealed:
         return _run_import(path, actor=actor, name=name, dry_run=dry_run, skip_invalid=skip_invalid,
-                           progress=progress, sheet=sheet)
+                           progress=progress, sheet=sheet, presealed=presealed)
 
 
-def _run_import(path, *, actor, name, dry_run, skip_invalid, progress, sheet) -> Outcome:
+def _run_import(path, *, actor, name, dry_run, skip_invalid, progress, sheet, presealed) -> Outcome:
     def report(percent, phase):
         if progress:
             progress(percent, phase)
@@ -88,7 +90,7 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress, sheet) ->
     try:
         with contextlib.closing(open_sheet(path, name=name, sheet=sheet)) as opened:  # a workbook's reader ends
             report(5, _("正在读取和检查"))
-            checked = read_rows(opened.rows, actor=actor,
+            checked = read_rows(opened.rows, actor=actor, presealed=None if dry_run else presealed,
                                 progress=lambda n: report(min(5 + n // 10000, 60), _("已检查 %(n)d 行") % {"n": n}))
         _return_freed_memory()
     except AmbiguousSheet as exc:
@@ -121,7 +123,7 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress, sheet) ->
     if not dry_run:
         report(75, _("正在写入"))
     outcome.counts.update(_plan_and_write(checked, valid, existing, actor=actor, file_name=name or path,
-                                          dry_run=dry_run))
+                                          dry_run=dry_run, presealed=presealed))
     if not dry_run and connection.vendor == "sqlite" and _written(outcome.counts) >= _ANALYZE_AFTER:
         bulk.analyze([Household, Member, Registration, Helper])  # PostgreSQL's autovacuum does it there
     report(100, _("完成"))
@@ -350,7 +352,7 @@ def _plan_members(plan, key, household, people, member_keys, counts) -> tuple[in
     return created, updated
 
 
-def _plan(checked, valid, existing) -> Plan:
+def _plan(checked, valid, existing, presealed) -> Plan:
     plan = Plan()
     present = checked.present
     member_keys = [name for name in MEMBER_KEYS if name in present]
@@ -374,7 +376,7 @@ def _plan(checked, valid, existing) -> Plan:
                 fields[name] = household.values.get(name, None if name in ("lat", "lon") else "")
         if "phone" in fields:  # sealed, or the stored envelope kept when the number is the same
             stored = current["phone"] if current else ""
-            fields["phone"] = stored if sealing.same_value(stored, fields["phone"]) else sealing.seal(
+            fields["phone"] = stored if sealing.same_value(stored, fields["phone"]) else presealed.seal(
                 fields["phone"], "phone")
         overrides = existing.overrides.get(current["id"], {}) if current else {}
         fields.update(derive.household_fields(people.values(), overrides, today))
@@ -412,7 +414,7 @@ def _plan(checked, valid, existing) -> Plan:
 _PLAN_BATCH = 20_000  # households planned, then written, at a time
 
 
-def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run) -> dict:
+def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run, presealed) -> dict:
     """Plan the upserts a batch of households at a time and, unless dry_run, write every batch in one
     transaction (all or nothing). While the server writes a batch and checks its foreign keys,
     Python plans and formats the next (bulk.Pipeline). Returns the counts; the import's summary
@@ -420,13 +422,13 @@ def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run) -> d
     counts = dict.fromkeys(COUNT_KEYS, 0)
     if dry_run:
         for batch in _chunks(valid, _PLAN_BATCH):
-            _add(counts, _plan(checked, batch, existing).counts)
+            _add(counts, _plan(checked, batch, existing, presealed).counts)
         return counts
     run, now = uuid.uuid4().hex, timezone.now()  # the run links the households' events to the summary
-    with transaction.atomic(), bulk.large_cache(), bulk.Pipeline() as pipe:
-        context = _WriteContext(checked, valid, existing, actor=actor, run=run, now=now)
+    with transaction.atomic(), bulk.large_cache(), _first_load(valid), bulk.Pipeline() as pipe:
+        context = _WriteContext(checked, valid, existing, actor=actor, run=run, now=now, presealed=presealed)
         for batch in _chunks(valid, _PLAN_BATCH):
-            plan = _plan(checked, batch, existing)
+            plan = _plan(checked, batch, existing, presealed)
             _add(counts, plan.counts)
             if not plan.has_changes:
                 continue
@@ -439,6 +441,17 @@ def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run) -> d
             audit_record(actor=actor, action="household.import", object_type="registry.import", object_id=run,
                          object_repr=str(file_name)[:255], region_code=_actor_region(actor), after=counts)
     return counts
+
+
+_FIRST_LOAD = 10_000  # households from which a load into an empty registry builds its indexes after
+
+
+def _first_load(valid):
+    """A county's first load (a large sheet into an empty registry) builds the registry's secondary
+    indexes once, after its rows are in, rather than row by row (bulk.indexes_rebuilt)."""
+    if len(valid) < _FIRST_LOAD or Household.objects.exists() or Member.objects.exists():
+        return contextlib.nullcontext()
+    return bulk.indexes_rebuilt([Household, Member, Registration, Helper])
 
 
 def _add(counts: dict, more: dict) -> None:
@@ -463,8 +476,8 @@ class _WriteContext:
     helpers' people looked up once); its changes to existing rows (`changes()`) run on the
     connection before those INSERTs are sent."""
 
-    def __init__(self, checked, valid, existing, *, actor, run, now):
-        self.checked, self.existing, self.run, self.now = checked, existing, run, now
+    def __init__(self, checked, valid, existing, *, actor, run, now, presealed):
+        self.checked, self.existing, self.run, self.now, self.presealed = checked, existing, run, now, presealed
         self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.actor_name = getattr(actor, "username", "") or "system"
         self.request_id = current_request_id()  # empty in the worker and the CLI, like audit_record's
@@ -478,7 +491,7 @@ class _WriteContext:
         return self.pk_of[key] if isinstance(key, str) else key
 
     def inserts(self, plan, pipe) -> list:
-        now, pk = self.now, self.pk
+        now, pk, seal = self.now, self.pk, self.presealed.seal_with_digests
         for number, *_rest in plan.new_households:
             self.pk_of[number] = next(self.new_ids)
         village_of = {pk(key): village for key, _n, _a, _c, village in plan.touched}
@@ -488,7 +501,7 @@ class _WriteContext:
                 for number, village, group, phone, lat, lon, *derived in plan.new_households)),
             pipe.prepare(Member, _MEMBER_INSERT, (
                 (now, now, hid, village_of[hid], pinyin_key(p.name),
-                 *sealing.seal_with_digests(p.id_number, "id_number"), *p[1:], False, False, False)
+                 *seal(p.id_number, "id_number"), *p[1:], False, False, False)
                 for hid, p in ((pk(key), p) for key, p in plan.new_members))),
             pipe.prepare(Registration, ["created_at", "updated_at", "household_id", *REG_FIELDS, "exit_year"], (
                 (now, now, pk(key), *(reg[f] for f in REG_FIELDS), None)

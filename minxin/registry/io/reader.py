@@ -20,7 +20,6 @@ import csv
 import html
 import io
 import logging
-import marshal
 import os
 import posixpath
 import re
@@ -38,6 +37,7 @@ from charset_normalizer import from_bytes
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from minxin.core import frames
 from minxin.registry.io.grid import BadSheetXml, Extent, Scanner, declared_extent
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SCAN_CHUNK = 2**20
 DIMENSION_HEAD = 64 * 1024  # a worksheet declares its <dimension> before its cells
-MAX_FRAME = 256 * 2**20  # one batch of rows from the child; beyond it the sheet's cells are absurd
 
 
 class UnusableFile(Exception):
@@ -234,15 +233,7 @@ class _Loader:
 
     def frame(self):
         """The child's next frame; None if it ended without sending one whole."""
-        out = self.process.stdout
-        head = out.read(8)
-        if len(head) < 8:
-            return None
-        size = int.from_bytes(head, "little")
-        if size > MAX_FRAME:
-            return None
-        payload = out.read(size)
-        return marshal.loads(payload) if len(payload) == size else None  # noqa: S302 - our own child's frames
+        return frames.receive(self.process.stdout)
 
     def failure(self) -> UnusableFile:
         """Why the child ended early: over its memory or CPU limit, or something else (logged)."""

@@ -17,17 +17,12 @@ header (layout.find_header) — a 填表说明 sheet before the data is passed o
 do, none: the importer asks. When none does, the first visible sheet (its header is reported).
 """
 
-import marshal
 import resource
 import sys
 
+from minxin.core.frames import send as _send
+
 BATCH_ROWS = 2000
-
-
-def _send(out, value) -> None:
-    payload = marshal.dumps(value)
-    out.write(len(payload).to_bytes(8, "little"))
-    out.write(payload)
 
 
 def _send_rows(out, rows: list) -> None:
