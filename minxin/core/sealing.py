@@ -178,6 +178,12 @@ def envelope_tail(envelope: str) -> str:
     return _parts(envelope)[2] if envelope else ""
 
 
+def with_digests(envelope: str) -> tuple[str, str, str]:
+    """(envelope, digest, tail digest) of an envelope made by seal_with_digests, read off it."""
+    _key_id, whole, tail, _mask, _value = _parts(envelope)
+    return envelope, whole, tail
+
+
 def key_id(envelope: str) -> str:
     return _parts(envelope)[0]
 
