@@ -505,7 +505,7 @@ def test_an_import_stores_the_workers_envelopes(world, sheet, monkeypatch):
     monkeypatch.setattr(presealing, "START_AT", 1)
     started = []
     real_start = presealing.Presealed._start
-    monkeypatch.setattr(presealing.Presealed, "_start", lambda self: (started.append(1), real_start(self)))
+    monkeypatch.setattr(presealing.Presealed, "_start", lambda self: started.append(1) or real_start(self))
     def not_here(value, kind, k=None):
         raise AssertionError(f"{kind} sealed in the importing process")
 
