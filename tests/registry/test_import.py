@@ -568,3 +568,18 @@ def test_only_a_large_load_into_an_empty_registry_rebuilds_its_indexes(db, monke
     monkeypatch.setattr(importer, "_FIRST_LOAD", 2)
     assert isinstance(importer._first_load(["one household"]), contextlib.nullcontext)
     assert not isinstance(importer._first_load(["one", "two"]), contextlib.nullcontext)
+
+
+def test_the_sheet_reader_sends_a_repeated_text_once_per_batch():
+    """The reader's child makes each text that repeats in a batch one object, so marshal sends it once;
+    the rows are unchanged, and numbers equal to a text (1, 1.0, True) stay as they were."""
+    import marshal
+
+    from minxin.registry.io.sheet_child import _shared
+
+    rows = [["五七村", "户主", 1, 1.0, True, "1"], ["".join(["五七", "村"]), "户主", 2, None, False, "1"]]
+    shared = _shared(rows)
+    assert shared == rows
+    assert shared[0][0] is shared[1][0] and shared[0][5] is shared[1][5]
+    assert [type(cell) for cell in shared[0]] == [str, str, int, float, bool, str]
+    assert len(marshal.dumps(shared)) < len(marshal.dumps(rows)) and marshal.loads(marshal.dumps(shared)) == rows
