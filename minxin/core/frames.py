@@ -1,7 +1,11 @@
-"""Length-prefixed marshal frames between Minxin and a helper process it starts (the sheet reader,
-the sealing worker): an 8-byte little-endian length, then a marshal payload of plain values."""
+"""Helper processes Minxin starts (the sheet reader, the sealing worker) and the frames they
+exchange with it: an 8-byte little-endian length, then a marshal payload of plain values."""
 
 import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import IO, Any
 
 MAX_FRAME = 256 * 2**20  # a larger frame is refused as corrupt
@@ -23,3 +27,11 @@ def receive(stream: IO[bytes]) -> Any:
         return None
     payload = stream.read(size)
     return marshal.loads(payload) if len(payload) == size else None  # noqa: S302 - our own helper's frames
+
+
+def start(module: str, *args: str, **popen: Any) -> subprocess.Popen:
+    """`python -m module args…` with this interpreter, the minxin package importable whatever the
+    working directory; its stdout is a pipe (the frames), the rest as `popen` says."""
+    root = str(Path(__file__).resolve().parents[2])  # the folder that holds the minxin package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE, env=env, **popen)

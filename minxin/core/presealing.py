@@ -13,11 +13,9 @@ writes nothing but its answers.
 
 import contextlib
 import logging
-import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from typing import IO
 
 from django.conf import settings
@@ -62,10 +60,7 @@ class Presealed:
         self._pending, self._waiting = [], 0
 
     def _start(self) -> IO[bytes]:
-        root = str(Path(__file__).resolve().parents[2])  # the folder that holds the minxin package
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        process = self._process = subprocess.Popen([sys.executable, "-m", "minxin.core.presealing"], env=env,
-                                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        process = self._process = frames.start("minxin.core.presealing", stdin=subprocess.PIPE)
         assert process.stdin is not None and process.stdout is not None  # noqa: S101 - both are pipes
         frames.send(process.stdin, (settings.MINXIN_IDENTIFIER_KEYS, settings.MINXIN_LOOKUP_KEY))
         # Answers are read as they come, so that neither pipe fills while the other side waits.

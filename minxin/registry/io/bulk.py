@@ -152,6 +152,13 @@ def _write_rows(copy, types: list[int], converters, rows) -> int:
     return count
 
 
+def _check_foreign_keys(cursor) -> None:
+    """PostgreSQL: check the transaction's deferred foreign keys now (Django declares them DEFERRABLE
+    INITIALLY DEFERRED), then defer them again."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 _JSONB, _JSON, _BYTEA = 3802, 114, 17  # PostgreSQL's type OIDs (fixed: pg_type.dat)
 
 
@@ -278,8 +285,7 @@ class Pipeline:
             for write in writes:
                 with cursor.copy(write.sql) as copy:
                     copy.write(write.data)
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            _check_foreign_keys(cursor)
 
     def wait(self) -> None:
         running, self._running = self._running, None
@@ -344,8 +350,7 @@ def indexes_rebuilt(models):
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # a table with foreign-key checks pending cannot be indexed
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            _check_foreign_keys(cursor)
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for statement in rebuild:
             cursor.execute(statement)

@@ -25,13 +25,11 @@ import posixpath
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from charset_normalizer import from_bytes
 from django.conf import settings
@@ -222,14 +220,11 @@ class _Loader:
     space and MINXIN_IMPORT_READ_CPU_SECONDS of CPU time; its rows come back through a pipe."""
 
     def __init__(self, path: str, sheet: str = ""):
-        root = str(Path(__file__).resolve().parents[3])  # the folder that holds the minxin package
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         self.path, self.sheet = path, sheet
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "minxin.registry.io.sheet_child", os.path.abspath(path),
-             str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES), str(settings.MINXIN_IMPORT_READ_CPU_SECONDS), sheet],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.errors, env=env)
+        self.process = frames.start(
+            "minxin.registry.io.sheet_child", os.path.abspath(path), str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES),
+            str(settings.MINXIN_IMPORT_READ_CPU_SECONDS), sheet, stdin=subprocess.DEVNULL, stderr=self.errors)
 
     def frame(self):
         """The child's next frame; None if it ended without sending one whole."""
