@@ -67,7 +67,9 @@ def _converter(field):
         return lambda v: v.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ") if v is not None else None
     if internal == "DecimalField":
         return lambda v: str(v) if isinstance(v, Decimal) else v
-    # Booleans need nothing: Python's bool is an int, which both drivers bind as is.
+    if internal == "BooleanField":  # the sqlite3 module binds an exact int directly, but looks up an
+        # adapter for every bool (≈0.3 µs: 1.3 s of a county import's 4 million)
+        return int if not field.null else (lambda v: v if v is None else int(v))
     return None
 
 
