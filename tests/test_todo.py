@@ -129,6 +129,28 @@ def test_the_landing_page_shows_the_most_urgent_items_and_other_regions_do_not(w
     assert 'data-testid="todo-panel"' not in village  # drilling down does not repeat it
 
 
+def test_a_source_longer_than_its_list_is_counted_whole_on_the_panel_and_the_page(world, client, monkeypatch):
+    """The inbox lists at most PER_SOURCE records of a source; the landing page's "全部 N 项" and the
+    inbox page's total count them all, as the menu's count does."""
+    township = world.users["tdw_admin"]
+    today = timezone.localdate()
+    for offset in range(3):  # three more short leaves for the township to decide
+        LeaveRequest.objects.create(
+            cadre=world.cadres["tdw"][1], village_code=world.village("tdw").code,
+            start_date=today + datetime.timedelta(days=10 + offset), end_date=today + datetime.timedelta(days=11 + offset),
+            days=2, reason="探亲", approval_level="township", requested_by=township)
+    whole = todo.total(township)
+    assert todo.counts(township)["cadres.leave"] == 4
+    monkeypatch.setattr(todo, "PER_SOURCE", 2)
+    items, counts = todo.inbox_and_counts(township)
+    assert [i.kind for i in items].count("cadres.leave") == 2 and counts == todo.counts(township)
+    client.force_login(township)
+    home = client.get("/", follow=True).content.decode()
+    assert f"全部 {whole} 项" in home
+    page = client.get(reverse("accounts:todo")).content.decode()
+    assert len(items) < whole and f'data-testid="todo-total">{whole}<' in page
+
+
 def test_a_pledge_due_on_29_february_falls_on_the_28th_in_other_years(world):
     from minxin.assessment.indicators.pledges import pledge_deadline, pledge_due_date
     from minxin.assessment.models import Scheme

@@ -37,8 +37,7 @@ def profile(request):
 @login_required
 def todo_list(request):
     """我的待办: what waits for the user in every module, overdue and soonest first."""
-    items = todo.inbox(request.user)
-    counts = todo.counts(request.user)
+    items, counts = todo.inbox_and_counts(request.user)
     labels = {key: str(source.label) for key, source in todo.SOURCES.items()}
     return render(request, "accounts/todo.html", {
         "items": items, "kinds": [(key, labels[key], n) for key, n in counts.items()],

@@ -75,12 +75,27 @@ def _as_date(value: Any) -> datetime.date | None:
 
 def inbox(user: Actor) -> list[Item]:
     """The user's items, overdue and soonest first, undated last."""
+    return _listed(user, count=False)[0]
+
+
+def inbox_and_counts(user: Actor) -> tuple[list[Item], dict[str, int]]:
+    """The inbox and, as `counts`, how many records each source holds for the user: a source listed
+    whole (fewer than PER_SOURCE) is counted from its list, only a longer one with a COUNT."""
+    return _listed(user, count=True)
+
+
+def _listed(user: Actor, *, count: bool) -> tuple[list[Item], dict[str, int]]:
     items: list[Item] = []
+    found: dict[str, int] = {}
     for source in SOURCES.values():
-        rows = source.queryset(user).order_by(F(source.order_by).asc(nulls_last=True), "pk")[:PER_SOURCE]
+        queryset = source.queryset(user)
+        rows = list(queryset.order_by(F(source.order_by).asc(nulls_last=True), "pk")[:PER_SOURCE])
+        if count and rows:
+            found[source.key] = len(rows) if len(rows) < PER_SOURCE else queryset.count()
         items.extend(Item(source.key, str(source.label), source.title(row), _as_date(source.due(row)), source.url(row))
                      for row in rows)
-    return sorted(items, key=lambda item: (item.due is None, item.due or datetime.date.max, item.kind, item.title))
+    items.sort(key=lambda item: (item.due is None, item.due or datetime.date.max, item.kind, item.title))
+    return items, found
 
 
 def counts(user: Actor) -> dict[str, int]:

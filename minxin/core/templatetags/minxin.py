@@ -46,8 +46,8 @@ def todo_panel(context: Any, region: Any = None) -> dict:
         return {"items": []}
     if region is not None and region.prefix not in user.scope_prefixes():
         return {"items": []}
-    items = todo.inbox(user)
-    return {"items": items[:TODO_ON_HOME], "total": len(items)}
+    items, counts = todo.inbox_and_counts(user)  # the inbox lists at most PER_SOURCE a source: counted apart
+    return {"items": items[:TODO_ON_HOME], "total": sum(counts.values())}
 
 
 @register.filter
