@@ -12,7 +12,8 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from minxin.accounts import roles
 from minxin.core import todo
+from minxin.core.dbfunctions import ShiftedDate
 from minxin.party.models import Branch, Case, Event, Item, Progress, Rectification, Step
 from minxin.party.rules import QUARTER, add_months, period_of, rules
 
@@ -36,6 +38,22 @@ def _deadline(case: Case) -> datetime.date | None:
     return None
 
 
+def _deadline_sql() -> models.Case:
+    """`_deadline` in SQL, so that the inbox lists the cases whose time runs out first (not the oldest
+    applications: a target voted on last week applied years ago)."""
+    whens = []
+    for version, spec in settings.MINXIN_PARTY_RULES.items():
+        whens += [
+            When(rules_version=version, stage=Case.Stage.APPLICANT,
+                 then=ShiftedDate(F("applied_on"), days=spec["talk_days"])),
+            When(rules_version=version, stage=Case.Stage.TARGET,
+                 then=ShiftedDate(F("met_on"), months=spec["approval_months"])),
+            When(rules_version=version, stage=Case.Stage.PROBATIONARY,
+                 then=ShiftedDate(F("approved_on"), months=spec["probation_months"])),
+        ]
+    return models.Case(*whens, default=None, output_field=models.DateField())
+
+
 def _latest(kind: str) -> Subquery:
     return Subquery(Step.objects.filter(case=OuterRef("pk"), kind=kind).order_by("-on").values("on")[:1])
 
@@ -45,6 +63,7 @@ def _cases(user):
     soon (上级党委). Each with the dates of its branch meeting and its approval, for its deadline."""
     qs = Case.objects.visible_to(user).select_related("person").annotate(met_on=_latest(Step.Kind.MEETING),
                                                                          approved_on=_latest(Step.Kind.APPROVE))
+    qs = qs.annotate(deadline=_deadline_sql())
     talked = Step.objects.filter(case=OuterRef("pk"), kind=Step.Kind.TALK)
     met = Step.objects.filter(case=OuterRef("pk"), kind=Step.Kind.MEETING)
     waiting = qs.none()
@@ -65,7 +84,7 @@ def _case_title(case: Case) -> str:
     return _("%(person)s：%(step)s") % {"person": case.person.name, "step": step}
 
 
-todo.register("party.case", label=gettext_lazy("发展党员时限"), queryset=_cases, order_by="applied_on", due=_deadline,
+todo.register("party.case", label=gettext_lazy("发展党员时限"), queryset=_cases, order_by="deadline", due=_deadline,
               title=_case_title, url=lambda case: reverse("party:case-detail", args=[case.pk]))
 
 

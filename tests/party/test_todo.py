@@ -45,3 +45,23 @@ def test_each_limit_is_dated_from_the_cases_own_step(world, django_assert_max_nu
         _case(world, Case.Stage.TARGET, [(Step.Kind.MEETING, 30)])
     with django_assert_max_num_queries(len(counted.captured_queries)):
         inbox(admin)
+
+
+def test_the_cases_whose_time_runs_out_first_are_listed_first(world, monkeypatch):
+    """The inbox lists at most PER_SOURCE cases: those whose limit comes first, whatever their
+    application's date (a target voted on last week may have applied years ago), in the order of
+    the limits that `_deadline` computes."""
+    from minxin.core import todo
+    from minxin.party import todo as party_todo
+
+    today = timezone.localdate()
+    old_application = _case(world, Case.Stage.TARGET, [(Step.Kind.MEETING, 5)], applied_days_ago=3000)
+    urgent = _case(world, Case.Stage.PROBATIONARY, [(Step.Kind.APPROVE, 370)], applied_days_ago=800)
+    later = _case(world, Case.Stage.PROBATIONARY, [(Step.Kind.APPROVE, 362)], applied_days_ago=900)
+    admin = world.users["tdw_admin"]
+    cases = list(party_todo._cases(admin).order_by("deadline", "pk"))
+    assert [c.deadline for c in cases] == [party_todo._deadline(c) for c in cases]
+    assert [c.pk for c in cases] == [urgent.pk, later.pk, old_application.pk]
+    assert cases[0].deadline == add_months(today - datetime.timedelta(days=370), 12)
+    monkeypatch.setattr(todo, "PER_SOURCE", 1)
+    assert [item.url for item in inbox(admin) if item.kind == "party.case"] == [f"/party/cases/{urgent.pk}/"]
