@@ -23,24 +23,14 @@ from minxin.accounts import roles
 from minxin.core import todo
 from minxin.core.dbfunctions import ShiftedDate
 from minxin.party.models import Branch, Case, Event, Item, Progress, Rectification, Step
-from minxin.party.rules import QUARTER, add_months, period_of, rules
+from minxin.party.rules import QUARTER, add_months, period_of
 
 
-def _deadline(case: Case) -> datetime.date | None:
-    """The case's next time limit, from the dates `_cases` annotates (no query per row)."""
-    r = rules(case.rules_version)
-    if case.stage == Case.Stage.APPLICANT:
-        return case.applied_on + datetime.timedelta(days=r.talk_days)
-    if case.stage == Case.Stage.TARGET and case.met_on is not None:
-        return add_months(case.met_on, r.approval_months)
-    if case.stage == Case.Stage.PROBATIONARY and case.approved_on is not None:
-        return add_months(case.approved_on, r.probation_months)
-    return None
-
-
-def _deadline_sql() -> models.Case:
-    """`_deadline` in SQL, so that the inbox lists the cases whose time runs out first (not the oldest
-    applications: a target voted on last week applied years ago)."""
+def _deadline() -> models.Case:
+    """A case's next time limit by its rules' version (`rules.add_months`' arithmetic, in SQL): the talk
+    within the rules' days of the application, the approval within its months of the branch meeting,
+    the confirmation when the probation ends. In SQL so that the inbox lists the cases whose time
+    runs out first (a target voted on last week may have applied years ago)."""
     whens = []
     for version, spec in settings.MINXIN_PARTY_RULES.items():
         whens += [
@@ -63,7 +53,7 @@ def _cases(user):
     soon (上级党委). Each with the dates of its branch meeting and its approval, for its deadline."""
     qs = Case.objects.visible_to(user).select_related("person").annotate(met_on=_latest(Step.Kind.MEETING),
                                                                          approved_on=_latest(Step.Kind.APPROVE))
-    qs = qs.annotate(deadline=_deadline_sql())
+    qs = qs.annotate(deadline=_deadline())
     talked = Step.objects.filter(case=OuterRef("pk"), kind=Step.Kind.TALK)
     met = Step.objects.filter(case=OuterRef("pk"), kind=Step.Kind.MEETING)
     waiting = qs.none()
@@ -84,7 +74,7 @@ def _case_title(case: Case) -> str:
     return _("%(person)s：%(step)s") % {"person": case.person.name, "step": step}
 
 
-todo.register("party.case", label=gettext_lazy("发展党员时限"), queryset=_cases, order_by="deadline", due=_deadline,
+todo.register("party.case", label=gettext_lazy("发展党员时限"), queryset=_cases, order_by="deadline", due=lambda case: case.deadline,
               title=_case_title, url=lambda case: reverse("party:case-detail", args=[case.pk]))
 
 
