@@ -23,7 +23,7 @@ from minxin.accounts import roles
 from minxin.core import todo
 from minxin.core.dbfunctions import ShiftedDate
 from minxin.party.models import Branch, Case, Event, Item, Progress, Rectification, Step
-from minxin.party.rules import QUARTER, add_months, period_of
+from minxin.party.rules import QUARTER, add_months, period_of, rules
 
 
 def _deadline() -> models.Case:
@@ -32,14 +32,13 @@ def _deadline() -> models.Case:
     the confirmation when the probation ends. In SQL so that the inbox lists the cases whose time
     runs out first (a target voted on last week may have applied years ago)."""
     whens = []
-    for version, spec in settings.MINXIN_PARTY_RULES.items():
+    for r in map(rules, settings.MINXIN_PARTY_RULES):
         whens += [
-            When(rules_version=version, stage=Case.Stage.APPLICANT,
-                 then=ShiftedDate(F("applied_on"), days=spec["talk_days"])),
-            When(rules_version=version, stage=Case.Stage.TARGET,
-                 then=ShiftedDate(F("met_on"), months=spec["approval_months"])),
-            When(rules_version=version, stage=Case.Stage.PROBATIONARY,
-                 then=ShiftedDate(F("approved_on"), months=spec["probation_months"])),
+            When(rules_version=r.version, stage=Case.Stage.APPLICANT, then=ShiftedDate(F("applied_on"), days=r.talk_days)),
+            When(rules_version=r.version, stage=Case.Stage.TARGET,
+                 then=ShiftedDate(F("met_on"), months=r.approval_months)),
+            When(rules_version=r.version, stage=Case.Stage.PROBATIONARY,
+                 then=ShiftedDate(F("approved_on"), months=r.probation_months)),
         ]
     return models.Case(*whens, default=None, output_field=models.DateField())
 
