@@ -12,7 +12,7 @@ county always equals the sum of its townships. A trend is counted the same way: 
 group_len) -> {group: [12 monthly numbers]}`.
 
 Because every number belongs to one group, the dashboard can count again only the groups a change
-touched (reports.selectors). That holds as long as a record is counted under its own region code and
+touched (reports.counting). That holds as long as a record is counted under its own region code and
 the service that changes it writes its audit event under that code (or a region above it, which
 makes the dashboard count everything again) — as every service does (DESIGN §3).
 """
@@ -48,6 +48,7 @@ class Figure:
     trend: TrendFn | None = None
     order: int = 100
     link: LinkFn | None = None
+    daily: bool = False  # the number reads today's date (what is overdue): counted again every day
 
     def url(self, user: Any, region_code: str, year: int) -> str:
         return self.link(user, region_code, year) if self.link else ""
@@ -69,27 +70,29 @@ def list_link(url_name: str, *, region: Callable[[str], dict], year: bool = True
 
 
 def figure(key: str, *, label: StrOrPromise, module: StrOrPromise, unit: StrOrPromise = "", order: int = 100,
-           trend: TrendFn | None = None, link: LinkFn | None = None) -> Callable[[GroupFn], GroupFn]:
+           trend: TrendFn | None = None, link: LinkFn | None = None, daily: bool = False,
+           ) -> Callable[[GroupFn], GroupFn]:
     """Register one figure computed by `fn(prefix, year, group_len) -> {group: number}`."""
 
     def register(fn: GroupFn) -> GroupFn:
         FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, trend=trend, link=link,
-                              source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
+                              daily=daily, source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
         return fn
 
     return register
 
 
-def figure_set(*specs: tuple, module: StrOrPromise,
-               links: dict[str, LinkFn] | None = None) -> Callable[[SourceFn], SourceFn]:
+def figure_set(*specs: tuple, module: StrOrPromise, links: dict[str, LinkFn] | None = None,
+               daily: tuple[str, ...] = ()) -> Callable[[SourceFn], SourceFn]:
     """Register several figures computed together by `fn(prefix, year, group_len) -> {key: {group:
     number}}`; each spec is (key, label, unit, order) or (key, label, unit, order, trend); `links`
-    gives some of them their records' list."""
+    gives some of them their records' list; `daily` names those that read today's date."""
 
     def register(fn: SourceFn) -> SourceFn:
         for key, label, unit, order, *trend in specs:
             FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, source=fn,
-                                  trend=trend[0] if trend else None, link=(links or {}).get(key))
+                                  trend=trend[0] if trend else None, link=(links or {}).get(key),
+                                  daily=key in daily)
         return fn
 
     return register

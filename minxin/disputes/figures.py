@@ -42,6 +42,7 @@ def screenings(prefix, year, group_len):
                                        visible=selectors.can_view),
            "disputes.overdue": list_link("disputes:dispute-list", region=lambda code: {"village": code},
                                          visible=selectors.can_view, overdue=1)},
+    daily=("disputes.overdue",),
 )
 def cases(prefix, year, group_len):
     resolved = Q(result=Dispute.Result.SUCCESS)
@@ -65,6 +66,7 @@ def cases(prefix, year, group_len):
                                            visible=selectors.can_view),
            "disputes.backlog": list_link("disputes:petition-list", region=lambda code: {"village": code},
                                          visible=selectors.can_view, backlog=1)},
+    daily=("disputes.petitions_overdue",),
 )
 def petitions(prefix, year, group_len):
     return aggregate_by_group(Petition.objects.all(), "region__code", prefix, group_len, {

@@ -5,7 +5,7 @@ at the latest computation; rectifications accepted and demonstration sites named
 
 import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import aggregate_by_group, count_by_group, figure_set, list_link
@@ -53,10 +53,11 @@ def people(prefix, year, group_len):
                                                    visible=selectors.can_view, status="named")},
 )
 def branches(prefix, year, group_len):
-    latest = Warning.objects.filter(branch__village__code__startswith=prefix, computed_on__year__lte=year).aggregate(
-        day=Max("computed_on"))["day"]
-    weak = count_by_group(Branch.objects.filter(warnings__computed_on=latest, warnings__level__gte=SERIOUS),
-                          "village__code", prefix, group_len) if latest else {}
+    # Each branch's latest warning of the year or before, as the warning list shows it: a number of a
+    # village's own, so a village counted alone gives what it gives inside its county.
+    latest = Warning.objects.filter(branch=OuterRef("pk"), computed_on__lte=datetime.date(year, 12, 31))
+    weak = count_by_group(Branch.objects.annotate(warning_level=Subquery(latest.order_by("-computed_on").values(
+        "level")[:1])).filter(warning_level__gte=SERIOUS), "village__code", prefix, group_len)
     return {
         "party.weak": weak,
         "party.rectified": count_by_group(Rectification.objects.filter(accepted_on__year=year), "branch__village__code",

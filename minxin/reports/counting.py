@@ -1,112 +1,263 @@
-"""The dashboard's numbers, kept per group and counted again only where the records changed.
+"""The dashboard's numbers, stored per village and counted again only where the records changed.
 
-A region's figures are sums of its groups (core.figures): a county's of its townships, a township's
-of its villages. The numbers are cached per region, year and level with the audit events they have
-counted; the next view reads the events written since. Every service writes an audit event in the
-same transaction as its change, under the changed record's region (DESIGN §3), so those events name
-the groups to count again:
+A region's figures are sums of its groups (core.figures), and a group's are sums of its villages. So
+every figure is counted per village (or per region code, for the few records a township or county
+holds under its own code) and year, and stored (reports.models.Tally) county by county, with the
+audit events each county has counted (TallyState). A view reads the events written since. Every
+service writes an audit event in the same transaction as its change, under the changed record's
+region (DESIGN §3), so those events name what to count again:
 
-- an event under a village or township inside the region marks its group;
-- an event elsewhere (another county or township) changes nothing here;
-- an event without a region, or above the group level (a county's import, a scheme, the demo
-  load), or touching more than MAX_GROUPS groups, has everything counted again.
+- an event under a village or a township has that village or township counted again;
+- an event in another county changes nothing in this one;
+- an event without a region, at the county or above it, or naming more than MAX_PLACES places has
+  the county counted again in full.
 
-Everything is also counted again on a new day (figures that depend on the date, such as what is due)
-and at least every FULL_EVERY, so that no mistake in an event's region can last.
+On a new day only the figures that read the date (`Figure.daily`: what is overdue) are counted
+again. Everything is counted again nightly by `minxin count-figures` (docs/operations.md), and by a
+view when that has not happened for FULL_EVERY, so that no mistake in an event's region can last.
+The figures are therefore never older than the records, unless MINXIN_DASHBOARD_STALE_SECONDS says
+otherwise.
 
 Events are told apart by id. On PostgreSQL ids are handed out before commit, so an event may appear
 after one with a higher id: the ids of the newest WINDOW events already counted are kept, and any
 event in that window not among them is new.
+
+Two processes may count one county at once. Each counts without a lock and stores its numbers only
+if the county's revision has not moved meanwhile, so what is stored is always one whole count.
 """
 
 import datetime
-from dataclasses import dataclass, replace
-from typing import Any
+import hashlib
+import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from minxin.core.figures import Figure, compute_all, compute_trends
+from minxin.core.figures import Figure, compute_all, compute_trends, registered, within
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
 from minxin.regions.models import Region
+from minxin.reports.models import Tally, TallyState
+
+logger = logging.getLogger(__name__)
 
 WINDOW = 200
 MAX_EVENTS = 2000
-MAX_GROUPS = 3
-FULL_EVERY = datetime.timedelta(hours=1)
+MAX_PLACES = 8
+FULL_EVERY = datetime.timedelta(hours=26)  # the nightly count, and two hours' grace
+MEMO_SECONDS = 3600
+
+Numbers = dict[str, int]  # figure key → number
+Trends = dict[str, list[int]]  # figure key → 12 monthly numbers
+Rows = dict[str, tuple[Numbers, Trends]]  # region code → its own records' numbers and trends
 
 
 @dataclass(frozen=True)
 class Counted:
-    version: int  # the newest event counted
-    seen: frozenset[int]  # the ids counted among the WINDOW ids up to `version`
-    counted_at: datetime.datetime  # when a group was last counted (MINXIN_DASHBOARD_STALE_SECONDS)
-    full_at: datetime.datetime  # when everything was last counted
     groups: dict[str, dict[str, int]]  # figure → group → number
     trends: dict[str, dict[str, list[int]]]  # figure → group → 12 monthly numbers
+    counted_at: datetime.datetime  # when a number was last counted (MINXIN_DASHBOARD_STALE_SECONDS)
 
 
-def counted(region: Region, year: int, group_len: int, figures: list[Figure], with_trends: bool) -> Counted:
-    """The figures' numbers per group for `region` and `year`, up to date with the records (or at most
-    MINXIN_DASHBOARD_STALE_SECONDS old, where a busy county chooses so)."""
-    key = f"summary:{region.code}:{year}:{group_len}:{int(with_trends)}"
-    old: Counted | None = cache.get(key)
+@dataclass
+class _Plan:
+    """What one unit needs before its rows can be shown."""
+
+    state: TallyState
+    now: datetime.datetime
+    rows: Rows | None  # this process's copy of the stored rows (None: read them)
+    events: list[tuple[int, str]] | None  # the events read (None: nothing to count)
+    places: set[str] | None = None  # the villages and townships to count again (None: all of it)
+    daily: bool = False  # the figures that read the date, for a new day
+
+
+def counted(region: Region, year: int, group_len: int, with_trends: bool = True) -> Counted:
+    """Every registered figure's numbers per group (code prefix of `group_len` digits) for `region`
+    and `year`, up to date with the records."""
+    rows: Rows = {}
+    times = []
+    for unit_rows, counted_at in _up_to_date([_plan(unit, year) for unit in units(region)], region.prefix, year):
+        rows.update((code, pair) for code, pair in unit_rows.items() if code.startswith(region.prefix))
+        times.append(counted_at)
+    groups: dict[str, dict[str, int]] = {}
+    trends: dict[str, dict[str, list[int]]] = {}
+    for code, (numbers, monthly) in rows.items():
+        group = code[:group_len]
+        for key, value in numbers.items():
+            per_group = groups.setdefault(key, {})
+            per_group[group] = per_group.get(group, 0) + value
+        for key, months in monthly.items() if with_trends else ():
+            total = trends.setdefault(key, {}).setdefault(group, [0] * 12)
+            trends[key][group] = [a + b for a, b in zip(total, months, strict=True)]
+    return Counted(groups=groups, trends=trends, counted_at=min(times))
+
+
+def count_everything(year: int | None = None) -> int:
+    """Count every county's figures again in full (`minxin count-figures`); returns how many units."""
+    year = year or timezone.localdate().year
+    above = Region.objects.filter(level__in=[codes.PROVINCE, codes.PREFECTURE, codes.COUNTY])
+    every = sorted({code[:6] for code in above.values_list("code", flat=True)})
+    _up_to_date([_plan(unit, year, force=True) for unit in every], "", year)
+    return len(every)
+
+
+def units(region: Region) -> list[str]:
+    """The counties (6-digit prefixes) whose tallies hold `region`'s numbers: its own county, or every
+    county below it and the prefixes of the regions above the counties, for their own records."""
+    if len(region.prefix) >= 6:
+        return [region.code[:6]]
+    inside = Region.objects.filter(within("code", region.prefix), level__in=[codes.PREFECTURE, codes.COUNTY])
+    return sorted({region.code[:6], *(code[:6] for code in inside.values_list("code", flat=True))})
+
+
+def _plan(unit: str, year: int, force: bool = False) -> _Plan:
+    """Read the unit's state and the audit events since, and decide what to count again."""
     now = timezone.now()
-    low = (old.version if old else _newest()) - WINDOW
+    state, _created = TallyState.objects.get_or_create(year=year, unit=unit)
+    memo = cache.get(_memo_key(state))
+    if not force and state.counted_at and (now - state.counted_at).total_seconds() < settings.MINXIN_DASHBOARD_STALE_SECONDS:
+        return _Plan(state, now, memo, None)
+    low = (state.version if state.full_at else _newest()) - WINDOW
     events = list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list("id", "region_code")[:MAX_EVENTS])
-    new = [(pk, code) for pk, code in events if old is None or pk not in old.seen]
-    if old is not None and (not new or (now - old.counted_at).total_seconds() < settings.MINXIN_DASHBOARD_STALE_SECONDS):
-        return old
-    full = old is None or len(events) == MAX_EVENTS or _due_in_full(old, now)
-    if len(events) == MAX_EVENTS:  # too many to read one by one: everything is counted again
+    new = [code for pk, code in events if pk not in set(state.seen)]
+    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(registered())
+            or now - state.full_at >= FULL_EVERY)
+    places = None if full else _places(new, unit)
+    daily = state.day != timezone.localdate(now)
+    if places is not None and not places and not daily and len(new) <= WINDOW:
+        return _Plan(state, now, memo, None)
+    if len(events) == MAX_EVENTS:  # too many to read one by one: only the newest are kept as seen
         events = list(AuditEvent.objects.filter(id__gt=_newest() - WINDOW).values_list("id", "region_code"))
-    version = max([pk for pk, _code in events] + ([old.version] if old else [0]))
-    seen = frozenset(pk for pk, _code in events if pk > version - WINDOW)
-    touched = None if full else _touched([code for _pk, code in new], region, group_len)
-    if old is not None and touched is not None:
-        result = replace(old, version=version, seen=seen, counted_at=now,
-                         groups=_recount(old.groups, touched, lambda g: compute_all(figures, g, year, group_len)),
-                         trends=_recount(old.trends, touched, lambda g: compute_trends(figures, g, year, group_len))
-                         if with_trends else {})
-    else:
-        result = Counted(version=version, seen=seen, counted_at=now, full_at=now,
-                         groups=compute_all(figures, region.prefix, year, group_len),
-                         trends=compute_trends(figures, region.prefix, year, group_len) if with_trends else {})
-    cache.set(key, result, timeout=int(FULL_EVERY.total_seconds()) * 2)
-    return result
+    return _Plan(state, now, memo, events, places, daily)
+
+
+def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, datetime.datetime]]:
+    """Each unit's rows for `year`, counted again as planned and stored. Several units counted in full
+    are counted in one pass over `prefix` (which holds them all): one scan of a big table costs less
+    than one range of it per county."""
+    figures = registered()
+    in_full = [plan for plan in plans if plan.events is not None and plan.places is None]
+    together = _count(figures, prefix, year) if len(in_full) > 1 else None
+    out = []
+    for plan in plans:
+        state = plan.state
+        old = plan.rows if plan.rows is not None else _read(state.unit, year)
+        if plan.events is None:
+            cache.set(_memo_key(state), old, MEMO_SECONDS)
+            out.append((old, state.counted_at or plan.now))
+            continue
+        if plan.places is None:
+            fresh = together if together is not None else _count(figures, state.unit, year)
+            rows = {code: pair for code, pair in fresh.items() if code.startswith(state.unit)}
+        else:
+            rows = old
+            for place in sorted(plan.places):
+                rows = _merged(rows, place, figures, _count(figures, place, year))
+            if plan.daily:
+                today = [item for item in figures if item.daily]
+                rows = _merged(rows, state.unit, today, _count(today, state.unit, year))
+        version = max([pk for pk, _code in plan.events] + [state.version])
+        state.version = version
+        state.seen = sorted(pk for pk, _code in plan.events if pk > version - WINDOW)
+        state.figures = _digest(figures)
+        state.day = timezone.localdate(plan.now)
+        if rows != old or plan.places is None:
+            state.counted_at = plan.now
+        if plan.places is None:
+            state.full_at = plan.now
+        if _store(state, old, rows):
+            cache.set(_memo_key(state), rows, MEMO_SECONDS)
+        out.append((rows, state.counted_at or plan.now))
+    return out
+
+
+def _count(figures: list[Figure], prefix: str, year: int) -> Rows:
+    """The figures' numbers and trends for each region code inside `prefix`, from the records."""
+    rows: Rows = {}
+    for key, per_code in compute_all(figures, prefix, year, 12).items():
+        for code, value in per_code.items():
+            if value:
+                rows.setdefault(code, ({}, {}))[0][key] = value
+    for key, monthly in compute_trends(figures, prefix, year, 12).items():
+        for code, months in monthly.items():
+            if any(months):
+                rows.setdefault(code, ({}, {}))[1][key] = list(months)
+    return rows
+
+
+def _merged(rows: Rows, prefix: str, figures: list[Figure], counted_again: Rows) -> Rows:
+    """`rows` with the figures' numbers inside `prefix` replaced by `counted_again`."""
+    keys = {item.key for item in figures}
+    out: Rows = {}
+    for code, (numbers, trends) in rows.items():
+        if code.startswith(prefix):
+            numbers = {key: value for key, value in numbers.items() if key not in keys}
+            trends = {key: value for key, value in trends.items() if key not in keys}
+        out[code] = (numbers, trends)
+    for code, (numbers, trends) in counted_again.items():
+        kept_numbers, kept_trends = out.get(code, ({}, {}))
+        out[code] = ({**kept_numbers, **numbers}, {**kept_trends, **trends})
+    return {code: pair for code, pair in out.items() if pair[0] or pair[1]}
+
+
+def _store(state: TallyState, old: Rows, rows: Rows) -> bool:
+    """Write the rows that changed and the state, unless another process has written since this one
+    read the state; False when nothing was stored (the numbers are still right to show)."""
+    changed = sorted(code for code in old.keys() | rows.keys() if old.get(code) != rows.get(code))
+    fields = {name: getattr(state, name) for name in ("version", "seen", "figures", "counted_at", "full_at", "day")}
+    try:
+        with transaction.atomic():
+            if not TallyState.objects.filter(pk=state.pk, revision=state.revision).update(
+                    revision=F("revision") + 1, **fields):
+                return False
+            Tally.objects.filter(year=state.year, code__in=changed).delete()
+            Tally.objects.bulk_create([Tally(year=state.year, code=code, numbers=rows[code][0], trends=rows[code][1])
+                                       for code in changed if code in rows], batch_size=500)
+    except OperationalError:  # SQLite's write lock held past its timeout (a long import): show, store later
+        logger.warning("dashboard numbers of %s not stored: the database is busy", state.unit, exc_info=True)
+        return False
+    state.revision += 1
+    return True
+
+
+def _read(unit: str, year: int) -> Rows:
+    return {code: (numbers, trends) for code, numbers, trends in
+            Tally.objects.filter(within("code", unit), year=year).values_list("code", "numbers", "trends")}
+
+
+def _memo_key(state: TallyState) -> str:
+    """This process's copy of a unit's rows, valid while the state is the one it was stored with."""
+    stamp = state.counted_at.timestamp() if state.counted_at else 0
+    return f"tallies:{state.unit}:{state.year}:{state.revision}:{stamp}"
+
+
+def _digest(figures: list[Figure]) -> str:
+    """What the stored numbers were counted for: a new or changed figure has everything counted again."""
+    names = ",".join(f"{item.key}{'+' if item.trend else ''}{'@' if item.daily else ''}" for item in figures)
+    return hashlib.sha256(names.encode()).hexdigest()[:32]
 
 
 def _newest() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _due_in_full(old: Counted, now: datetime.datetime) -> bool:
-    return now - old.full_at >= FULL_EVERY or timezone.localdate(now) != timezone.localdate(old.full_at)
-
-
-def _touched(region_codes: list[str], region: Region, group_len: int) -> set[str] | None:
-    """The groups the events' regions fall in, or None when everything must be counted again."""
-    groups: set[str] = set()
+def _places(region_codes: list[str], unit: str) -> set[str] | None:
+    """The villages and townships inside the unit the events name, or None when all of it must be
+    counted again."""
+    places: set[str] = set()
     for code in region_codes:
         if not code:
             return None
-        if not code.startswith(region.prefix) and not region.prefix.startswith(codes.prefix_of(code)):
-            continue  # another branch of the tree
-        if len(codes.prefix_of(code)) < group_len:
-            return None  # the region itself or a region above its groups
-        groups.add(code[:group_len])
-        if len(groups) > MAX_GROUPS:
+        prefix = codes.prefix_of(code)
+        if prefix.startswith(unit) and len(prefix) > len(unit):
+            places.add(prefix)
+        elif prefix.startswith(unit) or unit.startswith(prefix):
+            return None  # the unit itself or a region above it
+        if len(places) > MAX_PLACES:
             return None
-    return groups
-
-
-def _recount(numbers: dict[str, dict[str, Any]], groups: set[str], count: Any) -> dict[str, dict[str, Any]]:
-    """`numbers` with the given groups counted again (a group that has no rows left drops out)."""
-    out = {key: {group: value for group, value in per_group.items() if group not in groups}
-           for key, per_group in numbers.items()}
-    for group in groups:
-        for key, per_group in count(group).items():
-            out.setdefault(key, {}).update(per_group)
-    return out
+    # A township counted again covers its villages.
+    return {place for place in places if not any(place != other and place.startswith(other) for other in places)}

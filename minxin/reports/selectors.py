@@ -30,7 +30,7 @@ def region_summary(*, user: User, region: Region, year: int, with_trends: bool =
     group_len = _GROUP_LEN.get(region.level, 12)
     figures = registered()
     children = [region] if region.level == codes.VILLAGE else list(region_children(user=user, region=region))
-    numbers = counted(region, year, group_len, figures, with_trends)
+    numbers = counted(region, year, group_len, with_trends)
     per_figure = numbers.groups
     rows = []
     for child in children:

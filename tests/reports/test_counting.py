@@ -1,9 +1,11 @@
-"""The dashboard counts again only the groups a change touched, and its numbers stay those of a full count."""
+"""The dashboard counts again only the places a change touched, stores its numbers for every process,
+and its numbers stay those of a full count."""
 
 import datetime
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from minxin.core import figures
@@ -11,32 +13,43 @@ from minxin.core.audit import audit_event, audit_record
 from minxin.core.models import AuditEvent
 from minxin.regions.models import Region
 from minxin.reports import counting
+from minxin.reports.models import Tally, TallyState
 from minxin.reports.selectors import region_summary
 from tests.world import make_id_number
 
 COUNTY = "520627000000"
+DAILY = ("disputes.overdue", "disputes.petitions_overdue")
 
 
 @pytest.fixture
 def counts(monkeypatch):
-    """The prefixes the dashboard counted, in order (one per compute_all call)."""
-    prefixes: list[str] = []
+    """What the dashboard counted, in order: the prefix of each count of every figure, or (prefix,
+    keys) for a count of some figures only."""
+    counted: list = []
 
     def spy(figure_list, prefix, year, group_len):
-        prefixes.append(prefix)
+        keys = tuple(sorted(item.key for item in figure_list))
+        counted.append(prefix if len(keys) == len(figures.FIGURES) else (prefix, keys))
         return figures.compute_all(figure_list, prefix, year, group_len)
 
     monkeypatch.setattr(counting, "compute_all", spy)
-    return prefixes
+    return counted
 
 
 def _summary(user, code=COUNTY):
     return region_summary(user=user, region=Region.objects.get(code=code), year=timezone.localdate().year)
 
 
+def _forget():
+    """As a database that has never counted: no stored numbers, no process's copy."""
+    Tally.objects.all().delete()
+    TallyState.objects.all().delete()
+    cache.clear()
+
+
 def _full(user, code=COUNTY):
     """What a count from scratch gives: totals, every row and every trend."""
-    cache.clear()
+    _forget()
     summary = _summary(user, code)
     return summary.totals, summary.rows, summary.trends
 
@@ -54,44 +67,59 @@ def _new_household(world, side, number, seq, index=0):
 
 
 @pytest.mark.django_db
-def test_a_change_in_one_village_counts_its_township_again_and_nothing_else(world, counts):
-    admin = world.users["county_admin"]
+def test_a_change_in_one_village_counts_that_village_again_and_nothing_else(world, counts):
+    admin, village = world.users["county_admin"], world.village("tdw")
     before = _summary(admin)
     assert counts == ["520627"]
     _new_household(world, "tdw", "N1", 71)
     after = _summary(admin)
-    assert counts == ["520627", "520627106"]
+    assert counts == ["520627", village.code]
     assert after.totals["registry.households"] == before.totals["registry.households"] + 1
     assert _seen(after) == _full(admin)
 
 
 @pytest.mark.django_db
-def test_the_township_dashboard_counts_the_changed_village_again(world, counts):
+def test_the_township_dashboard_reads_the_countys_stored_numbers(world, counts):
     admin, village = world.users["county_admin"], world.village("tdw", 1)
     township = "520627106000"
-    _summary(admin, township)
+    _summary(admin)
+    first = _summary(admin, township)
+    assert counts == ["520627"]  # the county's count serves its townships
     _new_household(world, "tdw", "N2", 73, index=1)
     after = _summary(admin, township)
-    assert counts == ["520627106", village.code]
+    assert counts == ["520627", village.code]
+    assert after.totals["registry.households"] == first.totals["registry.households"] + 1
     assert _seen(after) == _full(admin, township)
 
 
 @pytest.mark.django_db
-def test_unchanged_records_and_changes_elsewhere_count_nothing(world, counts):
+def test_another_process_reads_the_stored_numbers_without_counting(world, counts):
     admin = world.users["county_admin"]
     first = _summary(admin)
+    cache.clear()  # a new worker process: nothing of the first one's memory
     again = _summary(admin)
+    assert counts == ["520627"]
+    assert _seen(again) == _seen(first)
+    assert Tally.objects.filter(code__startswith="520627").exists()
+
+
+@pytest.mark.django_db
+def test_changes_elsewhere_count_nothing_and_a_village_event_counts_that_village(world, counts):
+    admin = world.users["county_admin"]
+    first = _summary(admin)
     audit_record(actor=None, action="test.other_county", object_type="test", region_code="520628106201")
-    audit_record(actor=None, action="test.other_township", object_type="test", region_code="520627105201")
-    township = _summary(admin, "520627106000")
+    again = _summary(admin)
+    audit_record(actor=None, action="test.village", object_type="test", region_code="520627105201")
+    audit_record(actor=None, action="test.township", object_type="test", region_code="520627106000")
     later = _summary(admin, "520627106000")
-    assert counts == ["520627", "520627106"]  # the county once; the township's own first count
-    assert _seen(again) == _seen(first) and _seen(later) == _seen(township)
+    assert counts == ["520627", "520627105201", "520627106"]
+    assert _seen(again) == _seen(first)
+    assert _seen(later) == _full(admin, "520627106000")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("region_code", ["", COUNTY, "520600000000"])
-def test_an_event_above_the_groups_or_without_a_region_counts_everything_again(world, counts, region_code):
+def test_an_event_at_the_county_above_it_or_without_a_region_counts_everything_again(world, counts, region_code):
     admin = world.users["county_admin"]
     _summary(admin)
     audit_record(actor=None, action="test.broad", object_type="test", region_code=region_code)
@@ -100,8 +128,8 @@ def test_an_event_above_the_groups_or_without_a_region_counts_everything_again(w
 
 
 @pytest.mark.django_db
-def test_changes_in_many_townships_count_everything_again(world, counts, monkeypatch):
-    monkeypatch.setattr(counting, "MAX_GROUPS", 1)
+def test_changes_in_many_places_count_everything_again(world, counts, monkeypatch):
+    monkeypatch.setattr(counting, "MAX_PLACES", 1)
     admin = world.users["county_admin"]
     _summary(admin)
     _new_household(world, "tdw", "N3", 75)
@@ -131,31 +159,107 @@ def test_an_event_that_appears_after_a_newer_one_is_still_counted(world, counts)
     Household.objects.filter(village=village).update(has_dibao=True)
     event(newest + 10, village.code)
     after = _summary(admin)
-    assert counts == ["520627", "520627105"]
+    assert counts == ["520627", village.code]
     assert after.totals["registry.dibao"] > before.totals["registry.dibao"]
     assert _seen(after) == _full(admin)
 
 
 @pytest.mark.django_db
-def test_everything_is_counted_again_on_a_new_day(world, counts, monkeypatch):
+def test_a_number_that_falls_to_zero_in_a_village_is_dropped_not_kept(world, counts):
+    from minxin.registry.models import Household
+
+    admin, village = world.users["county_admin"], world.village("gz")
+    Household.objects.filter(village=village).update(has_dibao=True)
+    before = _summary(admin)
+    Household.objects.filter(village=village).update(has_dibao=False)
+    audit_record(actor=None, action="test.dibao", object_type="test", region_code=village.code)
+    after = _summary(admin)
+    assert counts == ["520627", village.code]
+    assert after.totals["registry.dibao"] < before.totals["registry.dibao"]
+    assert "registry.dibao" not in Tally.objects.get(code=village.code).numbers
+    assert _seen(after) == _full(admin)
+
+
+@pytest.mark.django_db
+def test_a_new_day_counts_only_the_figures_that_read_the_date(world, counts, monkeypatch):
+    from minxin.disputes.models import Dispute, Petition
+
+    admin, village = world.users["county_admin"], world.village("tdw")
+    Dispute.objects.update(due_on=timezone.localdate())  # due today: overdue tomorrow
+    Petition.objects.update(due_on=timezone.localdate())
+    today = _summary(admin)
+    _new_household(world, "tdw", "N6", 81)
+    later = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr("minxin.reports.counting.timezone.now", lambda: later)
+    after = _summary(admin)
+    assert counts == ["520627", village.code, ("520627", DAILY)]
+    assert after.totals["disputes.overdue"] > today.totals["disputes.overdue"]
+    assert after.totals["disputes.petitions_overdue"] > today.totals["disputes.petitions_overdue"]
+    assert _seen(after) == _full(admin)
+
+
+@pytest.mark.django_db
+def test_everything_is_counted_again_when_the_nightly_count_has_not_run(world, counts, monkeypatch):
     admin = world.users["county_admin"]
     _summary(admin)
-    _new_household(world, "tdw", "N6", 81)
-    tomorrow = timezone.now() + datetime.timedelta(days=1)
-    monkeypatch.setattr("minxin.reports.counting.timezone.now", lambda: tomorrow)
+    later = timezone.now() + counting.FULL_EVERY
+    monkeypatch.setattr("minxin.reports.counting.timezone.now", lambda: later)
     _summary(admin)
     assert counts == ["520627", "520627"]
 
 
 @pytest.mark.django_db
-def test_changes_through_several_services_keep_every_number_and_trend_equal_to_a_full_count(world):
-    from minxin.cadres import services as cadres
-
+def test_the_nightly_count_leaves_nothing_for_a_view_to_count(world, counts):
     admin = world.users["county_admin"]
+    _new_household(world, "tdw", "N8", 85)
+    call_command("count-figures", stdout=None)
+    counted_by_the_command = list(counts)
+    summary = _summary(admin)
+    assert counted_by_the_command == [""]  # one pass over every county (and the province's and city's own records)
+    assert set(TallyState.objects.values_list("unit", flat=True)) == {"520000", "520600", "520627"}
+    assert counts == counted_by_the_command  # the view counted nothing
+    assert _seen(summary) == _full(admin)
+
+
+@pytest.mark.django_db
+def test_a_count_another_process_stored_first_is_kept_and_the_late_one_is_shown_not_stored(world, counts, monkeypatch):
+    """Two processes count the same change: the one that stores second finds the revision moved,
+    stores nothing, still shows right numbers, and the next view counts the change again."""
+    admin, village = world.users["county_admin"], world.village("tdw")
     _summary(admin)
-    cadres.assignment_end(actor=admin, assignment=world.assignments["gz"][2], end_date=timezone.localdate(),
-                          reason="违反驻村纪律", recall=True)
-    recalled = _summary(admin)
-    _new_household(world, "tdw", "N7", 83, index=1)
-    assert _seen(_summary(admin)) == _full(admin)
-    assert recalled.trends["cadres.recalled"][timezone.localdate().month - 1] >= 1
+    _new_household(world, "tdw", "N9", 87)
+    real = counting.compute_all
+
+    def meanwhile(figure_list, prefix, year, group_len):
+        TallyState.objects.filter(unit="520627").update(revision=10_000)  # another process stored first
+        monkeypatch.setattr(counting, "compute_all", real)
+        return real(figure_list, prefix, year, group_len)
+
+    monkeypatch.setattr(counting, "compute_all", meanwhile)
+    shown = _summary(admin)
+    assert TallyState.objects.get(unit="520627").revision == 10_000  # this process stored nothing
+    again = _summary(admin)
+    assert counts == ["520627", village.code, village.code]  # the change is counted again, by the next view
+    assert _seen(shown) == _seen(again) == _full(admin)
+
+
+def test_the_prefecture_adds_up_its_counties_stored_apart(small_prefecture, counts):
+    from minxin.accounts.models import User
+    from minxin.core.figures import within
+    from minxin.registry.models import Household
+
+    city = User.objects.get(username="city")
+    prefecture = _summary(city, "520600000000")
+    assert counts == []  # `minxin demo` stored every county's numbers
+    assert len(prefecture.rows) == 10
+    for county, numbers in prefecture.rows:
+        own = _summary(city, county.code)
+        assert numbers == own.totals, county.code
+        assert numbers["registry.households"] == Household.objects.filter(within("village_id", county.prefix)).count()
+    assert set(TallyState.objects.values_list("unit", flat=True)) >= {county.code[:6] for county, _n in prefecture.rows}
+    audit_record(actor=None, action="test.county", object_type="test", region_code="520628000000")
+    _summary(city, "520600000000")
+    audit_record(actor=None, action="test.city", object_type="test", region_code="520600000000")
+    again = _summary(city, "520600000000")
+    assert counts == ["520628", "5206"]  # one county alone; then every county, in one pass over the city
+    assert _seen(again) == _seen(prefecture) == _full(city, "520600000000")
