@@ -69,7 +69,6 @@ class _Plan:
 
     state: TallyState
     now: datetime.datetime
-    rows: Rows | None  # this process's copy of the stored rows (None: read them)
     events: list[tuple[int, str]] | None  # the events read (None: nothing to count)
     places: set[str] | None = None  # the villages and townships to count again (None: all of it)
     daily: bool = False  # the figures that read the date, for a new day
@@ -78,11 +77,25 @@ class _Plan:
 def counted(region: Region, year: int, group_len: int, with_trends: bool = True) -> Counted:
     """Every registered figure's numbers per group (code prefix of `group_len` digits) for `region`
     and `year`, up to date with the records."""
+    plans = _plans(units(region), year)
+    unchanged = all(plan.events is None for plan in plans)
+    stamps = ",".join(_memo_key(plan.state) for plan in plans)
+    memo = f"sums:{region.prefix}:{group_len}:{int(with_trends)}:{hashlib.sha256(stamps.encode()).hexdigest()}"
+    if unchanged and (sums := cache.get(memo)) is not None:  # this process has added these up already
+        return sums
     rows: Rows = {}
     times = []
-    for unit_rows, counted_at in _up_to_date([_plan(unit, year) for unit in units(region)], region.prefix, year):
+    for unit_rows, counted_at in _up_to_date(plans, region.prefix, year):
         rows.update((code, pair) for code, pair in unit_rows.items() if code.startswith(region.prefix))
         times.append(counted_at)
+    sums = _added_up(rows, group_len, with_trends, min(times))
+    if unchanged:
+        cache.set(memo, sums, MEMO_SECONDS)
+    return sums
+
+
+def _added_up(rows: Rows, group_len: int, with_trends: bool, counted_at: datetime.datetime) -> Counted:
+    """The rows' numbers (and trends) summed per group of `group_len` digits."""
     groups: dict[str, dict[str, int]] = {}
     trends: dict[str, dict[str, list[int]]] = {}
     for code, (numbers, monthly) in rows.items():
@@ -93,7 +106,7 @@ def counted(region: Region, year: int, group_len: int, with_trends: bool = True)
         for key, months in monthly.items() if with_trends else ():
             total = trends.setdefault(key, {}).setdefault(group, [0] * 12)
             trends[key][group] = [a + b for a, b in zip(total, months, strict=True)]
-    return Counted(groups=groups, trends=trends, counted_at=min(times))
+    return Counted(groups=groups, trends=trends, counted_at=counted_at)
 
 
 def count_everything(year: int | None = None) -> int:
@@ -101,7 +114,7 @@ def count_everything(year: int | None = None) -> int:
     year = year or timezone.localdate().year
     above = Region.objects.filter(level__in=[codes.PROVINCE, codes.PREFECTURE, codes.COUNTY])
     every = sorted({code[:6] for code in above.values_list("code", flat=True)})
-    _up_to_date([_plan(unit, year, force=True) for unit in every], "", year)
+    _up_to_date(_plans(every, year, force=True), "", year)
     return len(every)
 
 
@@ -114,25 +127,39 @@ def units(region: Region) -> list[str]:
     return sorted({region.code[:6], *(code[:6] for code in inside.values_list("code", flat=True))})
 
 
-def _plan(unit: str, year: int, force: bool = False) -> _Plan:
-    """Read the unit's state and the audit events since, and decide what to count again."""
+def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
+    """Each unit's state, the audit events since, and what to count again."""
+    states = {state.unit: state for state in TallyState.objects.filter(year=year, unit__in=unit_list)}
+    for unit in unit_list:
+        if unit not in states:
+            states[unit], _created = TallyState.objects.get_or_create(year=year, unit=unit)
+    newest = _newest() if any(state.full_at is None for state in states.values()) else 0
+    lows = {unit: (state.version if state.full_at else newest) - WINDOW for unit, state in states.items()}
+    shared = _events(min(lows.values()))  # one read of the log serves every unit it reaches back for
+    return [_plan(states[unit], [event for event in shared if event[0] > lows[unit]] if len(shared) < MAX_EVENTS
+                  else _events(lows[unit]), force) for unit in unit_list]
+
+
+def _events(low: int) -> list[tuple[int, str]]:
+    """The ids and regions of the audit events after `low` (at most MAX_EVENTS)."""
+    return list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list("id", "region_code")[:MAX_EVENTS])
+
+
+def _plan(state: TallyState, events: list[tuple[int, str]], force: bool) -> _Plan:
     now = timezone.now()
-    state, _created = TallyState.objects.get_or_create(year=year, unit=unit)
-    memo = cache.get(_memo_key(state))
     if not force and state.counted_at and (now - state.counted_at).total_seconds() < settings.MINXIN_DASHBOARD_STALE_SECONDS:
-        return _Plan(state, now, memo, None)
-    low = (state.version if state.full_at else _newest()) - WINDOW
-    events = list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list("id", "region_code")[:MAX_EVENTS])
-    new = [code for pk, code in events if pk not in set(state.seen)]
+        return _Plan(state, now, None)
+    seen = set(state.seen)
+    new = [code for pk, code in events if pk not in seen]
     full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(registered())
             or now - state.full_at >= FULL_EVERY)
-    places = None if full else _places(new, unit)
+    places = None if full else _places(new, state.unit)
     daily = state.day != timezone.localdate(now)
     if places is not None and not places and not daily and len(new) <= WINDOW:
-        return _Plan(state, now, memo, None)
+        return _Plan(state, now, None)
     if len(events) == MAX_EVENTS:  # too many to read one by one: only the newest are kept as seen
         events = list(AuditEvent.objects.filter(id__gt=_newest() - WINDOW).values_list("id", "region_code"))
-    return _Plan(state, now, memo, events, places, daily)
+    return _Plan(state, now, events, places, daily)
 
 
 def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, datetime.datetime]]:
@@ -145,9 +172,11 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, 
     out = []
     for plan in plans:
         state = plan.state
-        old = plan.rows if plan.rows is not None else _read(state.unit, year)
-        if plan.events is None:
+        old = cache.get(_memo_key(state))
+        if old is None:
+            old = _read(state.unit, year)
             cache.set(_memo_key(state), old, MEMO_SECONDS)
+        if plan.events is None:
             out.append((old, state.counted_at or plan.now))
             continue
         if plan.places is None:
