@@ -30,6 +30,7 @@ import datetime
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -79,9 +80,9 @@ def counted(region: Region, year: int, group_len: int, with_trends: bool = True)
     and `year`, up to date with the records."""
     plans = _plans(units(region), year)
     unchanged = all(plan.events is None for plan in plans)
-    stamps = ",".join(_memo_key(plan.state) for plan in plans)
-    memo = f"sums:{region.prefix}:{group_len}:{int(with_trends)}:{hashlib.sha256(stamps.encode()).hexdigest()}"
-    if unchanged and (sums := cache.get(memo)) is not None:  # this process has added these up already
+    memo = f"sums:{region.prefix}:{year}:{group_len}:{int(with_trends)}"
+    stamps = [_stamp(plan.state) for plan in plans]
+    if unchanged and (sums := _recalled(memo, stamps)) is not None:  # this process has added these up already
         return sums
     rows: Rows = {}
     times = []
@@ -90,7 +91,7 @@ def counted(region: Region, year: int, group_len: int, with_trends: bool = True)
         times.append(counted_at)
     sums = _added_up(rows, group_len, with_trends, min(times))
     if unchanged:
-        cache.set(memo, sums, MEMO_SECONDS)
+        cache.set(memo, (stamps, sums), MEMO_SECONDS)
     return sums
 
 
@@ -172,10 +173,10 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, 
     out = []
     for plan in plans:
         state = plan.state
-        old = cache.get(_memo_key(state))
+        old = _recalled(_memo_key(state), _stamp(state))
         if old is None:
             old = _read(state.unit, year)
-            cache.set(_memo_key(state), old, MEMO_SECONDS)
+            cache.set(_memo_key(state), (_stamp(state), old), MEMO_SECONDS)
         if plan.events is None:
             out.append((old, state.counted_at or plan.now))
             continue
@@ -199,7 +200,7 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, 
         if plan.places is None:
             state.full_at = plan.now
         if _store(state, old, rows):
-            cache.set(_memo_key(state), rows, MEMO_SECONDS)
+            cache.set(_memo_key(state), (_stamp(state), rows), MEMO_SECONDS)
         out.append((rows, state.counted_at or plan.now))
     return out
 
@@ -259,9 +260,19 @@ def _read(unit: str, year: int) -> Rows:
 
 
 def _memo_key(state: TallyState) -> str:
-    """This process's copy of a unit's rows, valid while the state is the one it was stored with."""
-    stamp = state.counted_at.timestamp() if state.counted_at else 0
-    return f"tallies:{state.unit}:{state.year}:{state.revision}:{stamp}"
+    """This process's copy of a unit's rows (one per unit: a newer one replaces it)."""
+    return f"tallies:{state.unit}:{state.year}"
+
+
+def _stamp(state: TallyState) -> tuple[int, float]:
+    """What a process's copy is valid for: the state it was made from."""
+    return state.revision, state.counted_at.timestamp() if state.counted_at else 0.0
+
+
+def _recalled(key: str, stamp: object) -> Any:
+    """This process's copy under `key`, if it was made for `stamp`."""
+    kept = cache.get(key)
+    return kept[1] if kept is not None and kept[0] == stamp else None
 
 
 def _digest(figures: list[Figure]) -> str:
