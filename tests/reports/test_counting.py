@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from minxin.core import figures
@@ -263,3 +263,11 @@ def test_the_prefecture_adds_up_its_counties_stored_apart(small_prefecture, coun
     again = _summary(city, "520600000000")
     assert counts == ["520628", "5206"]  # one county alone; then every county, in one pass over the city
     assert _seen(again) == _seen(prefecture) == _full(city, "520600000000")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["1999", "99999", "-1"])
+def test_the_nightly_count_refuses_a_year_out_of_range(year):
+    with pytest.raises(CommandError, match="--year"):
+        call_command("count-figures", "--year", year, stdout=None)
+    assert not TallyState.objects.exists()

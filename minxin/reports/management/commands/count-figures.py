@@ -4,7 +4,8 @@ view pays for a full count and no mistake in an event's region outlasts a day.""
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from minxin.reports.counting import count_everything
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="the year to count (default: this year)")
 
     def handle(self, *args, year=None, **options):
+        if year is not None and not 2000 <= year <= timezone.localdate().year:
+            raise CommandError(f"--year must be between 2000 and {timezone.localdate().year}, not {year}.")
         started = time.perf_counter()
         units = count_everything(year)
         self.stdout.write(f"Counted the figures of {units} counties in {time.perf_counter() - started:.1f} s.")
