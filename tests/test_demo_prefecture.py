@@ -92,6 +92,13 @@ def test_county_users_see_their_county_and_the_city_supervisor_sees_all(small_pr
     assert yanhe.totals["registry.households"] == yanhe_households
 
 
+def test_each_dashboard_names_the_level_it_compares(small_prefecture, client):
+    client.force_login(User.objects.get(username="city"))
+    for code, compared in ((data.PREFECTURE[0], "各县对比"), (data.COUNTY[0], "各乡镇对比")):
+        page = client.get(f"/reports/dashboard/{code}/").content.decode()
+        assert compared in page and "各村对比" not in page, code
+
+
 def test_the_assessment_ranks_the_deployments_county_only(small_prefecture):
     results = CadreResult.objects.all()
     assert results.exists()
