@@ -4,7 +4,9 @@ the county demo on PostgreSQL, and locust's users (scripts/locustfile.py) for a 
 Prints, per request kind, the requests, errors, throughput, median and p95 once every user has
 started (the sign-ins of the ramp-up are not counted), and the p95's ratio to
 the floor's (/healthz through the same nginx and gunicorn under the same load). The database is
-kept between runs with --keep (the county demo takes minutes to load).
+kept between runs with --keep (the county demo takes minutes to load). With `--scale prefecture
+--database NAME --keep` it runs on the prefecture demo (load it first: 11–40 minutes), where the city
+supervisor joins the county and township administrators.
 """
 
 import argparse
@@ -31,13 +33,14 @@ import django
 django.setup()
 from minxin.accounts.models import User
 from minxin.registry.models import Household, Member
+from minxin.reports.maps import is_mappable
 
 random.seed(7)
 def ids(user, n=500):
     pks = list(Household.objects.visible_to(user).values_list("pk", flat=True)[:20000])
     return random.sample(pks, min(n, len(pks)))
-officials = [{"username": u.username, "region": u.scope_id, "households": ids(u)}
-             for u in User.objects.filter(username__in=["admin", "township"])]
+officials = [{"username": u.username, "region": u.scope_id, "households": ids(u), "map": is_mappable(u.scope)}
+             for u in User.objects.filter(username__in=["admin", "township", "city"])]  # city: the prefecture demo
 names = list(Member.objects.values_list("name", flat=True)[:50000])
 words = random.sample(names, 100) + [name[0] for name in random.sample(names, 50)]
 cadre = User.objects.get(username="cadre")

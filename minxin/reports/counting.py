@@ -79,20 +79,36 @@ def counted(region: Region, year: int, group_len: int, with_trends: bool = True)
     """Every registered figure's numbers per group (code prefix of `group_len` digits) for `region`
     and `year`, up to date with the records."""
     plans = _plans(units(region), year)
-    unchanged = all(plan.events is None for plan in plans)
-    memo = f"sums:{region.prefix}:{year}:{group_len}:{int(with_trends)}"
-    stamps = [_stamp(plan.state) for plan in plans]
-    if unchanged and (sums := _recalled(memo, stamps)) is not None:  # this process has added these up already
-        return sums
-    rows: Rows = {}
-    times = []
-    for unit_rows, counted_at in _up_to_date(plans, region.prefix, year):
-        rows.update((code, pair) for code, pair in unit_rows.items() if code.startswith(region.prefix))
-        times.append(counted_at)
-    sums = _added_up(rows, group_len, with_trends, min(times))
-    if unchanged:
-        cache.set(memo, (stamps, sums), MEMO_SECONDS)
-    return sums
+    fresh = _up_to_date([plan for plan in plans if plan.events is not None], region.prefix, year)
+    parts = []
+    for plan in plans:
+        # Each county's sums for this page, kept by this process until the county's stored numbers
+        # change: a change in one county adds up that county's villages again, not the others'.
+        state, memo = plan.state, f"sums:{plan.state.unit}:{year}:{region.prefix}:{group_len}:{int(with_trends)}"
+        part = None if state.unit in fresh else _recalled(memo, _stamp(state))
+        if part is None:
+            rows, counted_at = fresh.get(state.unit) or (_rows(state, year), state.counted_at or plan.now)
+            part = _added_up({code: pair for code, pair in rows.items() if code.startswith(region.prefix)}, group_len,
+                             with_trends, counted_at)
+            cache.set(memo, (_stamp(state), part), MEMO_SECONDS)
+        parts.append(part)
+    return _combined(parts)
+
+
+def _combined(parts: list[Counted]) -> Counted:
+    """The counties' sums added together."""
+    groups: dict[str, dict[str, int]] = {}
+    trends: dict[str, dict[str, list[int]]] = {}
+    for part in parts:
+        for key, per_group in part.groups.items():
+            numbers = groups.setdefault(key, {})
+            for group, value in per_group.items():
+                numbers[group] = numbers.get(group, 0) + value
+        for key, per_group in part.trends.items():
+            monthly = trends.setdefault(key, {})
+            for group, months in per_group.items():
+                monthly[group] = [a + b for a, b in zip(monthly.get(group, [0] * 12), months, strict=True)]
+    return Counted(groups=groups, trends=trends, counted_at=min(part.counted_at for part in parts))
 
 
 def _added_up(rows: Rows, group_len: int, with_trends: bool, counted_at: datetime.datetime) -> Counted:
@@ -163,23 +179,18 @@ def _plan(state: TallyState, events: list[tuple[int, str]], force: bool) -> _Pla
     return _Plan(state, now, events, places, daily)
 
 
-def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, datetime.datetime]]:
-    """Each unit's rows for `year`, counted again as planned and stored. Several units counted in full
-    are counted in one pass over `prefix` (which holds them all): one scan of a big table costs less
-    than one range of it per county."""
+def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> dict[str, tuple[Rows, datetime.datetime]]:
+    """The planned units' rows for `year` (unit → rows, when counted), counted again as planned and
+    stored. Several units counted in full are counted in one pass over `prefix` (which holds them
+    all): one scan of a big table costs less than one range of it per county."""
     figures = registered()
-    in_full = [plan for plan in plans if plan.events is not None and plan.places is None]
+    in_full = [plan for plan in plans if plan.places is None]
     together = _count(figures, prefix, year) if len(in_full) > 1 else None
-    out = []
+    out = {}
     for plan in plans:
+        assert plan.events is not None
         state = plan.state
-        old = _recalled(_memo_key(state), _stamp(state))
-        if old is None:
-            old = _read(state.unit, year)
-            cache.set(_memo_key(state), (_stamp(state), old), MEMO_SECONDS)
-        if plan.events is None:
-            out.append((old, state.counted_at or plan.now))
-            continue
+        old = _rows(state, year)
         if plan.places is None:
             fresh = together if together is not None else _count(figures, state.unit, year)
             rows = {code: pair for code, pair in fresh.items() if code.startswith(state.unit)}
@@ -201,8 +212,17 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> list[tuple[Rows, 
             state.full_at = plan.now
         if _store(state, old, rows):
             cache.set(_memo_key(state), (_stamp(state), rows), MEMO_SECONDS)
-        out.append((rows, state.counted_at or plan.now))
+        out[state.unit] = (rows, state.counted_at or plan.now)
     return out
+
+
+def _rows(state: TallyState, year: int) -> Rows:
+    """The unit's stored rows: this process's copy if it was made from this state, else read."""
+    rows = _recalled(_memo_key(state), _stamp(state))
+    if rows is None:
+        rows = _read(state.unit, year)
+        cache.set(_memo_key(state), (_stamp(state), rows), MEMO_SECONDS)
+    return rows
 
 
 def _count(figures: list[Figure], prefix: str, year: int) -> Rows:
