@@ -23,7 +23,11 @@ after one with a higher id: the ids of the newest WINDOW events already counted 
 event in that window not among them is new.
 
 Two processes may count one county at once. Each counts without a lock and stores its numbers only
-if the county's revision has not moved meanwhile, so what is stored is always one whole count.
+if the county's revision has not moved meanwhile, so what is stored is always one whole count. Each
+process keeps a copy of a county's rows, and of its sums for each page, while the county's stored
+revision is the one it read (the `default` cache): a page adds up again only the counties that
+changed. On SQLite a write that waits past the busy timeout (a long import holds the lock) is given
+up: the numbers are shown and stored by a later view.
 """
 
 import datetime
@@ -149,7 +153,11 @@ def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
     states = {state.unit: state for state in TallyState.objects.filter(year=year, unit__in=unit_list)}
     for unit in unit_list:
         if unit not in states:
-            states[unit], _created = TallyState.objects.get_or_create(year=year, unit=unit)
+            try:
+                states[unit], _created = TallyState.objects.get_or_create(year=year, unit=unit)
+            except OperationalError:  # SQLite's write lock held past its timeout: count, store another time
+                _busy(unit)
+                states[unit] = TallyState(year=year, unit=unit)
     newest = _newest() if any(state.full_at is None for state in states.values()) else 0
     lows = {unit: (state.version if state.full_at else newest) - WINDOW for unit, state in states.items()}
     shared = _events(min(lows.values()))  # one read of the log serves every unit it reaches back for
@@ -268,10 +276,14 @@ def _store(state: TallyState, old: Rows, rows: Rows) -> bool:
             Tally.objects.bulk_create([Tally(year=state.year, code=code, numbers=rows[code][0], trends=rows[code][1])
                                        for code in changed if code in rows], batch_size=500)
     except OperationalError:  # SQLite's write lock held past its timeout (a long import): show, store later
-        logger.warning("dashboard numbers of %s not stored: the database is busy", state.unit, exc_info=True)
+        _busy(state.unit)
         return False
     state.revision += 1
     return True
+
+
+def _busy(unit: str) -> None:
+    logger.warning("dashboard numbers of %s not stored: the database is busy", unit, exc_info=True)
 
 
 def _read(unit: str, year: int) -> Rows:

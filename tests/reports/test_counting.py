@@ -271,3 +271,27 @@ def test_the_nightly_count_refuses_a_year_out_of_range(year):
     with pytest.raises(CommandError, match="--year"):
         call_command("count-figures", "--year", year, stdout=None)
     assert not TallyState.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_busy_database_shows_the_numbers_and_stores_them_on_a_later_view(world, counts, monkeypatch):
+    """On SQLite a long import holds the write lock: the view's write fails after the busy timeout."""
+    from django.db import OperationalError
+
+    admin, village = world.users["county_admin"], world.village("tdw")
+    before = _summary(admin)
+    revision = TallyState.objects.get(unit="520627").revision
+    _new_household(world, "tdw", "N10", 89)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(counting.Tally.objects, "bulk_create", locked)
+    shown = _summary(admin)
+    assert shown.totals["registry.households"] == before.totals["registry.households"] + 1
+    assert TallyState.objects.get(unit="520627").revision == revision  # nothing stored
+    monkeypatch.undo()
+    monkeypatch.setattr(counting, "compute_all", lambda *args: counts.append(args[1]) or figures.compute_all(*args))
+    later = _summary(admin)
+    assert counts[-1] == village.code and TallyState.objects.get(unit="520627").revision == revision + 1
+    assert _seen(later) == _seen(shown) == _full(admin)
