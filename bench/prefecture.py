@@ -18,7 +18,7 @@ growth's reference in bench/RESULTS.md.
   (BENCH_PG_URL's server); one run each, for the nine counties take ~10 minutes to load.
 
 Usage: DATABASE_URL=postgresql://…/prefecture python -m bench prefecture (not part of `make bench`:
-loading the prefecture takes 17–40 minutes on two cores). BENCH_PREFECTURE_STEPS (default
+loading the prefecture takes 11–40 minutes on two cores). BENCH_PREFECTURE_STEPS (default
 "pages,list,assessment,import") runs only some of the steps.
 """
 
