@@ -111,6 +111,21 @@ def register_action_labels(labels: dict[str, Any]) -> None:
     _ACTION_LABELS.update(labels)
 
 
+# The actions that change no record: sensitive reads, downloads, account and token actions. Each
+# module names its own (register_reads, in its nav.py); what counts records — the dashboard
+# (reports.counting) — need not count again after one. A read left off only costs a needless count.
+_READS: set[str] = {"reveal.id_number", "reveal.phone", "reveal.contact_phone", "search.identifier",
+                    "search.identifier.match"}
+
+
+def register_reads(*codes: str) -> None:
+    _READS.update(codes)
+
+
+def is_read(code: str) -> bool:
+    return code in _READS
+
+
 def action_label(code: str) -> str:
     return str(_ACTION_LABELS.get(code, code))
 

@@ -8,7 +8,8 @@ service writes an audit event in the same transaction as its change, under the c
 region (DESIGN §3), so those events name what to count again:
 
 - an event under a village or a township has that village or township counted again;
-- an event in another county changes nothing in this one;
+- an event in another county changes nothing in this one, nor does a read (core.audit.is_read: a
+  reveal, a search by ID number, an export);
 - an event without a region, at the county or above it, or naming more than MAX_PLACES places has
   the county counted again in full.
 
@@ -42,6 +43,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from minxin.core.audit import is_read
 from minxin.core.figures import Figure, compute_all, compute_trends, registered, within
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
@@ -59,6 +61,8 @@ MEMO_SECONDS = 3600
 Numbers = dict[str, int]  # figure key → number
 Trends = dict[str, list[int]]  # figure key → 12 monthly numbers
 Rows = dict[str, tuple[Numbers, Trends]]  # region code → its own records' numbers and trends
+Event = tuple[int, str, str]  # an audit event's id, region code and action
+_EVENT_FIELDS = ("id", "region_code", "action")
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class _Plan:
 
     state: TallyState
     now: datetime.datetime
-    events: list[tuple[int, str]] | None  # the events read (None: nothing to count)
+    events: list[Event] | None  # the events read (None: nothing to count)
     places: set[str] | None = None  # the villages and townships to count again (None: all of it)
     daily: bool = False  # the figures that read the date, for a new day
 
@@ -165,17 +169,17 @@ def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
                   else _events(lows[unit]), force) for unit in unit_list]
 
 
-def _events(low: int) -> list[tuple[int, str]]:
-    """The ids and regions of the audit events after `low` (at most MAX_EVENTS)."""
-    return list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list("id", "region_code")[:MAX_EVENTS])
+def _events(low: int) -> list[Event]:
+    """The ids, regions and actions of the audit events after `low` (at most MAX_EVENTS)."""
+    return list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list(*_EVENT_FIELDS)[:MAX_EVENTS])
 
 
-def _plan(state: TallyState, events: list[tuple[int, str]], force: bool) -> _Plan:
+def _plan(state: TallyState, events: list[Event], force: bool) -> _Plan:
     now = timezone.now()
     if not force and state.counted_at and (now - state.counted_at).total_seconds() < settings.MINXIN_DASHBOARD_STALE_SECONDS:
         return _Plan(state, now, None)
     seen = set(state.seen)
-    new = [code for pk, code in events if pk not in seen]
+    new = [code for pk, code, action in events if pk not in seen and not is_read(action)]  # a read changes nothing
     full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(registered())
             or now - state.full_at >= FULL_EVERY)
     places = None if full else _places(new, state.unit)
@@ -183,7 +187,7 @@ def _plan(state: TallyState, events: list[tuple[int, str]], force: bool) -> _Pla
     if places is not None and not places and not daily and len(new) <= WINDOW:
         return _Plan(state, now, None)
     if len(events) == MAX_EVENTS:  # too many to read one by one: only the newest are kept as seen
-        events = list(AuditEvent.objects.filter(id__gt=_newest() - WINDOW).values_list("id", "region_code"))
+        events = list(AuditEvent.objects.filter(id__gt=_newest() - WINDOW).values_list(*_EVENT_FIELDS))
     return _Plan(state, now, events, places, daily)
 
 
@@ -209,9 +213,9 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> dict[str, tuple[R
             if plan.daily:
                 today = [item for item in figures if item.daily]
                 rows = _merged(rows, state.unit, today, _count(today, state.unit, year))
-        version = max([pk for pk, _code in plan.events] + [state.version])
+        version = max([event[0] for event in plan.events] + [state.version])
         state.version = version
-        state.seen = sorted(pk for pk, _code in plan.events if pk > version - WINDOW)
+        state.seen = sorted(event[0] for event in plan.events if event[0] > version - WINDOW)
         state.figures = _digest(figures)
         state.day = timezone.localdate(plan.now)
         if rows != old or plan.places is None:

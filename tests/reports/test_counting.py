@@ -295,3 +295,29 @@ def test_a_busy_database_shows_the_numbers_and_stores_them_on_a_later_view(world
     later = _summary(admin)
     assert counts[-1] == village.code and TallyState.objects.get(unit="520627").revision == revision + 1
     assert _seen(later) == _seen(shown) == _full(admin)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["search.identifier", "reveal.id_number", "household.export.unmasked",
+                                    "token.issue", "card.print"])
+def test_a_read_counts_nothing_even_at_the_county(world, counts, action):
+    admin, village = world.users["county_admin"], world.village("gz")
+    first = _summary(admin)
+    audit_record(actor=None, action=action, object_type="test", region_code=COUNTY)
+    again = _summary(admin)
+    audit_record(actor=None, action=action, object_type="test", region_code="520600000000")
+    audit_record(actor=None, action="test.change", object_type="test", region_code=village.code)
+    later = _summary(admin)
+    assert counts == ["520627", village.code]  # the reads nothing; the change beside them its village
+    assert _seen(again) == _seen(first) == _seen(later)
+
+
+@pytest.mark.django_db
+def test_a_search_by_id_number_counts_nothing(world, counts, client):
+    admin = world.users["county_admin"]
+    _summary(admin)
+    client.force_login(admin)
+    assert client.get("/registry/households/", {"q": "1234"}).status_code == 200
+    assert AuditEvent.objects.filter(action="search.identifier", region_code=COUNTY).exists()
+    _summary(admin)
+    assert counts == ["520627"]
