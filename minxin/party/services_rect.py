@@ -187,6 +187,7 @@ def warnings_refresh(*, actor: User | None, branches, day: datetime.date | None 
     require(actor, roles.APPROVE_PARTY)
     day = day or timezone.localdate()
     warned = warnings.compute(branches, day)
+    # Under the actor's region, whose branches these are (the dashboard counts that region again).
     audit_record(actor=actor, action="party.warnings", object_type="party.warning", object_repr=f"{day:%Y-%m-%d}",
-                 after={"warned": warned})
+                 region_code=getattr(actor, "scope_id", "") or "", after={"warned": warned})
     return warned
