@@ -1,10 +1,11 @@
 """The load test's users (locust), run by scripts/load.py against the production stack on loopback.
 
 Officials (county and township admins, and the city supervisor in the prefecture demo; signed in
-through the login form) search households, open household pages, the dashboard and the map's data; cadres (API token) sync batches of 50 visits. A
-few requests to /healthz measure the floor: what nginx + gunicorn cost under the same load, with
-no application work. LOAD_DATA names the JSON file scripts/load.py wrote (accounts, household ids,
-search words, the cadre's token and households, the CA file).
+through the login form) search households, open household pages, the dashboard and the map's data;
+cadres (API token) sync batches of 50 visits. A few requests to /healthz measure the floor: what
+nginx + gunicorn cost under the same load, with no application work. LOAD_DATA names the JSON file
+scripts/load.py wrote (accounts, household ids, search words, the cadre's token and households, the
+CA file).
 """
 
 import datetime

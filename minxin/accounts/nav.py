@@ -13,4 +13,5 @@ audit.register_action_labels({
     "user.create": _("新增用户"), "user.update": _("修改用户"), "user.set_password": _("设置密码"),
     "token.issue": _("签发 API 令牌"), "token.revoke": _("吊销 API 令牌"), "token.revoke_all": _("吊销用户全部 API 令牌"),
 })
-audit.register_reads("user.set_password", "token.issue", "token.revoke", "token.revoke_all")
+audit.register_uncounted("user.create", "user.update", "user.set_password", "token.issue", "token.revoke",
+                         "token.revoke_all")

@@ -111,19 +111,19 @@ def register_action_labels(labels: dict[str, Any]) -> None:
     _ACTION_LABELS.update(labels)
 
 
-# The actions that change no record: sensitive reads, downloads, account and token actions. Each
-# module names its own (register_reads, in its nav.py); what counts records — the dashboard
-# (reports.counting) — need not count again after one. A read left off only costs a needless count.
-_READS: set[str] = {"reveal.id_number", "reveal.phone", "reveal.contact_phone", "search.identifier",
-                    "search.identifier.match"}
+# The actions that change no record a dashboard figure counts: sensitive reads, downloads, and the
+# accounts and their tokens. Each module names its own (register_uncounted, in its nav.py); the
+# dashboard (reports.counting) does not count again after one. One left off only costs a needless count.
+_UNCOUNTED: set[str] = {"reveal.id_number", "reveal.phone", "reveal.contact_phone", "search.identifier",
+                        "search.identifier.match"}
 
 
-def register_reads(*codes: str) -> None:
-    _READS.update(codes)
+def register_uncounted(*codes: str) -> None:
+    _UNCOUNTED.update(codes)
 
 
-def is_read(code: str) -> bool:
-    return code in _READS
+def is_uncounted(code: str) -> bool:
+    return code in _UNCOUNTED
 
 
 def action_label(code: str) -> str:

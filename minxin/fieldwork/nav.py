@@ -18,7 +18,7 @@ audit.register_action_labels({
     "card.issue": _("发放连心卡"), "card.reissue": _("补发连心卡"), "card.issue_village": _("整村发放连心卡"),
     "card.print": _("打印连心卡"), "card.show": _("显示连心卡二维码"),
 })
-audit.register_reads("card.print", "card.show")
+audit.register_uncounted("card.print", "card.show")
 
 nav.register_section("registry.household", "fieldwork", order=50, template="fieldwork/_household_section.html",
                      context=lambda user, household: selectors.household_fieldwork(user=user, household=household))

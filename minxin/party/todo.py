@@ -34,7 +34,8 @@ def _deadline() -> models.Case:
     whens = []
     for r in map(rules, settings.MINXIN_PARTY_RULES):
         whens += [
-            When(rules_version=r.version, stage=Case.Stage.APPLICANT, then=ShiftedDate(F("applied_on"), days=r.talk_days)),
+            When(rules_version=r.version, stage=Case.Stage.APPLICANT,
+                 then=ShiftedDate(F("applied_on"), days=r.talk_days)),
             When(rules_version=r.version, stage=Case.Stage.TARGET,
                  then=ShiftedDate(F("met_on"), months=r.approval_months)),
             When(rules_version=r.version, stage=Case.Stage.PROBATIONARY,
@@ -73,8 +74,9 @@ def _case_title(case: Case) -> str:
     return _("%(person)s：%(step)s") % {"person": case.person.name, "step": step}
 
 
-todo.register("party.case", label=gettext_lazy("发展党员时限"), queryset=_cases, order_by="deadline", due=lambda case: case.deadline,
-              title=_case_title, url=lambda case: reverse("party:case-detail", args=[case.pk]))
+todo.register("party.case", label=gettext_lazy("发展党员时限"), queryset=_cases, order_by="deadline",
+              due=lambda case: case.deadline, title=_case_title,
+              url=lambda case: reverse("party:case-detail", args=[case.pk]))
 
 
 def _quarter_meeting(user):

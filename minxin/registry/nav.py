@@ -24,8 +24,8 @@ audit.register_action_labels({
     "checklist.save": _("两不愁三保障核查"), "helpers.save": _("设置帮扶责任人"), "care.override": _("认定关爱类别"),
     "care.clear": _("撤销关爱类别认定"), "village_file.update": _("修改一村一档"),
 })
-audit.register_reads("household.import.upload", "household.import.report", "household.import.sheet",
-                     "household.export", "household.export.unmasked", "household.export.download")
+audit.register_uncounted("household.import.upload", "household.import.report", "household.import.sheet",
+                         "household.export", "household.export.unmasked", "household.export.download")
 
 nav.register_section("cadres.unit", "pairing", order=20, template="registry/_unit_pairing.html",
                      context=lambda user, unit: selectors.unit_pairing(user=user, unit=unit))

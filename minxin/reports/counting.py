@@ -8,8 +8,8 @@ service writes an audit event in the same transaction as its change, under the c
 region (DESIGN §3), so those events name what to count again:
 
 - an event under a village or a township has that village or township counted again;
-- an event in another county changes nothing in this one, nor does a read (core.audit.is_read: a
-  reveal, a search by ID number, an export);
+- an event in another county changes nothing in this one, nor does one that changes no counted record
+  (core.audit.is_uncounted: a reveal, a search by ID number, an export, an account);
 - an event without a region, at the county or above it, or naming more than MAX_PLACES places has
   the county counted again in full.
 
@@ -43,7 +43,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from minxin.core.audit import is_read
+from minxin.core.audit import is_uncounted
 from minxin.core.figures import Figure, compute_all, compute_trends, registered, within
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
@@ -92,7 +92,8 @@ def counted(region: Region, year: int, group_len: int, with_trends: bool = True)
     for plan in plans:
         # Each county's sums for this page, kept by this process until the county's stored numbers
         # change: a change in one county adds up that county's villages again, not the others'.
-        state, memo = plan.state, f"sums:{plan.state.unit}:{year}:{region.prefix}:{group_len}:{int(with_trends)}"
+        state = plan.state
+        memo = f"sums:{state.unit}:{year}:{region.prefix}:{group_len}:{int(with_trends)}"
         part = None if state.unit in fresh else _recalled(memo, _stamp(state))
         if part is None:
             rows, counted_at = fresh.get(state.unit) or (_rows(state, year), state.counted_at or plan.now)
@@ -105,37 +106,41 @@ def counted(region: Region, year: int, group_len: int, with_trends: bool = True)
 
 def _combined(parts: list[Counted]) -> Counted:
     """The counties' sums added together."""
-    groups: dict[str, dict[str, int]] = {}
-    trends: dict[str, dict[str, list[int]]] = {}
+    total = Counted(groups={}, trends={}, counted_at=min(part.counted_at for part in parts))
     for part in parts:
         for key, per_group in part.groups.items():
-            numbers = groups.setdefault(key, {})
             for group, value in per_group.items():
-                numbers[group] = numbers.get(group, 0) + value
+                _add(total, key, group, value, None)
         for key, per_group in part.trends.items():
-            monthly = trends.setdefault(key, {})
             for group, months in per_group.items():
-                monthly[group] = [a + b for a, b in zip(monthly.get(group, [0] * 12), months, strict=True)]
-    return Counted(groups=groups, trends=trends, counted_at=min(part.counted_at for part in parts))
+                _add(total, key, group, 0, months)
+    return total
 
 
 def _added_up(rows: Rows, group_len: int, with_trends: bool, counted_at: datetime.datetime) -> Counted:
     """The rows' numbers (and trends) summed per group of `group_len` digits."""
-    groups: dict[str, dict[str, int]] = {}
-    trends: dict[str, dict[str, list[int]]] = {}
+    total = Counted(groups={}, trends={}, counted_at=counted_at)
     for code, (numbers, monthly) in rows.items():
-        group = code[:group_len]
         for key, value in numbers.items():
-            per_group = groups.setdefault(key, {})
-            per_group[group] = per_group.get(group, 0) + value
+            _add(total, key, code[:group_len], value, None)
         for key, months in monthly.items() if with_trends else ():
-            total = trends.setdefault(key, {}).setdefault(group, [0] * 12)
-            trends[key][group] = [a + b for a, b in zip(total, months, strict=True)]
-    return Counted(groups=groups, trends=trends, counted_at=counted_at)
+            _add(total, key, code[:group_len], 0, months)
+    return total
+
+
+def _add(total: Counted, key: str, group: str, value: int, months: list[int] | None) -> None:
+    """Add a figure's number, or its 12 monthly numbers, to a group of `total`."""
+    if months is None:
+        per_group = total.groups.setdefault(key, {})
+        per_group[group] = per_group.get(group, 0) + value
+    else:
+        monthly = total.trends.setdefault(key, {})
+        monthly[group] = [a + b for a, b in zip(monthly.get(group, [0] * 12), months, strict=True)]
 
 
 def count_everything(year: int | None = None) -> int:
-    """Count every county's figures again in full (`minxin count-figures`); returns how many units."""
+    """Count every county's figures again in full (`minxin count-figures`); returns how many units (the
+    counties, and the prefectures and provinces for the records under their own codes)."""
     year = year or timezone.localdate().year
     above = Region.objects.filter(level__in=[codes.PROVINCE, codes.PREFECTURE, codes.COUNTY])
     every = sorted({code[:6] for code in above.values_list("code", flat=True)})
@@ -154,6 +159,8 @@ def units(region: Region) -> list[str]:
 
 def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
     """Each unit's state, the audit events since, and what to count again."""
+    if not unit_list:  # a database without regions yet
+        return []
     states = {state.unit: state for state in TallyState.objects.filter(year=year, unit__in=unit_list)}
     for unit in unit_list:
         if unit not in states:
@@ -165,8 +172,9 @@ def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
     newest = _newest() if any(state.full_at is None for state in states.values()) else 0
     lows = {unit: (state.version if state.full_at else newest) - WINDOW for unit, state in states.items()}
     shared = _events(min(lows.values()))  # one read of the log serves every unit it reaches back for
+    digest = _digest(registered())
     return [_plan(states[unit], [event for event in shared if event[0] > lows[unit]] if len(shared) < MAX_EVENTS
-                  else _events(lows[unit]), force) for unit in unit_list]
+                  else _events(lows[unit]), digest, force) for unit in unit_list]
 
 
 def _events(low: int) -> list[Event]:
@@ -174,13 +182,14 @@ def _events(low: int) -> list[Event]:
     return list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list(*_EVENT_FIELDS)[:MAX_EVENTS])
 
 
-def _plan(state: TallyState, events: list[Event], force: bool) -> _Plan:
+def _plan(state: TallyState, events: list[Event], digest: str, force: bool) -> _Plan:
     now = timezone.now()
-    if not force and state.counted_at and (now - state.counted_at).total_seconds() < settings.MINXIN_DASHBOARD_STALE_SECONDS:
+    age = (now - state.counted_at).total_seconds() if state.counted_at else None
+    if age is not None and age < settings.MINXIN_DASHBOARD_STALE_SECONDS and not force:
         return _Plan(state, now, None)
     seen = set(state.seen)
-    new = [code for pk, code, action in events if pk not in seen and not is_read(action)]  # a read changes nothing
-    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(registered())
+    new = [code for pk, code, action in events if pk not in seen and not is_uncounted(action)]
+    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != digest
             or now - state.full_at >= FULL_EVERY)
     places = None if full else _places(new, state.unit)
     daily = state.day != timezone.localdate(now)

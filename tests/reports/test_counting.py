@@ -2,6 +2,7 @@
 and its numbers stay those of a full count."""
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
@@ -299,7 +300,7 @@ def test_a_busy_database_shows_the_numbers_and_stores_them_on_a_later_view(world
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", ["search.identifier", "reveal.id_number", "household.export.unmasked",
-                                    "token.issue", "card.print"])
+                                    "token.issue", "user.create", "card.print"])
 def test_a_read_counts_nothing_even_at_the_county(world, counts, action):
     admin, village = world.users["county_admin"], world.village("gz")
     first = _summary(admin)
@@ -321,3 +322,12 @@ def test_a_search_by_id_number_counts_nothing(world, counts, client):
     assert AuditEvent.objects.filter(action="search.identifier", region_code=COUNTY).exists()
     _summary(admin)
     assert counts == ["520627"]
+
+
+@pytest.mark.django_db
+def test_the_nightly_count_on_a_database_without_regions_counts_nothing():
+    Region.objects.all().delete()
+    out = io.StringIO()
+    call_command("count-figures", stdout=out)
+    assert "0 counties" in out.getvalue()
+    assert not TallyState.objects.exists()

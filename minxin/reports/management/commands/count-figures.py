@@ -21,4 +21,4 @@ class Command(BaseCommand):
             raise CommandError(f"--year must be between 2000 and {timezone.localdate().year}, not {year}.")
         started = time.perf_counter()
         units = count_everything(year)
-        self.stdout.write(f"Counted the figures of {units} counties in {time.perf_counter() - started:.1f} s.")
+        self.stdout.write(f"Counted the figures of {units} counties (and the regions above them) in {time.perf_counter() - started:.1f} s.")
