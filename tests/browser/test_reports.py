@@ -108,6 +108,18 @@ def test_dashboard_fits_a_phone_screen(browser, mapped_world, live_server, login
         page.locator("#breakdown-chart svg").wait_for()
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"
+        # Every township is named beside its bar, and no two names overlap (the county has 22).
+        boxes = page.evaluate("""() => {
+            const labels = new Set(JSON.parse(document.getElementById("dashboard-data").textContent).labels);
+            return [...document.querySelectorAll("#breakdown-chart svg text")]
+                .filter((text) => labels.has(text.textContent))
+                .map((text) => { const r = text.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });
+        }""")
+        labels = page.evaluate("() => JSON.parse(document.getElementById('dashboard-data').textContent).labels")
+        assert len(labels) > 8 and len(boxes) == len(labels)
+        overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                       if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+        assert overlapping == []
         shot(page, "reports-dashboard-phone")
     finally:
         context.close()

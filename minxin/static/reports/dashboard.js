@@ -12,13 +12,25 @@
     return empty ? [{ type: "text", left: "center", top: "middle", style: { text: data.words.empty, fontSize: 14, fill: "#6c757d" } }] : [];
   }
 
+  // Each place's name needs about this many pixels under a column; where the chart is narrower
+  // (a phone, a county with twenty townships) the bars lie down, one row per place, and the chart
+  // grows to hold them all.
+  const LABEL_PX = 44;
+  const ROW_PX = 24;
+  const baseHeight = barEl.clientHeight;
+
   function drawBar(key) {
+    const lying = barEl.clientWidth < data.labels.length * LABEL_PX;
+    barEl.style.height = lying ? `${Math.max(baseHeight, data.labels.length * ROW_PX + 40)}px` : "";
+    bar.resize();
+    const places = { type: "category", data: data.labels, axisLabel: { interval: 0 } };
+    const values = { type: "value", minInterval: 1 };
     bar.setOption({
       graphic: emptyNote(data.series[key] || []),
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: data.labels, axisLabel: { interval: 0, rotate: data.labels.length > 8 ? 40 : 0 } },
-      yAxis: { type: "value", minInterval: 1 },
+      xAxis: lying ? values : places,
+      yAxis: lying ? { ...places, inverse: true } : values,
       series: [{ name: data.names[key], type: "bar", data: data.series[key], itemStyle: { color: red } }],
     }, true);
   }
@@ -47,5 +59,5 @@
       markArea: i === 0 ? mark : undefined,
     })),
   });
-  window.addEventListener("resize", () => { bar.resize(); trend.resize(); });
+  window.addEventListener("resize", () => { drawBar(select.value); trend.resize(); });
 })();
