@@ -3,9 +3,12 @@
 python -m bench._registry_worker prep|others|floor|import|export|list|demo ARGS — prints a JSON line.
 """
 
+import contextlib
 import json
+import os
 import resource
 import sys
+import threading
 import time
 
 
@@ -178,10 +181,46 @@ def list_(requests="40"):
 
 STEPS = {"prep": prep, "others": others, "floor": floor, "import": import_, "export": export, "demo": demo_, "list": list_}
 
+def _rss_mb(pid: str) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")), 0.0)
+    except OSError:  # the process has just ended
+        return 0.0
+
+
+def _children() -> list[str]:
+    pids = []
+    for thread in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError), open(f"/proc/self/task/{thread}/children") as children:
+            pids += children.read().split()
+    return pids
+
+
+class PeakSampler(threading.Thread):
+    """The most memory this process and its children (the workbook's reader, the presealing worker)
+    held at one time, sampled every 20 ms: their separate peaks come at different moments (the
+    reader's while it loads the workbook, the importer's while it writes), so adding those would
+    count memory that was never in use at once."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = 0.0
+
+    def run(self) -> None:
+        while True:
+            self.peak = max(self.peak, _rss_mb("self") + sum(map(_rss_mb, _children())))
+            time.sleep(0.02)
+
+
 if __name__ == "__main__":
     _setup()
+    sampler = PeakSampler()
+    if sys.platform == "linux":
+        sampler.start()
     result = STEPS[sys.argv[1]](*sys.argv[2:])
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The largest child: a workbook is loaded by its own process (registry/io/sheet_child.py).
     result["child_max_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["peak_at_once_mb"] = sampler.peak
     print(json.dumps(result, ensure_ascii=False, default=str))

@@ -19,6 +19,12 @@ def send(out: IO[bytes], value: Any) -> None:
 
 def receive(stream: IO[bytes]) -> Any:
     """The next frame's value; None at the end of the stream, or for a frame cut short or too large."""
+    payload = receive_payload(stream)
+    return None if payload is None else value_of(payload)
+
+
+def receive_payload(stream: IO[bytes]) -> bytes | None:
+    """The next frame as it came (value_of reads it): a payload is smaller than its value."""
     head = stream.read(8)
     if len(head) < 8:
         return None
@@ -26,7 +32,11 @@ def receive(stream: IO[bytes]) -> Any:
     if size > MAX_FRAME:
         return None
     payload = stream.read(size)
-    return marshal.loads(payload) if len(payload) == size else None  # noqa: S302 - our own helper's frames
+    return payload if len(payload) == size else None
+
+
+def value_of(payload: bytes) -> Any:
+    return marshal.loads(payload)  # noqa: S302 - our own helpers' frames
 
 
 def start(module: str, *args: str, **popen: Any) -> subprocess.Popen:

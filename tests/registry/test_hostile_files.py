@@ -129,6 +129,21 @@ def test_a_good_workbook_still_reads_through_the_child(world, tmp_path, sheet):
     assert rows[0] == (1, HEADER) and len(rows) == 4 and rows[1][1][HEADER.index("姓名")] == "张三丰"
 
 
+def test_the_reading_process_ends_once_it_has_sent_the_sheet_not_when_the_last_row_is_read(world, sheet):
+    """The child holds the whole sheet in memory: it sends every row at once (far more than a pipe
+    holds) and ends, while the importer is still at the first row; no row is lost."""
+    rows = family() * 700  # two frames, the first alone 20 times what a pipe holds
+    opened = reader.open_sheet(sheet(rows, kind="xlsx"))
+    assert next(opened.rows) == (1, HEADER)
+    process = opened.loader.process
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.returncode == 0
+    rest = list(opened.rows)
+    assert len(rest) == len(rows) and rest[-1][0] == len(rows) + 1
+
+
 def test_an_upload_is_never_read_inside_the_request(world, client, sheet, settings, tmp_path):
     """The default task backend only queues: the page answers before a single row is read."""
     settings.MEDIA_ROOT = tmp_path / "media"
