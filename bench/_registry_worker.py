@@ -8,7 +8,6 @@ import json
 import os
 import resource
 import sys
-import threading
 import time
 
 
@@ -189,38 +188,50 @@ def _rss_mb(pid: str) -> float:
         return 0.0
 
 
-def _children() -> list[str]:
-    pids = []
-    for thread in os.listdir("/proc/self/task"):
-        with contextlib.suppress(OSError), open(f"/proc/self/task/{thread}/children") as children:
-            pids += children.read().split()
-    return pids
+def _family(pid: str) -> list[str]:
+    """The process and its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            for thread in os.listdir(f"/proc/{current}/task"):
+                with contextlib.suppress(OSError), open(f"/proc/{current}/task/{thread}/children") as children:
+                    todo += children.read().split()
+    return found
 
 
-class PeakSampler(threading.Thread):
-    """The most memory this process and its children (the workbook's reader, the presealing worker)
-    held at one time, sampled every 20 ms: their separate peaks come at different moments (the
-    reader's while it loads the workbook, the importer's while it writes), so adding those would
-    count memory that was never in use at once."""
+def sample(pid: str) -> None:
+    """The most memory process `pid` and its descendants (the workbook's reader, the presealing
+    worker) held at one time, sampled every 20 ms until stdin closes; printed in MiB. Their separate
+    peaks come at different moments (the reader's while it loads the workbook, the importer's while
+    it writes), so adding those would count memory never in use at once. A process of its own: a
+    sampling thread would take the GIL from the measured one fifty times a second (that slowed a
+    county import by 8 s)."""
+    import select
 
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.peak = 0.0
+    peak, itself = 0.0, str(os.getpid())
+    while not select.select([sys.stdin], [], [], 0.02)[0]:
+        peak = max(peak, sum(_rss_mb(member) for member in _family(pid) if member != itself))
+    print(f"{peak:.1f}", flush=True)
 
-    def run(self) -> None:
-        while True:
-            self.peak = max(self.peak, _rss_mb("self") + sum(map(_rss_mb, _children())))
-            time.sleep(0.02)
+
+def _start_sampler():
+    import subprocess
+
+    return subprocess.Popen([sys.executable, "-m", "bench._registry_worker", "sample", str(os.getpid())],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "sample":
+        sample(sys.argv[2])
+        sys.exit()
     _setup()
-    sampler = PeakSampler()
-    if sys.platform == "linux":
-        sampler.start()
+    sampler = _start_sampler()
     result = STEPS[sys.argv[1]](*sys.argv[2:])
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The largest child: a workbook is loaded by its own process (registry/io/sheet_child.py).
     result["child_max_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result["peak_at_once_mb"] = sampler.peak
+    result["peak_at_once_mb"] = float(sampler.communicate("")[0])
     print(json.dumps(result, ensure_ascii=False, default=str))
