@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from minxin.core import frames
 from minxin.registry.io import reader
 from minxin.registry.models import ExportJob, Household, ImportJob
 from minxin.registry.services_io import household_import, jobs_recover
@@ -129,10 +130,11 @@ def test_a_good_workbook_still_reads_through_the_child(world, tmp_path, sheet):
     assert rows[0] == (1, HEADER) and len(rows) == 4 and rows[1][1][HEADER.index("姓名")] == "张三丰"
 
 
-def test_the_reading_process_ends_once_it_has_sent_the_sheet_not_when_the_last_row_is_read(world, sheet):
-    """The child holds the whole sheet in memory: it sends every row at once (far more than a pipe
+def test_the_reading_process_ends_once_it_has_sent_the_sheet_not_when_the_last_row_is_read(world, sheet, monkeypatch):
+    """The child holds the whole sheet in memory: it sends every row at once (more than its pipe
     holds) and ends, while the importer is still at the first row; no row is lost."""
-    rows = family() * 700  # two frames, the first alone 20 times what a pipe holds
+    monkeypatch.setattr(frames, "PIPE_BYTES", 2**16)  # a frame of 2,000 rows is 280 KB
+    rows = family() * 1400  # three frames: the second alone overfills the pipe
     opened = reader.open_sheet(sheet(rows, kind="xlsx"))
     assert next(opened.rows) == (1, HEADER)
     process = opened.loader.process
@@ -142,6 +144,21 @@ def test_the_reading_process_ends_once_it_has_sent_the_sheet_not_when_the_last_r
     assert process.returncode == 0
     rest = list(opened.rows)
     assert len(rest) == len(rows) and rest[-1][0] == len(rows) + 1
+
+
+def test_a_helpers_pipes_are_widened_so_a_frame_passes_in_one_read():
+    import fcntl
+    import subprocess
+
+    process = frames.start("minxin.core.presealing", stdin=subprocess.PIPE)
+    try:
+        for pipe in (process.stdin, process.stdout):
+            assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) == frames.PIPE_BYTES
+    finally:
+        process.kill()
+        process.wait()
+        process.stdin.close()
+        process.stdout.close()
 
 
 def test_an_upload_is_never_read_inside_the_request(world, client, sheet, settings, tmp_path):

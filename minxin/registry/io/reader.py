@@ -16,9 +16,7 @@ Formulas are never evaluated: calamine returns the value the file cached, and a 
 """
 
 import codecs
-import contextlib
 import csv
-import fcntl
 import html
 import io
 import logging
@@ -48,7 +46,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SCAN_CHUNK = 2**20
 DIMENSION_HEAD = 64 * 1024  # a worksheet declares its <dimension> before its cells
-PIPE_BYTES = 2**20
 
 
 class UnusableFile(Exception):
@@ -228,9 +225,9 @@ class _Loader:
     as they came (marshal bytes), and `frame()` reads them in turn. So the child, which holds the
     whole sheet in memory (a county's: 900 MB), ends as soon as it has sent it, not when the
     importer has checked the last row; the importer holds the compact frames it has not read yet
-    instead. The pipe is widened so that the thread takes a frame in one read: a county's reader
-    then ends 4 s after loading the sheet, and the import needs no more memory at once (1.45 GB)
-    than the reader alone while it loads (it needed 1.6 GB)."""
+    instead. With the pipe widened (frames.start) the thread takes a frame in one read: a county's
+    reader then ends 4 s after loading the sheet, and the import needs no more memory at once
+    (1.45 GB) than the reader alone while it loads (it needed 1.6 GB)."""
 
     def __init__(self, path: str, sheet: str = ""):
         self.path, self.sheet = path, sheet
@@ -243,10 +240,6 @@ class _Loader:
 
     def drain(self) -> None:
         """Take the rest of the child's frames as they come, on a thread."""
-        with contextlib.suppress(OSError, AttributeError):  # Linux's pipes can be widened (to its default cap)
-            # A frame (2,000 rows) then passes in one read, not in 64 KB pieces that each wait for the
-            # interpreter's lock while the importer checks rows.
-            fcntl.fcntl(self.process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self._frames = queue.SimpleQueue()
         self._drainer = threading.Thread(target=self._drain, args=(self.process.stdout, self._frames),
                                          name="sheet-frames", daemon=True)
