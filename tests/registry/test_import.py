@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from minxin.core.models import AuditEvent
-from minxin.registry.models import Household, Member, Registration
+from minxin.registry.models import Helper, Household, Member, Registration
 from minxin.registry.services_io import household_import
 from tests.registry.conftest import HEADER, family, person_row
 from tests.sealed import plain
@@ -543,20 +543,64 @@ def test_a_first_load_builds_the_registrys_indexes_once_its_rows_are_in(world, m
     monkeypatch.setattr(importer, "_FIRST_LOAD", 1)
     assert isinstance(importer._first_load(["one household"]), contextlib.nullcontext)  # the registry is not empty
 
-    with transaction.atomic(), bulk.indexes_rebuilt([Household, Member]):
+    with transaction.atomic(), bulk.built_after_load([Household, Member]):
         assert indexes() == {"registry_household": [], "registry_member": []}
     assert indexes() == before
 
-    with pytest.raises(RuntimeError), transaction.atomic(), bulk.indexes_rebuilt([Member]):
+    with pytest.raises(RuntimeError), transaction.atomic(), bulk.built_after_load([Member]):
         raise RuntimeError("the load failed")
     assert indexes() == before
 
     head = Member.objects.filter(relation="head").first()
-    with pytest.raises(IntegrityError), transaction.atomic(), bulk.indexes_rebuilt([Member]):
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.built_after_load([Member]):
         Member.objects.filter(household_id=head.household_id).update(relation="head")
     assert indexes() == before
     assert Member.objects.filter(household_id=head.household_id, relation="head").count() == 1
 
+
+def test_a_first_load_checks_the_keys_between_the_registrys_tables_once_its_rows_are_in(world):
+    """On PostgreSQL the foreign keys from one loaded table to another (a member's household) are
+    dropped for the load and added back at its end, where one check refuses a row that breaks them
+    and leaves the keys as they were; a key to a table outside the load (a household's village)
+    stays. On SQLite every key stays."""
+    from django.db import IntegrityError, connection, transaction
+
+    from minxin.registry.io import bulk
+
+    tables = ["registry_household", "registry_member", "registry_registration", "registry_helper"]
+
+    def keys():
+        with connection.cursor() as cursor:
+            return bulk._keys_between(cursor, tables) if connection.vendor == "postgresql" else []
+
+    def key_columns(table):
+        with connection.cursor() as cursor:
+            relations = connection.introspection.get_relations(cursor, table)
+        return {column: target for column, (_field, target) in relations.items()}
+
+    before = keys()
+    if connection.vendor == "postgresql":
+        assert {(table, definition.split(" REFERENCES ")[1].split("(")[0]) for table, _name, definition in before} == {
+            ("registry_member", "registry_household"), ("registry_registration", "registry_household"),
+            ("registry_helper", "registry_household")}
+    assert key_columns("registry_member") == {"household_id": "registry_household"}
+
+    models = [Household, Member, Registration, Helper]
+    with transaction.atomic(), bulk.built_after_load(models):
+        assert keys() == []
+        dropped = connection.vendor == "postgresql"
+        assert key_columns("registry_member") == ({} if dropped else {"household_id": "registry_household"})
+        assert key_columns("registry_household")["village_id"] == "regions_region"  # outside the load: kept
+    assert keys() == before and key_columns("registry_member") == {"household_id": "registry_household"}
+    if connection.vendor != "postgresql":
+        return  # SQLite checks the key it kept when the load commits (the test's transaction never does)
+
+    member = Member.objects.first()
+    missing = Household.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.built_after_load(models):
+        Member.objects.filter(pk=member.pk).update(household_id=missing)
+    assert keys() == before
+    assert Member.objects.get(pk=member.pk).household_id == member.household_id
 
 
 def test_only_a_large_load_into_an_empty_registry_rebuilds_its_indexes(db, monkeypatch):

@@ -448,10 +448,11 @@ _FIRST_LOAD = 10_000  # households from which a load into an empty registry buil
 
 def _first_load(valid):
     """A county's first load (a large sheet into an empty registry) builds the registry's secondary
-    indexes once, after its rows are in, rather than row by row (bulk.indexes_rebuilt)."""
+    indexes, and checks the keys between its tables, once its rows are in rather than row by row
+    (bulk.built_after_load)."""
     if len(valid) < _FIRST_LOAD or Household.objects.exists() or Member.objects.exists():
         return contextlib.nullcontext()
-    return bulk.indexes_rebuilt([Household, Member, Registration, Helper])
+    return bulk.built_after_load([Household, Member, Registration, Helper])
 
 
 def _add(counts: dict, more: dict) -> None:
