@@ -338,9 +338,10 @@ def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
 
 def _keys_between(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
     """PostgreSQL: (table, name, definition) of the foreign keys from one of `tables` to another."""
-    cursor.execute("SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                   "WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s) "
-                   "AND c.confrelid::regclass::text = ANY(%s) ORDER BY 1, 2", [tables, tables])
+    cursor.execute("SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                   "JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'f' "
+                   "AND c.conrelid = ANY(%s::regclass[]) AND c.confrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+                   [tables, tables])
     return list(cursor.fetchall())
 
 
