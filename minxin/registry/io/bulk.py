@@ -350,8 +350,8 @@ def built_after_load(models):
     """Load empty tables as pg_restore does. Their secondary indexes are dropped, and each is built
     once, sorted, when the load is done. On PostgreSQL the foreign keys from one of these tables to
     another are dropped too, and added back at the end, where one join checks every row: row by row,
-    each inserted row queued a check of its own (a county's first load wrote in 12.5 s instead of
-    18–19 s; adding back its 600,000 members' key takes 0.4 s). A key to a table outside the load (a
+    each inserted row queued a check of its own (a county's first load writes about a fifth faster,
+    bench/RESULTS.md; adding back its 600,000 members' key takes 0.4 s). A key to a table outside the load (a
     household's village) stays: dropping it would lock that table against every reader until the
     commit. On SQLite, whose key checks cost a load nothing measurable, every key stays.
 
