@@ -349,11 +349,12 @@ def _keys_between(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
 def built_after_load(models):
     """Load empty tables as pg_restore does. Their secondary indexes are dropped, and each is built
     once, sorted, when the load is done. On PostgreSQL the foreign keys from one of these tables to
-    another are dropped too, and added back at the end, where one join checks every row: row by row,
-    each inserted row queued a check of its own (a county's first load writes about a fifth faster,
-    bench/RESULTS.md; adding back its 600,000 members' key takes 0.4 s). A key to a table outside the load (a
-    household's village) stays: dropping it would lock that table against every reader until the
-    commit. On SQLite, whose key checks cost a load nothing measurable, every key stays.
+    another are dropped too, and added back at the end, where one join checks every row; row by
+    row, each inserted row queued a check of its own. A county's first load writes about a fifth
+    faster so (bench/RESULTS.md); adding back its 600,000 members' key takes 0.4 s. A key to a table
+    outside the load (a household's village) stays: dropping it would lock that table against every
+    reader until the commit. On SQLite, whose key checks cost a load nothing measurable, every key
+    stays.
 
     Use inside the load's transaction: DDL is transactional on both databases, so a load that fails
     (or is rolled back) leaves every index and key as it was. A partial unique index rebuilt here
