@@ -43,18 +43,30 @@ def _year_bounds(year):
 
 def hand_sql(year, prefix="520627", group_len=9):
     """A region's dashboard figures, written by hand: one grouped query per table, with conditional
-    aggregates where several figures come from the same rows (as the figures do), and the region as a
-    range of codes (as core.figures.within does)."""
-    from minxin.core.figures import prefix_end
+    aggregates where several figures (and trends) come from the same rows (as the figures do), and the
+    region as a range of codes (as core.figures.within does)."""
+    from django.utils import timezone
+
+    from minxin.core.figures import CODE_LENGTH, prefix_end
 
     start, end = _year_bounds(year)
     y0, y1 = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     inside = [prefix, prefix_end(prefix)]
 
-    def grouped(col, select, table, where="", params=()):
-        sql = (f"SELECT substr({col}, 1, {group_len}), {select} FROM {table} "  # noqa: S608 - written here
+    def grouped(col, select, table, where="", params=(), select_params=()):
+        group = col if group_len >= CODE_LENGTH else f"substr({col}, 1, {group_len})"  # as core.figures.code_group
+        sql = (f"SELECT {group}, {select} FROM {table} "  # noqa: S608 - written here
                f"WHERE {col} >= %s AND {col} < %s {where} GROUP BY 1")
-        return sql, [*inside, *params]
+        return sql, [*select_params, *inside, *params]
+
+    # The trends the figures count in the same scan (core.figures.months): the rows before each
+    # month's end, then all of them.
+    local = timezone.get_current_timezone()
+    ends = [datetime.datetime(year, m, 1, tzinfo=local).astimezone(datetime.UTC) for m in range(2, 13)]
+
+    def months(condition="1 = 1", col="occurred_at"):
+        return ", ".join([f"sum(CASE WHEN {condition} AND {col} < %s THEN 1 ELSE 0 END)"] * 11
+                         + [f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"])
 
     registry = ("count(*), sum(h.member_count), "
                 "sum(CASE WHEN r.id IS NOT NULL AND r.status <> 'cancelled' THEN 1 ELSE 0 END), "
@@ -62,6 +74,7 @@ def hand_sql(year, prefix="520627", group_len=9):
                 "sum(CASE WHEN r.status IN ('not_exited', 'returned') THEN 1 ELSE 0 END), "
                 "sum(CASE WHEN h.has_dibao THEN 1 ELSE 0 END), sum(CASE WHEN h.care_elderly THEN 1 ELSE 0 END), "
                 "sum(CASE WHEN h.care_child THEN 1 ELSE 0 END)")
+    meeting, lecture = "category = 'meeting'", "category = 'lecture'"
     meetings = ", ".join(f"sum(CASE WHEN category = '{c}' THEN 1 ELSE 0 END)" for c in ("meeting", "lecture", "training"))
     return [
         grouped("village_id", "count(DISTINCT cadre_id), count(DISTINCT CASE WHEN role = 'first_secretary' "
@@ -73,16 +86,16 @@ def hand_sql(year, prefix="520627", group_len=9):
                 "AND status = 'approved' AND start_date BETWEEN %s AND %s", [y0, y1]),
         grouped("h.village_id", registry,
                 "registry_household h LEFT JOIN registry_registration r ON r.household_id = h.id"),
-        grouped("village_id", "count(*), count(DISTINCT household_id)", "fieldwork_visit",
-                "AND occurred_at >= %s AND occurred_at < %s", [start, end]),
-        grouped("village_id", meetings, "fieldwork_meeting", "AND occurred_at >= %s AND occurred_at < %s",
-                [start, end]),
+        grouped("village_id", f"count(*), count(DISTINCT household_id), {months()}", "fieldwork_visit",
+                "AND occurred_at >= %s AND occurred_at < %s", [start, end], ends),
+        grouped("village_id", f"{meetings}, {months(meeting)}, {months(lecture)}", "fieldwork_meeting",
+                "AND occurred_at >= %s AND occurred_at < %s", [start, end], ends * 2),
         grouped("village_id", "count(*)", "fieldwork_familycall", "AND occurred_at >= %s AND occurred_at < %s",
                 [start, end]),
         grouped("village_id", "count(*)", "fieldwork_liaisoncard", "AND issued_at >= %s AND issued_at < %s",
                 [start, end]),
-        grouped("village_id", "count(*), count(answered_at)", "fieldwork_villagerrequest",
-                "AND submitted_at >= %s AND submitted_at < %s", [start, end]),
+        grouped("village_id", f"count(*), count(answered_at), {months(col='submitted_at')}",
+                "fieldwork_villagerrequest", "AND submitted_at >= %s AND submitted_at < %s", [start, end], ends),
         grouped("village_id", "count(*)", "fieldwork_need", "AND closed_at >= %s AND closed_at < %s", [start, end]),
     ]
 
@@ -98,7 +111,7 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
     from django.test import Client
 
     from minxin.core.audit import audit_record
-    from minxin.core.figures import compute_all, registered, within
+    from minxin.core.figures import compute, registered, within
     from minxin.registry.models import Household
     from minxin.registry.services import household_update
     from minxin.reports import counting
@@ -122,7 +135,8 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
         cache.clear()
 
     def figures_cold():
-        compute_all(registered(), region.prefix, year, 12)
+        """What a count in full counts (numbers and trends), on one connection."""
+        compute(registered(), region.prefix, year, 12)
 
     household = Household.objects.filter(within("village_id", (editor or user).scope_id[:6])).order_by("pk").first()
 

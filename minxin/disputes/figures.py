@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.figures import aggregate_by_group, figure_set, list_link, monthly_trend
+from minxin.core.figures import IN_SOURCE, aggregate_by_group, figure_set, list_link, months
 from minxin.disputes import selectors
 from minxin.disputes.models import Dispute, Petition, Screening
 
@@ -15,7 +15,7 @@ MODULE = _("矛盾纠纷")
 
 @figure_set(
     ("disputes.screenings", _("矛盾纠纷排查"), _("次"), 60,
-     monthly_trend(Screening.objects.all(), "village__code", "screened_on")),
+     IN_SOURCE),
     ("disputes.nil_reports", _("零报告"), _("次"), 61),
     ("disputes.found", _("排查出矛盾纠纷"), _("件"), 62),
     module=MODULE,
@@ -27,12 +27,13 @@ def screenings(prefix, year, group_len):
         "disputes.screenings": Count("pk"),
         "disputes.nil_reports": Count("pk", filter=Q(found=0)),
         "disputes.found": Sum("found"),
+        **months("disputes.screenings", Screening, "screened_on", year),
     }, screened_on__year=year)
 
 
 @figure_set(
     ("disputes.cases", _("登记矛盾纠纷"), _("件"), 63,
-     monthly_trend(Dispute.objects.all(), "village__code", "reported_on")),
+     IN_SOURCE),
     ("disputes.resolved", _("调解成功"), _("件"), 64),
     ("disputes.in_village", _("村级化解（小事不出村）"), _("件"), 65),
     ("disputes.escalated", _("上报乡镇"), _("件"), 66),
@@ -52,12 +53,13 @@ def cases(prefix, year, group_len):
         "disputes.in_village": Count("pk", filter=resolved & Q(level=Dispute.Level.VILLAGE)),
         "disputes.escalated": Count("pk", filter=Q(level=Dispute.Level.TOWNSHIP)),
         "disputes.overdue": Count("pk", filter=Q(due_on__lt=timezone.localdate())),
+        **months("disputes.cases", Dispute, "reported_on", year),
     }, reported_on__year=year)
 
 
 @figure_set(
     ("disputes.petitions", _("信访事项"), _("件"), 69,
-     monthly_trend(Petition.objects.all(), "region__code", "received_on")),
+     IN_SOURCE),
     ("disputes.petitions_replied", _("信访事项已答复"), _("件"), 70),
     ("disputes.petitions_overdue", _("信访事项超期"), _("件"), 71),
     ("disputes.backlog", _("积案（领导包案）"), _("件"), 72),
@@ -74,4 +76,5 @@ def petitions(prefix, year, group_len):
         "disputes.petitions_replied": Count("pk", filter=Q(replied_on__isnull=False)),
         "disputes.petitions_overdue": Count("pk", filter=Q(due_on__lt=timezone.localdate())),
         "disputes.backlog": Count("pk", filter=~Q(backlog_leader="")),
+        **months("disputes.petitions", Petition, "received_on", year),
     }, received_on__year=year)

@@ -5,12 +5,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import (
+    IN_SOURCE,
     aggregate_by_group,
     count_by_group,
     figure,
     figure_set,
     list_link,
-    monthly_trend,
+    months,
 )
 from minxin.fieldwork import selectors
 from minxin.fieldwork.models import FamilyCall, LiaisonCard, Meeting, Need, VillagerRequest, Visit
@@ -24,25 +25,22 @@ def _records(url_name, **params):
     return list_link(url_name, region=lambda code: {"village": code}, visible=selectors.can_view, **params)
 
 
-def _trend(model, date_field="occurred_at", **filters):
-    return monthly_trend(model.objects.filter(**filters), "village__code", date_field)
-
-
 @figure_set(
-    ("fieldwork.visits", _("走访"), _("次"), 30, _trend(Visit)),
+    ("fieldwork.visits", _("走访"), _("次"), 30, IN_SOURCE),
     ("fieldwork.households_visited", _("走访农户"), _("户"), 31),
     module=MODULE, links={"fieldwork.visits": _records("fieldwork:visit-list")},
 )
 def visits(prefix, year, group_len):
     return aggregate_by_group(Visit.objects.all(), "village__code", prefix, group_len, {
-        "fieldwork.visits": Count("pk"),
+        "fieldwork.visits": Count("*"),
         "fieldwork.households_visited": Count("household", distinct=True),
+        **months("fieldwork.visits", Visit, "occurred_at", year),
     }, occurred_at__year=year)
 
 
 @figure_set(
-    ("fieldwork.meetings", _("群众会、院坝会"), _("场"), 32, _trend(Meeting, category=Meeting.Category.MEETING)),
-    ("fieldwork.lectures", _("讲堂、宣讲"), _("场"), 33, _trend(Meeting, category=Meeting.Category.LECTURE)),
+    ("fieldwork.meetings", _("群众会、院坝会"), _("场"), 32, IN_SOURCE),
+    ("fieldwork.lectures", _("讲堂、宣讲"), _("场"), 33, IN_SOURCE),
     ("fieldwork.trainings", _("电商、技能培训"), _("场"), 34),
     module=MODULE, links={f"fieldwork.{name}s": _records("fieldwork:meeting-list", category=category)
                           for name, category in (("meeting", Meeting.Category.MEETING),
@@ -54,6 +52,8 @@ def meetings(prefix, year, group_len):
         "fieldwork.meetings": Count("pk", filter=Q(category=Meeting.Category.MEETING)),
         "fieldwork.lectures": Count("pk", filter=Q(category=Meeting.Category.LECTURE)),
         "fieldwork.trainings": Count("pk", filter=Q(category=Meeting.Category.TRAINING)),
+        **months("fieldwork.meetings", Meeting, "occurred_at", year, category=Meeting.Category.MEETING),
+        **months("fieldwork.lectures", Meeting, "occurred_at", year, category=Meeting.Category.LECTURE),
     }, occurred_at__year=year)
 
 
@@ -69,7 +69,7 @@ def cards(prefix, year, group_len):
 
 
 @figure_set(
-    ("fieldwork.requests", _("群众诉求"), _("件"), 37, _trend(VillagerRequest, "submitted_at")),
+    ("fieldwork.requests", _("群众诉求"), _("件"), 37, IN_SOURCE),
     ("fieldwork.requests_answered", _("诉求已答复"), _("件"), 38),
     module=MODULE, links={"fieldwork.requests": _records("fieldwork:request-list", status="all")},
 )
@@ -77,6 +77,7 @@ def requests(prefix, year, group_len):
     return aggregate_by_group(VillagerRequest.objects.all(), "village__code", prefix, group_len, {
         "fieldwork.requests": Count("pk"),
         "fieldwork.requests_answered": Count("pk", filter=Q(answered_at__isnull=False)),
+        **months("fieldwork.requests", VillagerRequest, "submitted_at", year),
     }, submitted_at__year=year)
 
 

@@ -44,7 +44,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from minxin.core.audit import is_uncounted
-from minxin.core.figures import Figure, compute_all, compute_trends, registered, within
+from minxin.core.figures import Figure, compute, registered, spread_ok, within
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -206,14 +206,14 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> dict[str, tuple[R
     all): one scan of a big table costs less than one range of it per county."""
     figures = registered()
     in_full = [plan for plan in plans if plan.places is None]
-    together = _count(figures, prefix, year) if len(in_full) > 1 else None
+    together = _count(figures, prefix, year, spread=True) if len(in_full) > 1 else None
     out = {}
     for plan in plans:
         assert plan.events is not None
         state = plan.state
         old = _rows(state, year)
         if plan.places is None:
-            fresh = together if together is not None else _count(figures, state.unit, year)
+            fresh = together if together is not None else _count(figures, state.unit, year, spread=True)
             rows = {code: pair for code, pair in fresh.items() if code.startswith(state.unit)}
         else:
             rows = old
@@ -246,14 +246,16 @@ def _rows(state: TallyState, year: int) -> Rows:
     return rows
 
 
-def _count(figures: list[Figure], prefix: str, year: int) -> Rows:
-    """The figures' numbers and trends for each region code inside `prefix`, from the records."""
+def _count(figures: list[Figure], prefix: str, year: int, spread: bool = False) -> Rows:
+    """The figures' numbers and trends for each region code inside `prefix`, from the records; a count
+    in full (`spread`) runs its queries on connections of their own at once where it may."""
     rows: Rows = {}
-    for key, per_code in compute_all(figures, prefix, year, 12).items():
+    numbers, trends = compute(figures, prefix, year, 12, spread=spread and spread_ok())
+    for key, per_code in numbers.items():
         for code, value in per_code.items():
             if value:
                 rows.setdefault(code, ({}, {}))[0][key] = value
-    for key, monthly in compute_trends(figures, prefix, year, 12).items():
+    for key, monthly in trends.items():
         for code, months in monthly.items():
             if any(months):
                 rows.setdefault(code, ({}, {}))[1][key] = list(months)

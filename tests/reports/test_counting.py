@@ -28,12 +28,12 @@ def counts(monkeypatch):
     keys) for a count of some figures only."""
     counted: list = []
 
-    def spy(figure_list, prefix, year, group_len):
+    def spy(figure_list, prefix, year, group_len, **options):
         keys = tuple(sorted(item.key for item in figure_list))
         counted.append(prefix if len(keys) == len(figures.FIGURES) else (prefix, keys))
-        return figures.compute_all(figure_list, prefix, year, group_len)
+        return figures.compute(figure_list, prefix, year, group_len, **options)
 
-    monkeypatch.setattr(counting, "compute_all", spy)
+    monkeypatch.setattr(counting, "compute", spy)
     return counted
 
 
@@ -229,14 +229,14 @@ def test_a_count_another_process_stored_first_is_kept_and_the_late_one_is_shown_
     admin, village = world.users["county_admin"], world.village("tdw")
     _summary(admin)
     _new_household(world, "tdw", "N9", 87)
-    real = counting.compute_all
+    real = counting.compute
 
-    def meanwhile(figure_list, prefix, year, group_len):
+    def meanwhile(figure_list, prefix, year, group_len, **options):
         TallyState.objects.filter(unit="520627").update(revision=10_000)  # another process stored first
-        monkeypatch.setattr(counting, "compute_all", real)
-        return real(figure_list, prefix, year, group_len)
+        monkeypatch.setattr(counting, "compute", real)
+        return real(figure_list, prefix, year, group_len, **options)
 
-    monkeypatch.setattr(counting, "compute_all", meanwhile)
+    monkeypatch.setattr(counting, "compute", meanwhile)
     shown = _summary(admin)
     assert TallyState.objects.get(unit="520627").revision == 10_000  # this process stored nothing
     again = _summary(admin)
@@ -292,7 +292,7 @@ def test_a_busy_database_shows_the_numbers_and_stores_them_on_a_later_view(world
     assert shown.totals["registry.households"] == before.totals["registry.households"] + 1
     assert TallyState.objects.get(unit="520627").revision == revision  # nothing stored
     monkeypatch.undo()
-    monkeypatch.setattr(counting, "compute_all", lambda *args: counts.append(args[1]) or figures.compute_all(*args))
+    monkeypatch.setattr(counting, "compute", lambda *args, **options: counts.append(args[1]) or figures.compute(*args, **options))
     later = _summary(admin)
     assert counts[-1] == village.code and TallyState.objects.get(unit="520627").revision == revision + 1
     assert _seen(later) == _seen(shown) == _full(admin)
@@ -331,3 +331,49 @@ def test_the_nightly_count_on_a_database_without_regions_counts_nothing():
     call_command("count-figures", stdout=out)
     assert "0 counties" in out.getvalue()
     assert not TallyState.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_in_full_spread_over_connections_of_its_own_gives_the_same_numbers(small_prefecture, monkeypatch):
+    """On PostgreSQL, outside a transaction, a count in full runs its queries on two more connections
+    at once (their rows are committed, so those connections see them); it gives what one connection
+    gives, and leaves no connection open. SQLite, or a transaction, keeps to its own connection."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from minxin.accounts.models import User
+
+    threads: list[str] = []
+    real = figures._own_connection
+    monkeypatch.setattr(figures, "_own_connection", lambda call: threads.append(threading.current_thread().name)
+                        or real(call))
+    postgres = connection.vendor == "postgresql"
+    assert figures.spread_ok() is postgres
+    with transaction.atomic():
+        assert not figures.spread_ok()
+
+    def sessions():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    before = sessions() if postgres else 0
+    year = timezone.localdate().year
+    one = figures.compute(figures.registered(), "5206", year, 12)
+    assert threads == []
+    spread = figures.compute(figures.registered(), "5206", year, 12, spread=True)
+    assert spread == one and one[0]["registry.households"] and one[1]["fieldwork.visits"]
+    assert len(threads) > 2 and {name.split("_")[0] for name in threads} == {"figures"}
+    if postgres:
+        assert sessions() == before  # the threads' connections are closed
+
+    threads.clear()
+    city = User.objects.get(username="city")
+    audit_record(actor=None, action="test.city", object_type="test", region_code="520600000000")
+    counted = _summary(city, "520600000000")
+    assert bool(threads) is postgres  # the view's count in full of the ten counties, spread where it may
+    _forget()
+    with transaction.atomic():
+        alone = _summary(city, "520600000000")
+    assert _seen(counted) == _seen(alone)
