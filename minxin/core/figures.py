@@ -132,8 +132,9 @@ def compute(figures: list[Figure], prefix: str, year: int, group_len: int, *, tr
 
 
 def spread_ok() -> bool:
-    """Whether a count may run its queries on connections of their own: on PostgreSQL (SQLite has one
-    writer and little to gain), and outside a transaction, whose rows other connections do not see."""
+    """Whether a count may run its queries on connections of their own: on PostgreSQL (where it was
+    measured; SQLite keeps its one connection), and outside a transaction, whose rows other
+    connections do not see."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
@@ -238,11 +239,11 @@ def months(key: str, model: type[Model], date_field: str, year: int, **filters: 
     all the rows; months_of takes the differences (0.10 s less than a range a month for the
     prefecture's visits)."""
     tz = timezone.get_current_timezone()
-    ends: list[datetime.date]  # datetimes for a DateTimeField (a datetime is a date)
+    ends: list[datetime.date]  # the ends of January to November; datetimes for a DateTimeField
     if isinstance(model._meta.get_field(date_field), DateTimeField):
-        ends = [datetime.datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz) for m in range(1, 12)]
+        ends = [datetime.datetime(year, month, 1, tzinfo=tz) for month in range(2, 13)]
     else:
-        ends = [datetime.date(year, m + 1, 1) for m in range(1, 12)]
+        ends = [datetime.date(year, month, 1) for month in range(2, 13)]
     # Counting the date (never null in the year's rows), not the id: an index on the group and the
     # date answers alone (the county's visits: 66 ms against 127 ms reading the rows).
     before = {MONTH_KEY.format(key=key, month=m): Count(date_field, filter=Q(**{f"{date_field}__lt": end}, **filters))
