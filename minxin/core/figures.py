@@ -142,8 +142,8 @@ def _each(calls: list[Callable[[], Any]], spread: bool) -> list[Any]:
     """Each call's result, in order: one after another, or with `spread` on SPREAD threads, each with
     its own database connection, closed when its calls are done. The server runs each big query on
     parallel workers already, but the small queries' round trips and one big query's single-threaded
-    ends overlap with another's: the prefecture counted in full took 1.42–1.51 s on three connections
-    against 1.68–1.80 s on one (two cores)."""
+    ends overlap with another's: the prefecture's figures and trends took 1.27–1.42 s (median 1.29)
+    on two connections against 1.50–1.56 s (1.51) on one, alternating runs on two cores."""
     if not spread or len(calls) < 2:
         return [call() for call in calls]
     with ThreadPoolExecutor(max_workers=SPREAD, thread_name_prefix="figures") as pool:
