@@ -346,8 +346,8 @@ def test_a_count_in_full_spread_over_connections_of_its_own_gives_the_same_numbe
     from minxin.accounts.models import User
 
     threads: list[str] = []
-    real = figures._own_connection
-    monkeypatch.setattr(figures, "_own_connection", lambda call: threads.append(threading.current_thread().name)
+    real = figures._run
+    monkeypatch.setattr(figures, "_run", lambda call: threads.append(threading.current_thread().name)
                         or real(call))
     postgres = connection.vendor == "postgresql"
     assert figures.spread_ok() is postgres
