@@ -1,5 +1,6 @@
 """The household import: every messiness of SPEC §6, every bad input of the issue, the CLI contract."""
 
+import contextlib
 import zipfile
 
 import pytest
@@ -527,21 +528,19 @@ def test_a_first_load_builds_the_registrys_indexes_once_its_rows_are_in(world, m
     """Into an empty registry, a county's first load drops the secondary indexes and builds each once
     at the end; a load that fails leaves them as they were, and a partial unique index (one head a
     household) still refuses what breaks it, when it is built."""
-    import contextlib
-
     from django.db import IntegrityError, connection, transaction
 
     from minxin.registry.io import bulk, importer
 
     def indexes():
         with connection.cursor() as cursor:
-            return {table: bulk._secondary_indexes(cursor, table) for table in ("registry_household", "registry_member")}
+            return {table: bulk.secondary_indexes(cursor, table) for table in ("registry_household", "registry_member")}
 
     before = indexes()
     assert "member_one_head" in dict(before["registry_member"]) and "household_village" in dict(before["registry_household"])
     assert "member_unique_id_number" not in dict(before["registry_member"])  # a constraint's index stays
     monkeypatch.setattr(importer, "_FIRST_LOAD", 1)
-    assert isinstance(importer._first_load(["one household"]), contextlib.nullcontext)  # the registry is not empty
+    assert not importer._is_first_load(["one household"])  # the registry is not empty
 
     with transaction.atomic(), bulk.built_after_load([Household, Member]):
         assert indexes() == {"registry_household": [], "registry_member": []}
@@ -606,14 +605,21 @@ def test_a_first_load_checks_the_keys_between_the_registrys_tables_once_its_rows
 
 
 def test_only_a_large_load_into_an_empty_registry_rebuilds_its_indexes(db, monkeypatch):
-    import contextlib
-
-    from minxin.registry.io import importer
+    """…and only that load, on a SQLite file outside a transaction, goes to a writer process (the
+    suite's database is in memory and every test in a transaction: here, never)."""
+    from minxin.registry.io import bulk, importer, writer
 
     assert not Household.objects.exists() and not Member.objects.exists()
     monkeypatch.setattr(importer, "_FIRST_LOAD", 2)
-    assert isinstance(importer._first_load(["one household"]), contextlib.nullcontext)
-    assert not isinstance(importer._first_load(["one", "two"]), contextlib.nullcontext)
+    assert not importer._is_first_load(["one household"])
+    assert importer._is_first_load(["one", "two"])
+    assert not writer.usable()
+    built = []
+    monkeypatch.setattr(bulk, "built_after_load", lambda models: built.append(models) or contextlib.nullcontext())
+    for valid, expected in ((["one"], []), (["one", "two"], [importer._LOADED])):
+        with importer._writing(valid) as pipe:
+            assert type(pipe) is bulk.Pipeline
+        assert built == expected
 
 
 def test_the_sheet_reader_sends_a_repeated_text_once_per_batch():

@@ -28,8 +28,10 @@ class JsonText(str):
 
 
 def _json(value):
-    if value is None or type(value) is JsonText:
-        return value
+    if value is None:
+        return None
+    if type(value) is JsonText:
+        return str(value)  # as a plain str, which marshal takes (writer.py), and not a subclass
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -204,9 +206,9 @@ def update_rows(model, fields: list[str], rows, *, key: str = "id") -> int:
 
 
 def allocate_ids(model, n: int) -> list[int]:
-    """n fresh primary keys. Call inside the transaction that uses them: on SQLite it holds the
-    database's single write lock from its start (transaction_mode IMMEDIATE, see minxin.env), so
-    MAX(id) cannot move under us; on PostgreSQL they come from the table's sequence."""
+    """n fresh primary keys. Call inside the transaction that uses them (or while a writer.py
+    process holds it): on SQLite it holds the database's single write lock from its start
+    (transaction_mode IMMEDIATE, see minxin.env), so MAX(id) cannot move under us; on PostgreSQL they come from the table's sequence."""
     if n == 0:
         return []
     table = model._meta.db_table
@@ -240,7 +242,8 @@ class Pipeline:
     CONSTRAINTS ALL IMMEDIATE checks them now, where COMMIT would check them with Python idle).
     Until `wait()` returns the caller must not touch the database; an error of the batch (a
     violated constraint) is raised by `wait()`. On SQLite, whose module gains nothing from a
-    thread, `send()` writes at once and the foreign keys are checked at COMMIT.
+    thread, `send()` writes at once and the foreign keys are checked at COMMIT (a first load there
+    is written by a second process: writer.WriterProcess).
     """
 
     def __init__(self):
@@ -277,9 +280,13 @@ class Pipeline:
                     for batch in write.data:
                         cursor.executemany(write.sql, batch)
             return
+        self._submit(self._write, connection, connection.connection, writes)
+
+    def _submit(self, write, *args) -> None:
+        """Run `write(*args)` on the writing thread; `wait()` waits for it (and raises its error)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-writes")
-        self._running = self._pool.submit(self._write, connection, connection.connection, writes)
+        self._running = self._pool.submit(write, *args)
 
     @staticmethod
     def _write(django_connection, raw, writes) -> None:
@@ -322,7 +329,7 @@ def analyze(models=None) -> None:
                 cursor.execute(f"ANALYZE {table}")
 
 
-def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the table's indexes that no constraint owns: not the primary key,
     not a UNIQUE constraint (those keep checking every row as it comes in)."""
     if connection.vendor == "postgresql":
@@ -370,7 +377,7 @@ def built_after_load(models):
             for table, name, _definition in keys:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for table in tables:
-            for name, statement in _secondary_indexes(cursor, table):
+            for name, statement in secondary_indexes(cursor, table):
                 cursor.execute(f"DROP INDEX {quote(name)}")
                 rebuild.append(statement)
     yield
@@ -400,8 +407,11 @@ def paused_gc():
             gc.collect()
 
 
+LARGE_CACHE_MIB = 192
+
+
 @contextlib.contextmanager
-def large_cache(mib: int = 192):
+def large_cache(mib: int = LARGE_CACHE_MIB):
     """On SQLite, a larger page cache for one big write: inserting 600,000 rows into tables with
     unique and secondary indexes thrashes the default 2 MB cache (random I/O on every index page)."""
     if connection.vendor != "sqlite":

@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 
 from minxin.cadres.models import Assignment, UnitStaff
 from minxin.core import sealing
-from minxin.core.audit import audit_record
+from minxin.core.audit import audit_event
 from minxin.core.identifiers import mask_id_number
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
 from minxin.core.presealing import Presealed
 from minxin.core.requestlog import current_request_id
 from minxin.registry import derive
-from minxin.registry.io import bulk, template
+from minxin.registry.io import bulk, template, writer
 from minxin.registry.io.checks import MEMBER_DEFAULTS, MEMBER_KEYS, HeaderError, Problem, read_rows
 from minxin.registry.io.notes import layout_notes
 from minxin.registry.io.reader import AmbiguousSheet, UnusableFile, open_sheet
@@ -425,7 +425,7 @@ def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run, pres
             _add(counts, _plan(checked, batch, existing, presealed).counts)
         return counts
     run, now = uuid.uuid4().hex, timezone.now()  # the run links the households' events to the summary
-    with transaction.atomic(), bulk.large_cache(), _first_load(valid), bulk.Pipeline() as pipe:
+    with _writing(valid) as pipe:
         context = _WriteContext(checked, valid, existing, actor=actor, run=run, now=now, presealed=presealed)
         for batch in _chunks(valid, _PLAN_BATCH):
             plan = _plan(checked, batch, existing, presealed)
@@ -436,23 +436,38 @@ def _plan_and_write(checked, valid, existing, *, actor, file_name, dry_run, pres
             pipe.wait()  # the previous batch is written: the connection is free
             context.changes(plan)
             pipe.send(inserts)
+        if counts["households_created"] or counts["households_updated"]:  # the summary, in the same transaction
+            summary = audit_event(actor=actor, action="household.import", object_type="registry.import",
+                                  object_id=run, object_repr=str(file_name)[:255], region_code=_actor_region(actor),
+                                  after=counts)
+            summary.created_at = now
+            pipe.send([pipe.prepare(AuditEvent, _AUDIT_INSERT, [tuple(getattr(summary, f) for f in _AUDIT_INSERT)])])
         pipe.wait()
-        if counts["households_created"] or counts["households_updated"]:
-            audit_record(actor=actor, action="household.import", object_type="registry.import", object_id=run,
-                         object_repr=str(file_name)[:255], region_code=_actor_region(actor), after=counts)
     return counts
 
 
 _FIRST_LOAD = 10_000  # households from which a load into an empty registry builds its indexes after
+_LOADED = [Household, Member, Registration, Helper]
 
 
-def _first_load(valid):
-    """A county's first load (a large sheet into an empty registry) builds the registry's secondary
-    indexes, and checks the keys between its tables, once its rows are in rather than row by row
-    (bulk.built_after_load)."""
-    if len(valid) < _FIRST_LOAD or Household.objects.exists() or Member.objects.exists():
-        return contextlib.nullcontext()
-    return bulk.built_after_load([Household, Member, Registration, Helper])
+def _is_first_load(valid) -> bool:
+    return len(valid) >= _FIRST_LOAD and not Household.objects.exists() and not Member.objects.exists()
+
+
+@contextlib.contextmanager
+def _writing(valid):
+    """The import's transaction and the pipeline that writes it. A county's first load (a large
+    sheet into an empty registry) builds the registry's secondary indexes, and checks the keys
+    between its tables, once its rows are in rather than row by row (bulk.built_after_load); on
+    SQLite a second process writes it (writer.WriterProcess)."""
+    first = _is_first_load(valid)
+    if first and writer.usable():
+        with writer.WriterProcess(_LOADED) as pipe:
+            yield pipe
+        return
+    with (transaction.atomic(), bulk.large_cache(),
+          bulk.built_after_load(_LOADED) if first else contextlib.nullcontext(), bulk.Pipeline() as pipe):
+        yield pipe
 
 
 def _add(counts: dict, more: dict) -> None:
