@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import gc
 import io
+import ipaddress
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,10 @@ def _jsonb(value):
     return None if value is None else b"\x01" + _json(value).encode()
 
 
+def _ip(value):
+    return value if value is None else ipaddress.ip_address(value)
+
+
 def _uuid(value):
     return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
@@ -52,6 +57,8 @@ def _copy_converter(field):
         return _jsonb
     if internal == "UUIDField":
         return _uuid
+    if internal == "GenericIPAddressField":  # an event's address, given as text
+        return _ip
     return None
 
 
