@@ -100,3 +100,16 @@ def test_a_first_load_on_sqlite_is_written_by_a_second_process_all_or_nothing(tm
     assert [summary["members_created"] for summary in after["summaries"]] == [6]
     assert after["indexes"] == before["indexes"]
     assert seen["writers"] == ["WriterProcess"] * 3
+
+
+def test_the_child_refuses_to_start_while_another_writer_holds_the_database(database):
+    """Another writer's transaction (a web request, another import): the child waits its busy
+    timeout (5 s, as minxin.env's), then answers the error instead of "ready" and writes nothing."""
+    with sqlite3.connect(database, isolation_level=None) as other:
+        other.execute("BEGIN IMMEDIATE")
+        process = frames.start("minxin.registry.io.writer_child", str(database), "2048", stdin=subprocess.PIPE)
+        kind, name, message = frames.receive(process.stdout)
+        other.execute("ROLLBACK")
+    assert (kind, name) == ("error", "OperationalError") and "locked" in message
+    assert process.wait(timeout=10) == 1
+    assert _values(database) == []

@@ -6,9 +6,9 @@ help (it takes the interpreter's lock back for every row). `WriterProcess` is a 
 batches go, as they are prepared, to writer_child.py: a plain child process with its own connection
 to the database file, which holds the one transaction of the load. It takes the write lock first
 (BEGIN IMMEDIATE), drops the tables' secondary indexes as bulk.built_after_load does, inserts every
-batch, builds the indexes again and commits — only
-when this process says so, after the last batch. Anything else (an error on either side, this
-process ending) rolls the whole load back: all or nothing, as in one process.
+batch, builds the indexes again and commits — only when this process says so, after the last
+batch. Anything else (an error on either side, this process ending) rolls the whole load back: all
+or nothing, as in one process.
 
 This process writes nothing to the database meanwhile (its own connection would wait for the lock):
 the import uses a writer only for a first load — an empty registry, where nothing is updated — and
@@ -48,12 +48,17 @@ class WriterProcess(bulk.Pipeline):
     def __enter__(self):
         self.process = frames.start("minxin.registry.io.writer_child", str(connection.settings_dict["NAME"]),
                                     str(self.cache_mib * 1024), stdin=subprocess.PIPE)
-        self._answer("ready")
-        with connection.cursor() as cursor:
-            for model in self.models:
-                for name, statement in bulk.secondary_indexes(cursor, model._meta.db_table):
-                    self._frames([("execute", f"DROP INDEX {connection.ops.quote_name(name)}")])
-                    self.rebuild.append(statement)
+        try:
+            self._answer("ready")
+            with connection.cursor() as cursor:
+                for model in self.models:
+                    for name, statement in bulk.secondary_indexes(cursor, model._meta.db_table):
+                        self._frames([("execute", f"DROP INDEX {connection.ops.quote_name(name)}")])
+                        self.rebuild.append(statement)
+        except BaseException:  # no __exit__ follows: end the child (and its transaction) here
+            self.process.kill()
+            self._stop()
+            raise
         return self
 
     def send(self, writes: list[bulk.Prepared]) -> None:
