@@ -80,6 +80,11 @@ def _redact(url: str) -> str:
         return "<unparsable URL>"
 
 
+# WAL lets readers work while one writer writes. Also run by the importer's writer process
+# (registry/io/writer_child.py), which opens the file without Django.
+SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+
+
 def database_config(url: str, *, conn_max_age: int) -> dict:
     """Parse DATABASE_URL; only SQLite and PostgreSQL are supported."""
     import dj_database_url
@@ -90,9 +95,9 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} cannot be parsed: {exc}") from None
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
-        # WAL lets readers work while one writer writes; IMMEDIATE avoids upgrade deadlocks.
+        # IMMEDIATE avoids upgrade deadlocks.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": SQLITE_INIT,
             "transaction_mode": "IMMEDIATE",
         }
         config["CONN_MAX_AGE"] = 0

@@ -120,7 +120,7 @@ def compute(figures: list[Figure], prefix: str, year: int, group_len: int, *, tr
     (spread_ok says when that may be)."""
     sources = list({id(item.source): item.source for item in figures}.values())
     trended: list[tuple[str, TrendFn]] = [(item.key, item.trend) for item in figures
-                                          if trends and item.trend != IN_SOURCE and callable(item.trend)]
+                                          if trends and callable(item.trend)]  # not IN_SOURCE
     calls: list[Callable[[], Any]] = [partial(source, prefix, year, group_len) for source in sources]
     counted = _each(calls + [partial(trend, prefix, year, group_len) for _key, trend in trended], spread)
     results: dict[str, dict[str, int]] = {}
@@ -174,11 +174,6 @@ def _drain(pending: SimpleQueue, results: list[Any]) -> None:
 def _run(call: Callable[[], Any]) -> Any:
     """One call, on the thread that took it (where the tests watch which thread that is)."""
     return call()
-
-
-def compute_all(figures: list[Figure], prefix: str, year: int, group_len: int) -> dict[str, dict[str, int]]:
-    """Every figure's numbers per group."""
-    return compute(figures, prefix, year, group_len, trends=False)[0]
 
 
 def prefix_end(prefix: str) -> str | None:

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from minxin.core import frames
+from minxin.env import SQLITE_INIT
 from tests.registry.conftest import family, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _child(path):
-    process = frames.start("minxin.registry.io.writer_child", str(path), "2048", stdin=subprocess.PIPE)
+    process = frames.start("minxin.registry.io.writer_child", str(path), "2048", SQLITE_INIT, stdin=subprocess.PIPE)
     assert frames.receive(process.stdout) == ("ready",)
     return process
 
@@ -107,7 +108,8 @@ def test_the_child_refuses_to_start_while_another_writer_holds_the_database(data
     timeout (5 s, as minxin.env's), then answers the error instead of "ready" and writes nothing."""
     with sqlite3.connect(database, isolation_level=None) as other:
         other.execute("BEGIN IMMEDIATE")
-        process = frames.start("minxin.registry.io.writer_child", str(database), "2048", stdin=subprocess.PIPE)
+        process = frames.start("minxin.registry.io.writer_child", str(database), "2048", SQLITE_INIT,
+                               stdin=subprocess.PIPE)
         kind, name, message = frames.receive(process.stdout)
         other.execute("ROLLBACK")
     assert (kind, name) == ("error", "OperationalError") and "locked" in message

@@ -215,7 +215,8 @@ def update_rows(model, fields: list[str], rows, *, key: str = "id") -> int:
 def allocate_ids(model, n: int) -> list[int]:
     """n fresh primary keys. Call inside the transaction that uses them (or while a writer.py
     process holds it): on SQLite it holds the database's single write lock from its start
-    (transaction_mode IMMEDIATE, see minxin.env), so MAX(id) cannot move under us; on PostgreSQL they come from the table's sequence."""
+    (transaction_mode IMMEDIATE, see minxin.env), so MAX(id) cannot move under us; on PostgreSQL
+    they come from the table's sequence."""
     if n == 0:
         return []
     table = model._meta.db_table
@@ -336,6 +337,14 @@ def analyze(models=None) -> None:
                 cursor.execute(f"ANALYZE {table}")
 
 
+def index_swaps(cursor, tables: list[str]) -> list[tuple[str, str]]:
+    """(DROP statement, CREATE statement) of each secondary index of `tables`: dropped for a load,
+    built again at its end (built_after_load, writer.WriterProcess)."""
+    quote = connection.ops.quote_name
+    return [(f"DROP INDEX {quote(name)}", statement)
+            for table in tables for name, statement in secondary_indexes(cursor, table)]
+
+
 def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the table's indexes that no constraint owns: not the primary key,
     not a UNIQUE constraint (those keep checking every row as it comes in)."""
@@ -374,7 +383,7 @@ def built_after_load(models):
     (or is rolled back) leaves every index and key as it was. A partial unique index rebuilt here
     checks the loaded rows when it is built, a key when it is added. On PostgreSQL the tables are
     locked until the commit."""
-    rebuild, keys = [], []
+    keys = []
     tables = [model._meta.db_table for model in models]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -383,17 +392,16 @@ def built_after_load(models):
             _check_foreign_keys(cursor)  # a table with key checks pending cannot be altered
             for table, name, _definition in keys:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for table in tables:
-            for name, statement in secondary_indexes(cursor, table):
-                cursor.execute(f"DROP INDEX {quote(name)}")
-                rebuild.append(statement)
+        swaps = index_swaps(cursor, tables)
+        for drop, _create in swaps:
+            cursor.execute(drop)
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # a table with foreign-key checks pending cannot be indexed
             _check_foreign_keys(cursor)
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for statement in rebuild:
-            cursor.execute(statement)
+        for _drop, create in swaps:
+            cursor.execute(create)
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 

@@ -43,18 +43,18 @@ class WriterProcess(bulk.Pipeline):
         super().__init__()
         self.models, self.cache_mib = models, cache_mib
         self.process: subprocess.Popen | None = None
-        self.rebuild: list[str] = []
+        self.swaps: list[tuple[str, str]] = []  # (DROP INDEX, CREATE INDEX)
 
     def __enter__(self):
-        self.process = frames.start("minxin.registry.io.writer_child", str(connection.settings_dict["NAME"]),
-                                    str(self.cache_mib * 1024), stdin=subprocess.PIPE)
+        settings = connection.settings_dict
+        self.process = frames.start("minxin.registry.io.writer_child", str(settings["NAME"]),
+                                    str(self.cache_mib * 1024), settings["OPTIONS"].get("init_command", ""),
+                                    stdin=subprocess.PIPE)
         try:
             self._answer("ready")
             with connection.cursor() as cursor:
-                for model in self.models:
-                    for name, statement in bulk.secondary_indexes(cursor, model._meta.db_table):
-                        self._frames([("execute", f"DROP INDEX {connection.ops.quote_name(name)}")])
-                        self.rebuild.append(statement)
+                self.swaps = bulk.index_swaps(cursor, [model._meta.db_table for model in self.models])
+            self._frames([("execute", drop) for drop, _create in self.swaps])
         except BaseException:  # no __exit__ follows: end the child (and its transaction) here
             self.process.kill()
             self._stop()
@@ -79,13 +79,13 @@ class WriterProcess(bulk.Pipeline):
         try:
             if exc_type is None:
                 self.wait()
-                for statement in self.rebuild:
-                    self._frames([("execute", statement)])
-                self._frames([("commit",)])
+                self._frames([*(("execute", create) for _drop, create in self.swaps), ("commit",)])
                 self._answer("ok")
         finally:
             if exc_type is not None:  # at once (its transaction dies with it), not after the batches sent
                 self.process.kill()
+                with contextlib.suppress(Exception):  # the writing thread ends on the closed pipe
+                    super().wait()
             self._stop()
             if self._pool is not None:
                 self._pool.shutdown()

@@ -1,8 +1,9 @@
 """The process that writes a first load into a SQLite database: started by writer.py, never imported
 by the server.
 
-`python -m minxin.registry.io.writer_child PATH CACHE_KIB` opens the database file at PATH (with
-the pragmas of minxin.env, foreign keys on, a page cache of CACHE_KIB), takes the write lock
+`python -m minxin.registry.io.writer_child PATH CACHE_KIB INIT_COMMAND` opens the database file at
+PATH, runs INIT_COMMAND (the connection's pragmas, from minxin.env), turns foreign keys on (as
+Django's SQLite backend does) and sets a page cache of CACHE_KIB; then it takes the write lock
 (BEGIN IMMEDIATE) and answers ("ready",). It then reads frames from stdin (minxin.core.frames):
 ("execute", sql) and ("many", sql, rows) run on that transaction, ("commit",) commits it and
 answers ("ok",). An error answers ("error", class name, message) and ends the process; so does the
@@ -16,13 +17,12 @@ import sys
 
 from minxin.core.frames import receive, send
 
-PRAGMAS = ("PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON")
 
-
-def _run(path: str, cache_kib: int, stdin, out) -> None:
+def _run(path: str, cache_kib: int, init_command: str, stdin, out) -> None:
     database = sqlite3.connect(path, isolation_level=None)  # transactions as the frames say
-    for pragma in (*PRAGMAS, f"PRAGMA cache_size = -{cache_kib}"):
-        database.execute(pragma)
+    database.executescript(init_command)
+    database.execute("PRAGMA foreign_keys = ON")
+    database.execute(f"PRAGMA cache_size = -{cache_kib}")
     database.execute("BEGIN IMMEDIATE")
     send(out, ("ready",))
     out.flush()
@@ -39,10 +39,10 @@ def _run(path: str, cache_kib: int, stdin, out) -> None:
     database.close()  # no commit: rolled back
 
 
-def main(path: str, cache_kib: int) -> int:
+def main(path: str, cache_kib: int, init_command: str) -> int:
     out = sys.stdout.buffer
     try:
-        _run(path, cache_kib, sys.stdin.buffer, out)
+        _run(path, cache_kib, init_command, sys.stdin.buffer, out)
     except sqlite3.Error as exc:
         send(out, ("error", type(exc).__name__, str(exc)))
         out.flush()
@@ -51,4 +51,4 @@ def main(path: str, cache_kib: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2])))
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3]))
