@@ -151,7 +151,12 @@ def read_rows(sheet_rows, *, actor, progress=None, presealed=None) -> Checked:
     checked = Checked()
     reader = _ChunkReader(checked, actor, presealed)  # its lookups, made while an .xlsx is still loading
     rows = iter(sheet_rows)
-    head = list(islice(rows, layout.HEAD_ROWS))
+    head = []  # the sheet's first HEAD_ROWS rows (a reader may leave blank rows out)
+    for row in rows:
+        if row[0] > layout.HEAD_ROWS:
+            rows = chain([row], rows)
+            break
+        head.append(row)
     header = layout.find_header(head)
     if header is None:
         first = next(((number, cells) for number, cells in head if any(clean(c) for c in cells)), None)

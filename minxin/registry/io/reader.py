@@ -4,30 +4,29 @@ A file is refused (UnusableFile → exit 2) before it can exhaust memory:
 
 - its size is capped;
 - an .xlsx zip is inspected with zipfile (declared uncompressed sizes, compression ratios, names),
-  and every sheet's declared `<dimension>` is held against the grid caps (rows, columns, cells:
-  calamine allocates a sheet's whole used rectangle) before anything is loaded;
-- calamine then loads the workbook in a child process (sheet_child.py) under a memory and a CPU
-  limit, while this process streams every member of the zip (grid.Scanner) to find the grid its
-  cells really reach: a sheet beyond the caps stops the child and is refused, and no row is used
-  before that scan has passed. An .xls (its cells cannot be seen without parsing it) relies on the
-  size cap, the child's limits and the same caps on the loaded sheet.
+  and every sheet's declared `<dimension>` is held against the grid caps (rows, columns, cells)
+  before anything is read;
+- calamine then reads the workbook in a child process (sheet_child.py) under a memory and a CPU
+  limit: it streams an .xlsx row by row (an .xls, at most 65,536 rows, is loaded whole), holds
+  each row against the same caps as it goes, and stops at the first that passes them, whatever
+  the sheet declared. Rows reach the importer while the rest are read; a refusal mid-sheet fails
+  the import before anything is written (the import writes only after every row is checked).
 
 Formulas are never evaluated: calamine returns the value the file cached, and a CSV cell is text.
 """
 
 import codecs
+import contextlib
 import csv
 import html
 import io
 import logging
 import os
 import posixpath
-import queue
 import re
 import signal
 import subprocess
 import tempfile
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -38,13 +37,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from minxin.core import frames
-from minxin.registry.io.grid import BadSheetXml, Extent, Scanner, declared_extent
+from minxin.registry.io.grid import Extent, declared_extent
 
 logger = logging.getLogger(__name__)
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SCAN_CHUNK = 2**20
 DIMENSION_HEAD = 64 * 1024  # a worksheet declares its <dimension> before its cells
 
 
@@ -103,7 +101,7 @@ def open_sheet(path: str, *, name: str | None = None, sheet: str = "") -> Sheet:
     if ext == ".xls":
         if not head.startswith(OLE_MAGIC):
             raise UnusableFile(_("这不是有效的 .xls 文件（可能已损坏，或是改了扩展名的其他文件）。"))
-        return _workbook("xls", _Loader(path, sheet))
+        return _workbook(_Loader(path, "xls", sheet))
     raise UnusableFile(_("不支持的文件类型“%(ext)s”：请上传 .xlsx、.xls 或 .csv 文件。") % {"ext": ext or name})
 
 
@@ -126,16 +124,9 @@ def _xlsx(path: str, sheet: str) -> Sheet:
                 if declared is not None:
                     _check_grid(_("工作表“%(sheet)s”声明的范围为 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）"),
                                 names.get(info.filename, info.filename), declared)
-            loader = _Loader(path, sheet)  # calamine starts loading while the cells are measured
-            try:
-                for info in infos:
-                    _scan(archive, info, names.get(info.filename, info.filename))
-            except BaseException:
-                loader.stop()
-                raise
         except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
             raise _broken_zip() from None  # a corrupt, encrypted or oddly compressed member
-    return _workbook("xlsx", loader)
+    return _workbook(_Loader(path, "xlsx", sheet))
 
 
 def _check_zip(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -188,87 +179,45 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> None:
-    """Stream one member through the grid scanner, refusing as soon as its cells pass a cap."""
-    scanner = Scanner()
-    used = _("工作表“%(sheet)s”中的单元格用到了 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）")
-    try:
-        with archive.open(info) as member:
-            while chunk := member.read(SCAN_CHUNK):
-                scanner.feed(chunk)
-                _check_grid(used, sheet, scanner.extent)
-        scanner.close()
-    except BadSheetXml:
-        raise UnusableFile(_("工作表“%(sheet)s”的单元格位置无法识别（XML 格式异常），无法安全读取。")
-                           % {"sheet": sheet}) from None
-    _check_grid(used, sheet, scanner.extent)
-
-
 def _check_grid(what: str, sheet: str, extent: Extent) -> None:
     """Refuse a grid beyond the caps; `what` describes it (the sheet, its size and its far corner)."""
     max_rows, max_columns = settings.MINXIN_IMPORT_MAX_ROWS + 1, settings.MINXIN_IMPORT_MAX_COLUMNS  # + header
-    if extent.rows <= max_rows and extent.columns <= max_columns and extent.cells <= settings.MINXIN_IMPORT_MAX_CELLS:
-        return
+    if extent.rows > max_rows or extent.columns > max_columns or extent.cells > settings.MINXIN_IMPORT_MAX_CELLS:
+        raise _grid_refusal(what, sheet, extent)
+
+
+def _grid_refusal(what: str, sheet: str, extent: Extent) -> UnusableFile:
     described = what % {"sheet": sheet, "rows": f"{extent.rows:,}", "columns": f"{extent.columns:,}",
                         "corner": extent.corner}
-    raise UnusableFile(_("%(described)s，超出导入上限（%(rows)s 行、%(columns)s 列、共 %(cells)s 个单元格）；"
-                         "请删去表格远处多余的内容后另存，或分成几个文件导入。")
-                       % {"described": described, "rows": f"{settings.MINXIN_IMPORT_MAX_ROWS:,}",
-                          "columns": f"{max_columns:,}", "cells": f"{settings.MINXIN_IMPORT_MAX_CELLS:,}"})
+    return UnusableFile(_("%(described)s，超出导入上限（%(rows)s 行、%(columns)s 列、共 %(cells)s 个单元格）；"
+                          "请删去表格远处多余的内容后另存，或分成几个文件导入。")
+                        % {"described": described, "rows": f"{settings.MINXIN_IMPORT_MAX_ROWS:,}",
+                           "columns": f"{settings.MINXIN_IMPORT_MAX_COLUMNS:,}",
+                           "cells": f"{settings.MINXIN_IMPORT_MAX_CELLS:,}"})
 
 
 class _Loader:
     """calamine in its own process (sheet_child.py), under MINXIN_IMPORT_MAX_MEMORY_BYTES of address
-    space and MINXIN_IMPORT_READ_CPU_SECONDS of CPU time; its rows come back through a pipe.
+    space and MINXIN_IMPORT_READ_CPU_SECONDS of CPU time; its rows come back through a pipe, read
+    as the importer needs them (the child, which streams, waits meanwhile: neither side holds more
+    than a few frames)."""
 
-    Once the sheet is chosen (`drain()`), a thread takes the child's frames as fast as it sends them,
-    as they came (marshal bytes), and `frame()` reads them in turn. So the child, which holds the
-    whole sheet in memory (a county's: 900 MB), ends as soon as it has sent it, not when the
-    importer has checked the last row; the importer holds the compact frames it has not read yet
-    instead. With the pipe widened (frames.start) the thread takes a frame in one read: a county's
-    reader then ends 4 s after loading the sheet, and the import needs no more memory at once
-    (1.45 GB) than the reader alone while it loads (it needed 1.6 GB)."""
-
-    def __init__(self, path: str, sheet: str = ""):
-        self.path, self.sheet = path, sheet
+    def __init__(self, path: str, kind: str, sheet: str = ""):
+        self.path, self.kind, self.sheet = path, kind, sheet
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+        caps = (settings.MINXIN_IMPORT_MAX_ROWS + 1, settings.MINXIN_IMPORT_MAX_COLUMNS,  # + the header
+                settings.MINXIN_IMPORT_MAX_CELLS)
         self.process = frames.start(
-            "minxin.registry.io.sheet_child", os.path.abspath(path), str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES),
-            str(settings.MINXIN_IMPORT_READ_CPU_SECONDS), sheet, stdin=subprocess.DEVNULL, stderr=self.errors)
-        self._frames: queue.SimpleQueue[bytes | None] | None = None
-        self._drainer: threading.Thread | None = None
-
-    def drain(self) -> None:
-        """Take the rest of the child's frames as they come, on a thread."""
-        self._frames = queue.SimpleQueue()
-        self._drainer = threading.Thread(target=self._drain, args=(self.process.stdout, self._frames),
-                                         name="sheet-frames", daemon=True)
-        self._drainer.start()
-
-    @staticmethod
-    def _drain(stdout, taken) -> None:
-        try:
-            while (payload := frames.receive_payload(stdout)) is not None:
-                taken.put(payload)
-        finally:
-            taken.put(None)
+            "minxin.registry.io.sheet_child", os.path.abspath(path), kind,
+            str(settings.MINXIN_IMPORT_MAX_MEMORY_BYTES), str(settings.MINXIN_IMPORT_READ_CPU_SECONDS),
+            *map(str, caps), sheet, stdin=subprocess.DEVNULL, stderr=self.errors)
 
     def frame(self):
         """The child's next frame; None if it ended without sending one whole."""
-        if self._frames is None:
-            return frames.receive(self.process.stdout)
-        payload = self._frames.get()
-        return None if payload is None else frames.value_of(payload)
-
-    def _drained(self) -> None:
-        """The frames' thread has ended (the child's pipe is at its end, or the child was killed)."""
-        if self._drainer is not None:
-            self._drainer.join()
-            self._drainer = None
+        return frames.receive(self.process.stdout)
 
     def failure(self) -> UnusableFile:
         """Why the child ended early: over its memory or CPU limit, or something else (logged)."""
-        self._drained()
         self.process.stdout.close()
         code = self.process.wait()
         self.errors.seek(max(0, self.errors.seek(0, io.SEEK_END) - 2000))
@@ -283,11 +232,14 @@ class _Loader:
                                 % {"size": settings.MINXIN_IMPORT_MAX_MEMORY_BYTES // 2**20})
         return UnusableFile(_("无法读取该 Excel 文件：读取进程意外结束（代码 %(code)s）。") % {"code": code})
 
-    def stop(self) -> None:
+    def stop(self, *, ended: bool = False) -> None:
+        """End the child: let it exit once it has sent ("end",) (`ended`), or kill it."""
+        if ended:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self._drained()
         self.process.stdout.close()
         self.errors.close()
 
@@ -296,7 +248,7 @@ def _unreadable(reason: str) -> UnusableFile:
     return UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": reason[:200]})
 
 
-def _workbook(kind: str, loader: _Loader) -> Sheet:
+def _workbook(loader: _Loader) -> Sheet:
     """The sheet the child chose (its first frame), its rows to follow; the child stops on a refusal."""
     try:
         head = loader.frame()
@@ -311,29 +263,38 @@ def _workbook(kind: str, loader: _Loader) -> Sheet:
         if head[0] == "no_such_sheet":
             raise UnusableFile(_("工作簿里没有名为“%(sheet)s”的可见工作表；它的工作表是：%(names)s。")
                                % {"sheet": loader.sheet, "names": "、".join(head[1])})
-        _kind, name, height, width, names, matched = head
-        _check_grid(_("工作表“%(sheet)s”有 %(rows)s 行 × %(columns)s 列"), name, Extent(height, width))
     except BaseException:
         loader.stop()
         raise
-    loader.drain()
-    return Sheet(kind=kind, rows=_loaded_rows(loader), loader=loader, name=name, names=tuple(names),
+    _kind, name, names, matched = head
+    return Sheet(kind=loader.kind, rows=_loaded_rows(loader, name), loader=loader, name=name, names=tuple(names),
                  matched=tuple(matched))
 
 
-def _loaded_rows(loader: _Loader) -> Iterator:
-    """The chosen sheet's rows, as the child sends them; the child ends with the last."""
+def _loaded_rows(loader: _Loader, name: str) -> Iterator:
+    """The chosen sheet's rows, as the child sends them; the child ends with the last, or with the
+    first row past the grid caps (the file is refused)."""
+    ended = False
     try:
-        number = 0  # iter_rows starts at row 1, blank rows above the data included
+        number = 0  # the rows start at row 1, blank rows above the data included
         while (frame := loader.frame()) is not None:
-            if isinstance(frame, tuple):  # ("end",)
+            if isinstance(frame, tuple):
+                if frame[0] == "too_big":  # the child stopped at the first row past a cap
+                    raise _grid_refusal(_("工作表“%(sheet)s”中的单元格用到了 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）"),
+                                        name, Extent(*frame[1:]))
+                if frame[0] == "unreadable":
+                    raise _unreadable(frame[1])
+                ended = True  # ("end",)
                 return
             for row in frame:
+                if type(row) is int:  # a run of blank rows: numbered, not given
+                    number += row
+                    continue
                 number += 1
                 yield number, row
         raise loader.failure()
     finally:
-        loader.stop()
+        loader.stop(ended=ended)
 
 
 def detect_encoding(sample: bytes) -> str:
