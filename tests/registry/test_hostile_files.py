@@ -261,3 +261,18 @@ def test_the_streaming_reader_gives_the_cells_upstream_calamine_gives(tmp_path):
     assert len(streamed) == len(loaded) == 6
     assert streamed == loaded
     assert streamed[1][4] == datetime.date(2024, 3, 1) and streamed[2][2] == 8
+
+
+def test_a_sheet_that_breaks_part_way_is_refused_and_nothing_is_written(world, tmp_path):
+    """Good rows first, then XML cut short: the child reports the break after sending those rows,
+    and the import refuses the file whole."""
+    def row(number, values):
+        return f'<row r="{number}">' + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values) + "</row>"
+
+    body = "".join(row(n, values) for n, values in enumerate([HEADER, *family()], start=1))
+    path = crafted(tmp_path / "cut.xlsx", [], sheet=body + '<row r="5"><c r="A5" t="inlineStr"><is><t>土地')
+    households = Household.objects.count()
+    outcome = household_import(actor=None, path=path)
+    assert outcome.exit_code == 2 and "无法读取该 Excel 文件" in outcome.message, outcome.message
+    assert Household.objects.count() == households
+    assert household_import(actor=None, path=crafted(tmp_path / "whole.xlsx", [], sheet=body)).exit_code == 0
