@@ -99,6 +99,25 @@ def test_upload_with_errors_gives_a_report(browser_world, live_server, page, log
     assert not Household.objects.filter(number="H0001").exists()
 
 
+def test_a_workbook_with_a_stray_far_cell_is_refused_on_the_page(browser_world, live_server, page, login, shot,
+                                                                  tmp_path, settings):
+    """The reading child stops at the first row past the caps; the page names the far cell, on a phone."""
+    from tests.browser.conftest import PHONE
+    from tests.registry.test_hostile_files import crafted
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    page.set_viewport_size(PHONE)
+    login(page, "tdw_admin", PASSWORD)
+    page.goto(f"{live_server.url}/registry/import/")
+    page.set_input_files("input[name=file]", crafted(tmp_path / "far.xlsx", ["KZ2"], header=True))
+    page.get_by_test_id("upload").click()
+    page.get_by_test_id("import-result").wait_for()
+    result = page.get_by_test_id("import-result").inner_text()
+    assert "超出导入上限" in result and "KZ2" in result, result
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "registry-import-refused-phone")
+
+
 def test_upload_runs_in_the_background_and_the_progress_bar_finishes(browser_world, live_server, page, login, shot,
                                                                     tmp_path, settings):
     from django.core.management import call_command
