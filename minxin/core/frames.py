@@ -13,7 +13,7 @@ from typing import IO, Any
 MAX_FRAME = 256 * 2**20  # a larger frame is refused as corrupt
 # A helper's pipes are widened from Linux's 64 KB to its default cap (fs.pipe-max-size): a frame of
 # a few hundred KB then passes in one read, where 64 KB pieces each waited for the interpreter's
-# lock while the reading thread's process was busy (a county sheet's reader lived 7 s longer so).
+# lock while the reading thread's process was busy (the sealing worker's answers, a sheet's rows).
 PIPE_BYTES = 2**20
 
 

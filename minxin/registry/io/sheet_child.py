@@ -68,13 +68,17 @@ class _Workbook:
 
             self.book = CalamineWorkbook.from_path(path)
             self.rows = self._loaded
+            self._last: tuple = ("", None)  # the sheet loaded last: a one-sheet workbook is loaded once
         self.names = [meta.name for meta in self.book.sheets_metadata if str(meta.visible).endswith("Visible")]
 
     def _streamed(self, name: str, head: int | None = None):
         return iter(self.book.stream_sheet_by_name(name, **({"max_row": head - 1} if head else {})))
 
     def _loaded(self, name: str, head: int | None = None):
-        rows = self.book.get_sheet_by_name(name).iter_rows()
+        if self._last[0] != name:
+            self._last = (name, None)  # the previous sheet is freed before the next is loaded
+            self._last = (name, self.book.get_sheet_by_name(name))
+        rows = self._last[1].iter_rows()
         return islice(rows, head) if head else rows
 
 
@@ -116,9 +120,11 @@ class _Grid:
         deadline = time.monotonic() + MEASURE_SECONDS
         far_row, far_column = 0, 0
         for number, row in enumerate(rest, start=first):
-            filled = [index for index, cell in enumerate(row) if cell not in ("", None)]
-            if filled:
-                far_row, far_column = number, max(far_column, filled[-1] + 1)
+            width = len(row)  # to the row's last filled cell, looked for from its end
+            while width and row[width - 1] in ("", None):
+                width -= 1
+            if width:
+                far_row, far_column = number, max(far_column, width)
             if number % 4096 == 0 and time.monotonic() > deadline:
                 break
         return max(far_row, self.rows), max(far_column, self.columns)
@@ -162,12 +168,16 @@ def main(path: str, kind: str, memory_bytes: int, cpu_seconds: int, max_rows: in
             _send(out, name)
             return
         rows = workbook.rows(name)
+    except MemoryError:
+        raise  # ends this process: the importer reports the memory limit (reader._Loader.failure)
     except Exception as exc:  # CalamineError, and plain errors for some corrupt files
         _send(out, ("unreadable", str(exc)[:200]))
         return
     _send(out, ("sheet", name, workbook.names, matched))
     try:
         _send_sheet(out, rows, _Grid(max_rows, max_columns, max_cells))
+    except MemoryError:
+        raise
     except Exception as exc:  # a stream that breaks part way (a corrupt member)
         _send(out, ("unreadable", str(exc)[:200]))
     out.flush()
