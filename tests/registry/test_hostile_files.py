@@ -98,6 +98,18 @@ def test_a_sheet_whose_cells_reach_too_far_is_refused_at_once_with_bounded_memor
     assert Household.objects.count() == households
 
 
+def test_a_cell_too_far_to_reach_is_refused_without_naming_a_wrong_corner(world, tmp_path):
+    """A cell at row 4,000,000,000 (beyond Excel's own grid): the child reads on for its brief search
+    and stops among the blank rows above it. The refusal says the sheet passes the rows read, not
+    that its cells end there."""
+    path = crafted(tmp_path / "beyond.xlsx", ["B4000000000"], header=True)
+    households = Household.objects.count()
+    outcome = household_import(actor=None, path=path)
+    assert outcome.exit_code == 2 and "超出导入上限" in outcome.message, outcome.message
+    assert "行以下仍有内容" in outcome.message and "用到了" not in outcome.message, outcome.message
+    assert Household.objects.count() == households
+
+
 def test_cells_without_a_position_are_measured_where_calamine_places_them(world, tmp_path, settings):
     """A row without `r` is the next row and a cell without `r` the next cell: 31 of them in row 2
     pass a 30-column cap, and the refusal names AE2."""

@@ -14,7 +14,8 @@ MAX_CELLS [SHEET]` writes frames to stdout, each an 8-byte little-endian length 
 payload: first ("sheet", name, visible sheet names, names of the sheets holding the template) — or
 ("unreadable", reason) / ("no_sheet",) / ("ambiguous", names) / ("no_such_sheet", names) — then
 lists of rows, each a list of cells or, for a run of blank rows, their count; then ("end",), or
-("too_big", rows, columns) / ("unreadable", reason) when the sheet is refused part way. The rows
+("too_big", rows, columns, whole) / ("unreadable", reason) when the sheet is refused part way
+(`whole`: false when the far corner was still beyond the rows read after MEASURE_SECONDS). The rows
 start at the sheet's row 1, even above its first filled row, as calamine's iter_rows does.
 
 Which sheet: SHEET if given; otherwise the one visible sheet whose first rows hold the template's
@@ -115,8 +116,9 @@ class _Grid:
         max_rows, max_columns, max_cells = self.caps
         return number > max_rows or self.columns > max_columns or number * self.columns > max_cells
 
-    def measure(self, first: int, rest) -> tuple[int, int]:
-        """Read on from row `first` (for MEASURE_SECONDS at most) to the far corner of the filled cells."""
+    def measure(self, first: int, rest) -> tuple[int, int, bool]:
+        """Read on from row `first` (for MEASURE_SECONDS at most) to the far corner of the filled cells:
+        (rows, columns, whether the sheet's end was reached). A cut-off search gives the rows read."""
         deadline = time.monotonic() + MEASURE_SECONDS
         far_row, far_column = 0, 0
         for number, row in enumerate(rest, start=first):
@@ -126,8 +128,8 @@ class _Grid:
             if width:
                 far_row, far_column = number, max(far_column, width)
             if number % 4096 == 0 and time.monotonic() > deadline:
-                break
-        return max(far_row, self.rows), max(far_column, self.columns)
+                return max(number, self.rows), max(far_column, self.columns), False
+        return max(far_row, self.rows), max(far_column, self.columns), True
 
 
 def _send_sheet(out, rows, grid: _Grid) -> None:
