@@ -233,11 +233,14 @@ def _load_existing(checked, actor) -> Existing:
     existing = Existing()
     if not Household.objects.exists():
         return existing  # a first load: nothing to compare with
-    for row in _matching(Household.objects.values(*_HOUSEHOLD_LOAD), "number", checked.households):
+    for row in _matching(Household.objects.values(*_HOUSEHOLD_LOAD), "number", sorted(checked.households)):
         existing.households[row["number"]] = row
     numbers = {sealing.digest(r.member.id_number): r.member.id_number
                for h in checked.households.values() for r in h.rows if r.person is not None}
-    for row in _matching(Member.objects.values(*_MEMBER_LOAD), "id_number_hash", numbers):
+    # In digest order: each chunk then reads its own stretch of the digests' index, once. A county's
+    # 600,000 digests looked up in the prefecture's (6 million people, an index three times
+    # PostgreSQL's default buffer cache) took 4.3–5.2 s in the sheet's order, 2.2 s sorted.
+    for row in _matching(Member.objects.values(*_MEMBER_LOAD), "id_number_hash", sorted(numbers)):
         person = _person(row, numbers)
         existing.members_by_id[person.id_number] = person
     pks = [h["id"] for h in existing.households.values()]
