@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from minxin.core.models import AuditEvent
+from minxin.registry.io import importer
 from minxin.registry.models import Helper, Household, Member, Registration
 from minxin.registry.services_io import household_import
 from tests.registry.conftest import HEADER, family, person_row
@@ -215,6 +216,28 @@ def test_a_person_already_in_another_household(world, sheet):
     rows = [person_row("H0009", "张三丰", make_id_number("19600101", 11), "户主")]
     outcome = run(sheet(rows))
     assert outcome.exit_code == 1 and "已登记在另一户（户编号 H0001）" in reasons(outcome)[0]
+
+
+def test_new_households_beside_a_person_registered_already_are_written_after_a_careful_comparison(world, sheet,
+                                                                                                 monkeypatch):
+    """A sheet of new households only is written without looking its people up first. One of them
+    is registered already: the members' unique digest refuses the write, the import rolls it back
+    and compares with care. With skip_invalid, the clashing household is skipped and the other is
+    written; nothing of the refused attempt remains (its households, members or audit events)."""
+    run(sheet(family()))
+    members, events = Member.objects.count(), AuditEvent.objects.count()
+    loads, load = [], importer._load_existing
+    monkeypatch.setattr(importer, "_load_existing", lambda *a, **kw: loads.append(kw) or load(*a, **kw))
+    rows = [person_row("H0009", "赵六", make_id_number("19600101", 11), "户主"), *family("H0010", seq=41)]
+    outcome = run(sheet(rows), skip_invalid=True)
+    assert loads == [{"unseen_people": True}, {}]  # written unseen, refused, compared with care
+    assert outcome.exit_code == 1 and "已登记在另一户（户编号 H0001）" in reasons(outcome)[0]
+    assert outcome.counts["households_created"] == 1 and outcome.counts["members_created"] == 3
+    assert not Household.objects.filter(number="H0009").exists()
+    assert Household.objects.get(number="H0010").members.count() == 3
+    assert Household.objects.get(number="H0001").members.count() == 3
+    assert Member.objects.count() == members + 3
+    assert AuditEvent.objects.count() == events + 2  # H0010's creation and the summary: none of the attempt's
 
 
 def test_a_household_with_no_head_or_two_heads(world, sheet):
