@@ -218,6 +218,24 @@ def test_a_person_already_in_another_household(world, sheet):
     assert outcome.exit_code == 1 and "已登记在另一户（户编号 H0001）" in reasons(outcome)[0]
 
 
+@pytest.mark.parametrize("as_existing", [False, True])
+def test_a_person_registered_outside_the_scope_is_refused_without_saying_where(world, sheet, as_existing):
+    """A township's administrator imports someone who lives in another township: refused, without
+    the other household's number (it names the village, so where the person lives). The county's
+    administrator is told the number. Into a new household (written first, refused by the digest)
+    and into one the registry holds (compared first), the same answer."""
+    other, own = world.registry["gz"]["member"], world.registry["tdw"]["household"]
+    number, relation = (own.number, "之子") if as_existing else ("H0100", "户主")
+    rows = [person_row(number, "赵六", plain(other), relation, village=own.village.name,
+                       township=own.village.parent.name)]
+    outcome = run(sheet(rows), actor=world.users["tdw_admin"])
+    assert outcome.exit_code == 1
+    assert any("此人已登记在其他户（不在您的管辖范围内）" in reason for reason in reasons(outcome)), reasons(outcome)
+    assert other.household.number not in str([vars(p) for p in outcome.problems]) + outcome.message
+    county = run(sheet(rows), actor=world.users["county_admin"])
+    assert any(f"已登记在另一户（户编号 {other.household.number}）" in reason for reason in reasons(county))
+
+
 def test_new_households_beside_a_person_registered_already_are_written_after_a_careful_comparison(world, sheet,
                                                                                                  monkeypatch):
     """A sheet of new households only is written without looking its people up first. One of them

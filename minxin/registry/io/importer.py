@@ -111,7 +111,7 @@ def _run_import(path, *, actor, name, dry_run, skip_invalid, progress, sheet, pr
     report(65, _("正在与已有档案比对"))
     write = functools.partial(_compare_and_write, checked, notes=notes, actor=actor, name=name or path,
                               dry_run=dry_run, skip_invalid=skip_invalid, report=report, presealed=presealed)
-    existing = _load_existing(checked, actor, unseen_people=not dry_run)
+    existing = _load_existing(checked, actor, unseen_people=not (dry_run or checked.problems))
     try:
         return write(existing)
     except IntegrityError:
@@ -202,7 +202,7 @@ class Existing:
     registrations: dict = field(default_factory=dict)  # household pk -> dict
     helpers: dict = field(default_factory=dict)  # household pk -> {name: cadre_id}
     overrides: dict = field(default_factory=dict)  # household pk -> {category: bool}
-    numbers_of: dict = field(default_factory=dict)  # household pk -> number (for members elsewhere)
+    numbers_of: dict = field(default_factory=dict)  # household pk -> (number, village code): members elsewhere
     unseen_people: bool = False  # the sheet's people were not looked up (_load_existing)
 
 
@@ -243,12 +243,13 @@ def _matching(queryset, field: str, values):
 
 
 def _load_existing(checked, actor, *, unseen_people: bool = False) -> Existing:
-    """What the registry holds of the sheet's households and people. With `unseen_people`, a sheet
-    of new households only (a county's first load beside other counties) has its people not looked
-    up: each would be new, or registered in another household, which the members' unique digest
-    refuses as the rows are written — and the import, rolled back, then compares with care
-    (_run_import). A county's 600,000 people looked up among the prefecture's 6 million cost
-    2–5 s; the write checks the same index anyway."""
+    """What the registry holds of the sheet's households and people. With `unseen_people` (a sheet
+    that passed its checks, to be written), a sheet of new households only — a county's first load
+    beside other counties — has its people not looked up: each would be new, or registered in
+    another household, which the members' unique digest refuses as the rows are written; the
+    import, rolled back, then compares with care (_run_import). A county's 600,000 people looked
+    up among the prefecture's 6 million cost 2–5 s; the write checks the same index anyway. A
+    sheet with problems is compared first, so that its report lists every problem at once."""
     existing = Existing()
     if not Household.objects.exists():
         return existing  # a first load: nothing to compare with
@@ -280,8 +281,9 @@ def _load_existing(checked, actor, *, unseen_people: bool = False) -> Existing:
             existing.overrides.setdefault(household_id, {})[category] = value
     elsewhere = {p.household_id for p in existing.members_by_id.values()} - set(pks)
     for chunk in _chunks(elsewhere):
-        existing.numbers_of.update(Household.objects.filter(pk__in=chunk).values_list("id", "number"))
-    existing.numbers_of.update({h["id"]: h["number"] for h in existing.households.values()})
+        existing.numbers_of.update((pk, (number, village)) for pk, number, village in Household.objects.filter(
+            pk__in=chunk).values_list("id", "number", "village_id"))
+    existing.numbers_of.update({h["id"]: (h["number"], h["village_id"]) for h in existing.households.values()})
     return existing
 
 
@@ -305,11 +307,15 @@ def _check_against_registry(checked, existing, actor) -> None:
             person = existing.members_by_id.get(file_row.member.id_number)
             if person is None:
                 continue
-            other_number = existing.numbers_of.get(person.household_id)
-            if other_number != number:
-                checked.problem(file_row.row, "id_number", file_row.member.id_number,
-                                _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。")
-                                % {"other": other_number}, number)
+            other_number, other_village = existing.numbers_of.get(person.household_id, (None, ""))
+            if other_number == number:
+                continue
+            if visible_villages is None or visible_villages(other_village):
+                reason = _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。") % {
+                    "other": other_number}
+            else:  # where a person outside the scope lives is not disclosed
+                reason = _("此人已登记在其他户（不在您的管辖范围内）；一人只能属于一户。")
+            checked.problem(file_row.row, "id_number", file_row.member.id_number, reason, number)
         if current is not None and any(r.get("relation") == "head" for r in household.rows):
             for person in existing.members_of.get(current["id"], []):
                 if person.relation == "head" and person.id_number not in in_file:
