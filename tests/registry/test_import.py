@@ -258,6 +258,18 @@ def test_new_households_beside_a_person_registered_already_are_written_after_a_c
     assert AuditEvent.objects.count() == events + 2  # H0010's creation and the summary: none of the attempt's
 
 
+def test_a_sheet_with_problems_lists_a_registered_person_among_them(world, sheet):
+    """New households only, but with a problem of the sheet's own (a household without a head): it
+    is compared with the registry before anything is written, so one report names both rows."""
+    run(sheet(family()))
+    rows = [person_row("H0009", "赵六", make_id_number("19600101", 11), "户主"),
+            person_row("H0011", "钱七", make_id_number("19700101", 61), "之子")]
+    outcome = run(sheet(rows))
+    assert outcome.exit_code == 1 and not Household.objects.filter(number__in=["H0009", "H0011"]).exists()
+    assert {(p.row, "已登记在另一户" in p.reason, "没有户主" in p.reason) for p in outcome.problems} == {
+        (2, True, False), (3, False, True)}, outcome.problems
+
+
 def test_a_household_with_no_head_or_two_heads(world, sheet):
     rows = family()
     rows[0][HEADER.index("与户主关系")] = "之子"
