@@ -45,8 +45,8 @@ def fresh_pg(name: str = "minxin_bench", *, template: str = "") -> str:
     it (an import into the loaded prefecture, repeated without loading it again)."""
     import psycopg
 
+    drop_pg(name)
     with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if template:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
             conn.execute("CHECKPOINT")

@@ -280,10 +280,10 @@ def _loaded_rows(loader: _Loader, name: str) -> Iterator:
         while (frame := loader.frame()) is not None:
             if isinstance(frame, tuple):
                 if frame[0] == "too_big":  # the child stopped at the first row past a cap
-                    raise _grid_refusal(_("工作表“%(sheet)s”中的单元格用到了 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）")
-                                        if frame[3] else
-                                        _("工作表“%(sheet)s”在第 %(rows)s 行以下仍有内容"),
-                                        name, Extent(*frame[1:3]))
+                    _kind, rows, columns, whole = frame
+                    what = (_("工作表“%(sheet)s”中的单元格用到了 %(rows)s 行 × %(columns)s 列（到 %(corner)s 单元格）")
+                            if whole else _("工作表“%(sheet)s”在第 %(rows)s 行以下仍有内容"))  # the search was cut off
+                    raise _grid_refusal(what, name, Extent(rows, columns))
                 if frame[0] == "unreadable":
                     raise _unreadable(frame[1])
                 ended = True  # ("end",)
