@@ -83,3 +83,30 @@ def test_missing_object_is_the_same_404_as_out_of_scope(world, client):
     missing = client.get("/api/v1/regions/520627106399")
     assert other.status_code == missing.status_code == 404
     assert other.json() == missing.json()
+
+
+# What an expert may open besides the fund (SPEC §1): its own account and inbox, the region pages
+# and dashboard, which show the county's aggregate numbers, never a record, and the field app's
+# shell (no data: it fills itself from the API).
+EXPERT_MAY_OPEN = ("fund:", "accounts:", "regions:", "reports:dashboard", "field:app", "/api/v1/fund",
+                   "/api/v1/regions", "/api/v1/todo")
+
+
+@pytest.mark.django_db
+def test_an_expert_opens_nothing_of_the_other_modules(world, client):
+    client.force_login(world.users["expert"])
+    opened = []
+    for route in matrix.OBJECT_ROUTES + matrix.API_OBJECT_ROUTES:
+        if route.name.startswith(EXPERT_MAY_OPEN):
+            continue
+        body = route.json(world, "tdw") if callable(route.json) else None
+        status = _request(client, route, route.url(world, "tdw"), body).status_code
+        if status < 400:
+            opened.append(f"{route.method} {route.name}: {status}")
+    for route in matrix.LIST_ROUTES + matrix.API_LIST_ROUTES:
+        if route.name.startswith(EXPERT_MAY_OPEN):
+            continue
+        status = client.get(route.url(world)).status_code
+        if status < 400:
+            opened.append(f"GET {route.name}: {status}")
+    assert not opened, "\n".join(opened)

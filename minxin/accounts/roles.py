@@ -78,6 +78,14 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.AUDITOR: {VIEW_AUDIT_LOG},
 }
 
+# The cadres (their postings, insurance, leave, study) and their assessment are read by every role
+# that places, supervises or assesses them; not by experts, who only score fund applications (SPEC §1).
+VIEW_CADRES = "view_cadres"
+VIEW_ASSESSMENT = "view_assessment"
+for _role in Role:
+    if _role != Role.EXPERT:
+        CAPABILITIES[_role] |= {VIEW_CADRES, VIEW_ASSESSMENT}
+
 # Pledges and assessment (SPEC §4.4).
 CONFIGURE_ASSESSMENT = "configure_assessment"  # scheme, run and publish quarters, appeals, grades, results' use
 SUPERVISE = "supervise"  # inspections, findings, manual scores, rectification

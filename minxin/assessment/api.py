@@ -86,6 +86,7 @@ def _result(r) -> dict:
 
 @router.get("/indicators", response=list[IndicatorOut], summary="指标库（十颗心）")
 def indicator_list(request):
+    selectors.require_view(request.auth)
     return [{"code": i.code, "heart": i.heart, "label": str(i.label), "unit": str(i.unit), "kind": i.kind,
              "direction": i.direction} for i in registry.registered()]
 

@@ -4,6 +4,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from minxin.assessment import selectors
 from minxin.assessment.models import Consequence
 from minxin.core.figures import aggregate_by_group, figure_set, list_link
 from minxin.regions import codes
@@ -13,7 +14,7 @@ K = Consequence.Kind
 
 def _records(kind: str):
     """The list of the counted rows: that kind, that year, inside the region (the county: no filter)."""
-    return list_link("assessment:consequence-list", kind=kind,
+    return list_link("assessment:consequence-list", kind=kind, visible=selectors.can_view,
                      region=lambda code: {} if codes.level_of(code) == codes.COUNTY else {"region": code})
 
 

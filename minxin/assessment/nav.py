@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from minxin.assessment import selectors
 from minxin.core import audit, nav
 
-nav.register("assessment", label=_("考核"), icon="bi-clipboard-data", order=90, url_name="assessment:index")
+nav.register("assessment", label=_("考核"), icon="bi-clipboard-data", order=90, url_name="assessment:index",
+             visible=selectors.can_view)
 
 audit.register_action_labels({
     "scheme.default": _("建立默认考核方案"), "scheme.save": _("保存考核方案"), "period.assess": _("运行季度考核"),

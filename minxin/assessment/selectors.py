@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
 from minxin.assessment.hearts import HEART_CODES
@@ -36,6 +38,18 @@ from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.selectors import counties_q, home_county
 
+
+def can_view(user: User) -> bool:
+    return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_ASSESSMENT))
+
+
+def require_view(user: User) -> None:
+    """Every read of the module that takes a user passes here: a role without VIEW_ASSESSMENT (the
+    expert) is refused (403)."""
+    if not can_view(user):
+        raise PermissionDenied
+
+
 # --- scheme and periods ----------------------------------------------------------------------
 
 def scheme_current(county: str | None) -> Scheme | None:
@@ -52,6 +66,7 @@ def scheme_list(county: str) -> QuerySet[Scheme]:
 def period_list(*, user: User) -> QuerySet[Period]:
     """The quarters of the counties the user works in or above. Periods carry no personal data
     (their results are scoped separately)."""
+    require_view(user)
     names = Region.objects.filter(code=OuterRef("county_code")).values("name")[:1]
     return (Period.objects.filter(counties_q(user, "county_code")).annotate(annotated_county_name=Subquery(names))
             .select_related("scheme", "published_by").order_by("-year", "-quarter", "county_code"))
@@ -60,6 +75,7 @@ def period_list(*, user: User) -> QuerySet[Period]:
 def period_get(*, user: User, code: str, county: str | None = None) -> Period:
     """A county's quarter by its code (2026Q3); the county defaults to the user's (home_county). Unknown,
     malformed and out-of-scope answer alike (404)."""
+    require_view(user)
     try:
         window = parse_quarter(code)
         county_code = codes.normalize_code(county) if county else home_county(user)
@@ -71,6 +87,7 @@ def period_get(*, user: User, code: str, county: str | None = None) -> Period:
 
 
 def result_list(*, user: User, period: Period, prefix: str | None = None, q: str = "") -> QuerySet[CadreResult]:
+    require_view(user)
     qs = (CadreResult.objects.visible_to(user).filter(period=period)
           .select_related("cadre__sending_unit"))
     if prefix:
@@ -97,6 +114,7 @@ def heart_rates(*, user: User, result: CadreResult) -> dict[str, Any]:
     """The ten hearts of one result as rates (points over the weight the heart counted, 0–100),
     beside the mean rate of the results the user can read in the same township and quarter —
     the radar chart of a cadre's result page. A heart with nothing scored is None."""
+    require_view(user)
     def rates(qs: QuerySet[IndicatorScore]) -> dict[str, Decimal | None]:
         sums = {row["heart"]: row for row in qs.filter(score__isnull=False).values("heart")
                 .annotate(points=Sum("points"), weight=Sum("effective_weight")).order_by()}
@@ -112,6 +130,7 @@ def heart_rates(*, user: User, result: CadreResult) -> dict[str, Any]:
 
 def my_results(*, user: User) -> QuerySet[CadreResult]:
     """A cadre's own results, newest quarter first (empty for other users)."""
+    require_view(user)
     if user.role != "cadre":
         return CadreResult.objects.none()
     return (CadreResult.objects.visible_to(user).filter(cadre__user_id=user.pk)
@@ -119,6 +138,7 @@ def my_results(*, user: User) -> QuerySet[CadreResult]:
 
 
 def result_get(*, user: User, pk: int) -> CadreResult:
+    require_view(user)
     return get_object_or_404(
         CadreResult.objects.visible_to(user).select_related("period", "cadre__sending_unit", "cadre__user"), pk=pk)
 
@@ -131,6 +151,7 @@ def result_scores(*, result: CadreResult) -> list[IndicatorScore]:
 
 
 def score_get(*, user: User, pk: int) -> IndicatorScore:
+    require_view(user)
     return get_object_or_404(
         IndicatorScore.objects.visible_to(user).select_related("result__period", "result__cadre"), pk=pk)
 
@@ -155,6 +176,7 @@ EVIDENCE_LIMIT = 500
 def score_evidence(*, user: User, score: IndicatorScore) -> tuple[list[EvidenceItem], int]:
     """The records behind a score (at most EVIDENCE_LIMIT shown, with the full count), scoped to
     what the user may see: the indicator's own evidence function, or the supervision scores."""
+    require_view(user)
     result, window = score.result, score.result.period.window
     ind = registry.get(score.indicator)
     if ind is None:
@@ -202,6 +224,7 @@ def _url(name: str, *args: Any) -> str:
 
 
 def appeal_list(*, user: User, status: str | None = None) -> QuerySet[Appeal]:
+    require_view(user)
     qs = Appeal.objects.visible_to(user).select_related("score__result__period", "score__result__cadre",
                                                         "filed_by", "decided_by")
     if user.role == "cadre":
@@ -212,12 +235,14 @@ def appeal_list(*, user: User, status: str | None = None) -> QuerySet[Appeal]:
 
 
 def appeal_get(*, user: User, pk: int) -> Appeal:
+    require_view(user)
     return get_object_or_404(appeal_list(user=user), pk=pk)
 
 
 # --- pledges ---------------------------------------------------------------------------------
 
 def pledge_list(*, user: User, year: int | None = None) -> QuerySet[Pledge]:
+    require_view(user)
     qs = Pledge.objects.visible_to(user).select_related("cadre", "village__parent").annotate(
         n_items=Count("items"), n_reviewed=Count("items", filter=~Q(items__result="")))
     if year:
@@ -226,10 +251,12 @@ def pledge_list(*, user: User, year: int | None = None) -> QuerySet[Pledge]:
 
 
 def pledge_get(*, user: User, pk: int) -> Pledge:
+    require_view(user)
     return get_object_or_404(pledge_list(user=user).prefetch_related("items__reviewed_by"), pk=pk)
 
 
 def pledge_item_get(*, user: User, pk: int) -> PledgeItem:
+    require_view(user)
     return get_object_or_404(PledgeItem.objects.visible_to(user).select_related("pledge__cadre"), pk=pk)
 
 
@@ -244,6 +271,7 @@ def public_board(*, token: str, year: int) -> tuple[Any, list[Pledge]]:
 # --- supervision -----------------------------------------------------------------------------
 
 def inspection_list(*, user: User, kind: str | None = None) -> QuerySet[Inspection]:
+    require_view(user)
     qs = Inspection.objects.visible_to(user).select_related("village__parent", "inspector").annotate(
         n_findings=Count("findings", distinct=True), n_scores=Count("scores", distinct=True))
     if kind:
@@ -252,6 +280,7 @@ def inspection_list(*, user: User, kind: str | None = None) -> QuerySet[Inspecti
 
 
 def inspection_get(*, user: User, pk: int) -> Inspection:
+    require_view(user)
     return get_object_or_404(Inspection.objects.visible_to(user).select_related("village__parent", "inspector"),
                              pk=pk)
 
@@ -265,6 +294,7 @@ def inspection_scores(*, inspection: Inspection) -> QuerySet[ManualScore]:
 
 
 def rectification_list(*, user: User, status: str | None = None) -> QuerySet[Rectification]:
+    require_view(user)
     qs = Rectification.objects.visible_to(user).select_related("finding__inspection__village", "finding__cadre")
     if status:
         qs = qs.filter(status=status)
@@ -272,10 +302,12 @@ def rectification_list(*, user: User, status: str | None = None) -> QuerySet[Rec
 
 
 def rectification_get(*, user: User, pk: int) -> Rectification:
+    require_view(user)
     return get_object_or_404(rectification_list(user=user), pk=pk)
 
 
 def finding_list(*, user: User, cadre_id: int, year: int) -> QuerySet[Finding]:
+    require_view(user)
     return (Finding.objects.visible_to(user).filter(cadre_id=cadre_id, inspection__date__year=year)
             .select_related("inspection", "rectification").order_by("inspection__date", "id"))
 
@@ -283,6 +315,7 @@ def finding_list(*, user: User, cadre_id: int, year: int) -> QuerySet[Finding]:
 # --- annual ----------------------------------------------------------------------------------
 
 def grade_list(*, user: User, year: int) -> QuerySet[AnnualGrade]:
+    require_view(user)
     return (AnnualGrade.objects.visible_to(user).filter(year=year)
             .select_related("cadre__sending_unit", "confirmed_by").order_by("-composite", "cadre__name_pinyin"))
 
@@ -294,6 +327,7 @@ def grade_count(*, county: str, year: int) -> int:
 
 
 def grade_get(*, user: User, pk: int) -> AnnualGrade:
+    require_view(user)
     return get_object_or_404(AnnualGrade.objects.visible_to(user).select_related("cadre"), pk=pk)
 
 
@@ -301,6 +335,7 @@ def consequence_list(*, user: User, cadre_id: int | None = None, year: int | Non
                      prefix: str = "", q: str = "") -> QuerySet[Consequence]:
     """The use of results (表彰, 提拔, 问责, 召回) the user can read, by cadre, year, kind, region or
     the cadre's name (characters or pinyin)."""
+    require_view(user)
     qs = Consequence.objects.visible_to(user).select_related("cadre__sending_unit", "recorded_by")
     if cadre_id:
         qs = qs.filter(cadre_id=cadre_id)

@@ -4,12 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from minxin.cadres import selectors
 from minxin.core import audit, nav
 
-nav.register("cadres", label=_("驻村干部"), icon="bi-people", order=60, url_name="cadres:list")
-nav.register("leave", label=_("请假"), icon="bi-calendar2-week", order=70, url_name="cadres:leave-list")
-nav.register("study", label=_("学习培训"), icon="bi-book", order=75, url_name="cadres:study-list")
-nav.register("units", label=_("派出单位"), icon="bi-building", order=80, url_name="cadres:unit-list")
+nav.register("cadres", label=_("驻村干部"), icon="bi-people", order=60, url_name="cadres:list",
+             visible=selectors.can_view)
+nav.register("leave", label=_("请假"), icon="bi-calendar2-week", order=70, url_name="cadres:leave-list",
+             visible=selectors.can_view)
+nav.register("study", label=_("学习培训"), icon="bi-book", order=75, url_name="cadres:study-list",
+             visible=selectors.can_view)
+nav.register("units", label=_("派出单位"), icon="bi-building", order=80, url_name="cadres:unit-list",
+             visible=selectors.can_view)
 nav.register_region_link("cadres", label=_("驻村干部"), icon="bi-people", order=30,
-                         url=lambda region: f"{reverse('cadres:list')}?village={region.prefix}")
+                         url=lambda region: f"{reverse('cadres:list')}?village={region.prefix}", visible=selectors.can_view)
 
 audit.register_action_labels({
     "sending_unit.create": _("新增派出单位"), "sending_unit.update": _("修改派出单位"),

@@ -5,10 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import (
@@ -22,6 +24,16 @@ from minxin.cadres.models import (
 )
 from minxin.core.privacy import identifier_search
 from minxin.core.sealedfields import lookup_q
+
+
+def can_view(user: User) -> bool:
+    return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_CADRES))
+
+
+def require_view(user: User) -> None:
+    """Every read of the module passes here: a role without VIEW_CADRES (the expert) is refused (403)."""
+    if not can_view(user):
+        raise PermissionDenied
 
 
 def assigned_village_codes(*, user: User) -> list[str]:
@@ -51,6 +63,7 @@ def valid_cover_q(on: datetime.date) -> Q:
 def cadre_list(*, user: User, village: str | None = None, q: str = "", sending_unit: int | None = None,
                uninsured: bool = False) -> QuerySet[Cadre]:
     """Cadres the user may see, with their current assignments, optionally narrowed."""
+    require_view(user)
     today = timezone.localdate()
     qs = (
         Cadre.objects.visible_to(user)
@@ -111,6 +124,7 @@ def insurance_status(*, cadre: Cadre, today: datetime.date | None = None) -> dic
 
 def village_team(*, user: User, village_code: str) -> list[Assignment]:
     """The resident team of a village: its active assignments (first secretary first)."""
+    require_view(user)
     order = {Assignment.Role.FIRST_SECRETARY: 0, Assignment.Role.TEAM_LEADER: 1, Assignment.Role.TEAM_MEMBER: 2}
     rows = list(
         Assignment.objects.visible_to(user).active().filter(village_id=village_code)
@@ -120,6 +134,7 @@ def village_team(*, user: User, village_code: str) -> list[Assignment]:
 
 
 def sending_unit_list(*, user: User) -> QuerySet[SendingUnit]:
+    require_view(user)
     return SendingUnit.objects.visible_to(user).order_by("level", "name")
 
 
@@ -133,18 +148,21 @@ def unit_staff(*, unit: SendingUnit) -> QuerySet[UnitStaff]:
 
 
 def unit_staff_get(*, user: User, pk: int) -> UnitStaff:
+    require_view(user)
     return get_object_or_404(UnitStaff.objects.visible_to(user).select_related("sending_unit"), pk=pk)
 
 
 def village_unit_staff(*, user: User, village_code: str) -> QuerySet[UnitStaff]:
     """The staff who may help a village's households: those of the units whose cadres are posted
     there ("一人驻村，全单位帮扶")."""
+    require_view(user)
     units = Assignment.objects.visible_to(user).active().filter(village_id=village_code).values("cadre__sending_unit")
     return (UnitStaff.objects.visible_to(user).filter(active=True, sending_unit__in=units)
             .select_related("sending_unit").order_by("sending_unit__name", "name_pinyin"))
 
 
 def leave_list(*, user: User, status: str | None = None) -> QuerySet[LeaveRequest]:
+    require_view(user)
     qs = LeaveRequest.objects.visible_to(user).select_related("cadre", "requested_by", "decided_by")
     if user.role == Role.CADRE:
         qs = qs.filter(cadre__user_id=user.pk)
@@ -158,6 +176,7 @@ def leave_get(*, user: User, pk: int) -> LeaveRequest:
 
 
 def assignment_get(*, user: User, pk: int) -> Assignment:
+    require_view(user)
     return get_object_or_404(Assignment.objects.visible_to(user).select_related("cadre", "village"), pk=pk)
 
 
@@ -182,6 +201,7 @@ def unit_home(*, user: User) -> dict | None:
 def study_list(*, user: User, year: int | None = None, kind: str = "", cadre: Cadre | None = None
                ) -> QuerySet[StudySession]:
     """Sessions attended by a cadre the user sees, each with `attendee_count`: the attendees the user sees."""
+    require_view(user)
     visible = Cadre.objects.visible_to(user)
     qs = StudySession.objects.visible_to(user).annotate(
         attendee_count=Count("attendance", filter=Q(attendance__cadre__in=visible)))
@@ -195,11 +215,13 @@ def study_list(*, user: User, year: int | None = None, kind: str = "", cadre: Ca
 
 
 def study_get(*, user: User, pk: int) -> StudySession:
+    require_view(user)
     return get_object_or_404(StudySession.objects.visible_to(user).select_related("recorded_by"), pk=pk)
 
 
 def study_attendees(*, user: User, session: StudySession) -> QuerySet[Cadre]:
     """The session's attendees the user sees (others are neither named nor counted)."""
+    require_view(user)
     return Cadre.objects.visible_to(user).filter(study_attendance__session=session).select_related("sending_unit")
 
 

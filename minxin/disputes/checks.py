@@ -11,6 +11,7 @@ from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
 from minxin.core.types import Actor
 from minxin.core.validation import not_before, past_date
+from minxin.regions import codes
 from minxin.registry.models import Member
 
 
@@ -21,8 +22,10 @@ def deadline_not_before(day: datetime.date | None, start: datetime.date, *, fiel
                           field=field)
 
 
-def member_in_scope(actor: Actor | None, member_id: int | None, *, field: str) -> Member | None:
-    """The villager `member_id` when the actor sees it; anything else is answered as not found."""
+def member_in_scope(actor: Actor | None, member_id: int | None, *, within: str, field: str) -> Member | None:
+    """The villager `member_id` when the actor sees it and it lives in the region `within` (the case's
+    village, the petition's village or township): whoever reads the case there reads its parties.
+    One the actor does not see is answered as not found; one from elsewhere is entered by name."""
     if member_id is None:
         return None
     member = Member.objects.filter(pk=member_id).select_related("household").first()
@@ -30,6 +33,9 @@ def member_in_scope(actor: Actor | None, member_id: int | None, *, field: str) -
     if member is None:
         raise DomainError("member_outside", message, field=field)
     require_scope(actor, member.village_code, field=field, error="member_outside", message=message)
+    if not member.village_code.startswith(codes.prefix_of(within)):
+        raise DomainError("member_elsewhere", _("该村民不属于本案所在的村（乡镇）；外村（乡镇）的当事人请只填写姓名、电话和住址。"),
+                          field=field)
     return member
 
 

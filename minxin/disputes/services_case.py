@@ -64,7 +64,7 @@ def _source(actor, village: Region, *, visit_id=None, need_id=None, request_id=N
 def _party_row(actor, dispute: Dispute, party: Party, index: int) -> DisputeParty:
     if party.side not in DisputeParty.Side.values:
         raise DomainError("bad_side", _("第 %(n)d 名当事人的身份不正确。") % {"n": index}, field="parties")
-    member = checks.member_in_scope(actor, party.member_id, field="parties")
+    member = checks.member_in_scope(actor, party.member_id, within=dispute.village_id, field="parties")
     name = member.name if member else check_text(party.name, field="parties", max_length=64)
     if not name:
         raise DomainError("party_name", _("第 %(n)d 名当事人：请选择本村村民或填写姓名。") % {"n": index},

@@ -67,7 +67,7 @@ def petition_register(*, actor: User | None, region: Region, petitioner: str = "
             raise DomainError("bad_choice", _("请从列表中选择。"), field=field)
     if not 1 <= persons <= MAX_PERSONS:
         raise DomainError("bad_persons", _("人数应在 1 到 %(max)d 之间。") % {"max": MAX_PERSONS}, field="persons")
-    member = checks.member_in_scope(actor, member_id, field="member")
+    member = checks.member_in_scope(actor, member_id, within=region.code, field="member")
     name = member.name if member else check_text(petitioner, field="petitioner", required=True, max_length=64)
     petition = Petition.objects.create(
         region=region, member=member, petitioner=name, phone="" if member else check_phone(phone),

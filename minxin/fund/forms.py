@@ -42,7 +42,8 @@ class ExpertForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("username")
+        self.fields["user"].queryset = (User.objects.visible_to(user).filter(role=Role.EXPERT, is_active=True)
+                                        .order_by("username"))
         self.fields["sending_unit"].queryset = SendingUnit.objects.visible_to(user).order_by("name")
         self.fields["tied_villages"].queryset = villages if villages is not None else Region.objects.none()
         self.fields["tied_villages"].widget.attrs["size"] = 8

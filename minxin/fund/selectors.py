@@ -86,7 +86,7 @@ def my_seats(*, user: User) -> QuerySet[PanelSeat]:
     """An expert's seats, the unscored first."""
     if not user.can(roles.SCORE_FUND):
         raise PermissionDenied()
-    return PanelSeat.objects.filter(expert__user=user).select_related("application__village__parent").order_by(
+    return PanelSeat.objects.visible_to(user).filter(expert__user=user).select_related("application__village__parent").order_by(
         "scored_at", "-id")
 
 

@@ -88,8 +88,9 @@ def expert_save(*, actor: User | None, county_code: str, name: str, organisation
               "specialty": check_text(specialty, field="specialty", max_length=100), "user": user,
               "sending_unit": sending_unit, "active": bool(active)}
     others = Expert.objects.filter(user=user).exclude(pk=expert.pk) if expert else Expert.objects.filter(user=user)
-    if user is not None and (user.role != "expert" or others.exists()):
-        raise DomainError("bad_user", _("登录账号须是评审专家角色，且未关联其他专家。"), field="user")
+    if user is not None and (user.role != "expert" or others.exists() or not user.scope_id
+                             or not user.scope_id.startswith(codes.prefix_of(county))):
+        raise DomainError("bad_user", _("登录账号须是本县的评审专家角色，且未关联其他专家。"), field="user")
     villages = list(tied_villages)
     if any(not village.code.startswith(county[:6]) or village.level != codes.VILLAGE for village in villages):
         raise DomainError("bad_village", _("回避的村须是本县的村。"), field="tied_villages")

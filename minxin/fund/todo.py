@@ -50,7 +50,7 @@ def _to_pay(user):
 def _to_score(user):
     if not user.can(roles.SCORE_FUND):
         return PanelSeat.objects.none()
-    return PanelSeat.objects.filter(expert__user=user, scored_at__isnull=True,
+    return PanelSeat.objects.visible_to(user).filter(expert__user=user, scored_at__isnull=True,
                                     application__state=State.NOTICE).select_related("application__village")
 
 

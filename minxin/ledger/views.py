@@ -46,9 +46,9 @@ def book_lines(request, book):
     found = BOOKS.get(book)
     if found is None:
         raise Http404("book")
+    region = region_filter(user=request.user, code=request.GET.get("village"))  # out of scope: 404 first
     if not found.visible(request.user):
         raise PermissionDenied()
-    region = region_filter(user=request.user, code=request.GET.get("village"))
     year = year_param(request.GET.get("year"))
     rows = lines(user=request.user, book=found, region=region.prefix if region else None, year=year)
     return pages.list_page(request, rows, "ledger/lines.html", nav=found.key, export=_export(found), region=region,

@@ -124,6 +124,20 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def of_age(birth: datetime.date, day: datetime.date, age: int, *, exact: bool) -> bool | None:
+    """Whether someone born on `birth` is `age` or older on `day`. Without `exact` only the birth year
+    is used (what a masked ID number leaves visible: its hidden digits are the birth date), and the
+    answer is None when the month and day would decide it — so that choosing the day never tells
+    them back."""
+    if exact:
+        return age_on(birth, day) >= age
+    if age_on(datetime.date(birth.year, 12, 31), day) >= age:
+        return True
+    if age_on(datetime.date(birth.year, 1, 1), day) < age:
+        return False
+    return None
+
+
 # What a demonstration site (民心党建示范点) is reviewed against.
 SITE_CRITERIA = [
     ("team", gettext_lazy("班子坚强有力，书记岗位无空缺")),

@@ -17,9 +17,10 @@ from minxin.accounts.models import User
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.guards import acting_user, require, require_scope
+from minxin.core.masking import may_reveal
 from minxin.core.validation import check_text, not_before, past_date
 from minxin.party.models import Branch, Case, PartyMember, Step
-from minxin.party.rules import Rules, add_months, age_on, rules, version_on, workdays_between
+from minxin.party.rules import Rules, add_months, of_age, rules, version_on, workdays_between
 from minxin.registry.models import Member
 
 K = Step.Kind
@@ -67,7 +68,12 @@ def case_open(*, actor: User | None, branch: Branch, person: Member, applied_on:
         raise DomainError("not_in_village", _("申请人须为本村村民。"), field="person")
     version = version_on(applied_on)
     case_rules = rules(version)
-    if age_on(person.birth_date, applied_on) < case_rules.min_age:
+    old_enough = of_age(person.birth_date, applied_on, case_rules.min_age, exact=actor is None or may_reveal(actor))
+    if old_enough is None:
+        raise _refuse("age_unsure", _("申请人在 %(year)d 年年满 %(age)d 周岁，申请日是否已满要看出生月日：请由有权查看完整证件号码的"
+                                      "人员核对后录入。") % {"year": person.birth_date.year + case_rules.min_age,
+                                                     "age": case_rules.min_age}, case_rules, field="person")
+    if not old_enough:
         raise _refuse("under_age", _("申请人递交申请时未满 %(age)d 周岁，不能受理入党申请。") % {"age": case_rules.min_age},
                       case_rules, field="person")
     document = check_text(document, field="document", max_length=200)

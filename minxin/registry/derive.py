@@ -58,9 +58,11 @@ def cannot_care(member) -> bool:
 
 
 def _older_by_a_generation(parent, child) -> bool:
+    """By birth years, not dates: a member entered with a chosen birth date must not tell, through the
+    flags derived here, the month and day of a parent's (the hidden digits of a masked ID number)."""
     if parent.birth_date is None or child.birth_date is None:
         return True
-    return age_on(parent.birth_date, child.birth_date) >= MIN_PARENT_AGE_GAP
+    return child.birth_date.year - parent.birth_date.year >= MIN_PARENT_AGE_GAP
 
 
 def parents_of(member, members) -> list:

@@ -308,6 +308,7 @@ def unit_pairing(*, user: User, unit: Any) -> dict | None:
 def _plans(user: User) -> QuerySet[VillagePlan]:
     """Plans in the user's scope, each with its items counted: `total` (dropped ones aside), `due` (of
     those, due by today) and `done`."""
+    _require_view(user)
     live = ~Q(items__status=PlanItem.Status.DROPPED)
     return VillagePlan.objects.visible_to(user).annotate(
         total=Count("items", filter=live),
@@ -329,4 +330,5 @@ def plan_items(*, plan: VillagePlan) -> QuerySet[PlanItem]:
 
 
 def plan_item_get(*, user: User, pk: int) -> PlanItem:
+    _require_view(user)
     return get_object_or_404(PlanItem.objects.visible_to(user).select_related("plan__village"), pk=pk)

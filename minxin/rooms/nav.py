@@ -14,4 +14,5 @@ audit.register_action_labels({
     "room.evaluate": _("干群连心室：半年评估"),
 })
 
-books.register("rooms", label=_("干群连心室"), kind_prefix="rooms.", visible=selectors.can_view, back="rooms:room-list")
+books.register("rooms", label=_("干群连心室"), kind_prefix="rooms.", visible=selectors.can_read_books,
+               back="rooms:room-list")

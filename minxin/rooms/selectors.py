@@ -99,9 +99,16 @@ def arrears_by_payer(rows: QuerySet[Due]) -> list[dict]:
                   key=lambda row: (list(labels).index(row["payer"]), row["sending_unit__name"] or ""))
 
 
+def can_read_books(user: User) -> bool:
+    """The rooms' ledger book shows every payer's money: not for a liaison, who sees its own unit's."""
+    return can_view(user) and not _own_unit_only(user)
+
+
 def receipts(*, user: User, room: Room) -> QuerySet[Receipt]:
-    return Receipt.objects.visible_to(user).filter(due__room=room).select_related(
-        "due", "recorded_by", "transaction__reversed_by")
+    qs = Receipt.objects.visible_to(user).filter(due__room=room)
+    if _own_unit_only(user):
+        qs = qs.filter(due__payer=Payer.UNIT, due__sending_unit_id=user.sending_unit_id)
+    return qs.select_related("due", "recorded_by", "transaction__reversed_by")
 
 
 def spendings(*, user: User, room: Room | None = None, kind: str = "") -> QuerySet[Spending]:

@@ -1,5 +1,6 @@
 """Dispute case files (issue 16.2): the five early steps as a state machine with every illegal step
-refused and nothing written, escalation to the township, dates and deadlines, parties in scope."""
+refused and nothing written, escalation to the township, dates and deadlines, parties in scope and
+of the case's village."""
 
 import datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from minxin.core.errors import DomainError, PermissionDenied
 from minxin.disputes import deadlines, services_case
 from minxin.disputes.models import Dispute, DisputeStep
 from minxin.disputes.services_case import Party
+from minxin.disputes.services_petition import petition_register
 from minxin.disputes.steps import dispute_steps
 from tests.sealed import plain
 
@@ -192,6 +194,29 @@ def test_parties_and_sources_must_lie_in_the_users_scope(world):
     with pytest.raises(PermissionDenied):
         _open(world, actor=world.users["tdw_supervisor"])
     assert not Dispute.objects.filter(title="土地边界纠纷").exists()
+
+
+def test_a_registry_party_lives_in_the_cases_village(world):
+    """A township administrator sees both its villages, but a case of the second village may not name
+    a villager of the first from the registry: the second village's clerk would read that person's
+    household, masked number and address. Someone from elsewhere is entered by name."""
+    township, second = world.users["tdw_admin"], world.village("tdw", 1)
+    neighbour = world.registry["tdw"]["member"]
+    assert neighbour.village_code != second.code
+    with pytest.raises(DomainError, match="不属于本案所在的村") as refused:
+        _open(world, actor=township, village=second,
+              parties=[Party(side="first", member_id=neighbour.pk), Party(side="second", name="乙")])
+    assert refused.value.code == "member_elsewhere"
+    assert not Dispute.objects.filter(title="土地边界纠纷").exists()
+    dispute = _open(world, actor=township, village=second,
+                    parties=[Party(side="first", name=neighbour.name), Party(side="second", name="乙")])
+    assert [p.member_id for p in dispute.parties.all()] == [None, None]
+    with pytest.raises(DomainError, match="不属于本案所在的村"):
+        petition_register(actor=township, region=second, member_id=neighbour.pk, channel="visit", nature="demand",
+                          title="诉求", content="内容", received_on=_ago(1))
+    petition = petition_register(actor=township, region=world.village("tdw").parent, member_id=neighbour.pk,
+                                 channel="visit", nature="demand", title="诉求", content="内容", received_on=_ago(1))
+    assert petition.member == neighbour
 
 
 @pytest.mark.parametrize(("reported", "due"), [

@@ -83,6 +83,27 @@ def test_an_applicant_under_18_is_refused(world):
                                                            applied_on=datetime.date(2026, 1, 10)), quoting="18 周岁")
 
 
+def test_the_age_check_never_tells_a_masked_birth_date_back(world):
+    """A clerk (no right to reveal) sees a villager's birth year beside the masked ID number, whose
+    hidden digits are the birth date: choosing the application day must not tell the month and day.
+    In the year the applicant turns 18 the answer is the same on every day; before and after it, it
+    follows the year alone; someone who may reveal the number gets the exact check."""
+    clerk, admin = world.users["tdw_clerk"], world.users["county_admin"]
+    person = _new_person(world, "十八岁", birth="20070615", seq=905)
+    branch = _party(world)["branch"]
+
+    def open_(actor, day):
+        return lambda: services_case.case_open(actor=actor, branch=branch, person=person, applied_on=day)
+
+    answers = {_refused("age_unsure", open_(clerk, datetime.date(2025, month, day)), quoting="2025 年年满 18 周岁").message
+               for month, day in ((1, 2), (6, 14), (6, 15), (12, 30))}
+    assert len(answers) == 1
+    _refused("under_age", open_(clerk, datetime.date(2024, 12, 31)))
+    _refused("under_age", open_(admin, datetime.date(2025, 6, 14)))
+    assert services_case.case_open(actor=admin, branch=branch, person=person,
+                                   applied_on=datetime.date(2025, 6, 15)).person == person
+
+
 def test_a_case_keeps_the_rules_of_its_application_day(world, versions):
     """Training hours and the notice differ between the versions: a case opened under the old rules
     passes with 24 hours and five working days, one opened after the change needs 32 and seven."""
