@@ -15,6 +15,7 @@ from minxin.assessment.models import (
     PledgeItem,
     Scheme,
 )
+from minxin.assessment.models.scheme import MAX_STEP, MAX_TARGET
 from minxin.cadres.models import Cadre
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
 from minxin.regions.models import Region
@@ -42,10 +43,10 @@ class WeightsForm(StyledFormMixin, forms.Form):
                                                        decimal_places=2)
             if ind.is_auto:
                 self.fields[names[1]] = forms.DecimalField(label=_("目标值"), initial=target, min_value=0,
-                                                           decimal_places=2)
+                                                           max_value=MAX_TARGET, decimal_places=2)
             if ind.direction == registry.LOWER:
                 self.fields[names[2]] = forms.DecimalField(label=_("扣分"), initial=step, min_value=0,
-                                                           decimal_places=2)
+                                                           max_value=MAX_STEP, decimal_places=2)
             self.fields[names[0]].widget.attrs.update({"data-weight": "1", "step": "0.5"})
             self.rows.append((ind, [self[name] for name in names if name in self.fields]))
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from minxin.core.errors import DomainError
 from minxin.core.figures import within
+from minxin.core.params import YEARS
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 
@@ -72,6 +73,9 @@ def parse_quarter(text: str) -> Window:
     match = _QUARTER.match(text or "")
     if not match:
         raise DomainError("invalid_quarter", _("季度格式应为“2026Q3”：%(text)s") % {"text": text}, field="quarter")
+    if int(match.group(1)) not in YEARS:
+        raise DomainError("invalid_quarter", _("季度的年份应在 %(first)d 至 %(last)d 年之间：%(text)s")
+                          % {"first": YEARS.start, "last": YEARS.stop - 1, "text": text}, field="quarter")
     return Window(int(match.group(1)), int(match.group(2)))
 
 

@@ -250,6 +250,11 @@ def insurance_record(*, actor: User | None, cadre: Cadre, policy_number: str, in
 
 # --- leave -----------------------------------------------------------------------------------
 
+LEAVE_MAX_DAYS = 180  # one request; a longer absence ends or changes the posting
+LEAVE_EARLIEST = datetime.date(2000, 1, 1)
+LEAVE_AHEAD = datetime.timedelta(days=366)
+
+
 def leave_level(days: int) -> str:
     return (LeaveRequest.Level.TOWNSHIP if days <= settings.MINXIN_LEAVE_TOWNSHIP_MAX_DAYS
             else LeaveRequest.Level.COUNTY)
@@ -264,6 +269,11 @@ def leave_request(*, actor: User, cadre: Cadre, start_date: datetime.date, end_d
         raise PermissionDenied(_("只能为自己申请请假。"))
     if end_date < start_date:
         raise DomainError("end_before_start", _("结束日期早于开始日期。"), field="end_date")
+    if not LEAVE_EARLIEST <= start_date <= timezone.localdate() + LEAVE_AHEAD:
+        raise DomainError("start_unlikely", _("开始日期应在 2000 年以后、一年之内。"), field="start_date")
+    if (end_date - start_date).days + 1 > LEAVE_MAX_DAYS:
+        raise DomainError("leave_too_long", _("一次请假不超过 %(n)d 天；更长时间离岗，请调整驻村任职。") % {"n": LEAVE_MAX_DAYS},
+                          field="end_date")
     if not reason.strip():
         raise DomainError("reason_required", _("请填写请假事由。"), field="reason")
     # The posting in effect when the leave starts (a later posting may already be planned).

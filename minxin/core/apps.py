@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from minxin.core.params import YearConverter
+
+        register_converter(YearConverter, "year")  # `<year:year>` in any app's URLs
         # Each app declares its menu entries in its own `nav.py` (core.nav) and what waits for its
         # users in its own `todo.py` (core.todo).
         autodiscover_modules("nav")

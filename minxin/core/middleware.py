@@ -66,12 +66,29 @@ class DomainErrorMiddleware(Middleware):
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    """A NUL in the path, a query parameter, a posted form field or an uploaded file's name (a JSON
+    body is the API's schemas' and the sync's to check; a file's bytes are its reader's)."""
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in _FORMS:
+        sources.append(request.POST)
+    if any("\x00" in key or "\x00" in value for source in sources for key, values in source.lists() for value in values):
+        return True
+    return len(sources) > 1 and any("\x00" in (upload.name or "") for name in request.FILES
+                                    for upload in request.FILES.getlist(name))
+
+
 class NulByteMiddleware(Middleware):
-    """A query parameter holding a NUL byte is refused (400) before any query runs: PostgreSQL text
-    cannot hold one (a 500 there), SQLite would quietly search for it."""
+    """A request holding a NUL byte where text is expected is refused (400) before any query runs:
+    PostgreSQL text cannot hold one (a 500 there), SQLite would quietly store or search for it."""
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+        if _holds_nul(request):
             message = _("请求参数含有不允许的空字符（NUL）。")
             if request.path.startswith("/api/"):
                 body = {"error": {"code": "invalid_input", "message": message, "details": []}}

@@ -1,7 +1,6 @@
 """Disputes pages: screenings (their list, the form that files one, the villages that missed one)
 and the county's sensitive periods."""
 
-import datetime
 from functools import partial
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts import roles
 from minxin.core import pages
 from minxin.core.pages import require, run
-from minxin.core.params import recent_years, year_param
+from minxin.core.params import month_param, recent_years, year_param
 from minxin.disputes import selectors, services
 from minxin.disputes.forms import ScreeningForm, SensitivePeriodForm
 from minxin.regions.selectors import region_filter
@@ -49,19 +48,10 @@ def screening_new(request):
                       intro=_("每半月排查一次（敏感时期每周一次）；没有矛盾纠纷也要填报零报告。"))
 
 
-def _month(text: str | None) -> datetime.date:
-    today = timezone.localdate()
-    try:
-        first = datetime.datetime.strptime((text or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return today.replace(day=1)
-    return first if first.year >= 2000 and first <= today else today.replace(day=1)
-
-
 @login_required
 def screening_missed(request):
     """Per township, the villages whose screening cycles of a month ended without one."""
-    first = _month(request.GET.get("month"))
+    first = month_param(request.GET.get("month"))
     townships = selectors.missed(user=request.user, month=first)
     return render(request, "disputes/screening_missed.html", {
         "townships": townships, "month": first, "nav_active": NAV,

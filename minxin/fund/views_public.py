@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from minxin.core.clientip import client_ip
+from minxin.core.params import is_digits
 from minxin.core.ratelimit import rate_limited
 from minxin.fund import selectors
 from minxin.fund.services_grant import aggregate
@@ -22,14 +23,14 @@ from minxin.regions.models import Region
 @never_cache
 @require_GET
 def notice(request, code):
-    if rate_limited(f"public-fund:{client_ip(request) or 'unknown'}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
+    if rate_limited(f"anon:public-fund:{client_ip(request) or 'unknown'}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
                     window=settings.MINXIN_PUBLIC_RATE_WINDOW):
         response = render(request, "fieldwork/public/limited.html",
                           {"minutes": max(1, settings.MINXIN_PUBLIC_RATE_WINDOW // 60)}, status=429)
         response["Retry-After"] = str(settings.MINXIN_PUBLIC_RATE_WINDOW)
         return response
     village = Region.objects.filter(code=code, level=codes.VILLAGE).select_related("parent").first() \
-        if code.isdigit() and len(code) == 12 else None
+        if is_digits(code) and len(code) == 12 else None
     if village is None:
         raise Http404("village")
     today = timezone.localdate()

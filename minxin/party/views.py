@@ -18,7 +18,7 @@ from minxin.cadres.models import Cadre, SendingUnit
 from minxin.core import pages
 from minxin.core.officialdoc import docx_response
 from minxin.core.pages import act, require, run
-from minxin.core.params import recent_years, year_param
+from minxin.core.params import is_digits, recent_years, year_param
 from minxin.party import documents, exports, selectors, services
 from minxin.party.forms import BranchForm, ContactForm, EventForm, FlagForm, MemberForm, PostForm, SurveyForm
 from minxin.party.models import Post
@@ -50,7 +50,7 @@ def _branch_url(branch) -> str:
 def branch_list(request):
     region = region_of(request)
     level_text = request.GET.get("level", "")
-    level = int(level_text) if level_text.isdigit() and int(level_text) <= 5 else None
+    level = int(level_text) if is_digits(level_text) and int(level_text) <= 5 else None
     search = request.GET.get("q", "").strip()[:50]
     rows = selectors.branch_list(user=request.user, region=region.prefix if region else None, level=level,
                                  search=search)

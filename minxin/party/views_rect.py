@@ -13,7 +13,7 @@ from minxin.accounts import roles
 from minxin.cadres.models import SendingUnit
 from minxin.core import pages
 from minxin.core.pages import act, require
-from minxin.core.params import recent_years, year_param
+from minxin.core.params import is_digits, recent_years, year_param
 from minxin.party import exports, selectors, services, services_rect
 from minxin.party.forms import (
     AcceptForm,
@@ -33,7 +33,7 @@ from minxin.party.views import NAV, region_of, save_form
 def warning_list(request):
     region = region_of(request)
     level_text = request.GET.get("level", "1")
-    level = int(level_text) if level_text.isdigit() and 1 <= int(level_text) <= 5 else 1
+    level = int(level_text) if is_digits(level_text) and 1 <= int(level_text) <= 5 else 1
     rows = selectors.branch_list(user=request.user, region=region.prefix if region else None, level=level).order_by(
         "-warning_level", "village__code")
     return pages.list_page(request, rows, "party/warning_list.html", nav=NAV, export=exports.warnings, region=region,

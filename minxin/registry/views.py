@@ -15,7 +15,7 @@ from minxin.core.errors import DomainError
 from minxin.core.identifiers import InvalidIdentifier, normalize_phone
 from minxin.core.masking import masked_initial, unmasked_input
 from minxin.core.pages import act, form_page, show_error
-from minxin.core.params import id_param
+from minxin.core.params import id_param, is_digits
 from minxin.core.privacy import reveal_identifier
 from minxin.regions.selectors import region_filter
 from minxin.registry import choices, permissions, selectors, services
@@ -59,7 +59,7 @@ def _village_choices(request):
     has ~450 villages, too many for one drop-down on every page view)."""
     villages = selectors.villages_for(user=request.user)
     township = request.GET.get("township", "").strip()
-    if township.isdigit() and len(township) in (9, 12):
+    if is_digits(township) and len(township) in (9, 12):
         return villages.filter(code__startswith=township[:9])
     return villages if villages.count() <= 60 else villages.filter(code=request.GET.get("village", "").strip())
 

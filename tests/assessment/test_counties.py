@@ -90,9 +90,11 @@ def test_a_countys_pages_and_api_never_reach_another_countys_quarter(sinan_quart
         assert client.get(url).status_code == 404, url
     listed = client.get("/api/v1/assessment/periods").json()
     assert {p["county_code"] for p in listed} == {YANHE}
-    # A malformed county in the address is a 404 like any unknown one, never a 500.
-    for county in ("52062x", "5206270000001", "%00"):
+    # A malformed county in the address is a 404 like any unknown one, never a 500 (a NUL: the 400
+    # every request holding one gets).
+    for county in ("52062x", "5206270000001"):
         assert client.get(f"/assessment/periods/{county}/{sinan.code}/").status_code == 404
+    assert client.get(f"/assessment/periods/%00/{sinan.code}/").status_code == 400
 
 
 def test_the_prefecture_reads_every_countys_quarter(sinan_quarter, as_user):

@@ -208,12 +208,17 @@ def test_hostile_input_is_a_clear_4xx_and_changes_nothing(world, client):
         response = client.post(f"/api/v1/disputes/{dispute.pk}/steps", body, content_type="application/json")
         assert 400 <= response.status_code < 500 and "error" in response.json(), (bad, response.status_code)
     page = client.post(reverse("disputes:dispute-new"), {
-        "village": world.village("tdw").code, "title": "纠纷\x00", "category": "family", "risk": "blue",
+        "village": world.village("tdw").code, "title": "纠纷", "category": "family", "risk": "blue",
         "intake": "active", "arose_on": "2026-02-30", "reported_on": _ago(1), "summary": "x", "first_name": "甲"})
     assert page.status_code == 200 and "is-invalid" in page.content.decode()
+    page = client.post(reverse("disputes:dispute-new"), {
+        "village": world.village("tdw").code, "title": "纠纷\x00", "category": "family", "risk": "blue",
+        "intake": "active", "arose_on": str(_ago(1)), "reported_on": _ago(1), "summary": "x", "first_name": "甲"})
+    assert page.status_code == 400 and "NUL" in page.content.decode()
     for guess in ("99999999999999999999999", "1e3", "-1"):
         assert client.get(reverse("disputes:dispute-new") + f"?visit={guess}").status_code == 404
-    assert client.post(reverse("disputes:dispute-detail", args=[dispute.pk]), {"step": "\x00"},
+    assert client.post(reverse("disputes:dispute-detail", args=[dispute.pk]), {"step": "\x00"}).status_code == 400
+    assert client.post(reverse("disputes:dispute-detail", args=[dispute.pk]), {"step": "x" * 40},
                        follow=True).status_code == 200
     assert (Dispute.objects.count(), Petition.objects.count(), dispute.steps.count()) == before
 

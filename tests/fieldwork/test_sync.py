@@ -408,3 +408,42 @@ def test_a_synced_visit_is_audited_like_one_recorded_on_its_page(world, cadre_cl
         assert event.actor == world.users["tdw_cadre"] and event.region_code == visit.village_id
         assert set(event.after) == {"household", "kind", "occurred_at", "needs", "late"}
         assert event.after["household"] == household.pk and event.after["needs"] == needs
+
+
+def test_envelopes_of_the_wrong_json_type_are_refused_record_by_record(world, cadre_client):
+    """Ids, uuids and types that are not what the contract says (a list, a number) are refused per
+    record and the answer still lists every record: the good one is written once, nothing else."""
+    good = _visit(_household(world))
+    meeting = {"type": "meeting", "uuid": str(uuid.uuid4()),
+               "data": {"village": world.village("tdw").code, "kind": "courtyard", "place": "院坝", "topic": "修路",
+                        "attendance": 20, "occurred_at": good["data"]["occurred_at"],
+                        "participants": [{"name": "张三", "household_id": "abc"}]}}
+    sent = [
+        good,
+        {"type": "visit", "uuid": str(uuid.uuid4()), "data": {"household_id": [1]}},
+        {"type": "visit", "uuid": 123, "data": {}},
+        {"type": ["visit"], "uuid": str(uuid.uuid4()), "data": {}},
+        {"type": "visit", "uuid": uuid.uuid4().int, "data": {}},
+        meeting,
+    ]
+    response = _post(cadre_client, sent)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "invalid", "invalid", "invalid", "invalid"]
+    assert [r["uuid"] for r in results[2:5]] == [None, sent[3]["uuid"], None] and results[3]["type"] is None
+    assert results[1]["errors"][0]["code"] == "invalid_household"
+    assert results[5]["errors"][0]["field"] == "participants.0.household_id"
+    assert Visit.objects.filter(uuid=good["uuid"]).count() == 1 and not Meeting.objects.filter(uuid=meeting["uuid"])
+
+
+@pytest.mark.parametrize("device_time", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+01:00",
+                                         "1970-01-01T08:00:00+08:00"])
+def test_a_device_clock_that_cannot_be_right_is_not_kept(world, cadre_client, device_time):
+    """A phone reset to 1970, or a crafted year 9999 (which PostgreSQL would store and then could not
+    read back): the visit is kept, its device time is not."""
+    record = {**_visit(_household(world)), "device_time": device_time}
+    results = _post(cadre_client, [record]).json()["results"]
+    assert results[0]["status"] == "created"
+    visit = Visit.objects.get(uuid=record["uuid"])
+    assert visit.device_time is None and not visit.late
+    assert cadre_client.get("/api/v1/visits").status_code == 200

@@ -74,6 +74,9 @@ def test_a_step_refused_by_its_rule_shows_the_rule_and_writes_nothing(world, as_
     assert response.status_code == 200 and Step.objects.count() == steps
     response = client.post(url, {"on": timezone.localdate().isoformat(), "sponsors": [m.pk for m in members[:2]],
                                  "document": "考察\x00材料"})
+    assert response.status_code == 400 and "NUL" in response.content.decode() and Step.objects.count() == steps
+    response = client.post(url, {"on": timezone.localdate().isoformat(), "sponsors": [m.pk for m in members[:2]],
+                                 "document": "考察材料" * 60})
     assert response.status_code == 200 and Step.objects.count() == steps
     assert 'name="document"' in response.content.decode() and "is-invalid" in response.content.decode()
     response = client.post(url, {"on": timezone.localdate().isoformat(), "sponsors": [m.pk for m in members[:2]]})

@@ -71,6 +71,10 @@ class Scheme(models.Model):
         return {"mountain": self.terrain_mountain, "hill": self.terrain_hill}.get(terrain, self.terrain_flat)
 
 
+MAX_TARGET = Decimal("99999999.99")  # SchemeWeight.target's 10 digits, 2 after the point
+MAX_STEP = Decimal("9999.99")  # SchemeWeight.step's 6
+
+
 class SchemeWeight(models.Model):
     """The weight (out of 100 for the whole scheme), target and step of one indicator."""
 

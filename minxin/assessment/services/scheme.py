@@ -12,12 +12,14 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.assessment import indicators as registry
 from minxin.assessment.models import Scheme, SchemeWeight
+from minxin.assessment.models.scheme import MAX_STEP, MAX_TARGET
 from minxin.assessment.services.common import assessed_county
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 
 
 def default_weights() -> dict[str, dict]:
@@ -34,16 +36,20 @@ def default_weights() -> dict[str, dict]:
             for i in inds}
 
 
-def _decimal(value: Any, *, code: str, name: str) -> Decimal:
+def _decimal(value: Any, *, code: str, key: str, name: str, maximum: Decimal) -> Decimal:
+    """The number of the form field `<code>-<key>` (named `name` in messages), from 0 to `maximum`."""
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise DomainError("invalid_number", _("指标 %(code)s 的%(name)s不是有效数字：%(value)s")
-                          % {"code": code, "name": name, "value": value}, field=f"{code}-{name}") from None
+                          % {"code": code, "name": name, "value": value}, field=f"{code}-{key}") from None
     if not number.is_finite() or number < 0:
         raise DomainError("invalid_number", _("指标 %(code)s 的%(name)s不能为负数。") % {"code": code, "name": name},
-                          field=f"{code}-{name}")
-    return number
+                          field=f"{code}-{key}")
+    if number > maximum:
+        raise DomainError("invalid_number", _("指标 %(code)s 的%(name)s不能超过 %(max)s。")
+                          % {"code": code, "name": name, "max": maximum}, field=f"{code}-{key}")
+    return number.quantize(CENT)
 
 
 def _check_rules(rules: dict) -> None:
@@ -91,13 +97,13 @@ def scheme_save(*, actor: User | None, weights: dict[str, dict], rules: dict | N
         raise DomainError("unknown_indicator", _("未知指标：%(codes)s") % {"codes": "、".join(unknown)})
     clean = {}
     for code, values in weights.items():
-        weight = _decimal(values.get("weight", 0), code=code, name=_("权重"))
+        weight = _decimal(values.get("weight", 0), code=code, key="weight", name=_("权重"), maximum=HUNDRED)
         indicator = registry.INDICATORS[code]
-        target = _decimal(values.get("target", indicator.default_target), code=code, name=_("目标值"))
-        step = _decimal(values.get("step", indicator.default_step), code=code, name=_("扣分"))
-        if weight > HUNDRED:
-            raise DomainError("invalid_weight", _("单项权重不能超过 100。"), field=f"{code}-weight")
-        clean[code] = (weight.quantize(Decimal("0.01")), target, step)
+        target = _decimal(values.get("target", indicator.default_target), code=code, key="target", name=_("目标值"),
+                          maximum=MAX_TARGET)
+        step = _decimal(values.get("step", indicator.default_step), code=code, key="step", name=_("扣分"),
+                        maximum=MAX_STEP)
+        clean[code] = (weight, target, step)
     total = sum((w for w, _t, _s in clean.values()), Decimal(0))
     if total != HUNDRED:
         raise DomainError("weights_sum", _("各项指标权重合计应为 100，现为 %(total)s；未保存。")

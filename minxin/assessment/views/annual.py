@@ -17,7 +17,7 @@ from minxin.assessment.views.common import configured_county, form_page
 from minxin.cadres.selectors import cadre_get
 from minxin.core.officialdoc import docx_response
 from minxin.core.pages import list_page, require, run
-from minxin.core.params import recent_years, year_param
+from minxin.core.params import YEARS, recent_years, year_param
 from minxin.core.xlsx import wants_xlsx
 from minxin.regions.selectors import home_county, region_filter, township_list
 
@@ -41,6 +41,8 @@ def grade_list(request, year):
         "cap": grading.excellent_cap(total, scheme.excellent_cap_pct) if scheme else None,
         "cap_pct": scheme.excellent_cap_pct if scheme else 20,
         "can_configure": request.user.can(roles.CONFIGURE_ASSESSMENT),
+        "previous": year - 1 if year - 1 in YEARS else None,
+        "next": year + 1 if year + 1 in YEARS else None,
     })
 
 

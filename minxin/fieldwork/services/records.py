@@ -19,6 +19,7 @@ from minxin.accounts.models import User
 from minxin.core.audit import audit_event, audit_record, audit_record_many, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import require
+from minxin.core.params import MAX_ID
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import (
     CheckIn,
@@ -197,7 +198,9 @@ def _participants(actor: User | None, items: Any) -> list[Participant]:
         name = checks.check_text(item.get("name"), field=f"participants.{index}.name", required=True, max_length=64)
         household = None
         if item.get("household_id"):
-            household = Household.objects.visible_to(actor).filter(pk=item["household_id"]).first()
+            pk = item["household_id"]
+            valid = isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
+            household = Household.objects.visible_to(actor).filter(pk=pk).first() if valid else None
             checks.require_household(actor, household, field=f"participants.{index}.household_id")
         rows.append(Participant(name=name, household=household))
     return rows

@@ -29,7 +29,7 @@ from minxin.accounts.models import User
 from minxin.core.audit import snapshot
 from minxin.core.errors import DomainError
 from minxin.core.masking import mask_dict
-from minxin.core.params import MAX_ID
+from minxin.core.params import MAX_ID, is_digits
 from minxin.fieldwork import checks
 from minxin.fieldwork.models import (
     CheckIn,
@@ -51,6 +51,9 @@ MODELS: dict[str, Any] = {  # the model of each record type (each has `visible_t
     "diary": DiaryEntry, "need": Need, "request": VillagerRequest, "checkin": CheckIn,
 }
 RECORD_TYPES = [*MODELS, "household"]
+# The device clock kept with a record (only to tell late records): within these bounds, or not kept.
+EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+DEVICE_CLOCK_AHEAD = datetime.timedelta(days=1)
 logger = logging.getLogger(__name__)
 
 
@@ -70,9 +73,9 @@ class Batch:
     def __init__(self, actor: Any, items: Any):
         self.actor = actor
         self.received_at = timezone.now()
-        ids = {item["data"].get("household_id") for item in items
-               if isinstance(item, dict) and isinstance(item.get("data"), dict)}
-        ids = {value for value in ids if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID}
+        values = [item["data"].get("household_id") for item in items
+                  if isinstance(item, dict) and isinstance(item.get("data"), dict)]
+        ids = {value for value in values if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID}
         self.households = Household.objects.visible_to(actor).in_bulk(ids) if ids else {}
         self._villages: dict[str, Region | None] = {}  # None: unknown or out of scope
 
@@ -103,7 +106,7 @@ class Batch:
         code = data.get("village")
         if code in (None, "") and not required:
             return None
-        if not isinstance(code, str) or code not in self._villages and not code.isdigit():
+        if not isinstance(code, str) or code not in self._villages and not is_digits(code):
             raise DomainError("invalid_village", _("请选择村。"), field="village")
         if code not in self._villages:
             self._villages[code] = Region.objects.visible_to(self.actor).filter(code=code.ljust(12, "0")).first()
@@ -124,7 +127,9 @@ class Batch:
 
 def _uuid(value: Any, *, field: str = "uuid") -> uuid_lib.UUID:
     try:
-        return uuid_lib.UUID(str(value))
+        if not isinstance(value, str):
+            raise TypeError(value)
+        return uuid_lib.UUID(value)
     except (TypeError, ValueError):
         raise DomainError("invalid_uuid", _("记录编号（UUID）格式不正确。"), field=field) from None
 
@@ -249,6 +254,8 @@ def _envelope(item: Any) -> dict:
     if base_version is not None and (not isinstance(base_version, int) or isinstance(base_version, bool)):
         raise DomainError("invalid_version", _("base_version 必须是整数。"), field="base_version")
     device_time = _time(item, "device_time", required=False)
+    if device_time is not None and not EARLIEST <= device_time <= timezone.now() + DEVICE_CLOCK_AHEAD:
+        device_time = None  # a clock that cannot be right (a phone reset to 1970) tells nothing; the record stays
     return {"type": kind, "uuid": _uuid(item.get("uuid")), "data": item["data"], "base_version": base_version,
             "device_time": device_time}
 
@@ -391,8 +398,8 @@ def sync_batch(*, actor: User | None, records_in: list) -> list[dict]:
             pending_uuids.clear()
 
     for index, item in enumerate(records_in):
-        result = {"uuid": item.get("uuid") if isinstance(item, dict) else None,
-                  "type": item.get("type") if isinstance(item, dict) else None}
+        result = {key: value if isinstance(value := item.get(key) if isinstance(item, dict) else None, str) else None
+                  for key in ("uuid", "type")}  # echoed as sent when text (the answer's schema: str | None)
         try:
             envelope = _envelope(item)
         except DomainError as exc:

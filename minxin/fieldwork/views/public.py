@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from minxin.core.clientip import client_ip
 from minxin.core.errors import DomainError
 from minxin.core.forms import apply_domain_error
+from minxin.core.params import is_digits
 from minxin.core.ratelimit import rate_limited
 from minxin.fieldwork import selectors, services
 from minxin.fieldwork.forms import PublicRequestForm
@@ -24,7 +25,7 @@ from minxin.fieldwork.forms import PublicRequestForm
 
 def over_limit(request) -> bool:
     """Count this hit against the client's address; True once the window's limit is passed."""
-    return rate_limited(f"public-request:{client_ip(request) or 'unknown'}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
+    return rate_limited(f"anon:public-request:{client_ip(request) or 'unknown'}", limit=settings.MINXIN_PUBLIC_RATE_LIMIT,
                         window=settings.MINXIN_PUBLIC_RATE_WINDOW)
 
 
@@ -44,7 +45,7 @@ def request_page(request, token):
         return _page(request, "unknown.html", status=404)
     if request.method == "POST":
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > settings.MINXIN_PUBLIC_MAX_BODY_BYTES:
+        if not is_digits(length) or int(length) > settings.MINXIN_PUBLIC_MAX_BODY_BYTES:
             return _page(request, "too_large.html", status=413)
     # Only the village's name and the household's number: nothing else about anyone.
     context = {"village_name": card.village.name, "household_number": card.household.number}

@@ -1,6 +1,5 @@
 """Pages for visits, meetings/lectures/trainings, family calls, the diary and presence."""
 
-import datetime
 from functools import partial
 
 from django.contrib import messages
@@ -8,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +14,7 @@ from minxin.accounts import roles
 from minxin.cadres.models import Assignment
 from minxin.core import pages
 from minxin.core.pages import act, require, run
-from minxin.core.params import id_param, year_param
+from minxin.core.params import id_param, month_param, year_param
 from minxin.core.xlsx import wants_xlsx
 from minxin.fieldwork import checks, exports, presence, selectors, services
 from minxin.fieldwork.forms import CallForm, DiaryForm, MeetingForm, VisitForm, photo_limit_mb
@@ -192,11 +190,7 @@ def diary_new(request):
 
 
 def _month(request) -> tuple[int, int]:
-    raw = request.GET.get("month", "")
-    try:
-        day = datetime.datetime.strptime(raw, "%Y-%m").date()
-    except ValueError:
-        day = timezone.localdate()
+    day = month_param(request.GET.get("month"))
     return day.year, day.month
 
 

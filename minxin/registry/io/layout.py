@@ -123,5 +123,5 @@ def is_numbering(cells) -> bool:
     """A row numbering the columns under the header: 1, 2, 3 … (or (1), (2) …) from its first cell."""
     texts = [clean(cell).strip("()（）") for cell in cells]
     filled = [text for text in texts if text]
-    return len(filled) >= 3 and all(text.isdigit() for text in filled) and [int(t) for t in filled] == list(
+    return len(filled) >= 3 and all(text.isdecimal() and len(text) < 5 for text in filled) and [int(t) for t in filled] == list(
         range(int(filled[0]), int(filled[0]) + len(filled)))

@@ -104,18 +104,16 @@ def parse_number(text: str) -> str:
 
 def parse_group(text: str) -> str:
     text = plain_text(simplified(digits_text(text)))
-    if text.isdigit():
-        text = f"{int(text)}组"
     if len(text) > 32:
         raise RowError(_("村民小组名称过长。"))
-    return text
+    return f"{int(text)}组" if text.isdecimal() else text  # decimal digits of any script ("３"), not "²"
 
 
 def parse_months(text: str) -> int | None:
     text = digits_text(text.removesuffix("个月").removesuffix("月").strip())
     if not text:
         return None
-    if not text.isdigit() or int(text) > 12:
+    if not text.isdecimal() or len(text) > 2 or int(text) > 12:
         raise RowError(_("务工时间应为 0–12 的整数（月）。"))
     return int(text)
 
@@ -158,7 +156,7 @@ def parse_year(text: str) -> int | None:
     text = digits_text(text.removesuffix("年"))[:4] if text else ""
     if not text:
         return None
-    if not text.isdigit() or not 2013 <= int(text) <= timezone.localdate().year:
+    if not text.isdecimal() or not 2013 <= int(text) <= timezone.localdate().year:
         raise RowError(_("建档立卡年度应为 2013 年至今年之间的年份。"))
     return int(text)
 

@@ -1,0 +1,111 @@
+"""Hostile values in forms, URLs and services that take what a list's query parameters do not: a
+clear 4xx or a refusal naming the field, nothing written — never a 500, nor a value the database
+would refuse (PostgreSQL) or keep silently (SQLite)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from minxin.accounts.models import ApiToken
+from minxin.assessment import services as assessment
+from minxin.assessment.models import Period, Scheme
+from minxin.assessment.window import parse_quarter
+from minxin.cadres import services as cadres
+from minxin.cadres.models import LeaveRequest
+from minxin.core.errors import DomainError
+from minxin.core.params import id_param, is_digits, month_param, year_param
+from minxin.registry.io.rows import RowError, parse_group
+from minxin.registry.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_digits_of_other_scripts_are_not_numbers():
+    """str.isdigit passes "²" and "٣", which int() refuses: a parameter of them names nothing."""
+    assert not is_digits("²²²²") and not is_digits("٣") and is_digits("2026")
+    assert year_param("²²²²") is None and id_param("²") is None and id_param("12") == 12
+    assert parse_group("²") == "²" and parse_group("３") == "3组"
+    with pytest.raises(RowError):
+        parse_group("1" * 5000)  # a number past int()'s 4,300 digits: refused for its length first
+
+
+def test_a_month_parameter_outside_2000_to_now_is_this_month(world, client):
+    this_month = timezone.localdate().replace(day=1)
+    assert month_param("9999-12") == this_month == month_param("1999-12") == month_param("2026-13")
+    assert month_param("2024-02") == datetime.date(2024, 2, 1)
+    client.force_login(world.users["county_admin"])
+    assert client.get(reverse("fieldwork:presence") + "?month=9999-12").status_code == 200
+
+
+def test_a_nul_in_a_posted_field_or_in_the_path_is_a_clear_400(world, client):
+    client.force_login(world.users["tdw_admin"])
+    tokens = ApiToken.objects.count()
+    answer = client.post(reverse("accounts:token-new"), {"name": "a\x00b"})
+    assert answer.status_code == 400 and "NUL" in answer.content.decode()
+    assert ApiToken.objects.count() == tokens
+    member = world.registry["tdw"]["member"]
+    answer = client.post(reverse("registry:member-remove", args=[member.pk]), {"reason": "迁出\x00"})
+    assert answer.status_code == 400 and Member.objects.filter(pk=member.pk).exists()
+    assert client.get("/registry/households/%00/").status_code == 400
+    assert client.get("/api/v1/households/%00").json()["error"]["code"] == "invalid_input"
+
+
+def test_a_leave_of_more_than_half_a_year_or_in_another_century_is_refused(world):
+    admin, cadre = world.users["tdw_admin"], world.cadres["tdw"][1]
+    start = timezone.localdate() + datetime.timedelta(days=5)
+    before = LeaveRequest.objects.count()
+    for end, code in ((start + datetime.timedelta(days=180), "leave_too_long"),
+                      (datetime.date(2200, 1, 1), "leave_too_long")):
+        with pytest.raises(DomainError) as refused:
+            cadres.leave_request(actor=admin, cadre=cadre, start_date=start, end_date=end, reason="家中有事")
+        assert (refused.value.code, refused.value.field) == (code, "end_date")
+    with pytest.raises(DomainError) as refused:
+        cadres.leave_request(actor=admin, cadre=cadre, start_date=datetime.date(9000, 1, 1),
+                             end_date=datetime.date(9000, 1, 2), reason="家中有事")
+    assert refused.value.code == "start_unlikely"
+    assert LeaveRequest.objects.count() == before
+    leave = cadres.leave_request(actor=admin, cadre=cadre, start_date=start, end_date=start + datetime.timedelta(days=179),
+                                 reason="病休")
+    assert leave.days == 180
+
+
+def test_a_year_in_a_url_outside_2000_to_2099_is_404(world, client):
+    client.force_login(world.users["county_admin"])
+    cadre = world.cadres["tdw"][0]
+    for year in (0, 1999, 2100, 99999):
+        for url in (f"/assessment/archive/{cadre.pk}/{year}/", f"/assessment/archive/{cadre.pk}/{year}.docx",
+                    f"/assessment/grades/{year}/"):
+            assert client.get(url).status_code == 404, url
+    assert client.get(reverse("assessment:archive", args=[cadre.pk, 2026])).status_code == 200
+
+
+def test_a_quarter_outside_2000_to_2099_is_refused_and_nothing_computed(world, client):
+    for text in ("0000Q1", "1000Q1", "2100Q1"):
+        with pytest.raises(DomainError) as refused:
+            parse_quarter(text)
+        assert refused.value.code == "invalid_quarter"
+    client.force_login(world.users["county_admin"])
+    periods = Period.objects.count()
+    answer = client.post(reverse("assessment:run"), {"quarter": "0000Q1"})
+    assert answer.status_code == 200 and "2000 至 2099" in answer.content.decode()
+    assert Period.objects.count() == periods
+
+
+def test_scheme_values_past_their_columns_are_refused(world):
+    admin = world.users["county_admin"]
+    weights = assessment.default_weights()
+    code = next(code for code, values in weights.items() if "step" in values)
+    schemes = Scheme.objects.count()
+    for field, value in (("step", "10000"), ("target", "100000000")):
+        with pytest.raises(DomainError, match="不能超过") as refused:
+            assessment.scheme_save(actor=admin, county_code="520627000000",
+                                   weights={**weights, code: {**weights[code], field: value}})
+        assert refused.value.field == f"{code}-{field}"
+    assert Scheme.objects.count() == schemes
+    saved = assessment.scheme_save(actor=admin, county_code="520627000000",
+                                   weights={**weights, code: {**weights[code], "step": "9999.99", "target": "0.125"}})
+    assert (saved.weights.get(indicator=code).step, saved.weights.get(indicator=code).target) == (
+        Decimal("9999.99"), Decimal("0.12"))
