@@ -141,7 +141,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                 "KEY_PREFIX": "minxin"} if REDIS_URL else
-               {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minxin_cache"}),
+               {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "minxin_cache",
+                "OPTIONS": {"MAX_ENTRIES": 100_000}}),  # rate-limit counters: Django's 300 would cull them
 }
 
 # django-axes: lock an account+address pair after repeated failures.

@@ -142,6 +142,26 @@ def test_township_admin_cannot_reset_another_townships_password(world):
     assert fresh(world.users["gz_clerk"]).check_password(PASSWORD)
 
 
+def test_an_administrator_changes_its_own_password_with_the_old_one_only(world, as_user):
+    """The reset page needs no old password: for one's own account (a session left open) it sends
+    to the change page, which does."""
+    admin = world.users["tdw_admin"]
+    client = as_user(admin)
+    answer = client.post(reverse("accounts:user-password", args=[admin.pk]), {"password": STRONG})
+    assert answer.status_code == 302 and answer["Location"] == reverse("accounts:password-change")
+    assert fresh(admin).check_password(PASSWORD)
+
+
+def test_deactivating_an_account_revokes_its_tokens_for_good(world):
+    admin, clerk = world.users["tdw_admin"], world.users["tdw_clerk"]
+    services.token_issue(actor=clerk, user=clerk, name="手机")
+    fields = {"role": clerk.role, "scope": clerk.scope, "full_name": clerk.full_name, "phone": ""}
+    services.user_update(actor=admin, user=clerk, is_active=False, **fields)
+    assert not clerk.api_tokens.filter(revoked_at__isnull=True).exists()
+    services.user_update(actor=admin, user=fresh(clerk), is_active=True, **fields)
+    assert not clerk.api_tokens.filter(revoked_at__isnull=True).exists()
+
+
 # --- changing users ----------------------------------------------------------------------------
 
 def test_self_demotion_and_self_deactivation_are_blocked(world):

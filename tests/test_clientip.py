@@ -77,3 +77,29 @@ def test_concurrent_hits_from_several_workers_are_all_counted():
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(hit, range(120)))
     assert caches["shared"].get("ratelimit:concurrency") == 121
+
+
+@pytest.mark.django_db
+def test_a_database_cache_counter_keeps_the_end_of_its_window(settings):
+    """Django's DatabaseCache.incr() writes the count back with the cache's default timeout (300 s):
+    a window of ten minutes would end five minutes after the last hit instead, and a longer one
+    restart. The count is written back with the row's own expiry."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    from minxin.core.ratelimit import _expires, rate_limited
+
+    cache = caches["shared"]
+    key = cache.make_and_validate_key("ratelimit:user:window")
+
+    def expires():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT expires FROM {cache._table} WHERE cache_key = %s", [key])  # noqa: S608
+            return _expires(connection, cursor.fetchone()[0])
+
+    assert not rate_limited("user:window", limit=2, window=3600)
+    first = expires()
+    assert not rate_limited("user:window", limit=2, window=3600)
+    assert rate_limited("user:window", limit=2, window=3600)
+    assert abs((expires() - first).total_seconds()) <= 2  # an hour after the first hit, not 300 s after the last
+    assert cache.get("ratelimit:user:window") == 3

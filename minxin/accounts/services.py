@@ -102,8 +102,12 @@ def user_update(*, actor: User, user: User, role: str, scope: Region, full_name:
     user.sending_unit = sending_unit if role == Role.SENDING_UNIT else None
     user.save()
     old, new = changed_fields(before, snapshot(user, exclude=_USER_SNAPSHOT_EXCLUDE))
-    if new:
-        audit_record(actor=actor, action="user.update", obj=user, region_code=scope.code, before=old, after=new)
+    # A deactivated account's tokens end with it: reactivated later (a successor, a return), a token
+    # left on a lost phone must not work again.
+    revoked = 0 if is_active else _revoke_all(user)
+    if new or revoked:
+        audit_record(actor=actor, action="user.update", obj=user, region_code=scope.code, before=old,
+                     after={**new, "tokens_revoked": revoked} if revoked else new)
     return user
 
 

@@ -147,6 +147,9 @@ def user_tokens_revoke(request, pk):
 def user_password(request, pk):
     target = selectors.user_get(user=request.user, pk=pk)  # 404 before 403
     require(request.user, roles.MANAGE_USERS)
+    if target.pk == request.user.pk:  # one's own password is changed with the old one (a stolen session can't)
+        messages.info(request, _("修改自己的密码需要输入原密码。"))
+        return redirect("accounts:password-change")
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and run(form, lambda: services.user_set_password(
             actor=request.user, user=target, password=form.cleaned_data["password"])):

@@ -45,7 +45,7 @@ def identifier_search(*, actor: Actor, term: str) -> str | None:
     if tail is None:
         return None
     window = settings.MINXIN_ID_SEARCH_WINDOW
-    if rate_limited(f"id-search:{actor.pk}", limit=settings.MINXIN_ID_SEARCH_LIMIT, window=window):
+    if rate_limited(f"user:id-search:{actor.pk}", limit=settings.MINXIN_ID_SEARCH_LIMIT, window=window):
         raise RateLimited(_("按证件号码搜索过于频繁，请 %(minutes)d 分钟后再试。") % {"minutes": max(1, window // 60)})
     audit_record(actor=actor, action="search.identifier", object_type="search",
                  region_code=getattr(actor, "scope_id", "") or "", after={"term": search_log_term(term)})

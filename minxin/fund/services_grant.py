@@ -227,7 +227,14 @@ def _check_tranche(application: Application, stage: str, fen: int, paid_on: date
         raise DomainError("stage_order", _("请先拨付“%(stage)s”。") % {"stage": missing[0]}, field="stage")
     if stage == Stage.ACCEPTANCE and application.closed_on is None:
         raise DomainError("not_accepted", _("项目验收合格后才能拨付质保金。"), field="stage")
-    remaining = (application.approved_fen or 0) - paid_fen(application)
+    paid = paid_fen(application)
+    if stage != Stage.ACCEPTANCE:  # the retention is held back: each stage up to its planned share
+        shares = planned(application)
+        cap = sum(shares[s] for s in order[:order.index(stage) + 1])
+        if paid + fen > cap:
+            raise DomainError("above_stage", _("到“%(stage)s”为止累计拨付不能超过 %(cap)s 元（按计划比例），质保金待验收后拨付。")
+                              % {"stage": Stage(stage).label, "cap": to_yuan(cap)}, field="amount")
+    remaining = (application.approved_fen or 0) - paid
     if fen > remaining:
         raise DomainError("above_grant", _("拨付金额 %(amount)s 元超过该项目尚未拨付的 %(remaining)s 元。") % {
             "amount": to_yuan(fen), "remaining": to_yuan(remaining)}, field="amount")

@@ -21,6 +21,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError
 from minxin.core.types import Actor
 from minxin.core.validation import check_text
@@ -168,15 +169,20 @@ def balance_fen(account: Account) -> int:
 
 def reconcile(*, fix: bool = True) -> list[Difference]:
     """Every account's cached balance against the sum of its posted entries (one grouped query);
-    with `fix`, the cached balances are rebuilt from the entries. Answers the differences found."""
-    sums = dict(Entry.objects.filter(transaction__posted=True).values("account_id").annotate(n=Sum("amount_fen"))
-                .values_list("account_id", "n").order_by())
+    with `fix`, the cached balances are rebuilt from the entries, each rebuilt balance an audit event.
+    The accounts are locked before the entries are summed, so a posting that commits meanwhile is in
+    both or in neither (summed first, a stale sum could undo it). Answers the differences found."""
     differences = []
     with transaction.atomic():
-        for account in Account.objects.select_for_update().order_by("pk"):
+        accounts = list(Account.objects.select_for_update().order_by("pk"))
+        sums = dict(Entry.objects.filter(transaction__posted=True).values("account_id").annotate(n=Sum("amount_fen"))
+                    .values_list("account_id", "n").order_by())
+        for account in accounts:
             computed = sums.get(account.pk, 0) or 0
             if computed != account.balance_fen:
                 differences.append(Difference(account.code, account.balance_fen, computed))
                 if fix:
                     Account.objects.filter(pk=account.pk).update(balance_fen=computed)
+                    audit_record(actor=None, action="ledger.reconcile", obj=account, region_code=account.region_code,
+                                 before={"balance_fen": account.balance_fen}, after={"balance_fen": computed})
     return differences

@@ -89,7 +89,7 @@ def clean_id_number(value: str, *, actor: Any = None, exclude_pk: int | None = N
     except InvalidIdentifier as exc:
         raise DomainError("invalid_id_number", str(exc), field="id_number") from None
     oracle = actor is not None and not may_reveal(actor)
-    if oracle and rate_limited(f"id-check:{actor.pk}", limit=settings.MINXIN_ID_CHECK_LIMIT,
+    if oracle and rate_limited(f"user:id-check:{actor.pk}", limit=settings.MINXIN_ID_CHECK_LIMIT,
                                window=settings.MINXIN_ID_SEARCH_WINDOW):
         # Typing guesses and watching for "already registered" would confirm a masked number's hidden
         # digits; checks by roles that may not reveal are limited (and the hits logged, below).

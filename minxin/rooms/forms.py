@@ -16,7 +16,7 @@ AMOUNT = {"label": _("金额（元）"), "max_digits": 14, "decimal_places": 2, 
 
 class RoomForm(StyledFormMixin, ModelFieldsForm):
     """A room's facts and checklist. `villages` only when opening one; `units` only for those who set
-    who pays (the township and county)."""
+    who pays and when the room opens, which levies its funds (the township and county)."""
 
     village = forms.ModelChoiceField(label=_("村"), queryset=Region.objects.none())
     standards = forms.MultipleChoiceField(label=_("标准化建设清单（已达标的项目）"), choices=STANDARDS, required=False,
@@ -42,7 +42,7 @@ class RoomForm(StyledFormMixin, ModelFieldsForm):
         else:
             self.fields["village"].queryset = villages
         if units is None:
-            del self.fields["sending_unit"]
+            del self.fields["sending_unit"], self.fields["opened_on"]
         else:
             self.fields["sending_unit"].queryset = units
 

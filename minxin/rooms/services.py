@@ -30,6 +30,7 @@ from minxin.cadres.models import Assignment, SendingUnit
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import acting_user, require, require_scope
+from minxin.core.models import AuditEvent
 from minxin.core.validation import check_text, not_before, past_date
 from minxin.ledger import services as ledger
 from minxin.ledger.models import Transaction
@@ -55,6 +56,12 @@ def _replayed(model: Any, **posting: Any) -> Any:
     """The record an earlier call with this key made (a double click, a retried request), or None."""
     earlier = ledger.replayed(**posting)
     return None if earlier is None else model.objects.get(transaction=earlier)
+
+
+def _made_meanwhile(model: Any, posted: Transaction) -> Any:
+    """The record of `posted` when a concurrent call with the same key made it first (the ledger then
+    answers that call's transaction): answered as a replay rather than a second record (a 500)."""
+    return model.objects.filter(transaction=posted).first()
 
 
 def _unit_of(village: Region) -> SendingUnit | None:
@@ -127,8 +134,9 @@ def room_edit(*, actor: User | None, room: Room, **fields: Any) -> Room:
             checked["opened_on"] is None or checked["opened_on"].year > first_levied):
         raise DomainError("opened_levied", _("已生成 %(year)d 年度的应拨经费，启用日期不能清空或晚于该年度。") % {
             "year": first_levied}, field="opened_on")
-    if "sending_unit" in checked and not actor_can_manage(actor):
-        raise PermissionDenied()  # who pays is the township's and county's to set
+    opening = "opened_on" in checked and checked["opened_on"] != room.opened_on
+    if ("sending_unit" in checked or opening) and not actor_can_manage(actor):
+        raise PermissionDenied()  # who pays, and from when (opening levies the year's funds): the township's and county's
     before = snapshot(room)
     was_open = room.opened_on is not None
     for name, value in checked.items():
@@ -247,6 +255,8 @@ def receipt_record(*, actor: User | None, due: Due, amount: object, received_on:
             raise DomainError("above_due", _("到账金额 %(amount)s 元超过该笔应拨经费尚欠的 %(remaining)s 元。") % {
                 "amount": to_yuan(fen), "remaining": to_yuan(remaining)}, field="amount")
         posted = _post(actor, **posting)
+        if (earlier := _made_meanwhile(Receipt, posted)) is not None:
+            return earlier
         receipt = Receipt.objects.create(due=due, amount_fen=fen, received_on=received_on, reference=reference,
                                          transaction=posted, recorded_by=acting_user(actor))
         audit_record(actor=actor, action="room.receipt", obj=receipt, region_code=room.village_id,
@@ -280,6 +290,8 @@ def spending_record(*, actor: User | None, room: Room, kind: str, amount: object
         except DomainError as exc:
             exc.field = exc.field or "amount"
             raise
+        if (earlier := _made_meanwhile(Spending, posted)) is not None:
+            return earlier
         spending = Spending.objects.create(room=room, kind=kind, amount_fen=fen, spent_on=spent_on, purpose=purpose,
                                            transaction=posted, recorded_by=acting_user(actor))
         audit_record(actor=actor, action="room.spending", obj=spending, region_code=room.village_id,
@@ -298,10 +310,17 @@ def budget_allot(*, actor: User | None, county_code: str, amount: object, allott
     fen = to_fen(amount)
     past_date(allotted_on, "allotted_on")
     memo = check_text(memo, field="memo", required=True, max_length=200)
+    posting: dict[str, Any] = {
+        "kind": "rooms.budget", "memo": memo, "region_code": county_code, "occurred_on": allotted_on,
+        "legs": [(books.budget(county_code), fen), (books.appropriation(county_code), -fen)],
+        "idempotency_key": ledger.caller_key(actor, idempotency_key)}
     with transaction.atomic():
-        posted = _post(actor, kind="rooms.budget", memo=memo, region_code=county_code, occurred_on=allotted_on,
-                       legs=[(books.budget(county_code), fen), (books.appropriation(county_code), -fen)],
-                       idempotency_key=ledger.caller_key(actor, idempotency_key))
+        earlier = ledger.replayed(**posting)
+        if earlier is not None:  # the form sent again: the allotment is made, and logged, once
+            return earlier
+        posted = _post(actor, **posting)
+        if AuditEvent.objects.filter(action="room.budget", object_id=str(posted.pk)).exists():
+            return posted  # a concurrent call with the same key made it first
         audit_record(actor=actor, action="room.budget", object_type="ledger.transaction", object_id=str(posted.pk),
                      object_repr=memo, region_code=county_code,
                      after={"amount": str(to_yuan(fen)), "allotted_on": allotted_on.isoformat()})

@@ -255,7 +255,7 @@ def test_a_grant_above_the_available_balance_is_refused(world):
     assert _counts() == before and Application.objects.get(pk=big.pk).state == "notice"
 
 
-def test_tranches_follow_the_notice_their_order_and_never_exceed_the_grant(world):
+def test_tranches_follow_the_notice_their_order_their_shares_and_never_exceed_the_grant(world):
     admin = world.users["county_admin"]
     application = _approved(world)
     with pytest.raises(DomainError, match="期满后才能拨付"):
@@ -267,8 +267,8 @@ def test_tranches_follow_the_notice_their_order_and_never_exceed_the_grant(world
     with pytest.raises(DomainError, match="请先拨付“预拨”"):
         services_grant.tranche_pay(actor=admin, application=application, stage="completion", amount="1",
                                    paid_on=_today())
-    with pytest.raises(DomainError, match="超过该项目尚未拨付的 45000.00 元"):
-        services_grant.tranche_pay(actor=admin, application=application, stage="advance", amount="45000.01",
+    with pytest.raises(DomainError, match="到“预拨”为止累计拨付不能超过 22500.00 元"):  # the rest is held back
+        services_grant.tranche_pay(actor=admin, application=application, stage="advance", amount="22500.01",
                                    paid_on=_today())
     services_grant.tranche_pay(actor=admin, application=application, stage="advance", amount="22500", paid_on=_today(),
                                idempotency_key="t-1")
@@ -277,12 +277,18 @@ def test_tranches_follow_the_notice_their_order_and_never_exceed_the_grant(world
     assert application.tranches.count() == 1 and again.stage == "advance"
     with pytest.raises(DomainError, match="已拨付"):
         services_grant.tranche_pay(actor=admin, application=application, stage="advance", amount="1", paid_on=_today())
+    with pytest.raises(DomainError, match="累计拨付不能超过 40500.00 元"):
+        services_grant.tranche_pay(actor=admin, application=application, stage="completion", amount="18000.01",
+                                   paid_on=_today())
     services_grant.tranche_pay(actor=admin, application=application, stage="completion", amount="18000",
                                paid_on=_today())
     with pytest.raises(DomainError, match="验收合格后"):
         services_grant.tranche_pay(actor=admin, application=application, stage="acceptance", amount="1",
                                    paid_on=_today())
     services_grant.application_accept(actor=admin, application=application, on=_today())
+    with pytest.raises(DomainError, match="超过该项目尚未拨付的 4500.00 元"):
+        services_grant.tranche_pay(actor=admin, application=application, stage="acceptance", amount="4500.01",
+                                   paid_on=_today())
     services_grant.tranche_pay(actor=admin, application=application, stage="acceptance", amount="4000",
                                paid_on=_today())  # 500 of the retention withheld: it goes back to the fund
     application.refresh_from_db()
@@ -369,3 +375,27 @@ def test_twenty_approvals_racing_for_the_last_yuan_never_overdraw_the_fund(world
     assert outcomes.count(True) == 13 and approved == 13 * 15000_00
     assert _available() == 200000_00 - approved >= 0
     assert ledger.reconcile(fix=False) == []
+
+
+def test_the_expert_pool_takes_only_this_countys_expert_accounts(world):
+    """A county administrator neither sees nor links another county's expert account (in a
+    prefecture's database), and an account linked that way before sees none of this county's seats."""
+    from minxin.accounts.roles import Role
+    from minxin.fund.forms import ExpertForm
+    from minxin.regions import codes
+    from minxin.regions.models import Region
+    from tests.world import _user
+
+    admin = world.users["county_admin"]
+    Region.objects.get_or_create(code="520626000000", defaults={"name": "德江县", "level": codes.COUNTY})
+    outsider = _user(world, "德江专家", Role.EXPERT, "520626000000")
+    assert world.users["expert"] in ExpertForm(user=admin).fields["user"].queryset
+    assert outsider not in ExpertForm(user=admin).fields["user"].queryset
+    with pytest.raises(DomainError, match="本县的评审专家") as refused:
+        services.expert_save(actor=admin, county_code=COUNTY, name="外县专家", organisation="德江县农业农村局",
+                             user=outsider)
+    assert refused.value.code == "bad_user"
+    seat = world.fund["tdw"]["application"].seats.first()
+    seat.expert.user = outsider
+    seat.expert.save(update_fields=["user"])  # linked before the check existed
+    assert list(selectors.my_seats(user=outsider)) == []

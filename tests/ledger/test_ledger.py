@@ -117,8 +117,31 @@ def test_reconcile_rebuilds_a_wrong_cached_balance_and_says_so(capsys):
     assert failed.value.code == 1 and "cached 250.00 ≠ entries 300.00 (rebuilt)" in capsys.readouterr().err
     fund.refresh_from_db()
     assert fund.balance_fen == 300_00
+    from minxin.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="ledger.reconcile", object_id=str(fund.pk))
+    assert (event.before, event.after) == ({"balance_fen": 250_00}, {"balance_fen": 300_00})
     call_command("reconcile")
     assert "reconciled" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_reconcile_sums_the_entries_only_once_it_holds_the_accounts(monkeypatch):
+    """A posting that commits while reconcile waits for its locks is in the sums it compares with: a
+    sum taken before the lock would "rebuild" the balance without it, and money could be spent twice."""
+    donors, fund = _accounts()
+    _give(donors, fund, 300_00)
+    lock = Account.objects.select_for_update
+
+    def posting_meanwhile(*args, **kwargs):
+        _give(donors, fund, 100_00)  # commits just before reconcile gets the lock
+        monkeypatch.setattr(Account.objects, "select_for_update", lock)
+        return lock(*args, **kwargs)
+
+    monkeypatch.setattr(Account.objects, "select_for_update", posting_meanwhile)
+    assert services.reconcile() == []
+    fund.refresh_from_db()
+    assert fund.balance_fen == 400_00 == services.balance_fen(fund)
 
 
 @pytest.mark.parametrize(("value", "message"), [

@@ -17,6 +17,7 @@ from minxin.ledger import services as ledger
 from minxin.ledger.models import Account, Entry, Transaction
 from minxin.ledger.services import Conflict
 from minxin.rooms import books, selectors, services
+from minxin.rooms.forms import RoomForm
 from minxin.rooms.models import Due, Evaluation, Payer, Receipt, Room, Spending
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +246,11 @@ def test_one_room_per_village_in_scope_and_levies_follow_the_opening(world):
     with pytest.raises(PermissionDenied):  # who pays is set by the township or county
         services.room_edit(actor=world.users["tdw_cadre"], room=_room(world), sending_unit=world.units["tdw"])
     services.room_edit(actor=world.users["tdw_clerk"], room=_room(world), disclosed_on=_today(), equipment="电脑一台")
+    opened = _room(world).opened_on
+    with pytest.raises(PermissionDenied):  # the opening date levies a year's funds: the township's or county's
+        services.room_edit(actor=world.users["tdw_clerk"], room=_room(world), opened_on=datetime.date(2000, 1, 1))
+    assert Room.objects.get(pk=_room(world).pk).opened_on == opened and not _room(world).dues.filter(year=2000).exists()
+    assert "opened_on" not in RoomForm(instance=_room(world)).fields
     with pytest.raises(DomainError, match="年度须在启用年度"):
         services.levy(actor=admin, room=planned, year=_today().year - 1)
     assert services.levy_all(actor=world.users["county_admin"], year=_today().year + 1) == 3
@@ -287,3 +293,27 @@ def test_every_write_is_audited_and_room_rows_are_scoped(world):
     assert actions == {"room.open", "room.levy", "room.receipt", "room.spending", "room.budget", "room.evaluate"}
     assert list(Room.objects.visible_to(world.users["gz_clerk"])) == [_room(world, "gz")]
     assert not selectors.can_view(world.users["expert"])  # the expert has no business with the rooms
+
+
+def test_a_retry_whose_first_call_committed_meanwhile_answers_that_call(world, monkeypatch):
+    """Two requests with one key (a double click): the second checks for a replay before the first
+    commits, then finds the first's transaction when it posts. It answers the first's record —
+    not a second record on the same transaction (a 500) — and the budget is logged once."""
+    admin, room = world.users["county_admin"], _room(world)
+    spending = services.spending_record(actor=admin, room=room, kind="working", amount="10", spent_on=_today(),
+                                        purpose="茶水", idempotency_key="twice-s")
+    due = room.dues.get(year=_today().year, payer=Payer.CITY)
+    receipt = services.receipt_record(actor=admin, due=due, amount="10", received_on=_today(), idempotency_key="twice-r")
+    budget = services.budget_allot(actor=admin, county_code="520627000000", amount="100", allotted_on=_today(),
+                                   memo="追加", idempotency_key="twice-b")
+    counts = (Spending.objects.count(), Receipt.objects.count(), Transaction.objects.count(),
+              AuditEvent.objects.filter(action="room.budget").count())
+    monkeypatch.setattr(services.ledger, "replayed", lambda **posting: None)  # checked before the first committed
+    assert services.spending_record(actor=admin, room=room, kind="working", amount="10", spent_on=_today(),
+                                    purpose="茶水", idempotency_key="twice-s") == spending
+    assert services.receipt_record(actor=admin, due=due, amount="10", received_on=_today(),
+                                   idempotency_key="twice-r") == receipt
+    assert services.budget_allot(actor=admin, county_code="520627000000", amount="100", allotted_on=_today(),
+                                 memo="追加", idempotency_key="twice-b").pk == budget.pk
+    assert counts == (Spending.objects.count(), Receipt.objects.count(), Transaction.objects.count(),
+                      AuditEvent.objects.filter(action="room.budget").count())
