@@ -40,6 +40,7 @@ def ensure_prefecture(say) -> None:
     from minxin.regions.models import Region
     from minxin.registry.models import Household
 
+    call_command("migrate", verbosity=0)  # a new, empty database first gets the schema
     if not Region.objects.filter(level="village").exists():
         say("loading the prefecture demo (minxin demo --scale prefecture) …")
         started = time.perf_counter()
