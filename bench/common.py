@@ -61,6 +61,7 @@ def ensure_county() -> None:
     from minxin.fieldwork.models import Visit
     from minxin.regions.models import Region
 
+    call_command("migrate", verbosity=0)  # a new, empty database first gets the schema
     if not Region.objects.filter(level="village").exists():
         print("loading the county demo (minxin demo --scale county) …", flush=True)
         started = time.perf_counter()
