@@ -109,3 +109,19 @@ def test_scheme_values_past_their_columns_are_refused(world):
                                    weights={**weights, code: {**weights[code], "step": "9999.99", "target": "0.125"}})
     assert (saved.weights.get(indicator=code).step, saved.weights.get(indicator=code).target) == (
         Decimal("9999.99"), Decimal("0.12"))
+
+
+def test_a_member_abroad_thirteen_months_or_a_helper_named_at_length_is_a_form_error(world, client):
+    """The form's field allowed 32767 months (the model's check, 12: an IntegrityError), and the helpers'
+    free names 500 characters at once (the column, 64: a DataError on PostgreSQL)."""
+    household = world.registry["tdw"]["household"]
+    client.force_login(world.users["tdw_admin"])
+    members = Member.objects.count()
+    page = client.post(reverse("registry:member-new", args=[household.pk]), {
+        "version": household.version, "name": "出", "id_number": "", "relation": "son", "migrant": "out_province",
+        "migrant_months": "13"})
+    assert page.status_code == 200 and "is-invalid" in page.content.decode() and Member.objects.count() == members
+    page = client.post(reverse("registry:helpers-edit", args=[household.pk]),
+                       {"version": household.version, "names": "长" * 65})
+    assert page.status_code == 200 and "64" in page.content.decode()
+    assert not household.helpers.filter(name="长" * 65).exists()

@@ -124,6 +124,18 @@ def search_log_term(term: str) -> str:
     return "*" * max(0, len(term) - SEARCH_TAIL) + term[-SEARCH_TAIL:]
 
 
+def is_whole_id_number(term: str) -> bool:
+    """A search term that is a whole ID number (what only a role that may reveal searches by)."""
+    term = term.strip().upper()
+    return len(term) == ID_LENGTH and bool(_ID_TAIL.match(term))
+
+
+def shown_search(term: str) -> str:
+    """A search term as a description, a log or a page may show it: a whole ID number masked
+    (search_log_term), anything else as typed."""
+    return search_log_term(term) if is_whole_id_number(term) else term
+
+
 def masked_initial(obj: Model | None, field: str) -> dict:
     """A form's initial value for a stored identifier: masked (editors are not all allowed to reveal)."""
     value = getattr(obj, field, "") if obj is not None else ""

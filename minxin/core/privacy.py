@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from minxin.core.audit import audit_record
+from minxin.core.audit import audit_event, audit_record, audit_record_many
 from minxin.core.errors import PermissionDenied, RateLimited, Unavailable
 from minxin.core.masking import id_search_tail, may_reveal, search_log_term
 from minxin.core.ratelimit import rate_limited
@@ -50,3 +50,25 @@ def identifier_search(*, actor: Actor, term: str) -> str | None:
     audit_record(actor=actor, action="search.identifier", object_type="search",
                  region_code=getattr(actor, "scope_id", "") or "", after={"term": search_log_term(term)})
     return tail
+
+
+def check_identifiers(*, actor: Actor | None, count: int = 1) -> None:
+    """`count` whole ID numbers are checked against the registry for `actor`, whose answer ("already
+    registered") would confirm a masked number's hidden digits: for a role that may not reveal, each
+    counts against its ID-check limit; past it, RateLimited before anything is answered."""
+    if actor is None or may_reveal(actor):
+        return
+    for _check in range(count):
+        if rate_limited(f"user:id-check:{actor.pk}", limit=settings.MINXIN_ID_CHECK_LIMIT,
+                        window=settings.MINXIN_ID_SEARCH_WINDOW):
+            raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
+
+
+def log_identifier_matches(*, actor: Actor | None, numbers: list[str]) -> None:
+    """Each whole ID number found registered and told to a role that may not reveal is an audit event
+    (masked: its length and last four)."""
+    if actor is None or may_reveal(actor):
+        return
+    audit_record_many([audit_event(actor=actor, action="search.identifier.match", object_type="search",
+                                   region_code=getattr(actor, "scope_id", "") or "",
+                                   after={"term": search_log_term(number)}) for number in numbers])

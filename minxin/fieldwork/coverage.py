@@ -130,10 +130,12 @@ def village_coverage(*, village_code: str, today: datetime.date | None = None) -
     )
 
 
-def cadre_coverage(*, cadre, village_codes: list[str], today: datetime.date | None = None) -> Coverage:
-    """Coverage by one cadre of the households of its villages, and of the households it pairs."""
+def cadre_coverage(*, user, cadre, village_codes: list[str], today: datetime.date | None = None) -> Coverage:
+    """Coverage by one cadre of the households of its villages, and of the households it pairs — those
+    the viewing `user` sees (a cadre may serve, or have served, where the viewer has no scope)."""
     periods = Periods.of(today)
-    households = Household.objects.filter(village_id__in=village_codes).only("id", "number", "head_name", "group")
+    households = Household.objects.visible_to(user).filter(village_id__in=village_codes).only(
+        "id", "number", "head_name", "group")
     visits = Visit.objects.filter(cadre=cadre, village_id__in=village_codes)
     counts = _visited_counts(visits, periods)
     mine = Visit.objects.filter(household_id=OuterRef("pk"), cadre=cadre)
@@ -142,7 +144,7 @@ def cadre_coverage(*, cadre, village_codes: list[str], today: datetime.date | No
     care_recent = Exists(mine.filter(kind=Visit.Kind.CARE, occurred_at__gte=periods.quarter))
     paired_q = Q(helpers__cadre=cadre)
     # Paired households are the cadre's own (it is their 帮扶责任人), wherever they live in scope.
-    paired = Household.objects.filter(paired_q).distinct().only("id", "number", "head_name", "group")
+    paired = Household.objects.visible_to(user).filter(paired_q).distinct().only("id", "number", "head_name", "group")
     figures = households.aggregate(
         total=Count("pk"), never=Count("pk", filter=~ever),
         care=Count("pk", filter=_care_q()), care_unvisited=Count("pk", filter=_care_q() & ~care_recent),

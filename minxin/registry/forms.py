@@ -2,6 +2,7 @@
 types, in the validate endpoint), so each message is written once."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
@@ -63,6 +64,9 @@ class MemberForm(StyledFormMixin, ModelFieldsForm):
 
     def __init__(self, *args, validate_url: str, **kwargs):
         super().__init__(*args, **kwargs)
+        months = self.fields["migrant_months"]  # the column allows 32767; the model's check, 12
+        months.max_value, months.widget.attrs["max"] = 12, 12
+        months.validators.append(MaxValueValidator(12))
         member_pk = self.instance.pk if self.instance else ""
         self.fields["id_number"].widget.attrs.update(_live(f"{validate_url}?field=id_number&member={member_pk}"))
         self.fields["id_number"].validators = []

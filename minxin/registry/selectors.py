@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from minxin.accounts.models import User
 from minxin.cadres.selectors import village_team
 from minxin.core.figures import within
+from minxin.core.masking import shown_search
 from minxin.core.models import AuditEvent
 from minxin.core.privacy import identifier_search
 from minxin.core.sealedfields import lookup_q
@@ -79,7 +80,7 @@ class HouseholdFilters:
                 parts.append(f"{label}：{choices_cls(value).label}")
         parts += [str(choices.TAGS[tag][1]) for tag in self.tags if tag in choices.TAGS]
         if self.q:
-            parts.append(f"{_('搜索')}：{self.q}")
+            parts.append(f"{_('搜索')}：{shown_search(self.q)}")  # an export's description is logged and shown
         return "；".join(parts)
 
 

@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,12 +19,12 @@ from minxin.cadres.models import Cadre
 from minxin.cadres.selectors import village_unit_staff
 from minxin.core import sealing
 from minxin.core.audit import audit_record, changed_fields, locked, snapshot
-from minxin.core.errors import DomainError, PermissionDenied, RateLimited
+from minxin.core.errors import DomainError, PermissionDenied
 from minxin.core.guards import require_scope
 from minxin.core.identifiers import InvalidIdentifier, parse_id_number
-from minxin.core.masking import kept, may_reveal, search_log_term
+from minxin.core.masking import kept
 from minxin.core.pinyin import pinyin_key
-from minxin.core.ratelimit import rate_limited
+from minxin.core.privacy import check_identifiers, log_identifier_matches
 from minxin.core.validation import check_phone, check_text
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -88,18 +87,13 @@ def clean_id_number(value: str, *, actor: Any = None, exclude_pk: int | None = N
         person = parse_id_number(value)
     except InvalidIdentifier as exc:
         raise DomainError("invalid_id_number", str(exc), field="id_number") from None
-    oracle = actor is not None and not may_reveal(actor)
-    if oracle and rate_limited(f"user:id-check:{actor.pk}", limit=settings.MINXIN_ID_CHECK_LIMIT,
-                               window=settings.MINXIN_ID_SEARCH_WINDOW):
-        # Typing guesses and watching for "already registered" would confirm a masked number's hidden
-        # digits; checks by roles that may not reveal are limited (and the hits logged, below).
-        raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
+    # Typing guesses and watching for "already registered" would confirm a masked number's hidden
+    # digits: checks by roles that may not reveal are limited, and the hits logged.
+    check_identifiers(actor=actor)
     others = Member.objects.filter(id_number_hash=sealing.digest(person.number))
     clash = (others if exclude_pk is None else others.exclude(pk=exclude_pk)).select_related("household").first()
     if clash is not None:
-        if oracle:
-            audit_record(actor=actor, action="search.identifier.match", object_type="search",
-                         region_code=actor.scope_id or "", after={"term": search_log_term(person.number)})
+        log_identifier_matches(actor=actor, numbers=[person.number])
         if actor is None or actor.in_scope(clash.village_code):
             message = _("此人已登记在户 %(number)s（户主 %(head)s）；一人只能属于一户。") % {
                 "number": clash.household.number, "head": clash.household.head_name}
@@ -220,6 +214,9 @@ def member_save(*, actor: User | None, household: Household, version: int, membe
     keeps exactly one head at every moment.
     """
     _require_edit(actor)
+    months = fields.get("migrant_months")
+    if months is not None and not (isinstance(months, int) and 0 <= months <= 12):
+        raise DomainError("invalid_months", _("务工时间应为 0–12 的整数（月）。"), field="migrant_months")
     # Checked before the transaction: a refused guess still counts against the limit and stays logged.
     person = None if member is not None and kept(id_number, member.id_number) else clean_id_number(
         id_number, actor=actor, exclude_pk=getattr(member, "pk", None))
@@ -376,7 +373,7 @@ def helpers_save(*, actor: User | None, household: Household, version: int, cadr
             raise DomainError("choose_from_list", _("“%(name)s”是本村的%(kind)s，请在上面的名单中勾选，不要手填。")
                               % {"name": name, "kind": listed[name]}, field="names")
         if name and name not in wanted:
-            wanted[name] = (None, None)
+            wanted[check_text(name, field="names", max_length=64)] = (None, None)
     household.helpers.exclude(name__in=list(wanted)).delete()
     have = {h.name: h for h in household.helpers.all()}
     for name, (cadre_id, staff_id) in wanted.items():

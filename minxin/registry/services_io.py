@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.accounts.models import User
+from minxin.core import sealing
 from minxin.core.audit import audit_record
 from minxin.core.errors import DomainError, PermissionDenied
+from minxin.core.masking import is_whole_id_number
 from minxin.core.requestlog import current_request_id, request_bound
 from minxin.registry import permissions, selectors
 from minxin.registry.io import exporter, importer, report
@@ -183,9 +185,17 @@ def export_job_create(*, actor: User, filters: selectors.HouseholdFilters, unmas
         raise PermissionDenied(_("您的角色不能查看户档案。"))
     if unmasked and not permissions.can_reveal(actor):
         raise PermissionDenied(_("您的角色不能导出完整的身份证号和电话。"))
-    return ExportJob.objects.create(created_by=actor, region_code=_job_region(actor), filters=asdict(filters),
+    stored = asdict(filters)
+    if is_whole_id_number(filters.q):  # kept sealed like every stored ID number, opened when the job runs
+        stored["q"] = sealing.seal(filters.q.strip().upper(), "id_number")
+    return ExportJob.objects.create(created_by=actor, region_code=_job_region(actor), filters=stored,
                                     description=filters.description()[:500], unmasked=unmasked,
                                     request_id=current_request_id())
+
+
+def _job_filters(stored: dict) -> selectors.HouseholdFilters:
+    q = stored.get("q", "")
+    return selectors.HouseholdFilters(**{**stored, "q": sealing.reveal(q, "id_number") if sealing.is_sealed(q) else q})
 
 
 def export_job_run(*, job_id: int) -> None:
@@ -213,7 +223,7 @@ def _export_job_run(job: ExportJob) -> None:
                 raise PermissionDenied(_("该账号已停用。"))
             if not permissions.can_view(actor):
                 raise PermissionDenied(_("您的角色不能查看户档案。"))
-            households = selectors.household_list(user=actor, filters=selectors.HouseholdFilters(**job.filters))
+            households = selectors.household_list(user=actor, filters=_job_filters(job.filters))
             total = households.count()
 
             def progress(done: int) -> None:

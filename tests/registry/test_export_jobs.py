@@ -181,3 +181,23 @@ def test_old_files_are_purged_and_the_page_says_so(world, client, background, tm
     assert "文件已过期清除" in client.get(reverse("registry:export-job", args=[old.pk])).content.decode()
     assert client.post(reverse("registry:export-download", args=[old.pk])).status_code == 404
     assert client.post(reverse("registry:import-report", args=[old_report.pk])).status_code == 404
+
+
+def test_an_export_searched_by_a_whole_id_number_keeps_it_sealed_and_masked(world, client, background, tmp_path):
+    """The number searched by (by a role that may reveal) is in no description, audit event or page of
+    the job, and not in clear in its stored filters; the job still finds the household."""
+    from minxin.core import sealing
+    from tests.sealed import plain
+
+    member = world.registry["tdw"]["member"]
+    number = plain(member)
+    client.force_login(world.users["tdw_admin"])
+    client.post(EXPORT + f"?q={number}", {"start": "1"})
+    job = ExportJob.objects.latest("pk")
+    assert number not in job.description and number[-4:] in job.description
+    assert sealing.is_sealed(job.filters["q"]) and number not in str(job.filters)
+    rows = download(client, job, tmp_path)
+    assert member.household.number in {str(cell) for row in rows for cell in row}
+    logged = list(AuditEvent.objects.filter(action__startswith="household.export").values_list("object_repr", "after"))
+    assert logged and number not in str(logged)
+    assert number not in client.get(reverse("registry:export-job", args=[job.pk])).content.decode()

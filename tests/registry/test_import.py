@@ -236,6 +236,29 @@ def test_a_person_registered_outside_the_scope_is_refused_without_saying_where(w
     assert any(f"已登记在另一户（户编号 {other.household.number}）" in reason for reason in reasons(county))
 
 
+def test_an_import_confirms_whole_id_numbers_only_within_the_check_limit_and_logs_each(world, sheet, settings):
+    """A clerk (no right to reveal) who uploads guesses of masked numbers as new households and reads
+    which are "already registered" is checking whole numbers, as on the member form: each such row
+    counts against the ID-check limit and is logged; past the limit the import is refused naming no
+    row. A role that may reveal is told every row."""
+    from minxin.core.errors import RateLimited
+
+    settings.MINXIN_ID_CHECK_LIMIT = 2
+    guesses = [plain(m) for m in Member.objects.order_by("pk")[:3]]
+    rows = [person_row(f"G{n}", "猜", number, "户主") for n, number in enumerate(guesses)]
+    clerk = world.users["tdw_clerk"]
+    with pytest.raises(RateLimited):
+        run(sheet(rows), actor=clerk, dry_run=True)
+    assert not AuditEvent.objects.filter(action="search.identifier.match", actor=clerk).exists()
+    county = run(sheet(rows), actor=world.users["county_admin"], dry_run=True)
+    assert sum("已登记在另一户" in reason for reason in reasons(county)) == 3
+    settings.MINXIN_ID_CHECK_LIMIT = 20
+    one = run(sheet(rows[:1]), actor=clerk, dry_run=True)
+    assert any("已登记" in reason for reason in reasons(one))
+    [hit] = AuditEvent.objects.filter(action="search.identifier.match", actor=clerk)
+    assert hit.after == {"term": "*" * 14 + guesses[0][-4:]}
+
+
 def test_new_households_beside_a_person_registered_already_are_written_after_a_careful_comparison(world, sheet,
                                                                                                  monkeypatch):
     """A sheet of new households only is written without looking its people up first. One of them

@@ -44,6 +44,7 @@ def cadre_fieldwork(context, cadre):
     villages = list(Assignment.objects.active().filter(cadre=cadre).values_list("village_id", flat=True))
     return {
         "cadre": cadre, "request": context["request"],
-        "coverage": coverage.cadre_coverage(cadre=cadre, village_codes=villages) if villages else None,
+        "coverage": (coverage.cadre_coverage(user=context["request"].user, cadre=cadre, village_codes=villages)
+                     if villages else None),
         "months": presence.cadre_presence_months(cadre_id=cadre.pk, months=6),
     }

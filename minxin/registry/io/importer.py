@@ -26,6 +26,7 @@ from minxin.core.identifiers import mask_id_number
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
 from minxin.core.presealing import Presealed
+from minxin.core.privacy import check_identifiers, log_identifier_matches
 from minxin.core.requestlog import current_request_id
 from minxin.registry import derive
 from minxin.registry.io import bulk, template, writer
@@ -288,7 +289,11 @@ def _load_existing(checked, actor, *, unseen_people: bool = False) -> Existing:
 
 
 def _check_against_registry(checked, existing, actor) -> None:
+    """The sheet's rows against the registry. Each person found in another household is refused, and
+    for a role that may not reveal that refusal confirms a whole ID number: like a typed check, it
+    counts against the ID-check limit (past it the import is refused, naming no row) and is logged."""
     visible_villages = None if actor is None else actor.in_scope
+    elsewhere: list[str] = []
     for number, household in checked.households.items():
         current = existing.households.get(number)
         if current is not None and household.village_code and current["village_id"] != household.village_code:
@@ -310,6 +315,7 @@ def _check_against_registry(checked, existing, actor) -> None:
             other_number, other_village = existing.numbers_of.get(person.household_id, (None, ""))
             if other_number == number:
                 continue
+            elsewhere.append(file_row.member.id_number)
             if visible_villages is None or visible_villages(other_village):
                 reason = _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。") % {
                     "other": other_number}
@@ -322,6 +328,8 @@ def _check_against_registry(checked, existing, actor) -> None:
                     checked.problem(household.rows[0].row, "relation", "户主",
                                     _("档案中本户已有户主（证件号码尾号 %(tail)s），且不在本文件中；一户只能有一位户主。")
                                     % {"tail": mask_id_number(person.sealed)[-4:]}, number)
+    check_identifiers(actor=actor, count=len(elsewhere))
+    log_identifier_matches(actor=actor, numbers=elsewhere)
 
 
 # --- the plan ----------------------------------------------------------------------------------------
