@@ -70,17 +70,22 @@ _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _holds_nul(request: HttpRequest) -> bool:
-    """A NUL in the path, a query parameter, a posted form field or an uploaded file's name (a JSON
-    body is the API's schemas' and the sync's to check; a file's bytes are its reader's)."""
+    """A NUL in the path, a query parameter or a posted form field. A form body is read here only
+    when it is small (DATA_UPLOAD_MAX_MEMORY_SIZE): a larger one carries files, which its view's own
+    limits (size, rate) must see before anything parses it, and whose text fields go through forms,
+    which refuse a NUL. A JSON body is the API's schemas' and the sync's to check."""
     if "\x00" in request.path:
         return True
     sources = [request.GET]
-    if request.method == "POST" and request.content_type in _FORMS:
+    if request.method == "POST" and request.content_type in _FORMS and _small(request):
         sources.append(request.POST)
-    if any("\x00" in key or "\x00" in value for source in sources for key, values in source.lists() for value in values):
-        return True
-    return len(sources) > 1 and any("\x00" in (upload.name or "") for name in request.FILES
-                                    for upload in request.FILES.getlist(name))
+    return any("\x00" in key or "\x00" in value for source in sources for key, values in source.lists()
+               for value in values)
+
+
+def _small(request: HttpRequest) -> bool:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return length.isascii() and length.isdigit() and int(length) <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
 
 
 class NulByteMiddleware(Middleware):

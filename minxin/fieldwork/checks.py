@@ -15,11 +15,15 @@ from minxin.cadres.models import Cadre
 from minxin.core.errors import DomainError
 from minxin.core.guards import require_scope
 from minxin.core.validation import check_text  # noqa: F401 - the field-work services' text check
+from minxin.fieldwork import photos
 
 # A phone's clock may run a little ahead of the server's; anything beyond this is "in the future".
 CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
 
 PNG = b"\x89PNG\r\n\x1a\n"
+# What a browser showing a photo decodes is bounded: a small file may declare 30,000² pixels.
+PHOTO_MAX_SIDE = 16_384
+PHOTO_MAX_PIXELS = 60_000_000
 JPEG = b"\xff\xd8\xff"
 
 
@@ -119,8 +123,10 @@ def read_photo(upload) -> bytes:
     return upload.read(settings.MINXIN_PHOTO_MAX_BYTES + 1)
 
 
-def check_photo(data: bytes) -> str:
-    """Size limit first (cheap), then the magic bytes: a renamed text file is not a photo."""
+def check_photo(data: bytes) -> tuple[str, bytes]:
+    """The photo's type and its bytes without metadata (fieldwork.photos). Size limit first (cheap),
+    then the magic bytes (a renamed text file is not a photo), then the format's own structure and
+    the size in pixels it declares."""
     limit = settings.MINXIN_PHOTO_MAX_BYTES
     if len(data) > limit:
         raise DomainError("photo_too_large", _("照片过大（%(size).1f MB），最大 %(limit).1f MB。")
@@ -130,4 +136,13 @@ def check_photo(data: bytes) -> str:
     kind = image_type(data)
     if kind is None:
         raise DomainError("not_an_image", _("文件不是照片（只接受 JPEG、PNG、WebP）。"), field="photo")
-    return kind
+    try:
+        width, height = photos.pixel_size(data, kind)
+        kept = photos.without_metadata(data, kind)
+    except photos.BadImage:
+        raise DomainError("bad_image", _("照片文件已损坏，读不出尺寸。"), field="photo") from None
+    if not (0 < width <= PHOTO_MAX_SIDE and 0 < height <= PHOTO_MAX_SIDE and width * height <= PHOTO_MAX_PIXELS):
+        raise DomainError("photo_too_large", _("照片尺寸过大（%(w)d×%(h)d 像素），最多 %(mp)d 百万像素、边长 %(side)d 像素。")
+                          % {"w": width, "h": height, "mp": PHOTO_MAX_PIXELS // 1_000_000, "side": PHOTO_MAX_SIDE},
+                          field="photo")
+    return kind, kept

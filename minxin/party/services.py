@@ -19,7 +19,7 @@ from minxin.core.audit import audit_record, changed_fields, locked, snapshot
 from minxin.core.errors import DomainError
 from minxin.core.guards import acting_user, require, require_scope
 from minxin.core.validation import check_text, not_before, past_date
-from minxin.party.models import Branch, Contact, Event, Flag, PartyMember, Post, Reserve, Site, Survey
+from minxin.party.models import Branch, Case, Contact, Event, Flag, PartyMember, Post, Reserve, Site, Survey
 from minxin.party.rules import LIFE_EVERY, SITE_CODES
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -95,6 +95,9 @@ def member_add(*, actor: User | None, branch: Branch, joined_on: datetime.date, 
     if (person is None) == (cadre is None):
         raise DomainError("person_or_cadre", _("请选择本村村民或驻村干部之一。"), field="person")
     _village_person(branch, person, "person")
+    if person is not None and Case.objects.filter(person=person).exclude(stage__in=[Case.Stage.FULL,
+                                                                                  Case.Stage.STOPPED]).exists():
+        raise DomainError("case_open", _("此人有正在进行的发展党员记录：由该记录的审批步骤登记入党。"), field="person")
     if status not in PartyMember.Status.values:
         raise DomainError("invalid", _("请选择党员类别。"), field="status")
     past_date(joined_on, "joined_on", earliest=PARTY_FOUNDED)
@@ -243,6 +246,16 @@ def site_propose(*, actor: User | None, branch: Branch, year: int, feature: str)
     return site
 
 
+# What a review may make of a site: a proposal is named or refused; a refused one may be reviewed
+# again; a named one reviewed again stays named or is revoked; a revoked one is proposed anew.
+SITE_REVIEWS: dict[str, set[str]] = {
+    Site.Status.PROPOSED: {Site.Status.NAMED, Site.Status.REFUSED},
+    Site.Status.REFUSED: {Site.Status.NAMED, Site.Status.REFUSED},
+    Site.Status.NAMED: {Site.Status.NAMED, Site.Status.REVOKED},
+    Site.Status.REVOKED: set(),
+}
+
+
 def site_review(*, actor: User | None, site: Site, criteria: dict[str, bool], reviewed_on: datetime.date,
                 review: str, status: str) -> Site:
     """The county reviews a site: every criterion must be met to name it."""
@@ -257,6 +270,9 @@ def site_review(*, actor: User | None, site: Site, criteria: dict[str, bool], re
         raise DomainError("criteria", _("所有示范标准达标方可命名为示范点。"), field="criteria")
     with transaction.atomic():
         site = locked(site)
+        if status not in SITE_REVIEWS[site.status]:
+            raise DomainError("site_transition", _("“%(now)s”的示范点不能评为“%(status)s”。") % {
+                "now": site.get_status_display(), "status": Site.Status(status).label}, field="status")
         before = snapshot(site)
         site.criteria, site.reviewed_on, site.review, site.status = met, reviewed_on, review, status
         site.save()

@@ -233,6 +233,8 @@ def step_record(*, actor: User | None, case: Case, kind: str, on: datetime.date,
 def _move(case: Case, stage: str, on: datetime.date) -> None:
     case.stage, case.stage_on = stage, on
     if stage == S.PROBATIONARY:
+        if PartyMember.objects.filter(person=case.person).exists():  # entered in the roll by hand meanwhile
+            raise DomainError("already_member", _("此人已在党员名册中。"), field="person")
         case.member = PartyMember.objects.create(branch=case.branch, person=case.person, joined_on=on,
                                                  status=PartyMember.Status.PROBATIONARY)
         Member.objects.filter(pk=case.person_id).update(party_member=True)

@@ -315,3 +315,32 @@ def test_a_card_is_found_and_its_qr_shown_on_a_phone(browser_world, live_server,
     assert households[1].head_name in page.get_by_test_id("card-qr").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "fieldwork-card-qr-phone")
+
+
+def test_signing_out_leaves_no_villager_on_the_phone(browser_world, live_server, phone, login, shot):
+    """Cadre A signs out and hands the phone over: the field app's copy of A's records is forgotten,
+    and offline /field/ shows none of A's villages or households, nor A's name."""
+    w = browser_world
+    context, page = phone
+    login(page, "tdw_cadre", PASSWORD)
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    assert w.village("tdw").name in page.get_by_test_id("village-list").inner_text()
+    page.goto(f"{live_server.url}/accounts/me/")
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.wait_for_function("""() => new Promise((done) => {
+        const open = indexedDB.open("minxin-field");
+        open.onsuccess = () => {
+            const get = open.result.transaction("meta").objectStore("meta").get("bootstrap");
+            get.onsuccess = () => { open.result.close(); done(get.result === undefined); };
+        };
+    })""")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/field/")
+    page.wait_for_selector("body[data-ready='1']")
+    body = page.content()
+    assert w.village("tdw").name not in body and w.fieldwork["tdw"]["households"][0].number not in body
+    assert page.get_by_test_id("fa-user").inner_text() == ""
+    shot(page, "fieldapp-signed-out")

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import zlib
 
 import pytest
 from django.db.models import Q
@@ -10,7 +11,7 @@ from django.utils import timezone
 from minxin.cadres.models import Assignment, LeaveRequest
 from minxin.core.errors import DomainError
 from minxin.core.models import AuditEvent
-from minxin.fieldwork import coverage, presence, services
+from minxin.fieldwork import coverage, photos, presence, services
 from minxin.fieldwork.models import LiaisonCard, Visit
 from minxin.registry.models import Helper, Household
 from tests.fieldwork.world import TINY_PNG
@@ -42,8 +43,11 @@ def test_request_lifecycle_response_time_and_satisfaction(world):
     assert exc.value.code == "assignee_outside_scope"
     item = services.request_assign(actor=admin, request=item, assignee=cadre)
     assert item.status == "assigned"
+    item = services.request_answer(actor=cadre, request=item, answer="先答复")
     item = services.request_answer(actor=cadre, request=item, answer="已联系电工，周五修好。")
     assert item.status == "answered" and item.response_hours >= 24 * 10 - 1
+    corrected = AuditEvent.objects.filter(action="request.answer", object_id=str(item.pk)).latest("pk")
+    assert corrected.before["answer"] == "先答复" and corrected.after["answer"] == "已联系电工，周五修好。"
     item = services.request_close(actor=cadre, request=item, satisfaction="satisfied")
     assert item.status == "closed" and item.get_satisfaction_display() == "满意"
     with pytest.raises(DomainError):
@@ -91,15 +95,43 @@ def test_cards_one_per_household_reissue_revokes(world):
         services.card_issue(actor=world.users["gz_cadre"], household=households[0])
 
 
+def _segment(marker, body):
+    return bytes([0xFF, marker]) + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def _jpeg(width, height, exif=b""):
+    """SOI, JFIF, an optional EXIF segment, a baseline frame header, a scan and EOI."""
+    return (b"\xff\xd8" + _segment(0xE0, b"JFIF\0\1\1\0\0\1\0\1\0\0")
+            + (_segment(0xE1, b"Exif\0\0" + exif) if exif else b"")
+            + _segment(0xC0, b"\x08" + height.to_bytes(2, "big") + width.to_bytes(2, "big") + b"\x01\x01\x11\x00")
+            + _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34\xff\xd9")
+
+
+def _chunk(kind, body):
+    return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+
+def _png(width, height, exif=b""):
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x06\0\0\0")
+            + (_chunk(b"eXIf", exif) if exif else b"") + _chunk(b"IDAT", b"x") + _chunk(b"IEND", b""))
+
+
+def _webp(width, height, exif=b""):
+    vp8x = b"VP8X" + (10).to_bytes(4, "little") + bytes([0x08 if exif else 0, 0, 0, 0]) + \
+        (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    meta = b"EXIF" + len(exif).to_bytes(4, "little") + exif + b"\0" * (len(exif) % 2) if exif else b""
+    vp8l = b"VP8L" + (5).to_bytes(4, "little") + b"\x2f" + ((width - 1) | (height - 1) << 14).to_bytes(4, "little") + b"\0"
+    body = b"WEBP" + vp8x + meta + vp8l
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
 def test_photo_checks_size_and_magic_bytes(world, settings):
     visit = world.fieldwork["tdw"]["visit"]
     actor = world.users["tdw_cadre"]
     photo = services.visit_attach_photo(actor=actor, visit=visit, data=TINY_PNG)
     assert photo.content_type == "image/png" and photo.image.read() == TINY_PNG
-    jpeg = b"\xff\xd8\xff\xe0" + b"\0" * 100
-    assert services.visit_attach_photo(actor=actor, visit=visit, data=jpeg).content_type == "image/jpeg"
-    webp = b"RIFF\x10\0\0\0WEBPVP8 " + b"\0" * 20
-    assert services.visit_attach_photo(actor=actor, visit=visit, data=webp).content_type == "image/webp"
+    assert services.visit_attach_photo(actor=actor, visit=visit, data=_jpeg(640, 480)).content_type == "image/jpeg"
+    assert services.visit_attach_photo(actor=actor, visit=visit, data=_webp(640, 480)).content_type == "image/webp"
     with pytest.raises(DomainError) as exc:
         services.visit_attach_photo(actor=actor, visit=visit, data=b"%PDF-1.4 not an image")
     assert exc.value.code == "not_an_image"
@@ -108,6 +140,24 @@ def test_photo_checks_size_and_magic_bytes(world, settings):
         services.visit_attach_photo(actor=actor, visit=visit, data=TINY_PNG + b"\0" * 2000)
     assert exc.value.code == "photo_too_large"
     assert visit.photos.count() == 4  # the world's photo and the three accepted here
+
+
+@pytest.mark.parametrize("make", [_jpeg, _png, _webp])
+def test_a_photo_is_kept_without_the_phones_gps_tag_and_bounded_in_pixels(world, make):
+    """A phone's EXIF holds where the photo was taken (a villager's home): it is not kept, nor served.
+    A small file declaring 30,000² pixels (what every browser showing it would decode) is refused, and
+    so is one whose header cannot be read."""
+    visit, actor = world.fieldwork["tdw"]["visit"], world.users["tdw_cadre"]
+    sent = make(4000, 3000, exif=b"MM\0*GPSLatitude 28.5612N GPSLongitude 108.4963E iPhone")
+    photo = services.visit_attach_photo(actor=actor, visit=visit, data=sent)
+    kept = photo.image.read()
+    assert b"GPS" not in kept and b"iPhone" not in kept and kept[:4] == sent[:4]
+    assert photos.pixel_size(kept, photo.content_type) == (4000, 3000) and photo.size == len(kept) < len(sent)
+    for data, code in ((make(30000, 30000), "photo_too_large"), (sent[:40], "bad_image")):
+        with pytest.raises(DomainError) as refused:
+            services.visit_attach_photo(actor=actor, visit=visit, data=data)
+        assert refused.value.code == code
+    assert visit.photos.count() == 2
 
 
 def test_village_coverage_figures(world):
@@ -135,8 +185,23 @@ def test_paired_household_not_visited_for_six_months(world):
     Visit.objects.filter(household=household).update(occurred_at=timezone.now() - datetime.timedelta(days=200))
     c = coverage.village_coverage(village_code=world.village("tdw").code)
     assert household.pk in {h.pk for h in c.paired_stale}
-    mine = coverage.cadre_coverage(cadre=world.cadres["tdw"][0], village_codes=[world.village("tdw").code])
+    mine = coverage.cadre_coverage(user=world.users["tdw_admin"], cadre=world.cadres["tdw"][0],
+                                   village_codes=[world.village("tdw").code])
     assert mine.paired_count == 1 and mine.paired_stale_count == 1
+
+
+def test_a_cadres_coverage_lists_only_the_households_its_viewer_sees(world):
+    """A pairing left from an earlier posting in another township is the cadre's, but that township's
+    households are not shown to this township's administrator."""
+    from minxin.registry.models import Helper
+
+    cadre, elsewhere = world.cadres["tdw"][0], world.fieldwork["gz"]["households"][0]
+    Helper.objects.create(household=elsewhere, name=cadre.name, cadre=cadre)
+    codes = [world.village("tdw").code]
+    township = coverage.cadre_coverage(user=world.users["tdw_admin"], cadre=cadre, village_codes=codes)
+    county = coverage.cadre_coverage(user=world.users["county_admin"], cadre=cadre, village_codes=codes)
+    assert elsewhere.pk not in {h.pk for h in township.paired_stale} and township.paired_count == 1
+    assert county.paired_count == 2 and elsewhere.pk in {h.pk for h in county.paired_stale}
 
 
 def test_presence_days_from_records_and_leave(world, settings):

@@ -22,10 +22,10 @@ from minxin.fieldwork.models import (
 )
 from minxin.registry.models import Helper, Household
 
-# A valid 1×1 PNG.
+# A valid 1×1 PNG (each chunk's length and CRC right: photos are parsed, fieldwork.photos).
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201f5d3b1e80000000049454e44ae426082")
+    "1f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082")
 
 
 def make_households(world, side: str, count: int = 4, *, village_index: int = 0) -> list[Household]:

@@ -153,6 +153,13 @@ def test_sponsors_must_be_two_full_members_of_the_branch(world):
                                                                    sponsors=[members[0], other]))
 
 
+def test_an_applicant_is_entered_in_the_roll_by_the_cases_approval_not_by_hand(world):
+    """Entered by hand while the case runs, the approval would find the person in the roll already."""
+    case = _party(world)["case"]
+    _refused("case_open", lambda: services.member_add(actor=None, branch=case.branch, person=case.person,
+                                                      joined_on=datetime.date(2026, 1, 5)))
+
+
 def test_steps_out_of_order_in_the_future_or_before_the_previous_step_are_refused(world):
     case = _party(world)["case"]
     today = timezone.localdate()

@@ -118,6 +118,13 @@ def test_a_site_is_named_only_when_every_criterion_is_met(world):
     services.site_review(actor=admin, site=site, criteria=dict.fromkeys(SITE_CODES, True), reviewed_on=today,
                          review="达标", status="named")
     assert Site.objects.get(pk=site.pk).status == "named"
+    with pytest.raises(DomainError) as caught:  # named: reviewed again it stays named or is revoked
+        services.site_review(actor=admin, site=site, criteria=partly, reviewed_on=today, review="", status="refused")
+    assert caught.value.code == "site_transition" and Site.objects.get(pk=site.pk).status == "named"
+    services.site_review(actor=admin, site=site, criteria=partly, reviewed_on=today, review="滑坡", status="revoked")
+    with pytest.raises(DomainError, match="不能评为"):  # a revoked site is proposed anew
+        services.site_review(actor=admin, site=site, criteria=dict.fromkeys(SITE_CODES, True), reviewed_on=today,
+                             review="", status="named")
     with pytest.raises(PermissionDenied):
         services.site_review(actor=world.users["tdw_admin"], site=site, criteria={}, reviewed_on=today, review="",
                              status="revoked")

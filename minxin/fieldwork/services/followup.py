@@ -169,7 +169,7 @@ def request_answer(*, actor: User | None, request: VillagerRequest, answer: str)
     if request.status == VillagerRequest.Status.CLOSED:
         raise DomainError("already_closed", _("该诉求已办结。"))
     text = checks.check_text(answer, field="answer", required=True, max_length=5000)
-    before = {"status": request.status}
+    before = {"status": request.status, "answer": request.answer}  # a corrected answer keeps what was said first
     request.answer = text
     request.answered_at = request.answered_at or timezone.now()
     request.status = VillagerRequest.Status.ANSWERED
@@ -177,7 +177,7 @@ def request_answer(*, actor: User | None, request: VillagerRequest, answer: str)
     request.assigned_at = request.assigned_at or request.answered_at
     request.save()
     audit_record(actor=actor, action="request.answer", obj=request, region_code=request.village_id, before=before,
-                 after={"status": request.status, "response_hours": request.response_hours})
+                 after={"status": request.status, "response_hours": request.response_hours, "answer": text})
     return request
 
 

@@ -134,10 +134,11 @@ def _need(actor: User | None, item: Any, index: int) -> Need:
 
 @transaction.atomic
 def visit_attach_photo(*, actor: User | None, visit: Visit, data: bytes, uuid: Any = None) -> VisitPhoto:
-    """Attach an optional photo to a visit: size-limited, and it must really be an image."""
+    """Attach an optional photo to a visit: size-limited, it must really be an image, and it is kept
+    without its metadata (fieldwork.photos)."""
     require(actor, roles.RECORD_FIELDWORK)
     checks.require_village(actor, visit.village_id)
-    content_type = checks.check_photo(data)
+    content_type, data = checks.check_photo(data)  # without the phone's GPS tag, time and model
     if visit.photos.count() >= settings.MINXIN_PHOTOS_PER_VISIT:
         raise DomainError("too_many_photos", _("每次走访最多 %(n)d 张照片。") % {"n": settings.MINXIN_PHOTOS_PER_VISIT},
                           field="photo")

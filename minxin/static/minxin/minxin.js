@@ -45,3 +45,21 @@ document.querySelectorAll("select[data-searchable]").forEach((select) => {
     if (shown === 1) select.value = first.value;
   });
 });
+
+// Signed out (the login page, after a logout): the field app's copy of the villagers' records
+// (fieldapp's store.js: IndexedDB "minxin-field", key "bootstrap") is forgotten, so whoever picks the
+// phone up next cannot read it, offline either. Its queue of unsent records stays, each tagged with
+// its author, who sends it on signing in again.
+(() => {
+  if (!("signedOut" in document.body.dataset) || !window.indexedDB) return;
+  const request = indexedDB.open("minxin-field");
+  request.onupgradeneeded = () => request.transaction.abort();  // no field app data here: create nothing
+  request.onerror = () => {};
+  request.onsuccess = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains("meta")) { db.close(); return; }
+    const tx = db.transaction("meta", "readwrite");
+    tx.objectStore("meta").delete("bootstrap");
+    tx.oncomplete = () => db.close();
+  };
+})();

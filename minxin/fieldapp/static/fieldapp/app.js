@@ -84,7 +84,7 @@
     const data = state.data;
     const list = $("[data-testid=village-list]");
     list.replaceChildren();
-    if (!data) { notice(T.no_data); return; }
+    if (!data) { $("[data-testid=fa-user]").textContent = ""; notice(T.no_data); return; }
     $("[data-testid=fa-user]").textContent = `${data.user.name}${data.cadre ? "" : ""}`;
     const counts = {};
     for (const h of data.households) counts[h.village] = (counts[h.village] || 0) + 1;
@@ -428,7 +428,15 @@
     if (!navigator.onLine) return;
     try {
       const response = await fetch(body.dataset.bootstrap, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.status === 401) { notice(T.login_needed); return; }
+      if (response.status === 401 || response.status === 403) {
+        // Signed out, or signed in as someone who may not use the app: the records shown so far
+        // were another session's, and are forgotten (the queue keeps its author's unsent records).
+        state.data = null;
+        await FieldStore.deleteMeta("bootstrap");
+        renderHome();
+        notice(T.login_needed);
+        return;
+      }
       if (!response.ok) return;
       const fresh = await response.json();
       await FieldStore.setMeta("bootstrap", fresh);

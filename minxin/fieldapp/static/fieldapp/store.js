@@ -46,6 +46,7 @@ const FieldStore = (() => {
   return {
     getMeta: (key) => run("meta", "readonly", (s) => req(s.get(key))),
     setMeta: (key, value) => run("meta", "readwrite", (s) => { s.put(value, key); }),
+    deleteMeta: (key) => run("meta", "readwrite", (s) => { s.delete(key); }),
     queueAll: () => run("queue", "readonly", (s) => req(s.index("created").getAll())),
     queuePut: (record) => run("queue", "readwrite", (s) => { s.put(record); }),
     queueDelete: (uuid) => run("queue", "readwrite", (s) => { s.delete(uuid); }),
