@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import DomainError
+from minxin.core.params import is_digits
 
 # Scripts only from our own origin (no inline scripts); styles allow inline attributes, which
 # Bootstrap components and ECharts set. Tile servers are added only when a deployment sets one.
@@ -85,7 +86,7 @@ def _holds_nul(request: HttpRequest) -> bool:
 
 def _small(request: HttpRequest) -> bool:
     length = request.META.get("CONTENT_LENGTH") or "0"
-    return length.isascii() and length.isdigit() and int(length) <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+    return is_digits(length) and int(length) <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
 
 
 class NulByteMiddleware(Middleware):
