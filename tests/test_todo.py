@@ -144,6 +144,8 @@ def test_a_source_longer_than_its_list_is_counted_whole_on_the_panel_and_the_pag
     monkeypatch.setattr(todo, "PER_SOURCE", 2)
     items, counts = todo.inbox_and_counts(township)
     assert [i.kind for i in items].count("cadres.leave") == 2 and counts == todo.counts(township)
+    few, counted = todo.inbox_and_counts(township, per_source=1)  # the panel's way: a few listed, all counted
+    assert [i.kind for i in few].count("cadres.leave") == 1 and counted == todo.counts(township)
     client.force_login(township)
     home = client.get("/", follow=True).content.decode()
     assert f"全部 {whole} 项" in home

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -32,22 +31,14 @@ from minxin.assessment.models import (
     Scheme,
 )
 from minxin.assessment.window import parse_quarter
+from minxin.core import guards
 from minxin.core.errors import DomainError
 from minxin.core.scoping import scope_q
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.selectors import counties_q, home_county
 
-
-def can_view(user: User) -> bool:
-    return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_ASSESSMENT))
-
-
-def require_view(user: User) -> None:
-    """Every read of the module that takes a user passes here: a role without VIEW_ASSESSMENT (the
-    expert) is refused (403)."""
-    if not can_view(user):
-        raise PermissionDenied
+can_view, require_view = guards.read_gate(roles.VIEW_ASSESSMENT)  # every read of the module that takes a user checks it
 
 
 # --- scheme and periods ----------------------------------------------------------------------

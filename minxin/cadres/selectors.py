@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,18 +21,11 @@ from minxin.cadres.models import (
     StudySession,
     UnitStaff,
 )
+from minxin.core import guards
 from minxin.core.privacy import identifier_search
 from minxin.core.sealedfields import lookup_q
 
-
-def can_view(user: User) -> bool:
-    return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_CADRES))
-
-
-def require_view(user: User) -> None:
-    """Every read of the module passes here: a role without VIEW_CADRES (the expert) is refused (403)."""
-    if not can_view(user):
-        raise PermissionDenied
+can_view, require_view = guards.read_gate(roles.VIEW_CADRES)  # every read of the module that takes a user checks it
 
 
 def assigned_village_codes(*, user: User) -> list[str]:

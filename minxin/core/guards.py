@@ -1,7 +1,7 @@
 """The checks every service starts with, written once. A service raises `DomainError`s, which pages
 (`core.pages.run`, `DomainErrorMiddleware`) and the API (`api.main`) turn into the same answers."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -19,6 +19,26 @@ def require(actor: Actor | None, capability: str) -> None:
     command or a scheduled job, which acts for the county."""
     if actor is not None and not actor.can(capability):
         raise PermissionDenied()
+
+
+def allows(actor: Actor | None, *capabilities: str) -> bool:
+    """Whether a possibly anonymous user's role has one of the capabilities (for menus and links)."""
+    return bool(actor is not None and actor.is_authenticated and any(actor.can(c) for c in capabilities))
+
+
+def read_gate(*capabilities: str) -> tuple[Callable[[Actor | None], bool], Callable[[Actor | None], None]]:
+    """A module's read check, as the pair its selectors and views use: `can_view(user)` for its menu
+    and links, `require_view(user)` (403) at the top of every read that takes a user. A role with none
+    of the capabilities (the expert, outside the fund) sees nothing of the module."""
+
+    def can_view(actor: Actor | None) -> bool:
+        return allows(actor, *capabilities)
+
+    def require_view(actor: Actor | None) -> None:
+        if not can_view(actor):
+            raise PermissionDenied()
+
+    return can_view, require_view
 
 
 def require_scope(actor: Actor | None, code: str, *, field: str | None = None, error: str = "scope_outside",

@@ -4,8 +4,9 @@ Each module registers its sources in its own `todo.py` (discovered when core is 
 entries), so core knows no module and a later one (funds, disputes, party) adds its own without
 touching the inbox. A source gives, for a user, the queryset of what waits for that user (already
 narrowed to the user's scope and role: an empty queryset for a user it does not concern), the
-field holding each record's due date, and how a record reads as an item. The inbox counts every
-source with one COUNT each and lists the most urgent records of each.
+field holding each record's due date, and how a record reads as an item. The inbox lists the most
+urgent records of each source and counts the rest in the same statement (COUNT(*) OVER ()); the
+menu's count is one COUNT a source.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.utils import timezone
 
 from minxin.core.types import Actor
@@ -78,20 +79,26 @@ def inbox(user: Actor) -> list[Item]:
     return _listed(user, count=False)[0]
 
 
-def inbox_and_counts(user: Actor) -> tuple[list[Item], dict[str, int]]:
-    """The inbox and, as `counts`, how many records each source holds for the user: a source listed
-    whole (fewer than PER_SOURCE) is counted from its list, only a longer one with a COUNT."""
-    return _listed(user, count=True)
+def inbox_and_counts(user: Actor, per_source: int | None = None) -> tuple[list[Item], dict[str, int]]:
+    """The inbox, listing at most `per_source` records of each source (PER_SOURCE: the inbox page; a
+    few: the landing page's panel, which shows the most urgent only), and, as `counts`, how many
+    records each source holds for the user (a longer source counted by its list's own statement)."""
+    return _listed(user, count=True, per_source=per_source or PER_SOURCE)
 
 
-def _listed(user: Actor, *, count: bool) -> tuple[list[Item], dict[str, int]]:
+def _listed(user: Actor, *, count: bool, per_source: int | None = None) -> tuple[list[Item], dict[str, int]]:
+    per_source = per_source or PER_SOURCE
     items: list[Item] = []
     found: dict[str, int] = {}
     for source in SOURCES.values():
         queryset = source.queryset(user)
-        rows = list(queryset.order_by(F(source.order_by).asc(nulls_last=True), "pk")[:PER_SOURCE])
+        listed = queryset.order_by(F(source.order_by).asc(nulls_last=True), "pk")
+        if count and not queryset.query.distinct:  # the whole count in the list's own statement
+            listed = listed.annotate(todo_whole=Window(Count("*")))
+        rows = list(listed[:per_source])
         if count and rows:
-            found[source.key] = len(rows) if len(rows) < PER_SOURCE else queryset.count()
+            whole = getattr(rows[0], "todo_whole", None)  # None: a DISTINCT list, counted apart
+            found[source.key] = len(rows) if len(rows) < per_source else whole if whole is not None else queryset.count()
         items.extend(Item(source.key, str(source.label), source.title(row), _as_date(source.due(row)), source.url(row))
                      for row in rows)
     items.sort(key=lambda item: (item.due is None, item.due or datetime.date.max, item.kind, item.title))

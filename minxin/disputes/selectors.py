@@ -9,20 +9,13 @@ from django.utils import timezone
 
 from minxin.accounts import roles
 from minxin.accounts.models import User
-from minxin.core.errors import PermissionDenied
+from minxin.core import guards
 from minxin.disputes.cycles import Cycle, cycle_of, cycles_between
 from minxin.disputes.models import Screening, SensitivePeriod
 from minxin.regions import codes
 from minxin.regions.models import Region
 
-
-def can_view(user: User) -> bool:
-    return user.can(roles.VIEW_FIELDWORK)
-
-
-def require_view(user: User) -> None:
-    if not can_view(user):
-        raise PermissionDenied()
+can_view, require_view = guards.read_gate(roles.VIEW_FIELDWORK)  # every read of the module that takes a user checks it
 
 
 def screening_list(*, user: User, village: str | None = None, year: int | None = None) -> QuerySet[Screening]:

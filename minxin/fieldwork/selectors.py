@@ -6,7 +6,6 @@ import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
@@ -16,6 +15,7 @@ from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import Assignment, Cadre
+from minxin.core import guards
 from minxin.core.figures import year_range
 from minxin.fieldwork.models import (
     DiaryEntry,
@@ -31,14 +31,7 @@ from minxin.fieldwork.models.followup import normalize_reference
 from minxin.regions.models import Region
 from minxin.registry.models import Helper, Household
 
-
-def can_view(user: User) -> bool:
-    return bool(user is not None and user.is_authenticated and user.can(roles.VIEW_FIELDWORK))
-
-
-def require_view(user: User) -> None:
-    if not can_view(user):
-        raise PermissionDenied
+can_view, require_view = guards.read_gate(roles.VIEW_FIELDWORK)  # every read of the module that takes a user checks it
 
 
 Q_T = TypeVar("Q_T", bound=QuerySet)

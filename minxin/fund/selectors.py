@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from minxin.accounts import roles
 from minxin.accounts.models import User
+from minxin.core import guards
 from minxin.core.errors import PermissionDenied
 from minxin.fund.models import Application, Contribution, Expert, PanelSeat, Tranche
 from minxin.ledger.models import Account
@@ -18,14 +19,7 @@ from minxin.regions.models import Region
 from minxin.regions.selectors import user_county
 from minxin.registry.models import Household
 
-
-def can_view(user: User) -> bool:
-    return user.can(roles.VIEW_FUND) or user.can(roles.SCORE_FUND)
-
-
-def require_view(user: User) -> None:
-    if not can_view(user):
-        raise PermissionDenied()
+can_view, require_view = guards.read_gate(roles.VIEW_FUND, roles.SCORE_FUND)  # every read of the module that takes a user checks it
 
 
 def applications(*, user: User, region: str | None = None, state: str = "", kind: str = "",

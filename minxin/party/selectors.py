@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from minxin.accounts import roles
 from minxin.accounts.models import User
 from minxin.cadres.models import Assignment
-from minxin.core.errors import PermissionDenied
+from minxin.core import guards
 from minxin.party.models import (
     Branch,
     Case,
@@ -32,14 +32,7 @@ from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry.models import Household, Member
 
-
-def can_view(user: User) -> bool:
-    return user.can(roles.VIEW_PARTY)
-
-
-def require_view(user: User) -> None:
-    if not can_view(user):
-        raise PermissionDenied()
+can_view, require_view = guards.read_gate(roles.VIEW_PARTY)  # every read of the module that takes a user checks it
 
 
 def _count(model: type[Model], field: str, **filters: object) -> Coalesce:

@@ -2,10 +2,7 @@
 anonymous user (the views' and services' single entry point)."""
 
 from minxin.accounts.roles import EDIT_REGISTRY, REVEAL_IDENTIFIERS, VIEW_REGISTRY
-
-
-def _can(user, capability: str) -> bool:
-    return bool(user is not None and user.is_authenticated and user.can(capability))
+from minxin.core.guards import allows as _can
 
 
 def can_view(user) -> bool:

@@ -9,20 +9,13 @@ from django.utils import timezone
 
 from minxin.accounts import roles
 from minxin.accounts.models import User
-from minxin.core.errors import PermissionDenied
+from minxin.core import guards
 from minxin.ledger.models import Account
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.rooms.models import Due, Evaluation, Payer, Receipt, Room, Spending
 
-
-def can_view(user: User) -> bool:
-    return user.can(roles.VIEW_ROOMS)
-
-
-def require_view(user: User) -> None:
-    if not can_view(user):
-        raise PermissionDenied()
+can_view, require_view = guards.read_gate(roles.VIEW_ROOMS)  # every read of the module that takes a user checks it
 
 
 def _latest(field: str) -> Subquery:

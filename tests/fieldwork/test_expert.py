@@ -43,8 +43,7 @@ def test_the_expert_sees_no_field_work_in_the_menu_or_on_region_and_cadre_pages(
 
 
 def test_exports_refuse_through_the_selector(world):
-    from django.core.exceptions import PermissionDenied
-
+    from minxin.core.errors import PermissionDenied
     from minxin.fieldwork import selectors
 
     with pytest.raises(PermissionDenied):

@@ -46,7 +46,8 @@ def todo_panel(context: Any, region: Any = None) -> dict:
         return {"items": []}
     if region is not None and region.prefix not in user.scope_prefixes():
         return {"items": []}
-    items, counts = todo.inbox_and_counts(user)  # the inbox lists at most PER_SOURCE a source: counted apart
+    # The most urgent few overall are among the most urgent few of each source; the rest are counted.
+    items, counts = todo.inbox_and_counts(user, per_source=TODO_ON_HOME)
     return {"items": items[:TODO_ON_HOME], "total": sum(counts.values())}
 
 
