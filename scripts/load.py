@@ -1,17 +1,20 @@
 """The load test (run by `scripts/load`): the production stack on loopback (scripts/prodstack.py) with
 the county demo on PostgreSQL, and locust's users (scripts/locustfile.py) for a bounded time.
 
-Prints, per request kind, the requests, errors, throughput, median and p95 once every user has
-started (the sign-ins of the ramp-up are not counted), and the p95's ratio to
-the floor's (/healthz through the same nginx and gunicorn under the same load). The database is
+Prints, per request kind, the requests, errors, throughput, median and p95 of the requests sent once
+every user has started (the sign-ins of the ramp-up are not counted), and again of those sent from
+--settle seconds later (the steady window: what the ramp's sign-ins left queued has been served),
+with each p95's ratio to the floor's (/healthz through the same nginx and gunicorn under the same
+load). Every request is in requests.tsv of the work directory; locust's own summary, printed first,
+covers the whole run, the ramp-up included. The database is
 kept between runs with --keep (the county demo takes minutes to load). With `--scale prefecture
 --database NAME --keep` it runs on the prefecture demo (load it first: 11–40 minutes), where the city
 supervisor joins the county and township administrators.
 """
 
 import argparse
-import csv
 import json
+import math
 import os
 import re
 import shutil
@@ -53,6 +56,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=4, help="users started per second (each signs in)")
     parser.add_argument("--seconds", type=int, default=240, help="the whole run, the ramp-up included")
+    parser.add_argument("--settle", type=int, default=60,
+                        help="seconds after the last user has started before the steady window's count begins")
     parser.add_argument("--scale", default="county")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--database", default="minxin_load")
@@ -77,6 +82,7 @@ def main() -> int:
                                       env_extra={"DJANGO_SETTINGS_MODULE": "minxin.settings"}).stdout)
         token = stack.minxin("issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]
         data = work / "load-data.json"
+        log = work / "requests.tsv"
         data.write_text(json.dumps({**sample, "cadre_token": token, "cafile": str(stack.cafile)}, ensure_ascii=False))
         stack.start()
         stack.wait_ready()
@@ -85,11 +91,11 @@ def main() -> int:
                                      "--subprocesses", "--nonblocking", "--rate", "50", "--format", "raw",
                                      "--duration", str(args.seconds + 60), "-o", str(work / "profile.txt")],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if args.profile else None
+        started = time.time()
         subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"), "--headless",
                         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
-                        "--host", stack.origin, "--csv", str(work / "locust"), "--only-summary",
-                        "--reset-stats", "--loglevel", "WARNING"],
-                       env={**os.environ, "LOAD_DATA": str(data)}, cwd=ROOT, check=False)
+                        "--host", stack.origin, "--only-summary", "--loglevel", "WARNING"],
+                       env={**os.environ, "LOAD_DATA": str(data), "LOAD_LOG": str(log)}, cwd=ROOT, check=False)
         stack.alive()
         if profiler is not None:
             profiler.send_signal(2)  # SIGINT: py-spy writes what it sampled
@@ -98,22 +104,41 @@ def main() -> int:
         stack.stop()
         if not args.keep:
             stack.drop_database()
-    slowest = report(work / "locust_stats.csv")
+    everyone = started + args.users / args.spawn_rate  # the last user has started (and signed in)
+    report(log, everyone, "once every user has started")
+    slowest = report(log, everyone + args.settle, f"{args.settle} s later (the steady window)")
     if args.profile and slowest in VIEWS and (work / "profile.txt").exists():
         profile(work / "profile.txt", slowest)
     return 0
 
 
-def report(path: Path) -> str:
-    """The table; returns the slowest kind by p95 (of those with a view of their own)."""
-    rows = [row for row in csv.DictReader(path.open(encoding="utf-8")) if row["Name"] != "Aggregated"]
-    floor = next(float(row["95%"]) for row in rows if row["Name"].startswith("floor"))
-    print(f"\n{'kind':<22}{'requests':>9}{'errors':>8}{'req/s':>8}{'median ms':>11}{'p95 ms':>9}{'p95 / floor':>13}")
-    for row in sorted(rows, key=lambda row: -float(row["95%"])):
-        p95 = float(row["95%"])
-        print(f"{row['Name']:<22}{row['Request Count']:>9}{row['Failure Count']:>8}{float(row['Requests/s']):>8.1f}"
-              f"{float(row['Median Response Time']):>11.0f}{p95:>9.0f}{p95 / floor:>13.1f}")
-    return max((row for row in rows if row["Name"] in VIEWS), key=lambda row: float(row["95%"]))["Name"]
+def report(path: Path, since: float, window: str) -> str:
+    """The table of the requests sent from `since` on (their start: the log holds their end and
+    duration); returns the slowest kind by p95 (of those with a view of their own)."""
+    kinds: dict[str, list[tuple[float, bool]]] = {}
+    first = last = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        ended, name, ms, failed = line.split("\t")
+        start = float(ended) - float(ms) / 1000
+        if start >= since:
+            kinds.setdefault(name, []).append((float(ms), failed == "1"))
+            first, last = min(first or start, start), max(last or start, start)
+    seconds = max(1.0, (last or 0) - (first or 0))
+    p95 = {name: _p95([ms for ms, _failed in rows]) for name, rows in kinds.items()}
+    floor = next((value for name, value in p95.items() if name.startswith("floor")), 0) or 1
+    print(f"\nrequests sent {window}, {seconds:.0f} s:")
+    print(f"{'kind':<22}{'requests':>9}{'errors':>8}{'req/s':>8}{'median ms':>11}{'p95 ms':>9}{'p95 / floor':>13}")
+    for name, rows in sorted(kinds.items(), key=lambda item: -p95[item[0]]):
+        times = sorted(ms for ms, _failed in rows)
+        print(f"{name:<22}{len(rows):>9}{sum(failed for _ms, failed in rows):>8}{len(rows) / seconds:>8.1f}"
+              f"{times[len(times) // 2]:>11.0f}{p95[name]:>9.0f}{p95[name] / floor:>13.1f}")
+    timed = [name for name in kinds if name in VIEWS]
+    return max(timed, key=lambda name: p95[name]) if timed else ""
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def profile(path: Path, kind: str, top: int = 15) -> None:

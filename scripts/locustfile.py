@@ -5,7 +5,7 @@ through the login form) search households, open household pages, the dashboard a
 cadres (API token) sync batches of 50 visits. A few requests to /healthz measure the floor: what
 nginx + gunicorn cost under the same load, with no application work. LOAD_DATA names the JSON file
 scripts/load.py wrote (accounts, household ids, search words, the cadre's token and households, the
-CA file).
+CA file); every request is appended to the file LOAD_LOG names.
 """
 
 import datetime
@@ -13,12 +13,20 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115 - read once at import
 PASSWORD = "Minxin-2026"
+LOG = open(os.environ["LOAD_LOG"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - one line a request, all run
+
+
+@events.request.add_listener
+def _logged(name: str, response_time: float, exception: Exception | None, **_kwargs: object) -> None:
+    """Every request as `time kind ms failed` (scripts/load.py reads it for the report's windows)."""
+    LOG.write(f"{time.time():.3f}\t{name}\t{response_time:.1f}\t{int(exception is not None)}\n")
 
 
 # Think time: an official reads a page for 5–15 s before the next; a cadre's phone syncs a batch
