@@ -6,9 +6,9 @@ every user has started (the sign-ins of the ramp-up are not counted), and again 
 --settle seconds later (the steady window: what the ramp's sign-ins left queued has been served),
 with each p95's ratio to the floor's (/healthz through the same nginx and gunicorn under the same
 load). Every request is in requests.tsv of the work directory; locust's own summary, printed first,
-covers the whole run, the ramp-up included. The database is
-kept between runs with --keep (the county demo takes minutes to load). With `--scale prefecture
---database NAME --keep` it runs on the prefecture demo (load it first: 11–40 minutes), where the city
+covers the whole run, the ramp-up included. With --keep the demo is kept between runs (it takes
+minutes to load) as the database NAME_demo, and every run starts from a copy of it. With `--scale
+prefecture --database NAME --keep` it runs on the prefecture demo (load it first: 11–40 minutes), where the city
 supervisor joins the county and township administrators.
 """
 
@@ -61,7 +61,7 @@ def main() -> int:
     parser.add_argument("--scale", default="county")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--database", default="minxin_load")
-    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database and its demo")
+    parser.add_argument("--keep", action="store_true", help="keep the demo (as DATABASE_demo); each run starts from a copy of it")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for the stack, e.g. MINXIN_DASHBOARD_STALE_SECONDS=60 (repeatable)")
     parser.add_argument("--no-profile", dest="profile", action="store_false",

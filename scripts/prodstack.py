@@ -55,6 +55,19 @@ def _keys(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
+def database_url(pg_url: str, database: str) -> str:
+    """`pg_url` naming another database of the same server."""
+    parts = urlsplit(pg_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, ""))
+
+
+def _exists(pg_url: str, database: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is not None
+
+
 class Stack:
     def __init__(self, work: Path, pg_url: str, database: str, *, gunicorn_workers: int = 2) -> None:
         self.work, self.pg_url, self.database = work, pg_url, database
@@ -62,9 +75,8 @@ class Stack:
         self.ports = {"app": free_port(), "http": free_port(), "https": free_port()}
         self.origin = f"https://127.0.0.1:{self.ports['https']}"
         self.processes: list[tuple[str, subprocess.Popen]] = []
-        parts = urlsplit(pg_url)
         self.env = {
-            **os.environ, "DATABASE_URL": urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, "")),
+            **os.environ, "DATABASE_URL": database_url(pg_url, database),
             "MINXIN_VAR_DIR": str(work / "var"),
             # docs/operations.md, "Production environment" (the name is the loopback address here):
             "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
@@ -88,21 +100,25 @@ class Stack:
         return self.run(str(BIN / "minxin"), *args, **kwargs)
 
     def prepare(self, *, scale: str, fresh: bool = True) -> None:
-        """The database (made anew, or kept with its demo when `fresh` is off), static files, the
-        demo at `scale`, the certificate and nginx's configuration."""
-        if fresh:
+        """The database, static files, the demo at `scale`, the certificate and nginx's configuration.
+        The database is made anew (`fresh`), or else copied from the kept demo: the first run that
+        keeps it (or a database loaded beforehand under the stack's name) is analysed and copied as
+        `…_demo`, and every later run starts from a copy of that, so the visits one run syncs weigh
+        on no later one."""
+        template = f"{self.database}_demo"
+        kept = not fresh and _exists(self.pg_url, template)
+        if fresh or kept:
             self.drop_database()
+            _admin(self.pg_url, f'CREATE DATABASE "{self.database}"' + (f' TEMPLATE "{template}"' if kept else ""))
+        elif not _exists(self.pg_url, self.database):
             _admin(self.pg_url, f'CREATE DATABASE "{self.database}"')
-        else:
-            try:
-                _admin(self.pg_url, f'CREATE DATABASE "{self.database}"')
-            except Exception as exc:  # it exists: keep it (and its demo)
-                if "already exists" not in str(exc):
-                    raise
         self.minxin("check", "--deploy", "--fail-level", "WARNING", stdout=subprocess.DEVNULL)
         self.minxin("migrate", "--noinput", "-v0")
         self.minxin("collectstatic", "--noinput", "-v0")
         self.minxin("demo", "--scale", scale, "--if-empty", stdout=subprocess.DEVNULL)
+        if not fresh and not kept:
+            _admin(database_url(self.pg_url, self.database), "VACUUM (ANALYZE)")
+            _admin(self.pg_url, f'CREATE DATABASE "{template}" TEMPLATE "{self.database}"')
         self.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                  "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(self.work / "tls.key"),
                  "-out", str(self.cafile), stderr=subprocess.DEVNULL)
