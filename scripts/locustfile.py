@@ -1,7 +1,9 @@
 """The load test's users (locust), run by scripts/load.py against the production stack on loopback.
 
 Officials (county and township admins, and the city supervisor in the prefecture demo; signed in
-through the login form) search households, open household pages, the dashboard and the map's data;
+through the login form) search households, open household pages, the dashboard and the map's data,
+and fetch what their browser fetches once a page has loaded (the menu's to-do count, the dashboard's
+to-do panel);
 cadres (API token) sync batches of 50 visits. A few requests to /healthz measure the floor: what
 nginx + gunicorn cost under the same load, with no application work. LOAD_DATA names the JSON file
 scripts/load.py wrote (accounts, household ids, search words, the cadre's token and households, the
@@ -44,18 +46,24 @@ class Official(HttpUser):
                          data={"csrfmiddlewaretoken": token, "username": self.account["username"], "password": PASSWORD},
                          headers={"Referer": self.host + "/accounts/login/", "Origin": self.host})
 
+    def page(self, url: str, name: str, **kwargs: object) -> None:
+        """A page, and what the browser fetches once it has loaded: the menu's to-do count."""
+        self.client.get(url, name=name, **kwargs)
+        self.client.get("/accounts/me/todo/count/", name="menu's to-do count")
+
     @task(4)
     def household_search(self) -> None:
-        self.client.get("/registry/households/", params={"q": random.choice(DATA["words"])}, name="household search")
+        self.page("/registry/households/", "household search", params={"q": random.choice(DATA["words"])})
 
     @task(4)
     def household_page(self) -> None:
         household = random.choice(self.account["households"])
-        self.client.get(f"/registry/households/{household}/", name="household page")
+        self.page(f"/registry/households/{household}/", "household page")
 
     @task(2)
     def dashboard(self) -> None:
-        self.client.get(f"/reports/dashboard/{self.account['region']}/", name="dashboard")
+        self.page(f"/reports/dashboard/{self.account['region']}/", "dashboard")
+        self.client.get("/accounts/me/todo/panel/", name="dashboard's to-do panel")  # the landing page's panel
 
     @task(1)
     def map_data(self) -> None:

@@ -178,6 +178,7 @@ page("disputes:petition-reveal", lambda w, s: reverse("disputes:petition-reveal"
      "POST")
 page("disputes:screening-list", lambda w, s: reverse("disputes:screening-list") + f"?village={w.village(s).code}")
 listing("accounts:todo-count", lambda w: reverse("accounts:todo-count"))
+listing("accounts:todo-panel", lambda w: reverse("accounts:todo-panel"))
 api_list("/api/v1/todo", lambda w: "/api/v1/todo")
 listing("accounts:user-new", lambda w: reverse("accounts:user-new"))
 listing("audit-log", lambda w: reverse("audit-log"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/todo/", views.todo_list, name="todo"),
     path("me/todo/count/", views.todo_count, name="todo-count"),
+    path("me/todo/panel/", views.todo_panel, name="todo-panel"),
     path("me/password/", views.password_change, name="password-change"),
     path("me/tokens/new/", views.token_new, name="token-new"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),

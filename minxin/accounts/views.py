@@ -45,6 +45,13 @@ def todo_list(request):
 
 
 @login_required
+def todo_panel(request):
+    """The landing page's panel of the most urgent items (fetched by the page after it loads)."""
+    items, total = todo.panel(request.user)
+    return render(request, "includes/todo_panel.html", {"items": items, "total": total})
+
+
+@login_required
 def todo_count(request):
     """The menu's count (fetched by the menu after the page loads, so no page pays for the inbox)."""
     return render(request, "accounts/_todo_count.html", {"count": todo.total(request.user)})

@@ -21,6 +21,7 @@ from django.utils import timezone
 from minxin.core.types import Actor
 
 PER_SOURCE = 50  # items listed per source (the count is the whole)
+ON_PANEL = 5  # items the landing page's panel shows; the inbox page lists them all
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,13 @@ def inbox_and_counts(user: Actor, per_source: int | None = None) -> tuple[list[I
     few: the landing page's panel, which shows the most urgent only), and, as `counts`, how many
     records each source holds for the user (a longer source counted by its list's own statement)."""
     return _listed(user, count=True, per_source=per_source or PER_SOURCE)
+
+
+def panel(user: Actor) -> tuple[list[Item], int]:
+    """The landing page's panel: the most urgent few, and how many wait in all. The most urgent few
+    overall are among the most urgent few of each source; the rest are counted."""
+    items, found = inbox_and_counts(user, per_source=ON_PANEL)
+    return items[:ON_PANEL], sum(found.values())
 
 
 def _listed(user: Actor, *, count: bool, per_source: int | None = None) -> tuple[list[Item], dict[str, int]]:

@@ -5,7 +5,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from minxin.core import nav, todo
+from minxin.core import nav
 from minxin.core.audit import action_label
 from minxin.core.identifiers import mask_id_number, mask_phone
 from minxin.core.masking import birth_label
@@ -33,22 +33,17 @@ def render_sections(context: Any, sections: list[tuple[str, dict]]) -> str:
         render_to_string(template, section, request=context.get("request")) for template, section in sections))
 
 
-TODO_ON_HOME = 5  # items the landing page shows; the inbox lists them all
-
-
-@register.inclusion_tag("includes/todo_panel.html", takes_context=True)
+@register.inclusion_tag("includes/todo_slot.html", takes_context=True)
 def todo_panel(context: Any, region: Any = None) -> dict:
-    """The most urgent of the user's to-do items, on its landing page: the home page, or the dashboard
-    or village page of its own scope region (not on every region it drills into)."""
+    """Where the user's most urgent to-do items go on its landing page: the home page, or the dashboard
+    or village page of its own scope region (not on every region it drills into). The panel is
+    fetched after the page has loaded (accounts:todo-panel), as the menu's count is, so the page's
+    own figures do not wait for every module's to-do queries."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"items": []}
-    if region is not None and region.prefix not in user.scope_prefixes():
-        return {"items": []}
-    # The most urgent few overall are among the most urgent few of each source; the rest are counted.
-    items, counts = todo.inbox_and_counts(user, per_source=TODO_ON_HOME)
-    return {"items": items[:TODO_ON_HOME], "total": sum(counts.values())}
+        return {"show": False}
+    return {"show": region is None or region.prefix in user.scope_prefixes()}
 
 
 @register.filter
