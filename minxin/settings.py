@@ -275,6 +275,8 @@ MINXIN_APPEAL_DECIDE_DAYS = env_int("MINXIN_APPEAL_DECIDE_DAYS", 10, minimum=1)
 # to-do item counts as due this many days before its deadline.
 MINXIN_DISPUTE_DAYS = env_int("MINXIN_DISPUTE_DAYS", 30, minimum=1)
 MINXIN_TODO_SOON_DAYS = env_int("MINXIN_TODO_SOON_DAYS", 7, minimum=0)
+# The menu's to-do count is kept this long per user (0: counted on every page), dropped when the user acts.
+MINXIN_TODO_COUNT_SECONDS = env_int("MINXIN_TODO_COUNT_SECONDS", 30, minimum=0)
 # A dispute counts as reported early (早报告) when reported within this many days of being found.
 MINXIN_DISPUTE_EARLY_DAYS = env_int("MINXIN_DISPUTE_EARLY_DAYS", 3, minimum=0)
 # The liaison rooms (干群连心室, SPEC §4.5), in whole yuan: each room's yearly working fund, paid by

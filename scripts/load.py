@@ -31,7 +31,7 @@ VIEWS = {"household page": "household_detail (minxin/registry/views.py", "househ
          "map data": "map_data (minxin/reports/map_views.py", "sync 50 visits": "sync (minxin/fieldwork/api.py"}
 
 _SAMPLE = r'''
-import json, random
+import json, random, sys
 import django
 django.setup()
 from minxin.accounts.models import User
@@ -42,8 +42,18 @@ random.seed(7)
 def ids(user, n=500):
     pks = list(Household.objects.visible_to(user).values_list("pk", flat=True)[:20000])
     return random.sample(pks, min(n, len(pks)))
-officials = [{"username": u.username, "region": u.scope_id, "households": ids(u), "map": is_mappable(u.scope)}
-             for u in User.objects.filter(username__in=["admin", "township", "city"])]  # city: the prefecture demo
+# An account for each official (copies of the demo's county and township admins, and the city
+# supervisor in the prefecture demo, with the same password): what a server keeps per user is then
+# kept as often as it would be for as many people, not shared by the 160 officials of two accounts.
+bases = list(User.objects.filter(username__in=["admin", "township", "city"]))
+copies = -(-int(sys.argv[1]) // len(bases))
+User.objects.bulk_create([User(username=f"{u.username}-{n}", role=u.role, scope=u.scope, full_name=u.full_name,
+                               password=u.password) for u in bases for n in range(1, copies + 1)], ignore_conflicts=True)
+officials = []
+for u in bases:
+    sample = {"region": u.scope_id, "households": ids(u), "map": is_mappable(u.scope)}
+    officials += [{**sample, "username": f"{u.username}-{n}"} for n in range(1, copies + 1)]
+random.shuffle(officials)
 names = list(Member.objects.values_list("name", flat=True)[:50000])
 words = random.sample(names, 100) + [name[0] for name in random.sample(names, 50)]
 cadre = User.objects.get(username="cadre")
@@ -78,7 +88,7 @@ def main() -> int:
         started = time.monotonic()
         stack.prepare(scale=args.scale, fresh=not args.keep)
         print(f"load: database ready ({time.monotonic() - started:.0f} s)", flush=True)
-        sample = json.loads(stack.run(str(BIN / "python"), "-c", _SAMPLE, capture_output=True, text=True,
+        sample = json.loads(stack.run(str(BIN / "python"), "-c", _SAMPLE, str(args.users), capture_output=True, text=True,
                                       env_extra={"DJANGO_SETTINGS_MODULE": "minxin.settings"}).stdout)
         token = stack.minxin("issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]
         data = work / "load-data.json"

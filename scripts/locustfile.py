@@ -1,7 +1,7 @@
 """The load test's users (locust), run by scripts/load.py against the production stack on loopback.
 
-Officials (county and township admins, and the city supervisor in the prefecture demo; signed in
-through the login form) search households, open household pages, the dashboard and the map's data,
+Officials (county and township admins, and the city supervisor in the prefecture demo; each signed
+in through the login form with an account of its own, copies of the demo's that scripts/load.py makes) search households, open household pages, the dashboard and the map's data,
 and fetch what their browser fetches once a page has loaded (the menu's to-do count, the dashboard's
 to-do panel);
 cadres (API token) sync batches of 50 visits. A few requests to /healthz measure the floor: what
@@ -11,6 +11,7 @@ CA file); every request is appended to the file LOAD_LOG names.
 """
 
 import datetime
+import itertools
 import json
 import os
 import random
@@ -22,6 +23,7 @@ from locust import HttpUser, between, events, task
 
 DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115 - read once at import
 PASSWORD = "Minxin-2026"
+ACCOUNTS = itertools.cycle(DATA["officials"])
 LOG = open(os.environ["LOAD_LOG"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - one line a request, all run
 
 
@@ -39,7 +41,7 @@ class Official(HttpUser):
 
     def on_start(self) -> None:
         self.client.verify = DATA["cafile"]
-        self.account = random.choice(DATA["officials"])
+        self.account = next(ACCOUNTS)  # an account of its own
         page = self.client.get("/accounts/login/", name="login form").text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         self.client.post("/accounts/login/", name="login", allow_redirects=False,

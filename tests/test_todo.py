@@ -164,3 +164,33 @@ def test_a_pledge_due_on_29_february_falls_on_the_28th_in_other_years(world):
     assert pledge_due_date(2028, scheme) == datetime.date(2028, 2, 29)
     assert pledge_due_date(2027, scheme) == datetime.date(2027, 2, 28)
     assert timezone.localdate(pledge_deadline(2027, scheme)) == datetime.date(2027, 3, 1)
+
+
+def test_the_menus_count_is_kept_briefly_and_dropped_when_the_user_acts(world, client, settings,
+                                                                        django_capture_on_commit_callbacks):
+    """MINXIN_TODO_COUNT_SECONDS: the menu's count is kept for the user; a leave another user files
+    reaches it only when the kept count lapses, and anything the user does (an audited change) has it
+    counted afresh once that commits. The inbox page counts afresh every time."""
+    from minxin.core.audit import audit_record
+
+    settings.MINXIN_TODO_COUNT_SECONDS = 30
+    township = world.users["tdw_admin"]
+    client.force_login(township)
+    before = sum(todo.counts(township).values())
+    assert f'data-testid="todo-count">{before}<' in client.get(reverse("accounts:todo-count")).content.decode()
+    today = timezone.localdate()
+    LeaveRequest.objects.create(  # filed by someone else: no event of the township's
+        cadre=world.cadres["tdw"][1], village_code=world.village("tdw").code,
+        start_date=today + datetime.timedelta(days=20), end_date=today + datetime.timedelta(days=21),
+        days=2, reason="探亲", approval_level="township", requested_by=world.users["tdw_clerk"])
+    assert todo.total(township) == before
+    assert f'data-testid="todo-total">{before + 1}<' in client.get(reverse("accounts:todo")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(actor=township, action="user.update", obj=township, region_code=township.scope_id)
+    assert todo.total(township) == before + 1
+    settings.MINXIN_TODO_COUNT_SECONDS = 0
+    LeaveRequest.objects.create(
+        cadre=world.cadres["tdw"][1], village_code=world.village("tdw").code,
+        start_date=today + datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=31),
+        days=2, reason="探亲", approval_level="township", requested_by=world.users["tdw_clerk"])
+    assert todo.total(township) == before + 2  # 0: counted on every page

@@ -1,13 +1,16 @@
 """The one way to write an audit event."""
 
 import json
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core import todo
 from minxin.core.clientip import current_client_ip
 from minxin.core.masking import mask_change
 from minxin.core.models import AuditEvent
@@ -82,6 +85,7 @@ def audit_record(**event: Any) -> AuditEvent:
     """Append one event (the arguments of `audit_event`)."""
     record = audit_event(**event)
     record.save(force_insert=True)
+    _acted(record.actor_id)
     return record
 
 
@@ -89,6 +93,14 @@ def audit_record_many(events: list[AuditEvent]) -> None:
     """Append events made by `audit_event` in one statement (a batch from the field app), each the
     same as `audit_record` would have written."""
     AuditEvent.objects.bulk_create(events, batch_size=500)
+    for actor_id in {event.actor_id for event in events}:
+        _acted(actor_id)
+
+
+def _acted(actor_id: Any) -> None:
+    """A user has done something: its menu's to-do count is counted afresh, once this commits."""
+    if actor_id is not None:
+        transaction.on_commit(partial(todo.forget, actor_id))
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:

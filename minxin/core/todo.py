@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, F, QuerySet, Window
 from django.utils import timezone
 
@@ -120,6 +121,26 @@ def counts(user: Actor) -> dict[str, int]:
 
 
 def total(user: Actor) -> int:
-    """How many items wait for the user: the menu's count, fetched after each page has loaded (a
-    COUNT per source, on indexed fields; never stale after the user has just done something)."""
-    return sum(counts(user).values())
+    """How many items wait for the user: the menu's count, fetched after each page has loaded. Kept
+    for MINXIN_TODO_COUNT_SECONDS in the shared cache (every worker process reads the same) and
+    dropped the moment the user does anything that is audited (`forget`, called by core.audit), so
+    it is right just after the user has acted; what others do reaches it within those seconds. The
+    inbox page and the landing page's panel always count afresh."""
+    seconds = settings.MINXIN_TODO_COUNT_SECONDS
+    if not seconds:
+        return sum(counts(user).values())
+    cache = caches["shared"]
+    kept = cache.get(_count_key(user.pk))
+    if kept is None:
+        kept = sum(counts(user).values())
+        cache.set(_count_key(user.pk), kept, seconds)
+    return kept
+
+
+def forget(user_pk: Any) -> None:
+    """Drop the user's kept count (once the transaction that changed something has committed)."""
+    caches["shared"].delete(_count_key(user_pk))
+
+
+def _count_key(user_pk: Any) -> str:
+    return f"todo:count:{user_pk}"
