@@ -194,3 +194,24 @@ def test_the_menus_count_is_kept_briefly_and_dropped_when_the_user_acts(world, c
         start_date=today + datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=31),
         days=2, reason="探亲", approval_level="township", requested_by=world.users["tdw_clerk"])
     assert todo.total(township) == before + 2  # 0: counted on every page
+
+
+def test_a_busy_cache_costs_a_stale_count_not_an_error(world, settings, monkeypatch, caplog,
+                                                       django_capture_on_commit_callbacks):
+    """The change has committed when the kept count is dropped: a cache that refuses the write is
+    logged, and the user's action still succeeds."""
+    from django.core.cache import caches
+    from django.db import OperationalError
+
+    from minxin.core.audit import audit_record
+
+    settings.MINXIN_TODO_COUNT_SECONDS = 30
+    township = world.users["tdw_admin"]
+
+    def busy(*_args, **_kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(caches["shared"], "delete", busy)
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(actor=township, action="user.update", obj=township, region_code=township.scope_id)
+    assert "not dropped" in caplog.text

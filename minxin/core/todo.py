@@ -10,16 +10,20 @@ menu's count is one COUNT a source.
 """
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.db.models import Count, F, QuerySet, Window
 from django.utils import timezone
 
 from minxin.core.types import Actor
+
+logger = logging.getLogger(__name__)
 
 PER_SOURCE = 50  # items listed per source (the count is the whole)
 ON_PANEL = 5  # items the landing page's panel shows; the inbox page lists them all
@@ -85,7 +89,7 @@ def inbox_and_counts(user: Actor, per_source: int | None = None) -> tuple[list[I
     """The inbox, listing at most `per_source` records of each source (PER_SOURCE: the inbox page; a
     few: the landing page's panel, which shows the most urgent only), and, as `counts`, how many
     records each source holds for the user (a longer source counted by its list's own statement)."""
-    return _listed(user, count=True, per_source=per_source or PER_SOURCE)
+    return _listed(user, count=True, per_source=per_source)
 
 
 def panel(user: Actor) -> tuple[list[Item], int]:
@@ -106,8 +110,8 @@ def _listed(user: Actor, *, count: bool, per_source: int | None = None) -> tuple
             listed = listed.annotate(todo_whole=Window(Count("*")))
         rows = list(listed[:per_source])
         if count and rows:
-            whole = getattr(rows[0], "todo_whole", None)  # None: a DISTINCT list, counted apart
-            found[source.key] = len(rows) if len(rows) < per_source else whole if whole is not None else queryset.count()
+            whole = getattr(rows[0], "todo_whole", None)  # None: a DISTINCT list, counted apart when longer
+            found[source.key] = whole if whole is not None else len(rows) if len(rows) < per_source else queryset.count()
         items.extend(Item(source.key, str(source.label), source.title(row), _as_date(source.due(row)), source.url(row))
                      for row in rows)
     items.sort(key=lambda item: (item.due is None, item.due or datetime.date.max, item.kind, item.title))
@@ -138,8 +142,13 @@ def total(user: Actor) -> int:
 
 
 def forget(user_pk: Any) -> None:
-    """Drop the user's kept count (once the transaction that changed something has committed)."""
-    caches["shared"].delete(_count_key(user_pk))
+    """Drop the user's kept count (once the transaction that changed something has committed). The
+    change has committed by then: a cache that cannot be written (SQLite's lock held past its
+    timeout) costs the user a count up to MINXIN_TODO_COUNT_SECONDS old, never an error page."""
+    try:
+        caches["shared"].delete(_count_key(user_pk))
+    except DatabaseError:
+        logger.warning("to-do count of user %s not dropped: the cache is busy", user_pk, exc_info=True)
 
 
 def _count_key(user_pk: Any) -> str:
