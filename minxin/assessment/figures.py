@@ -26,6 +26,7 @@ def _records(kind: str):
     module=_("考核结果运用"),
     links={"assessment.commendations": _records(K.COMMENDATION), "assessment.promotions": _records(K.PROMOTION),
            "assessment.accountability": _records(K.ACCOUNTABILITY), "assessment.recalls": _records(K.RECALL)},
+    reads=(Consequence,),
 )
 def consequences(prefix, year, group_len):
     return aggregate_by_group(Consequence.objects.all(), "village_code", prefix, group_len, {

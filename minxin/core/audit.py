@@ -123,19 +123,30 @@ def register_action_labels(labels: dict[str, Any]) -> None:
     _ACTION_LABELS.update(labels)
 
 
-# The actions that change no record a dashboard figure counts: sensitive reads, downloads, and the
-# accounts and their tokens. Each module names its own (register_uncounted, in its nav.py); the
-# dashboard (reports.counting) does not count again after one. One left off only costs a needless count.
-_UNCOUNTED: set[str] = {"reveal.id_number", "reveal.phone", "reveal.contact_phone", "search.identifier",
-                        "search.identifier.match"}
+# What each action changes, for the dashboard (reports.counting): the models (app_label.model) whose
+# rows it writes. A figure that counts none of them is not counted again after it (core.figures,
+# Figure.reads); an action that changes nothing a figure counts — a sensitive read, a download, an
+# account — has it count nothing. Each module names its own actions (in its nav.py, discovered at
+# start-up). An action not named has every figure of its place counted again: one left off only
+# costs a needless count, one named short of what it writes leaves a number wrong until the nightly
+# count (tests/reports/test_figure_reads.py checks the named ones against their SQL).
+_CHANGES: dict[str, frozenset[str]] = {code: frozenset() for code in (
+    "reveal.id_number", "reveal.phone", "reveal.contact_phone", "search.identifier", "search.identifier.match")}
+
+
+def register_changes(changes: dict[str, tuple[type[Model], ...]]) -> None:
+    """Name the models each action writes (action code → models)."""
+    _CHANGES.update({code: frozenset(model._meta.label_lower for model in models) for code, models in changes.items()})
 
 
 def register_uncounted(*codes: str) -> None:
-    _UNCOUNTED.update(codes)
+    """Name actions that write nothing a dashboard figure counts."""
+    _CHANGES.update({code: frozenset() for code in codes})
 
 
-def is_uncounted(code: str) -> bool:
-    return code in _UNCOUNTED
+def changed_models(code: str) -> frozenset[str] | None:
+    """The models the action writes, or None when no module has named them (it may write anything)."""
+    return _CHANGES.get(code)
 
 
 def action_label(code: str) -> str:

@@ -58,6 +58,10 @@ class Figure:
     order: int = 100
     link: LinkFn | None = None
     daily: bool = False  # the number reads today's date (what is overdue): counted again every day
+    # The models (app_label.model) whose rows its source and trend read: after an action that writes
+    # none of them (core.audit.register_changes) it is not counted again. Empty: not named, counted
+    # again after every change of its place.
+    reads: frozenset[str] = frozenset()
 
     def url(self, user: Any, region_code: str, year: int) -> str:
         return self.link(user, region_code, year) if self.link else ""
@@ -80,30 +84,37 @@ def list_link(url_name: str, *, region: Callable[[str], dict], year: bool = True
     return link
 
 
+def labels(models: tuple[type[Model], ...]) -> frozenset[str]:
+    return frozenset(model._meta.label_lower for model in models)
+
+
 def figure(key: str, *, label: StrOrPromise, module: StrOrPromise, unit: StrOrPromise = "", order: int = 100,
            trend: TrendFn | str | None = None, link: LinkFn | None = None, daily: bool = False,
-           ) -> Callable[[GroupFn], GroupFn]:
-    """Register one figure computed by `fn(prefix, year, group_len) -> {group: number}`."""
+           reads: tuple[type[Model], ...] = ()) -> Callable[[GroupFn], GroupFn]:
+    """Register one figure computed by `fn(prefix, year, group_len) -> {group: number}` from the rows
+    of the models it `reads`."""
 
     def register(fn: GroupFn) -> GroupFn:
         FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, trend=trend, link=link,
-                              daily=daily, source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
+                              daily=daily, reads=labels(reads),
+                              source=lambda prefix, year, group_len: {key: fn(prefix, year, group_len)})
         return fn
 
     return register
 
 
 def figure_set(*specs: tuple, module: StrOrPromise, links: dict[str, LinkFn] | None = None,
-               daily: tuple[str, ...] = ()) -> Callable[[SourceFn], SourceFn]:
+               daily: tuple[str, ...] = (), reads: tuple[type[Model], ...] = ()) -> Callable[[SourceFn], SourceFn]:
     """Register several figures computed together by `fn(prefix, year, group_len) -> {key: {group:
-    number}}`; each spec is (key, label, unit, order) or (key, label, unit, order, trend); `links`
-    gives some of them their records' list; `daily` names those that read today's date."""
+    number}}` from the rows of the models it `reads`; each spec is (key, label, unit, order) or (key,
+    label, unit, order, trend); `links` gives some of them their records' list; `daily` names those
+    that read today's date."""
 
     def register(fn: SourceFn) -> SourceFn:
         for key, label, unit, order, *trend in specs:
             FIGURES[key] = Figure(key=key, label=label, module=module, unit=unit, order=order, source=fn,
                                   trend=trend[0] if trend else None, link=(links or {}).get(key),
-                                  daily=key in daily)
+                                  daily=key in daily, reads=labels(reads))
         return fn
 
     return register
@@ -111,6 +122,11 @@ def figure_set(*specs: tuple, module: StrOrPromise, links: dict[str, LinkFn] | N
 
 def registered() -> list[Figure]:
     return sorted(FIGURES.values(), key=lambda f: (f.order, f.key))
+
+
+def touched(figures: list[Figure], models: frozenset[str] | None) -> frozenset[str]:
+    """The keys of the figures whose numbers a change of `models` may move (None: of any model)."""
+    return frozenset(item.key for item in figures if models is None or not item.reads or item.reads & models)
 
 
 def compute(figures: list[Figure], prefix: str, year: int, group_len: int, *, trends: bool = True,

@@ -21,6 +21,7 @@ MODULE = _("矛盾纠纷")
     module=MODULE,
     links={"disputes.screenings": list_link("disputes:screening-list", region=lambda code: {"village": code},
                                             visible=selectors.can_view)},
+    reads=(Screening,),
 )
 def screenings(prefix, year, group_len):
     return aggregate_by_group(Screening.objects.all(), "village__code", prefix, group_len, {
@@ -43,7 +44,7 @@ def screenings(prefix, year, group_len):
                                        visible=selectors.can_view),
            "disputes.overdue": list_link("disputes:dispute-list", region=lambda code: {"village": code},
                                          visible=selectors.can_view, overdue=1)},
-    daily=("disputes.overdue",),
+    daily=("disputes.overdue",), reads=(Dispute,),
 )
 def cases(prefix, year, group_len):
     resolved = Q(result=Dispute.Result.SUCCESS)
@@ -68,7 +69,7 @@ def cases(prefix, year, group_len):
                                            visible=selectors.can_view),
            "disputes.backlog": list_link("disputes:petition-list", region=lambda code: {"village": code},
                                          visible=selectors.can_view, backlog=1)},
-    daily=("disputes.petitions_overdue",),
+    daily=("disputes.petitions_overdue",), reads=(Petition,),
 )
 def petitions(prefix, year, group_len):
     return aggregate_by_group(Petition.objects.all(), "region__code", prefix, group_len, {

@@ -28,7 +28,7 @@ def _records(url_name, **params):
 @figure_set(
     ("fieldwork.visits", _("走访"), _("次"), 30, IN_SOURCE),
     ("fieldwork.households_visited", _("走访农户"), _("户"), 31),
-    module=MODULE, links={"fieldwork.visits": _records("fieldwork:visit-list")},
+    module=MODULE, links={"fieldwork.visits": _records("fieldwork:visit-list")}, reads=(Visit,),
 )
 def visits(prefix, year, group_len):
     return aggregate_by_group(Visit.objects.all(), "village__code", prefix, group_len, {
@@ -46,6 +46,7 @@ def visits(prefix, year, group_len):
                           for name, category in (("meeting", Meeting.Category.MEETING),
                                                  ("lecture", Meeting.Category.LECTURE),
                                                  ("training", Meeting.Category.TRAINING))},
+    reads=(Meeting,),
 )
 def meetings(prefix, year, group_len):
     return aggregate_by_group(Meeting.objects.all(), "village__code", prefix, group_len, {
@@ -58,12 +59,12 @@ def meetings(prefix, year, group_len):
 
 
 @figure("fieldwork.family_calls", label=_("亲情视频通话"), module=MODULE, unit=_("次"), order=35,
-        link=_records("fieldwork:call-list"))
+        link=_records("fieldwork:call-list"), reads=(FamilyCall,))
 def family_calls(prefix, year, group_len):
     return count_by_group(FamilyCall.objects.all(), "village__code", prefix, group_len, occurred_at__year=year)
 
 
-@figure("fieldwork.cards", label=_("发放干群连心卡"), module=MODULE, unit=_("张"), order=36)
+@figure("fieldwork.cards", label=_("发放干群连心卡"), module=MODULE, unit=_("张"), order=36, reads=(LiaisonCard,))
 def cards(prefix, year, group_len):
     return count_by_group(LiaisonCard.objects.all(), "village__code", prefix, group_len, issued_at__year=year)
 
@@ -72,6 +73,7 @@ def cards(prefix, year, group_len):
     ("fieldwork.requests", _("群众诉求"), _("件"), 37, IN_SOURCE),
     ("fieldwork.requests_answered", _("诉求已答复"), _("件"), 38),
     module=MODULE, links={"fieldwork.requests": _records("fieldwork:request-list", status="all")},
+    reads=(VillagerRequest,),
 )
 def requests(prefix, year, group_len):
     return aggregate_by_group(VillagerRequest.objects.all(), "village__code", prefix, group_len, {
@@ -81,6 +83,6 @@ def requests(prefix, year, group_len):
     }, submitted_at__year=year)
 
 
-@figure("fieldwork.needs_closed", label=_("民情事项办结"), module=MODULE, unit=_("件"), order=39)
+@figure("fieldwork.needs_closed", label=_("民情事项办结"), module=MODULE, unit=_("件"), order=39, reads=(Need,))
 def needs_closed(prefix, year, group_len):
     return count_by_group(Need.objects.all(), "village__code", prefix, group_len, closed_at__year=year)

@@ -2,6 +2,16 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
 from minxin.fieldwork import selectors
+from minxin.fieldwork.models import (
+             CheckIn,
+             DiaryEntry,
+             FamilyCall,
+             Meeting,
+             Need,
+             Participant,
+             VillagerRequest,
+             Visit,
+)
 
 # Records for everyone in scope who works with villagers; requests beside them.
 nav.register("fieldwork", label=_("驻村记实"), icon="bi-journal-check", order=40, url_name="fieldwork:visit-list",
@@ -19,6 +29,12 @@ audit.register_action_labels({
     "card.print": _("打印连心卡"), "card.show": _("显示连心卡二维码"),
 })
 audit.register_uncounted("card.print", "card.show")
+# What the field app's records write (the dashboard counts again only the figures that read them).
+audit.register_changes({
+    "visit.create": (Visit, Need), "meeting.create": (Meeting, Participant), "lecture.create": (Meeting, Participant),
+    "training.create": (Meeting, Participant), "family_call.create": (FamilyCall,), "diary.create": (DiaryEntry,),
+    "checkin.create": (CheckIn,), "need.create": (Need,), "request.create": (VillagerRequest,),
+})
 
 nav.register_section("registry.household", "fieldwork", order=50, template="fieldwork/_household_section.html",
                      context=lambda user, household: selectors.household_fieldwork(user=user, household=household))

@@ -18,6 +18,7 @@ MODULE = _("精准扶贫基金")
     module=MODULE,
     links={"fund.applications": list_link("fund:application-list", region=lambda code: {"village": code},
                                           visible=lambda user: user.can(roles.VIEW_FUND))},  # not an expert's list
+    reads=(Application,),
 )
 def applications(prefix, year, group_len):
     made = aggregate_by_group(Application.objects.all(), "village__code", prefix, group_len,
@@ -29,7 +30,7 @@ def applications(prefix, year, group_len):
     return {**made, **approved}
 
 
-@figure_set(("fund.paid_yuan", _("扶贫基金已拨付"), _("元"), 93), module=MODULE)
+@figure_set(("fund.paid_yuan", _("扶贫基金已拨付"), _("元"), 93), module=MODULE, reads=(Tranche, Application))
 def paid(prefix, year, group_len):
     fen = sum_by_group(Tranche.objects.all(), "application__village__code", prefix, group_len, "amount_fen",
                        paid_on__year=year)

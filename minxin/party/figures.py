@@ -28,6 +28,7 @@ def _link(url_name: str, **params):
     module=MODULE, links={"party.reserves": _link("party:reserve-list", outcome="training"),
                           "party.activists": _link("party:case-list", stage="activist"),
                           "party.targets": _link("party:case-list", stage="target")},
+    reads=(Case, Branch, PartyMember, Reserve),
 )
 def people(prefix, year, group_len):
     """Members at the year's end (no list of members to link to: the branch pages name them)."""
@@ -51,6 +52,7 @@ def people(prefix, year, group_len):
     module=MODULE, links={"party.weak": _link("party:warning-list", level=SERIOUS),
                           "party.sites": list_link("party:site-list", region=lambda code: {"village": code},
                                                    visible=selectors.can_view, status="named")},
+    reads=(Branch, Warning, Rectification, Site),
 )
 def branches(prefix, year, group_len):
     # Each branch's latest warning of the year or before, as the warning list shows it: a number of a

@@ -11,7 +11,7 @@ from minxin.accounts import roles
 from minxin.core.figures import aggregate_by_group, figure_set, list_link
 from minxin.regions import codes
 from minxin.registry.choices import REGISTERED, Status
-from minxin.registry.models import Household
+from minxin.registry.models import Household, Registration
 
 
 def _households(**params):
@@ -39,6 +39,7 @@ def _households(**params):
     links={"registry.households": _households(), "registry.registered_households": _households(registered="yes"),
            "registry.dibao": _households(tag="dibao"), "registry.care_elderly": _households(tag="care_elderly"),
            "registry.care_child": _households(tag="care_child")},
+    reads=(Household, Registration),
 )
 def households(prefix, year, group_len):
     return aggregate_by_group(Household.objects.all(), "village__code", prefix, group_len, {

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
 from minxin.registry import permissions, selectors
+from minxin.registry.models import Household
 
 nav.register("registry", label=_("一户一表"), icon="bi-house-heart", order=30, url_name="registry:household-list",
              visible=permissions.can_view)
@@ -24,6 +25,7 @@ audit.register_action_labels({
     "checklist.save": _("两不愁三保障核查"), "helpers.save": _("设置帮扶责任人"), "care.override": _("认定关爱类别"),
     "care.clear": _("撤销关爱类别认定"), "village_file.update": _("修改一村一档"),
 })
+audit.register_changes({"household.update": (Household,)})  # the facts the field app edits too
 audit.register_uncounted("household.import.upload", "household.import.report", "household.import.sheet",
                          "household.export", "household.export.unmasked", "household.export.download")
 

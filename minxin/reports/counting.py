@@ -7,9 +7,12 @@ audit events each county has counted (TallyState). A view reads the events writt
 service writes an audit event in the same transaction as its change, under the changed record's
 region (DESIGN §3), so those events name what to count again:
 
-- an event under a village or a township has that village or township counted again;
-- an event in another county changes nothing in this one, nor does one that changes no counted record
-  (core.audit.is_uncounted: a reveal, a search by ID number, an export, an account);
+- an event under a village or a township has that village or township counted again, for the figures
+  that read what its action writes (core.audit.register_changes, core.figures Figure.reads: a synced
+  visit counts the village's visits again, not its households, disputes and fund), or for every
+  figure when its action names nothing;
+- an event in another county changes nothing in this one, nor does one whose action writes nothing a
+  figure reads (a reveal, a search by ID number, an export, an account);
 - an event without a region, at the county or above it, or naming more than MAX_PLACES places has
   the county counted again in full.
 
@@ -43,8 +46,8 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from minxin.core.audit import is_uncounted
-from minxin.core.figures import Figure, compute, registered, spread_ok, within
+from minxin.core.audit import changed_models
+from minxin.core.figures import Figure, compute, registered, spread_ok, touched, within
 from minxin.core.models import AuditEvent
 from minxin.regions import codes
 from minxin.regions.models import Region
@@ -79,7 +82,8 @@ class _Plan:
     state: TallyState
     now: datetime.datetime
     events: list[Event] | None  # the events read (None: nothing to count)
-    places: set[str] | None = None  # the villages and townships to count again (None: all of it)
+    places: dict[str, frozenset[str]] | None = None  # village or township → keys of the figures to count
+    # again there (None: all of it)
     daily: bool = False  # the figures that read the date, for a new day
 
 
@@ -172,9 +176,9 @@ def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
     newest = _newest() if any(state.full_at is None for state in states.values()) else 0
     lows = {unit: (state.version if state.full_at else newest) - WINDOW for unit, state in states.items()}
     shared = _events(min(lows.values()))  # one read of the log serves every unit it reaches back for
-    digest = _digest(registered())
+    figures = registered()
     return [_plan(states[unit], [event for event in shared if event[0] > lows[unit]] if len(shared) < MAX_EVENTS
-                  else _events(lows[unit]), digest, force) for unit in unit_list]
+                  else _events(lows[unit]), figures, force) for unit in unit_list]
 
 
 def _events(low: int) -> list[Event]:
@@ -182,14 +186,15 @@ def _events(low: int) -> list[Event]:
     return list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list(*_EVENT_FIELDS)[:MAX_EVENTS])
 
 
-def _plan(state: TallyState, events: list[Event], digest: str, force: bool) -> _Plan:
+def _plan(state: TallyState, events: list[Event], figures: list[Figure], force: bool) -> _Plan:
     now = timezone.now()
     age = (now - state.counted_at).total_seconds() if state.counted_at else None
     if age is not None and age < settings.MINXIN_DASHBOARD_STALE_SECONDS and not force:
         return _Plan(state, now, None)
     seen = set(state.seen)
-    new = [code for pk, code, action in events if pk not in seen and not is_uncounted(action)]
-    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != digest
+    moved = {action: touched(figures, changed_models(action)) for action in {event[2] for event in events}}
+    new = [(code, moved[action]) for pk, code, action in events if pk not in seen and moved[action]]
+    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(figures)
             or now - state.full_at >= FULL_EVERY)
     places = None if full else _places(new, state.unit)
     daily = state.day != timezone.localdate(now)
@@ -217,8 +222,9 @@ def _up_to_date(plans: list[_Plan], prefix: str, year: int) -> dict[str, tuple[R
             rows = {code: pair for code, pair in fresh.items() if code.startswith(state.unit)}
         else:
             rows = old
-            for place in sorted(plan.places):
-                rows = _merged(rows, place, figures, _count(figures, place, year))
+            for place, keys in sorted(plan.places.items()):
+                some = [item for item in figures if item.key in keys]
+                rows = _merged(rows, place, some, _count(some, place, year))
             if plan.daily:
                 today = [item for item in figures if item.daily]
                 rows = _merged(rows, state.unit, today, _count(today, state.unit, year))
@@ -332,19 +338,24 @@ def _newest() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _places(region_codes: list[str], unit: str) -> set[str] | None:
-    """The villages and townships inside the unit the events name, or None when all of it must be
-    counted again."""
-    places: set[str] = set()
-    for code in region_codes:
+def _places(events: list[tuple[str, frozenset[str]]], unit: str) -> dict[str, frozenset[str]] | None:
+    """The villages and townships inside the unit that the events (region code, keys of the figures
+    their action may move) name, each with the keys to count again there; None when all of the unit
+    must be counted again."""
+    places: dict[str, set[str]] = {}
+    for code, keys in events:
         if not code:
             return None
         prefix = codes.prefix_of(code)
         if prefix.startswith(unit) and len(prefix) > len(unit):
-            places.add(prefix)
+            places.setdefault(prefix, set()).update(keys)
         elif prefix.startswith(unit) or unit.startswith(prefix):
             return None  # the unit itself or a region above it
         if len(places) > MAX_PLACES:
             return None
-    # A township counted again covers its villages.
-    return {place for place in places if not any(place != other and place.startswith(other) for other in places)}
+    # A township counted again covers its villages: their figures are counted with the township's.
+    out: dict[str, set[str]] = {}
+    for place in sorted(places, key=len):
+        outer = next((other for other in out if place.startswith(other)), place)
+        out.setdefault(outer, set()).update(places[place])
+    return {place: frozenset(keys) for place, keys in out.items()}

@@ -8,9 +8,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core.figures import aggregate_by_group, figure_set, list_link
+from minxin.ledger.models import Transaction
 from minxin.rooms import selectors
 from minxin.rooms.checklist import FAIR, GOOD, STANDARD_CODES
-from minxin.rooms.models import Due, Evaluation, Room
+from minxin.rooms.models import Due, Evaluation, Receipt, Room
 
 MODULE = _("干群连心室")
 _in_village = list_link("rooms:room-list", region=lambda code: {"village": code}, year=False,
@@ -22,7 +23,7 @@ _in_village = list_link("rooms:room-list", region=lambda code: {"village": code}
     ("rooms.opened", _("已启用连心室"), _("个"), 81),
     ("rooms.standard", _("标准化建设全部达标"), _("个"), 82),
     ("rooms.graded_good", _("评定为好、较好的连心室"), _("个"), 83),
-    module=MODULE, links={"rooms.rooms": _in_village},
+    module=MODULE, links={"rooms.rooms": _in_village}, reads=(Room, Evaluation),
 )
 def rooms(prefix, year, group_len):
     """Rooms per group (a few hundred in a county: read once, counted here), and those whose latest
@@ -48,7 +49,7 @@ def rooms(prefix, year, group_len):
     ("rooms.due", _("连心室应拨经费"), _("元"), 84),
     ("rooms.received", _("连心室经费已到账"), _("元"), 85),
     ("rooms.arrears", _("连心室经费欠拨"), _("元"), 86),
-    module=MODULE,  # money, not a count of rows: no tile links to a list
+    module=MODULE, reads=(Due, Room, Receipt, Transaction),  # money, not a count of rows: no tile links to a list
 )
 def money(prefix, year, group_len):
     dues = selectors.with_received(Due.objects.all())

@@ -141,6 +141,36 @@ def test_changes_in_many_places_count_everything_again(world, counts, monkeypatc
 
 
 @pytest.mark.django_db
+def test_a_synced_visit_counts_its_village_again_for_the_figures_that_read_visits_only(world, counts, client):
+    """A visit writes visits and needs: its village's households, disputes, fund and the rest are not
+    counted again; a township event beside it counts the township, the village's keys with it."""
+    import json
+    import uuid
+
+    admin, village, household = world.users["county_admin"], world.village("tdw"), world.fieldwork["tdw"]["households"][2]
+    before = _summary(admin)
+    client.force_login(world.users["tdw_cadre"])
+    visit = {"type": "visit", "uuid": str(uuid.uuid4()), "data": {
+        "household_id": household.pk, "kind": "home", "notes": "走访",
+        "occurred_at": (timezone.localtime() - datetime.timedelta(hours=1)).isoformat()}}
+    response = client.post("/api/v1/sync", data=json.dumps({"records": [visit]}), content_type="application/json")
+    assert response.json()["results"][0]["status"] == "created"
+    after = _summary(admin)
+    read_visits = tuple(sorted(key for key, item in figures.FIGURES.items() if item.reads & {"fieldwork.visit",
+                                                                                              "fieldwork.need"}))
+    assert counts == ["520627", (village.code, read_visits)]
+    assert "registry.households" not in read_visits and "fieldwork.visits" in read_visits
+    assert after.totals["fieldwork.visits"] == before.totals["fieldwork.visits"] + 1
+    assert _seen(after) == _full(admin)
+    counts.clear()
+    client.post("/api/v1/sync", data=json.dumps({"records": [{**visit, "uuid": str(uuid.uuid4())}]}),
+                content_type="application/json")
+    audit_record(actor=None, action="test.township", object_type="test", region_code=village.parent_id)
+    _summary(admin)
+    assert counts == [village.code[:9]]  # every figure, in the township that holds the village
+
+
+@pytest.mark.django_db
 def test_an_event_that_appears_after_a_newer_one_is_still_counted(world, counts):
     """On PostgreSQL an id is taken before commit: a transaction may show its event after a later one's.
     Here a later transaction's event (id newest + 50) is seen first; then an earlier one's change and

@@ -1,0 +1,99 @@
+"""What a figure reads and what an action writes, as declared for the dashboard's counting
+(core.figures Figure.reads, core.audit.register_changes), against the SQL they run: a figure that
+reads a table it does not name would not be counted again after a change of it, and an action that
+writes a table it does not name would leave a figure reading it wrong until the nightly count."""
+
+import datetime
+import json
+import re
+import uuid
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from minxin.core import figures
+from minxin.core.audit import changed_models
+from minxin.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+TABLES = {model._meta.db_table: model._meta.label_lower for model in apps.get_models()}
+_WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"(\w+)"', re.IGNORECASE)
+
+
+def _read(queries) -> set[str]:
+    """The models whose tables the statements name."""
+    return {TABLES[name] for query in queries for name in re.findall(r'"(\w+)"', query["sql"]) if name in TABLES}
+
+
+def _written(queries) -> set[str]:
+    return {TABLES[match.group(1)] for query in queries if (match := _WRITE.match(query["sql"]))
+            and match.group(1) in TABLES}
+
+
+@pytest.mark.parametrize("key", sorted(figures.FIGURES))
+def test_a_figure_names_every_model_its_numbers_and_trend_read(world, key):
+    figure = figures.FIGURES[key]
+    with CaptureQueriesContext(connection) as seen:
+        figures.compute([figure], "520627", timezone.localdate().year, 12)
+    read = _read(seen.captured_queries)
+    assert read, "a figure counts rows of some table"
+    assert figure.reads, f"{key} names no model it reads: it is counted again after every change"
+    assert read <= figure.reads, f"{key} reads {sorted(read - figure.reads)} without naming them"
+
+
+def _post(client, *records):
+    response = client.post("/api/v1/sync", data=json.dumps({"records": list(records)}),
+                           content_type="application/json")
+    assert response.status_code == 200 and {r["status"] for r in response.json()["results"]} == {"created"}, \
+        response.content
+
+
+def _visit(household, **data):
+    when = (timezone.localtime() - datetime.timedelta(hours=1)).isoformat()
+    return {"type": "visit", "uuid": str(uuid.uuid4()),
+            "data": {"household_id": household.pk, "occurred_at": when, "kind": "home", "notes": "了解收入", **data}}
+
+
+def _records(world):
+    """One record of each kind the field app syncs, each written by an action that names its models."""
+    village, household = world.village("tdw").code, world.fieldwork["tdw"]["households"][2]
+    when = (timezone.now() - datetime.timedelta(hours=2)).isoformat()
+    meeting = {"village": village, "occurred_at": when, "place": "院坝", "topic": "产业路", "attendance": 12}
+    return [
+        [_visit(household), _visit(household, needs=[{"category": "housing", "text": "屋顶漏雨"}])],
+        [{"type": "meeting", "uuid": str(uuid.uuid4()), "data": {**meeting, "kind": "courtyard"}}],
+        [{"type": "lecture", "uuid": str(uuid.uuid4()), "data": {**meeting, "kind": "party_voice"}}],
+        [{"type": "training", "uuid": str(uuid.uuid4()), "data": {
+            **meeting, "kind": "ecommerce", "participants": ["张三", {"name": "李四", "household_id": household.pk}]}}],
+        [{"type": "call", "uuid": str(uuid.uuid4()), "data": {
+            "village": village, "left_behind_name": "王奶奶", "left_behind_kind": "elderly", "relative_name": "王强",
+            "relative_place": "广东东莞", "occurred_at": when, "minutes": 25}}],
+        [{"type": "diary", "uuid": str(uuid.uuid4()), "data": {"village": village, "occurred_at": when,
+                                                               "text": "今天走了三户。"}}],
+        [{"type": "need", "uuid": str(uuid.uuid4()), "data": {"household_id": household.pk, "category": "medical",
+                                                              "text": "看病远"}}],
+        [{"type": "request", "uuid": str(uuid.uuid4()), "data": {"household_id": household.pk, "text": "想修路"}}],
+        [{"type": "checkin", "uuid": str(uuid.uuid4()), "data": {"village": village, "occurred_at": when,
+                                                                 "lat": 28.5, "lon": 108.4}}],
+        [{"type": "household", "uuid": str(uuid.uuid4()), "base_version": household.version,
+          "data": {"household_id": household.pk, "address": "五七村3组12号"}}],
+    ]
+
+
+def test_each_synced_record_writes_only_what_its_action_names(world, client, settings):
+    settings.MINXIN_GPS_CHECKIN = True
+    client.force_login(world.users["tdw_cadre"])
+    counted = set().union(*(figure.reads for figure in figures.FIGURES.values()))
+    for batch in _records(world):
+        newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        with CaptureQueriesContext(connection) as seen:
+            _post(client, *batch)
+        actions = set(AuditEvent.objects.filter(id__gt=newest).values_list("action", flat=True))
+        named = [changed_models(action) for action in actions]
+        assert actions and None not in named, f"{batch[0]['type']}: {actions} name no models"
+        written = _written(seen.captured_queries) & counted  # what a figure reads
+        assert written <= set().union(*named), f"{actions} write {sorted(written - set().union(*named))} unnamed"
