@@ -109,9 +109,12 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
 
     from django.core.cache import cache
     from django.test import Client
+    from django.utils import timezone
 
+    from minxin.accounts.models import User
     from minxin.core.audit import audit_record
     from minxin.core.figures import compute, registered, within
+    from minxin.fieldwork.services.records import visit_record
     from minxin.registry.models import Household
     from minxin.registry.services import household_update
     from minxin.reports import counting
@@ -147,6 +150,14 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
                          address=f"{household.address[:80]} ({run})", phone=current.phone, lat=current.lat,
                          lon=current.lon)
 
+    cadre = User.objects.get(username="cadre")  # the demo's cadre, in a village of Yanhe
+    visited = Household.objects.visible_to(cadre).order_by("pk").first()
+
+    def visit(_run: int) -> None:
+        """A visit a cadre records (or syncs): one audit event in its village, for the visits' figures."""
+        visit_record(actor=cadre, household=visited, kind="home", notes="走访",
+                     occurred_at=timezone.now() - datetime.timedelta(hours=1))
+
     def after(prepare, runs=RUNS):
         """The page just after each `prepare(run)`, which is not timed."""
         page()
@@ -164,12 +175,15 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
     full_med, full_p95 = after(lambda _run: above(), runs=11)
     day_med, day_p95 = after(lambda _run: new_day(), runs=11)
     changed_med, changed_p95 = after(change)
+    visit_med, visit_p95 = after(visit)
     page_med, page_p95 = _time(page)
     households = Household.objects.filter(within("village_id", region.prefix)).count()
     say(f"{label} ({region.name}, {households:,} households; floor: {len(queries)} grouped queries)")
     say(f"  page, data unchanged (cached)                 median {page_med:7.1f} ms  p95 {page_p95:7.1f} ms")
     say(f"  page, just after a change                     median {changed_med:7.1f} ms  p95 {changed_p95:7.1f} ms"
         "  (one household edited)")
+    say(f"  page, just after a visit                      median {visit_med:7.1f} ms  p95 {visit_p95:7.1f} ms"
+        "  (one visit recorded)")
     say(f"  page, first view of a new day                 median {day_med:7.1f} ms  p95 {day_p95:7.1f} ms"
         "  (what is overdue counted again)")
     say(f"  page, everything counted again                median {full_med:7.1f} ms  p95 {full_p95:7.1f} ms"

@@ -25,7 +25,8 @@ audit.register_action_labels({
     "checklist.save": _("两不愁三保障核查"), "helpers.save": _("设置帮扶责任人"), "care.override": _("认定关爱类别"),
     "care.clear": _("撤销关爱类别认定"), "village_file.update": _("修改一村一档"),
 })
-audit.register_changes({"household.update": (Household,)})  # the facts the field app edits too
+# The household's own facts (the field app edits them too), and its derived columns every night.
+audit.register_changes({"household.update": (Household,), "household.refresh_all": (Household,)})
 audit.register_uncounted("household.import.upload", "household.import.report", "household.import.sheet",
                          "household.export", "household.export.unmasked", "household.export.download")
 

@@ -13,8 +13,10 @@ region (DESIGN §3), so those events name what to count again:
   figure when its action names nothing;
 - an event in another county changes nothing in this one, nor does one whose action writes nothing a
   figure reads (a reveal, a search by ID number, an export, an account);
-- an event without a region, at the county or above it, or naming more than MAX_PLACES places has
-  the county counted again in full.
+- an event without a region, at the county or above it, or events naming more than MAX_PLACES places
+  have the whole county counted again, for the same figures (in full when an action names nothing:
+  `minxin refresh-households`, which writes households only, has the households' figures counted
+  again in every county, not the visits' and the rest).
 
 On a new day only the figures that read the date (`Figure.daily`: what is overdue) are counted
 again. Everything is counted again nightly by `minxin count-figures` (docs/operations.md), and by a
@@ -196,7 +198,7 @@ def _plan(state: TallyState, events: list[Event], figures: list[Figure], force: 
     new = [(code, moved[action]) for pk, code, action in events if pk not in seen and moved[action]]
     full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(figures)
             or now - state.full_at >= FULL_EVERY)
-    places = None if full else _places(new, state.unit)
+    places = None if full else _places(new, state.unit, frozenset(item.key for item in figures))
     daily = state.day != timezone.localdate(now)
     if places is not None and not places and not daily and len(new) <= WINDOW:
         return _Plan(state, now, None)
@@ -338,24 +340,25 @@ def _newest() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _places(events: list[tuple[str, frozenset[str]]], unit: str) -> dict[str, frozenset[str]] | None:
-    """The villages and townships inside the unit that the events (region code, keys of the figures
-    their action may move) name, each with the keys to count again there; None when all of the unit
-    must be counted again."""
+def _places(events: list[tuple[str, frozenset[str]]], unit: str, every: frozenset[str]) -> dict[str, frozenset[str]] | None:
+    """The places inside the unit that the events (region code, keys of the figures their action may
+    move) name — villages, townships, or the unit itself for an event at it, above it or without a
+    region — each with the keys to count again there; None when every figure of the whole unit must be
+    counted again."""
     places: dict[str, set[str]] = {}
     for code, keys in events:
-        if not code:
-            return None
-        prefix = codes.prefix_of(code)
-        if prefix.startswith(unit) and len(prefix) > len(unit):
+        prefix = codes.prefix_of(code) if code else ""
+        if prefix.startswith(unit):
             places.setdefault(prefix, set()).update(keys)
-        elif prefix.startswith(unit) or unit.startswith(prefix):
-            return None  # the unit itself or a region above it
-        if len(places) > MAX_PLACES:
-            return None
-    # A township counted again covers its villages: their figures are counted with the township's.
+        elif unit.startswith(prefix):  # a region above the unit, or none
+            places.setdefault(unit, set()).update(keys)
+    if len(places) > MAX_PLACES:
+        places = {unit: set().union(*places.values())}
+    # A place counted again covers the places inside it: their figures are counted with its own.
     out: dict[str, set[str]] = {}
     for place in sorted(places, key=len):
         outer = next((other for other in out if place.startswith(other)), place)
         out.setdefault(outer, set()).update(places[place])
+    if out.get(unit) == every:
+        return None
     return {place: frozenset(keys) for place, keys in out.items()}

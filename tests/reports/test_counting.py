@@ -171,6 +171,27 @@ def test_a_synced_visit_counts_its_village_again_for_the_figures_that_read_visit
 
 
 @pytest.mark.django_db
+def test_an_event_above_the_counties_counts_each_of_them_again_for_its_figures_only(small_prefecture, counts):
+    """The nightly refresh of households writes one region-less event: every county's households are
+    counted again, and nothing else."""
+    from minxin.accounts.models import User
+    from minxin.registry.models import Household, Member
+    from minxin.registry.services import households_refresh_all
+
+    city = User.objects.get(username="city")
+    before = _summary(city, "520600000000")
+    counts.clear()
+    Member.objects.filter(household__in=Household.objects.order_by("pk")[:40]).update(migrant=True)
+    households_refresh_all()
+    after = _summary(city, "520600000000")
+    registry = tuple(sorted(key for key, item in figures.FIGURES.items() if "registry.household" in item.reads))
+    assert counts and {keys for _unit, keys in counts} == {registry}
+    assert sorted(unit for unit, _keys in counts) == counting.units(Region.objects.get(code="520600000000"))
+    assert after.totals != before.totals or after.rows != before.rows
+    assert _seen(after) == _full(city, "520600000000")
+
+
+@pytest.mark.django_db
 def test_an_event_that_appears_after_a_newer_one_is_still_counted(world, counts):
     """On PostgreSQL an id is taken before commit: a transaction may show its event after a later one's.
     Here a later transaction's event (id newest + 50) is seen first; then an earlier one's change and

@@ -97,3 +97,14 @@ def test_each_synced_record_writes_only_what_its_action_names(world, client, set
         assert actions and None not in named, f"{batch[0]['type']}: {actions} name no models"
         written = _written(seen.captured_queries) & counted  # what a figure reads
         assert written <= set().union(*named), f"{actions} write {sorted(written - set().union(*named))} unnamed"
+
+
+def test_the_nightly_refresh_of_households_writes_only_what_its_action_names(world):
+    from minxin.registry.models import Member
+    from minxin.registry.services import households_refresh_all
+
+    Member.objects.filter(household__village=world.village("tdw")).update(migrant=True)  # derived flags move
+    with CaptureQueriesContext(connection) as seen:
+        assert households_refresh_all() > 0
+    written = _written(seen.captured_queries) - {"core.auditevent"}
+    assert written == set(changed_models("household.refresh_all")) == {"registry.household"}
