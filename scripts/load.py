@@ -56,8 +56,25 @@ for u in bases:
 random.shuffle(officials)
 names = list(Member.objects.values_list("name", flat=True)[:50000])
 words = random.sample(names, 100) + [name[0] for name in random.sample(names, 50)]
-cadre = User.objects.get(username="cadre")
-print(json.dumps({"officials": officials, "words": words, "cadre_households": ids(cadre, 200)}))
+# A cadre account (with an API token) for each resident cadre in the run, each in a village of its
+# own: a sync lands in its cadre's village, as forty phones' batches land in forty villages.
+from minxin.accounts.roles import Role
+from minxin.accounts.services import token_issue
+from minxin.cadres.models import Assignment
+cadres, villages = [], set()
+for assignment in (Assignment.objects.filter(status=Assignment.Status.ACTIVE, cadre__user__isnull=True)
+                   .select_related("cadre").order_by("pk")):
+    if len(cadres) == int(sys.argv[2]):
+        break
+    if assignment.village_id in villages:
+        continue
+    villages.add(assignment.village_id)
+    user = User.objects.create(username=f"cadre-{len(cadres) + 1}", role=Role.CADRE, scope_id=assignment.village_id,
+                               full_name=assignment.cadre.name)
+    assignment.cadre.user = user
+    assignment.cadre.save(update_fields=["user"])
+    cadres.append({"token": token_issue(actor=None, user=user, name="load")[1], "households": ids(user, 200)})
+print(json.dumps({"officials": officials, "words": words, "cadres": cadres}))
 '''
 
 
@@ -88,12 +105,12 @@ def main() -> int:
         started = time.monotonic()
         stack.prepare(scale=args.scale, fresh=not args.keep)
         print(f"load: database ready ({time.monotonic() - started:.0f} s)", flush=True)
-        sample = json.loads(stack.run(str(BIN / "python"), "-c", _SAMPLE, str(args.users), capture_output=True, text=True,
+        sample = json.loads(stack.run(str(BIN / "python"), "-c", _SAMPLE, str(args.users), str(-(-args.users // 5)),
+                                      capture_output=True, text=True,
                                       env_extra={"DJANGO_SETTINGS_MODULE": "minxin.settings"}).stdout)
-        token = stack.minxin("issue-token", "cadre", capture_output=True, text=True).stdout.split()[-1]
         data = work / "load-data.json"
         log = work / "requests.tsv"
-        data.write_text(json.dumps({**sample, "cadre_token": token, "cafile": str(stack.cafile)}, ensure_ascii=False))
+        data.write_text(json.dumps({**sample, "cafile": str(stack.cafile)}, ensure_ascii=False))
         stack.start()
         stack.wait_ready()
         print(f"load: {args.users} users (+{args.spawn_rate}/s) for {args.seconds} s against {stack.origin}", flush=True)

@@ -4,9 +4,9 @@ Officials (county and township admins, and the city supervisor in the prefecture
 in through the login form with an account of its own, copies of the demo's that scripts/load.py makes) search households, open household pages, the dashboard and the map's data,
 and fetch what their browser fetches once a page has loaded (the menu's to-do count, the dashboard's
 to-do panel);
-cadres (API token) sync batches of 50 visits. A few requests to /healthz measure the floor: what
+cadres (an account and API token each, in a village of its own) sync batches of 50 visits. A few requests to /healthz measure the floor: what
 nginx + gunicorn cost under the same load, with no application work. LOAD_DATA names the JSON file
-scripts/load.py wrote (accounts, household ids, search words, the cadre's token and households, the
+scripts/load.py wrote (accounts, household ids, search words, the cadres' tokens and households, the
 CA file); every request is appended to the file LOAD_LOG names.
 """
 
@@ -24,6 +24,7 @@ from locust import HttpUser, between, events, task
 DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115 - read once at import
 PASSWORD = "Minxin-2026"
 ACCOUNTS = itertools.cycle(DATA["officials"])
+CADRES = itertools.cycle(DATA["cadres"])
 LOG = open(os.environ["LOAD_LOG"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - one line a request, all run
 
 
@@ -84,13 +85,14 @@ class Cadre(HttpUser):
 
     def on_start(self) -> None:
         self.client.verify = DATA["cafile"]
-        self.client.headers["Authorization"] = f"Bearer {DATA['cadre_token']}"
+        self.account = next(CADRES)  # a cadre of its own, in its own village
+        self.client.headers["Authorization"] = f"Bearer {self.account['token']}"
 
     @task
     def sync_50_visits(self) -> None:
         now = datetime.datetime.now(datetime.UTC)
         records = [{"type": "visit", "uuid": str(uuid.uuid4()), "data": {
-            "household_id": random.choice(DATA["cadre_households"]), "kind": "home", "notes": "负载测试走访",
+            "household_id": random.choice(self.account["households"]), "kind": "home", "notes": "负载测试走访",
             "occurred_at": (now - datetime.timedelta(minutes=random.randint(5, 600))).isoformat()}}
             for _ in range(50)]
         with self.client.post("/api/v1/sync", json={"records": records}, name="sync 50 visits",
