@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
 from minxin.registry import permissions, selectors
-from minxin.registry.models import Household
+from minxin.registry.models import Helper, Household, Member, Registration
 
 nav.register("registry", label=_("一户一表"), icon="bi-house-heart", order=30, url_name="registry:household-list",
              visible=permissions.can_view)
@@ -25,8 +25,12 @@ audit.register_action_labels({
     "checklist.save": _("两不愁三保障核查"), "helpers.save": _("设置帮扶责任人"), "care.override": _("认定关爱类别"),
     "care.clear": _("撤销关爱类别认定"), "village_file.update": _("修改一村一档"),
 })
-# The household's own facts (the field app edits them too), and its derived columns every night.
-audit.register_changes({"household.update": (Household,), "household.refresh_all": (Household,)})
+# The household's own facts (the field app edits them too), its derived columns every night, and a
+# household sheet (its households, people, registrations and helpers).
+_IMPORTED = (Household, Member, Registration, Helper)
+audit.register_changes({"household.update": (Household,), "household.refresh_all": (Household,),
+                        "household.import": _IMPORTED, "household.import.create": _IMPORTED,
+                        "household.import.update": _IMPORTED})
 audit.register_uncounted("household.import.upload", "household.import.report", "household.import.sheet",
                          "household.export", "household.export.unmasked", "household.export.download")
 

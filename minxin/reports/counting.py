@@ -84,8 +84,9 @@ class _Plan:
     state: TallyState
     now: datetime.datetime
     events: list[Event] | None  # the events read (None: nothing to count)
-    places: dict[str, frozenset[str]] | None = None  # village or township → keys of the figures to count
-    # again there (None: all of it)
+    # The places to count again (villages, townships or the unit itself), each with the keys of the
+    # figures to count there; None: every figure of all of it.
+    places: dict[str, frozenset[str]] | None = None
     daily: bool = False  # the figures that read the date, for a new day
 
 
