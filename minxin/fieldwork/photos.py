@@ -4,7 +4,8 @@ image (docs/decisions.md, "Photos without Pillow").
 
 A phone's photo carries EXIF: the phone's position (its GPS tag: a villager's home), the time and
 the device. The visit's own location is the cadre's choice (opt-in), so the photo keeps none: EXIF,
-XMP, IPTC and comments are dropped, and the picture's own data is copied as it is. The size in
+XMP, IPTC and comments are dropped — before the first scan, between a progressive JPEG's scans and
+after its end (a trailer) — and the picture's own data is copied as it is. The size in
 pixels bounds what a browser showing the photo must decode (a small file may declare 30,000²)."""
 
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 _JPEG_DROPPED = {*range(0xE1, 0xF0), 0xFE} - {0xE2}
 _JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}  # SOFn
 _JPEG_SOS = 0xDA
+_JPEG_EOI = 0xD9
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_DROPPED = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}
 _WEBP_DROPPED = {b"EXIF", b"XMP "}
@@ -42,6 +44,33 @@ def _jpeg_segments(data: bytes) -> Iterator[tuple[int, int, int]]:
             return
         i = end
     raise BadImage("jpeg")
+
+
+def _jpeg_scans(data: bytes, i: int) -> Iterator[tuple[int | None, int, int]]:
+    """What follows the first scan's header at `i`: each scan's entropy-coded data (marker None), and
+    the segments between scans (a progressive JPEG's tables and next scan headers, or anything a
+    writer put there), up to and including EOI; nothing after EOI (a trailer). Inside the coded data
+    0xFF is followed by 0x00 (a stuffed byte), a restart marker or another 0xFF (fill)."""
+    n = len(data)
+    while i < n:
+        j = i
+        while (j := data.find(b"\xff", j)) >= 0 and j + 1 < n and (
+                data[j + 1] == 0x00 or 0xD0 <= data[j + 1] <= 0xD7 or data[j + 1] == 0xFF):
+            j += 1 if data[j + 1] == 0xFF else 2
+        if j < 0 or j + 1 >= n:  # no EOI: the data as it came
+            yield None, i, n
+            return
+        if j > i:
+            yield None, i, j
+        marker = data[j + 1]
+        if marker == _JPEG_EOI:
+            yield marker, j, j + 2
+            return
+        end = j + 2 + int.from_bytes(data[j + 2:j + 4], "big")
+        if j + 4 > n or end <= j + 3 or end > n:
+            raise BadImage("jpeg")
+        yield marker, j, end
+        i = end
 
 
 def _png_chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
@@ -101,13 +130,12 @@ def pixel_size(data: bytes, kind: str) -> tuple[int, int]:
 def without_metadata(data: bytes, kind: str) -> bytes:
     """The image with its EXIF, XMP, IPTC and text metadata left out, its picture data unchanged."""
     if kind == "image/jpeg":
-        kept, rest = [data[:2]], len(data)
-        for marker, start, end in _jpeg_segments(data):
-            if marker == _JPEG_SOS:
-                rest = start
-            elif marker not in _JPEG_DROPPED:
-                kept.append(data[start:end])
-        return b"".join([*kept, data[rest:]])
+        kept, scans = [data[:2]], 2
+        for marker, start, scans in _jpeg_segments(data):
+            if marker not in _JPEG_DROPPED:
+                kept.append(data[start:scans])
+        kept += [data[start:end] for marker, start, end in _jpeg_scans(data, scans) if marker not in _JPEG_DROPPED]
+        return b"".join(kept)
     if kind == "image/png":
         return _PNG_SIGNATURE + b"".join(data[start:end] for chunk, start, end in _png_chunks(data)
                                          if chunk not in _PNG_DROPPED)

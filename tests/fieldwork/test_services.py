@@ -160,6 +160,24 @@ def test_a_photo_is_kept_without_the_phones_gps_tag_and_bounded_in_pixels(world,
     assert visit.photos.count() == 2
 
 
+def test_a_progressive_jpeg_keeps_its_scans_and_loses_the_metadata_between_and_after_them(world):
+    """A progressive JPEG has a scan per pass, with tables (and whatever its writer puts) between them,
+    and a phone may append a trailer after EOI: metadata in either is dropped, the scans' data kept
+    byte for byte (stuffed bytes and restart markers included)."""
+    visit, actor = world.fieldwork["tdw"]["visit"], world.users["tdw_cadre"]
+    gps = b"Exif\0\0MM\0*GPSLatitude 28.5612N GPSLongitude 108.4963E"
+    first_scan = _segment(0xDA, b"\x01\x01\x00\x00\x00\x00") + b"\x12\xff\x00\x34\xff\xd0\x56"
+    tables = _segment(0xC4, b"\x00" + b"\x01" * 16 + b"\x02")  # a Huffman table for the next pass
+    second_scan = _segment(0xDA, b"\x01\x01\x00\x01\x3f\x00") + b"\x78\x9a\xff\xff"  # two fill bytes before EOI
+    header = _jpeg(640, 480)[:-len(_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34\xff\xd9")]
+    sent = (header.replace(b"\xff\xc0", b"\xff\xc2") + first_scan + _segment(0xE1, gps) + tables
+            + _segment(0xFE, b"iPhone 15") + second_scan + b"\xff\xd9" + b"\xff\xe1Exif GPS trailer")
+    kept = services.visit_attach_photo(actor=actor, visit=visit, data=sent).image.read()
+    assert b"GPS" not in kept and b"iPhone" not in kept
+    assert kept == header.replace(b"\xff\xc0", b"\xff\xc2") + first_scan + tables + second_scan + b"\xff\xd9"
+    assert photos.pixel_size(kept, "image/jpeg") == (640, 480)
+
+
 def test_village_coverage_figures(world):
     households = world.fieldwork["tdw"]["households"]  # 4; #0 visited 2 days ago in the world
     _visit(world, households[1], kind="care")
