@@ -173,7 +173,7 @@ def test_a_synced_visit_counts_its_village_again_for_the_figures_that_read_visit
 @pytest.mark.django_db
 def test_an_event_above_the_counties_counts_each_of_them_again_for_its_figures_only(small_prefecture, counts):
     """The nightly refresh of households writes one region-less event: every county's households are
-    counted again, and nothing else."""
+    counted again, in one pass over the prefecture, and nothing else."""
     from minxin.accounts.models import User
     from minxin.registry.models import Household, Member
     from minxin.registry.services import households_refresh_all
@@ -185,8 +185,7 @@ def test_an_event_above_the_counties_counts_each_of_them_again_for_its_figures_o
     households_refresh_all()
     after = _summary(city, "520600000000")
     registry = tuple(sorted(key for key, item in figures.FIGURES.items() if "registry.household" in item.reads))
-    assert counts and {keys for _unit, keys in counts} == {registry}
-    assert sorted(unit for unit, _keys in counts) == counting.units(Region.objects.get(code="520600000000"))
+    assert counts == [("5206", registry)]
     assert after.totals != before.totals or after.rows != before.rows
     assert _seen(after) == _full(city, "520600000000")
 
@@ -248,6 +247,22 @@ def test_a_new_day_counts_only_the_figures_that_read_the_date(world, counts, mon
     assert after.totals["disputes.overdue"] > today.totals["disputes.overdue"]
     assert after.totals["disputes.petitions_overdue"] > today.totals["disputes.petitions_overdue"]
     assert _seen(after) == _full(admin)
+
+
+def test_a_new_day_in_the_prefecture_counts_what_reads_the_date_in_one_pass(small_prefecture, counts, monkeypatch):
+    from minxin.accounts.models import User
+    from minxin.disputes.models import Dispute
+
+    city = User.objects.get(username="city")
+    Dispute.objects.update(due_on=timezone.localdate())  # due today: overdue tomorrow
+    today = _summary(city, "520600000000")
+    counts.clear()
+    later = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr("minxin.reports.counting.timezone.now", lambda: later)
+    after = _summary(city, "520600000000")
+    assert counts == [("5206", DAILY)]
+    assert after.totals["disputes.overdue"] > today.totals["disputes.overdue"]
+    assert _seen(after) == _full(city, "520600000000")
 
 
 @pytest.mark.django_db
