@@ -1,17 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
-from minxin.fieldwork import selectors
-from minxin.fieldwork.models import (
-             CheckIn,
-             DiaryEntry,
-             FamilyCall,
-             Meeting,
-             Need,
-             Participant,
-             VillagerRequest,
-             Visit,
-)
+from minxin.fieldwork import models, selectors
 
 # Records for everyone in scope who works with villagers; requests beside them.
 nav.register("fieldwork", label=_("驻村记实"), icon="bi-journal-check", order=40, url_name="fieldwork:visit-list",
@@ -30,10 +20,11 @@ audit.register_action_labels({
 })
 audit.register_uncounted("card.print", "card.show")
 # What the field app's records write (the dashboard counts again only the figures that read them).
+_MEETING = (models.Meeting, models.Participant)
 audit.register_changes({
-    "visit.create": (Visit, Need), "meeting.create": (Meeting, Participant), "lecture.create": (Meeting, Participant),
-    "training.create": (Meeting, Participant), "family_call.create": (FamilyCall,), "diary.create": (DiaryEntry,),
-    "checkin.create": (CheckIn,), "need.create": (Need,), "request.create": (VillagerRequest,),
+    "visit.create": (models.Visit, models.Need), "meeting.create": _MEETING, "lecture.create": _MEETING,
+    "training.create": _MEETING, "family_call.create": (models.FamilyCall,), "diary.create": (models.DiaryEntry,),
+    "checkin.create": (models.CheckIn,), "need.create": (models.Need,), "request.create": (models.VillagerRequest,),
 })
 
 nav.register_section("registry.household", "fieldwork", order=50, template="fieldwork/_household_section.html",
