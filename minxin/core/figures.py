@@ -13,9 +13,12 @@ group_len) -> {group: [12 monthly numbers]}`, or, when it counts the source's ow
 month, by the source itself in the same scan (`IN_SOURCE`, with `months(...)` among its aggregates).
 
 Because every number belongs to one group, the dashboard can count again only the groups a change
-touched (reports.counting). That holds as long as a record is counted under its own region code and
-the service that changes it writes its audit event under that code (or a region above it, which
-makes the dashboard count everything again) — as every service does (DESIGN §3).
+touched (reports.counting), and because a figure names the models its source reads (`reads`), only
+the figures that read what the change's action writes (core.audit.register_changes). That holds as
+long as a record is counted under its own region code and the service that changes it writes its
+audit event under that code (or a region above it, which makes the dashboard count the whole county
+again) — as every service does (DESIGN §3) — and as long as `reads` names every model a source's
+queries touch (tests/reports/test_figure_reads.py checks each one's SQL).
 """
 
 import datetime
