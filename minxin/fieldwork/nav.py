@@ -24,7 +24,10 @@ _MEETING = (models.Meeting, models.Participant)
 audit.register_changes({
     "visit.create": (models.Visit, models.Need), "meeting.create": _MEETING, "lecture.create": _MEETING,
     "training.create": _MEETING, "family_call.create": (models.FamilyCall,), "diary.create": (models.DiaryEntry,),
-    "checkin.create": (models.CheckIn,), "need.create": (models.Need,), "request.create": (models.VillagerRequest,),
+    "checkin.create": (models.CheckIn,), "need.create": (models.Need,), "need.update": (models.Need,),
+    **{f"request.{step}": (models.VillagerRequest,) for step in ("create", "submit_public", "assign", "answer", "close")},
+    **{f"card.{step}": (models.LiaisonCard,) for step in ("issue", "reissue", "issue_village")},
+    "visit.photo": (models.VisitPhoto,),
 })
 
 nav.register_section("registry.household", "fieldwork", order=50, template="fieldwork/_household_section.html",

@@ -99,6 +99,40 @@ def test_each_synced_record_writes_only_what_its_action_names(world, client, set
         assert written <= set().union(*named), f"{actions} write {sorted(written - set().union(*named))} unnamed"
 
 
+def _followups(world):
+    """A day's follow-up on the pages: a need handled, a request assigned, answered and closed, a
+    villager's request by QR code, liaison cards issued, a visit's photo."""
+    from minxin.fieldwork import services
+    from tests.fieldwork.world import TINY_PNG
+
+    admin, cadre, side = world.users["tdw_admin"], world.users["tdw_cadre"], world.fieldwork["tdw"]
+    request, households = side["request"], side["households"]
+    return [
+        lambda: services.need_update(actor=admin, need=side["need"], status="closed", owner=cadre, progress="已办"),
+        lambda: services.request_assign(actor=admin, request=request, assignee=cadre),
+        lambda: services.request_answer(actor=cadre, request=request, answer="已联系电工"),
+        lambda: services.request_close(actor=cadre, request=request, satisfaction="satisfied"),
+        lambda: services.request_submit_public(card=side["card"], text="路灯又坏了"),
+        lambda: services.card_issue(actor=cadre, household=households[1], reissue=True),
+        lambda: services.card_issue(actor=cadre, household=households[3]),
+        lambda: services.cards_issue_village(actor=cadre, village=world.village("tdw")),
+        lambda: services.visit_attach_photo(actor=cadre, visit=side["visit"], data=TINY_PNG),
+    ]
+
+
+def test_each_follow_up_writes_only_what_its_action_names(world):
+    counted = set().union(*(figure.reads for figure in figures.FIGURES.values()))
+    for step in _followups(world):
+        newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        with CaptureQueriesContext(connection) as seen:
+            step()
+        actions = set(AuditEvent.objects.filter(id__gt=newest).values_list("action", flat=True))
+        named = [changed_models(action) for action in actions]
+        assert actions and None not in named, f"{actions} name no models"
+        written = _written(seen.captured_queries) & counted
+        assert written <= set().union(*named), f"{actions} write {sorted(written - set().union(*named))} unnamed"
+
+
 def test_the_nightly_refresh_of_households_writes_only_what_its_action_names(world):
     from minxin.registry.models import Member
     from minxin.registry.services import households_refresh_all
