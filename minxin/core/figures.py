@@ -88,6 +88,7 @@ def list_link(url_name: str, *, region: Callable[[str], dict], year: bool = True
 
 
 def labels(models: tuple[type[Model], ...]) -> frozenset[str]:
+    """The models as their labels (app_label.model), as audit events name their objects' types."""
     return frozenset(model._meta.label_lower for model in models)
 
 
