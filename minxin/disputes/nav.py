@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.accounts import roles
 from minxin.core import audit, nav
 from minxin.disputes import selectors, selectors_cases
-from minxin.disputes.models import DisputeStep, PetitionStep
+from minxin.disputes.models import DisputeStep, PetitionStep, Screening
 
 nav.register("disputes", label=_("矛盾纠纷"), icon="bi-shield-check", order=45, url_name="disputes:dispute-list",
              visible=selectors.can_view)
@@ -46,3 +46,5 @@ def _household_section(user, household):
 
 nav.register_section("registry.household", "disputes", order=70, template="disputes/_household_section.html",
                      context=_household_section)
+# A village's monthly screening (the dashboard counts again only the figures that read screenings).
+audit.register_changes({"screening.record": (Screening,)})

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import audit, nav
-from minxin.party import selectors
+from minxin.party import models, selectors
 
 nav.register("party", label=_("基层党建"), icon="bi-flag", order=49, url_name="party:branch-list",
              visible=selectors.can_view)
@@ -16,3 +16,5 @@ audit.register_action_labels({
     "party.rect_accept": _("党建：整顿验收"), "party.rect_follow_up": _("党建：回头看"), "party.rect_close": _("党建：结束回头看"),
     "party.warnings": _("党建：重新计算预警"),
 })
+# The branch's monthly life and its surveys (the dashboard counts again only the figures that read them).
+audit.register_changes({"party.event": (models.Event,), "party.survey": (models.Survey,)})

@@ -366,8 +366,8 @@ def test_a_busy_database_shows_the_numbers_and_stores_them_on_a_later_view(world
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", ["search.identifier", "reveal.id_number", "household.export.unmasked",
-                                    "token.issue", "user.create", "card.print"])
-def test_a_read_counts_nothing_even_at_the_county(world, counts, action):
+                                    "token.issue", "user.create", "card.print", "party.event", "visit.photo"])
+def test_an_action_that_writes_nothing_a_figure_reads_counts_nothing_even_at_the_county(world, counts, action):
     admin, village = world.users["county_admin"], world.village("gz")
     first = _summary(admin)
     audit_record(actor=None, action=action, object_type="test", region_code=COUNTY)
@@ -375,7 +375,7 @@ def test_a_read_counts_nothing_even_at_the_county(world, counts, action):
     audit_record(actor=None, action=action, object_type="test", region_code="520600000000")
     audit_record(actor=None, action="test.change", object_type="test", region_code=village.code)
     later = _summary(admin)
-    assert counts == ["520627", village.code]  # the reads nothing; the change beside them its village
+    assert counts == ["520627", village.code]  # those nothing; the change beside them its village
     assert _seen(again) == _seen(first) == _seen(later)
 
 

@@ -100,14 +100,24 @@ def test_each_synced_record_writes_only_what_its_action_names(world, client, set
 
 
 def _followups(world):
-    """A day's follow-up on the pages: a need handled, a request assigned, answered and closed, a
-    villager's request by QR code, liaison cards issued, a visit's photo."""
+    """A day's work on the pages: a branch meeting and a survey, a village's screening, a need handled,
+    a request assigned, answered and closed, a villager's request by QR code, liaison cards issued, a
+    visit's photo."""
+    from minxin.disputes import services as dispute_services
     from minxin.fieldwork import services
+    from minxin.party import services as party_services
     from tests.fieldwork.world import TINY_PNG
 
     admin, cadre, side = world.users["tdw_admin"], world.users["tdw_cadre"], world.fieldwork["tdw"]
     request, households = side["request"], side["households"]
+    party = world.party["tdw"]
     return [
+        lambda: party_services.event_record(actor=None, branch=party["branch"], kind="member_meeting",
+                                            held_on=timezone.localdate(), topic="党员大会", attendees=party["members"][:2]),
+        lambda: party_services.survey_record(actor=None, branch=party["branch"], held_on=timezone.localdate(),
+                                             respondents=30, satisfied=28, dissatisfied=1),
+        lambda: dispute_services.screening_record(actor=world.users["tdw_clerk"], village=world.village("tdw"),
+                                                  screened_on=timezone.localdate()),
         lambda: services.need_update(actor=admin, need=side["need"], status="closed", owner=cadre, progress="已办"),
         lambda: services.request_assign(actor=admin, request=request, assignee=cadre),
         lambda: services.request_answer(actor=cadre, request=request, answer="已联系电工"),
