@@ -7,18 +7,16 @@ Households without coordinates are listed beside the map, never plotted at 0,0.
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Subquery
-from django.utils import timezone
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.figures import CODE_LENGTH, within
 from minxin.disputes import selectors as dispute_selectors
 from minxin.disputes.models import Dispute, DisputeParty
 from minxin.fieldwork.models import Visit
 from minxin.regions import codes
 from minxin.regions.models import Region
+from minxin.registry.choices import REGISTERED, Status
 from minxin.registry.models import Household
-from minxin.reports.counting import counted
 from minxin.reports.mapsvg import convex_hull
 
 
@@ -68,32 +66,26 @@ def household_flags(row: dict, visited: bool | None) -> int:
     return flags
 
 
-# The county map's numbers per village: the registry's dashboard figures, as stored (reports.counting).
-_COUNTY_FIGURES = {"households": "registry.households", "registered": "registry.registered_households",
-                   "not_exited": "registry.not_exited", "dibao": "registry.dibao"}
-
-
 def county_data(*, user, region: Region) -> dict:
     """The county's map: one point per village (the centre of its located households) with its
-    figures — 170,000 households are a census, not a map. The numbers are the dashboard's, stored per
-    village and kept up to date with the records (the whole county is in the user's scope, or there
-    is no county map); only the centres are read from the households."""
-    centres = (Household.objects.visible_to(user).filter(within("village_id", region.prefix), lat__isnull=False,
-                                                          lon__isnull=False)
-               .values("village_id").annotate(lat=Avg("lat"), lon=Avg("lon")).order_by("village_id")
-               .values_list("village_id", "lat", "lon"))
-    groups = counted(region, timezone.localdate().year, CODE_LENGTH, with_trends=False).groups
-    names = {r.code: r for r in Region.objects.filter(code__in=[code for code, *_ in centres]).select_related("parent")}
+    figures — 170,000 households are a census, not a map."""
+    rows = (Household.objects.visible_to(user).filter(village__code__startswith=region.prefix)
+            .values("village_id").order_by("village_id")
+            .annotate(households=Count("id"), registered=Count("id", filter=REGISTERED),
+                      not_exited=Count("id", filter=Q(registration__status__in=[Status.NOT_EXITED, Status.RETURNED])),
+                      dibao=Count("id", filter=Q(has_dibao=True)), lat=Avg("lat"), lon=Avg("lon")))
+    rows = [r for r in rows if r["lat"] is not None and r["lon"] is not None]
+    names = {r.code: r for r in Region.objects.filter(code__in=[r["village_id"] for r in rows]).select_related("parent")}
     cases = dict(_open_cases(user, region).values("village_id").annotate(n=Count("id")).values_list("village_id", "n")
                  .order_by()) if dispute_selectors.can_view(user) else {}
     villages = []
-    for code, lat, lon in centres:
-        village = names.get(code)
-        villages.append({"code": code, "name": village.name if village else code,
+    for r in rows:
+        village = names.get(r["village_id"])
+        villages.append({"code": r["village_id"], "name": village.name if village else r["village_id"],
                          "township": village.parent.name if village and village.parent else "",
-                         "lat": round(float(lat), 6), "lon": round(float(lon), 6),
-                         **{name: groups.get(key, {}).get(code, 0) for name, key in _COUNTY_FIGURES.items()},
-                         "cases": cases.get(code, 0)})
+                         "lat": round(float(r["lat"]), 6), "lon": round(float(r["lon"]), 6),
+                         "households": r["households"], "registered": r["registered"],
+                         "not_exited": r["not_exited"], "dibao": r["dibao"], "cases": cases.get(r["village_id"], 0)})
     return {"level": region.level, "villages": villages, "layers": [], "households": [], "missing": [], "areas": [],
             "words": {"households": str(_("农户")), "registered": str(_("建档立卡户")),
                       "not_exited": str(_("未脱贫户")), "dibao": str(_("低保户")), "cases": str(_("在办矛盾纠纷")),
