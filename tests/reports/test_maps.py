@@ -103,6 +103,11 @@ def test_the_county_map_is_one_point_per_village_with_its_figures(world, client,
     at the centre of its located households, with counts made by hand here."""
     from django.db.models import Avg
 
+    from minxin.regions.models import Region
+    from minxin.registry import services
+    from minxin.registry.choices import REGISTERED
+    from tests.world import make_id_number
+
     client.force_login(world.users["county_admin"])
     assert client.get("/reports/map/520627000000/").status_code == 200
     data = client.get("/reports/map/520627000000/data/").json()
@@ -114,8 +119,16 @@ def test_the_county_map_is_one_point_per_village_with_its_figures(world, client,
         here = Household.objects.filter(village_id=code)
         assert village["households"] == here.count()
         assert village["dibao"] == here.filter(has_dibao=True).count()
+        assert village["registered"] == here.filter(REGISTERED).count()
+        assert village["not_exited"] == here.filter(registration__status__in=["not_exited", "returned"]).count()
         centre = here.aggregate(lat=Avg("lat"), lon=Avg("lon"))
         assert abs(village["lat"] - float(centre["lat"])) < 1e-5 and abs(village["lon"] - float(centre["lon"])) < 1e-5
+    # A household registered since is counted.
+    code = next(iter(by_code))
+    services.household_create(actor=world.users["county_admin"], village=Region.objects.get(code=code), number="M1",
+                              head={"name": "田新", "id_number": make_id_number("19700101", 91), "ethnicity": "土家族"})
+    again = {v["code"]: v for v in client.get("/reports/map/520627000000/data/").json()["villages"]}
+    assert again[code]["households"] == by_code[code]["households"] + 1 == Household.objects.filter(village_id=code).count()
     client.force_login(world.users["tdw_admin"])  # the county is outside a township's scope
     assert client.get("/reports/map/520627000000/data/").status_code == 404
 
