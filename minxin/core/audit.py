@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import todo
 from minxin.core.clientip import current_client_ip
+from minxin.core.figures import labels
 from minxin.core.masking import mask_change
 from minxin.core.models import AuditEvent
 from minxin.core.requestlog import current_request_id
@@ -136,7 +137,7 @@ _CHANGES: dict[str, frozenset[str]] = {code: frozenset() for code in (
 
 def register_changes(changes: dict[str, tuple[type[Model], ...]]) -> None:
     """Name the models each action writes (action code → models)."""
-    _CHANGES.update({code: frozenset(model._meta.label_lower for model in models) for code, models in changes.items()})
+    _CHANGES.update({code: labels(models) for code, models in changes.items()})
 
 
 def register_uncounted(*codes: str) -> None:

@@ -180,8 +180,9 @@ def _plans(unit_list: list[str], year: int, force: bool = False) -> list[_Plan]:
     lows = {unit: (state.version if state.full_at else newest) - WINDOW for unit, state in states.items()}
     shared = _events(min(lows.values()))  # one read of the log serves every unit it reaches back for
     figures = registered()
+    digest = _digest(figures)
     return [_plan(states[unit], [event for event in shared if event[0] > lows[unit]] if len(shared) < MAX_EVENTS
-                  else _events(lows[unit]), figures, force) for unit in unit_list]
+                  else _events(lows[unit]), figures, digest, force) for unit in unit_list]
 
 
 def _events(low: int) -> list[Event]:
@@ -189,7 +190,7 @@ def _events(low: int) -> list[Event]:
     return list(AuditEvent.objects.filter(id__gt=low).order_by("id").values_list(*_EVENT_FIELDS)[:MAX_EVENTS])
 
 
-def _plan(state: TallyState, events: list[Event], figures: list[Figure], force: bool) -> _Plan:
+def _plan(state: TallyState, events: list[Event], figures: list[Figure], digest: str, force: bool) -> _Plan:
     now = timezone.now()
     age = (now - state.counted_at).total_seconds() if state.counted_at else None
     if age is not None and age < settings.MINXIN_DASHBOARD_STALE_SECONDS and not force:
@@ -197,7 +198,7 @@ def _plan(state: TallyState, events: list[Event], figures: list[Figure], force: 
     seen = set(state.seen)
     moved = {action: touched(figures, changed_models(action)) for action in {event[2] for event in events}}
     new = [(code, moved[action]) for pk, code, action in events if pk not in seen and moved[action]]
-    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != _digest(figures)
+    full = (force or state.full_at is None or len(events) == MAX_EVENTS or state.figures != digest
             or now - state.full_at >= FULL_EVERY)
     places = None if full else _places(new, state.unit, frozenset(item.key for item in figures))
     daily = state.day != timezone.localdate(now)
