@@ -83,6 +83,44 @@ def _fresh_cache(request, django_db_blocker):
             caches["shared"].clear()
 
 
+@pytest.fixture(scope="session")
+def _counted_tables(django_db_setup):
+    from tests.changes import counted
+
+    return counted()
+
+
+@pytest.fixture(autouse=True)
+def action_watch(request, _django_db_marker, monkeypatch):
+    """Each service block of a database test writes no counted table its actions leave unnamed
+    (tests/changes.py); the watch, for a test that looks at it."""
+    if not request.node.get_closest_marker("django_db") and "db" not in request.fixturenames:
+        yield None
+        return
+    from django.db import connection
+
+    from minxin.core.models import AuditEvent
+    from tests.changes import Units
+
+    units = Units(request.getfixturevalue("_counted_tables"))
+    save, bulk_create = AuditEvent.save, AuditEvent.objects.bulk_create
+
+    def saved(event, *args, **kwargs):
+        save(event, *args, **kwargs)
+        units.recorded([event.action])
+
+    def created(events, *args, **kwargs):
+        made = bulk_create(events, *args, **kwargs)
+        units.recorded([event.action for event in events])
+        return made
+
+    monkeypatch.setattr(AuditEvent, "save", saved)
+    monkeypatch.setattr(AuditEvent.objects, "bulk_create", created)
+    with connection.execute_wrapper(units):
+        yield units
+    assert not units.wrong, "\n".join(units.wrong)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ledger_flush_allowed():
     # A transactional test's teardown empties every table; on SQLite that is a DELETE, which the

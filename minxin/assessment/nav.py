@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from minxin.assessment import selectors
+from minxin.assessment.models import Consequence
 from minxin.core import audit, nav
 
 nav.register("assessment", label=_("考核"), icon="bi-clipboard-data", order=90, url_name="assessment:index",
@@ -16,3 +17,12 @@ audit.register_action_labels({
     "consequence.commendation": _("表彰"), "consequence.promotion": _("推荐提拔使用"),
     "consequence.accountability": _("问责"), "consequence.recall": _("召回（考核结果运用）"),
 })
+# The dashboard counts the year's consequences; a recall also ends the cadre's assignments, under
+# their own action. Schemes, quarters, pledges, inspections and grades count nothing.
+audit.register_changes({f"consequence.{kind}": (Consequence,)
+                        for kind in ("commendation", "promotion", "accountability", "recall")})
+audit.register_uncounted("scheme.default", "scheme.save", "period.assess", "period.publish", "appeal.file",
+                         "appeal.decide", "pledge.create", "pledge.update", "pledge.submit", "pledge.review",
+                         "pledge.publish", "pledge.deliver", "inspection.create", "finding.create",
+                         "manual_score.save", "rectification.update", "grades.compute", "grade.confirm",
+                         "grade.override")

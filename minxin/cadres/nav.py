@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres import selectors
+from minxin.cadres.models import Assignment, LeaveRequest
 from minxin.core import audit, nav
 
 nav.register("cadres", label=_("驻村干部"), icon="bi-people", order=60, url_name="cadres:list",
@@ -23,6 +24,13 @@ audit.register_action_labels({
     "insurance.create": _("登记保险"), "leave.request": _("申请请假"), "leave.approve": _("批准请假"),
     "leave.reject": _("不批准请假"), "study.save": _("记录学习培训"),
 })
+# The dashboard counts a village's cadres from their assignments and their leave days: a cadre's or
+# a sending unit's record, insurance and study count nothing (a recall ends the assignment).
+audit.register_changes({"assignment.create": (Assignment,), "assignment.end": (Assignment,),
+                        "assignment.recall": (Assignment,), "leave.request": (LeaveRequest,),
+                        "leave.approve": (LeaveRequest,), "leave.reject": (LeaveRequest,)})
+audit.register_uncounted("sending_unit.create", "sending_unit.update", "unit_staff.save", "unit_staff.retire",
+                         "cadre.create", "cadre.update", "cadre.link_user", "insurance.create", "study.save")
 
 nav.register_section("home", "unit-cadres", order=10, template="cadres/_unit_home.html",
                      context=lambda user, _obj: selectors.unit_home(user=user))

@@ -128,21 +128,25 @@ def register_action_labels(labels: dict[str, Any]) -> None:
 # rows it writes. A figure that counts none of them is not counted again after it (core.figures,
 # Figure.reads); an action that changes nothing a figure counts — a sensitive read, a download, an
 # account — has it count nothing. Each module names its own actions (in its nav.py, discovered at
-# start-up). An action not named has every figure of its place counted again: one left off only
-# costs a needless count, one named short of what it writes leaves a number wrong until the nightly
-# count (tests/reports/test_figure_reads.py checks the named ones against their SQL).
+# start-up), and a module above adds what a lower module's action writes in its tables (a villager's
+# removal clears his petitions' link to him). An action not named has every figure of its place
+# counted again: one left off only costs a needless count, one named short of what it writes leaves
+# a number wrong until the nightly count (tests/reports/test_figure_reads.py checks the figures'
+# reads against their SQL, tests/changes.py every test's service calls against their actions).
 _CHANGES: dict[str, frozenset[str]] = {code: frozenset() for code in (
     "reveal.id_number", "reveal.phone", "reveal.contact_phone", "search.identifier", "search.identifier.match")}
 
 
 def register_changes(changes: dict[str, tuple[type[Model], ...]]) -> None:
-    """Name the models each action writes (action code → models)."""
-    _CHANGES.update({code: labels(models) for code, models in changes.items()})
+    """Name the models each action writes (action code → models), besides those already named."""
+    for code, models in changes.items():
+        _CHANGES[code] = _CHANGES.get(code, frozenset()) | labels(models)
 
 
 def register_uncounted(*codes: str) -> None:
     """Name actions that write nothing a dashboard figure counts."""
-    _CHANGES.update({code: frozenset() for code in codes})
+    for code in codes:
+        _CHANGES.setdefault(code, frozenset())
 
 
 def changed_models(code: str) -> frozenset[str] | None:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.accounts import roles
 from minxin.core import audit, nav
 from minxin.disputes import selectors, selectors_cases
-from minxin.disputes.models import DisputeStep, PetitionStep, Screening
+from minxin.disputes.models import Dispute, DisputeStep, Petition, PetitionStep, Screening
 
 nav.register("disputes", label=_("矛盾纠纷"), icon="bi-shield-check", order=45, url_name="disputes:dispute-list",
              visible=selectors.can_view)
@@ -46,5 +46,10 @@ def _household_section(user, household):
 
 nav.register_section("registry.household", "disputes", order=70, template="disputes/_household_section.html",
                      context=_household_section)
-# A village's monthly screening (the dashboard counts again only the figures that read screenings).
-audit.register_changes({"screening.record": (Screening,)})
+# A village's screening, a case's steps and a petition's: each counts again only its own figures. A
+# sensitive period changes the screening cycles, which no figure counts.
+audit.register_changes({"screening.record": (Screening,), "dispute.party_add": (Dispute,), "dispute.edit": (Dispute,),
+                        **{f"dispute.{step.value}": (Dispute,) for step in DisputeStep.Step},
+                        **{f"petition.{step.value}": (Petition,) for step in PetitionStep.Step}})
+audit.register_uncounted("sensitive_period.declare")
+audit.register_changes({"member.remove": (Petition,)})  # a removed villager's petitions lose their link to him

@@ -18,3 +18,12 @@ audit.register_action_labels({
 })
 # The branch's monthly life and its surveys (the dashboard counts again only the figures that read them).
 audit.register_changes({"party.event": (models.Event,), "party.survey": (models.Survey,)})
+# The rest of a branch's records: the counted ones are its members, applicants and reserves, its
+# warnings, rectification and model sites.
+_COUNTED = (models.Branch, models.PartyMember, models.Case, models.Reserve, models.Warning, models.Rectification,
+            models.Site)
+audit.register_changes({code: _COUNTED for code in (
+    "party.branch", "party.post", "party.member", "party.contact", "party.reserve", "party.flag", "party.flag_clear",
+    "party.site", "party.site_review", "party.case_open", "party.step", "party.rect_list", "party.rect_item",
+    "party.rect_sign_off", "party.rect_progress", "party.rect_accept", "party.rect_follow_up", "party.rect_close",
+    "party.warnings")})

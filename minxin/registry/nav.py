@@ -31,8 +31,17 @@ _IMPORTED = (Household, Member, Registration, Helper)
 audit.register_changes({"household.update": (Household,), "household.refresh_all": (Household,),
                         "household.import": _IMPORTED, "household.import.create": _IMPORTED,
                         "household.import.update": _IMPORTED})
+# A household's people, registration and care: the household's counted columns (its size, its care
+# categories) and its registrations; its income, checks and helpers move its version. Its village's
+# plan and file count nothing.
+_FAMILY = (Household, Member, Registration)
+audit.register_changes({code: _FAMILY for code in (
+    "household.create", "member.create", "member.update", "member.remove", "registration.create",
+    "registration.update", "registration.remove", "care.override", "care.clear", "income.save", "checklist.save",
+    "helpers.save")})
 audit.register_uncounted("household.import.upload", "household.import.report", "household.import.sheet",
-                         "household.export", "household.export.unmasked", "household.export.download")
+                         "household.export", "household.export.unmasked", "household.export.download",
+                         "village_plan.save", "plan_item.save", "village_file.update")
 
 nav.register_section("cadres.unit", "pairing", order=20, template="registry/_unit_pairing.html",
                      context=lambda user, unit: selectors.unit_pairing(user=user, unit=unit))
