@@ -292,8 +292,8 @@ def months_of(counted: dict[str, dict[str, int]], key: str) -> dict[str, list[in
     groups = set().union(*before)
     out = {}
     for group in groups:
-        totals = [0] + [numbers.get(group, 0) for numbers in before]
-        out[group] = [totals[m + 1] - totals[m] for m in range(12)]
+        totals = [numbers.get(group, 0) for numbers in before]
+        out[group] = [totals[0], *(later - earlier for earlier, later in zip(totals, totals[1:], strict=False))]
     return out
 
 

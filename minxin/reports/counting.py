@@ -128,21 +128,27 @@ def _added_up(rows: Rows, group_len: int, with_trends: bool, counted_at: datetim
     """The rows' numbers (and trends) summed per group of `group_len` digits."""
     total = Counted(groups={}, trends={}, counted_at=counted_at)
     for code, (numbers, monthly) in rows.items():
+        group = code[:group_len]
         for key, value in numbers.items():
-            _add(total, key, code[:group_len], value, None)
+            _add(total, key, group, value, None)
         for key, months in monthly.items() if with_trends else ():
-            _add(total, key, code[:group_len], 0, months)
+            _add(total, key, group, 0, months)
     return total
 
 
 def _add(total: Counted, key: str, group: str, value: int, months: list[int] | None) -> None:
     """Add a figure's number, or its 12 monthly numbers, to a group of `total`."""
     if months is None:
-        per_group = total.groups.setdefault(key, {})
+        per_group = total.groups.get(key)
+        if per_group is None:
+            per_group = total.groups[key] = {}
         per_group[group] = per_group.get(group, 0) + value
     else:
-        monthly = total.trends.setdefault(key, {})
-        monthly[group] = [a + b for a, b in zip(monthly.get(group, [0] * 12), months, strict=True)]
+        monthly = total.trends.get(key)
+        if monthly is None:
+            monthly = total.trends[key] = {}
+        before = monthly.get(group)
+        monthly[group] = list(months) if before is None else [a + b for a, b in zip(before, months, strict=True)]
 
 
 def count_everything(year: int | None = None) -> int:
@@ -286,14 +292,14 @@ def _count(figures: list[Figure], prefix: str, year: int, spread: bool = False) 
     in full (`spread`) runs its queries on connections of their own at once where it may."""
     rows: Rows = {}
     numbers, trends = compute(figures, prefix, year, 12, spread=spread and spread_ok())
-    for key, per_code in numbers.items():
-        for code, value in per_code.items():
-            if value:
-                rows.setdefault(code, ({}, {}))[0][key] = value
-    for key, monthly in trends.items():
-        for code, months in monthly.items():
-            if any(months):
-                rows.setdefault(code, ({}, {}))[1][key] = list(months)
+    for index, per_key in ((0, numbers), (1, trends)):
+        for key, per_code in per_key.items():
+            for code, value in per_code.items():
+                if any(value) if index else value:
+                    pair = rows.get(code)
+                    if pair is None:
+                        pair = rows[code] = ({}, {})
+                    pair[index][key] = value
     return rows
 
 
