@@ -114,6 +114,8 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
     from minxin.accounts.models import User
     from minxin.core.audit import audit_record
     from minxin.core.figures import compute, registered, within
+    from minxin.disputes.models import Dispute
+    from minxin.disputes.services_case import dispute_edit
     from minxin.fieldwork.services.records import visit_record
     from minxin.registry.models import Household
     from minxin.registry.services import household_update
@@ -154,6 +156,16 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
                          address=f"{household.address[:80]} ({run})", phone=current.phone, lat=current.lat,
                          lon=current.lon)
 
+    case = (Dispute.objects.filter(within("village_id", (editor or user).scope_id[:6]), level=Dispute.Level.VILLAGE)
+            .exclude(state=Dispute.State.RESOLVED).order_by("pk").first())
+
+    def case_edit(run: int) -> None:
+        """A case's record corrected (a module's action other than the field app's): one audit event in
+        its village, for the disputes' figures."""
+        current = Dispute.objects.get(pk=case.pk)
+        dispute_edit(actor=editor or user, dispute=current, title=f"{case.title[:80]} ({run})", summary=current.summary,
+                     intake=current.intake, category=current.category, risk=current.risk)
+
     cadre = User.objects.get(username="cadre")  # the demo's cadre, in a village of Yanhe
     visited = Household.objects.visible_to(cadre).order_by("pk").first()
 
@@ -181,6 +193,7 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
     day_med, day_p95 = after(lambda _run: new_day(), runs=11)
     changed_med, changed_p95 = after(change)
     visit_med, visit_p95 = after(visit)
+    case_med, case_p95 = after(case_edit)
     page_med, page_p95 = _time(page)
     households = Household.objects.filter(within("village_id", region.prefix)).count()
     say(f"{label} ({region.name}, {households:,} households; floor: {len(queries)} grouped queries)")
@@ -189,6 +202,8 @@ def page_figures(say, user, region, year, label: str, editor=None) -> None:
         "  (one household edited)")
     say(f"  page, just after a visit                      median {visit_med:7.1f} ms  p95 {visit_p95:7.1f} ms"
         "  (one visit recorded)")
+    say(f"  page, just after a case edited                median {case_med:7.1f} ms  p95 {case_p95:7.1f} ms"
+        "  (one dispute's record corrected)")
     say(f"  page, first view of a new day                 median {day_med:7.1f} ms  p95 {day_p95:7.1f} ms"
         "  (what is overdue counted again)")
     say(f"  page, everything counted again                median {full_med:7.1f} ms  p95 {full_p95:7.1f} ms"
