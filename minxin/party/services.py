@@ -86,6 +86,7 @@ def post_save(*, actor: User | None, branch: Branch, committee: str, title: str,
     return post
 
 
+@transaction.atomic
 def member_add(*, actor: User | None, branch: Branch, joined_on: datetime.date, person: Member | None = None,
                cadre: Cadre | None = None, status: str = PartyMember.Status.FULL) -> PartyMember:
     """A member who joined elsewhere or before Minxin (a case's admission adds its own): a villager of
@@ -113,6 +114,7 @@ def member_add(*, actor: User | None, branch: Branch, joined_on: datetime.date, 
     return member
 
 
+@transaction.atomic
 def contact_add(*, actor: User | None, branch: Branch, member: PartyMember, household: Household,
                 since: datetime.date) -> Contact:
     require(actor, roles.KEEP_PARTY)
@@ -153,6 +155,7 @@ def event_record(*, actor: User | None, branch: Branch, kind: str, held_on: date
     return event
 
 
+@transaction.atomic
 def survey_record(*, actor: User | None, branch: Branch, held_on: datetime.date, respondents: int, satisfied: int,
                   dissatisfied: int) -> Survey:
     require(actor, roles.KEEP_PARTY)
@@ -169,6 +172,7 @@ def survey_record(*, actor: User | None, branch: Branch, held_on: datetime.date,
     return survey
 
 
+@transaction.atomic
 def reserve_save(*, actor: User | None, village: Region, person: Member, pool: str, since: datetime.date,
                  training: str = "", mentor: PartyMember | None = None, outcome: str = Reserve.Outcome.TRAINING,
                  outcome_on: datetime.date | None = None, reserve: Reserve | None = None) -> Reserve:
@@ -203,6 +207,7 @@ def reserve_save(*, actor: User | None, village: Region, person: Member, pool: s
     return reserve
 
 
+@transaction.atomic
 def flag_raise(*, actor: User | None, branch: Branch, level: int, reason: str, raised_on: datetime.date) -> Flag:
     require(actor, roles.APPROVE_PARTY)
     require_scope(actor, branch.village_id)
@@ -231,6 +236,7 @@ def flag_clear(*, actor: User | None, flag: Flag, cleared_on: datetime.date) -> 
     return flag
 
 
+@transaction.atomic
 def site_propose(*, actor: User | None, branch: Branch, year: int, feature: str) -> Site:
     require(actor, roles.KEEP_PARTY)
     require_scope(actor, branch.village_id)

@@ -36,6 +36,7 @@ def _open(rect: Rectification) -> None:
         raise DomainError("accepted", _("整顿已验收，不能再修改整改方案或进展。"))
 
 
+@transaction.atomic
 def rectification_list(*, actor: User | None, branch: Branch, year: int, listed_on: datetime.date, reasons: str,
                        leader: str, unit: SendingUnit, decision: str = "") -> Rectification:
     require(actor, roles.DIRECT_PARTY)
@@ -56,6 +57,7 @@ def rectification_list(*, actor: User | None, branch: Branch, year: int, listed_
     return rect
 
 
+@transaction.atomic
 def item_add(*, actor: User | None, rect: Rectification, problem: str, measure: str, owner: str,
              deadline: datetime.date) -> Item:
     require(actor, roles.KEEP_PARTY)
@@ -87,6 +89,7 @@ def item_sign_off(*, actor: User | None, item: Item, done_on: datetime.date) -> 
     return item
 
 
+@transaction.atomic
 def progress_record(*, actor: User | None, rect: Rectification, month: datetime.date, note: str) -> Progress:
     require(actor, roles.KEEP_PARTY)
     require_scope(actor, rect.branch.village_id)
@@ -141,6 +144,7 @@ def accept(*, actor: User | None, rect: Rectification, accepted_on: datetime.dat
     return rect
 
 
+@transaction.atomic
 def follow_up_record(*, actor: User | None, rect: Rectification, on: datetime.date, finding: str,
                      relapsed: bool) -> FollowUp:
     require(actor, roles.DIRECT_PARTY)
