@@ -292,10 +292,10 @@ def _count(figures: list[Figure], prefix: str, year: int, spread: bool = False) 
     in full (`spread`) runs its queries on connections of their own at once where it may."""
     rows: Rows = {}
     numbers, trends = compute(figures, prefix, year, 12, spread=spread and spread_ok())
-    for index, per_key in ((0, numbers), (1, trends)):
+    for index, per_key, kept in ((0, numbers, bool), (1, trends, any)):  # a number not 0, a trend not all 0
         for key, per_code in per_key.items():
             for code, value in per_code.items():
-                if any(value) if index else value:
+                if kept(value):
                     pair = rows.get(code)
                     if pair is None:
                         pair = rows[code] = ({}, {})
