@@ -16,7 +16,7 @@ import re
 from django.apps import apps
 
 _SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\s+"?(\w+)"?', re.IGNORECASE)
-_WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
+WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)  # group 1: the table
 
 
 def counted() -> dict[str, str]:
@@ -40,7 +40,7 @@ class Units:
         result = execute(sql, params, many, context)
         if (mark := _SAVEPOINT.match(sql)) is not None:
             self._savepoint(mark.group(1).upper(), mark.group(2))
-        elif self.open and (write := _WRITE.match(sql)) is not None and write.group(1) in self.tables \
+        elif self.open and (write := WRITE.match(sql)) is not None and write.group(1) in self.tables \
                 and not (write.group(0).lstrip()[0] in "UuDd" and context["cursor"].rowcount == 0):
             self.open[-1][1].add(self.tables[write.group(1)])  # an UPDATE that matched no row wrote nothing
         return result

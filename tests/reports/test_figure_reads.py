@@ -17,11 +17,11 @@ from django.utils import timezone
 from minxin.core import figures
 from minxin.core.audit import changed_models
 from minxin.core.models import AuditEvent
+from tests.changes import WRITE
 
 pytestmark = pytest.mark.django_db
 
 TABLES = {model._meta.db_table: model._meta.label_lower for model in apps.get_models()}
-_WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"(\w+)"', re.IGNORECASE)
 
 
 def _read(queries) -> set[str]:
@@ -30,7 +30,7 @@ def _read(queries) -> set[str]:
 
 
 def _written(queries) -> set[str]:
-    return {TABLES[match.group(1)] for query in queries if (match := _WRITE.match(query["sql"]))
+    return {TABLES[match.group(1)] for query in queries if (match := WRITE.match(query["sql"]))
             and match.group(1) in TABLES}
 
 
