@@ -181,7 +181,10 @@ def test_an_import_writes_only_what_its_actions_name(world, tmp_path):
 
 def test_every_labelled_action_names_what_it_writes_but_the_demo_load_and_a_key_rotation():
     """An action left unnamed has every figure of its place counted again after it: a new module's
-    actions are named with it (and the action watch, tests/changes.py, checks them in every test)."""
+    actions are named with it (and the action watch, tests/changes.py, checks them in every test).
+    The two left: the demo's load writes every table, and a key rotation rewrites the sealed columns
+    of counted tables (members, households) that no figure reads but the watch could not tell apart;
+    both are rare, and have their place counted in full after them."""
     from minxin.core.audit import action_choices
 
     unnamed = {code for code, _label in action_choices() if changed_models(code) is None}
