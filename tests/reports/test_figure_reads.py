@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minxin.core import figures
-from minxin.core.audit import changed_models
+from minxin.core.audit import action_choices, changed_models
 from minxin.core.models import AuditEvent
 from tests.changes import WRITE
 
@@ -185,7 +185,5 @@ def test_every_labelled_action_names_what_it_writes_but_the_demo_load_and_a_key_
     The two left: the demo's load writes every table, and a key rotation rewrites the sealed columns
     of counted tables (members, households) that no figure reads but the watch could not tell apart;
     both are rare, and have their place counted in full after them."""
-    from minxin.core.audit import action_choices
-
     unnamed = {code for code, _label in action_choices() if changed_models(code) is None}
     assert unnamed == {"demo.load", "identifiers.reseal"}
