@@ -6,7 +6,8 @@ nav.register("regions", label=_("区划与驻村"), icon="bi-diagram-3", order=2
              per_region=True)
 
 audit.register_action_labels({
-    "region.seed": _("初始化县乡区划"), "region.create": _("新增村"), "region.update": _("修改村情"),
+    "region.seed": _("初始化县乡区划"), "region.load": _("导入区划代码表"), "region.create": _("新增村"),
+    "region.update": _("修改村情"),
 })
 # The dashboard reads no region's record: its numbers are counted from the records under each code.
-audit.register_uncounted("region.seed", "region.create", "region.update")
+audit.register_uncounted("region.seed", "region.load", "region.create", "region.update")

@@ -15,9 +15,7 @@ A file is refused (UnusableFile → exit 2) before it can exhaust memory:
 Formulas are never evaluated: calamine returns the value the file cached, and a CSV cell is text.
 """
 
-import codecs
 import contextlib
-import csv
 import html
 import io
 import logging
@@ -32,11 +30,11 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from minxin.core import frames
+from minxin.core.csvfile import UnreadableCsv, read_csv
 from minxin.registry.io.grid import Extent, declared_extent
 
 logger = logging.getLogger(__name__)
@@ -299,45 +297,9 @@ def _loaded_rows(loader: _Loader, name: str) -> Iterator:
         loader.stop(ended=ended)
 
 
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) first; otherwise what charset-normalizer finds, where any GB
-    encoding is read as GB18030 (the superset of GBK and GB2312 that Chinese Excel writes)."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(sample) - 4:  # a character cut by the sample's end
-            return "utf-8"
-    best = from_bytes(sample).best()
-    if best is None:
-        raise UnusableFile(_("无法识别 CSV 文件的字符编码；请另存为 UTF-8 或 GBK。"))
-    encoding = best.encoding.lower().replace("_", "")
-    if encoding in ("gbk", "gb2312", "gb18030", "hz", "cp936"):
-        return "gb18030"
-    return best.encoding
-
-
 def _csv(path: str) -> Sheet:
-    with open(path, "rb") as handle:
-        sample = handle.read(256 * 1024)
-    if b"\x00" in sample[:4096]:
-        raise UnusableFile(_("这不是文本格式的 CSV 文件。"))
-    encoding = detect_encoding(sample)
     try:
-        with open(path, encoding=encoding, newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-        try:
-            with open(path, encoding=encoding, newline="") as handle:
-                text = handle.read()
-        except UnicodeDecodeError:
-            raise UnusableFile(_("CSV 文件的字符编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）。")) from None
-    if text.count("\n") > settings.MINXIN_IMPORT_MAX_ROWS + 1:
-        raise UnusableFile(_("文件超过 %(max)d 行；请分成几个文件导入。") % {"max": settings.MINXIN_IMPORT_MAX_ROWS})
-    sample_text = text[:4096]
-    delimiter = "\t" if sample_text.count("\t") > sample_text.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return Sheet(kind="csv", rows=((index + 1, row) for index, row in enumerate(reader)), encoding=encoding)
+        encoding, rows = read_csv(path, max_rows=settings.MINXIN_IMPORT_MAX_ROWS)
+    except UnreadableCsv as exc:
+        raise UnusableFile(str(exc)) from None
+    return Sheet(kind="csv", rows=rows, encoding=encoding)

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         except codes.InvalidRegionCode as exc:
             raise CommandError(str(exc)) from None
         if region is None:
-            raise CommandError(f"Region {scope} does not exist (load it with `minxin demo` or create it first).")
+            raise CommandError(f"Region {scope} does not exist (load the division tree with `minxin load-regions [FILE]` first).")
         unit = None
         if sending_unit:
             unit = sending_unit_model().objects.filter(name=sending_unit).first()
