@@ -68,7 +68,7 @@ def run() -> None:
     from django.utils import timezone
 
     from minxin.accounts.models import User
-    from minxin.party import warnings
+    from minxin.party import services_rect
     from minxin.party.models import Branch
 
     ensure_county()
@@ -78,7 +78,7 @@ def run() -> None:
 
     def nightly():
         with transaction.atomic():
-            warnings.compute(branches, today)
+            services_rect.warnings_store(actor=None, branches=branches, day=today)
 
     median, p95, queries, floor = _measure(nightly, runs=5)
     verdict = "OK" if median < 10_000 else "SLOW"

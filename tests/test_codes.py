@@ -146,3 +146,16 @@ def test_county_code_takes_a_county_whole_or_as_its_prefix_and_nothing_else():
     for text in ("5206", "520627106", "520627106201", "52062x", "", "520627\x00"):
         with pytest.raises(codes.InvalidRegionCode):
             codes.county_code(text)
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (["520627106201"], "520627106201"),
+    (["520627106201", "520627106202"], "520627106000"),
+    (["520627106201", "520627001001"], "520627000000"),
+    (["520627106201", "520627000000"], "520627000000"),
+    (["520627106201", "520628101201"], "520600000000"),
+    (["520627106201", "530102001001"], None),
+    ([], None),
+])
+def test_the_smallest_region_holding_codes(given, expected):
+    assert codes.enclosing(given) == expected

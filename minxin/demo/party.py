@@ -16,7 +16,7 @@ import random
 from django.utils import timezone
 
 from minxin.cadres.models import Assignment
-from minxin.party import services, services_case, services_rect, warnings
+from minxin.party import services, services_case, services_rect
 from minxin.party.models import Branch, Case, Event, PartyMember, Post, Step
 from minxin.party.rules import LIFE_EVERY, MONTH, QUARTER, SITE_CODES, add_months, rules, version_on
 from minxin.registry.models import Household, Member
@@ -228,6 +228,6 @@ def generate(ctx) -> None:
                              reviewed_on=datetime.date(today.year - 1, 12, 20), review="各项标准达标，予以命名",
                              status="named")
     branches = list(Branch.objects.select_related("village"))
-    warnings.compute(branches, today - datetime.timedelta(days=90))
-    counts["party_warned"] = warnings.compute(branches, today)
+    services_rect.warnings_store(actor=None, branches=branches, day=today - datetime.timedelta(days=90))
+    counts["party_warned"] = services_rect.warnings_store(actor=None, branches=branches, day=today)
     ctx.counts.update(counts)

@@ -8,6 +8,7 @@ least MINXIN_PARTY_ACCEPT_SCORE and not more than half the villagers surveyed di
 follows up (回头看) for MINXIN_PARTY_FOLLOW_UP_MONTHS and closes it."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -23,8 +24,9 @@ from minxin.core.errors import DomainError
 from minxin.core.guards import acting_user, require, require_scope
 from minxin.core.validation import check_text, not_before, past_date
 from minxin.party import warnings
-from minxin.party.models import Branch, FollowUp, Item, Progress, Rectification
+from minxin.party.models import Branch, FollowUp, Item, Progress, Rectification, Warning
 from minxin.party.rules import add_months
+from minxin.regions import codes
 
 
 def _audit(actor, action: str, obj, rect: Rectification, **after) -> None:
@@ -189,9 +191,28 @@ def close(*, actor: User | None, rect: Rectification, closed_on: datetime.date) 
 def warnings_refresh(*, actor: User | None, branches, day: datetime.date | None = None) -> int:
     """Recompute today's warnings of `branches` (the scoped selector's) on demand."""
     require(actor, roles.APPROVE_PARTY)
-    day = day or timezone.localdate()
-    warned = warnings.compute(branches, day)
-    # Under the actor's region, whose branches these are (the dashboard counts that region again).
-    audit_record(actor=actor, action="party.warnings", object_type="party.warning", object_repr=f"{day:%Y-%m-%d}",
-                 region_code=getattr(actor, "scope_id", "") or "", after={"warned": warned})
+    return warnings_store(actor=actor, branches=branches, day=day or timezone.localdate())
+
+
+def warnings_store(*, actor: User | None, branches: Iterable[Branch], day: datetime.date, batch: int = 500) -> int:
+    """Compute and store `day`'s warning of each branch, replacing that day's earlier row (the nightly
+    `minxin party-warnings` and the refresh button); the number of branches warned (level ≥ 1).
+
+    Each batch's rows and its event (`party.warnings`, under the smallest region holding its
+    branches) are committed together, so the dashboard counts again whatever was stored."""
+    warned = 0
+    branch_list = list(branches)
+    for start in range(0, len(branch_list), batch):
+        chunk = branch_list[start:start + batch]
+        results = warnings.evaluate(chunk, day)
+        chunk_warned = sum(1 for result in results.values() if result["level"])
+        with transaction.atomic():
+            Warning.objects.filter(branch__in=chunk, computed_on=day).delete()
+            Warning.objects.bulk_create([Warning(branch_id=branch_id, computed_on=day, **result)
+                                         for branch_id, result in results.items()])
+            audit_record(actor=actor, action="party.warnings", object_type="party.warning",
+                         object_repr=f"{day:%Y-%m-%d}",
+                         region_code=codes.enclosing(branch.village_id for branch in chunk) or "",
+                         after={"branches": len(chunk), "warned": chunk_warned})
+        warned += chunk_warned
     return warned

@@ -10,18 +10,17 @@ branch and day, so a warning's history — and when it cleared — is kept."""
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minxin.disputes.models import Petition
-from minxin.party.models import Branch, Event, Flag, Post, Step, Survey, Warning
+from minxin.party.models import Branch, Event, Flag, Post, Step, Survey
 from minxin.party.rules import CORE_LIFE, add_months
 
 Found = dict[int, list[tuple[str, str]]]  # branch id -> [(detail, url)]
@@ -133,19 +132,3 @@ def evaluate(branches: list[Branch], day: datetime.date) -> dict[int, dict]:
             "date": f"{flag.raised_on:%Y-%m-%d}", "level": flag.level, "reason": flag.reason},
             "url": _branch_url(flag.branch_id, "warning"), "points": 0})
     return out
-
-
-def compute(branches: Iterable[Branch], day: datetime.date, *, batch: int = 500) -> int:
-    """Compute and store `day`'s warning of each branch (replacing that day's earlier row); the
-    number of branches warned (level ≥ 1)."""
-    warned = 0
-    branch_list = list(branches)
-    for start in range(0, len(branch_list), batch):
-        chunk = branch_list[start:start + batch]
-        results = evaluate(chunk, day)
-        with transaction.atomic():
-            Warning.objects.filter(branch__in=chunk, computed_on=day).delete()
-            Warning.objects.bulk_create([Warning(branch_id=branch_id, computed_on=day, **result)
-                                         for branch_id, result in results.items()])
-        warned += sum(1 for result in results.values() if result["level"])
-    return warned

@@ -7,6 +7,7 @@ has the prefix 520627, and "inside the scope" means a code starting with that pr
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,17 @@ def county_of(code: str) -> str | None:
 def counties_of(prefixes) -> set[str]:
     """The counties a scope's prefixes lie in (none for a prefix above county level)."""
     return {county for county in map(county_of, prefixes) if county is not None}
+
+
+def enclosing(codes: Iterable[str]) -> str | None:
+    """The 12-digit code of the smallest region holding every one of `codes` (12-digit codes): one
+    of them, or a region above; None when they share no province (or there are none)."""
+    codes = list(codes)
+    for level in reversed(LEVELS):
+        heads = {code[:PREFIX_LENGTH[level]] for code in codes}
+        if len(heads) == 1:
+            return heads.pop().ljust(12, "0")
+    return None
 
 
 def is_within(code: str, prefix: str) -> bool:

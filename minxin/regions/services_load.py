@@ -75,7 +75,7 @@ def regions_load(rows: Iterable[tuple[int, list[str]]], *, dry_run: bool = False
             transaction.set_rollback(True)
         elif outcome.created or outcome.changed:
             audit_record(actor=None, action="region.load", object_type="regions.region",
-                         object_repr=_("区划代码表"), region_code=_common(outcome.created + outcome.changed),
+                         object_repr=_("区划代码表"), region_code=codes.enclosing(outcome.created + outcome.changed) or data.PROVINCE[0],
                          after={"created": outcome.created, "changed": outcome.changed})
     return outcome
 
@@ -186,10 +186,3 @@ def _kind(code: str, level: str) -> str:
     if level == codes.VILLAGE:
         return Region.Kind.COMMUNITY if codes.village_kind(code) == "community" else Region.Kind.VILLAGE
     return Region.Kind.OTHER
-
-
-def _common(changed: list[str]) -> str:
-    """The one county every changed code lies in, or the prefecture: where the load's event is seen."""
-    counties = {codes.county_of(code) for code in changed}
-    county = counties.pop() if len(counties) == 1 else None
-    return county or data.PREFECTURE[0]

@@ -131,7 +131,9 @@ def household_refresh(household: Household) -> None:
 def households_refresh_all(*, today: datetime.date | None = None, batch: int = 1000) -> int:
     """Recompute every household's derived columns as of `today` and write those that changed;
     returns how many changed. Ages move on (a child turns 16, a man 60) and rules change, so this
-    runs daily (`minxin refresh-households`); one audit event records the pass."""
+    runs daily (`minxin refresh-households`). Each batch that changes households commits them with
+    its audit event (without a region: the dashboard counts every county's households again in one
+    pass), so a pass cut off halfway leaves no change unrecorded."""
     today = today or timezone.localdate()
     changed = 0
     last = 0
@@ -154,9 +156,9 @@ def households_refresh_all(*, today: datetime.date | None = None, batch: int = 1
         if stale:
             with transaction.atomic():
                 Household.objects.bulk_update(stale, derive.DERIVED_FIELDS, batch_size=batch)
+                audit_record(actor=None, action="household.refresh_all", object_type="registry.household",
+                             object_repr=f"{today:%Y-%m-%d}", after={"changed": len(stale)})
             changed += len(stale)
-    audit_record(actor=None, action="household.refresh_all", object_type="registry.household",
-                 object_repr=f"{today:%Y-%m-%d}", after={"changed": changed})
     return changed
 
 

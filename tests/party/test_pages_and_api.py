@@ -152,8 +152,9 @@ def test_a_township_recomputes_the_warnings_of_its_own_scope_only(world, as_user
     assert response.status_code == 302
     assert set(Warning.objects.values_list("branch__village__parent_id", flat=True)) == {"520627106000"}
     assert client.get(reverse("party:warnings-refresh")).status_code == 405
-    # logged under the township, so the dashboard counts that township again, not every county
-    assert AuditEvent.objects.filter(action="party.warnings").latest("id").region_code == "520627106000"
+    # logged under the smallest region holding the branches recomputed (the township's one village),
+    # so the dashboard counts that place again, not every county
+    assert AuditEvent.objects.filter(action="party.warnings").latest("id").region_code == "520627106201"
 
 
 def test_exports_and_the_record_hold_names_not_identifiers(world, as_user):

@@ -3,17 +3,22 @@ over recorded facts, the points to the level (settings' thresholds 1, 2, 3, 5, 7
 as a floor, the county's rule settings, and the daily rows that keep the history."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from minxin.assessment.models import AnnualGrade
+from minxin.core.models import AuditEvent
 from minxin.disputes.models import Petition
-from minxin.party import services, services_case, warnings
+from minxin.party import services, services_case, services_rect, warnings
 from minxin.party.models import Event, Step, Warning
 from minxin.party.rules import add_months
 from minxin.party.selectors import warning_history
+from minxin.regions.models import Region
+from minxin.reports.selectors import region_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +107,35 @@ def test_computing_twice_a_day_replaces_the_days_row_and_history_keeps_the_chang
     branch = world.party["tdw"]["branch"]
     today = timezone.localdate()
     # Yesterday: no meeting yet (the world's is today, 3 points) and no target (1): 4 points, level 3.
-    warnings.compute([branch], today - datetime.timedelta(days=1))
-    warnings.compute([branch], today)  # the meeting held; no target (1 point, level 1) but flagged level 2
+    services_rect.warnings_store(actor=None, branches=[branch], day=today - datetime.timedelta(days=1))
+    services_rect.warnings_store(actor=None, branches=[branch], day=today)  # the meeting held; no target (1 point, level 1) but flagged level 2
     assert [(row.computed_on, row.level) for row in warning_history(branch)] == [
         (today, 2), (today - datetime.timedelta(days=1), 3)]
     services.flag_clear(actor=None, flag=world.party["tdw"]["flag"], cleared_on=today)
-    warnings.compute([branch], today)
+    services_rect.warnings_store(actor=None, branches=[branch], day=today)
     assert Warning.objects.filter(branch=branch, computed_on=today).count() == 1
     assert [row.level for row in warning_history(branch)] == [1, 3]  # today 1 (the flag gone), yesterday 3
+
+
+def test_the_nightly_job_reaches_the_dashboard_it_changes(world):
+    """`minxin party-warnings` stores its rows with their event, so the stored dashboard numbers
+    count the newly weak branch at once, not after the next full count."""
+    county, year = Region.objects.get(code="520627000000"), timezone.localdate().year
+    admin = world.users["county_admin"]
+    before = region_summary(user=admin, region=county, year=year).totals["party.weak"]
+    services.flag_raise(actor=None, branch=_branch(world, "gz"), level=5, reason="信访苗头", raised_on=timezone.localdate())
+    assert region_summary(user=admin, region=county, year=year).totals["party.weak"] == before  # no warning row yet
+    call_command("party-warnings", stdout=io.StringIO())
+    assert region_summary(user=admin, region=county, year=year).totals["party.weak"] == before + 1
+    event = AuditEvent.objects.filter(action="party.warnings").latest("id")
+    assert event.actor is None and event.after == {"branches": 2, "warned": event.after["warned"]}
+    assert event.region_code == "520627000000"  # the two townships' branches: the county holds them
+
+
+def test_each_batch_is_stored_with_its_own_event(world):
+    branches = [_branch(world, "tdw"), _branch(world, "gz")]
+    last = AuditEvent.objects.latest("id").id
+    services_rect.warnings_store(actor=None, branches=branches, day=timezone.localdate(), batch=1)
+    events = AuditEvent.objects.filter(action="party.warnings", id__gt=last).order_by("id")
+    assert [(event.region_code, event.after["branches"]) for event in events] == [
+        (branch.village_id, 1) for branch in branches]

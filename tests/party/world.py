@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from minxin.party import services, services_case, services_rect, warnings
+from minxin.party import services, services_case, services_rect
 from minxin.party.models import Step
 from minxin.registry import services as registry
 from tests.world import make_id_number
@@ -56,7 +56,7 @@ def add_party(world) -> None:
         survey = services.survey_record(actor=None, branch=branch, held_on=today, respondents=40, satisfied=30,
                                         dissatisfied=4)
         flag = services.flag_raise(actor=None, branch=branch, level=2, reason=f"{marker}信访苗头", raised_on=today)
-        warnings.compute([branch], today)
+        services_rect.warnings_store(actor=None, branches=[branch], day=today)
         rect = services_rect.rectification_list(actor=None, branch=branch, year=today.year, listed_on=today,
                                                 reasons=f"{marker}组织涣散", leader="县委副书记", unit=world.units[side])
         item = services_rect.item_add(actor=None, rect=rect, problem=f"{marker}整改问题", measure="选优配强",

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from minxin.party import warnings
+from minxin.party import services_rect
 from minxin.party.models import Branch
 
 
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--date {date!r} is not a date (YYYY-MM-DD)") from None
         branches = Branch.objects.select_related("village").order_by("village__code")
-        warned = warnings.compute(branches, day)
+        warned = services_rect.warnings_store(actor=None, branches=branches, day=day)
         self.stdout.write(self.style.SUCCESS(f"{day}: {branches.count()} branches, {warned} under a warning."))
