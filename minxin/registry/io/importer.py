@@ -299,7 +299,7 @@ def _check_against_registry(checked, existing, actor) -> None:
         if current is not None and household.village_code and current["village_id"] != household.village_code:
             first = household.rows[0]
             if visible_villages is None or visible_villages(current["village_id"]):
-                reason = _("户编号 %(number)s 已登记在另一个村（区划代码 %(code)s）；迁户请在户页面办理。") % {
+                reason = _("户编号 %(number)s 已登记在另一个村（区划代码 %(code)s），不能重复使用；请核对户编号。") % {
                     "number": number, "code": current["village_id"]}
             else:
                 reason = _("户编号 %(number)s 已被使用（不在您的管辖范围内）。") % {"number": number}
@@ -317,7 +317,7 @@ def _check_against_registry(checked, existing, actor) -> None:
                 continue
             elsewhere.append(file_row.member.id_number)
             if visible_villages is None or visible_villages(other_village):
-                reason = _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户，迁户请在户页面办理。") % {
+                reason = _("此人已登记在另一户（户编号 %(other)s）；一人只能属于一户：如已迁入本户，请先在原户页面将其移出（注明原因）再导入。") % {
                     "other": other_number}
             else:  # where a person outside the scope lives is not disclosed
                 reason = _("此人已登记在其他户（不在您的管辖范围内）；一人只能属于一户。")
