@@ -2,7 +2,20 @@
 
 Each has a machine-readable `code` (for the API's error body), a message in Chinese for the user,
 and optionally the form `field` it concerns and `details` (e.g. one entry per bad row).
+An import's bad rows are Problems.
 """
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Problem:
+    """One refused row of a file: its number, the column, the value as given and the reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
 
 
 class DomainError(Exception):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minxin.core.audit import audit_record
+from minxin.core.errors import Problem
 from minxin.regions import codes, data
 from minxin.regions.models import Region
 
@@ -27,14 +28,6 @@ _HEADERS = {
 _YES, _NO = ("是", "1", "true", "yes", "y"), ("否", "0", "false", "no", "n", "")
 _TOWNSHIP_KINDS = {"subdistrict": Region.Kind.SUBDISTRICT, "town": Region.Kind.TOWN, "township": Region.Kind.TOWNSHIP}
 _NAME_MAX: int = Region._meta.get_field("name").max_length or 64
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    value: str
-    reason: str
 
 
 @dataclass

@@ -9,20 +9,12 @@ from itertools import chain, islice, repeat
 
 from django.utils.translation import gettext as _
 
+from minxin.core.errors import Problem
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.registry.io import layout, template
 from minxin.registry.io.normalize import clean, vocabulary
 from minxin.registry.io.rows import Parser
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    value: str
-    reason: str
-
 
 # The member columns a row keeps once its household columns are merged into its household.
 MEMBER_KEYS = ("name", "relation", "ethnicity", "education", "school_status", "health", "labour", "migrant",
