@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export MINXIN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup run test lint test-sqlite test-postgres test-browser bench clean
+.PHONY: setup install run test lint test-sqlite test-postgres test-browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ minxin/static/vendor/.copied: node_modules/.package-lock.json scripts/vendor_ass
 setup: $(VENV)/.installed minxin/static/vendor/.copied
 	mkdir -p var/staticfiles
 	$(BIN)/minxin migrate --noinput -v0
+
+# A server's installation (docs/operations.md): the application and its assets without the test
+# tools, and no database touched — the operator migrates it with the production environment.
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	$(MAKE) minxin/static/vendor/.copied
 
 # The background worker (imports, documents) runs beside the server and stops with it.
 run: setup

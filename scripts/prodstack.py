@@ -150,7 +150,8 @@ class Stack:
         self.processes.append((name, process))
 
     def start(self) -> None:
-        self._start("gunicorn", str(BIN / "gunicorn"), "minxin.wsgi", "-w", str(self.gunicorn_workers),
+        self._start("gunicorn", str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "minxin.wsgi",
+                    "-w", str(self.gunicorn_workers),
                     "-b", f"127.0.0.1:{self.ports['app']}", "--timeout", "120")
         self._start("worker", str(BIN / "minxin"), "worker", "--interval", "1")
         self._start("nginx", "nginx", "-c", str(self.work / "nginx.conf"), "-g", "daemon off;")

@@ -214,7 +214,9 @@ def smoke(stack: Stack) -> None:
         found = ID_NUMBER.search(REQUEST_ID.sub("", log))
         check(not found, f"the {name} log holds an ID number: {found and found.group()[:6]}…")
         check(request_id in log, f"the {name} log lacks the reveal's request id")
-    lines = [json.loads(line) for line in app_log.splitlines() if line.startswith("{")]
+    plain = [line for line in app_log.splitlines() if line and not line.startswith("{")]
+    check(not plain, f"gunicorn's log has lines that are not JSON: {plain[:3]}")
+    lines = [json.loads(line) for line in app_log.splitlines()]
     check(any(line.get("request_id") == request_id and line.get("path", "").endswith("/reveal/") for line in lines),
           "no JSON request line for the reveal")
     stack.alive()

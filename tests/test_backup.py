@@ -50,3 +50,31 @@ def test_restore_without_a_terminal_and_without_yes_says_what_to_do(tmp_path):
                             env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "--yes" in result.stderr and "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(("settings_dict", "args"), [
+    ({"NAME": "minxin", "HOST": "", "PORT": "", "USER": "minxin"}, ["--username", "minxin"]),  # the local socket
+    ({"NAME": "minxin", "HOST": "", "PORT": "", "USER": ""}, []),  # libpq's defaults: PGHOST, PGUSER, the OS user
+    ({"NAME": "minxin", "HOST": "db.example", "PORT": 5433, "USER": "app", "PASSWORD": "s3cret"},
+     ["--host", "db.example", "--port", "5433", "--username", "app"]),
+])
+def test_the_postgresql_tools_connect_as_the_application_does(settings_dict, args):
+    """pg_dump and pg_restore are given only what DATABASE_URL says: without a host, libpq's own
+    default (the local socket, peer authentication) as for the application, never 127.0.0.1."""
+    from minxin.core.backup import _pg_env
+
+    given, env = _pg_env(settings_dict)
+    assert given == args
+    assert env.get("PGPASSWORD") == settings_dict.get("PASSWORD", os.environ.get("PGPASSWORD"))
+
+
+def test_a_backup_that_fails_says_why_and_leaves_no_file(tmp_path):
+    """A server that does not answer: the tool's own message (or that it is missing), exit 1, no
+    traceback, and no empty file that could pass for a backup."""
+    target = tmp_path / "minxin.bak"
+    env = {**os.environ, "DATABASE_URL": "postgresql://minxin@127.0.0.1:1/minxin", "MINXIN_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "minxin.cli", "backup", str(target)], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert "pg_dump" in result.stderr
+    assert not target.exists()

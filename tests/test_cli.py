@@ -73,6 +73,17 @@ def test_create_user_with_a_role_that_does_not_fit_the_scope():
     assert not User.objects.filter(username="someone").exists()
 
 
+def test_create_user_asks_for_the_password_twice(monkeypatch):
+    region_seed_county()
+    answers = iter([STRONG, STRONG + "x", STRONG, STRONG])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    with pytest.raises(CommandError, match="differ"):
+        run("create-user", "someone", role="county_admin", scope="520627")
+    assert not User.objects.filter(username="someone").exists()
+    run("create-user", "someone", role="county_admin", scope="520627")
+    assert User.objects.get(username="someone").check_password(STRONG)
+
+
 def test_create_user_with_an_unknown_role():
     region_seed_county()
     with pytest.raises(CommandError):

@@ -46,7 +46,10 @@ def test_the_install_steps_of_the_operations_guide_leave_an_administrator_who_ca
     guide = (ROOT / "docs" / "operations.md").read_text()
     block = guide.split("## Production stack", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [part.strip() for line in block.splitlines() for part in line.split("#", 1)[0].split("&&")]
-    steps = [shlex.split(command)[1:] for command in commands if command.startswith(".venv/bin/minxin ")]
+    steps = [shlex.split(command.split(".venv/bin/minxin ", 1)[1]) for command in commands
+             if ".venv/bin/minxin " in command]
+    assert all(command.startswith("runuser -u minxin -- deploy/run ") for command in commands
+               if ".venv/bin/minxin " in command)  # as the service user, with the environment file
     names = [step[0] for step in steps]
     assert names.index("load-regions") < names.index("create-user")
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": STRONG)

@@ -24,12 +24,26 @@ class BackupError(RuntimeError):
 
 
 def _pg_env(settings_dict: dict) -> tuple[list[str], dict]:
-    args = ["--host", settings_dict.get("HOST") or "127.0.0.1", "--port", str(settings_dict.get("PORT") or 5432),
-            "--username", settings_dict.get("USER") or "postgres"]
+    """pg_dump's and pg_restore's connection: the application's own. What DATABASE_URL leaves out is
+    left to libpq as it is for the application (`postgresql://minxin@/minxin`: the local socket,
+    peer authentication, or PGHOST and PGPORT when set)."""
+    args = []
+    for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+        if settings_dict.get(key):
+            args += [option, str(settings_dict[key])]
     env = dict(os.environ)
     if settings_dict.get("PASSWORD"):
         env["PGPASSWORD"] = settings_dict["PASSWORD"]
     return args, env
+
+
+def _run(command: list[str], env: dict) -> None:
+    """Run a PostgreSQL tool; its own message (not a traceback) when it fails. Never asks for a
+    password: a connection that needs one it was not given fails at once."""
+    result = subprocess.run([*command[:1], "--no-password", *command[1:]], env=env, stdin=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    if result.returncode:
+        raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip() or result.returncode}")
 
 
 def _require_tool(name: str) -> str:
@@ -53,10 +67,15 @@ def _owner_only(path: Path) -> Iterator[None]:
 
 
 def backup(path: Path) -> Path:
+    """Write the copy to `path`; a failed copy leaves no file behind."""
     settings_dict = connection.settings_dict
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _owner_only(path):
-        _write(path, settings_dict)
+    try:
+        with _owner_only(path):
+            _write(path, settings_dict)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -70,8 +89,8 @@ def _write(path: Path, settings_dict: dict) -> None:
         target.close()
     else:
         args, env = _pg_env(settings_dict)
-        subprocess.run([_require_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(path),
-                        settings_dict["NAME"]], check=True, env=env)
+        _run([_require_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(path),
+              settings_dict["NAME"]], env)
 
 
 def restore(path: Path) -> None:
@@ -99,5 +118,5 @@ def restore(path: Path) -> None:
     else:
         args, env = _pg_env(settings_dict)
         connection.close()
-        subprocess.run([_require_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner",
-                        "--single-transaction", "--dbname", settings_dict["NAME"], str(path)], check=True, env=env)
+        _run([_require_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner",
+              "--single-transaction", "--dbname", settings_dict["NAME"], str(path)], env)

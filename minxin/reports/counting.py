@@ -152,13 +152,13 @@ def _add(total: Counted, key: str, group: str, value: int, months: list[int] | N
 
 
 def count_everything(year: int | None = None) -> int:
-    """Count every county's figures again in full (`minxin count-figures`); returns how many units (the
-    counties, and the prefectures and provinces for the records under their own codes)."""
+    """Count every county's figures again in full (`minxin count-figures`), and those of the records
+    under the prefectures' and provinces' own codes; returns how many counties."""
     year = year or timezone.localdate().year
     above = Region.objects.filter(level__in=[codes.PROVINCE, codes.PREFECTURE, codes.COUNTY])
     every = sorted({code[:6] for code in above.values_list("code", flat=True)})
     _up_to_date(_plans(every, year, force=True), "", year)
-    return len(every)
+    return sum(1 for unit in every if codes.level_of(unit.ljust(12, "0")) == codes.COUNTY)
 
 
 def units(region: Region) -> list[str]:

@@ -405,6 +405,15 @@ def test_the_nightly_count_on_a_database_without_regions_counts_nothing():
     assert not TallyState.objects.exists()
 
 
+@pytest.mark.django_db
+def test_the_nightly_count_names_the_counties_it_counted(world):
+    """One county's installation: one county, not its province and prefecture as well."""
+    out = io.StringIO()
+    call_command("count-figures", stdout=out)
+    assert "Counted the figures of 1 counties" in out.getvalue()
+    assert TallyState.objects.filter(unit="520627").exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_count_in_full_spread_over_connections_of_its_own_gives_the_same_numbers(small_prefecture, monkeypatch):
     """On PostgreSQL, outside a transaction, a count in full runs its queries on two more connections

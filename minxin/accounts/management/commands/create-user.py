@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Sending unit {sending_unit!r} does not exist.")
         if password is None:
             password = getpass.getpass("Password: ")
+            if getpass.getpass("Password (again): ") != password:
+                raise CommandError("The two passwords differ; nothing was created.")
         try:
             user = services.user_create(actor=None, username=username, role=role, scope=region, password=password,
                                         full_name=full_name, phone=phone, sending_unit=unit)

@@ -20,5 +20,6 @@ class Command(BaseCommand):
         if year is not None and not 2000 <= year <= timezone.localdate().year:
             raise CommandError(f"--year must be between 2000 and {timezone.localdate().year}, not {year}.")
         started = time.perf_counter()
-        units = count_everything(year)
-        self.stdout.write(f"Counted the figures of {units} counties (and the regions above them) in {time.perf_counter() - started:.1f} s.")
+        counties = count_everything(year)
+        self.stdout.write(f"Counted the figures of {counties} counties (and the regions above them) "
+                          f"in {time.perf_counter() - started:.1f} s.")
