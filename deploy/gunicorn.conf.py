@@ -13,7 +13,9 @@ if os.environ.get("LOG_FORMAT") == "json":
                                 "rename_fields": {"levelname": "level", "name": "logger"}}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
                                  "stream": "ext://sys.stderr"}},
+        # No access lines: they carry the query string (a search by ID number); the application's
+        # own request line (minxin.request) names the path only, with the request id.
         "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-                    "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+                    "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False}},
         "root": {"handlers": [], "level": "WARNING"},
     }

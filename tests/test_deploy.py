@@ -1,17 +1,13 @@
 """`minxin check --deploy` is clean with exactly the production environment docs/operations.md documents;
 what may be cached (Cache-Control) is decided by the response, not by the proxy."""
 
-import base64
 import os
 import re
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from minxin.core.sealing import new_key_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,8 +19,13 @@ def documented_environment() -> dict:
     pairs = dict(line.split("=", 1) for line in block.group(1).splitlines() if line.strip())
     for name in ("SECRET_KEY", "MINXIN_IDENTIFIER_KEYS", "MINXIN_LOOKUP_KEY"):
         assert pairs[name].startswith("<")  # a placeholder, never a real key in the docs
-    return {**pairs, "SECRET_KEY": secrets.token_urlsafe(50), "MINXIN_IDENTIFIER_KEYS": new_key_entry("k1"),
-            "MINXIN_LOOKUP_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+        # replaced by what the placeholder's own command prints, as the guide says
+        command = re.fullmatch(r'<[^<>]*python3 -c "(.*)">', pairs[name])
+        assert command, pairs[name]
+        pairs[name] = subprocess.run([sys.executable, "-c", command.group(1)], capture_output=True, text=True,
+                                     check=True, timeout=30).stdout.strip()
+    assert pairs["MINXIN_IDENTIFIER_KEYS"].startswith("k1:") and len(pairs["SECRET_KEY"]) >= 50
+    return pairs
 
 
 def _check_deploy(tmp_path, environment: dict) -> subprocess.CompletedProcess:

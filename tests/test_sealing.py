@@ -306,6 +306,33 @@ def test_the_audit_log_keeps_an_id_number_by_its_area_code_only(world):
 
 
 @pytest.mark.django_db
+def test_rotate_key_check_tries_every_value_against_the_keys_and_writes_nothing(world, settings):
+    """What a restored backup's test runs: every value opens and its digest is the lookup key's —
+    and with the wrong lookup key, or without the key that sealed them, it says so and exits 1."""
+    import io
+
+    from django.core.management.base import CommandError
+
+    member = world.registry["tdw"]["member"]
+    stored, events = _stored(Member, member.pk, "id_number"), AuditEvent.objects.count()
+    out = io.StringIO()
+    call_command("rotate-key", "--check", stdout=out)
+    assert "Every value opens" in out.getvalue()
+    assert re.search(r"registry\.Member\.id_number: k1 \d+; 0 do not open, 0 digests differ", out.getvalue())
+    original = settings.MINXIN_LOOKUP_KEY
+    settings.MINXIN_LOOKUP_KEY = sealing.base64.urlsafe_b64encode(os.urandom(32)).decode()
+    with pytest.raises(CommandError, match="do not fit"):
+        call_command("rotate-key", "--check", stdout=io.StringIO())
+    settings.MINXIN_LOOKUP_KEY = original
+    settings.MINXIN_IDENTIFIER_KEYS = sealing.new_key_entry("k9")  # k1, which sealed everything, removed
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="do not fit"):
+        call_command("rotate-key", "--check", stdout=out)
+    assert re.search(r"registry\.Member\.id_number: k1 (\d+); \1 do not open", out.getvalue())
+    assert _stored(Member, member.pk, "id_number") == stored and AuditEvent.objects.count() == events
+
+
+@pytest.mark.django_db
 def test_rotate_key_refuses_bad_input_and_changes_nothing_when_a_key_is_missing(world, settings):
     from django.core.management.base import CommandError
 

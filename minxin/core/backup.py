@@ -31,7 +31,7 @@ def _pg_env(settings_dict: dict) -> tuple[list[str], dict]:
     for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if settings_dict.get(key):
             args += [option, str(settings_dict[key])]
-    env = dict(os.environ)
+    env = {**os.environ, "TZ": "UTC"}  # the archive's own time stamp in UTC, not Django's TIME_ZONE
     if settings_dict.get("PASSWORD"):
         env["PGPASSWORD"] = settings_dict["PASSWORD"]
     return args, env

@@ -131,6 +131,31 @@ def reseal(model: type[models.Model], field: SealedField, *, mode: str, chunk: i
                         digest_column=columns.get("digest"), tail_column=columns.get("tail"))
 
 
+def check_sealed(model: type[models.Model], field: SealedField, *, chunk: int = 5000) -> tuple[Counter, int, int]:
+    """Open every value of one sealed column and compute its digest anew, writing nothing (a
+    restored backup tried: `minxin rotate-key --check`). Returns how many values each key id seals,
+    how many cannot be opened (a key not configured, or an altered value) and how many digests differ
+    from the lookup key's (a row a search by the whole number would not find)."""
+    digest = next((f.name for f in model._meta.concrete_fields
+                   if isinstance(f, LookupField) and f.source == field.name and f.part == "digest"), None)
+    rows = model._base_manager.exclude(**{field.name: ""}).order_by("pk")
+    census: Counter = Counter()
+    unopened = wrong = 0
+    for value, stored in rows.values_list(field.name, digest or "pk").iterator(chunk):
+        if not sealing.is_sealed(value):
+            census[""] += 1  # still in clear
+            continue
+        census[sealing.key_id(value)] += 1
+        try:
+            clear = sealing.reveal(value, field.kind)
+        except sealing.SealError:
+            unopened += 1
+            continue
+        if digest and stored != sealing.digest(clear):
+            wrong += 1
+    return census, unopened, wrong
+
+
 def reseal_table(table: str, column: str, kind: str, *, mode: str, digest_column: str | None = None,
                  tail_column: str | None = None, chunk: int = 5000,
                  connection: Any = default_connection) -> tuple[int, Counter]:

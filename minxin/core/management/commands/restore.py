@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minxin.core import backup
+from minxin.core.models import WorkerBeat
 
 
 class Command(BaseCommand):
@@ -32,4 +33,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         # Cached figures are keyed by the audit log's newest id, which a restore can move back.
         cache.clear()
+        # The beats the backup held are of workers as they were then: /readyz waits for a live one's.
+        WorkerBeat.objects.all().delete()
         self.stdout.write(self.style.SUCCESS(f"Database restored from {path}"))

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from minxin.core import sealing
 from minxin.core.audit import audit_record
-from minxin.core.sealedfields import reseal, sealed_fields
+from minxin.core.sealedfields import check_sealed, reseal, sealed_fields
 
 
 class Command(BaseCommand):
@@ -16,15 +16,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--generate", metavar="ID",
                             help="only print a new key entry ID:KEY, to put first in MINXIN_IDENTIFIER_KEYS")
+        parser.add_argument("--check", action="store_true",
+                            help="write nothing: open every value and compute its digest anew (a restored backup "
+                                 "tried); exit 1 when a value does not open or a digest differs")
         parser.add_argument("--all", action="store_true",
                             help="re-seal every value, not only those under an older key (after a change of "
                                  "MINXIN_LOOKUP_KEY: the lookup digests are computed anew)")
 
-    def handle(self, *args: Any, generate: str | None, all: bool, **options: Any) -> None:  # noqa: A002
+    def handle(self, *args: Any, generate: str | None, check: bool, all: bool, **options: Any) -> None:  # noqa: A002
         if generate:
             if not generate.isalnum():
                 raise CommandError("A key id is letters and digits only (k2, 2027 …).")
             self.stdout.write(sealing.new_key_entry(generate))
+            return
+        if check:
+            self._check()
             return
         current = sealing.keys().current
         changed = 0
@@ -46,3 +52,16 @@ class Command(BaseCommand):
         if unused:  # every value is under the current key now
             self.stdout.write(f"No value is sealed under {', '.join(unused)} any more: it may be removed "
                               "from MINXIN_IDENTIFIER_KEYS.")
+
+    def _check(self) -> None:
+        failed = 0
+        for model, field in sealed_fields():
+            census, unopened, wrong = check_sealed(model, field)
+            keys = ", ".join(f"{key or 'in clear'} {count}" for key, count in sorted(census.items())) or "none"
+            self.stdout.write(f"{model._meta.label}.{field.name}: {keys}; {unopened} do not open, "
+                              f"{wrong} digests differ")
+            failed += unopened + wrong + census[""]
+        if failed:
+            raise CommandError(f"{failed} values are not sealed, not opened by MINXIN_IDENTIFIER_KEYS or not found "
+                               "by MINXIN_LOOKUP_KEY: the keys do not fit this database.")
+        self.stdout.write(self.style.SUCCESS("Every value opens under the configured keys and is found by its digest."))
