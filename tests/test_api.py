@@ -158,6 +158,36 @@ def test_missing_token_is_401_json(world, client):
         assert_error(client.get(url), 401, "unauthenticated")
 
 
+def test_a_fault_of_ours_is_a_500_in_the_error_format_and_logged_with_its_traceback(world, client, token,
+                                                                                    monkeypatch, caplog):
+    from minxin.regions import selectors as region_selectors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(region_selectors, "region_get", broken)
+    client.raise_request_exception = False
+    body = assert_error(client.get("/api/v1/regions/520627106", **bearer(token)), 500, "internal_error")
+    assert "a bug" not in str(body)
+    [record] = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert record.exc_info and record.exc_info[0] is RuntimeError
+
+
+def test_a_post_without_the_pages_csrf_token_is_told_what_to_do_in_chinese(world):
+    """A session's form or API call without this site's token: the app's 403 page or the API's JSON
+    error, in Chinese — not Django's page that speaks of DEBUG."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.users["tdw_admin"])
+    page = browser.post("/accounts/logout/")
+    assert page.status_code == 403 and "请刷新页面后重新提交" in page.content.decode()
+    assert "DEBUG" not in page.content.decode()
+    body = assert_error(browser.post("/api/v1/sync", {"records": []}, content_type="application/json"), 403,
+                        "csrf_failed")
+    assert "请刷新页面" in body["error"]["message"]
+
+
 def test_wrong_token_is_401_json(world, client, token):
     for header in (f"Bearer {token}x", "Bearer mx_nonsense", "Bearer ", f"Token {token}", token):
         response = client.get("/api/v1/cadres", HTTP_AUTHORIZATION=header)

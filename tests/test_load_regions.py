@@ -147,6 +147,12 @@ def test_unusable_files_exit_2_and_write_nothing(tmp_path, monkeypatch):
     assert not Region.objects.exists()  # not even the county: the file is read before anything is written
 
 
+def test_a_line_the_csv_module_cannot_read_is_refused_naming_it(tmp_path):
+    code, _out, err = load(sheet(tmp_path, HEADER + "520627106201,五七村,\n520627106202," + "长" * 200_000 + ",\n"))
+    assert code == 2 and "第 3 行无法按 CSV 读取" in err and "Traceback" not in err
+    assert not Region.objects.exists()
+
+
 def test_too_many_rows_are_refused_by_the_file_and_by_the_service(tmp_path, monkeypatch):
     monkeypatch.setattr(services_load, "MAX_ROWS", 2)
     code, _out, err = load(sheet(tmp_path, HEADER + "".join(f"5206271062{n:02d},村{n},\n" for n in range(1, 6))))

@@ -2,7 +2,9 @@
 {"error": {"code": "...", "message": "...", "details": [...]}}.
 """
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -102,7 +104,9 @@ def _bad_region(request, exc):
 
 @api.exception_handler(DomainError)
 def _domain(request, exc: DomainError):
-    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+    """A rule's refusal; one that concerns a field names it in `details`, as a 422's do."""
+    details = exc.details or ([{"field": exc.field, "message": exc.message}] if exc.field else [])
+    return error_response(request, exc.status, exc.code, exc.message, details)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -116,7 +120,28 @@ def _invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):  # a session's POST without the page's token
+        return error_response(request, 403, "csrf_failed",
+                              _("页面已过期，或请求不是从本系统的页面发出的。请刷新页面后重新提交。"))
     return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    """What Django itself answers 400 (or 413 for a body past its cap), in the API's format."""
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(request, 413, "too_large", _("请求内容过大。"))
+    return error_response(request, 400, "bad_request", _("请求有误。"))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    """A fault of ours: logged with its traceback as Django logs a 500, answered in the API's format."""
+    logging.getLogger("django.request").error("Internal Server Error: %s", request.path, exc_info=exc,
+                                              extra={"status_code": 500, "request": request})
+    response = error_response(request, 500, "internal_error", _("服务器出现意外错误，已记录；请联系系统管理员。"))
+    response._has_been_logged = True  # Django's own line for a 500 would repeat this one, without the traceback
+    return response
 
 
 def _register_routers() -> None:

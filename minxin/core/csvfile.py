@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
@@ -59,8 +60,23 @@ def read_csv(path: str, *, max_rows: int) -> tuple[str, Iterator[tuple[int, list
         raise UnreadableCsv(_("文件超过 %(max)d 行；请分成几个文件导入。") % {"max": max_rows})
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return encoding, ((index + 1, row) for index, row in enumerate(reader))
+    return encoding, _rows(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """The rows, numbered; a line the csv module cannot read (a cell longer than its limit, a stray
+    quote in strict mode) refuses the file naming the line, not a traceback."""
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):  # noqa: B007 - the number is read after a failure
+            yield number, row
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            reason = _("有一个单元格超过 %(n)d 个字符") % {"n": csv.field_size_limit()}
+        else:
+            reason = str(exc)
+        raise UnreadableCsv(_("第 %(line)d 行无法按 CSV 读取：%(reason)s。") % {"line": reader.line_num or number + 1,
+                                                                          "reason": reason}) from None
 
 
 def _read(path: str, encoding: str) -> str:

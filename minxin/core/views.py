@@ -17,21 +17,34 @@ def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     return render(request, template, status=status)
 
 
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    """The API's JSON error format (core.schemas), for what is refused before the API's own views."""
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)
+
+
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A request Django refused before any view ran. An API client gets the API's JSON error
-    format (core.schemas) — 413 for a body above DATA_UPLOAD_MAX_MEMORY_SIZE — a browser the page."""
+    format — 413 for a body above DATA_UPLOAD_MAX_MEMORY_SIZE — a browser the page."""
     if request.path.startswith("/api/"):
-        too_big = isinstance(exception, RequestDataTooBig)
-        message = _("请求内容过大。") if too_big else _("请求无效。")
-        return JsonResponse({"error": {"code": "too_large" if too_big else "bad_request", "message": str(message),
-                                       "details": []}}, status=413 if too_big else 400)
+        if isinstance(exception, RequestDataTooBig):
+            return _api_error(413, "too_large", _("请求内容过大。"))
+        return _api_error(400, "bad_request", _("请求无效。"))
     return _error(request, 400, "errors/400.html")
 
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 403, "errors/403.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without this site's CSRF token (a page kept open past its session, another site's
+    form): the app's own 403 page saying what to do, not Django's, which speaks of DEBUG."""
+    message = _("页面已过期，或请求不是从本系统的页面发出的。请刷新页面后重新提交。")
+    if request.path.startswith("/api/"):
+        return _api_error(403, "csrf_failed", message)
+    return render(request, "errors/403.html", {"message": message}, status=403)
 
 
 @requires_csrf_token

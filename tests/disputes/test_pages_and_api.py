@@ -179,6 +179,12 @@ def test_the_api_files_a_case_refuses_a_step_out_of_order_and_lists_in_scope(wor
                                                "parties": [{"side": "first", "name": "甲"}]},
                           content_type="application/json")
     assert outside.status_code == 404
+    bad_choice = client.post("/api/v1/disputes", {
+        "village": world.village("tdw").code, "title": "x", "summary": "x", "intake": "active", "category": "家务事",
+        "risk": "blue", "arose_on": str(_ago(1)), "reported_on": str(_ago(1)), "parties": [{"side": "first", "name": "甲"}]},
+        content_type="application/json")
+    assert bad_choice.status_code == 400
+    assert bad_choice.json()["error"]["details"] == [{"field": "category", "message": bad_choice.json()["error"]["message"]}]
     petition = client.post("/api/v1/petitions", {
         "region": world.village("tdw").code, "petitioner": "王", "channel": "online", "nature": "suggestion",
         "title": "API信访", "content": "建议", "received_on": str(_ago(0))}, content_type="application/json")

@@ -10,7 +10,7 @@ from minxin.core.models import AuditEvent
 from minxin.registry.io import importer
 from minxin.registry.models import Helper, Household, Member, Registration
 from minxin.registry.services_io import household_import
-from tests.registry.conftest import HEADER, family, person_row
+from tests.registry.conftest import HEADER, family, person_row, write_csv
 from tests.sealed import plain
 from tests.world import make_id_number
 
@@ -65,6 +65,14 @@ def test_csv_encodings_are_detected(world, sheet, encoding):
     outcome = run(sheet(family(), encoding=encoding))
     assert outcome.exit_code == 0, outcome.problems
     assert Member.objects.filter(name="张小明").exists()
+
+
+def test_a_csv_with_a_cell_past_the_csv_modules_limit_is_refused_naming_its_line(world, tmp_path):
+    rows = family()
+    rows[1][HEADER.index("姓名")] = "长" * 200_000
+    outcome = run(write_csv(tmp_path / "long.csv", rows))
+    assert outcome.exit_code == 2 and "第 3 行无法按 CSV 读取：有一个单元格超过 131072 个字符" in outcome.message
+    assert not Household.objects.filter(number="H0001").exists()
 
 
 def test_xlsx_with_numbers_stored_as_floats_and_formulas_taken_as_values(world, sheet):
@@ -257,6 +265,48 @@ def test_an_import_confirms_whole_id_numbers_only_within_the_check_limit_and_log
     assert any("已登记" in reason for reason in reasons(one))
     [hit] = AuditEvent.objects.filter(action="search.identifier.match", actor=clerk)
     assert hit.after == {"term": "*" * 14 + guesses[0][-4:]}
+
+
+def _guess(real: str) -> str:
+    """Another valid ID number that masks like `real`: its area code and last four, another birth date."""
+    from stdnum.cn import ric
+
+    for month in range(1, 13):
+        for day in range(1, 29):
+            candidate = f"{real[:6]}1959{month:02d}{day:02d}{real[14:]}"
+            if ric.calc_check_digit(candidate[:17] + "0") == candidate[17]:
+                return candidate
+    raise AssertionError("no guess")
+
+
+def test_guesses_of_a_households_masked_numbers_count_as_checks_and_are_logged(world, sheet, settings):
+    """A clerk (no right to reveal) who adds to a household of the registry a number, or gives it a
+    phone, that looks like one it holds when masked, and reads whether the dry run counts the row
+    new or unchanged, is checking the hidden digits: each such row counts against the ID-check limit
+    and is logged. The household's own rows, and a newborn, are no guesses."""
+    from minxin.core.errors import RateLimited
+    from minxin.core.masking import search_log_term
+
+    run(sheet(family()))  # H0001 of 五七村: three people, the phone 13912345678
+    clerk, admin = world.users["tdw_clerk"], world.users["county_admin"]
+    events = AuditEvent.objects.filter(action="search.identifier.match")
+    settings.MINXIN_ID_CHECK_LIMIT = 20
+    newborn = person_row("H0001", "张小宝", make_id_number("20240101", 77), "之孙子")
+    assert run(sheet([*family(), newborn]), actor=clerk, dry_run=True).exit_code == 0
+    assert not events.exists()
+
+    rows = family()
+    head = rows[0][HEADER.index("证件号码")]
+    rows[0][HEADER.index("联系电话")] = "13900005678"
+    rows.append(person_row("H0001", "猜", _guess(head), "其他"))
+    run(sheet(rows), actor=clerk, dry_run=True)
+    assert sorted(event.after["term"] for event in events.filter(actor=clerk)) == sorted(
+        [search_log_term(_guess(head)), search_log_term("13900005678")])
+    settings.MINXIN_ID_CHECK_LIMIT = 2  # the two guesses above used it up
+    with pytest.raises(RateLimited):
+        run(sheet(rows), actor=clerk, dry_run=True)
+    run(sheet(rows), actor=admin, dry_run=True)  # a role that may reveal is not counted
+    assert not events.filter(actor=admin).exists()
 
 
 def test_new_households_beside_a_person_registered_already_are_written_after_a_careful_comparison(world, sheet,

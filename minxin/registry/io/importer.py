@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from minxin.cadres.models import Assignment, UnitStaff
 from minxin.core import sealing
 from minxin.core.audit import audit_event
-from minxin.core.identifiers import mask_id_number
+from minxin.core.identifiers import mask_id_number, mask_id_number_text, mask_phone, mask_phone_text
+from minxin.core.masking import may_reveal
 from minxin.core.models import AuditEvent
 from minxin.core.pinyin import pinyin_key
 from minxin.core.presealing import Presealed
@@ -291,9 +292,12 @@ def _load_existing(checked, actor, *, unseen_people: bool = False) -> Existing:
 def _check_against_registry(checked, existing, actor) -> None:
     """The sheet's rows against the registry. Each person found in another household is refused, and
     for a role that may not reveal that refusal confirms a whole ID number: like a typed check, it
-    counts against the ID-check limit (past it the import is refused, naming no row) and is logged."""
+    counts against the ID-check limit (past it the import is refused, naming no row) and is logged.
+    So does each guess (_guesses): a number or phone the household does not hold, shown by the
+    same mask as one it holds — whether the plan then counts a row new, updated or unchanged would
+    tell the hidden digits of the stored one."""
     visible_villages = None if actor is None else actor.in_scope
-    elsewhere: list[str] = []
+    elsewhere: list[str] = _guesses(checked, existing) if actor is not None and not may_reveal(actor) else []
     for number, household in checked.households.items():
         current = existing.households.get(number)
         if current is not None and household.village_code and current["village_id"] != household.village_code:
@@ -330,6 +334,28 @@ def _check_against_registry(checked, existing, actor) -> None:
                                     % {"tail": mask_id_number(person.sealed)[-4:]}, number)
     check_identifiers(actor=actor, count=len(elsewhere))
     log_identifier_matches(actor=actor, numbers=elsewhere)
+
+
+def _guesses(checked, existing) -> list[str]:
+    """The sheet's ID numbers and phones that differ from what a household of the registry holds but
+    look the same masked (the area code and last four; a phone's first three and last four): what
+    only someone guessing a masked number's hidden digits writes. A sheet of the registry's own
+    numbers, or of a newborn's, holds none; the masks are opened only for households with such a row."""
+    guesses = []
+    for number, household in checked.households.items():
+        current = existing.households.get(number)
+        if current is None:
+            continue
+        phone = household.values.get("phone") or ""
+        if phone and current["phone"] and not sealing.same_value(current["phone"], phone) \
+                and mask_phone_text(phone) == mask_phone(current["phone"]):
+            guesses.append(phone)
+        unmatched = [row.member.id_number for row in household.rows if row.person is not None
+                     and existing.members_by_id.get(row.member.id_number) is None]
+        if unmatched:
+            masks = {mask_id_number(person.sealed) for person in existing.members_of.get(current["id"], [])}
+            guesses += [id_number for id_number in unmatched if mask_id_number_text(id_number) in masks]
+    return guesses
 
 
 # --- the plan ----------------------------------------------------------------------------------------

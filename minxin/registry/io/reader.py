@@ -302,4 +302,12 @@ def _csv(path: str) -> Sheet:
         encoding, rows = read_csv(path, max_rows=settings.MINXIN_IMPORT_MAX_ROWS)
     except UnreadableCsv as exc:
         raise UnusableFile(str(exc)) from None
-    return Sheet(kind="csv", rows=rows, encoding=encoding)
+    return Sheet(kind="csv", rows=_unusable_if_unreadable(rows), encoding=encoding)
+
+
+def _unusable_if_unreadable(rows: Iterator) -> Iterator:
+    """A line found unreadable while the rows stream in refuses the file, as one found before."""
+    try:
+        yield from rows
+    except UnreadableCsv as exc:
+        raise UnusableFile(str(exc)) from None

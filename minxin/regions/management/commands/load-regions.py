@@ -42,7 +42,7 @@ class Command(BaseCommand):
         try:
             if os.path.getsize(file) > services_load.MAX_FILE_BYTES:
                 self._unusable(f"{file}: larger than {services_load.MAX_FILE_BYTES // 1024 // 1024} MB; a division list is far smaller.")
-            return read_csv(file, max_rows=services_load.MAX_ROWS)[1]
+            return list(read_csv(file, max_rows=services_load.MAX_ROWS)[1])  # read whole: a bad line refuses before any write
         except OSError as exc:
             self._unusable(f"{file}: {exc.strerror}")
         except UnreadableCsv as exc:
