@@ -1,6 +1,7 @@
 """Scoped reads of the assessment module: every query starts from `visible_to(user)`."""
 
 import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,13 +33,14 @@ from minxin.assessment.models import (
 )
 from minxin.assessment.window import parse_quarter
 from minxin.core import guards
-from minxin.core.errors import DomainError
+from minxin.core.errors import DomainError, Unavailable
 from minxin.core.scoping import scope_q
 from minxin.regions import codes
 from minxin.regions.models import Region
 from minxin.regions.selectors import counties_q, home_county
 
 can_view, require_view = guards.read_gate(roles.VIEW_ASSESSMENT)  # every read of the module that takes a user checks it
+logger = logging.getLogger(__name__)
 
 
 # --- scheme and periods ----------------------------------------------------------------------
@@ -185,16 +187,31 @@ def score_evidence(*, user: User, score: IndicatorScore) -> tuple[list[EvidenceI
     records = ind.evidence(result.cadre_id, result.village_code, window)
     # An indicator may answer one queryset or several (e.g. days present: visits, meetings, calls…).
     querysets = records if isinstance(records, list | tuple) else [records]
-    objects, count = [], 0
-    for qs in querysets:
-        qs = qs.filter(scope_q(user, qs.model.scope_field))
-        count += qs.count()
-        objects.extend(qs[:EVIDENCE_LIMIT])
+    objects: list[Any] = []
+    count = 0
+    for found in querysets:
+        visible = _visible(found, user, ind)
+        count += visible.count()
+        objects.extend(visible[:EVIDENCE_LIMIT])
     items = [EvidenceItem(_when(_attr(obj, ind.evidence_date) or _attr(obj, "start_date")), str(obj),
                           ind.evidence_url(obj) if ind.evidence_url else "",
                           str(obj._meta.verbose_name)) for obj in objects]
     items.sort(key=lambda item: (item.when is None, item.when))
     return items[:EVIDENCE_LIMIT], count
+
+
+def _visible(qs: QuerySet, user: User, ind: registry.Indicator) -> QuerySet:
+    """The evidence rows inside the user's scope: by the model's own rule (`visible_to`: e.g. study
+    sessions through their attendees), else its `scope_field`. Rows whose region nothing names are
+    never shown (503, logged)."""
+    if hasattr(qs, "visible_to"):
+        return qs.visible_to(user)
+    field = getattr(qs.model, "scope_field", "")
+    if not field:
+        logger.error("Indicator %s: evidence of %s names no region (visible_to or scope_field)",
+                     ind.code, qs.model._meta.label)
+        raise Unavailable("evidence_unscoped", _("此项得分的依据记录暂时无法显示，请联系系统管理员。"))
+    return qs.filter(scope_q(user, field))
 
 
 def _when(value: Any) -> datetime.date:

@@ -15,6 +15,9 @@ An automatic indicator provides two functions:
   were made in the village), and the indicator's weight is then shared out over the others.
 - `evidence(cadre_id, village_code, window) -> QuerySet | list` — the records behind one cadre's
   value, each shown with its date (`evidence_date` attribute) and a link (`evidence_url`).
+
+The evidence is shown only inside the reader's scope (assessment.selectors.score_evidence): by the
+model's own `visible_to` or its `scope_field`; a model naming neither cannot be evidence.
 """
 
 from collections.abc import Callable

@@ -16,6 +16,8 @@ FEN = Decimal("0.01")
 class Registration(TimeStampedModel):
     """建档立卡: present only for registered (poor) households."""
 
+    scope_field = "household__village__code"
+
     household = models.OneToOneField(Household, verbose_name=_("户"), on_delete=models.CASCADE,
                                      related_name="registration")
     year = models.PositiveSmallIntegerField(_("建档立卡年度"), null=True, blank=True)
@@ -46,6 +48,8 @@ class Registration(TimeStampedModel):
 
 class Income(TimeStampedModel):
     """A household's income of one year by kind, in yuan exact to the fen."""
+
+    scope_field = "household__village__code"
 
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="incomes")
     year = models.PositiveSmallIntegerField(_("年度"))
