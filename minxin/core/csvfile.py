@@ -45,9 +45,12 @@ def read_csv(path: str, *, max_rows: int) -> tuple[str, Iterator[tuple[int, list
     head, of an unknown encoding, or of more than `max_rows` lines is refused."""
     with open(path, "rb") as handle:
         sample = handle.read(_SAMPLE)
-    if b"\x00" in sample[:4096]:
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text" (tabs)
+        encoding = "utf-16"
+    elif b"\x00" in sample[:4096]:
         raise UnreadableCsv(_("这不是文本格式的 CSV 文件。"))
-    encoding = detect_encoding(sample)
+    else:
+        encoding = detect_encoding(sample)
     try:
         text = _read(path, encoding)
     except UnicodeDecodeError:

@@ -60,7 +60,7 @@ def test_changed_rows_update_by_id_number_and_household_number(world, sheet):
     assert household.has_dibao and household.version == 2
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
 def test_csv_encodings_are_detected(world, sheet, encoding):
     outcome = run(sheet(family(), encoding=encoding))
     assert outcome.exit_code == 0, outcome.problems

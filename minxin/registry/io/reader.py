@@ -243,7 +243,8 @@ class _Loader:
 
 
 def _unreadable(reason: str) -> UnusableFile:
-    return UnusableFile(_("无法读取该 Excel 文件：%(error)s") % {"error": reason[:200]})
+    return UnusableFile(_("无法读取该 Excel 文件：文件已损坏，或不是真正的 Excel 文件。请用 Excel 打开后另存为 .xlsx "
+                          "再导入。（读取程序的原话：%(error)s）") % {"error": reason[:200]})
 
 
 def _workbook(loader: _Loader) -> Sheet:
