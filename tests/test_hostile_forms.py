@@ -6,19 +6,23 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from minxin.accounts.models import ApiToken
 from minxin.assessment import services as assessment
 from minxin.assessment.models import Period, Scheme
 from minxin.assessment.window import parse_quarter
 from minxin.cadres import services as cadres
-from minxin.cadres.models import LeaveRequest
+from minxin.cadres.models import LeaveRequest, StudySession
 from minxin.core.errors import DomainError
+from minxin.core.forms import ModelFieldsForm, ModelMultipleChoiceField
 from minxin.core.params import id_param, is_digits, month_param, year_param
+from minxin.party.models import Event, Step
 from minxin.registry.io.rows import RowError, parse_group
-from minxin.registry.models import Member
+from minxin.registry.models import Helper, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +129,87 @@ def test_a_member_abroad_thirteen_months_or_a_helper_named_at_length_is_a_form_e
                        {"version": household.version, "names": "长" * 65})
     assert page.status_code == 200 and "64" in page.content.decode()
     assert not household.helpers.filter(name="长" * 65).exists()
+
+
+# Ids a 64-bit key column cannot hold (one past each end, and far past), and an id that is no number.
+BAD_IDS = [str(2**63), "99999999999999999999", str(-(2**63) - 1), "-99999999999999999999", "abc"]
+
+
+def _study(world):
+    own = world.cadres["tdw"][0]  # the cadre's own record: its one choice
+    return ("tdw_cadre", reverse("cadres:study-new"), "attendees", [own.pk], StudySession.objects.count,
+            {"title": "越界学习", "kind": "consult", "held_on": timezone.localdate().isoformat(), "hours": "2",
+             "organiser": "", "note": ""})
+
+
+def _helpers(world, field):
+    household = world.registry["tdw"]["household"]
+    cadre = world.cadres["tdw"][0]
+    return ("tdw_admin", reverse("registry:helpers-edit", args=[household.pk]), field,
+            [cadre.pk] if field == "cadres" else [], Helper.objects.count, {"version": household.version, "names": ""})
+
+
+def _event(world):
+    party = world.party["tdw"]
+    return ("tdw_admin", reverse("party:event-new", args=[party["branch"].pk]), "attendees", [party["members"][0].pk],
+            Event.objects.count, {"kind": "member_meeting", "held_on": timezone.localdate().isoformat(),
+                                  "topic": "越界会议", "note": ""})
+
+
+def _sponsors(world):
+    party = world.party["tdw"]
+    return ("tdw_admin", reverse("party:step-new", args=[party["case"].pk, "target"]), "sponsors",
+            [party["members"][0].pk], Step.objects.count, {"on": timezone.localdate().isoformat(), "document": ""})
+
+
+MULTIPLE_CHOICES = {
+    "study-attendees": _study,
+    "helpers-cadres": lambda world: _helpers(world, "cadres"),
+    "helpers-staff": lambda world: _helpers(world, "staff"),
+    "event-attendees": _event,
+    "step-sponsors": _sponsors,
+}
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+@pytest.mark.parametrize("form", list(MULTIPLE_CHOICES))
+def test_a_multiple_choice_of_an_id_no_row_can_have_is_the_fields_error(world, client, form, bad):
+    """A multiple choice's `pk__in` lookup took an id past 64 bits to the database (OverflowError on
+    SQLite, DataError on PostgreSQL: a 500); it is an invalid choice, as in a single choice, and
+    nothing is written — also beside a valid choice."""
+    persona, url, field, valid, count, data = MULTIPLE_CHOICES[form](world)
+    client.force_login(world.users[persona])
+    before = count()
+    page = client.post(url, {**data, field: [*valid, bad]})
+    assert page.status_code == 200
+    with translation.override("zh-hans"):
+        reason = forms.ModelMultipleChoiceField.default_error_messages["invalid_choice"] % {"value": bad}
+    content = page.content.decode()
+    assert escape(reason) in content and "is-invalid" in content
+    assert count() == before
+
+
+def test_a_many_to_many_field_a_model_describes_is_the_checked_multiple_choice(world):
+    """A form that takes its fields from the model (core.forms.ModelFieldsForm) gets the same field for
+    a many-to-many relation, not Django's."""
+
+    class AttendeesForm(ModelFieldsForm):
+        class Meta:
+            model = Event
+            fields = ["attendees"]
+
+    assert isinstance(AttendeesForm.base_fields["attendees"], ModelMultipleChoiceField)
+    member = world.party["tdw"]["members"][0]
+    form = AttendeesForm({"attendees": [member.pk, "99999999999999999999"]})
+    assert not form.is_valid() and form.errors.as_data()["attendees"][0].code == "invalid_choice"
+    assert AttendeesForm({"attendees": [member.pk]}).is_valid()
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_a_single_choice_of_an_id_no_row_can_have_is_already_an_invalid_choice(world, bad):
+    """The single choice (Django's, whose `pk=` lookup checks the column's range on every database)
+    needs no help: what the multiple choice now matches."""
+    field = forms.ModelChoiceField(queryset=Event.objects.all())
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean(bad)
+    assert refused.value.code == "invalid_choice"

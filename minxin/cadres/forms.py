@@ -10,7 +10,7 @@ from minxin.cadres.models import (
     StudySession,
     UnitStaff,
 )
-from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
+from minxin.core.forms import DateInput, ModelFieldsForm, ModelMultipleChoiceField, StyledFormMixin
 from minxin.regions.models import Region
 
 
@@ -77,9 +77,9 @@ class LeaveForm(StyledFormMixin, ModelFieldsForm):
 class StudySessionForm(StyledFormMixin, ModelFieldsForm):
     """`attendees`: the cadres the recorder sees — or, for a cadre, itself alone (the field is then fixed)."""
 
-    attendees = forms.ModelMultipleChoiceField(label=_("参加的驻村干部"), queryset=Cadre.objects.none(),
-                                               widget=forms.SelectMultiple(attrs={"size": 8}),
-                                               help_text=_("按住 Ctrl（手机上直接点选）可选多人。"))
+    attendees = ModelMultipleChoiceField(label=_("参加的驻村干部"), queryset=Cadre.objects.none(),
+                                         widget=forms.SelectMultiple(attrs={"size": 8}),
+                                         help_text=_("按住 Ctrl（手机上直接点选）可选多人。"))
 
     class Meta:
         model = StudySession

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.accounts.models import User
 from minxin.accounts.roles import Role
 from minxin.cadres.models import SendingUnit
-from minxin.core.forms import DateInput, IdempotentFormMixin, StyledFormMixin
+from minxin.core.forms import DateInput, IdempotentFormMixin, ModelMultipleChoiceField, StyledFormMixin
 from minxin.fund.models import Application, Contribution, Tranche
 from minxin.fund.rules import CHECKLIST, LEVELS, LINE_CATEGORIES, RUBRIC
 from minxin.ledger.money import MAX_YUAN
@@ -36,8 +36,8 @@ class ExpertForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("登录账号（评审专家角色）"), queryset=User.objects.none(), required=False)
     sending_unit = forms.ModelChoiceField(label=_("所属派出单位"), queryset=SendingUnit.objects.none(), required=False,
                                           help_text=_("该单位派驻干部的村的申报，本专家须回避"))
-    tied_villages = forms.ModelMultipleChoiceField(label=_("须回避的村（户籍地、亲属所在地等）"),
-                                                   queryset=Region.objects.none(), required=False)
+    tied_villages = ModelMultipleChoiceField(label=_("须回避的村（户籍地、亲属所在地等）"),
+                                             queryset=Region.objects.none(), required=False)
     active = forms.BooleanField(label=_("在库（可被抽取）"), required=False, initial=True)
 
     def __init__(self, *args, user=None, villages=None, **kwargs):

@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cadres.models import Cadre, SendingUnit
-from minxin.core.forms import DateInput, ModelFieldsForm, SearchableSelect, StyledFormMixin
+from minxin.core.forms import (
+    DateInput,
+    ModelFieldsForm,
+    ModelMultipleChoiceField,
+    SearchableSelect,
+    StyledFormMixin,
+)
 from minxin.party.models import (
     Branch,
     FollowUp,
@@ -105,8 +111,8 @@ class EventForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=LIFE_CHOICES)
     held_on = forms.DateField(label=_("日期"), widget=DateInput())
     topic = forms.CharField(label=_("主题"), max_length=200)
-    attendees = forms.ModelMultipleChoiceField(label=_("参加党员"), queryset=PartyMember.objects.none(), required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    attendees = ModelMultipleChoiceField(label=_("参加党员"), queryset=PartyMember.objects.none(), required=False,
+                                         widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("记录摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, members=None, **kwargs):
@@ -138,8 +144,8 @@ class StepForm(StyledFormMixin, forms.Form):
     notice_from = forms.DateField(label=_("公示开始日期"), widget=DateInput())
     on = forms.DateField(label=_("日期"), widget=DateInput())
     document = forms.CharField(label=_("材料"), max_length=200, required=False)
-    sponsors = forms.ModelMultipleChoiceField(label=_("入党介绍人（两名正式党员）"), queryset=PartyMember.objects.none(),
-                                              widget=forms.CheckboxSelectMultiple)
+    sponsors = ModelMultipleChoiceField(label=_("入党介绍人（两名正式党员）"), queryset=PartyMember.objects.none(),
+                                        widget=forms.CheckboxSelectMultiple)
     hours = forms.IntegerField(label=_("培训学时"), min_value=0, max_value=1000)
     entitled = forms.IntegerField(label=_("应到会有表决权的正式党员"), min_value=0, max_value=10000)
     present = forms.IntegerField(label=_("实到会有表决权的正式党员"), min_value=0, max_value=10000)

@@ -5,7 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core.forms import DateInput, ModelFieldsForm, StyledFormMixin
+from minxin.core.forms import DateInput, ModelFieldsForm, ModelMultipleChoiceField, StyledFormMixin
 from minxin.registry import choices
 from minxin.registry.models import Checklist, Household, Income, Member, PlanItem, VillageFile, VillagePlan
 
@@ -106,10 +106,10 @@ class ChecklistForm(StyledFormMixin, ModelFieldsForm):
 
 
 class HelpersForm(VersionedForm):
-    cadres = forms.ModelMultipleChoiceField(label=_("驻村干部"), required=False, queryset=None,
-                                            widget=forms.CheckboxSelectMultiple)
-    staff = forms.ModelMultipleChoiceField(label=_("派出单位帮扶干部"), required=False, queryset=None,
-                                           widget=forms.CheckboxSelectMultiple)
+    cadres = ModelMultipleChoiceField(label=_("驻村干部"), required=False, queryset=None,
+                                      widget=forms.CheckboxSelectMultiple)
+    staff = ModelMultipleChoiceField(label=_("派出单位帮扶干部"), required=False, queryset=None,
+                                     widget=forms.CheckboxSelectMultiple)
     names = forms.CharField(label=_("其他帮扶责任人（既非驻村干部也非派出单位干部时填写姓名，用顿号分隔）"),
                             required=False, max_length=500)
 
