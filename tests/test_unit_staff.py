@@ -65,3 +65,97 @@ def test_a_helper_is_chosen_from_cadres_and_unit_staff_and_the_unit_pairing_coun
     client.force_login(admin)
     form = client.get(reverse("registry:helpers-edit", args=[household.pk])).content.decode()
     assert "坳单位王科长（坳派出单位 科长）" in form
+
+
+def _shared_unit(world):
+    """The tdw unit with a cadre posted in each township, like the demo's county units whose people
+    work in villages of several townships: both township administrators see it."""
+    cadre = world.cadres["gz"][2]
+    cadre.sending_unit = world.units["tdw"]
+    cadre.save()
+    return world.units["tdw"]
+
+
+def _unit_post(unit, **changes):
+    return {"name": unit.name, "level": unit.level, "kind": unit.kind, "contact_name": unit.contact_name,
+            "contact_phone": unit.contact_phone, **changes}
+
+
+@pytest.mark.parametrize("persona", ["tdw_admin", "gz_admin"])
+def test_a_township_admin_keeps_neither_a_unit_nor_its_staff(world, client, persona):
+    """A sending unit is a county organisation whose staff pair households in several townships: a
+    township administrator (who manages its own villages' cadres) may read it but not change it."""
+    from minxin.cadres import services as cadre_services
+    from minxin.core.errors import PermissionDenied
+    from minxin.core.models import AuditEvent
+
+    unit = _shared_unit(world)
+    staff = UnitStaff.objects.create(sending_unit=unit, name="杨玉", position="科员")
+    admin = world.users[persona]
+    client.force_login(admin)
+    page = client.get(reverse("cadres:unit-detail", args=[unit.pk]))
+    assert page.status_code == 200 and "杨玉" in page.content.decode()  # the unit is in its scope
+    html = page.content.decode()
+    assert reverse("cadres:unit-staff-retire", args=[staff.pk]) not in html
+    assert reverse("cadres:unit-staff-new", args=[unit.pk]) not in html
+    assert reverse("cadres:unit-edit", args=[unit.pk]) not in html
+    assert client.get(reverse("cadres:unit-edit", args=[unit.pk])).status_code == 403
+    assert client.post(reverse("cadres:unit-edit", args=[unit.pk]),
+                       _unit_post(unit, contact_name="冒名")).status_code == 403
+    assert client.get(reverse("cadres:unit-new")).status_code == 403
+    assert client.post(reverse("cadres:unit-staff-retire", args=[staff.pk])).status_code == 403
+    assert _add(client, world, "tdw", "冒名").status_code == 403
+    assert "新增派出单位" not in client.get(reverse("cadres:unit-list")).content.decode()
+    # Nothing changed, and the services refuse it too (whatever page or API calls them).
+    staff.refresh_from_db()
+    unit.refresh_from_db()
+    assert staff.active is True and unit.contact_name == ""
+    assert list(UnitStaff.objects.filter(sending_unit=unit).values_list("name", flat=True)) == ["杨玉"]
+    assert not AuditEvent.objects.filter(action__in=["unit_staff.retire", "unit_staff.save", "sending_unit.update"])
+    assert not cadre_services.may_manage_staff(admin, unit) and not cadre_services.may_manage_unit(admin, unit)
+    with pytest.raises(PermissionDenied):
+        cadre_services.unit_staff_retire(actor=admin, staff=staff)
+    with pytest.raises(PermissionDenied):
+        cadre_services.unit_staff_save(actor=admin, unit=unit, name="冒名")
+    with pytest.raises(PermissionDenied):
+        cadre_services.sending_unit_save(actor=admin, unit=unit, name=unit.name, level=unit.level, kind=unit.kind,
+                                         contact_name="冒名")
+    staff.refresh_from_db()
+    assert staff.active is True
+
+
+def test_the_county_admin_keeps_units_and_the_liaison_its_own_units_staff(world, client):
+    unit = _shared_unit(world)
+    staff = UnitStaff.objects.create(sending_unit=unit, name="杨玉", position="科员")
+    # The county administrator: the unit's page offers editing, the form saves, the staff list is kept.
+    client.force_login(world.users["county_admin"])
+    html = client.get(reverse("cadres:unit-detail", args=[unit.pk])).content.decode()
+    assert reverse("cadres:unit-edit", args=[unit.pk]) in html
+    assert reverse("cadres:unit-staff-retire", args=[staff.pk]) in html
+    assert client.get(reverse("cadres:unit-edit", args=[unit.pk])).status_code == 200
+    response = client.post(reverse("cadres:unit-edit", args=[unit.pk]), _unit_post(unit, contact_name="王联络"))
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.contact_name == "王联络"
+    assert client.post(reverse("cadres:unit-staff-retire", args=[staff.pk])).status_code == 302
+    staff.refresh_from_db()
+    assert staff.active is False
+    # The unit's own liaison keeps its staff (not the unit's own record); another unit's liaison, which
+    # sees this unit through the cadre posted among its own, may not.
+    client.force_login(world.users["tdw_liaison"])
+    html = client.get(reverse("cadres:unit-detail", args=[unit.pk])).content.decode()
+    assert reverse("cadres:unit-staff-new", args=[unit.pk]) in html
+    assert reverse("cadres:unit-edit", args=[unit.pk]) not in html
+    assert _add(client, world, "tdw", "杨玉").status_code == 302  # taken back on the list
+    staff.refresh_from_db()
+    assert staff.active is True
+    assert client.post(reverse("cadres:unit-staff-retire", args=[staff.pk])).status_code == 302
+    staff.refresh_from_db()
+    assert staff.active is False
+    assert client.get(reverse("cadres:unit-edit", args=[unit.pk])).status_code == 403
+    assert _add(client, world, "tdw", "杨玉").status_code == 302
+    client.force_login(world.users["gz_liaison"])
+    assert client.get(reverse("cadres:unit-detail", args=[unit.pk])).status_code == 200
+    assert client.post(reverse("cadres:unit-staff-retire", args=[staff.pk])).status_code == 403
+    staff.refresh_from_db()
+    assert staff.active is True

@@ -45,8 +45,7 @@ def _clean_identity(*, id_number: str, phone: str, cadre: Cadre | None) -> tuple
 def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, name: str, level: str, kind: str,
                       contact_name: str = "", contact_phone: str = "") -> SendingUnit:
     """Create (unit=None) or change a sending unit; county administrators only."""
-    require(actor, roles.MANAGE_CADRES)
-    if actor is not None and actor.scope and actor.scope.level != codes.COUNTY:
+    if not (may_manage_units(actor) if unit is None else may_manage_unit(actor, unit)):
         raise PermissionDenied(_("派出单位由县级管理员维护。"))
     # A unit serves its administrator's county (the deployment's county for a command).
     county = unit.county_code if unit is not None else (
@@ -72,10 +71,27 @@ def sending_unit_save(*, actor: User | None, unit: SendingUnit | None = None, na
     return unit
 
 
+def may_manage_units(actor: User | None) -> bool:
+    """Sending units are county-level organisations that serve villages of several townships, so
+    only a cadre manager whose scope is the whole county (the county administrator) keeps them; a
+    township administrator also manages cadres, but only those of its own villages (SPEC §1)."""
+    if actor is None:  # the system: a command or a job, acting for the county
+        return True
+    return bool(actor.can(roles.MANAGE_CADRES) and actor.scope is not None and actor.scope.level == codes.COUNTY)
+
+
+def may_manage_unit(actor: User | None, unit: SendingUnit) -> bool:
+    """`may_manage_units`, for a unit of the administrator's own county."""
+    return may_manage_units(actor) and (actor is None or actor.in_scope(unit.county_code))
+
+
 def may_manage_staff(actor: User | None, unit: SendingUnit) -> bool:
-    """The county's cadre managers, or the unit's own liaison, keep its list of helping staff."""
-    return actor is None or actor.can(roles.MANAGE_CADRES) or (
-        actor.role == Role.SENDING_UNIT and actor.sending_unit_id == unit.pk)
+    """The county administrator (`may_manage_unit`), or the unit's own liaison, keep its list of
+    helping staff. A township administrator may not: the staff pair households in villages of other
+    townships too."""
+    return may_manage_unit(actor, unit) or (
+        actor is not None and actor.role == Role.SENDING_UNIT and actor.is_active
+        and actor.sending_unit_id == unit.pk)
 
 
 @transaction.atomic

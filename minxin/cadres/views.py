@@ -28,7 +28,6 @@ from minxin.core.masking import masked_initial, unmasked_input
 from minxin.core.pages import act, require, run
 from minxin.core.privacy import reveal_identifier
 from minxin.core.xlsx import xlsx_response
-from minxin.regions import codes
 from minxin.regions.selectors import region_filter
 
 _form_page = partial(pages.form_page, nav="cadres", template="cadres/form.html")
@@ -220,8 +219,7 @@ def unit_list(request):
                   for u in units))
     return render(request, "cadres/unit_list.html", {
         "units": units, "nav_active": "units",
-        "can_manage": request.user.can(roles.MANAGE_CADRES) and request.user.scope
-        and request.user.scope.level == codes.COUNTY,
+        "can_manage": services.may_manage_units(request.user),
     })
 
 
@@ -231,6 +229,7 @@ def unit_detail(request, pk, *, staff_form=None):
     cadres = selectors.cadre_list(user=request.user, sending_unit=unit.pk)
     return render(request, "cadres/unit_detail.html", {
         "unit": unit, "cadres": cadres, "nav_active": "units", "staff": selectors.unit_staff(unit=unit),
+        "can_manage_unit": services.may_manage_unit(request.user, unit),
         "can_manage_staff": services.may_manage_staff(request.user, unit), "staff_form": staff_form or UnitStaffForm(),
     }, status=400 if staff_form is not None else 200)
 
@@ -251,14 +250,18 @@ def unit_staff_new(request, pk):
 @login_required
 @require_POST
 def unit_staff_retire(request, pk):
-    staff = selectors.unit_staff_get(user=request.user, pk=pk)
+    staff = selectors.unit_staff_get(user=request.user, pk=pk)  # 404 before 403: never confirm existence
+    if not services.may_manage_staff(request.user, staff.sending_unit):
+        raise PermissionDenied
     act(request, lambda: services.unit_staff_retire(actor=request.user, staff=staff),
         done=_("%(name)s 已离册。") % {"name": staff.name})
     return redirect("cadres:unit-detail", pk=staff.sending_unit_id)
 
 
 def _unit_form(request, unit=None):
-    require(request.user, roles.MANAGE_CADRES)  # callers have already resolved `unit` in scope
+    # Callers have already resolved `unit` in scope (404); who may keep units is the service's rule.
+    if not (services.may_manage_units(request.user) if unit is None else services.may_manage_unit(request.user, unit)):
+        raise PermissionDenied
     form = SendingUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         saved = run(form, lambda: services.sending_unit_save(actor=request.user, unit=unit, **form.cleaned_data))

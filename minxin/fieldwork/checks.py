@@ -59,8 +59,12 @@ def check_time(value: datetime.datetime | None, *, field: str = "occurred_at") -
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > timezone.now() + CLOCK_TOLERANCE:
+        try:
+            shown = timezone.localtime(value)
+        except OverflowError:  # 9999-12-31 at -14:00 is in the year 10000 here: shown as sent
+            shown = value
         raise DomainError("future_date", _("时间 %(t)s 还没有到，不能记录将来的事。")
-                          % {"t": timezone.localtime(value).strftime("%Y-%m-%d %H:%M")}, field=field)
+                          % {"t": shown.strftime("%Y-%m-%d %H:%M")}, field=field)
     if value.year < 2000:
         raise DomainError("invalid_date", _("时间 %(t)s 不合理。") % {"t": value.date()}, field=field)
     return value

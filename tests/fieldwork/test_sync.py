@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from minxin.fieldwork.models import FamilyCall, Meeting, Need, SyncReceipt, VillagerRequest, Visit
@@ -317,6 +318,8 @@ def test_concurrent_batches_with_the_same_uuids_write_each_record_once():
 HOSTILE = [
     ("impossible date", {"occurred_at": "2026-02-30T10:00:00+08:00"}, "occurred_at", "invalid_datetime"),
     ("hour 25", {"occurred_at": "2026-03-01T25:00:00+08:00"}, "occurred_at", "invalid_datetime"),
+    ("the last minute of 9999 at -14:00 (the year 10000 here)", {"occurred_at": "9999-12-31T23:59:59-14:00"},
+     "occurred_at", "future_date"),
     ("NaN latitude", {"lat": "@NaN@"}, "lat", "invalid_location"),
     ("infinite longitude", {"lon": "@Infinity@"}, "lon", "invalid_location"),
     ("accuracy 1e999", {"accuracy_m": "@1e999@"}, "accuracy_m", "invalid_accuracy"),
@@ -447,3 +450,68 @@ def test_a_device_clock_that_cannot_be_right_is_not_kept(world, cadre_client, de
     visit = Visit.objects.get(uuid=record["uuid"])
     assert visit.device_time is None and not visit.late
     assert cadre_client.get("/api/v1/visits").status_code == 200
+
+
+def _answer(client, record) -> dict:
+    response = _post(client, [record])
+    assert response.status_code == 200
+    return response.json()["results"][0]
+
+
+def _without_uuid(result: dict) -> dict:
+    return {key: value for key, value in result.items() if key != "uuid"}
+
+
+@pytest.mark.parametrize("persona", ["gz_admin", "gz_cadre", "gz_liaison"])
+def test_a_replay_of_another_scopes_uuid_reads_like_a_fresh_record_of_that_scope(world, client, persona):
+    """Knowing the uuid of a record outside one's scope tells nothing: resending it, with the same or
+    different content, gets the answer a new uuid with the same data gets — never `duplicate` with
+    the record's id — while its owner still gets `duplicate` with the id."""
+    owner = Client()
+    owner.force_login(world.users["tdw_cadre"])
+    record = _visit(_household(world))
+    created = _answer(owner, record)
+    assert created["status"] == "created"
+    client.force_login(world.users[persona])
+    fresh = _answer(client, {**record, "uuid": str(uuid.uuid4())})
+    assert fresh["status"] == "invalid" and fresh["errors"][0]["code"] == "household_outside_scope"
+    same = _answer(client, record)
+    changed = _answer(client, {**record, "data": {**record["data"], "notes": "改过的内容"}})
+    assert _without_uuid(same) == _without_uuid(changed) == _without_uuid(fresh)
+    assert same["uuid"] == record["uuid"] and same["id"] is None and same["server"] is None
+    assert Visit.objects.get(uuid=record["uuid"]).notes == "了解收入"
+    assert SyncReceipt.objects.filter(uuid=record["uuid"]).count() == 1
+    # The owner's device resending its batch, and an administrator of its township, are answered as before.
+    again = _answer(owner, record)
+    assert again["status"] == "duplicate" and again["id"] == created["id"] is not None
+    client.force_login(world.users["tdw_admin"])
+    assert _answer(client, record)["id"] == created["id"]
+
+
+def test_a_foreign_uuid_on_a_record_valid_in_ones_own_scope_is_refused_without_telling_anything(world, client):
+    """The other side's uuid on a visit the cadre could record: the insert would hit the unique uuid, so
+    it is refused — one answer whatever the content, with no id and no server copy — and nothing is
+    written; the records around it in the batch are."""
+    owner = Client()
+    owner.force_login(world.users["tdw_cadre"])
+    record = _visit(_household(world))
+    assert _answer(owner, record)["status"] == "created"
+    client.force_login(world.users["gz_cadre"])
+    own_household = _household(world, "gz")
+    mine = {**_visit(own_household), "uuid": record["uuid"]}
+    first, second = _visit(own_household), _visit(own_household)
+    results = _post(client, [first, mine, second]).json()["results"]
+    assert [r["status"] for r in results] == ["created", "conflict", "created"]
+    refused = results[1]
+    assert {key: value for key, value in refused.items() if value is not None} == {
+        "uuid": record["uuid"], "type": "visit", "status": "conflict", "reason": "uuid_reused",
+        "errors": [{"field": "uuid", "code": "uuid_reused", "message": "该记录编号已被使用。"}]}
+    assert refused["id"] is None and refused["server"] is None
+    # The same answer when the content is the other record's very data but for the household.
+    same_notes = {**mine, "data": {**record["data"], "household_id": own_household.pk}}
+    assert _answer(client, same_notes) == refused
+    assert _answer(client, {**mine, "data": {**mine["data"], "notes": "别的"}}) == refused
+    visit = Visit.objects.get(uuid=record["uuid"])
+    assert visit.household == _household(world) and visit.notes == "了解收入"
+    assert SyncReceipt.objects.get(uuid=record["uuid"]).user == world.users["tdw_cadre"]
+    assert Visit.objects.filter(household=own_household).count() == 2  # first and second only

@@ -260,21 +260,46 @@ def _envelope(item: Any) -> dict:
             "device_time": device_time}
 
 
-def _server_copy(actor: User | None, receipt: SyncReceipt) -> dict | None:
-    """The record a reused uuid points to, if the actor may see it (else nothing is revealed)."""
+def _stored(actor: User | None, receipt: SyncReceipt) -> Any:
+    """The record a receipt names, if the actor may see it (else None)."""
     if receipt.object_id is None:
         return None
-    if receipt.record_type == "household":
-        household = Household.objects.visible_to(actor).filter(pk=receipt.object_id).first()
-        return household_copy(household) if household else None
-    model = MODELS.get(receipt.record_type)
+    model: Any = Household if receipt.record_type == "household" else MODELS.get(receipt.record_type)
     if model is None:
         return None
-    obj = model.objects.visible_to(actor).filter(pk=receipt.object_id).first()
-    return None if obj is None else {"type": receipt.record_type, **mask_dict(snapshot(obj))}
+    return model.objects.visible_to(actor).filter(pk=receipt.object_id).first()
+
+
+def _answerable(actor: User | None, receipt: SyncReceipt) -> bool:
+    """Whether the actor may be told about the record a uuid already names: its own (the device
+    resending its batch) or one in its scope. For any other record, `duplicate` with its id, or a
+    `conflict` telling same from different content, would confirm to anyone who knows (or guesses)
+    the uuid that the record exists, its internal id and its content."""
+    if actor is None:  # the system sees everything
+        return True
+    return receipt.user_id == actor.pk or _stored(actor, receipt) is not None
+
+
+def _server_copy(actor: User | None, receipt: SyncReceipt) -> dict | None:
+    """The record a reused uuid points to, if the actor may see it (else nothing is revealed)."""
+    obj = _stored(actor, receipt)
+    if obj is None:
+        return None
+    if isinstance(obj, Household):
+        return household_copy(obj)
+    return {"type": receipt.record_type, **mask_dict(snapshot(obj))}
+
+
+def _uuid_taken(result: dict) -> dict:
+    """The refusal of a record whose uuid already names a record the actor may not be told about:
+    nothing of that record (no id, no content, not whether the content is the same). See `sync_batch`."""
+    return {**result, "status": "conflict", "reason": "uuid_reused", "server": None,
+            "errors": [{"field": "uuid", "code": "uuid_reused", "message": _("该记录编号已被使用。")}]}
 
 
 def _seen(actor: User | None, receipt: SyncReceipt, digest: str, result: dict) -> dict:
+    if not _answerable(actor, receipt):
+        return _uuid_taken(result)
     if receipt.content_hash == digest:
         return {**result, "status": "duplicate", "id": receipt.object_id}
     return {**result, "status": "conflict", "reason": "uuid_reused", "server": _server_copy(actor, receipt),
@@ -335,11 +360,11 @@ def _one(batch: Batch, envelope: dict, digest: str, result: dict, receipts: dict
         return {**result, "status": "invalid", "errors": [{"field": None, "code": "refused_by_database",
                                                             "message": _("记录中有数据库无法保存的值，请检查后重新填写。")}]}
     except IntegrityError:
-        # Another request stored this uuid first (or it names an existing record): answer from it.
+        # Another request stored this uuid first (or it names an existing record): answer from it,
+        # as far as the actor may be told about it (`_seen`).
         stored = SyncReceipt.objects.filter(uuid=envelope["uuid"]).first()
         if stored is None:
-            return {**result, "status": "conflict", "reason": "uuid_reused", "server": None,
-                    "errors": [{"field": "uuid", "code": "uuid_reused", "message": _("该记录编号已被使用。")}]}
+            return _uuid_taken(result)
         return _seen(actor, stored, digest, result)
     receipts[envelope["uuid"]] = receipt
     created = {**result, "status": "created", "id": obj.pk, "late": getattr(obj, "late", False)}
@@ -409,8 +434,21 @@ def sync_batch(*, actor: User | None, records_in: list) -> list[dict]:
         if envelope["uuid"] in pending_uuids:
             flush()  # the same uuid earlier in this batch: write it first, then answer from its receipt
         receipt = receipts.get(envelope["uuid"])
-        if receipt is not None:
+        if receipt is not None and _answerable(actor, receipt):
             results[index] = _seen(actor, receipt, digest, result)
+            continue
+        if receipt is not None:
+            # The uuid names a record the actor may not be told about (another user's, outside its
+            # scope). It is answered exactly as a fresh record with the same data: checked in its own
+            # savepoint, so an out-of-scope household or village, a role that may not record it, any
+            # bad field gets the very refusal a new uuid would get, and the answer tells nothing of
+            # the existing record. Only data that is valid in the actor's own scope gets further: its
+            # insert then fails on the unique uuid, the savepoint is rolled back (nothing written) and
+            # `_one` answers `_uuid_taken` — a conflict with no id and no server copy, the same
+            # whatever the content, which only says that this uuid cannot be used. The device keeps
+            # the record with that error; the other record is left as it is.
+            flush()
+            results[index] = _one(batch, envelope, digest, result, receipts)
             continue
         if envelope["type"] == "visit":
             try:
