@@ -182,6 +182,7 @@ def test_a_post_without_the_pages_csrf_token_is_told_what_to_do_in_chinese(world
     browser.force_login(world.users["tdw_admin"])
     page = browser.post("/accounts/logout/")
     assert page.status_code == 403 and "请刷新页面后重新提交" in page.content.decode()
+    assert "页面已过期" in page.content.decode() and "您没有权限" not in page.content.decode()
     assert "DEBUG" not in page.content.decode()
     body = assert_error(browser.post("/api/v1/sync", {"records": []}, content_type="application/json"), 403,
                         "csrf_failed")

@@ -44,7 +44,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     message = _("页面已过期，或请求不是从本系统的页面发出的。请刷新页面后重新提交。")
     if request.path.startswith("/api/"):
         return _api_error(403, "csrf_failed", message)
-    return render(request, "errors/403.html", {"message": message}, status=403)
+    return render(request, "errors/403.html", {"heading": _("页面已过期"), "message": message}, status=403)
 
 
 @requires_csrf_token
