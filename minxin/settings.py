@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "minxin.core.requestlog.RequestIdMiddleware",
+    "minxin.core.middleware.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "minxin.core.clientip.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -189,6 +189,33 @@ def test_a_post_without_the_pages_csrf_token_is_told_what_to_do_in_chinese(world
     assert "请刷新页面" in body["error"]["message"]
 
 
+@pytest.mark.parametrize(("method", "path", "status", "code"), [
+    ("get", "/api/v1/nope", 404, "not_found"),
+    ("get", "/api/v1/households/1/nope", 404, "not_found"),
+    ("get", "/api/v1/cadres/", 404, "not_found"),
+    ("get", "/api/v1/", 404, "not_found"),
+    ("get", "/api/v1/households/..%2F..", 404, "not_found"),
+    ("delete", "/api/v1/cadres", 405, "method_not_allowed"),
+    ("put", "/api/v1/sync", 405, "method_not_allowed"),
+])
+def test_paths_and_methods_the_api_does_not_have_are_answered_in_its_format(world, client, token, method, path,
+                                                                           status, code):
+    response = getattr(client, method)(path, **bearer(token))
+    assert_error(response, status, code)
+    assert response["Cache-Control"] == "no-store, private" and response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sync", "/api/v1/disputes", "/api/v1/petitions"])
+def test_a_json_route_sent_a_form_is_refused_in_the_api_format(world, client, token, path):
+    """A small multipart body is read whole before its fields are checked for NUL bytes, so the
+    route can still read it — and refuses it as a 4xx, not a 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(path, {"a": SimpleUploadedFile("a", b"b")}, **bearer(token))
+    assert 400 <= response.status_code < 500, response.content
+    assert_error(response, response.status_code, response.json()["error"]["code"])
+
+
 def test_wrong_token_is_401_json(world, client, token):
     for header in (f"Bearer {token}x", "Bearer mx_nonsense", "Bearer ", f"Token {token}", token):
         response = client.get("/api/v1/cadres", HTTP_AUTHORIZATION=header)

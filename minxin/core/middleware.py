@@ -79,6 +79,7 @@ def _holds_nul(request: HttpRequest) -> bool:
         return True
     sources = [request.GET]
     if request.method == "POST" and request.content_type in _FORMS and _small(request):
+        request.body  # noqa: B018 - kept first: a view that reads the body after the form is parsed (the API) still can
         sources.append(request.POST)
     return any("\x00" in key or "\x00" in value for source in sources for key, values in source.lists()
                for value in values)
@@ -101,6 +102,28 @@ class NulByteMiddleware(Middleware):
                 return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
             return render(request, "errors/400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+class ApiErrorsMiddleware(Middleware):
+    """Every error the API answers is in its JSON format (core.schemas), also those made around the
+    API's own views: Django's 404 for an unknown path, the router's 405 for a method a route does
+    not take."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code < 400 \
+                or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        code, message = {404: ("not_found", _("对象不存在。")),
+                         405: ("method_not_allowed", _("此地址不接受这种请求方法。"))}.get(
+            response.status_code, ("http_error", _("请求未能完成。")))
+        answer = JsonResponse({"error": {"code": code, "message": message, "details": []}},
+                              status=response.status_code, json_dumps_params={"ensure_ascii": False})
+        for header, value in response.items():  # the security headers, no-store, Allow …
+            if header.lower() not in ("content-type", "content-length"):
+                answer[header] = value
+        answer.cookies = response.cookies
+        return answer
 
 
 class NoStoreMiddleware(Middleware):

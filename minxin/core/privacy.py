@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from minxin.core.audit import audit_event, audit_record, audit_record_many
 from minxin.core.errors import PermissionDenied, RateLimited, Unavailable
 from minxin.core.masking import id_search_tail, may_reveal, search_log_term
-from minxin.core.ratelimit import rate_limited
+from minxin.core.ratelimit import rate_limited, used_up
 from minxin.core.sealedfields import reveal_field
 from minxin.core.sealing import SealError
 from minxin.core.types import Actor
@@ -52,16 +52,21 @@ def identifier_search(*, actor: Actor, term: str) -> str | None:
     return tail
 
 
-def check_identifiers(*, actor: Actor | None, count: int = 1) -> None:
+def check_identifiers(*, actor: Actor | None, count: int = 1, whole_answer: bool = False) -> None:
     """`count` whole ID numbers are checked against the registry for `actor`, whose answer ("already
     registered") would confirm a masked number's hidden digits: for a role that may not reveal, each
-    counts against its ID-check limit; past it, RateLimited before anything is answered."""
+    counts against its ID-check limit; past it, RateLimited before anything is answered. With
+    `whole_answer` (an import, whose outcome as a whole tells a right guess from a wrong one) a
+    limit already used up refuses even an answer that counts nothing."""
     if actor is None or may_reveal(actor):
         return
+    key = f"user:id-check:{actor.pk}"
+    refused = whole_answer and used_up(key, limit=settings.MINXIN_ID_CHECK_LIMIT)
     for _check in range(count):
-        if rate_limited(f"user:id-check:{actor.pk}", limit=settings.MINXIN_ID_CHECK_LIMIT,
-                        window=settings.MINXIN_ID_SEARCH_WINDOW):
-            raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
+        refused = refused or rate_limited(key, limit=settings.MINXIN_ID_CHECK_LIMIT,
+                                          window=settings.MINXIN_ID_SEARCH_WINDOW)
+    if refused:
+        raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
 
 
 def log_identifier_matches(*, actor: Actor | None, numbers: list[str]) -> None:

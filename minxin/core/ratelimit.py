@@ -29,6 +29,13 @@ def rate_limited(key: str, *, limit: int, window: int) -> bool:
     return hits > limit
 
 
+def used_up(key: str, *, limit: int) -> bool:
+    """True while the hits counted under `key` in the current window have reached `limit` (no hit
+    counted): what a caller whose every answer would tell something asks first."""
+    hits = caches["shared"].get(f"ratelimit:{key}")
+    return hits is not None and hits >= limit
+
+
 def _increment(cache: BaseCache, key: str) -> int:
     """incr(), atomic on every backend, the window kept. Redis's and local memory's incr are atomic and
     keep the key's expiry; the database cache's is a read then a write with the cache's default

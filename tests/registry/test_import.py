@@ -267,23 +267,28 @@ def test_an_import_confirms_whole_id_numbers_only_within_the_check_limit_and_log
     assert hit.after == {"term": "*" * 14 + guesses[0][-4:]}
 
 
-def _guess(real: str) -> str:
-    """Another valid ID number that masks like `real`: its area code and last four, another birth date."""
+def _guess(real: str, *, later: bool = False) -> str:
+    """Another valid ID number that reads like `real`: its area code, last four and birth year."""
     from stdnum.cn import ric
 
-    for month in range(1, 13):
+    for month in range(12, 0, -1) if later else range(1, 13):
         for day in range(1, 29):
-            candidate = f"{real[:6]}1959{month:02d}{day:02d}{real[14:]}"
+            candidate = f"{real[:6]}{real[6:10]}{month:02d}{day:02d}{real[14:]}"
+            if candidate == real:
+                continue
             if ric.calc_check_digit(candidate[:17] + "0") == candidate[17]:
                 return candidate
     raise AssertionError("no guess")
 
 
-def test_guesses_of_a_households_masked_numbers_count_as_checks_and_are_logged(world, sheet, settings):
-    """A clerk (no right to reveal) who adds to a household of the registry a number, or gives it a
-    phone, that looks like one it holds when masked, and reads whether the dry run counts the row
-    new or unchanged, is checking the hidden digits: each such row counts against the ID-check limit
-    and is logged. The household's own rows, and a newborn, are no guesses."""
+def test_guesses_of_masked_numbers_count_as_checks_and_are_logged_hit_or_miss(world, sheet, settings):
+    """A clerk (no right to reveal) who writes into a sheet numbers that read like a person of the
+    village (area code, last four, birth year: all the page shows) or a phone that reads like the
+    household's, and reads whether the import counts a row new, unchanged or registered elsewhere,
+    is guessing hidden digits: each such row counts against the ID-check limit, right or wrong, in
+    the household or in a new one, and is logged. Past the limit every import is refused, so a
+    right guess (which is the person himself, counted nothing) cannot be told from a wrong one. The
+    household's own rows and a newborn are no guesses."""
     from minxin.core.errors import RateLimited
     from minxin.core.masking import search_log_term
 
@@ -299,12 +304,15 @@ def test_guesses_of_a_households_masked_numbers_count_as_checks_and_are_logged(w
     head = rows[0][HEADER.index("证件号码")]
     rows[0][HEADER.index("联系电话")] = "13900005678"
     rows.append(person_row("H0001", "猜", _guess(head), "其他"))
-    run(sheet(rows), actor=clerk, dry_run=True)
+    elsewhere = person_row("G0001", "猜", _guess(head, later=True), "户主")  # a wrong guess, in a new household
+    run(sheet([*rows, elsewhere]), actor=clerk, dry_run=True)
     assert sorted(event.after["term"] for event in events.filter(actor=clerk)) == sorted(
-        [search_log_term(_guess(head)), search_log_term("13900005678")])
-    settings.MINXIN_ID_CHECK_LIMIT = 2  # the two guesses above used it up
-    with pytest.raises(RateLimited):
-        run(sheet(rows), actor=clerk, dry_run=True)
+        [search_log_term(_guess(head)), search_log_term(_guess(head, later=True)), search_log_term("13900005678")])
+    assert run(sheet(family()), actor=clerk, dry_run=True).exit_code == 0  # the right numbers: nothing counted
+    settings.MINXIN_ID_CHECK_LIMIT = 3  # the three guesses above used it up
+    for attempt in (rows, family()):  # a wrong guess, and the household's own rows: the same refusal
+        with pytest.raises(RateLimited):
+            run(sheet(attempt), actor=clerk, dry_run=True)
     run(sheet(rows), actor=admin, dry_run=True)  # a role that may reveal is not counted
     assert not events.filter(actor=admin).exists()
 

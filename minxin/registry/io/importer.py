@@ -293,11 +293,12 @@ def _check_against_registry(checked, existing, actor) -> None:
     """The sheet's rows against the registry. Each person found in another household is refused, and
     for a role that may not reveal that refusal confirms a whole ID number: like a typed check, it
     counts against the ID-check limit (past it the import is refused, naming no row) and is logged.
-    So does each guess (_guesses): a number or phone the household does not hold, shown by the
-    same mask as one it holds — whether the plan then counts a row new, updated or unchanged would
-    tell the hidden digits of the stored one."""
+    So does each guess (_guesses): a number new to the registry that reads like a person the actor
+    sees, or a phone that reads like its household's — whether the import then counts a row new,
+    updated or unchanged, or refuses it, would tell a masked number's hidden digits. Past the limit,
+    any import of that actor is refused (a right guess, not counted, would otherwise complete)."""
     visible_villages = None if actor is None else actor.in_scope
-    elsewhere: list[str] = _guesses(checked, existing) if actor is not None and not may_reveal(actor) else []
+    elsewhere = _guesses(checked, existing, actor) if actor is not None and not may_reveal(actor) else []
     for number, household in checked.households.items():
         current = existing.households.get(number)
         if current is not None and household.village_code and current["village_id"] != household.village_code:
@@ -332,29 +333,31 @@ def _check_against_registry(checked, existing, actor) -> None:
                     checked.problem(household.rows[0].row, "relation", "户主",
                                     _("档案中本户已有户主（证件号码尾号 %(tail)s），且不在本文件中；一户只能有一位户主。")
                                     % {"tail": mask_id_number(person.sealed)[-4:]}, number)
-    check_identifiers(actor=actor, count=len(elsewhere))
+    check_identifiers(actor=actor, count=len(elsewhere), whole_answer=True)
     log_identifier_matches(actor=actor, numbers=elsewhere)
 
 
-def _guesses(checked, existing) -> list[str]:
-    """The sheet's ID numbers and phones that differ from what a household of the registry holds but
-    look the same masked (the area code and last four; a phone's first three and last four): what
-    only someone guessing a masked number's hidden digits writes. A sheet of the registry's own
-    numbers, or of a newborn's, holds none; the masks are opened only for households with such a row."""
+def _guesses(checked, existing, actor) -> list[str]:
+    """The sheet's numbers a guesser of masked digits writes, and nobody else: an ID number the
+    registry does not hold that reads like a person `actor` sees — the same area code, last four and
+    birth year, all the page shows of it (the pages show nothing of people outside the scope) — and a
+    phone a household does not hold that reads like its own (first three and last four). A sheet of
+    the registry's own people, or of a newborn, holds none (by chance, one new person in some
+    thousands of a village's); the people in scope are read only for a sheet with new numbers."""
     guesses = []
     for number, household in checked.households.items():
         current = existing.households.get(number)
-        if current is None:
-            continue
         phone = household.values.get("phone") or ""
-        if phone and current["phone"] and not sealing.same_value(current["phone"], phone) \
+        if current is not None and phone and current["phone"] and not sealing.same_value(current["phone"], phone) \
                 and mask_phone_text(phone) == mask_phone(current["phone"]):
             guesses.append(phone)
-        unmatched = [row.member.id_number for row in household.rows if row.person is not None
-                     and existing.members_by_id.get(row.member.id_number) is None]
-        if unmatched:
-            masks = {mask_id_number(person.sealed) for person in existing.members_of.get(current["id"], [])}
-            guesses += [id_number for id_number in unmatched if mask_id_number_text(id_number) in masks]
+    new = [row.member.id_number for household in checked.households.values() for row in household.rows
+           if row.person is not None and existing.members_by_id.get(row.member.id_number) is None]
+    if new:
+        seen = {(mask_id_number(sealed), birth.year) for sealed, birth in
+                Member.objects.visible_to(actor).exclude(birth_date=None).values_list("id_number", "birth_date")}
+        guesses += [id_number for id_number in new
+                    if len(id_number) == 18 and (mask_id_number_text(id_number), int(id_number[6:10])) in seen]
     return guesses
 
 
