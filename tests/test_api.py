@@ -216,6 +216,14 @@ def test_a_json_route_sent_a_form_is_refused_in_the_api_format(world, client, to
     assert_error(response, response.status_code, response.json()["error"]["code"])
 
 
+def test_a_schema_refusal_names_the_field_as_the_client_sends_it(world, client):
+    client.force_login(world.users["tdw_clerk"])
+    response = client.post("/api/v1/petitions", {"region": world.village("tdw").code, "petitioner": "王"},
+                           content_type="application/json")
+    fields = {detail["field"] for detail in assert_error(response, 422, "invalid_input")["error"]["details"]}
+    assert "title" in fields and not any(field.startswith(("body.", "query.")) for field in fields)
+
+
 def test_wrong_token_is_401_json(world, client, token):
     for header in (f"Bearer {token}x", "Bearer mx_nonsense", "Bearer ", f"Token {token}", token):
         response = client.get("/api/v1/cadres", HTTP_AUTHORIZATION=header)

@@ -109,12 +109,19 @@ def _domain(request, exc: DomainError):
     return error_response(request, exc.status, exc.code, exc.message, details)
 
 
+_WHERE = {"body", "query", "path", "form", "file", "header", "cookie"}  # ninja's sources, not a field's name
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
-    details = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])), "message": error.get("msg", "")}
-        for error in exc.errors
-    ]
+    """Each field as the client names it (`title`, `records.0.uuid`), not as ninja locates it
+    (`body.body.title`)."""
+    details = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", [])]
+        while len(loc) > 1 and loc[0] in _WHERE:
+            loc.pop(0)
+        details.append({"field": ".".join(loc), "message": error.get("msg", "")})
     return error_response(request, 422, "invalid_input", _("请求参数不正确。"), details)
 
 
