@@ -224,6 +224,15 @@ def test_a_schema_refusal_names_the_field_as_the_client_sends_it(world, client):
     assert "title" in fields and not any(field.startswith(("body.", "query.")) for field in fields)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/households%00", "/api/v1/households?q=%00"])
+def test_an_error_answered_before_the_apis_views_is_not_kept_by_any_cache(world, client, token, path):
+    from urllib.parse import unquote
+
+    response = client.get(unquote(path), **bearer(token))
+    assert_error(response, 400, "invalid_input")
+    assert response["Cache-Control"] == "no-store, private"
+
+
 def test_wrong_token_is_401_json(world, client, token):
     for header in (f"Bearer {token}x", "Bearer mx_nonsense", "Bearer ", f"Token {token}", token):
         response = client.get("/api/v1/cadres", HTTP_AUTHORIZATION=header)

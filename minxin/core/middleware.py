@@ -111,8 +111,11 @@ class ApiErrorsMiddleware(Middleware):
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if not request.path.startswith("/api/") or response.status_code < 400 \
-                or response.get("Content-Type", "").startswith("application/json"):
+        if not request.path.startswith("/api/") or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            # also an answer made above NoStoreMiddleware (a NUL refused, a host not allowed)
+            response.headers.setdefault("Cache-Control", "no-store, private")
             return response
         code, message = {404: ("not_found", _("对象不存在。")),
                          405: ("method_not_allowed", _("此地址不接受这种请求方法。"))}.get(
@@ -123,6 +126,7 @@ class ApiErrorsMiddleware(Middleware):
             if header.lower() not in ("content-type", "content-length"):
                 answer[header] = value
         answer.cookies = response.cookies
+        answer.headers.setdefault("Cache-Control", "no-store, private")
         return answer
 
 

@@ -55,16 +55,18 @@ def identifier_search(*, actor: Actor, term: str) -> str | None:
 def check_identifiers(*, actor: Actor | None, count: int = 1, whole_answer: bool = False) -> None:
     """`count` whole ID numbers are checked against the registry for `actor`, whose answer ("already
     registered") would confirm a masked number's hidden digits: for a role that may not reveal, each
-    counts against its ID-check limit; past it, RateLimited before anything is answered. With
-    `whole_answer` (an import, whose outcome as a whole tells a right guess from a wrong one) a
-    limit already used up refuses even an answer that counts nothing."""
+    counts against its ID-check limit; past it, RateLimited before anything is answered.
+
+    With `whole_answer` (an import, whose outcome as a whole tells a right guess — the person
+    himself, counted nothing — from a wrong one) a limit already used up refuses it even when it
+    counts nothing. Its caller logs the checks before asking, so that an import refused because its
+    guesses pass the limit still leaves them in the audit log."""
     if actor is None or may_reveal(actor):
         return
-    key = f"user:id-check:{actor.pk}"
-    refused = whole_answer and used_up(key, limit=settings.MINXIN_ID_CHECK_LIMIT)
+    key, limit, window = f"user:id-check:{actor.pk}", settings.MINXIN_ID_CHECK_LIMIT, settings.MINXIN_ID_SEARCH_WINDOW
+    refused = whole_answer and used_up(key, limit=limit)
     for _check in range(count):
-        refused = refused or rate_limited(key, limit=settings.MINXIN_ID_CHECK_LIMIT,
-                                          window=settings.MINXIN_ID_SEARCH_WINDOW)
+        refused = refused or rate_limited(key, limit=limit, window=window)
     if refused:
         raise RateLimited(_("证件号码核验过于频繁，请稍后再试。"))
 

@@ -19,7 +19,8 @@ def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
 
 def _api_error(status: int, code: str, message: str) -> JsonResponse:
     """The API's JSON error format (core.schemas), for what is refused before the API's own views."""
-    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @requires_csrf_token

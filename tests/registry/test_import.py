@@ -257,13 +257,14 @@ def test_an_import_confirms_whole_id_numbers_only_within_the_check_limit_and_log
     clerk = world.users["tdw_clerk"]
     with pytest.raises(RateLimited):
         run(sheet(rows), actor=clerk, dry_run=True)
-    assert not AuditEvent.objects.filter(action="search.identifier.match", actor=clerk).exists()
+    # refused, naming no row — and the three checks are in the audit log all the same
+    assert AuditEvent.objects.filter(action="search.identifier.match", actor=clerk).count() == 3
     county = run(sheet(rows), actor=world.users["county_admin"], dry_run=True)
     assert sum("已登记在另一户" in reason for reason in reasons(county)) == 3
     settings.MINXIN_ID_CHECK_LIMIT = 20
     one = run(sheet(rows[:1]), actor=clerk, dry_run=True)
     assert any("已登记" in reason for reason in reasons(one))
-    [hit] = AuditEvent.objects.filter(action="search.identifier.match", actor=clerk)
+    hit = AuditEvent.objects.filter(action="search.identifier.match", actor=clerk).latest("id")
     assert hit.after == {"term": "*" * 14 + guesses[0][-4:]}
 
 
@@ -286,9 +287,10 @@ def test_guesses_of_masked_numbers_count_as_checks_and_are_logged_hit_or_miss(wo
     village (area code, last four, birth year: all the page shows) or a phone that reads like the
     household's, and reads whether the import counts a row new, unchanged or registered elsewhere,
     is guessing hidden digits: each such row counts against the ID-check limit, right or wrong, in
-    the household or in a new one, and is logged. Past the limit every import is refused, so a
-    right guess (which is the person himself, counted nothing) cannot be told from a wrong one. The
-    household's own rows and a newborn are no guesses."""
+    the household or in a new one, and is logged, also when the import is refused for it. Once the
+    limit is used up every import is refused, so a right guess (the person himself, counted nothing)
+    cannot be told from a wrong one by a refusal. The household's own rows and a newborn are no
+    guesses."""
     from minxin.core.errors import RateLimited
     from minxin.core.masking import search_log_term
 
@@ -309,8 +311,11 @@ def test_guesses_of_masked_numbers_count_as_checks_and_are_logged_hit_or_miss(wo
     assert sorted(event.after["term"] for event in events.filter(actor=clerk)) == sorted(
         [search_log_term(_guess(head)), search_log_term(_guess(head, later=True)), search_log_term("13900005678")])
     assert run(sheet(family()), actor=clerk, dry_run=True).exit_code == 0  # the right numbers: nothing counted
-    settings.MINXIN_ID_CHECK_LIMIT = 3  # the three guesses above used it up
-    for attempt in (rows, family()):  # a wrong guess, and the household's own rows: the same refusal
+    settings.MINXIN_ID_CHECK_LIMIT = 4  # one check left: an import whose guesses pass it is refused, and
+    with pytest.raises(RateLimited):  # they are logged all the same (a refusal without a trace would tell
+        run(sheet(rows), actor=clerk, dry_run=True)  # a wrong guess from the right one, which counts nothing)
+    assert events.filter(actor=clerk).count() == 5
+    for attempt in (rows, family()):  # the limit used up: a wrong guess and the household's own rows alike
         with pytest.raises(RateLimited):
             run(sheet(attempt), actor=clerk, dry_run=True)
     run(sheet(rows), actor=admin, dry_run=True)  # a role that may reveal is not counted

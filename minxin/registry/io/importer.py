@@ -295,8 +295,9 @@ def _check_against_registry(checked, existing, actor) -> None:
     counts against the ID-check limit (past it the import is refused, naming no row) and is logged.
     So does each guess (_guesses): a number new to the registry that reads like a person the actor
     sees, or a phone that reads like its household's — whether the import then counts a row new,
-    updated or unchanged, or refuses it, would tell a masked number's hidden digits. Past the limit,
-    any import of that actor is refused (a right guess, not counted, would otherwise complete)."""
+    updated or unchanged, or refuses it, would tell a masked number's hidden digits. Every one is
+    logged, also in an import refused for them; once the limit is used up, any import of that actor
+    is refused (a right guess, not counted, would otherwise complete)."""
     visible_villages = None if actor is None else actor.in_scope
     elsewhere = _guesses(checked, existing, actor) if actor is not None and not may_reveal(actor) else []
     for number, household in checked.households.items():
@@ -333,8 +334,8 @@ def _check_against_registry(checked, existing, actor) -> None:
                     checked.problem(household.rows[0].row, "relation", "户主",
                                     _("档案中本户已有户主（证件号码尾号 %(tail)s），且不在本文件中；一户只能有一位户主。")
                                     % {"tail": mask_id_number(person.sealed)[-4:]}, number)
+    log_identifier_matches(actor=actor, numbers=elsewhere)  # first: a refused import's guesses are logged too
     check_identifiers(actor=actor, count=len(elsewhere), whole_answer=True)
-    log_identifier_matches(actor=actor, numbers=elsewhere)
 
 
 def _guesses(checked, existing, actor) -> list[str]:
