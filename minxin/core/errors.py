@@ -7,6 +7,8 @@ An import's bad rows are Problems.
 
 from dataclasses import dataclass
 
+from django.http import JsonResponse
+
 
 @dataclass
 class Problem:
@@ -59,3 +61,10 @@ class Unavailable(DomainError):
     """The server cannot do this now, through no fault of the request (503): the message says whom to ask."""
 
     status = 503
+
+
+def api_error(status: int, code: str, message: str) -> JsonResponse:
+    """The API's JSON error format, for what is answered outside the API's own views (the error
+    pages, the middleware)."""
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})

@@ -3,13 +3,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from minxin.core.errors import DomainError
+from minxin.core.errors import DomainError, api_error
 from minxin.core.params import is_digits
 
 # Scripts only from our own origin (no inline scripts); styles allow inline attributes, which
@@ -98,8 +98,7 @@ class NulByteMiddleware(Middleware):
         if _holds_nul(request):
             message = _("请求参数含有不允许的空字符（NUL）。")
             if request.path.startswith("/api/"):
-                body = {"error": {"code": "invalid_input", "message": message, "details": []}}
-                return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+                return api_error(400, "invalid_input", message)
             return render(request, "errors/400.html", {"message": message}, status=400)
         return self.get_response(request)
 
@@ -120,8 +119,7 @@ class ApiErrorsMiddleware(Middleware):
         code, message = {404: ("not_found", _("对象不存在。")),
                          405: ("method_not_allowed", _("此地址不接受这种请求方法。"))}.get(
             response.status_code, ("http_error", _("请求未能完成。")))
-        answer = JsonResponse({"error": {"code": code, "message": message, "details": []}},
-                              status=response.status_code, json_dumps_params={"ensure_ascii": False})
+        answer = api_error(response.status_code, code, message)
         for header, value in response.items():  # the security headers, no-store, Allow …
             if header.lower() not in ("content-type", "content-length"):
                 answer[header] = value

@@ -10,17 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from minxin.core.errors import api_error
 from minxin.core.health import readiness
 
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     return render(request, template, status=status)
-
-
-def _api_error(status: int, code: str, message: str) -> JsonResponse:
-    """The API's JSON error format (core.schemas), for what is refused before the API's own views."""
-    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
 
 
 @requires_csrf_token
@@ -29,8 +24,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     format — 413 for a body above DATA_UPLOAD_MAX_MEMORY_SIZE — a browser the page."""
     if request.path.startswith("/api/"):
         if isinstance(exception, RequestDataTooBig):
-            return _api_error(413, "too_large", _("请求内容过大。"))
-        return _api_error(400, "bad_request", _("请求无效。"))
+            return api_error(413, "too_large", _("请求内容过大。"))
+        return api_error(400, "bad_request", _("请求无效。"))
     return _error(request, 400, "errors/400.html")
 
 
@@ -44,7 +39,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     form): the app's own 403 page saying what to do, not Django's, which speaks of DEBUG."""
     message = _("页面已过期，或请求不是从本系统的页面发出的。请刷新页面后重新提交。")
     if request.path.startswith("/api/"):
-        return _api_error(403, "csrf_failed", message)
+        return api_error(403, "csrf_failed", message)
     return render(request, "errors/403.html", {"heading": _("页面已过期"), "message": message}, status=403)
 
 

@@ -14,9 +14,18 @@ from minxin.regions import codes, data
 from minxin.regions.models import Region
 from minxin.regions.permissions import MANAGE_REGIONS
 
-_TOWNSHIP_KINDS = {"subdistrict": Region.Kind.SUBDISTRICT, "town": Region.Kind.TOWN, "township": Region.Kind.TOWNSHIP}
-
 VILLAGE_FACTS = ("name", "is_poor", "terrain", "distance_km", "households", "population")
+
+
+def region_kind(code: str) -> str:
+    """A township's or village's kind, read from its digits (codes.township_kind, village_kind: the
+    same words as Region.Kind); other levels have none."""
+    level = codes.level_of(code)
+    if level == codes.TOWNSHIP:
+        return codes.township_kind(code)
+    if level == codes.VILLAGE:
+        return codes.village_kind(code)
+    return Region.Kind.OTHER
 
 
 @transaction.atomic
@@ -39,7 +48,7 @@ def region_seed_county(county: tuple[str, str] = data.COUNTY, townships: list[tu
     region = ensure(*county, codes.COUNTY, prefecture)
     for digits, name in data.TOWNSHIPS if townships is None else townships:
         code = f"{region.prefix}{digits}000"
-        ensure(code, name, codes.TOWNSHIP, region, kind=_TOWNSHIP_KINDS[codes.township_kind(code)])
+        ensure(code, name, codes.TOWNSHIP, region, kind=region_kind(code))
     if created:
         audit_record(actor=None, action="region.seed", object_type="regions.region", object_repr=region.name,
                      region_code=region.code, after={"created": len(created), "codes": created})
@@ -67,7 +76,7 @@ def village_create(
     require_scope(actor, township.code, field="code")
     village = Region.objects.create(
         code=code, name=name, level=codes.VILLAGE, parent=township,
-        kind=Region.Kind.COMMUNITY if codes.village_kind(code) == "community" else Region.Kind.VILLAGE,
+        kind=region_kind(code),
         is_poor=is_poor, terrain=terrain, distance_km=distance_km, households=households, population=population,
     )
     audit_record(actor=actor, action="region.create", obj=village, region_code=code, after=snapshot(village))

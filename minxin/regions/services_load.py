@@ -17,6 +17,7 @@ from minxin.core.audit import audit_record
 from minxin.core.errors import Problem
 from minxin.regions import codes, data
 from minxin.regions.models import Region
+from minxin.regions.services import region_kind
 
 MAX_ROWS = 50_000  # the prefecture's ten counties hold some 3,000 villages
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -26,7 +27,6 @@ _HEADERS = {
     "is_poor": ("贫困村", "是否贫困村", "is_poor"),
 }
 _YES, _NO = ("是", "1", "true", "yes", "y"), ("否", "0", "false", "no", "n", "")
-_TOWNSHIP_KINDS = {"subdistrict": Region.Kind.SUBDISTRICT, "town": Region.Kind.TOWN, "township": Region.Kind.TOWNSHIP}
 _NAME_MAX: int = Region._meta.get_field("name").max_length or 64
 
 
@@ -160,7 +160,7 @@ def _write(rows: list[_Row], existing: dict[str, Region], outcome: Outcome) -> N
         if region is None:
             level = codes.level_of(row.code)
             Region.objects.create(code=row.code, name=row.name, level=level, parent_id=codes.parent_code(row.code),
-                                  kind=_kind(row.code, level), is_poor=bool(row.is_poor))
+                                  kind=region_kind(row.code), is_poor=bool(row.is_poor))
             outcome.created.append(row.code)
             continue
         changes: dict[str, str | bool] = {"name": row.name} if region.name != row.name else {}
@@ -171,11 +171,3 @@ def _write(rows: list[_Row], existing: dict[str, Region], outcome: Outcome) -> N
             outcome.changed.append(row.code)
         else:
             outcome.unchanged += 1
-
-
-def _kind(code: str, level: str) -> str:
-    if level == codes.TOWNSHIP:
-        return _TOWNSHIP_KINDS[codes.township_kind(code)]
-    if level == codes.VILLAGE:
-        return Region.Kind.COMMUNITY if codes.village_kind(code) == "community" else Region.Kind.VILLAGE
-    return Region.Kind.OTHER

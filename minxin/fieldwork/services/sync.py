@@ -298,8 +298,13 @@ def _uuid_taken(result: dict) -> dict:
 
 
 def _seen(actor: User | None, receipt: SyncReceipt, digest: str, result: dict) -> dict:
+    """The answer for a uuid a receipt already holds, told to whom `_answerable` allows."""
     if not _answerable(actor, receipt):
         return _uuid_taken(result)
+    return _seen_answer(actor, receipt, digest, result)
+
+
+def _seen_answer(actor: User | None, receipt: SyncReceipt, digest: str, result: dict) -> dict:
     if receipt.content_hash == digest:
         return {**result, "status": "duplicate", "id": receipt.object_id}
     return {**result, "status": "conflict", "reason": "uuid_reused", "server": _server_copy(actor, receipt),
@@ -435,7 +440,7 @@ def sync_batch(*, actor: User | None, records_in: list) -> list[dict]:
             flush()  # the same uuid earlier in this batch: write it first, then answer from its receipt
         receipt = receipts.get(envelope["uuid"])
         if receipt is not None and _answerable(actor, receipt):
-            results[index] = _seen(actor, receipt, digest, result)
+            results[index] = _seen_answer(actor, receipt, digest, result)
             continue
         if receipt is not None:
             # The uuid names a record the actor may not be told about (another user's, outside its
